@@ -1,0 +1,57 @@
+"""One exception tree; each class carries the error code written into the JSON."""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """A file could not be converted; `code` lands in the result's `error.code`."""
+
+    code = "ingest_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InputError(IngestError):
+    """The input itself is unusable: nothing to retry."""
+
+    code = "bad_input"
+
+
+class EmptyFile(InputError):
+    code = "empty_file"
+
+
+class FileTooLarge(InputError):
+    code = "file_too_large"
+
+
+class UnknownFormat(InputError):
+    code = "unknown_format"
+
+
+class FormatNotSupportedYet(InputError):
+    code = "format_not_supported_yet"
+
+
+class UndecodableText(InputError):
+    code = "undecodable_text"
+
+
+class NotAReport(InputError):
+    code = "not_a_report"
+
+
+class IncompleteReport(InputError):
+    code = "incomplete_report"
+
+
+class ToolError(IngestError):
+    """An external program (soffice, tesseract) failed or timed out: may be transient."""
+
+    code = "tool_failed"
+
+
+class ToolTimeout(ToolError):
+    code = "tool_timeout"

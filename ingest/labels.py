@@ -1,0 +1,71 @@
+"""Label normalisation and tolerant matching against the template's labels."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+_CN_NUM = "一二三四五六七八九十"
+# Ordinals that open a label: 一、 （三） 三（三） 1. 1、 (2)
+_ORDINAL = re.compile(
+    rf"^(?:[{_CN_NUM}]+[、.]|[{_CN_NUM}]?\([{_CN_NUM}]+\)|\d{{1,2}}(?:[.、](?!\d)|\))|\(\d{{1,2}}\))"
+)
+# Everything that is not a letter, digit or CJK character is dropped for matching.
+_NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
+# OCR and typing confusions folded before comparison.
+_FOLD = str.maketrans({"己": "已", "巳": "已", "入": "人", "曰": "日", "〇": "0"})
+
+
+def nfkc(text: str) -> str:
+    """Full-width to half-width, ideographic and no-break spaces to plain spaces."""
+    return unicodedata.normalize("NFKC", text).replace("\u3000", " ")
+
+
+def split_ordinal(text: str) -> tuple[str, str]:
+    """('（三）', '不予公开') from '（三）不予公开', after NFKC and space removal."""
+    compact = re.sub(r"\s+", "", nfkc(text))
+    ordinal = ""
+    while True:
+        m = _ORDINAL.match(compact)
+        if not m:
+            return ordinal, compact
+        ordinal += m.group(0)
+        compact = compact[m.end() :]
+
+
+@lru_cache(maxsize=65536)
+def label_core(text: str) -> str:
+    """The comparable part of a label: no ordinal, spaces, punctuation; OCR confusions folded."""
+    _, rest = split_ordinal(text)
+    return _NOT_WORD.sub("", rest).translate(_FOLD)
+
+
+def similarity(a: str, b: str) -> float:
+    """Similarity of two label cores in [0, 1]."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    shorter, longer = sorted((len(a), len(b)))
+    if shorter / longer < 0.5:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    ratio: float
+    variant: str
+
+
+def best_variant(core: str, variants: list[str]) -> LabelScore:
+    """The variant most like `core` (a label_core) and how alike they are."""
+    best = LabelScore(0.0, "")
+    for variant in variants:
+        r = similarity(core, label_core(variant))
+        if r > best.ratio:
+            best = LabelScore(r, variant)
+    return best

@@ -1,0 +1,154 @@
+"""The report templates, loaded from the data files in `layouts/`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class ColumnLayout:
+    key: str
+    label: str
+    type: str = "int"  # int | decimal
+    signed: bool = False
+    unit: str | None = None
+    units_in_text: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LabelVariant:
+    text: str
+    deviation: str | None = None
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    section: str
+    key: str
+    labels: tuple[LabelVariant, ...]
+    columns: tuple[ColumnLayout, ...]
+    group: str | None = None
+    # Headers that precede a row printed without a label of its own (section 四).
+    header_labels: tuple[str, ...] = ()
+    deviation: str | None = None
+    replaces: tuple[str, ...] = ()
+
+    def cell_key(self, column: ColumnLayout) -> str:
+        return ".".join(p for p in (self.section, self.key, column.key) if p)
+
+    def cell_keys(self) -> list[str]:
+        return [self.cell_key(c) for c in self.columns]
+
+
+@dataclass(frozen=True)
+class SectionLayout:
+    id: str
+    headings: tuple[str, ...]
+    rows: tuple[RowLayout, ...]
+    columns: tuple[ColumnLayout, ...]
+
+
+@dataclass(frozen=True)
+class RelationLayout:
+    id: str
+    loop: tuple[tuple[str, str | tuple[str, ...]], ...]
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TemplateLayout:
+    template: str
+    title: str
+    signature_labels: tuple[str, ...]
+    sections: tuple[SectionLayout, ...]
+    relations: tuple[RelationLayout, ...]
+
+    def rows(self) -> list[RowLayout]:
+        return [row for section in self.sections for row in section.rows]
+
+    def standard_keys(self) -> list[str]:
+        """Every cell key of the template as printed without deviations, in order."""
+        return [k for row in self.rows() if row.deviation is None for k in row.cell_keys()]
+
+    def row_by_key(self, section: str, key: str) -> RowLayout:
+        for row in self.rows():
+            if row.section == section and row.key == key:
+                return row
+        raise KeyError(f"{section}.{key}")
+
+    def section(self, section_id: str) -> SectionLayout:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+
+def _column(raw: dict[str, Any]) -> ColumnLayout:
+    return ColumnLayout(
+        key=raw["key"],
+        label=raw.get("label", raw["key"]),
+        type=raw.get("type", "int"),
+        signed=bool(raw.get("signed", False)),
+        unit=raw.get("unit"),
+        units_in_text=tuple(raw.get("unit_from_text", ())),
+    )
+
+
+def _label(raw: str | dict[str, Any]) -> LabelVariant:
+    if isinstance(raw, str):
+        return LabelVariant(raw)
+    return LabelVariant(raw["text"], raw.get("deviation"))
+
+
+def _section(raw: dict[str, Any]) -> SectionLayout:
+    shared = tuple(_column(c) for c in raw.get("columns", ()))
+    rows = tuple(
+        RowLayout(
+            section=raw["id"],
+            key=r["key"],
+            labels=tuple(_label(lbl) for lbl in r.get("labels", ())),
+            columns=tuple(_column(c) for c in r["columns"]) if "columns" in r else shared,
+            group=r.get("group"),
+            header_labels=tuple(r.get("header_labels", ())),
+            deviation=r.get("deviation"),
+            replaces=tuple(r.get("replaces", ())),
+        )
+        for r in raw["rows"]
+    )
+    return SectionLayout(raw["id"], tuple(raw.get("headings", ())), rows, shared)
+
+
+def _relation(raw: dict[str, Any]) -> RelationLayout:
+    loop = tuple(
+        (name, rng if isinstance(rng, str) else tuple(rng)) for name, rng in raw["for"].items()
+    )
+    return RelationLayout(raw["id"], loop, tuple(raw["left"]), tuple(raw["right"]))
+
+
+def parse_layout(raw: dict[str, Any]) -> TemplateLayout:
+    """A template from the parsed contents of one layout file."""
+    return TemplateLayout(
+        template=str(raw["template"]),
+        title=raw.get("title", ""),
+        signature_labels=tuple(raw.get("signature_labels", ())),
+        sections=tuple(_section(s) for s in raw["sections"]),
+        relations=tuple(_relation(r) for r in raw.get("relations", ())),
+    )
+
+
+@lru_cache(maxsize=8)
+def load_layouts(layouts_dir: Path) -> tuple[TemplateLayout, ...]:
+    """Every template in the folder, newest first."""
+    layouts = []
+    for path in sorted(layouts_dir.glob("*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            layouts.append(parse_layout(yaml.safe_load(fh)))
+    if not layouts:
+        raise FileNotFoundError(f"no template layouts in {layouts_dir}")
+    return tuple(sorted(layouts, key=lambda t: t.template, reverse=True))

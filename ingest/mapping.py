@@ -1,0 +1,378 @@
+"""The one mapper: a document's labels and values -> the template's cell keys.
+
+Every reader's output goes through here. The mapper walks the token stream, and each
+time values follow labels it proposes the template rows those labels may name. The
+proposals that agree with the template's row order and score best are kept (a chain
+increasing both in document position and in template order), and each row's values
+are fitted to its columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ingest.checks import Relation, expand_relations
+from ingest.labels import best_variant, label_core, similarity
+from ingest.layouts import ColumnLayout, RowLayout, TemplateLayout
+from ingest.models import CellReading, Document, Number, SourceCell
+from ingest.numbers import parse_number, splits, unit_of
+from ingest.settings import Settings
+from ingest.tokens import Kind, Token, tokenize
+
+# Labels joined from more characters than this are not a row label.
+_MAX_LABEL_CHARS = 90
+_HEADING_RATIO = 0.8
+_END_HEADINGS = ("五、存在的主要问题及改进情况", "五、当前存在的主要问题及下步改进措施", "六、其他需要报告的事项")
+_END = "end"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What was printed in one column of a row."""
+
+    text: str | None  # None: nothing there at all (row too short)
+    blank: bool
+    cell: SourceCell | None
+    confidence: float
+    note: str | None = None
+
+
+@dataclass
+class Proposal:
+    row: RowLayout
+    row_index: int
+    position: int
+    label_confidence: float
+    label_ratio: float
+    deviation: str | None
+    slots: list[Slot]
+    score: float = 0.0
+
+
+@dataclass
+class Mapping:
+    """The mapper's result for one template."""
+
+    template: TemplateLayout
+    cells: dict[str, CellReading]
+    deviations: list[str]
+    located: int
+    score: float
+    signature_hits: int
+    notes: list[str] = field(default_factory=list)
+
+
+def _is_heading(core: str, headings: tuple[str, ...]) -> bool:
+    return any(similarity(core, label_core(h)) >= _HEADING_RATIO for h in headings)
+
+
+def _section_marks(tokens: list[Token], layout: TemplateLayout) -> dict[int, str]:
+    """Token position -> section id (or END) for every section heading found."""
+    marks: dict[int, str] = {}
+    for tok in tokens:
+        if tok.kind is not Kind.LABEL or len(tok.text) > 40:
+            continue
+        core = label_core(tok.text)
+        for section in layout.sections:
+            if _is_heading(core, section.headings):
+                marks[tok.position] = section.id
+        if _is_heading(core, _END_HEADINGS) and tok.position not in marks:
+            marks[tok.position] = _END
+    return marks
+
+
+def _local_relations(row: RowLayout, relations: list[Relation]) -> list[tuple[list[int], list[int]]]:
+    """Relations that involve only this row's cells, as column indexes."""
+    keys = row.cell_keys()
+    out = []
+    for rel in relations:
+        if all(k in keys for k in rel.keys()):
+            out.append(([keys.index(k) for k in rel.left], [keys.index(k) for k in rel.right]))
+    return out
+
+
+def _holds(values: list[str | None], local: list[tuple[list[int], list[int]]]) -> bool:
+    """True when every local relation holds with its left side printed."""
+    def num(i: int) -> Number:
+        v = values[i]
+        return parse_number(v) if v else 0
+
+    try:
+        return bool(local) and all(
+            all(values[i] for i in left) and sum(num(i) for i in left) == sum(num(i) for i in right)
+            for left, right in local
+        )
+    except ValueError:
+        return False
+
+
+def _fit_run(run: Token, n: int, local: list[tuple[list[int], list[int]]], s: Settings) -> list[Slot]:
+    """Cut a digit run printed without separators into the row's n cells."""
+    digits = run.text
+    if n == 1:
+        return [Slot(digits, False, run.cell, s.conf_exact)]
+    if "." in digits:
+        return [Slot(None, True, run.cell, s.conf_missing_cells, "digits run together with a decimal point")] * n
+    candidates = list(splits(digits, n))
+    if len(digits) == n:
+        return [Slot(d, False, run.cell, s.conf_exact) for d in digits]
+    agreeing = [c for c in candidates if _holds(list(c), local)]
+    if len(agreeing) == 1:
+        return [Slot(d, False, run.cell, s.conf_fuzzy_label * 0.95, "digits run together; split by the row's total")
+                for d in agreeing[0]]
+    pool = agreeing or candidates
+    if not pool:
+        return [Slot(None, True, run.cell, s.conf_missing_cells, "digits run together; no split fits")] * n
+    # Ambiguous: keep the guess with the most even digit lengths, flagged.
+    guess = min(pool, key=lambda c: max(len(p) for p in c))
+    note = f"digits {digits!r} run together; {len(pool)} splits possible"
+    return [Slot(d, False, run.cell, s.conf_ambiguous_alignment * 0.8, note) for d in guess]
+
+
+def _window_ok(values: list[Token], start: int, n: int) -> bool:
+    inside = values[start : start + n]
+    outside = values[:start] + values[start + n :]
+    return all(t.kind is Kind.BLANK for t in outside) and not any(t.row_break for t in inside[1:])
+
+
+def _fit_values(values: list[Token], n: int, local: list[tuple[list[int], list[int]]], s: Settings) -> list[Slot]:
+    """Fit the value tokens after a label to the row's n columns."""
+    def slot(tok: Token, conf: float, note: str | None = None) -> Slot:
+        blank = tok.kind is Kind.BLANK
+        return Slot(tok.text, blank, tok.cell, conf * (tok.cell.confidence if tok.cell else 1.0), note)
+
+    printed = [t for t in values if t.kind is not Kind.BLANK]
+    if len(printed) == 1 and printed[0].kind is Kind.RUN:
+        return _fit_run(printed[0], n, local, s)
+    if len(values) == n:
+        return [slot(t, s.conf_exact) for t in values]
+    if len(values) < n:
+        note = f"row has {len(values)} of {n} cells; placed from the left"
+        fitted = [slot(t, s.conf_missing_cells, note) for t in values]
+        return fitted + [Slot(None, True, None, s.conf_missing_cells, note)] * (n - len(values))
+    starts = [i for i in range(len(values) - n + 1) if _window_ok(values, i, n)]
+    if not starts:
+        # Non-blank values spread over more cells than the row has: a row label was lost.
+        note = f"{len(printed)} values where {n} cells were expected"
+        return [slot(t, s.conf_missing_cells, note) for t in values[:n]]
+
+    def content(start: int) -> list[str | None]:
+        return [None if t.kind is Kind.BLANK else t.text for t in values[start : start + n]]
+
+    best = max(starts, key=lambda i: (_holds(content(i), local), -i))
+    variants = {tuple(content(i)) for i in starts}
+    if len(variants) == 1:
+        return [slot(t, s.conf_exact) for t in values[best : best + n]]
+    unsure = {c for c in range(n) if len({v[c] for v in variants}) > 1}
+    note = "blank cells at the row's edge make its alignment ambiguous"
+    return [
+        slot(t, s.conf_ambiguous_alignment if c in unsure else s.conf_exact, note if c in unsure else None)
+        for c, t in enumerate(values[best : best + n])
+    ]
+
+
+class _Walker:
+    """Proposes template rows for every run of values in the token stream."""
+
+    def __init__(self, layout: TemplateLayout, tokens: list[Token], settings: Settings) -> None:
+        self.layout = layout
+        self.tokens = tokens
+        self.settings = settings
+        self.rows = layout.rows()
+        self.marks = _section_marks(tokens, layout)
+        self.headed = set(self.marks.values())
+        present = [k for row in self.rows for k in row.cell_keys()]
+        relations = expand_relations(layout, present)
+        self.local = {id(row): _local_relations(row, relations) for row in self.rows}
+
+    def _allowed(self, section: str | None) -> list[int]:
+        return [
+            i for i, row in enumerate(self.rows)
+            if row.section == section or (row.section not in self.headed and section != _END)
+        ]
+
+    def _label_candidates(self, buffer: list[Token], allowed: list[int]) -> list[tuple[int, float, str | None]]:
+        """(row index, ratio, deviation) for rows the trailing labels may name."""
+        best: dict[int, tuple[float, str | None]] = {}
+        joined = ""
+        for tok in reversed(buffer):
+            joined = tok.text + joined
+            if len(joined) > _MAX_LABEL_CHARS:
+                break
+            core = label_core(joined)
+            for i in allowed:
+                row = self.rows[i]
+                if not row.labels:
+                    continue
+                hit = best_variant(core, [v.text for v in row.labels])
+                if hit.ratio > best.get(i, (0.0, None))[0]:
+                    deviation = next(v.deviation for v in row.labels if v.text == hit.variant)
+                    best[i] = (hit.ratio, deviation or row.deviation)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+        return [(i, r, d) for i, (r, d) in ranked[:3] if r >= self.settings.label_match_ratio]
+
+    def _header_evidence(self, row: RowLayout, labels: list[Token]) -> float:
+        cores = {label_core(t.text) for t in labels}
+        found = sum(
+            1 for h in row.header_labels if any(similarity(label_core(h), c) >= 0.8 for c in cores)
+        )
+        return min(1.0, found / 3)
+
+    def proposals(self) -> list[Proposal]:
+        s = self.settings
+        out: list[Proposal] = []
+        section: str | None = None
+        buffer: list[Token] = []
+        section_labels: list[Token] = []
+        i = 0
+        while i < len(self.tokens):
+            tok = self.tokens[i]
+            if tok.kind is Kind.LABEL:
+                if tok.position in self.marks:
+                    section = self.marks[tok.position]
+                    buffer, section_labels = [], []
+                else:
+                    buffer.append(tok)
+                    section_labels.append(tok)
+                i += 1
+                continue
+            j = i
+            while j < len(self.tokens) and self.tokens[j].kind is not Kind.LABEL:
+                j += 1
+            values = self.tokens[i:j]
+            allowed = self._allowed(section)
+            ranked = self._label_candidates(buffer, allowed)
+            best_ratio = ranked[0][1] if ranked else 0.0
+            for idx, ratio, deviation in ranked:
+                runner_up = max((r for k, r, _ in ranked if k != idx), default=0.0)
+                if ratio >= 0.97:
+                    label_conf = s.conf_exact
+                elif ratio - runner_up >= 0.15:
+                    label_conf = s.conf_fuzzy_label
+                else:
+                    label_conf = s.conf_weak_label
+                out.append(self._propose(idx, i, label_conf, ratio, deviation, values))
+            for idx in allowed:
+                row = self.rows[idx]
+                if row.header_labels and best_ratio < 0.97:
+                    evidence = self._header_evidence(row, section_labels + buffer)
+                    if evidence > 0:
+                        conf = s.conf_exact if evidence >= 1 else s.conf_weak_label
+                        out.append(self._propose(idx, i, conf, evidence, None, values))
+            buffer = []
+            i = j
+        return out
+
+    def _propose(self, idx: int, position: int, label_conf: float, ratio: float,
+                 deviation: str | None, values: list[Token]) -> Proposal:
+        row = self.rows[idx]
+        slots = _fit_values(values, len(row.columns), self.local[id(row)], self.settings)
+        printed = sum(1 for sl in slots if not sl.blank)
+        fit = sum(sl.confidence for sl in slots) / len(slots)
+        score = ratio * fit * (1 + 0.05 * printed)
+        return Proposal(row, idx, position, label_conf, ratio, deviation, slots, score)
+
+
+def _best_chain(proposals: list[Proposal]) -> list[Proposal]:
+    """The highest-scoring proposals increasing in both document position and row order."""
+    props = sorted(proposals, key=lambda p: (p.position, p.row_index))
+    best = [p.score for p in props]
+    prev = [-1] * len(props)
+    for b, pb in enumerate(props):
+        for a in range(b):
+            pa = props[a]
+            if pa.position < pb.position and pa.row_index < pb.row_index and best[a] + pb.score > best[b]:
+                best[b] = best[a] + pb.score
+                prev[b] = a
+    if not props:
+        return []
+    end = max(range(len(props)), key=lambda k: best[k])
+    chain = []
+    while end >= 0:
+        chain.append(props[end])
+        end = prev[end]
+    return chain[::-1]
+
+
+_UNIT_IN_HEADER = re.compile(r"[（(]\s*(?:单位[:：])?\s*(万元|元)\s*[)）]")
+
+
+def _reading(slot: Slot, column: ColumnLayout, label_conf: float, header_unit: str | None) -> CellReading:
+    notes = [slot.note] if slot.note else []
+    if slot.text is None or slot.blank:
+        conf = label_conf * slot.confidence
+        return CellReading(None, slot.text, conf, *_where(slot.cell), notes=notes)
+    value: Number
+    conf = label_conf * slot.confidence
+    try:
+        value = parse_number(slot.text, decimal=column.type == "decimal")
+    except ValueError:
+        return CellReading(None, slot.text, 0.0, *_where(slot.cell), notes=[*notes, "not a number"])
+    if isinstance(value, Decimal) and column.type == "int":
+        conf *= 0.5
+        notes.append("a fraction in a whole-number column")
+    if value < 0 and not column.signed:
+        conf *= 0.5
+        notes.append("negative count")
+    unit = column.unit
+    if column.units_in_text:
+        unit = unit_of(slot.text) or header_unit
+    return CellReading(value, slot.text, conf, *_where(slot.cell), unit=unit, notes=notes)
+
+
+def _where(cell: SourceCell | None) -> tuple[int | None, object]:
+    if cell is None:
+        return None, None
+    return cell.page, cell.bbox
+
+
+def _signature_hits(layout: TemplateLayout, tokens: list[Token]) -> int:
+    text = "".join(label_core(t.text) for t in tokens if t.kind is Kind.LABEL)
+    return sum(1 for sig in layout.signature_labels if label_core(sig) in text)
+
+
+def map_to_template(document: Document, layout: TemplateLayout, settings: Settings) -> Mapping:
+    """Map the document onto one template's keys."""
+    tokens = tokenize(document)
+    chain = _best_chain(_Walker(layout, tokens, settings).proposals())
+    header_unit = None
+    found_unit = _UNIT_IN_HEADER.search("".join(t.text for t in tokens if t.kind is Kind.LABEL and "采购" in t.text))
+    if found_unit:
+        header_unit = found_unit.group(1)
+    cells: dict[str, CellReading] = {}
+    deviations: list[str] = []
+    replaced: set[str] = set()
+    for prop in chain:
+        if prop.deviation and prop.deviation not in deviations:
+            deviations.append(prop.deviation)
+        for rep in prop.row.replaces:
+            replaced.update(layout.row_by_key(prop.row.section, rep).cell_keys())
+        for column, slot in zip(prop.row.columns, prop.slots, strict=True):
+            cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit)
+    located = len(cells)
+    ordered: dict[str, CellReading] = {}
+    for row in layout.rows():
+        for key in row.cell_keys():
+            if key in replaced:
+                continue
+            if key in cells:
+                ordered[key] = cells[key]
+            elif row.deviation is None:
+                ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"])
+    return Mapping(
+        template=layout,
+        cells=ordered,
+        deviations=deviations,
+        located=located,
+        score=sum(p.score for p in chain),
+        signature_hits=_signature_hits(layout, tokens),
+    )
+
+
+def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settings: Settings) -> Mapping:
+    """Map onto the template the document follows: the one whose own labels it prints
+    most, then the one its rows fit best."""
+    mappings = [map_to_template(document, layout, settings) for layout in layouts]
+    return max(mappings, key=lambda m: (m.signature_hits, m.score))

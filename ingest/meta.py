@@ -1,0 +1,71 @@
+"""The issuing body and the year a report covers, from its title and first lines."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ingest.labels import nfkc
+from ingest.models import ReportMeta
+
+_TITLE_WORDS = ("年度报告", "年报", "工作报告", "年度工作报告")
+_YEAR = re.compile(r"(20[0-4]\d|19[89]\d)\s*年")
+_BODY_SUFFIX = (
+    r"人民政府办公室|人民政府|街道办事处|管理委员会|委员会|办公室|办公厅|管理局|局|厅|委|办|镇|乡|街道|中心|院|所"
+)
+_BODY = re.compile(rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{_BODY_SUFFIX}))")
+_NOT_A_NAME = ("我", "本", "全", "该", "各", "贵", "以来", "年度")
+_TITLE_TAIL = re.compile(r"(?:关于)?(?:\d{4}\s*年(?:度)?)?\s*(?:政府)?信息公开.*$")
+
+
+def _clean_name(text: str) -> str:
+    text = re.sub(r"\s+", "", text)
+    text = _TITLE_TAIL.sub("", text)
+    return text.strip("《》“”\"'：:，,。 ")
+
+
+def _title(lines: list[str]) -> tuple[int, str] | None:
+    for i, line in enumerate(lines[:25]):
+        if any(w in line for w in _TITLE_WORDS) and len(line) <= 80 and "信息公开" in line:
+            return i, line
+    return None
+
+
+def _first_named_body(text: str) -> str | None:
+    for segment in re.split(r"[^\u4e00-\u9fff]+", text):
+        for m in _BODY.finditer(segment):
+            name = m.group(1)
+            if not name.startswith(_NOT_A_NAME) and len(name) >= 3:
+                return name
+    return None
+
+
+def find_meta(lines: list[str]) -> ReportMeta:
+    """Agency and year from the title (or the line above it) and the opening text."""
+    lines = [nfkc(line).strip() for line in lines if line.strip()]
+    agency: str | None = None
+    year: int | None = None
+    title = _title(lines)
+    if title:
+        i, line = title
+        m = _YEAR.search(line)
+        if m:
+            year = int(m.group(1))
+            before = _clean_name(line[: m.start()])
+            if before:
+                agency = before
+            elif i > 0 and len(lines[i - 1]) <= 40 and not _YEAR.search(lines[i - 1]):
+                agency = _clean_name(lines[i - 1])
+        else:
+            agency = _clean_name(line) or None
+    opening = "\n".join(lines[:12])
+    if year is None:
+        span = re.search(r"统计数据.{0,6}?(20\d\d)\s*年", opening)
+        years = Counter(int(y) for y in _YEAR.findall(opening))
+        if span:
+            year = int(span.group(1))
+        elif years:
+            year = years.most_common(1)[0][0]
+    if not agency:
+        agency = _first_named_body(opening)
+    return ReportMeta(agency=agency, year=year)

@@ -1,0 +1,132 @@
+"""The typed data passed between stages: readers -> mapper -> checks -> writer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+Format = Literal["pdf_text", "pdf_scanned", "docx", "doc", "html", "text", "image"]
+Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A rectangle in the page's own space (PDF points or image pixels), top-left origin."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def as_list(self) -> list[float]:
+        return [round(self.x0, 1), round(self.y0, 1), round(self.x1, 1), round(self.y1, 1)]
+
+
+@dataclass(frozen=True)
+class SourceCell:
+    """One cell as a reader found it. A merged cell appears at every grid position it
+    covers, all sharing the same `origin` (its top-left grid position)."""
+
+    text: str
+    row: int
+    col: int
+    origin: tuple[int, int] | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+    # The reader's own certainty about `text` (1.0 for formats that carry text).
+    confidence: float = 1.0
+
+
+@dataclass
+class Table:
+    """Rows of cells in reading order."""
+
+    rows: list[list[SourceCell]]
+
+
+@dataclass
+class Paragraph:
+    text: str
+    page: int | None = None
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Document:
+    """What every reader returns: the blocks of a report in reading order."""
+
+    format: Format
+    blocks: list[Block]
+    pages: int | None = None
+
+    def lines(self) -> list[str]:
+        """Plain text lines, for title and metadata search."""
+        out: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                out.append(block.text)
+            else:
+                for row in block.rows:
+                    out.append(" ".join(c.text for c in row if c.text))
+        return out
+
+
+@dataclass
+class CellReading:
+    """The mapped value of one template cell, with how sure we are of it."""
+
+    value: Number | None
+    text: str | None
+    confidence: float
+    page: int | None = None
+    bbox: BBox | None = None
+    review: bool = False
+    unit: str | None = None
+    suggestion: Number | None = None
+    # Why the confidence is what it is (kept for review screens and debugging).
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    id: str
+    ok: bool
+    detail: str
+    cells: list[str]
+    suggestion: dict[str, Number] | None = None
+
+
+@dataclass
+class SourceInfo:
+    file: str
+    sha256: str
+    format: Format | None
+    pages: int | None = None
+
+
+@dataclass
+class ReportMeta:
+    agency: str | None
+    year: int | None
+
+
+@dataclass
+class ErrorInfo:
+    code: str
+    message: str
+
+
+@dataclass
+class Report:
+    """One converted file: either cells and checks, or an error."""
+
+    source: SourceInfo
+    template: str | None = None
+    report: ReportMeta | None = None
+    cells: dict[str, CellReading] = field(default_factory=dict)
+    checks: list[CheckResult] = field(default_factory=list)
+    template_deviations: list[str] = field(default_factory=list)
+    error: ErrorInfo | None = None

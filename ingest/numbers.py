@@ -1,0 +1,81 @@
+"""Values as printed: numbers, blanks, and digit runs with the separators lost."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+
+from ingest.labels import nfkc
+from ingest.models import Number
+
+_UNITS = ("万元", "元", "件", "个", "项", "条", "次")
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# What printed tables put in a cell that holds nothing.
+BLANK_MARKS = frozenset({"", "-", "—", "——", "–", "/", "\\", "无", "空", "空白", "_", "×"})
+
+
+def clean(text: str) -> str:
+    """The cell text with spaces removed and full-width forms folded."""
+    return re.sub(r"\s+", "", nfkc(text)).replace("－", "-").replace("＋", "+")
+
+
+def split_unit(text: str) -> tuple[str, str | None]:
+    """('12.5', '万元') from '12.5万元'."""
+    for unit in _UNITS:
+        if text.endswith(unit) and len(text) > len(unit):
+            return text[: -len(unit)], unit
+    return text, None
+
+
+def is_blank(text: str) -> bool:
+    return clean(text) in BLANK_MARKS
+
+
+def is_number(text: str) -> bool:
+    body, _ = split_unit(clean(text))
+    return bool(_NUMBER.match(body))
+
+
+def parse_number(text: str, decimal: bool = False) -> Number:
+    """The number printed in `text`; raises ValueError when there is none."""
+    body, _ = split_unit(clean(text))
+    if not _NUMBER.match(body):
+        raise ValueError(f"not a number: {text!r}")
+    body = body.replace(",", "")
+    if decimal or "." in body:
+        try:
+            return Decimal(body)
+        except InvalidOperation as exc:  # pragma: no cover - regex guards this
+            raise ValueError(text) from exc
+    return int(body)
+
+
+def unit_of(text: str) -> str | None:
+    return split_unit(clean(text))[1]
+
+
+def splits(digits: str, parts: int, limit: int = 200_000) -> Iterator[list[str]]:
+    """Every way to cut a digit run into `parts` numbers without leading zeros."""
+    produced = 0
+
+    def rec(start: int, left: int) -> Iterator[list[str]]:
+        nonlocal produced
+        if produced >= limit:
+            return
+        if left == 1:
+            piece = digits[start:]
+            if piece and (piece == "0" or piece[0] != "0"):
+                produced += 1
+                yield [piece]
+            return
+        max_len = len(digits) - start - (left - 1)
+        for length in range(1, max_len + 1):
+            piece = digits[start : start + length]
+            if piece[0] == "0" and length > 1:
+                break
+            for rest in rec(start + length, left - 1):
+                yield [piece, *rest]
+
+    if len(digits) >= parts:
+        yield from rec(0, parts)

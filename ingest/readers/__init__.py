@@ -1,0 +1,30 @@
+"""One reader per input format, all returning the same document model."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ingest.detect import Detected
+from ingest.errors import FormatNotSupportedYet
+from ingest.models import Document, Format
+from ingest.readers.text import TextReader
+from ingest.settings import Settings
+
+
+class Reader(Protocol):
+    def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
+        """The document's blocks in reading order; raises an IngestError on bad input."""
+        ...
+
+
+READERS: dict[Format, Reader] = {
+    "text": TextReader(),
+}
+
+
+def reader_for(fmt: Format) -> Reader:
+    """The reader of a format, or a clear error for a format not handled yet."""
+    try:
+        return READERS[fmt]
+    except KeyError:
+        raise FormatNotSupportedYet(f"{fmt} files are recognised but not supported yet") from None

@@ -1,0 +1,128 @@
+"""Plain text as pulled out of Word, web pages or PDFs: tables without their grid.
+
+Rows come as tab-separated lines, as one cell per line (tab-prefixed, rows split by
+blank lines, wrapped text on unprefixed lines), as `|`-separated cells with `|||`
+filler, or as plain lines where spaces part the numbers. The reader rebuilds rows of
+cells where the text says where they are; the mapper does the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.detect import Detected
+from ingest.errors import FileTooLarge, UndecodableText
+from ingest.models import Block, Document, Paragraph, SourceCell, Table
+from ingest.settings import Settings
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
+_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+
+def _join(a: str, b: str) -> str:
+    """Text wrapped onto the next line: CJK joins without a space."""
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+def _pipe_cells(line: str) -> list[str]:
+    stripped = line.strip()
+    if not stripped.replace("|", "").strip():
+        return [""] * stripped.count("|")
+    parts = stripped.split("|")
+    if stripped.endswith("|"):
+        parts = parts[:-1]
+    if stripped.startswith("|"):
+        parts = parts[1:]
+    return [p.strip() for p in parts]
+
+
+class _Builder:
+    """Collects rows and paragraphs in order; consecutive rows form one table."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.rows: list[list[str]] = []
+        self.open_row: list[str] | None = None
+
+    def close_row(self) -> None:
+        if self.open_row is not None:
+            self.rows.append(self.open_row)
+            self.open_row = None
+
+    def close_table(self) -> None:
+        self.close_row()
+        if self.rows:
+            cells = [
+                [SourceCell(text, r, c) for c, text in enumerate(row)]
+                for r, row in enumerate(self.rows)
+            ]
+            self.blocks.append(Table(cells))
+            self.rows = []
+
+    def row(self, cells: list[str]) -> None:
+        self.close_row()
+        self.rows.append(cells)
+
+    def cell(self, text: str) -> None:
+        if self.open_row is None:
+            self.open_row = []
+        self.open_row.append(text)
+
+    def continue_cell(self, text: str) -> bool:
+        if self.open_row:
+            self.open_row[-1] = _join(self.open_row[-1], text)
+            return True
+        return False
+
+    def paragraph(self, text: str) -> None:
+        self.close_table()
+        self.blocks.append(Paragraph(text))
+
+
+def parse_text(text: str) -> list[Block]:
+    """Rows and paragraphs of a report given as plain text."""
+    out = _Builder()
+    previous_was_cell = False
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.rstrip(" \u3000")
+        if _PAGE_NUMBER.match(line) or _MARKDOWN_RULE.match(line):
+            continue
+        if not line.strip(" \u3000\xa0"):
+            out.close_row()
+            previous_was_cell = False
+            continue
+        if "|" in line:
+            cells = _pipe_cells(line)
+            if sum(1 for c in cells if c) > 1:
+                out.row(cells)
+            else:
+                for c in cells:
+                    out.cell(c)
+            previous_was_cell = False
+            continue
+        if "\t" in line:
+            body = line[1:] if line.startswith("\t") else line
+            if line.startswith("\t") and "\t" not in body.rstrip("\t"):
+                out.cell(body.strip())
+                previous_was_cell = True
+            else:
+                out.row([c.strip() for c in line.split("\t")])
+                previous_was_cell = False
+            continue
+        if not (previous_was_cell and out.continue_cell(line.strip())):
+            out.paragraph(line.strip())
+    out.close_table()
+    return out.blocks
+
+
+class TextReader:
+    def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
+        if detected.text is None:
+            raise UndecodableText("no text could be decoded")
+        if len(detected.text) > settings.max_text_chars:
+            raise FileTooLarge(f"{len(detected.text)} characters of text; the limit is {settings.max_text_chars}")
+        return Document(format="text", blocks=parse_text(detected.text))
