@@ -19,7 +19,7 @@ class Relation:
     left: tuple[str, ...]
     right: tuple[str, ...]
 
-    def keys(self) -> tuple[str, ...]:
+    def all_keys(self) -> tuple[str, ...]:
         return self.left + self.right
 
 
@@ -74,13 +74,13 @@ def evaluate(relation: Relation, cells: Mapping[str, CellReading]) -> CheckResul
     right = [cells[k].value for k in relation.right]
     detail = f"{' + '.join(map(_fmt, left))} = {' + '.join(map(_fmt, right))}"
     if all(v is None for v in left + right):
-        return CheckResult(relation.id, True, detail + " (all blank)", list(relation.keys()))
+        return CheckResult(relation.id, True, detail + " (all blank)", list(relation.all_keys()))
     lsum = sum((v for v in left if v is not None), start=0)
     rsum = sum((v for v in right if v is not None), start=0)
     if lsum == rsum:
-        return CheckResult(relation.id, True, detail, list(relation.keys()))
+        return CheckResult(relation.id, True, detail, list(relation.all_keys()))
     suggestion = {relation.left[0]: rsum} if len(relation.left) == 1 else None
-    return CheckResult(relation.id, False, f"{detail} ({lsum} ≠ {rsum})", list(relation.keys()), suggestion)
+    return CheckResult(relation.id, False, f"{detail} ({lsum} ≠ {rsum})", list(relation.all_keys()), suggestion)
 
 
 def run_checks(layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[CheckResult]:

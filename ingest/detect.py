@@ -34,38 +34,44 @@ class Detected:
     encoding: str | None = None
 
 
+def _plausible_text(text: str) -> bool:
+    """Decoded text that a person wrote: almost no control characters or private-use glyphs."""
+    sample = text[:20000]
+    if not sample:
+        return False
+    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or 0xE000 <= ord(ch) <= 0xF8FF)
+    return odd <= len(sample) * 0.01
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Text and encoding name: BOMs, then UTF-8, UTF-16 without BOM, GB18030, detection."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(enc), enc
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    sample = data[:4000]
-    if len(sample) >= 4 and sample.count(b"\x00") > len(sample) // 4:
-        enc = "utf-16-le" if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00") else "utf-16-be"
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                break
+    candidates = ["utf-8"]
+    if b"\x00" in data[:4000]:
+        candidates += ["utf-16-le", "utf-16-be"]
+    candidates.append("gb18030")
+    for enc in candidates:
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    if best is None:
-        raise UndecodableText("the text is in no encoding recognised (UTF-8, UTF-16, GB18030)")
-    return str(best), best.encoding
-
-
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:4096]
-    if b"\x00" in sample and not (sample.count(b"\x00") > len(sample) // 4):
-        return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls > len(sample) * 0.05
+            continue
+        if _plausible_text(text):
+            return text, enc
+    # Detection looks at a sample only: its time must not grow with the file.
+    best = from_bytes(data[:65536]).best()
+    if best is not None:
+        try:
+            text = data.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            text = ""
+        if _plausible_text(text):
+            return text, best.encoding
+    raise UndecodableText("the text is in no encoding recognised (UTF-8, UTF-16, GB18030)")
 
 
 def _zip_format(data: bytes) -> Format:
@@ -107,9 +113,10 @@ def detect(data: bytes) -> Detected:
         return Detected(_ole2_format(data))
     if data.lstrip().startswith(b"{\\rtf"):
         raise UnknownFormat("an RTF document (not supported)")
-    if _looks_binary(data):
-        raise UnknownFormat("binary data of no known document format")
-    text, encoding = decode_text(data)
+    try:
+        text, encoding = decode_text(data)
+    except UndecodableText:
+        raise UnknownFormat("binary data of no known document format") from None
     probe = text[:20000].encode("utf-8", "ignore")
     if _HTML.search(probe):
         return Detected("html", text, encoding)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from ingest.checks import Relation, expand_relations
 from ingest.labels import best_variant, label_core, similarity
 from ingest.layouts import ColumnLayout, RowLayout, TemplateLayout
-from ingest.models import CellReading, Document, Number, SourceCell
+from ingest.models import BBox, CellReading, Document, Number, SourceCell
 from ingest.numbers import parse_number, splits, unit_of
 from ingest.settings import Settings
 from ingest.tokens import Kind, Token, tokenize
@@ -88,7 +88,7 @@ def _local_relations(row: RowLayout, relations: list[Relation]) -> list[tuple[li
     keys = row.cell_keys()
     out = []
     for rel in relations:
-        if all(k in keys for k in rel.keys()):
+        if all(k in keys for k in rel.all_keys()):
             out.append(([keys.index(k) for k in rel.left], [keys.index(k) for k in rel.right]))
     return out
 
@@ -322,7 +322,7 @@ def _reading(slot: Slot, column: ColumnLayout, label_conf: float, header_unit: s
     return CellReading(value, slot.text, conf, *_where(slot.cell), unit=unit, notes=notes)
 
 
-def _where(cell: SourceCell | None) -> tuple[int | None, object]:
+def _where(cell: SourceCell | None) -> tuple[int | None, BBox | None]:
     if cell is None:
         return None, None
     return cell.page, cell.bbox

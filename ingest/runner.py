@@ -56,7 +56,7 @@ def convert_to(path: Path, output: Path, settings: Settings) -> FileOutcome:
     """Convert one file and write its JSON; an unexpected fault becomes an error JSON."""
     try:
         report = convert_file(path, settings)
-    except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the run
+    except Exception as exc:  # one file's bug must not stop the run
         report = Report(
             source=SourceInfo(path.name, "", None),
             error=ErrorInfo("internal_error", f"{path.name}: {type(exc).__name__}: {exc}"),

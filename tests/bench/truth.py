@@ -20,9 +20,12 @@ from ingest.settings import load_settings
 
 Value = int | Decimal | None
 
-_PROVINCES = ["重庆市", "河南省", "江西省", "宁夏回族自治区", "四川省", "湖南省", "浙江省", "广东省", "山东省", "黑龙江省"]
-_CITIES = ["綦江区", "卫辉市", "袁州区", "彭阳县", "南充市", "岳阳市", "金华市", "韶关市", "临沂市", "双鸭山市", "涪陵区"]
-_PLACES = ["郭扶", "慈化", "白阳", "孙杏村", "东方红", "青山", "石门", "龙泉", "桃源", "清河", "古城", "新华", "长乐", "永安"]
+_PROVINCES = ["重庆市", "河南省", "江西省", "宁夏回族自治区", "四川省", "湖南省", "浙江省", "广东省", "山东省",
+              "黑龙江省"]
+_CITIES = ["綦江区", "卫辉市", "袁州区", "彭阳县", "南充市", "岳阳市", "金华市", "韶关市", "临沂市", "双鸭山市",
+           "涪陵区"]
+_PLACES = ["郭扶", "慈化", "白阳", "孙杏村", "东方红", "青山", "石门", "龙泉", "桃源", "清河", "古城", "新华",
+           "长乐", "永安"]
 _TOWN_KINDS = ["镇人民政府", "乡人民政府", "街道办事处", "镇", "乡"]
 _DEPARTMENTS = ["自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局", "市场监督管理局", "卫生健康委员会",
                 "教育局", "公安局", "人力资源和社会保障局", "农业农村局", "人民政府办公室"]
@@ -111,12 +114,12 @@ def make_truth(seed: int, template: str | None = None) -> ReportTruth:
 
     # Section 二
     for row in layout.section("s2").rows:
-        for col in row.columns:
-            key = row.cell_key(col)
-            if col.type == "decimal":
+        for column in row.columns:
+            key = row.cell_key(column)
+            if column.type == "decimal":
                 cents = 0 if rng.random() < 0.7 else rng.randint(1, 50000)
                 cells[key] = Decimal(cents) / 100 if cents else Decimal(0)
-            elif col.signed:
+            elif column.signed:
                 cells[key] = rng.choice([0, 0, 0, 1, 2, -1, -3, 5])
             else:
                 cells[key] = _count(rng, scale, 0.7 if row.key in ("regulations", "normative_docs") else 0.4)

@@ -1,0 +1,35 @@
+# The two commands of the README: `make demo` and `make test`.
+VENV := .venv
+PYTHON ?= python3
+
+.PHONY: demo test bench system lint
+
+demo: system $(VENV)/.installed
+	@mkdir -p out
+	$(VENV)/bin/ingest run samples/documents --out out/samples || [ $$? -eq 1 ]
+	@echo "results: out/samples/*.json"
+
+test: system $(VENV)/.installed-dev lint
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check ingest tests
+	$(VENV)/bin/mypy
+
+bench: $(VENV)/.installed-dev
+	$(VENV)/bin/python -m tests.bench --n 20
+
+system:
+	@scripts/install-system-packages.sh
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	@touch $@ $(VENV)/.installed

@@ -1,0 +1,1 @@
+"""Each external program behind one module that turns its failures into our exceptions."""

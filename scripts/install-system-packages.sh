@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project runs on, skipping those already there.
+set -euo pipefail
+packages=(
+  libreoffice-writer-nogui   # .doc/.wps conversion, generated PDFs
+  fonts-noto-cjk             # Chinese fonts for LibreOffice
+  tesseract-ocr tesseract-ocr-chi-sim  # OCR of scanned reports
+  poppler-utils              # pdftoppm, for looking at pages
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing system packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

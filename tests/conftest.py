@@ -1,0 +1,33 @@
+"""Shared fixtures: the committed samples and their truths."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SEEDS = sorted((SAMPLES / "documents").glob("seed_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return load_settings(workers=2)
+
+
+def truth_of(document: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((SAMPLES / "truth" / f"{document.name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def same_value(got: object, expected: object) -> bool:
+    """Cell values equal as printed: None only equals None; decimals by their digits."""
+    if got is None or expected is None:
+        return got is None and expected is None
+    return Decimal(str(got)) == Decimal(str(expected))
