@@ -1,0 +1,89 @@
+"""Wild text forms the seeds do not show, each made by re-printing part of a real seed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest.output import report_to_dict
+from ingest.pipeline import convert_bytes
+from ingest.settings import Settings
+from tests.conftest import SEEDS
+
+BASE = SEEDS[2].read_text(encoding="utf-8")  # tab-separated rows, 2021 template
+NEW_ROW = "一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t1\t1\t"
+
+
+def convert(text: str, settings: Settings) -> dict[str, Any]:
+    result = report_to_dict(convert_bytes(text.encode("utf-8"), "form.txt", settings))
+    assert "error" not in result, result.get("error")
+    return result
+
+
+def values(result: dict[str, Any], prefix: str) -> list[Any]:
+    return [c["value"] for k, c in result["cells"].items()
+            if k.startswith(prefix + ".") and "." not in k[len(prefix) + 1 :]]
+
+
+def test_cells_run_together_with_a_forced_split(settings: Settings) -> None:
+    result = convert(BASE.replace(NEW_ROW, "一、本年新收政府信息公开申请数量0000011"), settings)
+    assert values(result, "s3.new") == [0, 0, 0, 0, 0, 1, 1]
+    assert not any(result["cells"][f"s3.new.{c}"]["review"] for c in ("natural_person", "total"))
+
+
+def test_cells_run_together_split_by_the_row_total(settings: Settings) -> None:
+    result = convert(BASE.replace(NEW_ROW, "一、本年新收政府信息公开申请数量123000116"), settings)
+    assert values(result, "s3.new") == [12, 3, 0, 0, 0, 1, 16]
+
+
+def test_ambiguous_run_is_flagged_not_guessed_silently(settings: Settings) -> None:
+    # 1+1 = 2 and 11 = 11 both fit: "11011" cut into (natural, ..., total) is ambiguous.
+    row = "一、本年新收政府信息公开申请数量" + "1" + "1" + "0000" + "2"
+    result = convert(BASE.replace(NEW_ROW, row), settings)
+    cells = [result["cells"][f"s3.new.{c}"] for c in ("natural_person", "enterprise", "total")]
+    assert all(c["review"] for c in cells) or [c["value"] for c in cells] == [1, 1, 2]
+
+
+def test_group_label_one_character_per_line(settings: Settings) -> None:
+    line = "三、本年度办理结果\t(一) 予以公开\t0\t0\t0\t0\t0\t0\t0\t"
+    text = BASE.replace(line, "\n".join("三、本年度办理结果") + "\n\t(一) 予以公开\t0\t0\t0\t0\t0\t0\t7\t")
+    result = convert(text, settings)
+    assert values(result, "s3.granted") == [0, 0, 0, 0, 0, 0, 7]
+
+
+def test_label_broken_across_a_page_with_its_number(settings: Settings) -> None:
+    line = "\t\t2. 没有现成信息需要另行制作\t0\t0\t0\t0\t0\t0\t0"
+    text = BASE.replace(line, "\t\t2. 没有现成信息需要\n\n- 4 -\n\n另行制作\t0\t3\t0\t0\t0\t0\t3")
+    result = convert(text, settings)
+    assert values(result, "s3.unable.needs_making") == [0, 3, 0, 0, 0, 0, 3]
+
+
+def test_numbering_with_dun_comma_and_label_typos(settings: Settings) -> None:
+    text = BASE.replace("2. 其他法律行政法规禁止公开", "2、其他法律行政止公开")
+    text = text.replace("8. 属于行政查询事项", "8、属于行政查洵事项")
+    result = convert(text, settings)
+    assert values(result, "s3.denied.other_law") == [0, 0, 0, 0, 0, 1, 1]
+    assert values(result, "s3.denied.query") == [0] * 7
+
+
+def test_2021_table_with_the_2019_single_other_row(settings: Settings) -> None:
+    start = BASE.index("\t(六) 其他处理")
+    end = BASE.index("(七) 总计")
+    text = BASE[:start] + "\t(六) 其他处理\t0\t0\t0\t0\t0\t0\t0\n" + BASE[end:]
+    result = convert(text, settings)
+    assert result["template"] == "2021"
+    assert result["template_deviations"] == ["s3.other single row"]
+    assert values(result, "s3.other") == [0] * 7
+    assert not any(k.startswith("s3.other.no_correction") for k in result["cells"])
+    assert all(c["ok"] for c in result["checks"])
+
+
+def test_2019_label_over_2021_columns(settings: Settings) -> None:
+    result = convert(BASE.replace("行政规范性文件\t0\t0\t0", "规范性文件\t2\t0\t5"), settings)
+    assert result["template"] == "2021"
+    assert values(result, "s2.normative_docs") == [2, 0, 5]
+    assert "s2 规范性文件 label (2019)" in result["template_deviations"]
+
+
+def test_space_separated_numbers_pasted_from_pdf(settings: Settings) -> None:
+    result = convert(BASE.replace(NEW_ROW, "一、本年新收政府信息公开申请数量 4 1 0 0 0 1 6"), settings)
+    assert values(result, "s3.new") == [4, 1, 0, 0, 0, 1, 6]
