@@ -21,7 +21,9 @@ _TITLE_TAIL = re.compile(r"(?:关于)?(?:\d{4}\s*年(?:度)?)?\s*(?:政府)?信�
 def _clean_name(text: str) -> str:
     text = re.sub(r"\s+", "", text)
     text = _TITLE_TAIL.sub("", text)
-    return text.strip("《》“”\"'：:，,。 ")
+    text = text.strip("《》“”\"'：:，,。 ")
+    text = re.sub(r"^(?:年度|年|度)", "", text)
+    return re.sub(r"(?:关于|的)$", "", text)
 
 
 def _title(lines: list[str]) -> tuple[int, str] | None:
@@ -52,8 +54,11 @@ def find_meta(lines: list[str]) -> ReportMeta:
         if m:
             year = int(m.group(1))
             before = _clean_name(line[: m.start()])
+            after = _clean_name(line[m.end() :])
             if before:
                 agency = before
+            elif after:
+                agency = after
             elif i > 0 and len(lines[i - 1]) <= 40 and not _YEAR.search(lines[i - 1]):
                 agency = _clean_name(lines[i - 1])
         else:
