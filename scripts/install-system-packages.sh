@@ -6,6 +6,7 @@ packages=(
   fonts-noto-cjk             # Chinese fonts for LibreOffice
   tesseract-ocr tesseract-ocr-chi-sim  # OCR of scanned reports
   poppler-utils              # pdftoppm, for looking at pages
+  redis-server               # the job queue of the worker pool
 )
 missing=()
 for p in "${packages[@]}"; do
