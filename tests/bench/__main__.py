@@ -1,0 +1,217 @@
+"""The benchmark: generated reports through the real pipeline, scored against their truth.
+
+    python -m tests.bench [--formats text,docx,...] [--n 20] [--seed 1] [--corpus DIR]
+                          [--jobs N] [--json] [--show-errors K]
+
+Prints per format (and per renderer variant, e.g. the text style): documents, cells,
+cell accuracy, silent errors (wrong and not flagged), review rate, error JSONs,
+template/agency/year accuracy, median seconds per document and per page, peak RSS.
+A measurement, not a test: nothing here asserts on speed or accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.output import report_to_dict
+from ingest.pipeline import convert_file
+from ingest.settings import load_settings
+from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats
+from tests.bench.score import CellScore, DocScore, calibration, score_result
+
+
+@dataclass
+class Run:
+    """One document converted and scored."""
+
+    item: CorpusItem
+    score: DocScore
+    seconds: float
+    peak_rss_mb: float
+
+
+def _convert(path: Path) -> tuple[dict[str, Any], float, float]:
+    """In a worker: the result JSON, the seconds it took, the process's peak RSS so far."""
+    start = time.perf_counter()
+    try:
+        result = report_to_dict(convert_file(path, load_settings()))
+    except Exception as exc:  # a bug on one document is a finding, not the end of the run
+        result = {"source": {"file": path.name}, "error": {"code": "internal_error", "message": repr(exc)}}
+    seconds = time.perf_counter() - start
+    # ru_maxrss is in KiB on Linux; children covers the tools a reader starts (soffice, tesseract).
+    rss = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return result, seconds, rss / 1024
+
+
+def run_corpus(items: list[CorpusItem], jobs: int) -> list[Run]:
+    """Convert every document on `jobs` processes and score each result."""
+    runs: list[Run] = []
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [(item, pool.submit(_convert, item.document)) for item in items]
+        for item, future in futures:
+            try:
+                result, seconds, rss = future.result()
+            except BrokenProcessPool:
+                result = {"source": {"file": item.document.name},
+                          "error": {"code": "worker_crashed", "message": "the converting process died"}}
+                seconds, rss = 0.0, 0.0
+            runs.append(Run(item, score_result(result, item.truth(), item.visible_keys()), seconds, rss))
+    return runs
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return round(100 * part / whole, 2) if whole else None
+
+
+def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
+    """The figures of one group of documents."""
+    cells = [c for r in runs for c in r.score.cells]
+    right = sum(c.right for c in cells)
+    silent = sum(c.silent for c in cells)
+    docs = len(runs)
+    return {
+        "group": name,
+        "documents": docs,
+        "cells": len(cells),
+        "accuracy_pct": _pct(right, len(cells)),
+        "silent_errors": silent,
+        "silent_pct": _pct(silent, len(cells)),
+        "review_pct": _pct(sum(c.review for c in cells), len(cells)),
+        "errors": sum(r.score.error is not None for r in runs),
+        "template_pct": _pct(sum(r.score.template_right for r in runs), docs),
+        "agency_pct": _pct(sum(r.score.agency_right for r in runs), docs),
+        "year_pct": _pct(sum(r.score.year_right for r in runs), docs),
+        "median_s_per_doc": round(statistics.median(r.seconds for r in runs), 4) if runs else None,
+        "median_s_per_page": round(statistics.median(r.seconds / r.score.pages for r in runs), 4) if runs else None,
+        "peak_rss_mb": round(max((r.peak_rss_mb for r in runs), default=0.0), 1),
+    }
+
+
+def groups(runs: list[Run]) -> list[tuple[str, list[Run]]]:
+    """Each format, then each of its variants when the renderer recorded any."""
+    out: list[tuple[str, list[Run]]] = []
+    for fmt in dict.fromkeys(r.item.format for r in runs):
+        of_format = [r for r in runs if r.item.format == fmt]
+        out.append((fmt, of_format))
+        for variant in sorted({r.item.variant for r in of_format if r.item.variant}):
+            out.append((f"  {fmt}/{variant}", [r for r in of_format if r.item.variant == variant]))
+    if len(out) > 1:
+        out.append(("all", runs))
+    return out
+
+
+def wrong_cells(runs: list[Run], limit: int) -> list[dict[str, Any]]:
+    """Up to `limit` wrong cells, silent ones first."""
+    wrong = [(r, c) for r in runs for c in r.score.cells if not c.right]
+    wrong.sort(key=lambda rc: (not rc[1].silent, rc[0].item.document.name))
+    return [
+        {"file": r.item.document.name, "key": c.key, "truth": _plain(c.truth), "got": c.got,
+         "confidence": c.confidence, "review": c.review, "error": r.score.error}
+        for r, c in wrong[:limit]
+    ]
+
+
+def error_patterns(runs: list[Run], top: int = 15) -> dict[str, list[tuple[str, int]]]:
+    """Where the wrong cells cluster: by template row, by variant, by error code."""
+    wrong = [(r, c) for r in runs for c in r.score.cells if not c.right]
+    by_row = Counter(c.key.rsplit(".", 1)[0] if not c.key.startswith("s4.") else "s4" for _, c in wrong)
+    by_variant = Counter(f"{r.item.format}/{r.item.variant or '-'}" for r, _ in wrong)
+    by_error = Counter(r.score.error for r in runs if r.score.error)
+    return {"rows": by_row.most_common(top), "variants": by_variant.most_common(top),
+            "error_codes": by_error.most_common(top)}
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if value is not None and not isinstance(value, int) else value
+
+
+_COLUMNS = [
+    ("group", "group", 24), ("documents", "docs", 5), ("cells", "cells", 7), ("accuracy_pct", "acc%", 7),
+    ("silent_errors", "silent", 7), ("silent_pct", "sil%", 6), ("review_pct", "review%", 8), ("errors", "errJSON", 7),
+    ("template_pct", "tmpl%", 6), ("agency_pct", "agency%", 8), ("year_pct", "year%", 6),
+    ("median_s_per_doc", "s/doc", 7), ("median_s_per_page", "s/page", 7), ("peak_rss_mb", "RSS MB", 7),
+]
+
+
+def _table(rows: Iterable[dict[str, Any]]) -> str:
+    def fmt(value: Any, width: int, left: bool) -> str:
+        text = "-" if value is None else f"{value:.2f}" if isinstance(value, float) else str(value)
+        return text.ljust(width) if left else text.rjust(width)
+
+    lines = [" ".join(fmt(title, w, key == "group") for key, title, w in _COLUMNS)]
+    lines += [" ".join(fmt(row[key], w, key == "group") for key, _, w in _COLUMNS) for row in rows]
+    return "\n".join(lines)
+
+
+def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
+    cells: list[CellScore] = [c for r in runs for c in r.score.cells]
+    out: dict[str, Any] = {
+        "groups": [summarize(name, group) for name, group in groups(runs)],
+        "calibration": [
+            {"bin": f"[{b.low}, {b.high}{']' if b.high == 1.0 else ')'}", "cells": b.cells,
+             "share_right": round(b.share_right, 4) if b.share_right is not None else None}
+            for b in calibration(cells)
+        ],
+    }
+    if show_errors:
+        out["wrong_cells"] = wrong_cells(runs, show_errors)
+        out["error_patterns"] = error_patterns(runs)
+    return out
+
+
+def print_report(out: dict[str, Any]) -> None:
+    print(_table(out["groups"]))
+    print("\ncalibration (confidence bin: cells, share right)")
+    for b in out["calibration"]:
+        share = "-" if b["share_right"] is None else f"{100 * b['share_right']:.2f}%"
+        print(f"  {b['bin']:<12} {b['cells']:>7} {share:>8}")
+    if "wrong_cells" in out:
+        print("\nwrong cells (silent first): file | key | truth | got | confidence | review")
+        for w in out["wrong_cells"]:
+            tail = f" | error {w['error']}" if w["error"] else ""
+            print(f"  {w['file']} | {w['key']} | {w['truth']} | {w['got']} | {w['confidence']} | {w['review']}{tail}")
+        for name, counts in out["error_patterns"].items():
+            if counts:
+                print(f"\nwrong cells by {name}: " + ", ".join(f"{k} {n}" for k, n in counts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--formats", type=parse_formats,
+                        help="comma-separated; default text when generating, every format of --corpus")
+    parser.add_argument("--n", type=int, default=20, help="documents per format")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--corpus", type=Path, help="score this corpus (documents/ + truth/) instead of generating one")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--show-errors", type=int, default=0, metavar="K", help="list up to K wrong cells")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        if args.corpus:
+            items = [i for i in load_corpus(args.corpus) if args.formats is None or i.format in args.formats]
+        else:
+            items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed)
+        out = report(run_corpus(items, args.jobs), args.show_errors)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    else:
+        print_report(out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""A corpus of generated reports: documents/ and, for each, truth/<document name>.json.
+
+The same seeds give the same reports in every format, so formats compare on equal
+terms. Regenerate one with
+
+    python -m tests.bench.corpus --out DIR --formats text,docx --n 20 --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.bench.truth import ReportTruth, make_truth
+
+Renderer = Callable[[ReportTruth, Path, random.Random], Path]
+
+# Format -> (module, function) of its renderer, imported when first used.
+RENDERERS: dict[str, tuple[str, str]] = {
+    "text": ("tests.bench.render_text", "render_text"),
+    "docx": ("tests.bench.render_docx", "render_docx"),
+    "doc": ("tests.bench.render_docx", "render_doc"),
+    "pdf_text": ("tests.bench.render_docx", "render_pdf_text"),
+    "html": ("tests.bench.render_html", "render_html"),
+    "pdf_scanned": ("tests.bench.render_scan", "render_pdf_scanned"),
+    "image": ("tests.bench.render_scan", "render_image"),
+}
+FORMATS = tuple(RENDERERS)
+KEYS_SUFFIX = ".keys.json"
+
+
+@dataclass(frozen=True)
+class CorpusItem:
+    document: Path
+    truth_path: Path
+    format: str
+    # What the renderer varied that the breakdown should show (the text style), if any.
+    variant: str | None
+
+    def truth(self) -> ReportTruth:
+        return ReportTruth.from_json(self.raw_truth())
+
+    def raw_truth(self) -> dict[str, Any]:
+        raw: dict[str, Any] = json.loads(self.truth_path.read_text(encoding="utf-8"))
+        return raw
+
+    def visible_keys(self) -> set[str] | None:
+        keys = self.raw_truth().get("visible_keys")
+        return set(keys) if keys is not None else None
+
+
+def renderer_for(fmt: str) -> Renderer:
+    """The renderer of a format; a clear error when its module is not written yet."""
+    if fmt not in RENDERERS:
+        raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    module_name, function = RENDERERS[fmt]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise RuntimeError(f"no renderer for {fmt!r} yet: module {module_name} does not exist") from exc
+    renderer: Renderer = getattr(module, function)
+    return renderer
+
+
+def _variant(stem: str, document: Path) -> str | None:
+    """The part of the file name the renderer added between the stem and the extension."""
+    middle = document.name[len(stem):].rsplit(".", 1)[0].strip(".")
+    return middle or None
+
+
+def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int) -> list[CorpusItem]:
+    """`n` reports per format, written to out_dir/documents and out_dir/truth."""
+    documents, truths = out_dir / "documents", out_dir / "truth"
+    documents.mkdir(parents=True, exist_ok=True)
+    truths.mkdir(parents=True, exist_ok=True)
+    items = []
+    for fmt in formats:
+        render = renderer_for(fmt)
+        for i in range(n):
+            truth = make_truth(seed * 1_000_000 + i)
+            stem = f"{seed}-{i:04d}-{fmt}"
+            document = render(truth, documents / stem, random.Random(f"{seed}/{fmt}/{i}"))
+            raw = truth.to_json()
+            raw.update({"format": fmt, "variant": _variant(stem, document)})
+            keys_file = documents / f"{stem}{KEYS_SUFFIX}"
+            if keys_file.exists():
+                raw["visible_keys"] = json.loads(keys_file.read_text(encoding="utf-8"))
+                keys_file.unlink()
+            truth_path = truths / f"{document.name}.json"
+            truth_path.write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
+            items.append(CorpusItem(document, truth_path, fmt, raw["variant"]))
+    return items
+
+
+def load_corpus(corpus_dir: Path) -> list[CorpusItem]:
+    """The items of a corpus written by `generate_corpus` (or committed, as samples/)."""
+    items = []
+    for truth_path in sorted((corpus_dir / "truth").glob("*.json")):
+        document = corpus_dir / "documents" / truth_path.name.removesuffix(".json")
+        if not document.exists():
+            raise FileNotFoundError(f"{truth_path} has no document {document}")
+        raw = json.loads(truth_path.read_text(encoding="utf-8"))
+        items.append(CorpusItem(document, truth_path, raw.get("format", "unknown"), raw.get("variant")))
+    return items
+
+
+def parse_formats(text: str) -> list[str]:
+    formats = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in RENDERERS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}")
+    return formats
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.corpus", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--formats", type=parse_formats, default=["text"])
+    parser.add_argument("--n", type=int, default=20, help="documents per format")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    items = generate_corpus(args.out, args.formats, args.n, args.seed)
+    print(f"{len(items)} documents in {args.out / 'documents'}, truths in {args.out / 'truth'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""A result JSON (the contract's shape, see ingest/output.py) scored against its truth."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tests.bench.truth import ReportTruth, Value
+
+# Confidence bins of the calibration table: [low, high), the last one closed.
+BINS = ((0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.99), (0.99, 1.0))
+
+
+@dataclass(frozen=True)
+class CellScore:
+    key: str
+    truth: Value
+    got: Any  # the result's value; "<missing>" when the result has no such key
+    confidence: float | None
+    review: bool
+    right: bool
+
+    @property
+    def silent(self) -> bool:
+        """Wrong, yet not flagged for review: the error nobody will look at."""
+        return not self.right and not self.review
+
+
+@dataclass
+class DocScore:
+    file: str
+    error: str | None  # the error code of an error JSON
+    cells: list[CellScore] = field(default_factory=list)
+    template_right: bool = False
+    agency_right: bool = False
+    year_right: bool = False
+    pages: int = 1
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def same_value(truth: Value, got: Any) -> bool:
+    """None equals only None; numbers compare as Decimal(str(x))."""
+    if truth is None or got is None or isinstance(got, bool):
+        return truth is None and got is None
+    want, have = _decimal(truth), _decimal(got)
+    return want is not None and have is not None and want == have
+
+
+def _no_spaces(text: Any) -> str:
+    return re.sub(r"\s+", "", str(text or ""))
+
+
+def score_result(result: dict[str, Any], truth: ReportTruth, visible: set[str] | None = None) -> DocScore:
+    """Every truth cell (or only the visible ones) judged against the result."""
+    keys = [k for k in truth.cells if visible is None or k in visible]
+    source = result.get("source", {})
+    doc = DocScore(file=str(source.get("file", "")), error=None, pages=int(source.get("pages") or 1))
+    if "error" in result:
+        doc.error = str(result["error"].get("code", "error"))
+        doc.cells = [CellScore(k, truth.cells[k], None, None, True, False) for k in keys]
+        return doc
+    cells = result.get("cells", {})
+    for key in keys:
+        cell = cells.get(key)
+        if cell is None:
+            doc.cells.append(CellScore(key, truth.cells[key], "<missing>", None, True, False))
+            continue
+        got = cell.get("value")
+        doc.cells.append(CellScore(key, truth.cells[key], got, cell.get("confidence"), bool(cell.get("review")),
+                                   same_value(truth.cells[key], got)))
+    meta = result.get("report") or {}
+    doc.template_right = result.get("template") == truth.template
+    doc.agency_right = _no_spaces(meta.get("agency")) == _no_spaces(truth.agency)
+    doc.year_right = meta.get("year") == truth.year
+    return doc
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    low: float
+    high: float
+    cells: int
+    right: int
+
+    @property
+    def share_right(self) -> float | None:
+        return self.right / self.cells if self.cells else None
+
+
+def calibration(cells: list[CellScore]) -> list[CalibrationBin]:
+    """Cell count and share right per confidence bin (cells without a confidence are left out)."""
+    out = []
+    for i, (low, high) in enumerate(BINS):
+        last = i == len(BINS) - 1
+        inside = [c for c in cells if c.confidence is not None
+                  and low <= c.confidence and (c.confidence < high or (last and c.confidence <= high))]
+        out.append(CalibrationBin(low, high, len(inside), sum(c.right for c in inside)))
+    return out
