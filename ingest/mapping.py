@@ -17,7 +17,7 @@ from ingest.checks import Relation, expand_relations
 from ingest.labels import best_variant, label_core, similarity
 from ingest.layouts import ColumnLayout, RowLayout, TemplateLayout
 from ingest.models import BBox, CellReading, Document, Number, SourceCell
-from ingest.numbers import parse_number, splits, unit_of
+from ingest.numbers import parse_number, piece_pattern, splits, unit_of
 from ingest.settings import Settings
 from ingest.tokens import Kind, Token, tokenize
 
@@ -108,26 +108,37 @@ def _holds(values: list[str | None], local: list[tuple[list[int], list[int]]]) -
         return False
 
 
-def _fit_run(run: Token, n: int, local: list[tuple[list[int], list[int]]], s: Settings) -> list[Slot]:
-    """Cut a digit run printed without separators into the row's n cells."""
-    digits = run.text
+@dataclass(frozen=True)
+class RowContext:
+    """What the mapper knows about a row while fitting its values."""
+
+    columns: tuple[ColumnLayout, ...]
+    local: list[tuple[list[int], list[int]]]
+    # Grid column of each template column, from the section's header cells (None: unknown).
+    header_cols: list[int | None]
+    # The document prints rows as lone values (blank cells simply absent): only 总计 filled.
+    totals_only: bool
+
+
+def _fit_run(run: Token, ctx: RowContext, s: Settings) -> list[Slot]:
+    """Cut cells printed without separators (a run) into the row's cells."""
+    n = len(ctx.columns)
     if n == 1:
-        return [Slot(digits, False, run.cell, s.conf_exact)]
-    if "." in digits:
-        return [Slot(None, True, run.cell, s.conf_missing_cells, "digits run together with a decimal point")] * n
-    candidates = list(splits(digits, n))
-    if len(digits) == n:
-        return [Slot(d, False, run.cell, s.conf_exact) for d in digits]
-    agreeing = [c for c in candidates if _holds(list(c), local)]
+        return [Slot(run.text, False, run.cell, s.conf_exact)]
+    patterns = [piece_pattern(c.type == "decimal", c.signed) for c in ctx.columns]
+    candidates = list(splits(run.text, patterns))
+    if not candidates:
+        return [Slot(None, True, run.cell, s.conf_missing_cells, f"run {run.text!r} fits no cut into {n} cells")] * n
+    agreeing = [c for c in candidates if _holds(list(c), ctx.local)]
+    if len(candidates) == 1 and (agreeing or not ctx.local):
+        return [Slot(d, False, run.cell, s.conf_exact) for d in candidates[0]]
     if len(agreeing) == 1:
-        return [Slot(d, False, run.cell, s.conf_fuzzy_label * 0.95, "digits run together; split by the row's total")
-                for d in agreeing[0]]
+        note = "cells run together; cut where the row's total holds"
+        return [Slot(d, False, run.cell, s.conf_fuzzy_label * 0.95, note) for d in agreeing[0]]
     pool = agreeing or candidates
-    if not pool:
-        return [Slot(None, True, run.cell, s.conf_missing_cells, "digits run together; no split fits")] * n
-    # Ambiguous: keep the guess with the most even digit lengths, flagged.
+    # Ambiguous: keep the guess with the most even pieces, flagged.
     guess = min(pool, key=lambda c: max(len(p) for p in c))
-    note = f"digits {digits!r} run together; {len(pool)} splits possible"
+    note = f"cells run together as {run.text!r}; {len(pool)} cuts possible"
     return [Slot(d, False, run.cell, s.conf_ambiguous_alignment * 0.8, note) for d in guess]
 
 
@@ -137,40 +148,90 @@ def _window_ok(values: list[Token], start: int, n: int) -> bool:
     return all(t.kind is Kind.BLANK for t in outside) and not any(t.row_break for t in inside[1:])
 
 
-def _fit_values(values: list[Token], n: int, local: list[tuple[list[int], list[int]]], s: Settings) -> list[Slot]:
-    """Fit the value tokens after a label to the row's n columns."""
-    def slot(tok: Token, conf: float, note: str | None = None) -> Slot:
-        blank = tok.kind is Kind.BLANK
-        return Slot(tok.text, blank, tok.cell, conf * (tok.cell.confidence if tok.cell else 1.0), note)
+def _header_fit(window: list[Token], header_cols: list[int | None]) -> int:
+    """How many cells sit in the grid column their header says."""
+    return sum(
+        1 for tok, col in zip(window, header_cols, strict=True)
+        if col is not None and tok.cell is not None and tok.cell.col == col
+    )
 
+
+def _slot(tok: Token, conf: float, note: str | None = None) -> Slot:
+    blank = tok.kind is Kind.BLANK
+    return Slot(tok.text, blank, tok.cell, conf * (tok.cell.confidence if tok.cell else 1.0), note)
+
+
+def _fit_short(values: list[Token], ctx: RowContext, s: Settings) -> list[Slot]:
+    """Fewer cells than columns: blank cells were dropped (text pasted from a PDF)."""
+    n = len(ctx.columns)
+    missing = Slot(None, True, None, s.conf_missing_cells, f"row has {len(values)} of {n} cells")
+    has_total = ctx.columns[-1].key == "total"
+    if has_total and len(values) == 1 and values[0].kind is not Kind.BLANK:
+        # A lone value is the 总计 column when the whole table prints only totals (seed 004).
+        conf = s.conf_exact if ctx.totals_only else s.conf_weak_label
+        note = None if ctx.totals_only else "a lone value taken as the row's 总计"
+        return [Slot(None, True, None, conf, note)] * (n - 1) + [_slot(values[0], conf, note)]
+    note = f"row has {len(values)} of {n} cells; placed from the left"
+    fitted = [_slot(t, s.conf_missing_cells, note) for t in values]
+    return fitted + [missing] * (n - len(values))
+
+
+def _fit_values(values: list[Token], ctx: RowContext, s: Settings) -> list[Slot]:
+    """Fit the value tokens after a label to the row's columns."""
+    n = len(ctx.columns)
     printed = [t for t in values if t.kind is not Kind.BLANK]
     if len(printed) == 1 and printed[0].kind is Kind.RUN:
-        return _fit_run(printed[0], n, local, s)
+        run = printed[0]
+        if len(run.text) >= n or len(values) > 1:
+            return _fit_run(run, ctx, s)
+        # Too few characters to be a run of all the cells: one value with the blanks dropped.
+        values = [Token(Kind.VALUE, run.text, run.cell, run.row_break, run.position, run.block)]
     if len(values) == n:
-        return [slot(t, s.conf_exact) for t in values]
+        return [_slot(t, s.conf_exact) for t in values]
     if len(values) < n:
-        note = f"row has {len(values)} of {n} cells; placed from the left"
-        fitted = [slot(t, s.conf_missing_cells, note) for t in values]
-        return fitted + [Slot(None, True, None, s.conf_missing_cells, note)] * (n - len(values))
+        return _fit_short(values, ctx, s)
     starts = [i for i in range(len(values) - n + 1) if _window_ok(values, i, n)]
     if not starts:
         # Non-blank values spread over more cells than the row has: a row label was lost.
         note = f"{len(printed)} values where {n} cells were expected"
-        return [slot(t, s.conf_missing_cells, note) for t in values[:n]]
+        return [_slot(t, s.conf_missing_cells, note) for t in values[:n]]
 
-    def content(start: int) -> list[str | None]:
-        return [None if t.kind is Kind.BLANK else t.text for t in values[start : start + n]]
+    def content(start: int) -> tuple[str | None, ...]:
+        return tuple(None if t.kind is Kind.BLANK else t.text for t in values[start : start + n])
 
-    best = max(starts, key=lambda i: (_holds(content(i), local), -i))
-    variants = {tuple(content(i)) for i in starts}
+    def header_fit(start: int) -> int:
+        return _header_fit(values[start : start + n], ctx.header_cols)
+
+    # Word's text export shifts cells within rows, so the header's columns only break
+    # ties: they never make an ambiguous row certain.
+    best = max(starts, key=lambda i: (_holds(list(content(i)), ctx.local), header_fit(i), -i))
+    variants = {content(i) for i in starts}
     if len(variants) == 1:
-        return [slot(t, s.conf_exact) for t in values[best : best + n]]
+        return [_slot(t, s.conf_exact) for t in values[best : best + n]]
     unsure = {c for c in range(n) if len({v[c] for v in variants}) > 1}
     note = "blank cells at the row's edge make its alignment ambiguous"
     return [
-        slot(t, s.conf_ambiguous_alignment if c in unsure else s.conf_exact, note if c in unsure else None)
+        _slot(t, s.conf_ambiguous_alignment if c in unsure else s.conf_exact, note if c in unsure else None)
         for c, t in enumerate(values[best : best + n])
     ]
+
+
+def _prints_only_totals(tokens: list[Token]) -> bool:
+    """Rows of lone values, many of them: a table printed with only its 总计 column and
+    the blank cells dropped (as text pasted from a PDF of seed 004's kind comes)."""
+    lone = multi = 0
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and tokens[j].kind is not Kind.LABEL:
+            j += 1
+        run = tokens[i:j]
+        if len(run) == 1 and run[0].kind is Kind.VALUE:
+            lone += 1
+        elif sum(1 for t in run if t.kind is not Kind.BLANK) > 1:
+            multi += 1
+        i = max(j, i + 1)
+    return lone >= 15 and lone > multi
 
 
 class _Walker:
@@ -186,6 +247,16 @@ class _Walker:
         present = [k for row in self.rows for k in row.cell_keys()]
         relations = expand_relations(layout, present)
         self.local = {id(row): _local_relations(row, relations) for row in self.rows}
+        self.totals_only = _prints_only_totals(tokens)
+        # Header cells of the current section: label core -> grid positions (block, col).
+        self.header_cells: dict[str, list[tuple[int, int]]] = {}
+
+    def _context(self, row: RowLayout, block: int) -> RowContext:
+        header_cols: list[int | None] = []
+        for column in row.columns:
+            places = [col for b, col in self.header_cells.get(label_core(column.label), []) if b == block]
+            header_cols.append(places[0] if len(places) == 1 else None)
+        return RowContext(row.columns, self.local[id(row)], header_cols, self.totals_only)
 
     def _allowed(self, section: str | None) -> list[int]:
         return [
@@ -214,9 +285,12 @@ class _Walker:
         return [(i, r, d) for i, (r, d) in ranked[:3] if r >= self.settings.label_match_ratio]
 
     def _header_evidence(self, row: RowLayout, labels: list[Token]) -> float:
+        """Share of the row's expected headers printed before it (headers may be glued together)."""
+        joined = "".join(label_core(t.text) for t in labels)
         cores = {label_core(t.text) for t in labels}
         found = sum(
-            1 for h in row.header_labels if any(similarity(label_core(h), c) >= 0.8 for c in cores)
+            1 for h in row.header_labels
+            if label_core(h) in joined or any(similarity(label_core(h), c) >= 0.8 for c in cores)
         )
         return min(1.0, found / 3)
 
@@ -226,6 +300,7 @@ class _Walker:
         section: str | None = None
         buffer: list[Token] = []
         section_labels: list[Token] = []
+        in_header = True
         i = 0
         while i < len(self.tokens):
             tok = self.tokens[i]
@@ -233,15 +308,20 @@ class _Walker:
                 if tok.position in self.marks:
                     section = self.marks[tok.position]
                     buffer, section_labels = [], []
+                    self.header_cells, in_header = {}, True
                 else:
                     buffer.append(tok)
                     section_labels.append(tok)
+                    if in_header and tok.cell is not None:
+                        self.header_cells.setdefault(label_core(tok.text), []).append((tok.block, tok.cell.col))
                 i += 1
                 continue
             j = i
             while j < len(self.tokens) and self.tokens[j].kind is not Kind.LABEL:
                 j += 1
             values = self.tokens[i:j]
+            if any(t.kind is not Kind.BLANK for t in values):
+                in_header = False
             allowed = self._allowed(section)
             ranked = self._label_candidates(buffer, allowed)
             best_ratio = ranked[0][1] if ranked else 0.0
@@ -268,7 +348,7 @@ class _Walker:
     def _propose(self, idx: int, position: int, label_conf: float, ratio: float,
                  deviation: str | None, values: list[Token]) -> Proposal:
         row = self.rows[idx]
-        slots = _fit_values(values, len(row.columns), self.local[id(row)], self.settings)
+        slots = _fit_values(values, self._context(row, values[0].block), self.settings)
         printed = sum(1 for sl in slots if not sl.blank)
         fit = sum(sl.confidence for sl in slots) / len(slots)
         score = ratio * fit * (1 + 0.05 * printed)

@@ -10,11 +10,12 @@ from ingest.models import ReportMeta
 
 _TITLE_WORDS = ("年度报告", "年报", "工作报告", "年度工作报告")
 _YEAR = re.compile(r"(20[0-4]\d|19[89]\d)\s*年")
-_BODY_SUFFIX = (
-    r"人民政府办公室|人民政府|街道办事处|管理委员会|委员会|办公室|办公厅|管理局|局|厅|委|办|镇|乡|街道|中心|院|所"
-)
-_BODY = re.compile(rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{_BODY_SUFFIX}))")
-_NOT_A_NAME = ("我", "本", "全", "该", "各", "贵", "以来", "年度")
+# A body's name ends in one of these; the strong ones end a full name, the weak ones
+# (镇, 乡…) may be followed by more of it (新华镇人民政府, 城乡建设局).
+_STRONG_SUFFIX = ("人民政府办公室", "人民政府", "街道办事处", "管理委员会", "委员会", "办公室", "办公厅", "管理局",
+                  "局", "厅", "委", "办", "中心", "院", "所")
+_WEAK_SUFFIX = ("镇", "乡", "街道")
+_NOT_A_NAME = ("我", "本", "全", "该", "各", "贵", "以来", "年度", "国务院", "根据", "中华人民共和国", "关于")
 _TITLE_TAIL = re.compile(r"(?:关于)?(?:\d{4}\s*年(?:度)?)?\s*(?:政府)?信息公开.*$")
 
 
@@ -33,11 +34,23 @@ def _title(lines: list[str]) -> tuple[int, str] | None:
     return None
 
 
+def _name_in(segment: str) -> str | None:
+    """The body named at the start of a run of CJK text: the longest name ending in a strong
+    suffix within reach, else the shortest ending in a weak one."""
+    strong = [end for end in range(3, min(len(segment), 30) + 1) if segment[:end].endswith(_STRONG_SUFFIX)]
+    weak = [end for end in range(3, min(len(segment), 30) + 1) if segment[:end].endswith(_WEAK_SUFFIX)]
+    if strong and (not weak or strong[-1] - weak[0] <= 12):
+        return segment[: strong[-1]]
+    return segment[: weak[0]] if weak else None
+
+
 def _first_named_body(text: str) -> str | None:
     for segment in re.split(r"[^\u4e00-\u9fff]+", text):
-        for m in _BODY.finditer(segment):
-            name = m.group(1)
-            if not name.startswith(_NOT_A_NAME) and len(name) >= 3:
+        for start in range(len(segment)):
+            if segment[start:].startswith(_NOT_A_NAME):
+                continue
+            name = _name_in(segment[start:])
+            if name:
                 return name
     return None
 

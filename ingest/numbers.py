@@ -55,27 +55,36 @@ def unit_of(text: str) -> str | None:
     return split_unit(clean(text))[1]
 
 
-def splits(digits: str, parts: int, limit: int = 200_000) -> Iterator[list[str]]:
-    """Every way to cut a digit run into `parts` numbers without leading zeros."""
-    produced = 0
+_PIECE_INT = re.compile(r"^(?:0|[1-9]\d*)$")
+_PIECE_SIGNED = re.compile(r"^-?(?:0|[1-9]\d*)$")
+_PIECE_DECIMAL = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?$")
 
-    def rec(start: int, left: int) -> Iterator[list[str]]:
+
+def piece_pattern(decimal: bool, signed: bool) -> re.Pattern[str]:
+    """What one cell of a run may look like: no leading zeros, a sign or decimals only where the column allows."""
+    return _PIECE_DECIMAL if decimal else _PIECE_SIGNED if signed else _PIECE_INT
+
+
+def splits(run: str, patterns: list[re.Pattern[str]], limit: int = 200_000) -> Iterator[list[str]]:
+    """Every way to cut a run of cells printed without separators into one piece per pattern."""
+    produced = 0
+    parts = len(patterns)
+
+    def rec(start: int, index: int) -> Iterator[list[str]]:
         nonlocal produced
         if produced >= limit:
             return
-        if left == 1:
-            piece = digits[start:]
-            if piece and (piece == "0" or piece[0] != "0"):
+        if index == parts - 1:
+            piece = run[start:]
+            if patterns[index].match(piece):
                 produced += 1
                 yield [piece]
             return
-        max_len = len(digits) - start - (left - 1)
-        for length in range(1, max_len + 1):
-            piece = digits[start : start + length]
-            if piece[0] == "0" and length > 1:
-                break
-            for rest in rec(start + length, left - 1):
-                yield [piece, *rest]
+        for end in range(start + 1, len(run) - (parts - index - 1) + 1):
+            piece = run[start:end]
+            if patterns[index].match(piece):
+                for rest in rec(end, index + 1):
+                    yield [piece, *rest]
 
-    if len(digits) >= parts:
-        yield from rec(0, parts)
+    if len(run) >= parts:
+        yield from rec(0, 0)

@@ -27,32 +27,49 @@ class Token:
     # First token of a row as the reader saw it.
     row_break: bool
     position: int = 0
+    # Which table (block) of the document it came from.
+    block: int = 0
 
 
-_GLUED_DIGITS = re.compile(r"^(.*[^\d\s.,])\s*(\d[\d.]*)$")
+# Digits (with signs and decimal points) glued to the end of a label.
+_GLUED_DIGITS = re.compile(r"^(.*[^\d\s.,+\-])\s*([+-]?\d[\d.\-]*)$")
+# An ordinal inside a label starts another label: 三、本年度办理结果（一）予以公开.
+_INNER_ORDINAL = re.compile(r"(?<=\S)(?=[(（][一二三四五六七八九十]{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?![\d])|[一二三四五六七八九十]、)")
+
+
+def _value_token(text: str) -> tuple[Kind, str]:
+    cleaned = clean(text)
+    # Numbers are not printed with leading zeros: "0011" is cells run together.
+    if len(cleaned) > 1 and cleaned.isdigit() and cleaned[0] == "0":
+        return (Kind.RUN, cleaned)
+    return (Kind.VALUE, cleaned)
+
+
+def _label_tokens(text: str) -> list[tuple[Kind, str]]:
+    return [(Kind.LABEL, part) for part in _INNER_ORDINAL.split(text) if part]
 
 
 def _cell_tokens(text: str) -> list[tuple[Kind, str]]:
     stripped = nfkc(text).strip()
     if is_blank(stripped):
         return [(Kind.BLANK, stripped)]
-    if is_number(stripped):
-        return [(Kind.VALUE, clean(stripped))]
     parts = stripped.split()
     if len(parts) > 1 and any(is_number(p) for p in parts):
         out: list[tuple[Kind, str]] = []
         for part in parts:
             if is_number(part):
-                out.append((Kind.VALUE, clean(part)))
+                out.append(_value_token(part))
             elif out and out[-1][0] is Kind.LABEL:
                 out[-1] = (Kind.LABEL, out[-1][1] + part)
             else:
                 out.append((Kind.LABEL, part))
-        return out
+        return [tok for kind, txt in out for tok in (_label_tokens(txt) if kind is Kind.LABEL else [(kind, txt)])]
+    if is_number(stripped):
+        return [_value_token(stripped)]
     glued = _GLUED_DIGITS.match(re.sub(r"\s+", "", stripped))
-    if glued and not glued.group(2).endswith("."):
-        return [(Kind.LABEL, glued.group(1)), (Kind.RUN, glued.group(2))]
-    return [(Kind.LABEL, stripped)]
+    if glued and not glued.group(2).endswith((".", "-")):
+        return [*_label_tokens(glued.group(1)), (Kind.RUN, glued.group(2))]
+    return _label_tokens(stripped)
 
 
 def tokenize(document: Document) -> list[Token]:
@@ -60,9 +77,9 @@ def tokenize(document: Document) -> list[Token]:
     tokens: list[Token] = []
 
     def emit(kind: Kind, text: str, cell: SourceCell | None, row_break: bool) -> None:
-        tokens.append(Token(kind, text, cell, row_break, len(tokens)))
+        tokens.append(Token(kind, text, cell, row_break, len(tokens), block_index))
 
-    for block in document.blocks:
+    for block_index, block in enumerate(document.blocks):
         if isinstance(block, Paragraph):
             for i, (kind, text) in enumerate(_cell_tokens(block.text)):
                 emit(kind, text, None, i == 0)
