@@ -34,7 +34,9 @@ class Token:
 # Digits (with signs and decimal points) glued to the end of a label.
 _GLUED_DIGITS = re.compile(r"^(.*[^\d\s.,+\-])\s*([+-]?\d[\d.\-]*)$")
 # An ordinal inside a label starts another label: 三、本年度办理结果（一）予以公开.
-_INNER_ORDINAL = re.compile(r"(?<=\S)(?=[(（][一二三四五六七八九十]{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?![\d])|[一二三四五六七八九十]、)")
+_INNER_ORDINAL = re.compile(
+    r"(?<=\S)(?=[(（][一二三四五六七八九十]{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?![\d])|[一二三四五六七八九十]、)"
+)
 
 
 def _value_token(text: str) -> tuple[Kind, str]:
@@ -76,10 +78,11 @@ def tokenize(document: Document) -> list[Token]:
     """Labels and values of every paragraph and table row, merged cells counted once."""
     tokens: list[Token] = []
 
-    def emit(kind: Kind, text: str, cell: SourceCell | None, row_break: bool) -> None:
-        tokens.append(Token(kind, text, cell, row_break, len(tokens), block_index))
-
     for block_index, block in enumerate(document.blocks):
+
+        def emit(kind: Kind, text: str, cell: SourceCell | None, row_break: bool, block: int = block_index) -> None:
+            tokens.append(Token(kind, text, cell, row_break, len(tokens), block))
+
         if isinstance(block, Paragraph):
             for i, (kind, text) in enumerate(_cell_tokens(block.text)):
                 emit(kind, text, None, i == 0)
