@@ -7,6 +7,7 @@ packages=(
   tesseract-ocr tesseract-ocr-chi-sim  # OCR of scanned reports
   poppler-utils              # pdftoppm, for looking at pages
   redis-server               # the job queue of the worker pool
+  chromium                   # headless browser for the review pages' tests
 )
 missing=()
 for p in "${packages[@]}"; do
