@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from ingest.errors import EmptyFile, UndecodableText, UnknownFormat
+from ingest.errors import EmptyFile, PasswordProtected, UndecodableText, UnknownFormat
 from ingest.models import Format
 
 _IMAGE_MAGIC = (
@@ -88,10 +88,11 @@ def _zip_format(data: bytes) -> Format:
 
 
 def _ole2_format(data: bytes) -> Format:
-    if "WordDocument".encode("utf-16-le") in data[:1_000_000] or b"WordDocument" in data[:1_000_000]:
+    # Directory entries may sit anywhere in the file (often at its end, after images).
+    if "WordDocument".encode("utf-16-le") in data or b"WordDocument" in data:
         return "doc"
-    if "EncryptedPackage".encode("utf-16-le") in data[:200_000]:
-        raise UnknownFormat("a password-protected Office document")
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise PasswordProtected("a password-protected (encrypted) Office document")
     raise UnknownFormat("an Office (OLE2) file that is not a Word document")
 
 

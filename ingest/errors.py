@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ingest.models import Format
+
 
 class IngestError(Exception):
     """A file could not be converted; `code` lands in the result's `error.code`."""
@@ -34,6 +36,11 @@ class UnknownFormat(InputError):
 class FormatNotSupportedYet(InputError):
     code = "format_not_supported_yet"
 
+    def __init__(self, message: str, source_format: Format | None = None) -> None:
+        super().__init__(message)
+        # What reading found the input to be, when its bytes alone did not tell (a scanned PDF).
+        self.source_format = source_format
+
 
 class UndecodableText(InputError):
     code = "undecodable_text"
@@ -45,6 +52,22 @@ class NotAReport(InputError):
 
 class IncompleteReport(InputError):
     code = "incomplete_report"
+
+
+class PasswordProtected(InputError):
+    code = "password_protected"
+
+
+class DamagedDocument(InputError):
+    """The container is of a known format but its content cannot be read."""
+
+    code = "damaged_document"
+
+
+class AttachmentOnly(InputError):
+    """A web page that only links to the report as an attached file."""
+
+    code = "attachment_only"
 
 
 class ToolError(IngestError):

@@ -18,6 +18,42 @@ class Settings:
     max_file_bytes: int = 100 * 1024 * 1024
     # Text (and HTML) larger than this is refused: no real report comes near it.
     max_text_chars: int = 5_000_000
+    # HTML larger than this is refused before parsing (pages with inline images stay far below).
+    max_html_bytes: int = 20 * 1024 * 1024
+    # A Word (ZIP) file is refused when its parts declare more than this uncompressed in all,
+    # or when one part inflates more than `max_zip_ratio` times (a ZIP bomb).
+    max_unzipped_bytes: int = 300 * 1024 * 1024
+    max_zip_ratio: float = 200.0
+    # LibreOffice conversions (legacy .doc/.wps) are killed after this many seconds.
+    soffice_timeout: float = 120.0
+    # A Word or HTML table whose spans cover more grid positions than this is skipped
+    # (report tables have a few hundred; this bounds the memory a hostile span can take).
+    max_table_cells: int = 200_000
+    # PDFs with more pages are refused (reports have a few dozen at most).
+    pdf_max_pages: int = 500
+    # A PDF page whose text layer is more than this share garbage ((cid:NN), private-use
+    # or replacement glyphs) is read as a scanned page.
+    pdf_garbage_share: float = 0.3
+    # Scans and images: OCR engine ("both" reads every value with Tesseract and RapidOCR,
+    # "tesseract" or "rapidocr" alone read it twice with two preprocessings).
+    ocr_engine: str = "both"
+    # Scanned PDF pages are rendered at their embedded image's resolution, within these bounds.
+    scan_min_dpi: int = 150
+    scan_max_dpi: int = 300
+    # Images (or rendered pages) with more pixels than this are refused before decoding.
+    scan_max_pixels: int = 80_000_000
+    # Scans with more pages, and pages with more table cells, are refused.
+    scan_max_pages: int = 60
+    scan_max_cells: int = 3000
+    # A Tesseract run is killed after this many seconds.
+    tesseract_timeout: float = 120.0
+    # Confidence of an OCR value: two readings agree (scores high / one low), disagree, no ink.
+    ocr_conf_agree: float = 0.995
+    ocr_conf_agree_low_score: float = 0.9
+    ocr_conf_disagree: float = 0.3
+    ocr_conf_blank: float = 0.99
+    # An engine score below this makes a reading unsure.
+    ocr_min_score: float = 0.6
     # A label matches a template label when the similarity reaches this.
     label_match_ratio: float = 0.74
     # Share of the template's cells that must be located for a result (else an error).
@@ -39,6 +75,8 @@ def load_settings(**overrides: object) -> Settings:
         env["layouts_dir"] = Path(os.environ["INGEST_LAYOUTS_DIR"])
     if "INGEST_REVIEW_THRESHOLD" in os.environ:
         env["review_threshold"] = float(os.environ["INGEST_REVIEW_THRESHOLD"])
+    if "INGEST_OCR_ENGINE" in os.environ:
+        env["ocr_engine"] = os.environ["INGEST_OCR_ENGINE"]
     if "INGEST_WORKERS" in os.environ:
         env["workers"] = int(os.environ["INGEST_WORKERS"])
     return replace(Settings(), **{**env, **overrides})  # type: ignore[arg-type]

@@ -7,6 +7,11 @@ from typing import Protocol
 from ingest.detect import Detected
 from ingest.errors import FormatNotSupportedYet
 from ingest.models import Document, Format
+from ingest.readers.doc import DocReader
+from ingest.readers.docx import DocxReader
+from ingest.readers.html import HtmlReader
+from ingest.readers.pdf import PdfReader
+from ingest.readers.scan import ImageReader, ScannedPdfReader
 from ingest.readers.text import TextReader
 from ingest.settings import Settings
 
@@ -19,6 +24,12 @@ class Reader(Protocol):
 
 READERS: dict[Format, Reader] = {
     "text": TextReader(),
+    "docx": DocxReader(),
+    "doc": DocReader(),
+    "html": HtmlReader(),
+    "pdf_text": PdfReader(),
+    "pdf_scanned": ScannedPdfReader(),
+    "image": ImageReader(),
 }
 
 

@@ -36,7 +36,7 @@ def convert(source: Path, target: str, out_dir: Path, timeout: float = 120.0) ->
     with tempfile.TemporaryDirectory(prefix="ingest-soffice-") as profile:
         cmd = [
             soffice_binary(),
-            f"-env:UserInstallation=file://{profile}",
+            f"-env:UserInstallation={Path(profile).as_uri()}",
             "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nofirststartwizard",
             "--convert-to", target, "--outdir", str(out_dir), str(source),
         ]
