@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.checks import run_checks
 from ingest.detect import detect
-from ingest.errors import FileTooLarge, IncompleteReport, IngestError, NotAReport
+from ingest.errors import FileTooLarge, FormatNotSupportedYet, IncompleteReport, IngestError, NotAReport
 from ingest.layouts import load_layouts
 from ingest.mapping import map_document
 from ingest.meta import find_meta
@@ -44,7 +44,11 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     detected = detect(data)
     fmt: Format = detected.format
     source.format = fmt
-    document = reader_for(fmt).read(data, detected, settings)
+    try:
+        document = reader_for(fmt).read(data, detected, settings)
+    except FormatNotSupportedYet as exc:
+        source.format = exc.source_format or source.format
+        raise
     source.format = document.format
     source.pages = document.pages
     mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
