@@ -1,0 +1,106 @@
+"""Scanned PDFs and images: each page turned upright, its ruled tables read cell by cell
+with OCR (ingest/scan), the text outside them read line by line.
+
+`read_scanned_pdf` is the hook the text-PDF reader calls for PDFs (or pages) that are scans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from ingest.detect import Detected
+from ingest.models import Block, Document, Format, Paragraph, SourceCell, Table
+from ingest.scan.images import image_pages, pdf_pages
+from ingest.scan.ocr.consensus import engine_set, looks_numeric
+from ingest.scan.page import PageRead, read_page
+from ingest.settings import Settings
+
+
+@dataclass
+class ScanResult:
+    document: Document
+    # The upright, deskewed page images the cells' page/bbox refer to, as PNG.
+    page_images: list[bytes]
+
+
+def _header_rows(table: Table) -> int:
+    """Rows above the first row holding a number: the table's header."""
+    for i, row in enumerate(table.rows):
+        if any(looks_numeric(c.text) for c in row if c.text):
+            return i
+    return len(table.rows)
+
+
+def _row_texts(row: list[SourceCell]) -> list[str]:
+    return [c.text for c in row]
+
+
+def _continued(first: Table, second: Table) -> Table:
+    """`second` appended to `first` (a table cut by a page break), a repeated header dropped."""
+    rows = second.rows
+    header = _header_rows(first)
+    if header and [_row_texts(r) for r in rows[:header]] == [_row_texts(r) for r in first.rows[:header]]:
+        rows = rows[header:]
+    offset = len(first.rows)
+    moved = [
+        [replace(c, row=c.row + offset, origin=(c.origin[0] + offset, c.origin[1]) if c.origin else None) for c in row]
+        for row in rows
+    ]
+    return Table(first.rows + moved)
+
+
+def _width(table: Table) -> int:
+    return max((len(r) for r in table.rows), default=0)
+
+
+def _join_pages(pages: list[PageRead]) -> list[Block]:
+    """Blocks of all pages; a table ending a page and one opening the next, equally wide, are one."""
+    blocks: list[Block] = []
+    for page in pages:
+        for i, (_, block) in enumerate(page.blocks):
+            last = blocks[-1] if blocks else None
+            if i == 0 and isinstance(block, Table) and isinstance(last, Table) and _width(last) == _width(block):
+                blocks[-1] = _continued(last, block)
+            else:
+                blocks.append(block)
+    return blocks
+
+
+def _png(image: np.ndarray) -> bytes:
+    ok, encoded = cv2.imencode(".png", image)
+    return encoded.tobytes() if ok else b""
+
+
+def read_pages(images: Iterable[tuple[int, np.ndarray]], fmt: Format, settings: Settings) -> ScanResult:
+    """Page images (1-based number, BGR) read into one document and its kept page images."""
+    engines = engine_set(settings)
+    pages = [read_page(image, number, engines, settings) for number, image in images]
+    document = Document(fmt, _join_pages(pages), pages=len(pages))
+    return ScanResult(document, [_png(p.image) for p in pages])
+
+
+def read_scanned_pdf(data: bytes, settings: Settings, pages: list[int] | None = None) -> Document:
+    """A PDF's scanned pages (1-based numbers; all when None) read by OCR."""
+    return read_pages(pdf_pages(data, settings, pages), "pdf_scanned", settings).document
+
+
+def read_image_file(data: bytes, settings: Settings) -> ScanResult:
+    """An image file (every frame of a multi-page TIFF) read by OCR, with its page images."""
+    return read_pages(enumerate(image_pages(data, settings), start=1), "image", settings)
+
+
+class ImageReader:
+    def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
+        return read_image_file(data, settings).document
+
+
+class ScannedPdfReader:
+    def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
+        return read_scanned_pdf(data, settings)
+
+
+__all__ = ["ImageReader", "Paragraph", "ScanResult", "ScannedPdfReader", "read_image_file", "read_scanned_pdf"]

@@ -1,0 +1,1 @@
+"""Scanned pages and images: page images -> preprocessing -> table grid -> cell-wise OCR."""

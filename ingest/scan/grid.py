@@ -1,0 +1,228 @@
+"""Ruled tables of a page image: rulings by morphology -> table regions -> row and column
+lines -> cells with their row and column spans.
+
+Every tolerance lives in one GridSettings derived from the page itself (median text
+height, rule thickness), and each step is a named pure transform, as in pdfplumber's
+table finder: masks in, geometry out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass(frozen=True)
+class GridSettings:
+    """Tolerances of one page, in its pixels."""
+
+    text_height: int
+    line_thickness: int
+    # A horizontal ruling is at least this long (longer than any stroke of a character);
+    # a vertical one, at least this high (a one-row border is hardly taller than its text).
+    min_line: int
+    min_vline: int
+    # Breaks in a faint or broken rule up to this long are bridged.
+    bridge: int
+    # Rules closer than this are the same rule.
+    snap: int
+    # A cell border exists where this share of its length is ruled.
+    edge_coverage: float = 0.6
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    # x0, y0, x1, y1 in page pixels, rule to rule.
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class GridTable:
+    box: tuple[int, int, int, int]
+    ys: list[int]
+    xs: list[int]
+    cells: list[GridCell]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+
+def text_height(ink: np.ndarray) -> int:
+    """Typical height of a character: the upper quartile of glyph-sized ink components."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:count, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:count, cv2.CC_STAT_WIDTH]
+    glyphs = heights[(heights >= 6) & (heights <= 150) & (widths <= 150) & (widths >= 2)]
+    if glyphs.size < 10:
+        return 24
+    return int(max(8, np.percentile(glyphs, 75)))
+
+
+def grid_settings(ink: np.ndarray) -> GridSettings:
+    """The page's tolerances from its text height and the thickness of its long rules."""
+    height = text_height(ink)
+    min_line = int(2.5 * height)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_line, 1)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    rules = stats[1:count, cv2.CC_STAT_HEIGHT]
+    thickness = int(np.median(rules)) if rules.size else 2
+    thickness = max(1, min(thickness, height // 3 or 1))
+    return GridSettings(
+        text_height=height,
+        line_thickness=thickness,
+        min_line=min_line,
+        min_vline=int(1.4 * height),
+        bridge=max(4, height // 2),
+        snap=max(3, thickness + height // 3),
+    )
+
+
+def ruling_masks(ink: np.ndarray, gs: GridSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rulings: long runs kept by opening, then gaps bridged along the rule."""
+    out = []
+    for size_open, size_close in (((gs.min_line, 1), (gs.bridge, 1)), ((1, gs.min_vline), (1, gs.bridge))):
+        # A rule drawn faint breaks into dashes: join dashes a pixel apart before the opening.
+        dash = cv2.getStructuringElement(cv2.MORPH_RECT, _scaled(size_close, 2))
+        joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, dash)
+        lines = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size_open))
+        lines = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, size_close))
+        out.append(lines)
+    return out[0], out[1]
+
+
+def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
+    return (min(size[0], cap), min(size[1], cap))
+
+
+def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings) -> list[tuple[int, int, int, int]]:
+    """Boxes of ruled tables: connected rulings with at least two rows and two columns of joints."""
+    frame = cv2.dilate(horizontal | vertical, np.ones((gs.snap, gs.snap), np.uint8))
+    near_vertical = cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8))
+    joints = cv2.dilate(horizontal & near_vertical, np.ones((3, 3), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(frame, connectivity=8)
+    boxes = []
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if w < 4 * gs.min_line or h < 2 * gs.text_height:
+            continue
+        region = (labels[y:y + h, x:x + w] == i) & (joints[y:y + h, x:x + w] > 0)
+        n_joints, _ = cv2.connectedComponents(region.astype(np.uint8))
+        if n_joints - 1 >= 4:
+            boxes.append((x, y, x + w, y + h))
+    return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def rule_positions(mask: np.ndarray, axis: int, gs: GridSettings, min_length: int) -> list[int]:
+    """Centres of the rules of a table-region mask: axis 0 gives y of horizontal rules, 1 gives x of vertical."""
+    coverage = (mask > 0).sum(axis=1 - axis)
+    rows = np.flatnonzero(coverage >= min_length)
+    if rows.size == 0:
+        return []
+    # Rows of one rule are at most `snap` apart; a larger step starts the next rule.
+    groups = np.split(rows, np.flatnonzero(np.diff(rows) > gs.snap) + 1)
+    return [int(g[0] + g[-1]) // 2 for g in groups]
+
+
+def _border(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool, gs: GridSettings) -> bool:
+    """Whether a rule runs at `fixed` from lo to hi over the required share of its length."""
+    pad = gs.snap
+    if hi - lo <= 2 * pad:
+        lo, hi = lo + 1, hi - 1
+    else:
+        lo, hi = lo + pad, hi - pad
+    if hi <= lo:
+        return True
+    a, b = max(0, fixed - pad), fixed + pad + 1
+    band = mask[lo:hi, a:b] if vertical else mask[a:b, lo:hi]
+    covered = (band > 0).any(axis=1 if vertical else 0)
+    return float(covered.mean()) >= gs.edge_coverage
+
+
+def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: list[int],
+               gs: GridSettings) -> list[GridCell]:
+    """Cells of a table: slots between rules, merged wherever their shared border is not ruled."""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and not _border(vertical, xs[c + 1], ys[r], ys[r + 1], True, gs):
+                parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+            if r + 1 < n_rows and not _border(horizontal, ys[r + 1], xs[c], xs[c + 1], False, gs):
+                parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+    taken: set[tuple[int, int]] = set()
+    cells = []
+    for slots in sorted(groups.values()):
+        r0, c0 = min(r for r, _ in slots), min(c for _, c in slots)
+        r1, c1 = max(r for r, _ in slots), max(c for _, c in slots)
+        # A non-rectangular merge (a missing rule inside) is read as its bounding rectangle.
+        if (r0, c0) in taken:
+            continue
+        taken.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+    return cells
+
+
+def _rules(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int],
+           gs: GridSettings) -> tuple[list[int], list[int]]:
+    x0, y0, x1, y1 = box
+    ys = [y0 + y for y in rule_positions(horizontal[y0:y1, x0:x1], 0, gs, gs.min_line)]
+    xs = [x0 + x for x in rule_positions(vertical[y0:y1, x0:x1], 1, gs, gs.min_vline)]
+    return ys, xs
+
+
+def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridSettings) -> list[tuple[int, int]]:
+    """Runs of rule rows (first, last index into ys) between which the table's side frame runs.
+
+    Two tables one heading apart join through the heading's strokes; the heading's band
+    has neither the left nor the right frame rule, so the tables part there."""
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for r in range(len(ys) - 1):
+        framed = any(_border(vertical, x, ys[r], ys[r + 1], True, gs) for x in (xs[0], xs[-1]))
+        if not framed:
+            if r > start:
+                runs.append((start, r))
+            start = r + 1
+    if len(ys) - 1 > start:
+        runs.append((start, len(ys) - 1))
+    return runs
+
+
+def find_tables(ink: np.ndarray, gs: GridSettings) -> list[GridTable]:
+    """The ruled tables of a page, top to bottom."""
+    horizontal, vertical = ruling_masks(ink, gs)
+    tables = []
+    for region in table_regions(horizontal, vertical, gs):
+        ys, xs = _rules(horizontal, vertical, region, gs)
+        if len(ys) < 2 or len(xs) < 2:
+            continue
+        for first, last in split_unframed(vertical, ys, xs, gs):
+            box = (region[0], ys[first] - gs.snap, region[2], ys[last] + gs.snap)
+            part_ys, part_xs = _rules(horizontal, vertical, box, gs)
+            if len(part_ys) < 2 or len(part_xs) < 2:
+                continue
+            cells = grid_cells(horizontal, vertical, part_ys, part_xs, gs)
+            tables.append(GridTable((part_xs[0], part_ys[0], part_xs[-1], part_ys[-1]), part_ys, part_xs, cells))
+    return tables

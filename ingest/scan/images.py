@@ -1,0 +1,106 @@
+"""Page images from image files (PNG, JPEG, TIFF, BMP, WebP, GIF) and scanned PDFs, as BGR arrays.
+
+Sizes are checked against `scan_max_pixels` before anything is decoded at full size, so a
+decompression bomb costs a header read only.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+
+import numpy as np
+import pypdfium2
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ingest.errors import DamagedDocument, FileTooLarge, NotAReport, PasswordProtected
+from ingest.settings import Settings
+
+# Smaller than this on either side cannot hold a readable report table.
+MIN_SIDE = 300
+POINTS_PER_INCH = 72.0
+
+
+def _check_size(width: int, height: int, settings: Settings) -> None:
+    if width * height > settings.scan_max_pixels:
+        raise FileTooLarge(f"a {width}x{height} page image; the limit is {settings.scan_max_pixels} pixels")
+    if min(width, height) < MIN_SIDE:
+        raise NotAReport(f"a {width}x{height} image is too small to hold a report")
+
+
+def _to_bgr(image: Image.Image) -> np.ndarray:
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "L"):
+        # Transparent pixels of a PNG are paper: flatten onto white.
+        rgba = image.convert("RGBA")
+        image = Image.new("RGB", rgba.size, "white")
+        image.paste(rgba, mask=rgba.split()[3])
+    rgb = np.asarray(image.convert("RGB"))
+    return np.ascontiguousarray(rgb[:, :, ::-1])
+
+
+def image_pages(data: bytes, settings: Settings) -> Iterator[np.ndarray]:
+    """Every frame of an image file (multi-page TIFF too), EXIF orientation applied."""
+    with warnings.catch_warnings():
+        # PIL warns above its own bomb limit; ours is checked explicitly below.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError as exc:
+            raise FileTooLarge(f"the image is too large to decode: {exc}") from None
+        except (UnidentifiedImageError, OSError) as exc:
+            raise DamagedDocument(f"the image cannot be opened: {exc}") from None
+        frames = getattr(image, "n_frames", 1)
+        if frames > settings.scan_max_pages:
+            raise FileTooLarge(f"the image has {frames} pages; the limit is {settings.scan_max_pages}")
+        for index in range(frames):
+            try:
+                image.seek(index)
+                _check_size(*image.size, settings)
+                image.load()
+                yield _to_bgr(image)
+            except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+                raise DamagedDocument(f"the image is damaged or truncated: {exc}") from None
+
+
+def _embedded_dpi(page: pypdfium2.PdfPage, width_pt: float) -> float | None:
+    """Resolution of the largest image on the page (a scan is one page-sized image)."""
+    best: float | None = None
+    for obj in page.get_objects(filter=(pypdfium2.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        pixel_width, _ = obj.get_size()
+        left, _, right, _ = obj.get_pos()
+        if right - left > width_pt * 0.5:
+            dpi = pixel_width / ((right - left) / POINTS_PER_INCH)
+            best = max(best or 0.0, dpi)
+    return best
+
+
+def pdf_pages(data: bytes, settings: Settings, pages: list[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """(1-based page number, BGR image) of a PDF's pages, rendered at the scan's own resolution."""
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise PasswordProtected("the PDF is password-protected") from None
+        raise DamagedDocument(f"the PDF cannot be opened: {exc}") from None
+    try:
+        count = len(pdf)
+        wanted = pages if pages is not None else list(range(1, count + 1))
+        if len(wanted) > settings.scan_max_pages:
+            raise FileTooLarge(f"{len(wanted)} scanned pages; the limit is {settings.scan_max_pages}")
+        for number in wanted:
+            page = pdf[number - 1]
+            try:
+                width_pt, height_pt = page.get_size()
+                dpi = _embedded_dpi(page, width_pt) or 200.0
+                dpi = min(max(dpi, settings.scan_min_dpi), settings.scan_max_dpi)
+                scale = dpi / POINTS_PER_INCH
+                _check_size(int(width_pt * scale), int(height_pt * scale), settings)
+                # pdfium renders BGR(x) by default: OpenCV's own channel order.
+                bgr = page.render(scale=scale).to_numpy()
+                yield number, np.ascontiguousarray(bgr[:, :, :3])
+            finally:
+                page.close()
+    finally:
+        pdf.close()

@@ -1,0 +1,1 @@
+"""OCR engines behind one interface, and the two-reading consensus that sets confidence."""

@@ -1,0 +1,100 @@
+"""Which engines read what, and the confidence two readings of one value earn together.
+
+Every value is read twice, by two engines (default) or by one engine on two
+preprocessings of the crop: agreeing readings with good scores are trusted, any
+disagreement sends the cell to review."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ingest.scan.ocr.base import CellText, OcrEngine
+from ingest.scan.ocr.rapid import RapidOcrEngine
+from ingest.scan.ocr.tesseract import TesseractEngine
+from ingest.settings import Settings
+
+ENGINES = ("both", "tesseract", "rapidocr")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+# What a Chinese reading of a digit cell may look like, for telling value cells from labels.
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
+                                   "S": "5", "B": "8", "Z": "2"})
+
+Preprocess = Callable[[np.ndarray], np.ndarray]
+
+
+def normalise(text: str) -> str:
+    """A reading as the mapper will parse it: NFKC, no spaces or thousands separators."""
+    return re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", text))
+
+
+def looks_numeric(text: str) -> bool:
+    """Whether a first (label-engine) reading is a number, allowing OCR's usual look-alikes."""
+    cleaned = normalise(text).translate(_DIGIT_LOOKALIKES).strip(".-—_")
+    return bool(cleaned) and _NUMBER.match(cleaned) is not None
+
+
+def as_gray(crop: np.ndarray) -> np.ndarray:
+    return crop
+
+
+def as_binary(crop: np.ndarray) -> np.ndarray:
+    """The crop binarised on its own (Otsu): a second, independent look at the same ink."""
+    _, binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return binary
+
+
+@dataclass(frozen=True)
+class ValueReader:
+    engine: OcrEngine
+    preprocess: Preprocess
+
+
+@dataclass(frozen=True)
+class EngineSet:
+    """The engine reading labels (and telling values from labels), and the two value readers."""
+
+    labels: OcrEngine
+    values: tuple[ValueReader, ValueReader]
+
+
+def engine_set(settings: Settings) -> EngineSet:
+    """The configured engines; `settings.ocr_engine` is one of ENGINES."""
+    choice = settings.ocr_engine
+    if choice not in ENGINES:
+        raise ValueError(f"ocr_engine must be one of {', '.join(ENGINES)}, not {choice!r}")
+    tesseract = TesseractEngine(settings.tesseract_timeout)
+    if choice == "tesseract":
+        return EngineSet(tesseract, (ValueReader(tesseract, as_gray), ValueReader(tesseract, as_binary)))
+    rapid = RapidOcrEngine()
+    if choice == "rapidocr":
+        return EngineSet(rapid, (ValueReader(rapid, as_gray), ValueReader(rapid, as_binary)))
+    return EngineSet(rapid, (ValueReader(rapid, as_gray), ValueReader(tesseract, as_binary)))
+
+
+def agree(first: CellText, second: CellText, settings: Settings) -> CellText:
+    """One value from two readings: agreement earns trust, disagreement review."""
+    a, b = normalise(first.text), normalise(second.text)
+    if a == b and _NUMBER.match(a):
+        sure = min(first.confidence, second.confidence) >= settings.ocr_min_score
+        return CellText(a, settings.ocr_conf_agree if sure else settings.ocr_conf_agree_low_score)
+    numeric = [r for r in (first, second) if _NUMBER.match(normalise(r.text))]
+    best = max(numeric or [first, second], key=lambda r: r.confidence)
+    return CellText(normalise(best.text), settings.ocr_conf_disagree)
+
+
+def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellText] | None,
+                settings: Settings) -> list[CellText]:
+    """Every value crop read twice and reconciled; `first` reuses the label engine's reading
+    when it is the first value reader (same engine, same preprocessing)."""
+    one, two = engines.values
+    reusable = one.engine is engines.labels and one.engine.kind_blind and one.preprocess is as_gray
+    if first is None or not reusable:
+        first = one.engine.read_lines([one.preprocess(c) for c in crops], "number")
+    second = two.engine.read_lines([two.preprocess(c) for c in crops], "number")
+    return [agree(a, b, settings) for a, b in zip(first, second, strict=True)]

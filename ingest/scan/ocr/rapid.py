@@ -1,0 +1,61 @@
+"""RapidOCR (PP-OCRv6 recognition, ONNX) on cell crops: recognition only, no detection.
+
+The models ship inside the rapidocr wheel; they are named explicitly so nothing is
+ever downloaded at run time."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ingest.errors import ToolError
+from ingest.scan.ocr.base import CellText, Kind
+
+
+@cache
+def _recogniser(threads: int) -> Any:
+    try:
+        import rapidocr
+        from rapidocr import RapidOCR
+    except ImportError:
+        raise ToolError("rapidocr is not installed") from None
+    models = Path(rapidocr.__file__).parent / "models"
+    rec = models / "PP-OCRv6_rec_small.onnx"
+    if not rec.exists():
+        raise ToolError(f"the RapidOCR recognition model is missing: {rec}")
+    engine = RapidOCR(params={
+        "Global.use_det": False,
+        "Global.use_cls": False,
+        "Global.log_level": "warning",
+        # Detection and classification are never run; their paths point inside the wheel
+        # only so that building the engine never looks for a download.
+        "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
+        "Cls.model_path": str(models / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
+        "Rec.model_path": str(rec),
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    })
+    # The recogniser alone, loaded now: it takes a batch of crops in one call.
+    return engine._load_rec_model()  # type: ignore[no-untyped-call]
+
+
+class RapidOcrEngine:
+    name = "rapidocr"
+    kind_blind = True
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+
+    def read_lines(self, images: list[np.ndarray], kind: Kind) -> list[CellText]:
+        if not images:
+            return []
+        from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+        batch = [cv2.cvtColor(img, cv2.COLOR_GRAY2BGR) for img in images]
+        result = _recogniser(self.threads)(TextRecInput(img=batch))
+        return [CellText(str(text).replace(" ", "") if kind == "number" else str(text), float(score))
+                for text, score in zip(result.txts, result.scores, strict=True)]

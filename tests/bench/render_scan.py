@@ -1,0 +1,344 @@
+"""Scanned renderings of a generated report: image-only PDFs and page images.
+
+The text PDF (render_docx) is rasterized with pypdfium2 and made to look scanned: a red
+official seal (公章) stamped near the end, skew, blur, noise, uneven light, JPEG
+artefacts, now and then a page fed landscape or upside down. Where each table row lands
+is read from the text PDF's own text layer before degrading, so a single-page image can
+say which truth keys it shows (`<stem>.keys.json`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pdfplumber
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw, ImageFont
+
+from tests.bench.render_docx import pdf_with_plan
+from tests.bench.report_text import Block, Para
+from tests.bench.truth import ReportTruth
+
+POINTS_PER_INCH = 72.0
+SEAL_DIAMETER_MM = 42.0  # the size of a government body's official seal
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of the text PDF's text layer (PDF points, top-left origin)."""
+
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    text: str  # whitespace removed
+
+
+@dataclass(frozen=True)
+class ScanStyle:
+    """How one scanner run degrades pages."""
+
+    dpi: int
+    skew: float  # degrees, counter-clockwise
+    blur: float  # Gaussian sigma at 300 dpi
+    noise: float  # std of the sensor noise, 0-255
+    jpeg_quality: int
+    light_depth: float  # darkening across the page from uneven light
+    light_angle: float
+    black: int
+    white: int
+
+
+def draw_scan_style(rng: random.Random) -> ScanStyle:
+    return ScanStyle(
+        dpi=rng.choice([150, 200, 240, 300]),
+        skew=rng.choice([-1, 1]) * rng.uniform(0.2, 2.0),
+        blur=rng.uniform(0.4, 1.1),
+        noise=rng.uniform(3.0, 9.0),
+        jpeg_quality=rng.randint(40, 85),
+        light_depth=rng.uniform(0.04, 0.18),
+        light_angle=rng.uniform(0, 2 * math.pi),
+        black=rng.randint(15, 55),
+        white=rng.randint(232, 250),
+    )
+
+
+@dataclass
+class ScannedPage:
+    image: Image.Image
+    page: int  # index in the report
+    keys: list[str]  # truth keys printed on this page
+    sealed: bool
+    turn: int  # 0, 90 or 180: how the sheet went through the scanner
+    skew: float
+    dpi: int
+
+
+# --- Where things are in the text PDF ---------------------------------------------------------
+
+def text_lines(pdf_path: Path) -> list[TextLine]:
+    """Every text line of the PDF in reading order."""
+    out = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            for line in page.extract_text_lines():
+                text = re.sub(r"\s+", "", line["text"])
+                if text:
+                    out.append(TextLine(index, line["top"], line["bottom"], line["x0"], line["x1"], text))
+    return out
+
+
+def _is_value_line(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+0-9.]+", text))
+
+
+def locate_keys(lines: list[TextLine], plan: list[Block]) -> dict[str, int]:
+    """The page of every truth key printed in the plan's tables.
+
+    Each row is found by its label (its probe) after the previous one, so repeated
+    words elsewhere do not mislead; the label-less value row of section 四 is the first
+    all-number line after the table's heading. Raises LookupError when a row is missing."""
+    pages: dict[str, int] = {}
+    cursor = 0
+
+    def find(needle: str | None) -> int:
+        """The first line from the cursor on holding `needle` (None: holding only numbers)."""
+        for i in range(cursor, len(lines)):
+            text = lines[i].text
+            if (needle in text) if needle is not None else _is_value_line(text):
+                return i
+        raise LookupError(f"not in the text layer after line {cursor}: {needle or 'a row of values'}")
+
+    for block in plan:
+        if isinstance(block, Para):
+            if block.kind == "heading":
+                cursor = find(block.text[:8])
+            continue
+        for row in block.rows:
+            if row.keys:
+                cursor = find(row.probe)
+                pages.update(dict.fromkeys(row.keys, lines[cursor].page))
+    return pages
+
+
+def _seal_spot(lines: list[TextLine], plan: list[Block], rng: random.Random) -> tuple[int, float, float]:
+    """Page and centre (points) of the seal: over the signature, sometimes over section 四's values."""
+    s4_values = _s4_value_line(lines, plan)
+    if s4_values is not None and rng.random() < 0.3:
+        x = rng.uniform(s4_values.x0, s4_values.x1)
+        return s4_values.page, x, (s4_values.top + s4_values.bottom) / 2 + rng.uniform(-15, 15)
+    date, agency = lines[-1], lines[-2]
+    x = (date.x0 + date.x1) / 2 + rng.uniform(-20, 10)
+    return date.page, x, (agency.bottom + date.top) / 2 + rng.uniform(-8, 8)
+
+
+def _s4_value_line(lines: list[TextLine], plan: list[Block]) -> TextLine | None:
+    heading = next(b.text for b in plan if isinstance(b, Para) and b.text.startswith("四、"))
+    start = next((i for i, ln in enumerate(lines) if heading[:8] in ln.text), None)
+    if start is None:
+        return None
+    return next((ln for ln in lines[start:] if _is_value_line(ln.text) and len(ln.text) >= 5), None)
+
+
+# --- The seal ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def _font_file(pattern: str) -> tuple[str, int]:
+    """The installed font file (and face index) fontconfig picks for `pattern`."""
+    found = subprocess.run(["fc-match", "--format=%{file}:%{index}", pattern],
+                           capture_output=True, text=True, check=True).stdout
+    path, index = found.rsplit(":", 1)
+    return path, int(index)
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    path, index = _font_file("Noto Serif CJK SC:bold")
+    return ImageFont.truetype(path, size, index=index)
+
+
+def seal_mask(agency: str, diameter: int, rng: random.Random) -> np.ndarray:
+    """Ink coverage (0-1) of a round seal: ring, star, the agency's name along the arc."""
+    size = diameter + 8
+    canvas = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(canvas)
+    c = size / 2
+    r = diameter / 2
+    ring = max(3, int(diameter * 0.035))
+    draw.ellipse([c - r, c - r, c + r, c + r], outline=255, width=ring)
+    star_r = diameter * 0.17
+    points = [(c + (star_r if i % 2 == 0 else star_r * 0.382) * math.sin(i * math.pi / 5),
+               c - (star_r if i % 2 == 0 else star_r * 0.382) * math.cos(i * math.pi / 5)) for i in range(10)]
+    draw.polygon(points, fill=255)
+    # The name runs clockwise along the rim, in tall narrow characters, centred on the top.
+    n = max(len(agency), 1)
+    span = min(250.0, 120.0 + 12.0 * n)
+    per_char = r * 0.74 * math.radians(span) / n
+    font_size = max(10, int(min(diameter * 0.13, per_char * 0.95)))
+    font = _font(font_size)
+    radius = r - ring - font_size * 0.62
+    for i, char in enumerate(agency):
+        angle = -span / 2 + span * (i + 0.5) / n
+        glyph = Image.new("L", (font_size * 2, font_size * 2), 0)
+        ImageDraw.Draw(glyph).text((font_size, font_size), char, fill=255, font=font, anchor="mm")
+        glyph = glyph.resize((int(font_size * 1.6), font_size * 2)).rotate(-angle, resample=Image.Resampling.BICUBIC,
+                                                                           expand=True)
+        x = c + radius * math.sin(math.radians(angle)) - glyph.width / 2
+        y = c - radius * math.cos(math.radians(angle)) - glyph.height / 2
+        canvas.paste(255, (int(x), int(y)), glyph)
+    canvas = canvas.rotate(rng.uniform(-25, 25), resample=Image.Resampling.BICUBIC)
+    mask = np.asarray(canvas, dtype=np.float32) / 255.0
+    # Uneven ink: a blotchy low-frequency pattern and a few dry speckles.
+    blotch = cv2.resize(np.asarray([[rng.uniform(0.55, 1.0) for _ in range(6)] for _ in range(6)], np.float32),
+                        (size, size), interpolation=cv2.INTER_CUBIC)
+    speckle = np.random.default_rng(rng.getrandbits(32)).random((size, size), dtype=np.float32) > 0.08
+    coverage: np.ndarray = np.clip(mask * blotch * speckle * rng.uniform(0.8, 0.95), 0.0, 1.0)
+    return coverage
+
+
+def stamp(page: np.ndarray, mask: np.ndarray, centre: tuple[int, int], rng: random.Random) -> None:
+    """Print red ink over `page` (RGB, in place): multiplied, so black print stays black."""
+    ink = np.array([rng.randint(195, 230), rng.randint(20, 60), rng.randint(30, 70)], np.float32) / 255.0
+    h, w = mask.shape
+    x0, y0 = centre[0] - w // 2, centre[1] - h // 2
+    px0, py0 = max(0, x0), max(0, y0)
+    px1, py1 = min(page.shape[1], x0 + w), min(page.shape[0], y0 + h)
+    if px1 <= px0 or py1 <= py0:
+        return
+    a = mask[py0 - y0:py1 - y0, px0 - x0:px1 - x0, None]
+    region = page[py0:py1, px0:px1].astype(np.float32)
+    page[py0:py1, px0:px1] = (region * (1 - a + a * ink)).astype(np.uint8)
+
+
+# --- The scanner ------------------------------------------------------------------------------
+
+def scan_look(page: np.ndarray, style: ScanStyle, rng: random.Random) -> np.ndarray:
+    """`page` (RGB uint8) as a flatbed scanner returns it."""
+    h, w = page.shape[:2]
+    img: np.ndarray = page.astype(np.float32)
+    img *= (style.white - style.black) / 255.0
+    img += style.black
+    # Uneven light: darker towards one side, and a yellowish paper tint.
+    xs = np.linspace(-0.5, 0.5, w, dtype=np.float32)[None, :] * math.cos(style.light_angle)
+    ys = np.linspace(-0.5, 0.5, h, dtype=np.float32)[:, None] * math.sin(style.light_angle)
+    ramp = xs + ys
+    light = 1.0 - style.light_depth * (ramp - ramp.min()) / max(float(np.ptp(ramp)), 1e-6)
+    img *= light[..., None]
+    tint = np.array([1.0, rng.uniform(0.97, 1.0), rng.uniform(0.9, 0.98)], np.float32)
+    img *= tint
+    img = cv2.GaussianBlur(img, (0, 0), sigmaX=style.blur * style.dpi / 300)
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), style.skew, 1.0)
+    paper = tuple(float(v) for v in style.white * tint)
+    img = cv2.warpAffine(img, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper)
+    # Sensor noise: per-pixel grain, and a faint blotchy colour noise.
+    cv2.setRNGSeed(rng.getrandbits(31))
+    grain = np.empty((h, w), np.float32)
+    cv2.randn(grain, np.zeros(1), np.full(1, style.noise))
+    colour = np.random.default_rng(rng.getrandbits(32)).normal(0.0, style.noise * 0.4, (h // 4, w // 4, 3))
+    img = cv2.add(img, cv2.merge([grain] * 3))
+    img = cv2.add(img, cv2.resize(colour.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR))
+    bgr = cv2.cvtColor(np.clip(img, 0, 255).astype(np.uint8), cv2.COLOR_RGB2BGR)
+    ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, style.jpeg_quality])
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR) if ok else None
+    if decoded is None:
+        raise RuntimeError("JPEG round trip failed")
+    rgb: np.ndarray = cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB)
+    return rgb
+
+
+def scan_report(truth: ReportTruth, rng: random.Random) -> list[ScannedPage]:
+    """Every page of the report, printed, sealed and scanned."""
+    style = draw_scan_style(rng)
+    with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
+        pdf_path, plan = pdf_with_plan(truth, Path(tmp) / "report", rng)
+        lines = text_lines(pdf_path)
+        key_pages = locate_keys(lines, plan)
+        seal_page, seal_x, seal_y = _seal_spot(lines, plan, rng)
+        pdf = pdfium.PdfDocument(str(pdf_path))
+        try:
+            rasters = [np.asarray(page.render(scale=style.dpi / POINTS_PER_INCH).to_pil().convert("RGB"))
+                       for page in pdf]
+        finally:
+            pdf.close()
+    turns = [0] * len(rasters)
+    if rng.random() < 0.15:
+        turns[rng.randrange(len(rasters))] = rng.choice([90, 90, 180])
+    scale = style.dpi / POINTS_PER_INCH
+    pages = []
+    for index, raster in enumerate(rasters):
+        page = raster.copy()
+        if index == seal_page:
+            diameter = int(SEAL_DIAMETER_MM / 25.4 * style.dpi * rng.uniform(0.9, 1.05))
+            stamp(page, seal_mask(truth.agency, diameter, rng), (int(seal_x * scale), int(seal_y * scale)), rng)
+        # Each sheet lies a little differently on the glass, but never straight.
+        skew = style.skew + rng.uniform(-0.15, 0.15)
+        page_style = replace(style, skew=math.copysign(max(abs(skew), 0.2), style.skew))
+        scanned = scan_look(page, page_style, rng)
+        if turns[index]:
+            scanned = np.ascontiguousarray(np.rot90(scanned, k=turns[index] // 90))
+        keys = [k for k in truth.cells if key_pages.get(k) == index]
+        pages.append(ScannedPage(Image.fromarray(scanned), index, keys, index == seal_page, turns[index],
+                                 page_style.skew, style.dpi))
+    return pages
+
+
+def render_pdf_scanned(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
+    """Renderer: an image-only PDF of the scanned pages (<out>.pdf)."""
+    return write_scanned_pdf(scan_report(truth, rng), out, rng)
+
+
+def render_image(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
+    """Renderer: one scanned page as PNG/JPEG/TIFF with `<stem>.keys.json` listing the truth
+    keys it shows, or now and then the whole report as a multi-page TIFF (no keys file)."""
+    return write_image(scan_report(truth, rng), out, rng)
+
+
+def write_scanned_pdf(pages: list[ScannedPage], out: Path, rng: random.Random) -> Path:
+    """The pages as one PDF of JPEG images, as a scanner's "scan to PDF" writes it (<out>.pdf)."""
+    path = out.with_suffix(".pdf")
+    first, *rest = [p.image for p in pages]
+    first.save(path, "PDF", save_all=True, append_images=rest, resolution=pages[0].dpi, quality=rng.randint(60, 85))
+    return path
+
+
+def write_image(pages: list[ScannedPage], out: Path, rng: random.Random) -> Path:
+    """Mostly one page (the start of section 三's table more often than not) with its keys file;
+    sometimes every page in one multi-page TIFF."""
+    if rng.random() < 0.2:
+        path = out.with_suffix(".tif")
+        first, *rest = [_tiff_mode(p.image, rng) for p in pages]
+        first.save(path, save_all=True, append_images=rest, compression="tiff_lzw", dpi=(pages[0].dpi,) * 2)
+        return path
+    s3_start = next(p for p in pages if any(k.startswith("s3.") for k in p.keys))
+    chosen = s3_start if rng.random() < 0.6 else rng.choice([p for p in pages if p.keys])
+    kind = rng.choice(["png", "jpg", "tif"])
+    path = out.with_suffix(f".{kind}")
+    dpi = (chosen.dpi,) * 2
+    if kind == "png":
+        chosen.image.save(path, dpi=dpi)
+    elif kind == "jpg":
+        chosen.image.save(path, quality=rng.randint(60, 90), dpi=dpi)
+    else:
+        _tiff_mode(chosen.image, rng).save(path, compression="tiff_lzw", dpi=dpi)
+    out.with_name(out.name + ".keys.json").write_text(json.dumps(chosen.keys, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _tiff_mode(image: Image.Image, rng: random.Random) -> Image.Image:
+    """Colour, grey, or now and then the black-and-white of a document scanner."""
+    roll = rng.random()
+    if roll < 0.5:
+        return image.copy()  # a fresh image: Pillow keeps the options of an earlier save on the object
+    grey = image.convert("L")
+    return grey if roll < 0.85 else grey.point(lambda v: 255 if v > 150 else 0).convert("1")
+

@@ -1,0 +1,102 @@
+"""The scan path on a drawn page: a ruled table with a merged header, broken rules, a red
+seal, skew and an upside-down feed; every cell read with page and bbox."""
+
+from __future__ import annotations
+
+import io
+from difflib import SequenceMatcher
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.models import Table
+from ingest.readers.scan import read_image_file
+from ingest.scan.grid import find_tables, grid_settings
+from ingest.scan.ocr.base import CellText
+from ingest.scan.ocr.consensus import agree
+from ingest.scan.page import prepare
+from ingest.settings import Settings, load_settings
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+ROWS = [["项目", "自然人", "商业企业", "总计"], ["本年新收", "12", "", "12"], ["上年结转", "3", "0", "3"]]
+COL_X = [150, 450, 650, 850, 1050]
+ROW_Y = [400, 470, 540, 610, 680]
+
+
+def _page() -> np.ndarray:
+    """An A4-ish page at 150 dpi: a title, a table whose first row is a merged heading."""
+    image = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 30)
+    draw.text((300, 200), "某某县人民政府2023年政府信息公开工作年度报告", font=font, fill="black")
+    for y in ROW_Y:
+        draw.line([(COL_X[0], y), (COL_X[-1], y)], fill="black", width=2)
+    for i, x in enumerate(COL_X):
+        # Inner rules stop below the merged heading row.
+        top = ROW_Y[0] if i in (0, len(COL_X) - 1) else ROW_Y[1]
+        draw.line([(x, top), (x, ROW_Y[-1])], fill="black", width=2)
+    draw.text((COL_X[0] + 20, ROW_Y[0] + 15), "申请情况", font=font, fill="black")
+    for r, row in enumerate(ROWS, start=1):
+        for c, text in enumerate(row):
+            draw.text((COL_X[c] + 20, ROW_Y[r] + 15), text, font=font, fill="black")
+    page = cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
+    # A broken rule (a faint scan): gaps shorter than a character are bridged.
+    page[ROW_Y[2] - 2:ROW_Y[2] + 3, 500:508] = 255
+    # The red seal stamped over the values: its ink darkens the paper, not the black text.
+    seal = np.full_like(page, 255)
+    cv2.circle(seal, (800, 560), 110, (40, 40, 220), 8)
+    return np.minimum(page, seal)
+
+
+def _png(page: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(cv2.cvtColor(page, cv2.COLOR_BGR2RGB)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _skewed_upside_down(page: np.ndarray) -> np.ndarray:
+    h, w = page.shape[:2]
+    turned = cv2.warpAffine(page, cv2.getRotationMatrix2D((w / 2, h / 2), 1.5, 1.0), (w, h),
+                            borderValue=(255, 255, 255))
+    return cv2.rotate(turned, cv2.ROTATE_180)
+
+
+def test_grid_finds_merged_header_and_bridges_broken_rules() -> None:
+    ink = prepare(_page()).ink
+    tables = find_tables(ink, grid_settings(ink))
+    assert len(tables) == 1
+    table = tables[0]
+    assert (table.n_rows, table.n_cols) == (4, 4)
+    spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
+    assert spans[(0, 0)] == (1, 4)
+    assert len(table.cells) == 13
+
+
+@pytest.mark.parametrize("engine", ["both", "tesseract", "rapidocr"])
+def test_image_read_cell_by_cell(engine: str) -> None:
+    settings = load_settings(ocr_engine=engine)
+    result = read_image_file(_png(_skewed_upside_down(_page())), settings)
+    document = result.document
+    tables = [b for b in document.blocks if isinstance(b, Table)]
+    assert len(tables) == 1 and len(result.page_images) == 1
+    cells = {(c.row, c.col): c for row in tables[0].rows for c in row}
+    for r, row in enumerate(ROWS, start=1):
+        for c, text in enumerate(row[1:], start=1):
+            cell = cells[(r, c)]
+            assert cell.page == 1 and cell.bbox is not None
+            if text.isdigit() or not text:
+                assert cell.text == text and cell.confidence >= 0.9, (r, c, cell)
+            else:
+                # Labels only need to be near: the mapper's label matching is tolerant.
+                assert SequenceMatcher(None, cell.text, text).ratio() >= 0.6, (r, c, cell)
+    assert cells[(0, 3)].origin == (0, 0)
+    assert any("年度报告" in line for line in document.lines())
+
+
+def test_disagreeing_readings_go_to_review() -> None:
+    settings = Settings()
+    assert agree(CellText("12", 0.99), CellText("12", 0.95), settings).confidence >= 0.99
+    assert agree(CellText("12", 0.99), CellText("17", 0.95), settings).confidence < settings.review_threshold
+    assert agree(CellText("12", 0.99), CellText("", 0.0), settings).confidence < settings.review_threshold
