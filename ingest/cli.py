@@ -8,8 +8,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ingest.export import add_export_command
 from ingest.runner import collect_inputs, progress_printer, run_files
 from ingest.settings import load_settings
+from ingest.stats import add_stats_command
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -37,6 +39,41 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if failed or missing else 0
 
 
+def _service(args: argparse.Namespace) -> int:
+    # Imported here: `ingest run` needs neither Redis, RQ nor FastAPI.
+    from workers.commands import run_command
+
+    return run_command(args)
+
+
+def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """worker, watch, enqueue, serve, failed: the RQ/Redis service (see workers/)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--redis-url", help="Redis address (default: $REDIS_URL or redis://127.0.0.1:6379/0)")
+    common.add_argument("--queue", help="RQ queue name (default: $INGEST_QUEUE or ingest)")
+    with_out = argparse.ArgumentParser(add_help=False, parents=[common])
+    with_out.add_argument("--out", required=True, help="output folder: results, store and index.sqlite")
+
+    worker = sub.add_parser("worker", parents=[common], help="run a pool of RQ workers")
+    worker.add_argument("--processes", type=int, default=0, help="worker processes (default: all cores)")
+    watch = sub.add_parser("watch", parents=[with_out], help="convert files dropped into a folder")
+    watch.add_argument("folder", help="folder to watch; files end in done/ or failed/ beside them")
+    watch.add_argument("--settle", type=float, help="seconds a file must stay unchanged before it is read")
+    enqueue = sub.add_parser("enqueue", parents=[with_out], help="store and enqueue files for conversion")
+    enqueue.add_argument("files", nargs="+")
+    enqueue.add_argument("--force", action="store_true", help="convert again content already converted")
+    serve = sub.add_parser("serve", parents=[with_out], help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--token", help="bearer token (default: $INGEST_TOKEN); required off loopback")
+    failed = sub.add_parser("failed", parents=[with_out], help="list or requeue the jobs RQ gave up on")
+    failed.add_argument("action", choices=["list", "requeue"])
+    failed.add_argument("job_ids", nargs="*", metavar="JOB_ID")
+    failed.add_argument("--all", action="store_true", help="requeue every failed job")
+    for parser in (worker, watch, enqueue, serve, failed):
+        parser.set_defaults(handler=_service)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ingest", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -45,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, help="folder for the JSON results")
     run.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
     run.set_defaults(handler=_run)
+    add_export_command(sub)
+    add_stats_command(sub)
+    _add_service_commands(sub)
     return parser
 
 

@@ -1,0 +1,130 @@
+"""The content-addressed store and index, `ingest enqueue` (idempotent unless --force) and
+`ingest failed list|requeue` against a real Redis and worker pool."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from rq.job import Job
+
+from ingest.cli import main as ingest_main
+from tests.conftest import SEEDS
+from tests.redis_server import RedisServer, running_redis
+from tests.test_service_watch import ingest, long_report, service_env, stop, wait_for
+from workers.client import Service
+from workers.config import load_service_settings
+from workers.store import BlobStore, Index, safe_name
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    with running_redis(tmp_path / "redis") as server:
+        yield server
+
+
+def test_store_is_content_addressed_and_refuses_oversize(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / ".store")
+    sha, size = store.put_stream(io.BytesIO(b"report"))
+    assert store.path(sha).read_bytes() == b"report" and size == 6
+    assert store.path(sha).parent.name == sha[:2]
+    with pytest.raises(OverflowError):
+        store.put_stream(io.BytesIO(b"x" * 100), limit=10)
+    assert [p.name for p in store.root.rglob("*") if p.is_file()] == [sha], "nothing half-stored is kept"
+    with pytest.raises(ValueError):
+        store.path("../../etc/passwd")
+
+
+def test_index_claims_a_content_once_unless_forced(tmp_path: Path) -> None:
+    index = Index(tmp_path / "index.sqlite")
+    sha = "ab" * 32
+    first, fresh = index.claim(sha, "a.txt", 10)
+    again, fresh_again = index.claim(sha, "b.txt", 10)
+    assert fresh and not fresh_again and again.job_id == first.job_id and again.name == "a.txt"
+    forced, fresh_forced = index.claim(sha, "b.txt", 10, force=True)
+    assert fresh_forced and forced.job_id != first.job_id and forced.status == "queued"
+    assert index.by_job(first.job_id) == index.by_job(forced.job_id)
+    assert safe_name("../../etc/pass\x00wd") == "pass_wd" and safe_name("..") == "unnamed"
+    long_name = safe_name("报" * 300 + ".docx")
+    assert long_name.endswith("报.docx") and len(long_name.encode()) <= 200
+
+
+def test_enqueue_is_idempotent_unless_forced(tmp_path: Path, redis_server: RedisServer,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    pool = ingest(["worker", "--processes", "1"], service_env(redis_server.url), tmp_path / "worker.log")
+    try:
+        service = Service(load_service_settings(out))
+
+        def converted(n: int) -> bool:
+            row = service.index.all()[0]
+            return row.status == "done" and row.conversions == n
+
+        assert ingest_main(["enqueue", str(SEEDS[0]), "--out", str(out)]) == 0
+        wait_for("the first conversion", lambda: converted(1), 20)
+        assert ingest_main(["enqueue", str(SEEDS[0]), "--out", str(out)]) == 0
+        assert " done     known " in capsys.readouterr().out
+        assert ingest_main(["enqueue", str(SEEDS[0]), "--out", str(out), "--force"]) == 0
+        wait_for("the forced conversion", lambda: converted(2), 20)
+        assert len(service.index.all()) == 1
+    finally:
+        stop(pool)
+
+
+def test_a_crashed_job_is_kept_failed_and_can_be_requeued(tmp_path: Path, redis_server: RedisServer,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Without retries, a work horse killed mid-job lands in RQ's failed registry; requeued, it converts."""
+    out = tmp_path / "out"
+    env = {**service_env(redis_server.url), "INGEST_RETRY_BACKOFF": ""}
+    document = tmp_path / "long_report.txt"
+    document.write_bytes(long_report(15000))
+    pool = ingest(["worker", "--processes", "1"], env, tmp_path / "worker.log")
+    try:
+        service = Service(load_service_settings(out, redis_url=redis_server.url, retry_backoff=()))
+        job_id = service.submit_file(document).job_id
+        connection = Redis.from_url(redis_server.url)
+
+        def horse_pid() -> int | None:
+            meta = Job.fetch(job_id, connection=connection).meta
+            return int(meta["pid"]) if meta.get("stage") == "converting" else None
+
+        os.kill(int(str(wait_for("the job to be converting", horse_pid, 20))), signal.SIGKILL)
+        failed = wait_for("the job to be failed", lambda: service.failed(), 20)
+        assert isinstance(failed, list) and failed[0].job_id == job_id and failed[0].name == "long_report.txt"
+        state = service.state(job_id)
+        assert state is not None and state.document.status == "failed"
+        assert state.document.error_code == "worker_crashed"
+
+        assert ingest_main(["failed", "list", "--out", str(out), "--redis-url", redis_server.url]) == 0
+        assert job_id in capsys.readouterr().out
+        assert ingest_main(["failed", "requeue", "--all", "--out", str(out), "--redis-url", redis_server.url]) == 0
+        wait_for("the requeued job to convert", lambda: (s := service.state(job_id)) and s.document.status == "done",
+                 30)
+        assert service.failed() == []
+        row = service.index.by_job(job_id)
+        assert row is not None and row.conversions == 1
+    finally:
+        stop(pool)
+
+
+def test_run_needs_no_redis(tmp_path: Path) -> None:
+    """`ingest run` works with no Redis anywhere and without importing the service."""
+    code = (
+        "import sys; from ingest.cli import main; rc = main(sys.argv[1:]); "
+        "assert not any(m.split('.')[0] in ('rq', 'redis', 'fastapi', 'workers') for m in sys.modules), 'imported'; "
+        "sys.exit(rc)"
+    )
+    env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = subprocess.run([sys.executable, "-c", code, "run", str(SEEDS[0]), "--out", str(tmp_path)], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / f"{SEEDS[0].stem}.json").exists()

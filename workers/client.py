@@ -1,0 +1,179 @@
+"""Submitting documents and reading their state: the Python API other systems call.
+
+    from workers.client import enqueue
+    submissions = enqueue(["report.docx"], out="/srv/ingest/out", redis_url="redis://127.0.0.1:6379/0")
+
+A file is copied into the content-addressed store before its job is enqueued, so the job never
+depends on a file the user may move or delete; the same content is converted once unless forced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from redis import Redis
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.registry import FailedJobRegistry
+
+from workers.config import ServiceSettings, load_service_settings
+from workers.jobs import convert_document
+from workers.store import ACTIVE, BlobStore, DocumentRow, Index
+
+
+@dataclass(frozen=True)
+class Submission:
+    job_id: str
+    sha256: str
+    name: str
+    status: str
+    # False when the content was already known: no new job was enqueued.
+    enqueued: bool
+
+
+@dataclass(frozen=True)
+class JobState:
+    document: DocumentRow
+    progress: str | None
+
+
+@dataclass(frozen=True)
+class FailedJob:
+    job_id: str
+    name: str | None
+    error: str
+    ended_at: str | None
+
+
+def failure_code(exc_string: str) -> str:
+    """A short code for why RQ gave up on a job, from its exception text."""
+    text = exc_string or ""
+    for marker, code in (
+        ("ToolTimeout", "tool_timeout"),
+        ("ToolError", "tool_failed"),
+        ("JobTimeoutException", "job_timeout"),
+        ("Work-horse terminated", "worker_crashed"),
+        ("AbandonedJobError", "worker_crashed"),
+    ):
+        if marker in text:
+            return code
+    return "job_failed"
+
+
+def last_line(text: str) -> str:
+    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "unknown error"
+
+
+class Service:
+    """The store, the index and the RQ queue of one output folder."""
+
+    def __init__(self, settings: ServiceSettings, connection: Redis | None = None) -> None:
+        self.settings = settings
+        self.connection = connection or Redis.from_url(settings.redis_url)
+        self.queue = Queue(settings.queue, connection=self.connection)
+        self.blobs = BlobStore(settings.store_dir)
+        self.index = Index(settings.index_path)
+
+    def submit_file(self, path: Path, force: bool = False) -> Submission:
+        sha256, size = self.blobs.put_file(path)
+        return self.submit_stored(sha256, path.name, size, force)
+
+    def submit_stream(self, stream: BinaryIO, name: str, force: bool = False) -> Submission:
+        """Raises OverflowError past the upload limit."""
+        sha256, size = self.blobs.put_stream(stream, self.settings.max_upload_bytes)
+        return self.submit_stored(sha256, name, size, force)
+
+    def submit_stored(self, sha256: str, name: str, size: int, force: bool = False) -> Submission:
+        """Enqueue a stored document unless its content is already known (queued, running or finished)."""
+        row, fresh = self.index.claim(sha256, name, size, force)
+        if fresh:
+            self._enqueue(row)
+        else:
+            row = self.refresh(row)
+        return Submission(row.job_id, row.sha256, row.name, row.status, fresh)
+
+    def _enqueue(self, row: DocumentRow) -> None:
+        backoff = list(self.settings.retry_backoff)
+        self.queue.enqueue(
+            convert_document,
+            str(self.settings.out.resolve()),
+            row.sha256,
+            job_id=row.job_id,
+            description=f"ingest {row.name}",
+            job_timeout=self.settings.job_timeout,
+            result_ttl=self.settings.result_ttl,
+            retry=Retry(max=len(backoff), interval=backoff) if backoff else None,
+        )
+
+    def refresh(self, row: DocumentRow) -> DocumentRow:
+        """Bring an active row in line with RQ: record a job RQ gave up on; re-enqueue a job Redis lost."""
+        if row.status not in ACTIVE:
+            return row
+        try:
+            job = Job.fetch(row.job_id, connection=self.connection)
+        except NoSuchJobError:
+            self._enqueue(row)  # the job function is idempotent: a duplicate would cost nothing
+            return row
+        status = job.get_status(refresh=False)
+        if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+            exc = self._exc_string(job)
+            self.index.fail(row.sha256, row.job_id, failure_code(exc), f"{row.name}: {last_line(exc)}")
+            return self.index.get(row.sha256) or row
+        return row
+
+    def state(self, job_id: str) -> JobState | None:
+        """A job's document (refreshed) and its current stage; None for an unknown job id."""
+        row = self.index.by_job(job_id)
+        if row is None:
+            return None
+        if row.job_id == job_id:
+            row = self.refresh(row)
+        progress = None
+        if row.status == "running":
+            try:
+                progress = str(Job.fetch(job_id, connection=self.connection).meta.get("stage") or "") or None
+            except NoSuchJobError:
+                progress = None
+        return JobState(row, progress)
+
+    def failed(self) -> list[FailedJob]:
+        registry = FailedJobRegistry(queue=self.queue)
+        found = []
+        for job_id in registry.get_job_ids():
+            try:
+                job = Job.fetch(job_id, connection=self.connection)
+            except NoSuchJobError:
+                continue
+            row = self.index.by_job(job_id)
+            ended = job.ended_at.isoformat(timespec="seconds") if job.ended_at else None
+            found.append(FailedJob(job_id, row.name if row else None, last_line(self._exc_string(job)), ended))
+        return found
+
+    def requeue(self, job_id: str) -> bool:
+        """Put a failed job back on its queue; False if it is not in the failed registry."""
+        registry = FailedJobRegistry(queue=self.queue)
+        if job_id not in registry.get_job_ids():
+            return False
+        row = self.index.by_job(job_id)
+        if row is not None:
+            self.index.requeue(row.sha256, job_id)
+        registry.requeue(job_id)
+        return True
+
+    @staticmethod
+    def _exc_string(job: Job) -> str:
+        result = job.latest_result()
+        return (result.exc_string if result is not None else None) or job.exc_info or ""
+
+
+def enqueue(
+    files: Iterable[Path | str], out: Path | str, redis_url: str | None = None, force: bool = False
+) -> list[Submission]:
+    """Store and enqueue files for conversion; results land in `out` (see `Service.state` for progress)."""
+    service = Service(load_service_settings(out, redis_url=redis_url))
+    return [service.submit_file(Path(f), force) for f in files]
