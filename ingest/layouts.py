@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ class ColumnLayout:
     signed: bool = False
     unit: str | None = None
     units_in_text: tuple[str, ...] = ()
+    # The heading printed above several columns (法人或其他组织 over 商业企业 …).
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,24 @@ class RelationLayout:
 
 
 @dataclass(frozen=True)
+class Alignment:
+    """Cells of one template that mean the same as the cell of the same key in another."""
+
+    template: str
+    keys: tuple[str, ...]  # patterns: `*` matches any part of a key
+
+    def covers(self, key: str) -> bool:
+        return any(fnmatchcase(key, pattern) for pattern in self.keys)
+
+
+@dataclass(frozen=True)
 class TemplateLayout:
     template: str
     title: str
     signature_labels: tuple[str, ...]
     sections: tuple[SectionLayout, ...]
     relations: tuple[RelationLayout, ...]
+    aligns_with: Alignment | None = None
 
     def rows(self) -> list[RowLayout]:
         return [row for section in self.sections for row in section.rows]
@@ -97,6 +112,7 @@ def _column(raw: dict[str, Any]) -> ColumnLayout:
         signed=bool(raw.get("signed", False)),
         unit=raw.get("unit"),
         units_in_text=tuple(raw.get("unit_from_text", ())),
+        group=raw.get("group"),
     )
 
 
@@ -131,6 +147,10 @@ def _relation(raw: dict[str, Any]) -> RelationLayout:
     return RelationLayout(raw["id"], loop, tuple(raw["left"]), tuple(raw["right"]))
 
 
+def _alignment(raw: dict[str, Any]) -> Alignment:
+    return Alignment(str(raw["template"]), tuple(raw["keys"]))
+
+
 def parse_layout(raw: dict[str, Any]) -> TemplateLayout:
     """A template from the parsed contents of one layout file."""
     return TemplateLayout(
@@ -139,6 +159,7 @@ def parse_layout(raw: dict[str, Any]) -> TemplateLayout:
         signature_labels=tuple(raw.get("signature_labels", ())),
         sections=tuple(_section(s) for s in raw["sections"]),
         relations=tuple(_relation(r) for r in raw.get("relations", ())),
+        aligns_with=_alignment(raw["aligns_with"]) if "aligns_with" in raw else None,
     )
 
 

@@ -1,0 +1,176 @@
+"""`ingest stats`: a folder of results summed up per year and template, and a plot of requests."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from ingest.export import Result, converted, read_results
+
+RECEIVED = "s3.new.total"
+GRANTED = "s3.granted.total"
+DENIED = "s3.denied.*.total"
+# Chinese labels need a CJK font; the first one installed is used (Debian: fonts-noto-cjk).
+CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaVu Sans"]
+
+
+def _sum(cells: dict[str, Any], pattern: str) -> int | None:
+    """The sum of the non-blank values of the cells matching `pattern`; None when all are blank."""
+    values = [c.get("value") for k, c in cells.items() if fnmatchcase(k, pattern)]
+    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    return sum(numbers) if numbers else None
+
+
+@dataclass
+class GroupStats:
+    """Counts and totals over the reports of one year and template."""
+
+    reports: int = 0
+    cells_flagged: int = 0
+    relations_broken: int = 0
+    received: int = 0
+    granted: int = 0
+    denied: int = 0
+
+    def add(self, data: dict[str, Any]) -> None:
+        cells: dict[str, Any] = data.get("cells") or {}
+        self.reports += 1
+        self.cells_flagged += sum(1 for c in cells.values() if c.get("review"))
+        self.relations_broken += sum(1 for c in data.get("checks") or [] if not c.get("ok"))
+        self.received += _sum(cells, RECEIVED) or 0
+        self.granted += _sum(cells, GRANTED) or 0
+        self.denied += _sum(cells, DENIED) or 0
+
+    def merge(self, other: GroupStats) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Summary:
+    groups: dict[tuple[int | None, str], GroupStats]
+    errors: Counter[str]
+
+    def total(self) -> GroupStats:
+        total = GroupStats()
+        for group in self.groups.values():
+            total.merge(group)
+        return total
+
+
+def summarize(results: Iterable[Result]) -> Summary:
+    """Per (year, template): reports, flagged cells, broken relations and request totals; errors by code."""
+    results = list(results)
+    groups: dict[tuple[int | None, str], GroupStats] = {}
+    for result in converted(results):
+        report = result.data.get("report") or {}
+        key = (report.get("year"), str(result.data.get("template")))
+        groups.setdefault(key, GroupStats()).add(result.data)
+    errors = Counter(str(r.data["error"].get("code")) for r in results if "error" in r.data)
+    ordered = dict(sorted(groups.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1])))
+    return Summary(ordered, errors)
+
+
+_HEADERS = ("year", "template", "reports", "cells flagged", "relations broken", "received", "granted", "denied")
+
+
+def format_summary(summary: Summary) -> str:
+    """The summary as a plain-text table, numbers right-aligned, a total line last."""
+
+    def line(year: str, template: str, g: GroupStats) -> list[str]:
+        numbers = (g.reports, g.cells_flagged, g.relations_broken, g.received, g.granted, g.denied)
+        return [year, template, *(f"{n:,}" for n in numbers)]
+
+    rows = [line("—" if y is None else str(y), t, g) for (y, t), g in summary.groups.items()]
+    rows.append(line("all", "", summary.total()))
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(_HEADERS)]
+
+    def render(cells: Iterable[str]) -> str:
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in pairs)  # text left, numbers right
+
+    out = [render(_HEADERS), "  ".join("-" * w for w in widths), *map(render, rows[:-1])]
+    out += ["  ".join("-" * w for w in widths), render(rows[-1])]
+    out.append("received = s3.new.total, granted = s3.granted.total, denied = sum of s3.denied.*.total")
+    if summary.errors:
+        codes = ", ".join(f"{code} {n}" for code, n in summary.errors.most_common())
+        out.append(f"failed reports: {sum(summary.errors.values())} ({codes})")
+    return "\n".join(out)
+
+
+def requests_per_report(results: Iterable[Result]) -> list[tuple[str, int]]:
+    """(agency and year, requests received) for every report that prints the number, most first."""
+    pairs = []
+    for result in converted(results):
+        received = _sum(result.data.get("cells") or {}, RECEIVED)
+        if received is None:
+            continue
+        report = result.data.get("report") or {}
+        name = report.get("agency") or result.data.get("source", {}).get("file") or result.path
+        pairs.append((f"{name} {report.get('year') or ''}".strip(), received))
+    return sorted(pairs, key=lambda p: -p[1])
+
+
+def plot_requests(results: Iterable[Result], path: Path, max_bars: int = 40) -> int:
+    """A PNG of the requests received per report: the largest as bars by agency, all as a histogram.
+
+    Returns the number of reports plotted.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    pairs = requests_per_report(results)
+    bars = pairs[:max_bars][::-1]  # largest at the top
+    with plt.rc_context({"font.family": "sans-serif", "font.sans-serif": CJK_FONTS, "axes.unicode_minus": False}):
+        fig, (hist, bar) = plt.subplots(
+            1, 2, figsize=(13, max(3.5, 0.32 * len(bars) + 1.5)), width_ratios=(1, 1.6), layout="constrained"
+        )
+        counts = [n for _, n in pairs] or [0]
+        # Requests per body span orders of magnitude (a township 0, a ministry thousands): log bins.
+        edges = np.unique(np.concatenate([[0, 1], np.geomspace(1, max(counts) + 1, 20).round()]))
+        hist.hist(counts, bins=edges, color="#4c72b0")
+        hist.set_xscale("symlog", linthresh=1)
+        hist.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))  # 1, 10, 100, not 10^0
+        hist.set(title=f"全部 {len(pairs)} 份报告", xlabel="本年新收申请数量 (s3.new.total)", ylabel="报告数")
+        bar.barh([name for name, _ in bars], [n for _, n in bars], color="#4c72b0")
+        for y, (_, n) in enumerate(bars):
+            bar.annotate(f"{n:,}", (n, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+        shown = f"前 {len(bars)} 份" if len(pairs) > len(bars) else "各报告"
+        bar.set(title=f"本年新收政府信息公开申请数量（{shown}）", xlabel="申请数量")
+        bar.tick_params(axis="y", labelsize=8)
+        for axis in (hist.yaxis, bar.xaxis):  # counts of requests and reports are whole numbers
+            axis.set_major_locator(MaxNLocator(integer=True))
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return len(pairs)
+
+
+def _stats_command(args: argparse.Namespace) -> int:
+    out_dir = Path(args.out_dir)
+    if not out_dir.is_dir():
+        print(f"ingest stats: {out_dir}: no such folder", file=sys.stderr)
+        return 2
+    results = read_results(out_dir)
+    print(format_summary(summarize(results)))
+    if args.plot:
+        plotted = plot_requests(results, Path(args.plot))
+        print(f"plot of {plotted} reports -> {args.plot}")
+    return 0
+
+
+def add_stats_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`ingest stats OUT_DIR [--plot FILE.png]`."""
+    cmd = sub.add_parser("stats", help="reports, flagged cells and request totals per year and template")
+    cmd.add_argument("out_dir", metavar="OUT_DIR", help="folder of result JSONs (searched recursively)")
+    cmd.add_argument("--plot", metavar="FILE.png", help="also draw the requests received per report")
+    cmd.set_defaults(handler=_stats_command)
