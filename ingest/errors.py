@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ingest.models import Format
-
 
 class IngestError(Exception):
     """A file could not be converted; `code` lands in the result's `error.code`."""
@@ -35,11 +33,6 @@ class UnknownFormat(InputError):
 
 class FormatNotSupportedYet(InputError):
     code = "format_not_supported_yet"
-
-    def __init__(self, message: str, source_format: Format | None = None) -> None:
-        super().__init__(message)
-        # What reading found the input to be, when its bytes alone did not tell (a scanned PDF).
-        self.source_format = source_format
 
 
 class UndecodableText(InputError):

@@ -61,6 +61,10 @@ class Document:
     format: Format
     blocks: list[Block]
     pages: int | None = None
+    # PNG of each page image that cells' bboxes refer to (scans), by 1-based page number.
+    page_images: dict[int, bytes] = field(default_factory=dict)
+    # A single photographed or scanned page may show only part of a report.
+    may_be_partial: bool = False
 
     def lines(self) -> list[str]:
         """Plain text lines, for title and metadata search."""
@@ -130,3 +134,5 @@ class Report:
     checks: list[CheckResult] = field(default_factory=list)
     template_deviations: list[str] = field(default_factory=list)
     error: ErrorInfo | None = None
+    # Written beside the JSON for review screens; not part of the JSON.
+    page_images: dict[int, bytes] = field(default_factory=dict)

@@ -77,6 +77,32 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return out
 
 
+def page_images_dir(json_path: Path) -> Path:
+    """Where the page images of a result live: `<stem>.pages/` beside its JSON."""
+    return json_path.with_name(json_path.name.removesuffix(".json") + ".pages")
+
+
+def write_report(report: Report, path: Path) -> None:
+    """The result's page images (if any), then its JSON, each written atomically."""
+    if report.page_images:
+        folder = page_images_dir(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, png in sorted(report.page_images.items()):
+            _write_bytes_atomic(folder / f"page-{number}.png", png)
+    write_json_atomic(path, report_to_dict(report))
+
+
+def _write_bytes_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_json_atomic(path: Path, payload: dict[str, Any]) -> None:
     """Write to a temporary file beside `path`, then rename: never a half-written JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.checks import run_checks
 from ingest.detect import detect
-from ingest.errors import FileTooLarge, FormatNotSupportedYet, IncompleteReport, IngestError, NotAReport
+from ingest.errors import FileTooLarge, IncompleteReport, IngestError, NotAReport
 from ingest.layouts import load_layouts
 from ingest.mapping import map_document
 from ingest.meta import find_meta
@@ -44,18 +44,14 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     detected = detect(data)
     fmt: Format = detected.format
     source.format = fmt
-    try:
-        document = reader_for(fmt).read(data, detected, settings)
-    except FormatNotSupportedYet as exc:
-        source.format = exc.source_format or source.format
-        raise
+    document = reader_for(fmt).read(data, detected, settings)
     source.format = document.format
     source.pages = document.pages
     mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
     total = len(mapping.cells)
     if mapping.located == 0:
         raise NotAReport("no table of the annual-report template was found")
-    if mapping.located < settings.min_located_share * total:
+    if mapping.located < settings.min_located_share * total and not document.may_be_partial:
         raise IncompleteReport(
             f"only {mapping.located} of {total} template cells were found: the report is cut short or not a report"
         )
@@ -68,4 +64,5 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
         cells=mapping.cells,
         checks=checks,
         template_deviations=mapping.deviations,
+        page_images=document.page_images,
     )

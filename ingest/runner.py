@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.models import ErrorInfo, Report, SourceInfo
-from ingest.output import report_to_dict, write_json_atomic
+from ingest.output import write_report
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
 
@@ -61,7 +61,7 @@ def convert_to(path: Path, output: Path, settings: Settings) -> FileOutcome:
             source=SourceInfo(path.name, "", None),
             error=ErrorInfo("internal_error", f"{path.name}: {type(exc).__name__}: {exc}"),
         )
-    write_json_atomic(output, report_to_dict(report))
+    write_report(report, output)
     return FileOutcome(path, output, report.error.code if report.error else None)
 
 
@@ -70,7 +70,7 @@ def _crashed(path: Path, output: Path) -> FileOutcome:
         source=SourceInfo(path.name, "", None),
         error=ErrorInfo("worker_crashed", f"{path.name}: the process converting it died"),
     )
-    write_json_atomic(output, report_to_dict(report))
+    write_report(report, output)
     return FileOutcome(path, output, "worker_crashed")
 
 

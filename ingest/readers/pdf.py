@@ -10,7 +10,6 @@ lines as paragraphs. A table cut by a page break is stitched back into one.
 from __future__ import annotations
 
 import io
-import logging
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ import pdfplumber
 import pypdfium2
 
 from ingest.detect import Detected
-from ingest.errors import DamagedDocument, FileTooLarge, FormatNotSupportedYet, NotAReport, PasswordProtected
+from ingest.errors import DamagedDocument, FileTooLarge, NotAReport, PasswordProtected
 from ingest.models import BBox, Block, Document, Paragraph, SourceCell, Table
 from ingest.readers.pdf_grid import (
     Box,
@@ -49,9 +48,9 @@ from ingest.readers.pdf_grid import (
     text_turn,
     turned_edge,
 )
+from ingest.readers.scan import read_scanned_pdf
 from ingest.settings import Settings
 
-log = logging.getLogger(__name__)
 
 PageKind = Literal["text", "scanned", "blank"]
 
@@ -449,12 +448,19 @@ class PdfReader:
         scanned = [i + 1 for i, k in enumerate(kinds) if k == "scanned"]
         if not pages:
             if scanned:
-                raise FormatNotSupportedYet(
-                    f"a scanned PDF ({len(scanned)} of {len(kinds)} pages are images without a text layer): "
-                    "OCR of scanned PDFs is not supported yet",
-                    source_format="pdf_scanned",
-                )
+                return read_scanned_pdf(data, settings)
             raise NotAReport(f"all {len(kinds)} pages of the PDF are blank")
+        document = Document(format="pdf_text", blocks=_blocks(pages), pages=len(kinds))
         if scanned:
-            log.warning("scanned pages not read (no usable text layer): %s", scanned)
-        return Document(format="pdf_text", blocks=_blocks(pages), pages=len(kinds))
+            # A mixed PDF: its scanned pages are read by OCR and put back in page order.
+            ocr = read_scanned_pdf(data, settings, scanned)
+            document.blocks = sorted(document.blocks + ocr.blocks, key=_first_page)
+            document.page_images = ocr.page_images
+        return document
+
+
+def _first_page(block: Block) -> int:
+    """The page a block starts on (stable sort keeps reading order within a page)."""
+    if isinstance(block, Paragraph):
+        return block.page or 0
+    return next((c.page or 0 for row in block.rows for c in row), 0)

@@ -7,7 +7,7 @@ with OCR (ingest/scan), the text outside them read line by line.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -18,13 +18,6 @@ from ingest.scan.images import image_pages, pdf_pages
 from ingest.scan.ocr.consensus import engine_set, looks_numeric
 from ingest.scan.page import PageRead, read_page
 from ingest.settings import Settings
-
-
-@dataclass
-class ScanResult:
-    document: Document
-    # The upright, deskewed page images the cells' page/bbox refer to, as PNG.
-    page_images: list[bytes]
 
 
 def _header_rows(table: Table) -> int:
@@ -75,27 +68,35 @@ def _png(image: np.ndarray) -> bytes:
     return encoded.tobytes() if ok else b""
 
 
-def read_pages(images: Iterable[tuple[int, np.ndarray]], fmt: Format, settings: Settings) -> ScanResult:
-    """Page images (1-based number, BGR) read into one document and its kept page images."""
+def read_pages(
+    images: Iterable[tuple[int, np.ndarray]], fmt: Format, settings: Settings, may_be_partial: bool = False
+) -> Document:
+    """Page images (1-based number, BGR) read into one document that keeps the upright pages."""
     engines = engine_set(settings)
     pages = [read_page(image, number, engines, settings) for number, image in images]
-    document = Document(fmt, _join_pages(pages), pages=len(pages))
-    return ScanResult(document, [_png(p.image) for p in pages])
+    return Document(
+        fmt,
+        _join_pages(pages),
+        pages=len(pages),
+        page_images={p.number: _png(p.image) for p in pages},
+        may_be_partial=may_be_partial,
+    )
 
 
 def read_scanned_pdf(data: bytes, settings: Settings, pages: list[int] | None = None) -> Document:
     """A PDF's scanned pages (1-based numbers; all when None) read by OCR."""
-    return read_pages(pdf_pages(data, settings, pages), "pdf_scanned", settings).document
+    return read_pages(pdf_pages(data, settings, pages), "pdf_scanned", settings)
 
 
-def read_image_file(data: bytes, settings: Settings) -> ScanResult:
-    """An image file (every frame of a multi-page TIFF) read by OCR, with its page images."""
-    return read_pages(enumerate(image_pages(data, settings), start=1), "image", settings)
+def read_image_file(data: bytes, settings: Settings) -> Document:
+    """An image file (every frame of a multi-page TIFF) read by OCR; one page may be part of a report."""
+    frames = list(enumerate(image_pages(data, settings), start=1))
+    return read_pages(frames, "image", settings, may_be_partial=len(frames) == 1)
 
 
 class ImageReader:
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
-        return read_image_file(data, settings).document
+        return read_image_file(data, settings)
 
 
 class ScannedPdfReader:
@@ -103,4 +104,4 @@ class ScannedPdfReader:
         return read_scanned_pdf(data, settings)
 
 
-__all__ = ["ImageReader", "Paragraph", "ScanResult", "ScannedPdfReader", "read_image_file", "read_scanned_pdf"]
+__all__ = ["ImageReader", "Paragraph", "ScannedPdfReader", "read_image_file", "read_scanned_pdf"]
