@@ -51,7 +51,6 @@ from ingest.readers.pdf_grid import (
 from ingest.readers.scan import read_scanned_pdf
 from ingest.settings import Settings
 
-
 PageKind = Literal["text", "scanned", "blank"]
 
 _PAGE_NUMBER = re.compile(r"^[-—–－]?\s*\d{1,3}\s*[-—–－]?$|^第\s*\d{1,3}\s*页.*$|^\d{1,3}\s*/\s*\d{1,3}$")
