@@ -83,7 +83,7 @@ def make_inputs(staging: Path) -> dict[str, bytes]:
     for seed in range(700, 711):
         path = render_text(make_truth(seed), staging / f"gen_{seed}", random.Random(seed))
         files[path.name] = path.read_bytes()
-    files["long_report.txt"] = long_report(15000)  # the job a worker dies in
+    files["long_report.txt"] = long_report(80000)  # the job a worker dies in: ~8 s of conversion
     files["copy_of_seed_001.txt"] = SEEDS[1].read_bytes()
     files["empty.txt"] = b""
     files["random.bin"] = random.Random(7).randbytes(6000)
