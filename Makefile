@@ -26,10 +26,11 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml $(VENV)/bin/python
-	$(VENV)/bin/pip install -q -e .
+# Runtime dependencies at the exact versions of docker/constraints.txt (the same as the image).
+$(VENV)/.installed: pyproject.toml docker/constraints.txt $(VENV)/bin/python
+	PIP_CONSTRAINT=docker/constraints.txt $(VENV)/bin/pip install -q -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/bin/python
-	$(VENV)/bin/pip install -q -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml docker/constraints.txt $(VENV)/bin/python
+	PIP_CONSTRAINT=docker/constraints.txt $(VENV)/bin/pip install -q -e '.[dev]'
 	@touch $@ $(VENV)/.installed

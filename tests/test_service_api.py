@@ -23,7 +23,7 @@ from tests.test_service_watch import ingest, make_inputs, service_env, stop, wai
 from workers.api import create_app
 from workers.config import load_service_settings
 
-MAX_UPLOAD = 5_000_000
+MAX_UPLOAD = 10_000_000  # above the long report of make_inputs (~7.4 MB)
 
 
 @pytest.fixture
