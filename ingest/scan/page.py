@@ -11,14 +11,19 @@ import numpy as np
 from ingest.errors import FileTooLarge
 from ingest.models import BBox, Paragraph, SourceCell, Table
 from ingest.scan import preprocess
-from ingest.scan.grid import GridSettings, GridTable, find_tables, grid_settings
+from ingest.scan.grid import GridSettings, GridTable, find_tables, grid_settings, ruling_masks
 from ingest.scan.lines import Box, has_ink, line_boxes
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, read_values
 from ingest.settings import Settings
 
-# Lines probed to tell an upright page from an upside-down one.
-_ORIENTATION_PROBES = 4
+# Text windows read both ways round to tell an upright page from an upside-down one; a window
+# is at most this many text heights wide (a dozen characters decide it, a whole line costs more).
+_ORIENTATION_PROBES = 6
+_PROBE_CHARS = 12
+# Readings of a page this sure (mean score, and twice the other way round's) settle its
+# orientation without trying the quarter turn.
+_SURE_SCORE = 0.8
 # Crops are scaled so their text is about this tall (both engines read best near it).
 _OCR_TEXT_HEIGHT = 32
 
@@ -64,29 +69,60 @@ def _straight(color: np.ndarray) -> Prepared:
     return prepare(preprocess.rotate(color, angle)) if abs(angle) >= 0.05 else page
 
 
-def _reading_scores(page: Prepared, engines: EngineSet) -> tuple[float, float]:
-    """How well the page's longest lines read as they stand and turned half round."""
-    height = grid_settings(page.ink).text_height
-    lines = sorted(line_boxes(page.ink, height // 2), key=lambda b: b[2] - b[0], reverse=True)
-    probes = [_scaled_crop(page.gray, b, b[3] - b[1]) for b in lines[:_ORIENTATION_PROBES]]
+def _probe_windows(page: Prepared) -> list[np.ndarray]:
+    """Crops of the page's inkiest text windows, table rules taken out."""
+    gs = grid_settings(page.ink)
+    horizontal, vertical = ruling_masks(page.ink, gs)
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    text = cv2.subtract(page.ink, rules)
+    windows: list[tuple[int, Box]] = []
+    for x0, y0, x1, y1 in line_boxes(text, gs.text_height // 2, min_gap=2):
+        if y1 - y0 > 2 * gs.text_height:
+            continue
+        x1 = min(x1, x0 + _PROBE_CHARS * (y1 - y0))
+        windows.append((int(np.count_nonzero(text[y0:y1, x0:x1])), (x0, y0, x1, y1)))
+    windows.sort(key=lambda w: w[0], reverse=True)
+    return [_scaled_crop(page.gray, box, box[3] - box[1]) for _, box in windows[:_ORIENTATION_PROBES]]
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """How well a page's text windows read as they stand and turned half round."""
+
+    as_is: float
+    flipped: float
+    sure: bool
+
+
+def _orientation(page: Prepared, engines: EngineSet) -> Orientation:
+    probes = _probe_windows(page)
     if not probes:
-        return 0.0, 0.0
+        return Orientation(0.0, 0.0, False)
     readings = engines.labels.read_lines(probes + [cv2.rotate(p, cv2.ROTATE_180) for p in probes], "label")
+
     def score(part: list[CellText]) -> float:
         return sum(r.confidence * len(r.text) for r in part)
-    return score(readings[: len(probes)]), score(readings[len(probes):])
+
+    as_is, flipped = score(readings[: len(probes)]), score(readings[len(probes):])
+    best = readings[: len(probes)] if as_is >= flipped else readings[len(probes):]
+    mean = sum(r.confidence for r in best) / len(best)
+    return Orientation(as_is, flipped, mean >= _SURE_SCORE and max(as_is, flipped) >= 2 * min(as_is, flipped))
 
 
 def upright(color: np.ndarray, engines: EngineSet) -> Prepared:
-    """The page turned (0/90/180/270) and deskewed so that its text reads left to right:
-    the longest lines of the page and of its quarter turn are read both ways round, and
-    the way that reads best wins."""
-    options: list[tuple[float, int, Prepared, bool]] = []
+    """The page turned (0/90/180/270) and deskewed so that its text reads left to right.
+
+    Text windows are read both ways round; when that leaves the page's orientation in
+    doubt, the quarter turn is read too and the way that reads best wins. Only the page as
+    fed may settle it alone: Chinese turned a quarter can still read confidently."""
+    options: list[tuple[float, Prepared, bool]] = []
     for turn in (0, 1):
         page = _straight(preprocess.quarter_turn(color, turn))
-        as_is, flipped = _reading_scores(page, engines)
-        options += [(as_is, -turn, page, False), (flipped, -turn, page, True)]
-    _, _, best, flip = max(options, key=lambda o: (o[0], o[1]))
+        found = _orientation(page, engines)
+        options += [(found.as_is, page, False), (found.flipped, page, True)]
+        if found.sure:
+            break
+    _, best, flip = max(options, key=lambda o: o[0])
     return prepare(preprocess.quarter_turn(best.color, 2)) if flip else best
 
 
@@ -94,6 +130,20 @@ def _interior(box: tuple[int, int, int, int], gs: GridSettings) -> Box:
     inset = gs.line_thickness + 2
     x0, y0, x1, y1 = box
     return (x0 + inset, y0 + inset, max(x0 + inset + 1, x1 - inset), max(y0 + inset + 1, y1 - inset))
+
+
+def _thin_marks(region: np.ndarray, gs: GridSettings) -> list[Box]:
+    """The box of a cell's marks drawn in strokes too thin to survive the speck filter (a "2"
+    of a faint 150 dpi scan): marks a third of a character tall clear of the cell's sides,
+    where rests of vertical rules lie (a low row's text may touch its top or bottom).
+    Read rather than called blank: a missed value is the worst error."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
+    w = region.shape[1]
+    marks = [(x, y, x + cw, y + ch) for x, y, cw, ch, _ in stats[1:count]
+             if ch >= gs.text_height // 3 and x > 0 and x + cw < w]
+    if not marks:
+        return []
+    return [(min(m[0] for m in marks), min(m[1] for m in marks), max(m[2] for m in marks), max(m[3] for m in marks))]
 
 
 def read_table(page: Prepared, table: GridTable, gs: GridSettings, number: int, engines: EngineSet,
@@ -107,7 +157,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings, number: int, 
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
         region = cv2.morphologyEx(page.ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
         lines = [b for b in line_boxes(region, gs.text_height // 3, min_gap=2) if has_ink(
-            region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)]
+            region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)] or _thin_marks(page.ink[y0:y1, x0:x1], gs)
         if not lines:
             texts[(cell.row, cell.col)] = CellText("", settings.ocr_conf_blank)
             continue

@@ -13,6 +13,8 @@ import numpy as np
 MAX_SKEW_DEG = 5.0
 # Work width for the whole-page estimates (orientation, skew): fast and still exact enough.
 _PROBE_WIDTH = 1000
+# Red darker than this share of the seal's median brightness is ink printed under the seal.
+_SEAL_DARK_SHARE = 0.7
 
 
 def remove_seal(bgr: np.ndarray) -> np.ndarray:
@@ -22,9 +24,14 @@ def remove_seal(bgr: np.ndarray) -> np.ndarray:
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     red = ((hue <= 12) | (hue >= 160)) & (sat >= 70) & (val >= 90)
+    if not red.any():
+        return bgr
+    # Black text and rules under the seal show through it as a red clearly darker than the
+    # seal's own: keep them (a rule lost there cuts a table in two).
+    dark = max(90, int(_SEAL_DARK_SHARE * np.median(val[red])))
+    red &= val >= dark
     mask = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    # Dark pixels inside the seal are text under it: keep them.
-    mask &= val >= 90
+    mask &= val >= dark
     out = bgr.copy()
     out[mask] = 255
     return out

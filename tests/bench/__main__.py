@@ -1,11 +1,14 @@
 """The benchmark: generated reports through the real pipeline, scored against their truth.
 
     python -m tests.bench [--formats text,docx,...] [--n 20] [--seed 1] [--corpus DIR]
-                          [--jobs N] [--json] [--show-errors K]
+                          [--jobs N] [--json] [--show-errors K] [--no-baseline]
 
 Prints per format (and per renderer variant, e.g. the text style): documents, cells,
 cell accuracy, silent errors (wrong and not flagged), review rate, error JSONs,
 template/agency/year accuracy, median seconds per document and per page, peak RSS.
+For scans and images (`--baseline`, on by default for them) the same worker also reads the
+same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
+stand beside the pipeline's.
 A measurement, not a test: nothing here asserts on speed or accuracy.
 """
 
@@ -28,6 +31,7 @@ from typing import Any
 
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
+from ingest.scan.baseline import baseline_seconds
 from ingest.settings import load_settings
 from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats
 from tests.bench.score import CellScore, DocScore, calibration, score_result
@@ -41,6 +45,11 @@ class Run:
     score: DocScore
     seconds: float
     peak_rss_mb: float
+    # Whole-page Tesseract on the same pages (scans only).
+    baseline_s_per_page: float | None = None
+
+# Formats whose documents are page images: the ones the OCR baseline applies to.
+SCAN_FORMATS = ("pdf_scanned", "image")
 
 
 def _convert(path: Path) -> tuple[dict[str, Any], float, float]:
@@ -56,11 +65,24 @@ def _convert(path: Path) -> tuple[dict[str, Any], float, float]:
     return result, seconds, rss / 1024
 
 
-def run_corpus(items: list[CorpusItem], jobs: int) -> list[Run]:
-    """Convert every document on `jobs` processes and score each result."""
+def _baseline(path: Path) -> float | None:
+    """In a worker: seconds per page of whole-page Tesseract on the document's pages."""
+    try:
+        pages, seconds = baseline_seconds(path.read_bytes(), path.suffix.lower() == ".pdf", load_settings())
+    except Exception:  # a page the baseline cannot read has no baseline time
+        return None
+    return seconds / pages if pages else None
+
+
+def run_corpus(items: list[CorpusItem], jobs: int, baseline: bool | None = None) -> list[Run]:
+    """Convert every document on `jobs` processes and score each result; time the whole-page
+    baseline on scans too (when `baseline` is None) or on every document (True)."""
     runs: list[Run] = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [(item, pool.submit(_convert, item.document)) for item in items]
+        timed = [item for item in items if baseline or (baseline is None and item.format in SCAN_FORMATS)]
+        # Queued behind the conversions: both run `jobs` at a time on the same machine.
+        baselines = {item.document: pool.submit(_baseline, item.document) for item in timed}
         for item, future in futures:
             try:
                 result, seconds, rss = future.result()
@@ -69,6 +91,12 @@ def run_corpus(items: list[CorpusItem], jobs: int) -> list[Run]:
                           "error": {"code": "worker_crashed", "message": "the converting process died"}}
                 seconds, rss = 0.0, 0.0
             runs.append(Run(item, score_result(result, item.truth(), item.visible_keys()), seconds, rss))
+        for run in runs:
+            if run.item.document in baselines:
+                try:
+                    run.baseline_s_per_page = baselines[run.item.document].result()
+                except BrokenProcessPool:
+                    run.baseline_s_per_page = None
     return runs
 
 
@@ -82,6 +110,7 @@ def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
     right = sum(c.right for c in cells)
     silent = sum(c.silent for c in cells)
     docs = len(runs)
+    base = [r.baseline_s_per_page for r in runs if r.baseline_s_per_page is not None]
     return {
         "group": name,
         "documents": docs,
@@ -96,6 +125,7 @@ def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
         "year_pct": _pct(sum(r.score.year_right for r in runs), docs),
         "median_s_per_doc": round(statistics.median(r.seconds for r in runs), 4) if runs else None,
         "median_s_per_page": round(statistics.median(r.seconds / r.score.pages for r in runs), 4) if runs else None,
+        "baseline_s_per_page": round(statistics.median(base), 4) if base else None,
         "peak_rss_mb": round(max((r.peak_rss_mb for r in runs), default=0.0), 1),
     }
 
@@ -142,7 +172,8 @@ _COLUMNS = [
     ("group", "group", 24), ("documents", "docs", 5), ("cells", "cells", 7), ("accuracy_pct", "acc%", 7),
     ("silent_errors", "silent", 7), ("silent_pct", "sil%", 6), ("review_pct", "review%", 8), ("errors", "errJSON", 7),
     ("template_pct", "tmpl%", 6), ("agency_pct", "agency%", 8), ("year_pct", "year%", 6),
-    ("median_s_per_doc", "s/doc", 7), ("median_s_per_page", "s/page", 7), ("peak_rss_mb", "RSS MB", 7),
+    ("median_s_per_doc", "s/doc", 7), ("median_s_per_page", "s/page", 7),
+    ("baseline_s_per_page", "base s/p", 8), ("peak_rss_mb", "RSS MB", 7),
 ]
 
 
@@ -198,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--show-errors", type=int, default=0, metavar="K", help="list up to K wrong cells")
+    parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=None,
+                        help="time whole-page Tesseract on the same pages (default: for pdf_scanned and image)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -205,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             items = [i for i in load_corpus(args.corpus) if args.formats is None or i.format in args.formats]
         else:
             items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed)
-        out = report(run_corpus(items, args.jobs), args.show_errors)
+        out = report(run_corpus(items, args.jobs, args.baseline), args.show_errors)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:

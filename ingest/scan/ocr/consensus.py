@@ -33,9 +33,15 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", text))
 
 
+def as_digits(text: str) -> str:
+    """A reading of a value cell with letters that look like digits read as those digits
+    (a lone "0" is as much an "O" to a general recogniser)."""
+    return normalise(text).translate(_DIGIT_LOOKALIKES)
+
+
 def looks_numeric(text: str) -> bool:
     """Whether a first (label-engine) reading is a number, allowing OCR's usual look-alikes."""
-    cleaned = normalise(text).translate(_DIGIT_LOOKALIKES).strip(".-—_")
+    cleaned = as_digits(text).strip(".-—_")
     return bool(cleaned) and _NUMBER.match(cleaned) is not None
 
 
@@ -79,13 +85,13 @@ def engine_set(settings: Settings) -> EngineSet:
 
 def agree(first: CellText, second: CellText, settings: Settings) -> CellText:
     """One value from two readings: agreement earns trust, disagreement review."""
-    a, b = normalise(first.text), normalise(second.text)
+    a, b = as_digits(first.text), as_digits(second.text)
     if a == b and _NUMBER.match(a):
         sure = min(first.confidence, second.confidence) >= settings.ocr_min_score
         return CellText(a, settings.ocr_conf_agree if sure else settings.ocr_conf_agree_low_score)
-    numeric = [r for r in (first, second) if _NUMBER.match(normalise(r.text))]
-    best = max(numeric or [first, second], key=lambda r: r.confidence)
-    return CellText(normalise(best.text), settings.ocr_conf_disagree)
+    numeric = [(text, r) for text, r in ((a, first), (b, second)) if _NUMBER.match(text)]
+    text, _ = max(numeric or [(a, first), (b, second)], key=lambda tr: tr[1].confidence)
+    return CellText(text, settings.ocr_conf_disagree)
 
 
 def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellText] | None,

@@ -36,6 +36,9 @@ def _recogniser(threads: int) -> Any:
         "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
         "Cls.model_path": str(models / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
         "Rec.model_path": str(rec),
+        # Crops narrower than the model's default 320 px are not padded out to it: a cell
+        # holding "12" costs its own width, not a line's (readings do not change).
+        "Rec.rec_img_shape": [3, 48, 48],
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     })
