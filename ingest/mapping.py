@@ -333,10 +333,12 @@ class _Walker:
                     label_conf = s.conf_fuzzy_label
                 else:
                     label_conf = s.conf_weak_label
-                out.append(self._propose(idx, i, label_conf, ratio, deviation, values))
+                # Under a section's heading, a row of another section is a weaker reading.
+                weight = 1.0 if section in (None, self.rows[idx].section) else 0.5
+                out.append(self._propose(idx, i, label_conf, ratio * weight, deviation, values))
             for idx in allowed:
                 row = self.rows[idx]
-                if row.header_labels and best_ratio < 0.97:
+                if row.header_labels and (best_ratio < 0.97 or row.section == section):
                     evidence = self._header_evidence(row, section_labels + buffer)
                     if evidence > 0:
                         conf = s.conf_exact if evidence >= 1 else s.conf_weak_label
@@ -453,6 +455,6 @@ def map_to_template(document: Document, layout: TemplateLayout, settings: Settin
 
 def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settings: Settings) -> Mapping:
     """Map onto the template the document follows: the one whose own labels it prints
-    most, then the one its rows fit best."""
+    most, then the one it follows without deviations, then the one its rows fit best."""
     mappings = [map_to_template(document, layout, settings) for layout in layouts]
-    return max(mappings, key=lambda m: (m.signature_hits, m.score))
+    return max(mappings, key=lambda m: (m.signature_hits, -len(m.deviations), m.score))
