@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ingest.labels import nfkc
-from ingest.models import Document, Paragraph, SourceCell
+from ingest.models import Document, Paragraph, SourceCell, Table
 from ingest.numbers import clean, is_blank, is_number
 
 
@@ -87,6 +87,7 @@ def tokenize(document: Document) -> list[Token]:
             for i, (kind, text) in enumerate(_cell_tokens(block.text)):
                 emit(kind, text, None, i == 0)
             continue
+        spans = _row_spans(block)
         for row in block.rows:
             first = True
             seen: set[tuple[int, int]] = set()
@@ -95,7 +96,27 @@ def tokenize(document: Document) -> list[Token]:
                 if origin in seen:
                     continue
                 seen.add(origin)
-                for kind, text in _cell_tokens(cell.text):
+                for kind, text in _share_of_merged_label(_cell_tokens(cell.text), cell, spans.get(origin, 1)):
                     emit(kind, text, cell, first)
                     first = False
     return tokens
+
+
+def _row_spans(table: Table) -> dict[tuple[int, int], int]:
+    """How many rows each merged cell covers."""
+    rows: dict[tuple[int, int], set[int]] = {}
+    for row in table.rows:
+        for cell in row:
+            if cell.origin is not None:
+                rows.setdefault(cell.origin, set()).add(cell.row)
+    return {origin: len(covered) for origin, covered in rows.items()}
+
+
+def _share_of_merged_label(
+    parts: list[tuple[Kind, str]], cell: SourceCell, span: int
+) -> list[tuple[Kind, str]]:
+    """A label cell over N rows that prints N numbered labels (a lost rule between two row
+    labels) gives each row its own label; any other merged cell belongs to every row."""
+    if span < 2 or len(parts) != span or any(kind is not Kind.LABEL for kind, _ in parts) or cell.origin is None:
+        return parts
+    return [parts[cell.row - cell.origin[0]]]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ingest.layouts import load_layouts
+from ingest.mapping import map_document
+from ingest.models import Document, SourceCell, Table
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes
+from ingest.readers.text import parse_text
 from ingest.settings import Settings
 from tests.conftest import SEEDS
 
@@ -87,3 +91,19 @@ def test_2019_label_over_2021_columns(settings: Settings) -> None:
 def test_space_separated_numbers_pasted_from_pdf(settings: Settings) -> None:
     result = convert(BASE.replace(NEW_ROW, "一、本年新收政府信息公开申请数量 4 1 0 0 0 1 6"), settings)
     assert values(result, "s3.new") == [4, 1, 0, 0, 0, 1, 6]
+
+
+def test_two_row_labels_in_one_merged_cell_go_one_to_each_row(settings: Settings) -> None:
+    # An OCR grid that missed the rule between two row labels gives one cell over both rows.
+    lines = BASE.split("\n")
+    at = next(i for i, line in enumerate(lines) if "4. 保护第三方合法权益" in line)
+    before, after = "\n".join(lines[:at]), "\n".join(lines[at + 2 :])
+    merged_text = "4. 保护第三方合法权益5. 属于三类内部事务信息"
+    rows = []
+    for r, values in enumerate((["0", "2", "0", "0", "0", "0", "2"], ["1", "0", "0", "0", "0", "0", "1"])):
+        label = SourceCell(merged_text, r, 0, origin=(0, 0))
+        rows.append([label, *(SourceCell(v, r, c + 1) for c, v in enumerate(values))])
+    document = Document("text", [*parse_text(before), Table(rows), *parse_text(after)])
+    cells = map_document(document, load_layouts(settings.layouts_dir), settings).cells
+    assert [cells[f"s3.denied.third_party.{c}"].value for c in ("enterprise", "total")] == [2, 2]
+    assert [cells[f"s3.denied.internal.{c}"].value for c in ("natural_person", "total")] == [1, 1]
