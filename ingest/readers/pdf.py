@@ -20,7 +20,7 @@ import pdfplumber
 import pypdfium2
 
 from ingest.detect import Detected
-from ingest.errors import DamagedDocument, FileTooLarge, NotAReport, PasswordProtected
+from ingest.errors import DamagedDocument, FileTooLarge, NotAReport
 from ingest.models import BBox, Block, Document, Paragraph, SourceCell, Table
 from ingest.readers.pdf_grid import (
     Box,
@@ -50,6 +50,7 @@ from ingest.readers.pdf_grid import (
 )
 from ingest.readers.scan import read_scanned_pdf
 from ingest.settings import Settings
+from ingest.tools.pdfium import open_pdf
 
 PageKind = Literal["text", "scanned", "blank"]
 
@@ -65,12 +66,7 @@ _OUTLINED_TEXT_PATHS = 200
 
 def _page_kinds(data: bytes, settings: Settings) -> list[PageKind]:
     """Each page's kind, from pdfium; raises for damaged, locked or oversized PDFs."""
-    try:
-        pdf = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise PasswordProtected("the PDF is password-protected") from None
-        raise DamagedDocument(f"the PDF cannot be opened (damaged or truncated): {exc}") from None
+    pdf = open_pdf(data)
     try:
         count = len(pdf)
         if count > settings.pdf_max_pages:

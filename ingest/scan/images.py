@@ -14,8 +14,9 @@ import numpy as np
 import pypdfium2
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ingest.errors import DamagedDocument, FileTooLarge, NotAReport, PasswordProtected
+from ingest.errors import DamagedDocument, FileTooLarge, NotAReport
 from ingest.settings import Settings
+from ingest.tools.pdfium import open_pdf
 
 # Smaller than this on either side cannot hold a readable report table.
 MIN_SIDE = 300
@@ -78,12 +79,7 @@ def _embedded_dpi(page: pypdfium2.PdfPage, width_pt: float) -> float | None:
 
 def pdf_pages(data: bytes, settings: Settings, pages: list[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """(1-based page number, BGR image) of a PDF's pages, rendered at the scan's own resolution."""
-    try:
-        pdf = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise PasswordProtected("the PDF is password-protected") from None
-        raise DamagedDocument(f"the PDF cannot be opened: {exc}") from None
+    pdf = open_pdf(data)
     try:
         count = len(pdf)
         wanted = pages if pages is not None else list(range(1, count + 1))
