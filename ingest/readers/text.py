@@ -13,19 +13,13 @@ import re
 from ingest.detect import Detected
 from ingest.errors import FileTooLarge, UndecodableText
 from ingest.models import Block, Document, Paragraph, SourceCell, Table
+from ingest.readers.grid import join_lines
 from ingest.settings import Settings
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
-
-
-def _join(a: str, b: str) -> str:
-    """Text wrapped onto the next line: CJK joins without a space."""
-    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
-        return a + " " + b
-    return a + b
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -74,7 +68,7 @@ class _Builder:
 
     def continue_cell(self, text: str) -> bool:
         if self.open_row:
-            self.open_row[-1] = _join(self.open_row[-1], text)
+            self.open_row[-1] = join_lines([self.open_row[-1], text])
             return True
         return False
 
