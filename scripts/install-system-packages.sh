@@ -8,6 +8,7 @@ packages=(
   poppler-utils              # pdftoppm, for looking at pages
   redis-server               # the job queue of the worker pool
   chromium                   # headless browser for the review pages' tests
+  procps                     # pgrep: tests check no soffice process is left behind
 )
 missing=()
 for p in "${packages[@]}"; do
