@@ -87,10 +87,6 @@ class TemplateLayout:
     def rows(self) -> list[RowLayout]:
         return [row for section in self.sections for row in section.rows]
 
-    def standard_keys(self) -> list[str]:
-        """Every cell key of the template as printed without deviations, in order."""
-        return [k for row in self.rows() if row.deviation is None for k in row.cell_keys()]
-
     def row_by_key(self, section: str, key: str) -> RowLayout:
         for row in self.rows():
             if row.section == section and row.key == key:

@@ -45,7 +45,6 @@ class Proposal:
     row_index: int
     position: int
     label_confidence: float
-    label_ratio: float
     deviation: str | None
     slots: list[Slot]
     score: float = 0.0
@@ -354,7 +353,7 @@ class _Walker:
         printed = sum(1 for sl in slots if not sl.blank)
         fit = sum(sl.confidence for sl in slots) / len(slots)
         score = ratio * fit * (1 + 0.05 * printed)
-        return Proposal(row, idx, position, label_conf, ratio, deviation, slots, score)
+        return Proposal(row, idx, position, label_conf, deviation, slots, score)
 
 
 def _best_chain(proposals: list[Proposal]) -> list[Proposal]:
@@ -415,9 +414,8 @@ def _signature_hits(layout: TemplateLayout, tokens: list[Token]) -> int:
     return sum(1 for sig in layout.signature_labels if label_core(sig) in text)
 
 
-def map_to_template(document: Document, layout: TemplateLayout, settings: Settings) -> Mapping:
-    """Map the document onto one template's keys."""
-    tokens = tokenize(document)
+def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Settings) -> Mapping:
+    """Map a document's tokens onto one template's keys."""
     chain = _best_chain(_Walker(layout, tokens, settings).proposals())
     header_unit = None
     found_unit = _UNIT_IN_HEADER.search("".join(t.text for t in tokens if t.kind is Kind.LABEL and "采购" in t.text))
@@ -456,5 +454,6 @@ def map_to_template(document: Document, layout: TemplateLayout, settings: Settin
 def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settings: Settings) -> Mapping:
     """Map onto the template the document follows: the one whose own labels it prints
     most, then the one it follows without deviations, then the one its rows fit best."""
-    mappings = [map_to_template(document, layout, settings) for layout in layouts]
+    tokens = tokenize(document)
+    mappings = [map_to_template(tokens, layout, settings) for layout in layouts]
     return max(mappings, key=lambda m: (m.signature_hits, -len(m.deviations), m.score))

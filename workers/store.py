@@ -22,7 +22,6 @@ from typing import BinaryIO
 ACTIVE = ("queued", "running")
 FINAL = ("done", "error", "failed")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-JOB_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 _SCHEMA = """

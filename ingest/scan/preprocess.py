@@ -64,17 +64,6 @@ def _profile_sharpness(ink: np.ndarray) -> float:
     return float(np.var(np.diff(rows)))
 
 
-def is_sideways(ink: np.ndarray) -> bool:
-    """True when text lines run top to bottom (the page was fed turned a quarter)."""
-    probe = _probe(ink)
-    # Table rules would sway the profiles either way: only text counts.
-    length = max(8, probe.shape[1] // 25)
-    rules = cv2.bitwise_or(cv2.morphologyEx(probe, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)),
-                           cv2.morphologyEx(probe, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)))
-    text = cv2.subtract(probe, cv2.dilate(rules, np.ones((3, 3), np.uint8)))
-    return _profile_sharpness(text.T) > 1.3 * _profile_sharpness(text)
-
-
 def skew_angle(ink: np.ndarray) -> float:
     """The rotation (degrees, counter-clockwise) that makes text lines and rules horizontal."""
     probe = _probe(ink)

@@ -14,8 +14,6 @@ import pytesseract
 from ingest.errors import ToolError, ToolTimeout
 from ingest.scan.ocr.base import CellText, Kind
 
-# Stacked cells are scaled so text is about this tall: Tesseract's best size.
-TEXT_HEIGHT = 32
 _GAP = 40
 _MARGIN = 20
 _CONFIG: dict[Kind, tuple[str, str]] = {
