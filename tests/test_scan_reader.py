@@ -64,8 +64,8 @@ def _skewed_upside_down(page: np.ndarray) -> np.ndarray:
 
 
 def test_grid_finds_merged_header_and_bridges_broken_rules() -> None:
-    ink = prepare(_page()).ink
-    tables = find_tables(ink, grid_settings(ink))
+    page = prepare(_page())
+    tables = find_tables(page.ink, page.faint, grid_settings(page.ink))
     assert len(tables) == 1
     table = tables[0]
     assert (table.n_rows, table.n_cols) == (4, 4)

@@ -210,9 +210,10 @@ def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridS
     return runs
 
 
-def find_tables(ink: np.ndarray, gs: GridSettings) -> list[GridTable]:
+def find_tables(ink: np.ndarray, faint: np.ndarray, gs: GridSettings) -> list[GridTable]:
     """The ruled tables of a page, top to bottom."""
-    horizontal, vertical = ruling_masks(ink, gs)
+    horizontal, _ = ruling_masks(faint, gs)
+    _, vertical = ruling_masks(ink, gs)
     tables = []
     for region in table_regions(horizontal, vertical, gs):
         ys, xs = _rules(horizontal, vertical, region, gs)

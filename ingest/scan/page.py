@@ -30,11 +30,13 @@ _OCR_TEXT_HEIGHT = 32
 
 @dataclass
 class Prepared:
-    """A page turned upright and straight: colour (as kept for review), clean gray, ink."""
+    """A page turned upright and straight: colour (as kept for review), clean gray, ink (for
+    text) and faint ink (for rulings)."""
 
     color: np.ndarray
     gray: np.ndarray
     ink: np.ndarray
+    faint: np.ndarray
 
 
 @dataclass
@@ -50,7 +52,7 @@ class PageRead:
 def prepare(color: np.ndarray) -> Prepared:
     """Seal removed, light flattened, binarised: derived from the colour page as it stands."""
     gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
-    return Prepared(color, gray, preprocess.binarise(gray))
+    return Prepared(color, gray, preprocess.binarise(gray), preprocess.faint_ink(gray))
 
 
 def _scaled_crop(gray: np.ndarray, box: Box, text_height: int) -> np.ndarray:
@@ -72,7 +74,7 @@ def _straight(color: np.ndarray) -> Prepared:
 def _probe_windows(page: Prepared) -> list[np.ndarray]:
     """Crops of the page's inkiest text windows, table rules taken out."""
     gs = grid_settings(page.ink)
-    horizontal, vertical = ruling_masks(page.ink, gs)
+    horizontal, vertical = ruling_masks(page.faint, gs)
     rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
     text = cv2.subtract(page.ink, rules)
     windows: list[tuple[int, Box]] = []
@@ -193,7 +195,7 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
     """A page's tables and text lines, top to bottom."""
     page = upright(color, engines)
     gs = grid_settings(page.ink)
-    tables = find_tables(page.ink, gs)
+    tables = find_tables(page.ink, page.faint, gs)
     if sum(len(t.cells) for t in tables) > settings.scan_max_cells:
         raise FileTooLarge(f"page {number} has more than {settings.scan_max_cells} table cells")
     blocks: list[tuple[int, Paragraph | Table]] = []

@@ -13,27 +13,24 @@ import numpy as np
 MAX_SKEW_DEG = 5.0
 # Work width for the whole-page estimates (orientation, skew): fast and still exact enough.
 _PROBE_WIDTH = 1000
-# Red darker than this share of the seal's median brightness is ink printed under the seal.
-_SEAL_DARK_SHARE = 0.7
+# Flattened gray darker than this is ink, however faint: paper is near 255 once flattened.
+_PAPER = 200
 
 
 def remove_seal(bgr: np.ndarray) -> np.ndarray:
     """The page with red ink (the official seal, red headers) turned to paper white.
 
-    Only clearly red pixels go: black text printed under the seal stays dark."""
+    Red pixels and their rim take their brightest channel: red ink is bright in red, so it
+    goes, while black print under the seal (multiplied into a dark red) stays as dark as its
+    red channel, and a rule crossing the seal keeps its line."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     red = ((hue <= 12) | (hue >= 160)) & (sat >= 70) & (val >= 90)
     if not red.any():
         return bgr
-    # Black text and rules under the seal show through it as a red clearly darker than the
-    # seal's own: keep them (a rule lost there cuts a table in two).
-    dark = max(90, int(_SEAL_DARK_SHARE * np.median(val[red])))
-    red &= val >= dark
     mask = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    mask &= val >= dark
     out = bgr.copy()
-    out[mask] = 255
+    out[mask] = bgr.max(axis=2)[mask][:, None]
     return out
 
 
@@ -50,8 +47,14 @@ def binarise(flat: np.ndarray) -> np.ndarray:
     """Ink mask (255 = ink) of a flattened gray page: Otsu, since the background is even now."""
     _, ink = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     # Otsu on a blank page puts the cut inside the paper noise: ink must be really dark.
-    ink[flat > 200] = 0
+    ink[flat > _PAPER] = 0
     return ink
+
+
+def faint_ink(flat: np.ndarray) -> np.ndarray:
+    """Every mark darker than paper (255 = ink): the rulings of a bilevel scan turned a
+    fraction of a degree are half-gray, and Otsu cuts them into dashes."""
+    return np.where(flat <= _PAPER, 255, 0).astype(np.uint8)
 
 
 def _probe(ink: np.ndarray) -> np.ndarray:
