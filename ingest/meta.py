@@ -16,6 +16,8 @@ _STRONG_SUFFIX = ("人民政府办公室", "人民政府", "街道办事处", "�
                   "局", "厅", "委", "办", "中心", "院", "所")
 _WEAK_SUFFIX = ("镇", "乡", "街道")
 _NOT_A_NAME = ("我", "本", "全", "该", "各", "贵", "以来", "年度", "国务院", "根据", "中华人民共和国", "关于")
+# The State Council notice on the report's format, which every opening cites by its name.
+_CITED_NOTICE = ("格式", "通知")
 _TITLE_TAIL = re.compile(r"(?:关于)?(?:\d{4}\s*年(?:度)?)?\s*(?:政府)?信息公开.*$")
 
 
@@ -27,10 +29,17 @@ def _clean_name(text: str) -> str:
     return re.sub(r"(?:关于|的)$", "", text)
 
 
+def _is_title(line: str) -> bool:
+    return (any(w in line for w in _TITLE_WORDS) and len(line) <= 80 and "信息公开" in line
+            and not any(w in line for w in _CITED_NOTICE))
+
+
 def _title(lines: list[str]) -> tuple[int, str] | None:
+    """The title line, or a title broken over two lines joined (a large title wraps)."""
     for i, line in enumerate(lines[:25]):
-        if any(w in line for w in _TITLE_WORDS) and len(line) <= 80 and "信息公开" in line:
-            return i, line
+        for candidate in (line, line + "".join(lines[i + 1:i + 2])):
+            if _is_title(candidate):
+                return i, candidate
     return None
 
 

@@ -61,7 +61,7 @@ class Document:
     format: Format
     blocks: list[Block]
     pages: int | None = None
-    # PNG of each page image that cells' bboxes refer to (scans), by 1-based page number.
+    # JPEG of each page image that cells' bboxes refer to (scans), by 1-based page number.
     page_images: dict[int, bytes] = field(default_factory=dict)
     # A single photographed or scanned page may show only part of a report.
     may_be_partial: bool = False

@@ -82,13 +82,18 @@ def page_images_dir(json_path: Path) -> Path:
     return json_path.with_name(json_path.name.removesuffix(".json") + ".pages")
 
 
+def page_image_path(folder: Path, number: int) -> Path:
+    """A page image in a result's page-image folder (JPEG, as the scan reader encodes them)."""
+    return folder / f"page-{number}.jpg"
+
+
 def write_report(report: Report, path: Path) -> None:
     """The result's page images (if any), then its JSON, each written atomically."""
     if report.page_images:
         folder = page_images_dir(path)
         folder.mkdir(parents=True, exist_ok=True)
-        for number, png in sorted(report.page_images.items()):
-            _write_bytes_atomic(folder / f"page-{number}.png", png)
+        for number, image in sorted(report.page_images.items()):
+            _write_bytes_atomic(page_image_path(folder, number), image)
     write_json_atomic(path, report_to_dict(report))
 
 

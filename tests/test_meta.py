@@ -19,6 +19,9 @@ from ingest.meta import find_meta
         (["《临沂市生态环境局2024年政府信息公开工作年度报告》"], "临沂市生态环境局", 2024),
         (["2023年以来,慈化镇坚持“以公开促监管”,紧紧围绕…", "一、总体情况"], "慈化镇", 2023),
         (["本报告统计数据从2020年1月1日至12月31日。我乡依法…"], None, 2020),
+        # A large title wrapped over two lines, then the opening citing the format notice.
+        (["江西省袁州区教育局2024年政府信息公", "开工作年度报告", "本报告根据《条例》和《关于印发",
+          "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》要求编制。"], "江西省袁州区教育局", 2024),
     ],
 )
 def test_title_forms(lines: list[str], agency: str | None, year: int) -> None:

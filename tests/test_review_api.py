@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from ingest.output import report_to_dict, write_json_atomic
+from ingest.output import page_image_path, report_to_dict, write_json_atomic
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
 from tests.conftest import SEEDS
@@ -161,7 +161,7 @@ def test_the_crop_shows_the_page_around_the_cell(out: Path, settings: Settings) 
     payload["source"]["format"] = "pdf_scanned"
     write_json_atomic(out / "seed_001.json", payload)
     (out / "seed_001.pages").mkdir()
-    Image.new("RGB", (1200, 1600), "white").save(out / "seed_001.pages" / "page-1.png")
+    Image.new("RGB", (1200, 1600), "white").save(page_image_path(out / "seed_001.pages", 1))
     client = _client(out, settings)
     state = client.get("/review/api/reports/seed_001.json").json()
     url = state["cells"]["s3.unable.unclear.natural_person"]["crop"]

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
-from ingest.scan.grid import find_tables, grid_settings
+from ingest.scan.grid import find_tables
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import agree
 from ingest.scan.page import prepare
@@ -65,7 +65,7 @@ def _skewed_upside_down(page: np.ndarray) -> np.ndarray:
 
 def test_grid_finds_merged_header_and_bridges_broken_rules() -> None:
     page = prepare(_page())
-    tables = find_tables(page.ink, page.faint, grid_settings(page.ink))
+    tables = find_tables(page.rulings, page.grid)
     assert len(tables) == 1
     table = tables[0]
     assert (table.n_rows, table.n_cols) == (4, 4)

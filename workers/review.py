@@ -27,6 +27,7 @@ from ingest.detect import detect
 from ingest.errors import IngestError
 from ingest.labels import label_core
 from ingest.layouts import TemplateLayout
+from ingest.output import page_image_path
 from ingest.scan.images import pdf_pages
 from ingest.settings import Settings, load_settings
 from workers.config import ServiceSettings
@@ -315,7 +316,7 @@ class Reports:
 def _page_image(source: Path, mtime_ns: int, page: int, fmt: str, settings: Settings) -> tuple[Image.Image, float]:
     """The page the cell's bbox refers to, and the factor from bbox units to its pixels."""
     if source.is_dir():
-        return Image.open(source / f"page-{page}.png").convert("RGB"), 1.0
+        return Image.open(page_image_path(source, page)).convert("RGB"), 1.0
     data = source.read_bytes()
     if fmt == "pdf_scanned":
         # The scan reader's own rendering (before deskewing): bboxes are in its pixels.

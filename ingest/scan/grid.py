@@ -88,17 +88,33 @@ def grid_settings(ink: np.ndarray) -> GridSettings:
     )
 
 
-def ruling_masks(ink: np.ndarray, gs: GridSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical rulings: long runs kept by opening, then gaps bridged along the rule."""
-    out = []
-    for size_open, size_close in (((gs.min_line, 1), (gs.bridge, 1)), ((1, gs.min_vline), (1, gs.bridge))):
-        # A rule drawn faint breaks into dashes: join dashes a pixel apart before the opening.
-        dash = cv2.getStructuringElement(cv2.MORPH_RECT, _scaled(size_close, 2))
-        joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, dash)
-        lines = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size_open))
-        lines = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, size_close))
-        out.append(lines)
-    return out[0], out[1]
+@dataclass(frozen=True)
+class Rulings:
+    """Masks (255 = rule) of a page's horizontal and vertical table rules."""
+
+    horizontal: np.ndarray
+    vertical: np.ndarray
+
+    def turned_half(self) -> Rulings:
+        return Rulings(cv2.rotate(self.horizontal, cv2.ROTATE_180), cv2.rotate(self.vertical, cv2.ROTATE_180))
+
+
+def _rule_mask(ink: np.ndarray, size_open: tuple[int, int], size_close: tuple[int, int]) -> np.ndarray:
+    """Long runs along one axis kept by opening, then gaps bridged along the rule."""
+    # A rule drawn faint breaks into dashes: join dashes a pixel apart before the opening.
+    dash = cv2.getStructuringElement(cv2.MORPH_RECT, _scaled(size_close, 2))
+    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, dash)
+    lines = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size_open))
+    return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, size_close))
+
+
+def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings) -> Rulings:
+    """Horizontal rules from the faint-ink mask (a thin rule of a bilevel scan turned a
+    fraction of a degree is half gray: Otsu cuts it into dashes), vertical ones from the
+    ink mask (in the faint one, strokes of characters touching a low row's rules pass for
+    rules between them)."""
+    return Rulings(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)),
+                   _rule_mask(ink, (1, gs.min_vline), (1, gs.bridge)))
 
 
 def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
@@ -210,10 +226,9 @@ def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridS
     return runs
 
 
-def find_tables(ink: np.ndarray, faint: np.ndarray, gs: GridSettings) -> list[GridTable]:
+def find_tables(rulings: Rulings, gs: GridSettings) -> list[GridTable]:
     """The ruled tables of a page, top to bottom."""
-    horizontal, _ = ruling_masks(faint, gs)
-    _, vertical = ruling_masks(ink, gs)
+    horizontal, vertical = rulings.horizontal, rulings.vertical
     tables = []
     for region in table_regions(horizontal, vertical, gs):
         ys, xs = _rules(horizontal, vertical, region, gs)

@@ -4,6 +4,7 @@ text outside the tables read line by line."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -11,16 +12,19 @@ import numpy as np
 from ingest.errors import FileTooLarge
 from ingest.models import BBox, Paragraph, SourceCell, Table
 from ingest.scan import preprocess
-from ingest.scan.grid import GridSettings, GridTable, find_tables, grid_settings, ruling_masks
+from ingest.scan.grid import GridSettings, GridTable, Rulings, find_rulings, find_tables, grid_settings
 from ingest.scan.lines import Box, has_ink, line_boxes
 from ingest.scan.ocr.base import CellText
-from ingest.scan.ocr.consensus import EngineSet, looks_numeric, read_values
+from ingest.scan.ocr.consensus import EngineSet, may_be_value, read_values
 from ingest.settings import Settings
 
 # Text windows read both ways round to tell an upright page from an upside-down one; a window
 # is at most this many text heights wide (a dozen characters decide it, a whole line costs more).
 _ORIENTATION_PROBES = 6
-_PROBE_CHARS = 12
+_FIRST_PROBES = 3
+# A text line this much taller than the page's body lines is a title (read even if full width).
+_TITLE_SIZE = 1.1
+_PROBE_CHARS = 8
 # Readings of a page this sure (mean score, and twice the other way round's) settle its
 # orientation without trying the quarter turn.
 _SURE_SCORE = 0.8
@@ -38,6 +42,14 @@ class Prepared:
     ink: np.ndarray
     faint: np.ndarray
 
+    @cached_property
+    def grid(self) -> GridSettings:
+        return grid_settings(self.ink)
+
+    @cached_property
+    def rulings(self) -> Rulings:
+        return find_rulings(self.ink, self.faint, self.grid)
+
 
 @dataclass
 class PageRead:
@@ -52,7 +64,20 @@ class PageRead:
 def prepare(color: np.ndarray) -> Prepared:
     """Seal removed, light flattened, binarised: derived from the colour page as it stands."""
     gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
+    return _with_ink(color, gray)
+
+
+def _with_ink(color: np.ndarray, gray: np.ndarray) -> Prepared:
     return Prepared(color, gray, preprocess.binarise(gray), preprocess.faint_ink(gray))
+
+
+def _turned(page: Prepared, turns: int) -> Prepared:
+    turned = Prepared(*(preprocess.quarter_turn(a, turns) for a in (page.color, page.gray, page.ink, page.faint)))
+    # A half turn keeps the page's measures and turns its rulings: found once, not again.
+    if turns % 4 == 2 and "rulings" in page.__dict__:
+        turned.__dict__["grid"] = page.grid
+        turned.__dict__["rulings"] = page.rulings.turned_half()
+    return turned
 
 
 def _scaled_crop(gray: np.ndarray, box: Box, text_height: int) -> np.ndarray:
@@ -65,17 +90,19 @@ def _scaled_crop(gray: np.ndarray, box: Box, text_height: int) -> np.ndarray:
     return cv2.copyMakeBorder(crop, 6, 6, 8, 8, cv2.BORDER_CONSTANT, value=255)
 
 
-def _straight(color: np.ndarray) -> Prepared:
-    page = prepare(color)
+def _straight(page: Prepared) -> Prepared:
+    """The page deskewed; the clean gray is turned rather than cleaned again (seal removal
+    and light flattening are the costly steps)."""
     angle = preprocess.skew_angle(page.ink)
-    return prepare(preprocess.rotate(color, angle)) if abs(angle) >= 0.05 else page
+    if abs(angle) < 0.05:
+        return page
+    return _with_ink(preprocess.rotate(page.color, angle), preprocess.rotate(page.gray, angle))
 
 
 def _probe_windows(page: Prepared) -> list[np.ndarray]:
     """Crops of the page's inkiest text windows, table rules taken out."""
-    gs = grid_settings(page.ink)
-    horizontal, vertical = ruling_masks(page.faint, gs)
-    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    gs = page.grid
+    rules = cv2.dilate(cv2.bitwise_or(page.rulings.horizontal, page.rulings.vertical), np.ones((3, 3), np.uint8))
     text = cv2.subtract(page.ink, rules)
     windows: list[tuple[int, Box]] = []
     for x0, y0, x1, y1 in line_boxes(text, gs.text_height // 2, min_gap=2):
@@ -96,19 +123,34 @@ class Orientation:
     sure: bool
 
 
-def _orientation(page: Prepared, engines: EngineSet) -> Orientation:
-    probes = _probe_windows(page)
-    if not probes:
-        return Orientation(0.0, 0.0, False)
-    readings = engines.labels.read_lines(probes + [cv2.rotate(p, cv2.ROTATE_180) for p in probes], "label")
-
+def _judge(as_is: list[CellText], flipped: list[CellText]) -> Orientation:
     def score(part: list[CellText]) -> float:
         return sum(r.confidence * len(r.text) for r in part)
 
-    as_is, flipped = score(readings[: len(probes)]), score(readings[len(probes):])
-    best = readings[: len(probes)] if as_is >= flipped else readings[len(probes):]
+    up, down = score(as_is), score(flipped)
+    best = as_is if up >= down else flipped
     mean = sum(r.confidence for r in best) / len(best)
-    return Orientation(as_is, flipped, mean >= _SURE_SCORE and max(as_is, flipped) >= 2 * min(as_is, flipped))
+    return Orientation(up, down, mean >= _SURE_SCORE and max(up, down) >= 2 * min(up, down))
+
+
+def _orientation(page: Prepared, engines: EngineSet) -> Orientation:
+    """Probe windows read both ways round, the inkiest few first: most pages are settled by
+    them, and only a page left in doubt pays for the rest."""
+    probes = _probe_windows(page)
+    if not probes:
+        return Orientation(0.0, 0.0, False)
+    as_is: list[CellText] = []
+    flipped: list[CellText] = []
+    for part in (probes[:_FIRST_PROBES], probes[_FIRST_PROBES:]):
+        if not part:
+            break
+        readings = engines.labels.read_lines(part + [cv2.rotate(p, cv2.ROTATE_180) for p in part], "label")
+        as_is += readings[: len(part)]
+        flipped += readings[len(part):]
+        found = _judge(as_is, flipped)
+        if found.sure:
+            break
+    return found
 
 
 def upright(color: np.ndarray, engines: EngineSet) -> Prepared:
@@ -117,15 +159,16 @@ def upright(color: np.ndarray, engines: EngineSet) -> Prepared:
     Text windows are read both ways round; when that leaves the page's orientation in
     doubt, the quarter turn is read too and the way that reads best wins. Only the page as
     fed may settle it alone: Chinese turned a quarter can still read confidently."""
+    as_fed = prepare(color)
     options: list[tuple[float, Prepared, bool]] = []
     for turn in (0, 1):
-        page = _straight(preprocess.quarter_turn(color, turn))
+        page = _straight(_turned(as_fed, turn))
         found = _orientation(page, engines)
         options += [(found.as_is, page, False), (found.flipped, page, True)]
         if found.sure:
             break
     _, best, flip = max(options, key=lambda o: o[0])
-    return prepare(preprocess.quarter_turn(best.color, 2)) if flip else best
+    return _turned(best, 2) if flip else best
 
 
 def _interior(box: tuple[int, int, int, int], gs: GridSettings) -> Box:
@@ -172,7 +215,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings, number: int, 
     for _, crops in pending:
         parts = [next(flat_readings) for _ in crops]
         first.append(CellText("".join(p.text for p in parts), min(p.confidence for p in parts)))
-    values = [i for i, reading in enumerate(first) if len(pending[i][1]) == 1 and looks_numeric(reading.text)]
+    values = [i for i, reading in enumerate(first) if len(pending[i][1]) == 1 and may_be_value(reading.text)]
     numbers = read_values([pending[i][1][0] for i in values], engines, [first[i] for i in values], settings)
     for i, reading in zip(values, numbers, strict=True):
         first[i] = reading
@@ -191,11 +234,30 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings, number: int, 
     return Table(grid)
 
 
+def _worth_reading(lines: list[Box], tables: list[Box]) -> list[Box]:
+    """The text lines outside tables that can matter: every line but the inside of a prose
+    paragraph (headings, titles, last lines, signature, date). A line running from the text's
+    left edge, or a paragraph indent, to its right edge in body size is prose the template
+    never asks for: reading it would cost as much as a table. Titles are set larger."""
+    edges = lines + tables
+    if not edges:
+        return []
+    left, right = min(b[0] for b in edges), max(b[2] for b in edges)
+    body = float(np.median([b[3] - b[1] for b in lines])) if lines else 0.0
+
+    def prose(box: Box) -> bool:
+        # Justified lines end within a character or so of the edge (a closing mark may overhang).
+        height = box[3] - box[1]
+        return height < _TITLE_SIZE * body and box[0] <= left + 3 * height and box[2] >= right - 1.5 * height
+
+    return [b for b in lines if not prose(b)]
+
+
 def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     """A page's tables and text lines, top to bottom."""
     page = upright(color, engines)
-    gs = grid_settings(page.ink)
-    tables = find_tables(page.ink, page.faint, gs)
+    gs = page.grid
+    tables = find_tables(page.rulings, gs)
     if sum(len(t.cells) for t in tables) > settings.scan_max_cells:
         raise FileTooLarge(f"page {number} has more than {settings.scan_max_cells} table cells")
     blocks: list[tuple[int, Paragraph | Table]] = []
@@ -208,6 +270,7 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
         read_tables.append(read)
         blocks.append((y0, read))
     lines = [b for b in line_boxes(outside, gs.text_height // 2, min_gap=2) if b[2] - b[0] >= gs.text_height // 2]
+    lines = _worth_reading(lines, [t.box for t in tables])
     readings = engines.labels.read_lines([_scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
     for box, reading in zip(lines, readings, strict=True):
         if reading.text.strip():

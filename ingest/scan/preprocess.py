@@ -54,7 +54,8 @@ def binarise(flat: np.ndarray) -> np.ndarray:
 def faint_ink(flat: np.ndarray) -> np.ndarray:
     """Every mark darker than paper (255 = ink): the rulings of a bilevel scan turned a
     fraction of a degree are half-gray, and Otsu cuts them into dashes."""
-    return np.where(flat <= _PAPER, 255, 0).astype(np.uint8)
+    _, ink = cv2.threshold(flat, _PAPER, 255, cv2.THRESH_BINARY_INV)
+    return ink
 
 
 def _probe(ink: np.ndarray) -> np.ndarray:

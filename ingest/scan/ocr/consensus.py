@@ -20,6 +20,8 @@ from ingest.scan.ocr.tesseract import TesseractEngine
 from ingest.settings import Settings
 
 ENGINES = ("both", "tesseract", "rapidocr")
+# No count in a report runs longer (the fee is the widest: "1234567.89").
+_MAX_DIGITS = 12
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 # What a Chinese reading of a digit cell may look like, for telling value cells from labels.
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
@@ -43,6 +45,19 @@ def looks_numeric(text: str) -> bool:
     """Whether a first (label-engine) reading is a number, allowing OCR's usual look-alikes."""
     cleaned = as_digits(text).strip(".-—_")
     return bool(cleaned) and _NUMBER.match(cleaned) is not None
+
+
+def may_be_value(text: str) -> bool:
+    """Whether a cell's first reading should be read again as a number: a number, or a short
+    reading with no Chinese in it (digits under a seal's rest read as "0a" or "ad"). Such a
+    cell's two readings then disagree and it goes to review as a value, instead of reaching
+    the mapper as a label that shifts its row."""
+    cleaned = as_digits(text).strip(".-—_")
+    return looks_numeric(text) or (0 < len(cleaned) <= _MAX_DIGITS and not any(_is_cjk(c) for c in cleaned))
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def as_gray(crop: np.ndarray) -> np.ndarray:

@@ -39,11 +39,25 @@ def _recogniser(threads: int) -> Any:
         # Crops narrower than the model's default 320 px are not padded out to it: a cell
         # holding "12" costs its own width, not a line's (readings do not change).
         "Rec.rec_img_shape": [3, 48, 48],
+        # One crop per run: a batch is padded to its widest crop, which cost 10 % more on
+        # a table page's mix of labels and digits than it saved in calls.
+        "Rec.rec_batch_num": 1,
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     })
     # The recogniser alone, loaded now: it takes a batch of crops in one call.
     return engine._load_rec_model()  # type: ignore[no-untyped-call]
+
+
+# White added above and below a crop, as a share of its height. The recogniser scales every
+# crop to 48 px high and its cost grows with the width that leaves: text about 25 px high
+# read a table page's labels a quarter faster than 35 px, with the same readings.
+_MARGIN_SHARE = 0.2
+
+
+def _with_margin(img: np.ndarray) -> np.ndarray:
+    pad = round(img.shape[0] * _MARGIN_SHARE)
+    return cv2.copyMakeBorder(img, pad, pad, 0, 0, cv2.BORDER_CONSTANT, value=255)
 
 
 class RapidOcrEngine:
@@ -58,7 +72,7 @@ class RapidOcrEngine:
             return []
         from rapidocr.ch_ppocr_rec.typings import TextRecInput
 
-        batch = [cv2.cvtColor(img, cv2.COLOR_GRAY2BGR) for img in images]
+        batch = [cv2.cvtColor(_with_margin(img), cv2.COLOR_GRAY2BGR) for img in images]
         result = _recogniser(self.threads)(TextRecInput(img=batch))
         return [CellText(str(text).replace(" ", "") if kind == "number" else str(text), float(score))
                 for text, score in zip(result.txts, result.scores, strict=True)]

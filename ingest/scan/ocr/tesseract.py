@@ -37,7 +37,7 @@ def _stack(images: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, int]]]
 
 
 @contextmanager
-def _one_thread() -> Iterator[None]:
+def one_thread() -> Iterator[None]:
     """Tesseract run on one OpenMP thread: on this kind of machine its threads spin against
     each other and against the other conversions (a page reads 3 to 6 times slower with them)."""
     before = os.environ.get("OMP_THREAD_LIMIT")
@@ -64,7 +64,7 @@ class TesseractEngine:
         canvas, spans = _stack(images)
         lang, config = _CONFIG[kind]
         try:
-            with _one_thread():
+            with one_thread():
                 data = pytesseract.image_to_data(
                     canvas, lang=lang, config=config, output_type=pytesseract.Output.DICT, timeout=self.timeout
                 )
