@@ -15,7 +15,7 @@ from ingest.models import Table
 from ingest.readers.scan import read_image_file
 from ingest.scan.grid import find_tables
 from ingest.scan.ocr.base import CellText
-from ingest.scan.ocr.consensus import agree
+from ingest.scan.ocr.consensus import agree, looks_numeric, may_be_value
 from ingest.scan.page import prepare
 from ingest.settings import Settings, load_settings
 
@@ -108,3 +108,15 @@ def test_digit_lookalikes_agree_with_digits() -> None:
     reading = agree(CellText("O", 0.55), CellText("0", 0.95), settings)
     assert reading.text == "0" and reading.confidence >= settings.review_threshold
     assert agree(CellText("O", 0.55), CellText("8", 0.95), settings).confidence < settings.review_threshold
+
+
+def test_digits_among_specks_stay_a_value_cell() -> None:
+    """A seal's rest around a digit ("0a", "ad") is read again as a number and reviewed; a
+    cell that gives no number at all becomes a blank value, never text shifting its row."""
+    settings = Settings()
+    assert may_be_value("0ª") and may_be_value("ad") and not may_be_value("1.属于国家秘密")
+    assert not looks_numeric("ad")
+    specked = agree(CellText("0a", 0.3), CellText("", 0.0), settings)
+    assert specked.text == "0" and specked.confidence < settings.review_threshold
+    lost = agree(CellText("ad", 0.57), CellText("", 0.0), settings)
+    assert lost.text == "" and lost.confidence < settings.review_threshold

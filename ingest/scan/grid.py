@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+# Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
+_CONTACT = 2
+
 
 @dataclass(frozen=True)
 class GridSettings:
@@ -113,8 +116,27 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings) -> Ruling
     fraction of a degree is half gray: Otsu cuts it into dashes), vertical ones from the
     ink mask (in the faint one, strokes of characters touching a low row's rules pass for
     rules between them)."""
-    return Rulings(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)),
-                   _rule_mask(ink, (1, gs.min_vline), (1, gs.bridge)))
+    horizontal = _rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1))
+    vertical = _rule_mask(ink, (1, gs.min_vline), (1, gs.bridge))
+    return Rulings(horizontal, vertical | _row_high_rules(ink, horizontal, gs))
+
+
+def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings) -> np.ndarray:
+    """Vertical rules too short for the vertical mask: those of a one-row table (a table's
+    last row carried over to the next page) are hardly taller than its text. A short upright
+    stroke counts only where it runs into a horizontal rule at both ends, as printed rules
+    do and characters, a few pixels clear of their cell's rules, do not."""
+    short = _rule_mask(ink, (1, gs.text_height // 2), (1, 1))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
+    keep = np.zeros(count, bool)
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if h >= gs.min_vline or w > gs.line_thickness + 4:
+            continue
+        keep[i] = bool(horizontal[max(0, y - _CONTACT):y + 1, x:x + w].any()
+                       and horizontal[y + h - 1:y + h + _CONTACT, x:x + w].any())
+    out: np.ndarray = np.where(keep[labels], 255, 0).astype(np.uint8)
+    return out
 
 
 def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
@@ -130,7 +152,7 @@ def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings
     boxes = []
     for i in range(1, count):
         x, y, w, h = (int(v) for v in stats[i, :4])
-        if w < 4 * gs.min_line or h < 2 * gs.text_height:
+        if w < 4 * gs.min_line or h < gs.text_height:
             continue
         region = (labels[y:y + h, x:x + w] == i) & (joints[y:y + h, x:x + w] > 0)
         n_joints, _ = cv2.connectedComponents(region.astype(np.uint8))
@@ -204,7 +226,8 @@ def _rules(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, in
            gs: GridSettings) -> tuple[list[int], list[int]]:
     x0, y0, x1, y1 = box
     ys = [y0 + y for y in rule_positions(horizontal[y0:y1, x0:x1], 0, gs, gs.min_line)]
-    xs = [x0 + x for x in rule_positions(vertical[y0:y1, x0:x1], 1, gs, gs.min_vline)]
+    # A one-row table's side rules are only as long as the row is high.
+    xs = [x0 + x for x in rule_positions(vertical[y0:y1, x0:x1], 1, gs, min(gs.min_vline, (y1 - y0) // 2))]
     return ys, xs
 
 

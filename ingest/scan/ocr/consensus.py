@@ -105,8 +105,17 @@ def agree(first: CellText, second: CellText, settings: Settings) -> CellText:
         sure = min(first.confidence, second.confidence) >= settings.ocr_min_score
         return CellText(a, settings.ocr_conf_agree if sure else settings.ocr_conf_agree_low_score)
     numeric = [(text, r) for text, r in ((a, first), (b, second)) if _NUMBER.match(text)]
-    text, _ = max(numeric or [(a, first), (b, second)], key=lambda tr: tr[1].confidence)
+    if not numeric:
+        # Marks around digits (a seal's rest) are dropped; a value cell that gave no number at
+        # all stays a blank value cell rather than text that would shift the row's values.
+        numeric = [(text, r) for text, r in ((_digits_only(a), first), (_digits_only(b), second))
+                   if _NUMBER.match(text)] or [("", first)]
+    text, _ = max(numeric, key=lambda tr: tr[1].confidence)
     return CellText(text, settings.ocr_conf_disagree)
+
+
+def _digits_only(text: str) -> str:
+    return re.sub(r"[^0-9.]", "", text)
 
 
 def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellText] | None,
