@@ -127,15 +127,23 @@ def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings) -
     stroke counts only where it runs into a horizontal rule at both ends, as printed rules
     do and characters, a few pixels clear of their cell's rules, do not."""
     short = _rule_mask(ink, (1, gs.text_height // 2), (1, 1))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
-    keep = np.zeros(count, bool)
-    for i in range(1, count):
-        x, y, w, h = (int(v) for v in stats[i, :4])
-        if h >= gs.min_vline or w > gs.line_thickness + 4:
-            continue
-        keep[i] = bool(horizontal[max(0, y - _CONTACT):y + 1, x:x + w].any()
-                       and horizontal[y + h - 1:y + h + _CONTACT, x:x + w].any())
-    out: np.ndarray = np.where(keep[labels], 255, 0).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
+    x, y, w, h = (stats[:, i].astype(np.int64) for i in range(4))
+    # Horizontal-rule pixels in any rectangle, from one integral image: no loop over strokes.
+    ruled = cv2.integral((horizontal > 0).astype(np.uint8))
+    rows, cols = horizontal.shape
+
+    def any_rule(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+        y0, y1 = np.clip(top, 0, rows), np.clip(bottom, 0, rows)
+        x0, x1 = np.clip(x, 0, cols), np.clip(x + w, 0, cols)
+        return (ruled[y1, x1] - ruled[y0, x1] - ruled[y1, x0] + ruled[y0, x0]) > 0  # type: ignore[no-any-return]
+
+    keep = (h < gs.min_vline) & (w <= gs.line_thickness + 4) \
+        & any_rule(y - _CONTACT, y + 1) & any_rule(y + h - 1, y + h + _CONTACT)
+    keep[0] = False
+    if not keep.any():
+        return np.zeros_like(ink)
+    out: np.ndarray = keep[labels].astype(np.uint8) * 255
     return out
 
 
