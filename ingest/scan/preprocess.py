@@ -23,15 +23,21 @@ def remove_seal(bgr: np.ndarray) -> np.ndarray:
     Red pixels and their rim take their brightest channel: red ink is bright in red, so it
     goes, while black print under the seal (multiplied into a dark red) stays as dark as its
     red channel, and a rule crossing the seal keeps its line."""
-    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
-    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    red = ((hue <= 12) | (hue >= 160)) & (sat >= 70) & (val >= 90)
-    if not red.any():
+    # Most pages carry no seal: a look at a quarter of the pixels settles that cheaply.
+    if not _red(cv2.resize(bgr, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)).any():
         return bgr
+    red = _red(bgr)
     mask = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     out = bgr.copy()
     out[mask] = bgr.max(axis=2)[mask][:, None]
     return out
+
+
+def _red(bgr: np.ndarray) -> np.ndarray:
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
+    red: np.ndarray = ((hue <= 12) | (hue >= 160)) & (sat >= 70) & (val >= 90)
+    return red
 
 
 def flatten_light(gray: np.ndarray) -> np.ndarray:
