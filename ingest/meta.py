@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 from ingest.labels import nfkc
 from ingest.models import ReportMeta
@@ -35,12 +36,17 @@ def _is_title(line: str) -> bool:
 
 
 def _title(lines: list[str]) -> tuple[int, str] | None:
-    """The title line, or a title broken over two lines joined (a large title wraps)."""
-    for i, line in enumerate(lines[:25]):
-        for candidate in (line, line + "".join(lines[i + 1:i + 2])):
-            if _is_title(candidate):
-                return i, candidate
-    return None
+    """The title line, or a title broken over two lines joined (a large title wraps on a
+    scan). A line that is a title alone stands, but for the tail of one whose year is on the
+    line above; a web page's banner above its title is not joined to it."""
+    head = lines[:25]
+    for i, line in enumerate(head):
+        if _is_title(line):
+            above = head[i - 1] if i else ""
+            if not _YEAR.search(line) and _YEAR.search(above) and _is_title(above + line):
+                return i - 1, above + line
+            return i, line
+    return next(((i, a + b) for i, (a, b) in enumerate(pairwise(head)) if _is_title(a + b)), None)
 
 
 def _name_in(segment: str) -> str | None:
