@@ -16,7 +16,7 @@ from ingest.readers.scan import read_image_file
 from ingest.scan.grid import find_tables
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import agree, looks_numeric, may_be_value
-from ingest.scan.page import prepare
+from ingest.scan.page import _worth_reading, prepare
 from ingest.settings import Settings, load_settings
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
@@ -120,3 +120,15 @@ def test_digits_among_specks_stay_a_value_cell() -> None:
     assert specked.text == "0" and specked.confidence < settings.review_threshold
     lost = agree(CellText("ad", 0.57), CellText("", 0.0), settings)
     assert lost.text == "" and lost.confidence < settings.review_threshold
+
+
+def test_prose_inside_paragraphs_is_not_read() -> None:
+    """Lines outside tables worth OCR: titles (larger, even full width), headings, last lines,
+    the signature; a justified line of body text is not."""
+    title = (330, 440, 2140, 512)
+    prose = [(460, 680, 2100, 742), (336, 780, 2104, 842), (335, 880, 2141, 940)]
+    last_line = (342, 980, 1200, 1040)
+    heading = (459, 1080, 830, 1140)
+    signature = (1500, 1180, 2100, 1240)
+    lines = [title, *prose, last_line, heading, signature]
+    assert _worth_reading(lines, []) == [title, last_line, heading, signature]

@@ -18,13 +18,14 @@ from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, may_be_value, read_values
 from ingest.settings import Settings
 
-# Text windows read both ways round to tell an upright page from an upside-down one; a window
-# is at most this many text heights wide (a dozen characters decide it, a whole line costs more).
+# Text windows read both ways round to tell an upright page from an upside-down one, the first
+# few before the rest; a window is at most this many text heights wide (eight characters decide
+# it, a whole line costs more).
 _ORIENTATION_PROBES = 6
 _FIRST_PROBES = 3
+_PROBE_CHARS = 8
 # A text line this much taller than the page's body lines is a title (read even if full width).
 _TITLE_SIZE = 1.1
-_PROBE_CHARS = 8
 # Readings of a page this sure (mean score, and twice the other way round's) settle its
 # orientation without trying the quarter turn.
 _SURE_SCORE = 0.8
