@@ -240,11 +240,10 @@ def _worth_reading(lines: list[Box], tables: list[Box]) -> list[Box]:
     paragraph (headings, titles, last lines, signature, date). A line running from the text's
     left edge, or a paragraph indent, to its right edge in body size is prose the template
     never asks for: reading it would cost as much as a table. Titles are set larger."""
-    edges = lines + tables
-    if not edges:
+    if not lines:
         return []
-    left, right = min(b[0] for b in edges), max(b[2] for b in edges)
-    body = float(np.median([b[3] - b[1] for b in lines])) if lines else 0.0
+    left, right = min(b[0] for b in lines + tables), max(b[2] for b in lines + tables)
+    body = float(np.median([b[3] - b[1] for b in lines]))
 
     def prose(box: Box) -> bool:
         # Justified lines end within a character or so of the edge (a closing mark may overhang).
