@@ -2,6 +2,8 @@
 # here when it is not running, stopped on exit) and a Debian 12 base image made from Debian's packages
 # (debootstrap, then docker import): no image registry is needed.
 set -euo pipefail
+# Debian's docker client before any other on PATH (docker-compose runs `docker build` through it).
+export PATH=/usr/bin:/usr/sbin:$PATH
 
 BASE_IMAGE=${INGEST_BASE_IMAGE:-ingest-base:bookworm}
 _exit_steps=()

@@ -45,7 +45,8 @@ fi
 on_exit "${compose[*]} down -v --remove-orphans >/dev/null 2>&1"
 started=$(date +%s)
 "${compose[@]}" up -d --scale worker="$WORKERS"
-echo "stack up in $(($(date +%s) - started)) s: $("${compose[@]}" ps --services | tr '\n' ' ')"
+echo "stack up in $(($(date +%s) - started)) s: $(docker ps --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
+  --format '{{.Label "com.docker.compose.service"}}' | sort | uniq -c | xargs)"
 if ! .venv/bin/python -m tests.docker_stack --url "http://$INGEST_API_PORT" --token "$INGEST_TOKEN" \
     --inbox "$INGEST_INBOX" --n "${INGEST_DOCKER_DOCS:-24}"; then
   "${compose[@]}" logs --tail 30 >&2
