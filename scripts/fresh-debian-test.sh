@@ -21,20 +21,21 @@ export DEBIAN_FRONTEND=noninteractive
 if grep -rqs 'https://' /etc/apt/sources.list /etc/apt/sources.list.d/; then
   echo 'Acquire::https::CAInfo "/etc/ssl/host-ca.crt";' >/etc/apt/apt.conf.d/90host-ca
 fi
-step() {  # step NAME COMMAND...: runs it niced, prints its wall time
-  local started=$(date +%s)
-  nice -n 10 "${@:2}"
-  times+=("$1 $(($(date +%s) - started)) s")
+step() {  # step NAME COMMAND...: runs it niced, records its wall time
+  local started=$(date +%s) status=0
+  nice -n 10 "${@:2}" || status=$?
+  times+=("$1 $(($(date +%s) - started)) s$([ $status -eq 0 ] || echo ", FAILED (exit $status)")")
+  return $status
 }
 times=()
+python=$(python3 --version 2>/dev/null || echo "no python3 yet")
+trap 'echo "== fresh Debian 12 ($(cat /etc/debian_version), $python), as root, times:"; printf "   %s\n" "${times[@]}"' EXIT
 step "prerequisites (apt-get install python3 python3-venv make):" \
   sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends python3 python3-venv make >/dev/null'
 mkdir /repo && tar -x -C /repo -f /repo.tar && cd /repo
 python=$(python3 --version)
 step "make demo:" make demo
 step "make test:" make test
-echo "== fresh Debian 12 ($(cat /etc/debian_version), $python), as root, times:"
-printf '   %s\n' "${times[@]}"
 EOF
 
 cert_args=()
