@@ -3,7 +3,7 @@
 Drops the committed samples and N generated text reports into the watched inbox, uploads one more
 with `POST /jobs`, and fetches every result over HTTP by its sha256. Each must be a report (no error
 JSON) with no wrong cell left unflagged, against its truth. Prints the time from the first file to
-the last result and the throughput.
+the last result and the throughput. The review pages must be served too.
 """
 
 from __future__ import annotations
@@ -52,6 +52,14 @@ def wait_healthy(client: httpx.Client, timeout: float) -> None:
         time.sleep(POLL_SECONDS)
 
 
+def check_review_pages(client: httpx.Client) -> None:
+    """The review pages' template and assets are in the image (package data of a non-editable install)."""
+    for path in ("/review/login", "/review/static/review.css"):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {path}: {response.status_code} {response.text[:200]}")
+
+
 def fetch_all(client: httpx.Client, wanted: dict[str, Path], timeout: float) -> dict[str, dict[str, Any]]:
     """sha256 -> report JSON, polling `GET /reports/{sha256}` until every one is final."""
     results: dict[str, dict[str, Any]] = {}
@@ -82,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ingest-docker-") as tmp, \
             httpx.Client(base_url=args.url, headers=headers, timeout=60) as client:
         wait_healthy(client, 120)
+        check_review_pages(client)
         generated = make_reports(Path(tmp), args.n + 1)
         truths = {p: make_truth(seed) for seed, p in enumerate(generated)}
         samples = sorted((SAMPLES / "documents").iterdir())
