@@ -94,3 +94,11 @@ ensure_base_image() {
   tar -C "$root" -c . | docker import --change 'ENV LANG=C.UTF-8' - "$BASE_IMAGE" >/dev/null
   echo "base image $BASE_IMAGE: made in $(($(date +%s) - started)) s (debootstrap --variant=minbase bookworm)"
 }
+
+# What both make targets start with: root, the tools, the engine, the base image.
+docker_ready() {
+  require_root
+  install_docker_tools
+  start_dockerd
+  ensure_base_image
+}

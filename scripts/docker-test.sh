@@ -5,10 +5,7 @@
 # (tests/docker_stack.py), then takes the stack down with its volumes. Prints times and throughput.
 cd "$(dirname "$0")/.."
 source scripts/docker-lib.sh
-require_root
-install_docker_tools
-start_dockerd
-ensure_base_image
+docker_ready
 
 WORKERS=${INGEST_DOCKER_WORKERS:-3}
 export COMPOSE_PROJECT_NAME=ingest-test-$$

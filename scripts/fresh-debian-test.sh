@@ -4,10 +4,7 @@
 # then runs `make demo` and `make test` as written on a copy of HEAD. Prints the times.
 cd "$(dirname "$0")/.."
 source scripts/docker-lib.sh
-require_root
-install_docker_tools
-start_dockerd
-ensure_base_image
+docker_ready
 
 work=$(mktemp -d /var/tmp/ingest-fresh.XXXXXX)
 on_exit "rm -rf $work"
