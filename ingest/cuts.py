@@ -13,6 +13,7 @@ cells they disagree on are ambiguous and carry the alternatives.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,14 +35,20 @@ class RunOptions:
     truncated: bool = False
 
 
-def run_options(run: str, kinds: list[tuple[bool, bool]], holds: Callable[[Cut], bool], limit: int) -> RunOptions:
-    """Every cut of `run` into one piece per (decimal, signed) column kind, no leading
-    zeros; when some cuts satisfy the row's own relations, only those."""
-    body, unit = split_unit(run)
+def run_options(
+    parts: list[str], kinds: list[tuple[bool, bool]], holds: Callable[[Cut], bool], limit: int
+) -> RunOptions:
+    """Every cut of a run (printed in `parts`, split where the text had spaces) into one
+    piece per (decimal, signed) column kind, no leading zeros; when some cuts satisfy the
+    row's own relations, only those. A space falls on a cell boundary, though not every
+    boundary has one: cuts keep the spaces unless no cut can."""
+    body, unit = split_unit("".join(parts))
     patterns = [piece_pattern(decimal, signed) for decimal, signed in kinds]
-    cuts = []
-    for pieces in splits(body, patterns, limit=limit + 1):
-        cuts.append((*pieces[:-1], pieces[-1] + (unit or "")))
+    spaces = frozenset(itertools.accumulate(len(p) for p in parts[:-1]))
+    found = list(splits(body, patterns, limit=limit + 1, must_cut=spaces))
+    if not found and spaces:
+        found = list(splits(body, patterns, limit=limit + 1))
+    cuts = [(*pieces[:-1], pieces[-1] + (unit or "")) for pieces in found]
     truncated = len(cuts) > limit
     agreeing = [c for c in cuts if holds(c)]
     return RunOptions(agreeing or cuts[:limit], truncated and not agreeing)

@@ -9,6 +9,7 @@ are fitted to its columns.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,8 +28,8 @@ _MAX_LABEL_CHARS = 90
 _HEADING_RATIO = 0.8
 _END_HEADINGS = ("五、存在的主要问题及改进情况", "五、当前存在的主要问题及下步改进措施", "六、其他需要报告的事项")
 _END = "end"
-# A document with this many runs of glued digits prints its tables run together.
-_RUNS_STYLE_MIN = 5
+# A document with this many runs of digits between row labels prints its tables run together.
+_RUNS_STYLE_MIN = 3
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,13 @@ def _heading_prefix(text: str, headings: tuple[str, ...]) -> str | None:
     return None
 
 
-def _suffix_similarity(joined: str, core: str) -> float:
-    """How alike `core` is to the whole of `joined` or to its end."""
+def _suffix_similarity(joined: str, core: str, floor: float) -> float:
+    """How alike `core` is to the whole of `joined` or to its end (0 below `floor`)."""
     if not joined or not core:
         return 0.0
-    ratio = similarity(joined, core)
+    ratio = similarity(joined, core, floor)
     for k in range(max(1, len(core) - 2), min(len(joined), len(core) + 2) + 1):
-        ratio = max(ratio, similarity(joined[-k:], core))
+        ratio = max(ratio, similarity(joined[-k:], core, floor))
     return ratio
 
 
@@ -181,7 +182,7 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     if n == 1:
         return Fit([Slot(run, False, cell, s.conf_exact)])
     kinds = [(c.type == "decimal", c.signed) for c in ctx.columns]
-    options = run_options(run, kinds, lambda cut: _holds(list(cut), ctx.local), s.max_run_cuts)
+    options = run_options([t.text for t in printed], kinds, lambda cut: _holds(list(cut), ctx.local), s.max_run_cuts)
     if not options.cuts:
         return Fit([Slot(None, True, cell, s.conf_missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
     if len(options.cuts) == 1 and not options.truncated:
@@ -235,9 +236,7 @@ def _is_run(values: list[Token], printed: list[Token], ctx: RowContext) -> bool:
         return len(printed[0].text) >= n or len(values) > 1 or ctx.runs_style
     if not printed or len(printed) < len(values):
         return False
-    if len(printed) == n and all(t.kind is Kind.VALUE for t in printed):
-        return False
-    # Spaces that do not fall on cell boundaries (`10 0 0 0 01`): the digits are one run.
+    # Spaces only on some cell boundaries (`10 0 0 0 01`): the digits are one run.
     return ctx.runs_style or any(t.kind is Kind.RUN for t in printed)
 
 
@@ -279,6 +278,19 @@ def _fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     ])
 
 
+def _prints_runs(tokens: list[Token]) -> bool:
+    """Tables printed as runs of digits between row labels (a web page's text with the
+    table markup stripped): digits with leading zeros, or glued to the next row's
+    numbered label. Prose numbers glued to words (申请75件) do not count."""
+    runs = 0
+    for tok, nxt in itertools.pairwise(tokens):
+        if tok.kind is not Kind.RUN:
+            continue
+        zeros = len(tok.text) > 1 and tok.text[0] == "0"
+        runs += zeros or (nxt.kind is Kind.LABEL and bool(split_ordinal(nxt.text)[0]))
+    return runs >= _RUNS_STYLE_MIN
+
+
 def _prints_only_totals(tokens: list[Token]) -> bool:
     """Rows of lone values, many of them: a table printed with only its 总计 column and
     the blank cells dropped (as text pasted from a PDF of seed 004's kind comes)."""
@@ -311,7 +323,7 @@ class _Walker:
         relations = expand_relations(layout, present)
         self.local = {id(row): _local_relations(row, relations) for row in self.rows}
         self.totals_only = _prints_only_totals(tokens)
-        self.runs_style = sum(1 for t in tokens if t.kind is Kind.RUN) >= _RUNS_STYLE_MIN
+        self.runs_style = _prints_runs(tokens)
         # Header cells of the current section: label core -> grid positions (block, col).
         self.header_cells: dict[str, list[tuple[int, int]]] = {}
 
@@ -340,7 +352,7 @@ class _Walker:
         for i in allowed:
             row = self.rows[i]
             for variant in row.labels:
-                ratio = _suffix_similarity(joined, label_core(variant.text))
+                ratio = _suffix_similarity(joined, label_core(variant.text), self.settings.label_match_ratio)
                 if ratio > best.get(i, (0.0, None))[0]:
                     best[i] = (ratio, variant.deviation or row.deviation)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
