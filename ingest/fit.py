@@ -94,7 +94,10 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     if n == 1:
         return Fit([Slot(run, False, cell, s.conf_exact)])
     kinds = [(c.type == "decimal", c.signed) for c in ctx.columns]
-    options = run_options([t.text for t in printed], kinds, lambda cut: holds(list(cut), ctx.local), s.max_run_cuts)
+    sums_to_last = ctx.local == [([n - 1], list(range(n - 1)))] and not any(d or sg for d, sg in kinds)
+    options = run_options(
+        [t.text for t in printed], kinds, lambda cut: holds(list(cut), ctx.local), s.max_run_cuts, sums_to_last
+    )
     if not options.cuts:
         return Fit([Slot(None, True, cell, s.conf_missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
     if len(options.cuts) == 1 and not options.truncated:
