@@ -296,24 +296,26 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
         choices.append(guess)
         decisions.append(RowDecision(guess, unsure))
     if table.broken:
-        broken_rows = _rows_in_broken(rows, relations, choices)
+        # Without the relations the printed numbers break, is each row's cut still the only one?
+        held = [rel for rel in relations if rel.id not in _broken_ids(rows, relations, choices)]
+        alone = cut_table(rows, held, max_states).best
         decisions = [
             RowDecision(d.choice, d.candidates, True, d.by_prose)
-            if r in broken_rows and len(rows[r].options) > 1 else d
+            if len(rows[r].options) > 1 and not d.candidates and alone[r] != (d.choice,) else d
             for r, d in enumerate(decisions)
         ]
     return decisions
 
 
-def _rows_in_broken(rows: list[RowCuts], relations: list[Relation], choices: list[int]) -> set[int]:
-    """Rows that take part in a relation the chosen cuts break."""
-    out: set[int] = set()
-    for _, terms in _applicable(relations, rows):
+def _broken_ids(rows: list[RowCuts], relations: list[Relation], choices: list[int]) -> set[str]:
+    """The relations the chosen cuts break."""
+    out: set[str] = set()
+    for rel, terms in _applicable(relations, rows):
         total: Number = 0
         for r, c, sign in terms:
             value = rows[r].options[choices[r]][c]
             assert value is not None
             total += sign * value
         if total != 0:
-            out.update(r for r, _, _ in terms)
+            out.add(rel.id)
     return out
