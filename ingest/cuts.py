@@ -23,7 +23,7 @@ from ingest.models import Number
 from ingest.numbers import parse_number, piece_pattern, split_unit, splits, splits_summing
 
 Values = tuple[Number | None, ...]
-Cut = tuple[str, ...]
+Cut = tuple[str | None, ...]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class RunOptions:
     cuts: list[Cut]
     # More cuts than were weighed: the row cannot be settled.
     truncated: bool = False
+    # The cuts satisfy the row's own relations (no cut did when False).
+    holding: bool = True
 
 
 def run_options(
@@ -49,9 +51,9 @@ def run_options(
     spaces = frozenset(itertools.accumulate(len(p) for p in parts[:-1]))
     if sums_to_last and not unit:
         for must_cut in (spaces, frozenset()) if spaces else (spaces,):
-            summing = [tuple(c) for c in splits_summing(body, patterns, limit + 1, must_cut)]
+            summing: list[Cut] = [tuple(c) for c in splits_summing(body, patterns, limit + 1, must_cut)]
             if summing:
-                return RunOptions(summing[:limit], len(summing) > limit)
+                return RunOptions(summing[:limit], len(summing) > limit, True)
     agreeing: list[Cut] = []
     others: list[Cut] = []
     seen = 0
@@ -63,12 +65,12 @@ def run_options(
         if seen:
             break
     truncated = seen >= limit * 100 or len(agreeing or others) > limit
-    return RunOptions((agreeing or others)[:limit], truncated)
+    return RunOptions((agreeing or others)[:limit], truncated, bool(agreeing))
 
 
 def even_cut(cuts: list[Cut]) -> Cut:
     """The cut with the most even pieces: the likeliest when nothing else decides."""
-    return min(cuts, key=lambda c: (max(len(p) for p in c), c))
+    return min(cuts, key=lambda c: (max(len(p or "") for p in c), [p or "" for p in c]))
 
 
 @dataclass(frozen=True)
