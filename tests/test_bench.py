@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from decimal import Decimal
@@ -9,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from tests.bench import __main__ as bench
-from tests.bench.corpus import RENDERERS, generate_corpus, load_corpus, renderer_for
+from tests.bench.corpus import RENDERERS, generate_corpus, load_corpus, parse_styles, renderer_for
 from tests.bench.score import calibration, same_value, score_result
 from tests.bench.truth import make_truth
 
@@ -27,17 +28,36 @@ def test_benchmark_json_on_a_corpus(tmp_path, capsys):
     assert bench.main(["--corpus", str(tmp_path), "--json", "--jobs", "1"]) == 0
     out = json.loads(capsys.readouterr().out)
     text = out["groups"][0]
-    assert text["group"] == "text" and text["documents"] == 3 and 0 <= text["accuracy_pct"] <= 100
+    # Three in the five line styles, one web page.
+    assert text["group"] == "text" and text["documents"] == 4 and 0 <= text["accuracy_pct"] <= 100
+    assert {"agency_silent", "year_silent", "ambiguous", "ambiguous_unflagged"} <= set(text)
     assert len(out["calibration"]) == 6
+    assert out["forms"] and set(out["longest_runs"]) == {"s2", "s3", "s4"}
+
+
+def test_benchmark_web_pages_alone(capsys):
+    assert bench.main(["--formats", "text", "--styles", "webpage", "--n", "2", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  text/webpage +2 ", out, re.M) and "by form" in out and "longest glued digit runs" in out
 
 
 def test_corpus_layout(tmp_path):
     items = generate_corpus(tmp_path, ["text"], 2, seed=3)
-    assert [i.document.parent for i in items] == [tmp_path / "documents"] * 2
+    assert [i.document.parent for i in items] == [tmp_path / "documents"] * 3
     loaded = load_corpus(tmp_path)
     assert [(i.document, i.variant) for i in loaded] == [(i.document, i.variant) for i in items]
     assert all(i.variant and re.fullmatch(r"[a-z_]+", i.variant) for i in loaded)
     assert loaded[0].truth().cells == make_truth(3_000_000).cells
+    # The line styles keep their draws; the web pages come after them, on truths of their own.
+    assert [i.variant == "webpage" for i in items] == [False, False, True]
+    assert items[2].document.name == "3-0002-text.webpage.txt"
+
+
+def test_corpus_of_chosen_styles(tmp_path):
+    items = generate_corpus(tmp_path, ["text"], 3, seed=4, styles=["webpage", "pipe"])
+    assert len(items) == 3 and {i.variant for i in items} <= {"webpage", "pipe"}
+    with pytest.raises(argparse.ArgumentTypeError, match="known: tab_rows"):
+        parse_styles("webpage,nope")
 
 
 def test_missing_renderer_module_is_named(monkeypatch):
@@ -68,6 +88,40 @@ def test_scoring_rules():
 
     error = score_result({"source": {"file": "x.txt"}, "error": {"code": "not_a_report"}}, truth)
     assert error.error == "not_a_report" and not any(c.right or c.silent for c in error.cells)
+
+
+def _result(truth, **report):
+    cells = {k: {"value": v if not isinstance(v, Decimal) else float(v), "confidence": 0.99, "review": False}
+             for k, v in truth.cells.items()}
+    return {"source": {"file": "x.txt"}, "template": truth.template, "cells": cells,
+            "report": {"agency": truth.agency, "year": truth.year} | report, "review": {"needed": False, "cells": []}}
+
+
+def test_ambiguous_keys_are_not_scored_but_must_be_flagged():
+    truth = make_truth(8, template="2021")
+    truth.ambiguous = ["s2.normative_docs.issued", "s2.normative_docs.repealed"]
+    result = _result(truth)
+    result["cells"]["s2.normative_docs.issued"]["value"] = -5  # wrong, but ambiguous: not scored
+    result["cells"]["s2.normative_docs.repealed"]["review"] = True
+    doc = score_result(result, truth)
+    assert len(doc.cells) == len(truth.cells) - 2 and all(c.right for c in doc.cells)
+    assert doc.ambiguous == 2 and doc.ambiguous_unflagged == 1
+    result["review"]["cells"] = ["s2.normative_docs.issued"]  # listed in review.cells counts as flagged
+    assert score_result(result, truth).ambiguous_unflagged == 0
+
+
+def test_agency_and_year_silent_errors():
+    truth = make_truth(9, template="2021")
+    truth.agency, truth.agency_aliases = "岳阳经济技术开发区管委会", ["岳阳经济技术开发区管理委员会"]
+    for printed in ("岳阳经济技术开发区管理委员会", "岳阳经济技术开发区 管委会", "（岳阳经济技术开发区管委会）"):
+        doc = score_result(_result(truth, agency=printed), truth)
+        assert doc.agency_right and not doc.agency_silent
+    doc = score_result(_result(truth, agency="岳阳市人民政府办公室", year=truth.year + 1), truth)
+    assert not doc.agency_right and doc.agency_silent and not doc.year_right and doc.year_silent
+    flagged = _result(truth, agency="岳阳市人民政府办公室", year=truth.year + 1)
+    flagged["review"] = {"needed": True, "cells": ["report.agency", "report.year"]}
+    doc = score_result(flagged, truth)
+    assert not doc.agency_right and not doc.agency_silent and not doc.year_silent
 
 
 def test_same_value():
