@@ -6,13 +6,14 @@ import argparse
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from tests.bench import __main__ as bench
 from tests.bench.corpus import RENDERERS, generate_corpus, load_corpus, parse_styles, renderer_for
 from tests.bench.score import calibration, same_value, score_result
-from tests.bench.truth import make_truth
+from tests.bench.truth import ReportTruth, make_truth
 
 
 def test_benchmark_prints_a_row_per_format(capsys):
@@ -90,14 +91,14 @@ def test_scoring_rules():
     assert error.error == "not_a_report" and not any(c.right or c.silent for c in error.cells)
 
 
-def _result(truth, **report):
+def _result(truth: ReportTruth, **report: object) -> dict[str, Any]:
     cells = {k: {"value": v if not isinstance(v, Decimal) else float(v), "confidence": 0.99, "review": False}
              for k, v in truth.cells.items()}
     return {"source": {"file": "x.txt"}, "template": truth.template, "cells": cells,
             "report": {"agency": truth.agency, "year": truth.year} | report, "review": {"needed": False, "cells": []}}
 
 
-def test_ambiguous_keys_are_not_scored_but_must_be_flagged():
+def test_ambiguous_keys_are_not_scored_but_must_be_flagged() -> None:
     truth = make_truth(8, template="2021")
     truth.ambiguous = ["s2.normative_docs.issued", "s2.normative_docs.repealed"]
     result = _result(truth)
@@ -110,7 +111,7 @@ def test_ambiguous_keys_are_not_scored_but_must_be_flagged():
     assert score_result(result, truth).ambiguous_unflagged == 0
 
 
-def test_agency_and_year_silent_errors():
+def test_agency_and_year_silent_errors() -> None:
     truth = make_truth(9, template="2021")
     truth.agency, truth.agency_aliases = "岳阳经济技术开发区管委会", ["岳阳经济技术开发区管理委员会"]
     for printed in ("岳阳经济技术开发区管理委员会", "岳阳经济技术开发区 管委会", "（岳阳经济技术开发区管委会）"):
