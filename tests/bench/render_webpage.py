@@ -56,6 +56,8 @@ class _Page:
     rng: random.Random
     # Table 二's 第二十条 headings printed as paragraphs between its sub-tables.
     subheadings: bool = False
+    # Section 三's 三、本年度办理结果 printed again before （四）, as a table split over two pages.
+    repeat_group: bool = False
     runs: list[Run] = field(default_factory=list)
     forms: list[str] = field(default_factory=list)
 
@@ -94,6 +96,9 @@ def _table_text(page: _Page, table: ReportTable, dropped: set[tuple[int, int]]) 
         for cell in cells:
             if cell.key is None:
                 text = cell.text.replace("\n", joiner)
+                if text == "（四）无法提供" and page.repeat_group:
+                    # The table ran over a page in the original: its top group label printed again.
+                    text = "三、本年度办理结果" + text
                 if text.startswith("第二十条") and out and page.subheadings:
                     pieces.append(out)  # the article heading may be a paragraph between sub-tables
                     out = ""
@@ -184,9 +189,14 @@ def _narrative(page: _Page, plan: list[Block]) -> list[Block]:
         page.forms.append("part_year")
         plan = [Para(b.text.replace("2019年1月1日", "2019年5月15日"), b.kind) if isinstance(b, Para) else b
                 for b in plan]
-    if rng.random() < 0.2:
+    named = any(isinstance(b, Para) and b.kind in ("title", "body") and truth.agency in b.text for b in plan[:3])
+    if named and rng.random() < 0.25:
+        # Only when the title or the opening names the agency: it must be printed somewhere.
         page.forms.append("no_signature")
         plan = [b for b in plan if not (isinstance(b, Para) and b.kind == "signature")]
+    elif truth.agency_aliases and rng.random() < 0.5:
+        plan = [Para(truth.agency_aliases[0], b.kind) if isinstance(b, Para) and b.text == truth.agency
+                and b.kind == "signature" else b for b in plan]
     return plan
 
 
@@ -200,10 +210,7 @@ def _segments(page: _Page, plan: list[Block]) -> list[tuple[str, bool]]:
                                                  {h[:2] for h in headings})
             out.append((block.text, opens or block.kind == "title"))
             continue
-        pieces = _table_text(page, block, _dropped_cells(page, block))
-        if len(pieces) > 1:
-            page.forms.append("subheadings")
-        out += [(p, False) for p in pieces]
+        out += [(p, False) for p in _table_text(page, block, _dropped_cells(page, block))]
     return out
 
 
@@ -302,7 +309,8 @@ def render_webpage(truth: ReportTruth, path_stem: Path, rng: random.Random) -> P
     """Write the report as a crawled page's text, `<stem>.webpage.txt`; the truth is changed
     to what the page prints and lists its ambiguous keys and the forms drawn."""
     apply_deviations(truth, rng)
-    page = _Page(truth, rng, subheadings=rng.random() < 0.5)
+    page = _Page(truth, rng, subheadings=rng.random() < 0.5, repeat_group=rng.random() < 0.15)
+    page.forms += ["subheadings"] * page.subheadings + ["group_repeated"] * page.repeat_group
     plan = build_plan(truth, rng, PlanStyle(halfwidth=False, value_spacing="none", label_breaks=rng.random() < 0.6,
                                             extra_paragraphs=rng.randint(0, 4)))
     if rng.random() < 0.2:

@@ -27,7 +27,7 @@ from tests.bench.truth import Value
 
 # Past these sizes the search gives up and calls every key of the runs involved ambiguous:
 # a conservative truth (not scored, must be flagged) rather than a slow generator.
-MAX_RUN_CANDIDATES = 50_000
+MAX_RUN_CANDIDATES = 5_000
 MAX_STATES = 200_000
 
 _INT = re.compile(r"0|[1-9]\d*")

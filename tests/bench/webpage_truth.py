@@ -55,10 +55,31 @@ def _money(rng: random.Random, big: bool) -> Decimal:
     return Decimal(f"{whole}.{rng.randint(1, 10 ** places - 1):0{places}d}")
 
 
+def _large_volume(truth: ReportTruth, rng: random.Random) -> None:
+    """A city department's hundreds or thousands of requests: added to 自然人 (and 商业企业)
+    on the new-requests row and spread over outcome rows, so that every relation keeps its state."""
+    outcomes = [r.key for r in layout_for(truth.template).section("s3").rows
+                if f"s3.{r.key}.total" in truth.cells and r.key not in ("new", "carried_over", "total",
+                                                                          "carried_forward")]
+    for column, top in (("natural_person", 9999), ("enterprise", rng.choice([0, 99, 999]))):
+        extra = rng.randint(top // 10, top) if top else 0
+        weights = [20.0 if r == "granted" else 4.0 if r in ("partly_granted", "unable.not_held") else 0.3
+                   for r in outcomes]
+        shares = [rng.random() * w for w in weights]
+        parts = [int(extra * x / sum(shares)) for x in shares]
+        parts[outcomes.index("granted")] += extra - sum(parts)
+        for row, add in [("new", extra), ("total", extra), *zip(outcomes, parts, strict=True)]:
+            for key in (f"s3.{row}.{column}", f"s3.{row}.total"):
+                truth.cells[key] = int(truth.cells[key] or 0) + add
+
+
 def apply_deviations(truth: ReportTruth, rng: random.Random) -> None:
     """Draw this page's deviations; the truth afterwards says what the page prints."""
     forms = [f"agency:{_draw_agency(truth, rng)}"]
     _fill_partial_blanks(truth)
+    if rng.random() < 0.2:
+        _large_volume(truth, rng)
+        forms.append("large_volume")
     if rng.random() < 0.12:
         for key in [k for k in truth.cells if k.startswith("s2.regulations.")]:
             truth.cells[key] = None
@@ -73,7 +94,7 @@ def apply_deviations(truth: ReportTruth, rng: random.Random) -> None:
                 truth.cells[k] = None
         truth.ambiguous += [f"s3.{r}.{c}" for r in OTHER_SUBROWS for c in [*S3_COLUMNS, "total"]]
         forms.append("merged_other")
-    if rng.random() < 0.08:
+    if rng.random() < 0.08 and "large_volume" not in forms:  # small bodies' habit
         for key in [k for k in truth.cells if k.startswith("s3.") and k.endswith(".total")]:
             truth.cells[key] = 0
         forms.append("zero_totals")
