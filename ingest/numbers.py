@@ -65,8 +65,11 @@ def piece_pattern(decimal: bool, signed: bool) -> re.Pattern[str]:
     return _PIECE_DECIMAL if decimal else _PIECE_SIGNED if signed else _PIECE_INT
 
 
-def splits(run: str, patterns: list[re.Pattern[str]], limit: int = 200_000) -> Iterator[list[str]]:
-    """Every way to cut a run of cells printed without separators into one piece per pattern."""
+def splits(
+    run: str, patterns: list[re.Pattern[str]], limit: int = 200_000, must_cut: frozenset[int] = frozenset()
+) -> Iterator[list[str]]:
+    """Every way to cut a run of cells printed without separators into one piece per
+    pattern, with a cut at each position of `must_cut` (where the text had a space)."""
     produced = 0
     parts = len(patterns)
 
@@ -76,11 +79,13 @@ def splits(run: str, patterns: list[re.Pattern[str]], limit: int = 200_000) -> I
             return
         if index == parts - 1:
             piece = run[start:]
-            if patterns[index].match(piece):
+            if patterns[index].match(piece) and not any(p > start for p in must_cut):
                 produced += 1
                 yield [piece]
             return
         for end in range(start + 1, len(run) - (parts - index - 1) + 1):
+            if end - 1 in must_cut and end - 1 > start:
+                break
             piece = run[start:end]
             if patterns[index].match(piece):
                 for rest in rec(end, index + 1):
