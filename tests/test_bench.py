@@ -128,3 +128,16 @@ def test_agency_and_year_silent_errors() -> None:
 def test_same_value():
     assert same_value(None, None) and not same_value(0, None) and not same_value(None, 0)
     assert same_value(Decimal("0.0"), 0) and same_value(Decimal("12.5"), 12.5) and not same_value(1, True)
+
+
+def test_hand_written_truths_load_and_score() -> None:
+    """A truth written by reading a real page (no seed or scale; aliases, ambiguous keys) scores
+    like a generated one: the shape of ../shared/real-dev and samples/truth/webpage_*."""
+    made = make_truth(12, template="2021")
+    raw = {"template": "2021", "agency": "平潭综合实验区", "agency_aliases": ["平潭综合实验区管委会"], "year": 2022,
+           "format": "text", "cells": made.to_json()["cells"], "ambiguous": ["s2.fees.amount"]}
+    truth = ReportTruth.from_json(raw)
+    assert truth.ambiguous == ["s2.fees.amount"] and truth.agency_aliases == ["平潭综合实验区管委会"]
+    doc = score_result(_result(truth, agency="平潭综合实验区管委会"), truth)
+    assert doc.agency_right and doc.ambiguous == 1 and doc.ambiguous_unflagged == 1
+    assert len(doc.cells) == len(truth.cells) - 1 and all(c.right for c in doc.cells)
