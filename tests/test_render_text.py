@@ -104,7 +104,7 @@ _WEB_FORMS = {
     "s3:spaced", "s3:stray_spaces", "s4:spaced", "subheadings", "cover_letter", "no_title", "typo", "missing_row",
     "merged_other", "zero_totals", "part_year", "unit:none", "unit:元", "unit:万元", "long_money", "signed_change",
     "agency:管委会", "agency:county", "agency:bureau", "agency:township", "footer", "ambiguous", "large_volume",
-    "group_repeated", "no_signature",
+    "group_repeated", "no_signature", "prose_quotes",
 }
 
 
@@ -173,6 +173,9 @@ def test_runs_split_by_the_relations():
     assert found.keys == list(s2) and not found.capped
     spaced = ambiguous_keys(layout, cells, [Run("s2", s2, "13 0 13")])
     assert spaced.keys == []
+    # Prose stating two of the three (现行有效…13件，新制发…13件) leaves one split.
+    quoted = ambiguous_keys(layout, cells, runs[1:2], {s2[0]: 13, s2[2]: 13})
+    assert quoted.keys == []
 
 
 def test_ambiguity_uses_the_relations_across_rows():

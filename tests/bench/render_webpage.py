@@ -59,6 +59,8 @@ class _Page:
     # Section 三's 三、本年度办理结果 printed again before （四）, as a table split over two pages.
     repeat_group: bool = False
     runs: list[Run] = field(default_factory=list)
+    # Values the prose states for table cells: a reader may use them to split a run.
+    quoted: dict[str, Value] = field(default_factory=dict)
     forms: list[str] = field(default_factory=list)
 
 
@@ -200,6 +202,26 @@ def _narrative(page: _Page, plan: list[Block]) -> list[Block]:
     return plan
 
 
+_QUOTES = {
+    "2021": ("s2.normative_docs.in_force", "s2.normative_docs.issued",
+             "本年度集中公开现行有效行政规范性文件{}件，新制发行政规范性文件{}件，均已在规范性文件库中公开。"),
+    "2019": ("s2.normative_docs.made", "s2.normative_docs.total",
+             "全年新制作规范性文件{}件，对外公开规范性文件总数{}件。"),
+}
+
+
+def _prose_quotes(page: _Page, plan: list[Block]) -> list[Block]:
+    """A sentence of section 一 stating two of table 二's values, as real reports often do."""
+    first_key, second_key, sentence = _QUOTES[page.truth.template]
+    first, second = page.truth.cells[first_key], page.truth.cells[second_key]
+    if first is None or second is None:
+        return plan
+    page.forms.append("prose_quotes")
+    page.quoted = {first_key: first, second_key: second}
+    at = next(i for i, b in enumerate(plan) if isinstance(b, Para) and b.text == HEADINGS["s1"]) + 1
+    return [*plan[:at], Para(sentence.format(first, second), "body"), *plan[at:]]
+
+
 def _segments(page: _Page, plan: list[Block]) -> list[tuple[str, bool]]:
     """The page's paragraphs in order, each with whether it opens a section (一、 … 六、)."""
     out: list[tuple[str, bool]] = []
@@ -317,6 +339,8 @@ def render_webpage(truth: ReportTruth, path_stem: Path, rng: random.Random) -> P
         page.forms.append("typo")
         plan = _typos(page, plan)
     plan = _narrative(page, plan)
+    if rng.random() < 0.3:
+        plan = _prose_quotes(page, plan)
     title = f"{truth.agency}{truth.year}年度政府信息公开工作年度报告"
     head: list[str] = []
     chrome = rng.random()
@@ -344,7 +368,7 @@ def render_webpage(truth: ReportTruth, path_stem: Path, rng: random.Random) -> P
 
 def _record_ambiguity(page: _Page) -> None:
     truth = page.truth
-    found = ambiguous_keys(layout_for(truth.template), truth.cells, page.runs)
+    found = ambiguous_keys(layout_for(truth.template), truth.cells, page.runs, page.quoted)
     listed = set(truth.ambiguous) | set(found.keys)
     truth.ambiguous = [k for k in truth.cells if k in listed]
     page.forms += ["ambiguous"] * bool(truth.ambiguous) + ["ambiguity_capped"] * found.capped

@@ -157,9 +157,12 @@ def _holds(rel: Relation, values: Mapping[str, Value]) -> bool:
     return sum((values[k] or 0 for k in rel.left), start=0) == sum((values[k] or 0 for k in rel.right), start=0)
 
 
-def ambiguous_keys(layout: TemplateLayout, cells: Mapping[str, Value], runs: Sequence[Run]) -> Ambiguity:
+def ambiguous_keys(layout: TemplateLayout, cells: Mapping[str, Value], runs: Sequence[Run],
+                   quoted: Mapping[str, Value] | None = None) -> Ambiguity:
     """The keys of `runs` that more than one relation-satisfying split reads differently.
-    `cells` is what the page prints (the truth): keys outside every run are taken as printed."""
+    `cells` is what the page prints (the truth): keys outside every run are taken as printed;
+    `quoted` are values the page's prose states for some keys (现行有效规范性文件698件): a split
+    must agree with them."""
     columns = {row.cell_key(c): c for row in layout.rows() for c in row.columns}
     holding = [r for r in expand_relations(layout, cells.keys()) if _holds(r, cells)]
     where = {k: i for i, run in enumerate(runs) for k in run.keys}
@@ -176,6 +179,10 @@ def ambiguous_keys(layout: TemplateLayout, cells: Mapping[str, Value], runs: Seq
     logs: dict[str, float] = {}
     for run, cands in zip(runs, candidates, strict=True):
         logs[run.section] = logs.get(run.section, 0.0) + math.log10(len(cands) if cands else MAX_RUN_CANDIDATES)
+    for i, run in enumerate(runs):
+        pins = [(n, quoted[k]) for n, k in enumerate(run.keys) if quoted and k in quoted]
+        if pins and candidates[i] is not None:
+            candidates[i] = [c for c in candidates[i] or [] if all(c[n] == v for n, v in pins)]
     if any(c is None for c in candidates):
         capped = [k for run, c in zip(runs, candidates, strict=True) if c is None for k in run.keys]
         return Ambiguity(capped + _differing(runs, candidates), True, logs)
