@@ -106,7 +106,9 @@ def test_ambiguous_keys_are_not_scored_but_must_be_flagged() -> None:
     result["cells"]["s2.normative_docs.repealed"]["review"] = True
     doc = score_result(result, truth)
     assert len(doc.cells) == len(truth.cells) - 2 and all(c.right for c in doc.cells)
-    assert doc.ambiguous == 2 and doc.ambiguous_unflagged == 1
+    assert doc.ambiguous == 2 and doc.ambiguous_unflagged == 1 and doc.ambiguous_not_offered == 1
+    result["cells"]["s2.normative_docs.issued"]["candidates"] = [-5, truth.cells["s2.normative_docs.issued"]]
+    assert score_result(result, truth).ambiguous_not_offered == 0
     result["review"]["cells"] = ["s2.normative_docs.issued"]  # listed in review.cells counts as flagged
     assert score_result(result, truth).ambiguous_unflagged == 0
 

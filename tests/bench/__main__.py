@@ -6,7 +6,8 @@
 Prints per format (and per renderer variant, e.g. the text style): documents, cells,
 cell accuracy, silent errors (wrong and not flagged), review rate, error JSONs,
 template/agency/year accuracy with the agency and year silent errors (wrong and not in
-review.cells), the ambiguous cells (not scored) left unflagged, median seconds per document
+review.cells), the ambiguous cells (not scored) left unflagged and those whose printed value
+is neither the result's value nor among its `candidates`, median seconds per document
 and per page, peak RSS. Documents whose truth records forms (the web-page text style) are
 broken down by form too, with the longest runs of glued digits they print.
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
@@ -130,6 +131,7 @@ def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
         "year_silent": sum(r.score.year_silent for r in runs),
         "ambiguous": sum(r.score.ambiguous for r in runs),
         "ambiguous_unflagged": sum(r.score.ambiguous_unflagged for r in runs),
+        "ambiguous_not_offered": sum(r.score.ambiguous_not_offered for r in runs),
         "median_s_per_doc": round(statistics.median(r.seconds for r in runs), 4) if runs else None,
         "median_s_per_page": round(statistics.median(r.seconds / r.score.pages for r in runs), 4) if runs else None,
         "baseline_s_per_page": round(statistics.median(base), 4) if base else None,
@@ -180,7 +182,7 @@ _COLUMNS = [
     ("silent_errors", "silent", 7), ("silent_pct", "sil%", 6), ("review_pct", "review%", 8), ("errors", "errJSON", 7),
     ("template_pct", "tmpl%", 6), ("agency_pct", "agency%", 8), ("agency_silent", "agSil", 5),
     ("year_pct", "year%", 6), ("year_silent", "yrSil", 5), ("ambiguous", "ambig", 5),
-    ("ambiguous_unflagged", "ambUnfl", 7),
+    ("ambiguous_unflagged", "ambUnfl", 7), ("ambiguous_not_offered", "ambMiss", 7),
     ("median_s_per_doc", "s/doc", 7), ("median_s_per_page", "s/page", 7),
     ("baseline_s_per_page", "base s/p", 8), ("peak_rss_mb", "RSS MB", 7),
 ]
@@ -200,7 +202,8 @@ def _table(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str, int]] |
 
 _FORM_COLUMNS = [c for c in _COLUMNS if c[0] in (
     "group", "documents", "cells", "accuracy_pct", "silent_errors", "review_pct", "errors", "template_pct",
-    "agency_pct", "agency_silent", "year_pct", "year_silent", "ambiguous", "ambiguous_unflagged")]
+    "agency_pct", "agency_silent", "year_pct", "year_silent", "ambiguous", "ambiguous_unflagged",
+    "ambiguous_not_offered")]
 
 
 def by_form(runs: list[Run]) -> list[dict[str, Any]]:

@@ -39,6 +39,8 @@ class DocScore:
     # Keys the truth lists as ambiguous: not scored; those the result did not flag.
     ambiguous: int = 0
     ambiguous_unflagged: int = 0
+    # Ambiguous keys whose printed value is neither the result's value nor among its candidates.
+    ambiguous_not_offered: int = 0
     # Wrong and not listed in review.cells as report.agency / report.year.
     agency_silent: bool = False
     year_silent: bool = False
@@ -81,8 +83,11 @@ def score_result(result: dict[str, Any], truth: ReportTruth, visible: set[str] |
         return doc
     cells = result.get("cells", {})
     listed = set((result.get("review") or {}).get("cells") or [])
-    doc.ambiguous_unflagged = sum(not ((cells.get(k) or {}).get("review") is True or k in listed)
-                                  for k in shown if k in ambiguous)
+    for key in (k for k in shown if k in ambiguous):
+        cell = cells.get(key) or {}
+        doc.ambiguous_unflagged += not (cell.get("review") is True or key in listed)
+        offered = [cell.get("value"), *(cell.get("candidates") or [])]
+        doc.ambiguous_not_offered += not any(same_value(truth.cells[key], v) for v in offered)
     for key in keys:
         cell = cells.get(key)
         if cell is None:
