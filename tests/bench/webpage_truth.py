@@ -95,8 +95,9 @@ def apply_deviations(truth: ReportTruth, rng: random.Random) -> None:
         truth.ambiguous += [f"s3.{r}.{c}" for r in OTHER_SUBROWS for c in [*S3_COLUMNS, "total"]]
         forms.append("merged_other")
     if rng.random() < 0.08 and "large_volume" not in forms:  # small bodies' habit
-        for key in [k for k in truth.cells if k.startswith("s3.") and k.endswith(".total")]:
-            truth.cells[key] = 0
+        for key in [k for k, v in truth.cells.items() if k.startswith("s3.") and k.endswith(".total")]:
+            if truth.cells[key] is not None:  # a row not printed stays blank
+                truth.cells[key] = 0
         forms.append("zero_totals")
     if rng.random() < 0.3:
         key = "s2.fees.amount" if truth.template == "2021" else "s2.procurement.amount"
