@@ -343,13 +343,13 @@ def render_webpage(truth: ReportTruth, path_stem: Path, rng: random.Random) -> P
         plan = _prose_quotes(page, plan)
     title = f"{truth.agency}{truth.year}年度政府信息公开工作年度报告"
     head: list[str] = []
-    chrome = rng.random()
-    if chrome < 0.45:
+    if rng.random() < 0.5:
         page.forms.append("crawler_header")
         head = _crawler_lines(page, title)
-    elif chrome < 0.75:
+    if rng.random() < 0.4:
+        # The page's own breadcrumbs and navigation, after the archiver's lines when both are kept.
         page.forms.append("site_navigation")
-        head = _site_lines(page)
+        head += _site_lines(page)
     before: list[str] = []
     after: list[str] = []
     if rng.random() < 0.15:
