@@ -22,6 +22,8 @@ def test_benchmark_prints_a_row_per_format(capsys):
     row = next(line for line in out.splitlines() if line.startswith("text "))
     accuracy = float(row.split()[3])
     assert 0 <= accuracy <= 100
+    # Six documents in the line styles, two web pages: the line styles also counted together.
+    assert re.search(r"^  text/line styles +6 ", out, re.M) and re.search(r"^  text/webpage +2 ", out, re.M)
 
 
 def test_benchmark_json_on_a_corpus(tmp_path, capsys):

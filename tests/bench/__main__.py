@@ -38,6 +38,7 @@ from ingest.pipeline import convert_file
 from ingest.scan.baseline import baseline_seconds
 from ingest.settings import load_settings
 from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
+from tests.bench.render_webpage import STYLE as WEBPAGE
 from tests.bench.score import CellScore, DocScore, calibration, score_result
 
 
@@ -140,11 +141,15 @@ def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
 
 
 def groups(runs: list[Run]) -> list[tuple[str, list[Run]]]:
-    """Each format, then each of its variants when the renderer recorded any."""
+    """Each format, then each of its variants when the renderer recorded any; text mixing web
+    pages with the line styles also gets the line styles together (the figures they had alone)."""
     out: list[tuple[str, list[Run]]] = []
     for fmt in dict.fromkeys(r.item.format for r in runs):
         of_format = [r for r in runs if r.item.format == fmt]
         out.append((fmt, of_format))
+        lines = [r for r in of_format if r.item.variant != WEBPAGE]
+        if 0 < len(lines) < len(of_format):
+            out.append((f"  {fmt}/line styles", lines))
         for variant in sorted({r.item.variant for r in of_format if r.item.variant}):
             out.append((f"  {fmt}/{variant}", [r for r in of_format if r.item.variant == variant]))
     if len(out) > 1:
