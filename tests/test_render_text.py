@@ -104,7 +104,7 @@ _WEB_FORMS = {
     "s3:spaced", "s3:stray_spaces", "s4:spaced", "subheadings", "cover_letter", "no_title", "typo", "missing_row",
     "merged_other", "zero_totals", "part_year", "unit:none", "unit:元", "unit:万元", "long_money", "signed_change",
     "agency:管委会", "agency:county", "agency:bureau", "agency:township", "footer", "ambiguous", "large_volume",
-    "group_repeated", "no_signature", "prose_quotes",
+    "group_repeated", "no_signature", "prose_quotes", "blank_rows", "title_without_agency",
 }
 
 
@@ -151,6 +151,14 @@ def test_web_page_deviations_in_truth_and_text(tmp_path):
     assert re.search(r"行政机关不再处理其政府信息公开申请\s*3\.其他\s*（七）总计", text)
     missing = next(t for t, x in pages if "missing_row" in t.forms and "规章" not in x.split("二、主动公开")[1][:80])
     assert all(missing.cells[k] is None for k in missing.cells if k.startswith("s2.regulations."))
+    truth, text = next((t, x) for t, x in pages if "blank_rows" in t.forms and "typo" not in t.forms)
+    flat = re.sub(r"\s", "", text)
+    rows = [r for r in layout_for(truth.template).section("s3").rows if f"s3.{r.key}.total" in truth.cells]
+    blank = [i for i, r in enumerate(rows[:-1]) if all(truth.cells[k] is None for k in r.cell_keys())]
+    assert blank
+    for i in blank:  # nothing but labels between a blank row's label and the next row's
+        start = flat.index(rows[i].labels[0].text) + len(rows[i].labels[0].text)
+        assert not re.search(r"\d", flat[start:flat.index(rows[i + 1].labels[0].text, start)])
     zero = next(t for t, _ in pages if "zero_totals" in t.forms)
     assert all(not v for k, v in zero.cells.items() if k.startswith("s3.") and k.endswith(".total"))
     assert zero.broken or all(not v for k, v in zero.cells.items() if k.startswith("s3."))

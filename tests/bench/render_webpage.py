@@ -187,6 +187,12 @@ def _narrative(page: _Page, plan: list[Block]) -> list[Block]:
         plan = [b for b in plan if not (isinstance(b, Para) and b.kind == "title")]
         first = next(i for i, b in enumerate(plan) if isinstance(b, Para) and b.kind == "body")
         plan[first] = Para(opening, "body")
+    elif rng.random() < 0.15:
+        # A title naming the year only: the agency is in the page's 标题, the opening or the signature.
+        page.forms.append("title_without_agency")
+        at = next(i for i, b in enumerate(plan) if isinstance(b, Para) and b.kind == "title")
+        plan = [b for b in plan if not (isinstance(b, Para) and b.kind == "title")]
+        plan.insert(at, Para(f"{truth.year}年度政府信息公开工作年度报告", "title"))
     if truth.template == "2019" and truth.year == 2019 and rng.random() < 0.5:
         page.forms.append("part_year")
         plan = [Para(b.text.replace("2019年1月1日", "2019年5月15日"), b.kind) if isinstance(b, Para) else b

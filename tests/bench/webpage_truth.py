@@ -94,6 +94,15 @@ def apply_deviations(truth: ReportTruth, rng: random.Random) -> None:
                 truth.cells[k] = None
         truth.ambiguous += [f"s3.{r}.{c}" for r in OTHER_SUBROWS for c in [*S3_COLUMNS, "total"]]
         forms.append("merged_other")
+    zero_rows = [r.key for r in layout_for(truth.template).section("s3").rows
+                 if f"s3.{r.key}.total" in truth.cells
+                 and all(truth.cells[f"s3.{r.key}.{c}"] == 0 for c in [*S3_COLUMNS, "total"])]
+    if zero_rows and rng.random() < 0.15:
+        # Rows of nothing but zeros left blank: nothing follows their labels.
+        for row in rng.sample(zero_rows, k=min(len(zero_rows), rng.randint(1, 3))):
+            for col in [*S3_COLUMNS, "total"]:
+                truth.cells[f"s3.{row}.{col}"] = None
+        forms.append("blank_rows")
     if rng.random() < 0.08 and "large_volume" not in forms:  # small bodies' habit
         for key in [k for k, v in truth.cells.items() if k.startswith("s3.") and k.endswith(".total")]:
             if truth.cells[key] is not None:  # a row not printed stays blank
