@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass
 
 from ingest.checks import Relation
-from ingest.cuts import even_cut, run_options
+from ingest.cuts import Cut, even_cut, run_options
 from ingest.labels import split_ordinal
 from ingest.layouts import ColumnLayout, RowLayout
 from ingest.models import Number, SourceCell
@@ -43,7 +43,7 @@ class Fit:
 
     slots: list[Slot]
     # A run that several cuts explain: every cut, for the table to decide between.
-    cuts: tuple[tuple[str, ...], ...] = ()
+    cuts: tuple[Cut, ...] = ()
 
 
 def local_relations(row: RowLayout, relations: list[Relation]) -> list[tuple[list[int], list[int]]]:
@@ -85,25 +85,39 @@ class RowContext:
     runs_style: bool
 
 
+def _sums_to_last(ctx: RowContext) -> bool:
+    """The row's one relation: its last cell (总计) is the sum of the others, all counts."""
+    n = len(ctx.columns)
+    counts = all(c.type != "decimal" and not c.signed for c in ctx.columns)
+    return counts and ctx.local == [([n - 1], list(range(n - 1)))]
+
+
 def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     """Cut cells printed without separators (a run) into the row's cells; when several
     cuts remain, the table decides (ingest.cuts)."""
     n = len(ctx.columns)
     cell = printed[0].cell
-    run = "".join(t.text for t in printed)
+    parts = [t.text for t in printed]
+    run = "".join(parts)
     if n == 1:
         return Fit([Slot(run, False, cell, s.conf_exact)])
     kinds = [(c.type == "decimal", c.signed) for c in ctx.columns]
-    options = run_options([t.text for t in printed], kinds, lambda cut: holds(list(cut), ctx.local), s.max_run_cuts)
-    if not options.cuts:
+    sums_to_last = _sums_to_last(ctx)
+    options = run_options(parts, kinds, lambda cut: holds(list(cut), ctx.local), s.max_run_cuts, sums_to_last)
+    cuts: list[Cut] = list(options.cuts)
+    if sums_to_last and not options.holding:
+        # No cut adds up to a 总计: it may be printed blank (a 2019 habit), the digits being the rest.
+        blank_total = run_options(parts, kinds[:-1], lambda cut: True, s.max_run_cuts, False)
+        cuts += [(*c, None) for c in blank_total.cuts]
+    if not cuts:
         return Fit([Slot(None, True, cell, s.conf_missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
-    if len(options.cuts) == 1 and not options.truncated:
-        return Fit([Slot(d, False, cell, s.conf_exact) for d in options.cuts[0]])
-    guess = even_cut(options.cuts)
+    if len(cuts) == 1 and not options.truncated:
+        return Fit([Slot(d, d is None, cell, s.conf_exact) for d in cuts[0]])
+    guess = even_cut(cuts)
     if options.truncated:
         note = f"cells run together as {run!r}; too many cuts to weigh"
-        return Fit([Slot(d, False, cell, s.conf_ambiguous_alignment * 0.8, note) for d in guess])
-    return Fit([Slot(d, False, cell, s.conf_fuzzy_label) for d in guess], tuple(options.cuts))
+        return Fit([Slot(d, d is None, cell, s.conf_ambiguous_alignment * 0.8, note) for d in guess])
+    return Fit([Slot(d, d is None, cell, s.conf_fuzzy_label) for d in guess], tuple(cuts))
 
 
 def _window_ok(values: list[Token], start: int, n: int) -> bool:
@@ -156,7 +170,7 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     """Fit the value tokens after a label to the row's columns."""
     n = len(ctx.columns)
     printed = [t for t in values if t.kind is not Kind.BLANK]
-    if _is_run(values, printed, ctx) and sum(len(t.text) for t in printed) >= n:
+    if _is_run(values, printed, ctx) and sum(len(t.text) for t in printed) >= n - _sums_to_last(ctx):
         return _fit_run(printed, ctx, s)
     values = [Token(Kind.VALUE, t.text, t.cell, t.row_break, t.position, t.block) if t.kind is Kind.RUN else t
               for t in values]

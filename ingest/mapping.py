@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ingest.checks import expand_relations
-from ingest.cuts import RowCuts, decide
+from ingest.cuts import Cut, RowCuts, decide
 from ingest.fit import RowContext, Slot, fit_values, local_relations, prints_only_totals, prints_runs
 from ingest.labels import label_core, nfkc, similarity, split_ordinal
 from ingest.layouts import ColumnLayout, RowLayout, TemplateLayout
@@ -38,7 +38,7 @@ class Proposal:
     label_confidence: float
     deviation: str | None
     slots: list[Slot]
-    cuts: tuple[tuple[str, ...], ...] = ()
+    cuts: tuple[Cut, ...] = ()
     score: float = 0.0
 
 
@@ -315,17 +315,16 @@ def _cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Sett
         cell = prop.slots[0].cell
         slots = []
         for col, text in enumerate(row.texts[decision.choice]):
-            if col in decision.candidates:
-                note = f"cells run together; {len(decision.candidates[col])} values fit every relation"
-                slots.append(Slot(text, False, cell, s.conf_ambiguous_alignment * 0.8, note,
-                                  tuple(decision.candidates[col])))
+            candidates = tuple(decision.candidates.get(col, ()))
+            if candidates:
+                conf, note = s.conf_ambiguous_alignment * 0.8, f"cells run together; {len(candidates)} values fit"
             elif decision.by_prose:
-                slots.append(Slot(text, False, cell, s.conf_prose_cut, "cells run together; cut as the prose quotes"))
+                conf, note = s.conf_prose_cut, "cells run together; cut as the prose quotes"
             elif decision.in_broken:
-                note = "cells run together; cut where a relation breaks"
-                slots.append(Slot(text, False, cell, s.conf_weak_label, note))
+                conf, note = s.conf_weak_label, "cells run together; cut where a relation breaks"
             else:
-                slots.append(Slot(text, False, cell, s.conf_exact))
+                conf, note = s.conf_exact, None
+            slots.append(Slot(text, text is None, cell, conf, note, candidates))
         prop.slots = slots
 
 

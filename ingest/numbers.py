@@ -93,3 +93,38 @@ def splits(
 
     if len(run) >= parts:
         yield from rec(0, 0)
+
+
+def splits_summing(
+    run: str, patterns: list[re.Pattern[str]], limit: int = 200_000, must_cut: frozenset[int] = frozenset()
+) -> Iterator[list[str]]:
+    """The cuts of `splits` whose last piece is the sum of the others (a row and its 总计),
+    found without enumerating the rest: a partial sum past the total ends a branch."""
+    parts = len(patterns)
+    produced = 0
+
+    def rec(start: int, stop: int, index: int, left: int) -> Iterator[list[str]]:
+        nonlocal produced
+        if index == parts - 1:
+            if start == stop and left == 0:
+                produced += 1
+                yield []
+            return
+        for end in range(start + 1, stop - (parts - index - 2) + 1):
+            if end - 1 in must_cut and end - 1 > start:
+                break
+            piece = run[start:end]
+            if not patterns[index].match(piece):
+                continue
+            value = int(piece)
+            if value > left:
+                break
+            for rest in rec(end, stop, index + 1, left - value):
+                yield [piece, *rest]
+
+    for stop in range(parts - 1, len(run)):
+        total = run[stop:]
+        if produced >= limit or not patterns[-1].match(total) or any(p > stop for p in must_cut):
+            continue
+        for head in rec(0, stop, 0, int(total)):
+            yield [*head, total]

@@ -4,6 +4,7 @@ with its spaces moved."""
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,16 @@ def test_full_width_spaces_and_no_line_breaks(settings: Settings) -> None:
 
 def test_samples_dir_is_there() -> None:
     assert Path(SAMPLES / "documents" / "webpage_fj_pingtan_2019.txt").exists()
+
+
+def test_a_total_printed_blank_on_the_detail_rows(settings: Settings) -> None:
+    # A 2019 habit: 总计 left blank on the detail rows; the page's text then has one digit less.
+    name = "webpage_fj_pingtan_2019.txt"
+    text = (SAMPLES / "documents" / name).read_text(encoding="utf-8")
+    start, end = text.index("三、本年度办理结果"), text.index("（七）总计")
+    details = re.sub(r"(\d{6})\d(?=\D)", r"\1", text[start:end])
+    result = report_to_dict(convert_bytes((text[:start] + details + text[end:]).encode(), name, settings))
+    cells = result["cells"]
+    assert [cells[f"s3.unable.not_held.{c}"]["value"] for c in ("natural_person", "total")] == [7, None]
+    assert [cells[f"s3.granted.{c}"]["value"] for c in ("natural_person", "enterprise", "total")] == [7, 0, None]
+    assert cells["s3.total.total"]["value"] == 23
