@@ -104,7 +104,7 @@ _WEB_FORMS = {
     "s3:spaced", "s3:stray_spaces", "s4:spaced", "subheadings", "cover_letter", "no_title", "typo", "missing_row",
     "merged_other", "zero_totals", "part_year", "unit:none", "unit:元", "unit:万元", "long_money", "signed_change",
     "agency:管委会", "agency:county", "agency:bureau", "agency:township", "footer", "ambiguous", "large_volume",
-    "group_repeated", "no_signature", "prose_quotes", "blank_rows", "title_without_agency",
+    "group_repeated", "no_signature", "prose_quotes", "blank_rows", "title_without_agency", "blank_totals",
 }
 
 
@@ -133,8 +133,8 @@ def test_web_page_truth_parses_and_matches_the_text(tmp_path):
         assert set(truth.ambiguous) <= set(truth.cells)
         flat = re.sub(r"\s", "", text)
         for row, label in (("new", "本年新收政府信息公开申请数量"), ("carried_forward", "结转下年度继续办理")):
-            digits = "".join(_printed(truth.cells[f"s3.{row}.{c}"]) for c in
-                             (*S3_COLUMNS, "total"))
+            digits = "".join(_printed(truth.cells[f"s3.{row}.{c}"]) for c in (*S3_COLUMNS, "total")
+                             if truth.cells[f"s3.{row}.{c}"] is not None)
             assert f"{label}{digits}" in flat, (row, digits)
         review = [_printed(truth.cells[f"s4.review.{c}"]) for c in ("upheld", "corrected", "other", "pending")]
         assert "".join(review) in flat

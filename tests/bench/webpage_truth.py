@@ -103,11 +103,14 @@ def apply_deviations(truth: ReportTruth, rng: random.Random) -> None:
             for col in [*S3_COLUMNS, "total"]:
                 truth.cells[f"s3.{row}.{col}"] = None
         forms.append("blank_rows")
-    if rng.random() < 0.08 and "large_volume" not in forms:  # small bodies' habit
-        for key in [k for k, v in truth.cells.items() if k.startswith("s3.") and k.endswith(".total")]:
+    totals = rng.random()
+    if totals < 0.12 and "large_volume" not in forms:  # small bodies' habits
+        # 总计 printed 0 on every row, or left blank (a reader then sees six numbers a row).
+        blank = totals < 0.04
+        for key in [k for k in truth.cells if k.startswith("s3.") and k.endswith(".total")]:
             if truth.cells[key] is not None:  # a row not printed stays blank
-                truth.cells[key] = 0
-        forms.append("zero_totals")
+                truth.cells[key] = None if blank else 0
+        forms.append("blank_totals" if blank else "zero_totals")
     if rng.random() < 0.3:
         key = "s2.fees.amount" if truth.template == "2021" else "s2.procurement.amount"
         truth.cells[key] = _money(rng, big=truth.template == "2019")
