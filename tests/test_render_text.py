@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -10,8 +11,9 @@ from dataclasses import replace
 
 import pytest
 
+from ingest.checks import expand_relations
 from tests.bench.render_text import STYLES, Damage, render_text
-from tests.bench.splits import Run, ambiguous_keys
+from tests.bench.splits import Run, ambiguous_keys, run_candidates
 from tests.bench.truth import S3_COLUMNS, ReportTruth, Value, layout_for, make_truth
 
 _TABLES = re.compile(r"二、主动公开政府信息情况(.*)五、", re.S)
@@ -205,3 +207,42 @@ def test_line_styles_never_draw_the_web_page(tmp_path):
     truth = _truth("2021")
     names = {render_text(truth, tmp_path / f"d{seed}", random.Random(seed)).name.split(".")[1] for seed in range(30)}
     assert names <= set(STYLES)
+
+
+def _brute_force(text: str, count: int) -> set[tuple[int, ...]]:
+    """Every way to cut a digit string into `count` numbers without leading zeros."""
+    out = set()
+    for cuts in itertools.combinations(range(1, len(text)), count - 1):
+        parts = [text[a:b] for a, b in zip((0, *cuts), (*cuts, len(text)), strict=True)]
+        if all(p == "0" or not p.startswith("0") for p in parts):
+            out.add(tuple(int(p) for p in parts))
+    return out
+
+
+def test_pruned_splits_equal_brute_force():
+    """The splitter's early cuts (a total chosen first, addends bounded by it) lose no split."""
+    layout = layout_for("2021")
+    columns = {row.cell_key(c): c for row in layout.rows() for c in row.columns}
+    keys = tuple(f"s3.new.{c}" for c in (*S3_COLUMNS, "total"))
+    group = tuple(f"s4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review")
+                  for c in ("upheld", "corrected", "other", "pending", "total"))
+    relations = expand_relations(layout, [*keys, *group])
+    row_sum = [r for r in relations if r.id == "s3.row_sum.new"]
+    s4_sums = [r for r in relations if r.id.startswith("s4.row_sum.")]
+    rng = random.Random(4)
+    for _ in range(150):
+        values = [rng.choice([0, 0, 1, 3, 12, 45, 230, 1500]) for _ in range(6)]
+        text = "".join(map(str, [*values, sum(values)]))
+        want = {c for c in _brute_force(text, 7) if c[-1] == sum(c[:-1])}
+        got = run_candidates(Run("s3", keys, text), columns, row_sum)
+        assert got is not None and set(got) == want and tuple([*values, sum(values)]) in want
+    for _ in range(40):
+        printed = []
+        for _ in range(3):
+            parts = [rng.choice([0, 0, 0, 1, 2, 11]) for _ in range(4)]
+            printed += [*parts, sum(parts)]
+        text = "".join(map(str, printed))
+        sums = [(5 * g + 4, range(5 * g, 5 * g + 4)) for g in range(3)]
+        want = {c for c in _brute_force(text, 15) if all(c[t] == sum(c[p] for p in ps) for t, ps in sums)}
+        got = run_candidates(Run("s4", group, text), columns, s4_sums)
+        assert got is not None and set(got) == want and tuple(printed) in want
