@@ -40,6 +40,8 @@ class Proposal:
     slots: list[Slot]
     cuts: tuple[Cut, ...] = ()
     score: float = 0.0
+    # Token position just past the row's values.
+    end: int = 0
 
 
 @dataclass
@@ -234,7 +236,8 @@ class _Walker:
         printed = sum(1 for sl in fit.slots if not sl.blank)
         mean = sum(sl.confidence for sl in fit.slots) / len(fit.slots)
         score = ratio * mean * (1 + 0.05 * printed)
-        return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, score)
+        end = position + len(values)
+        return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, score, end)
 
 
 def _best_chain(proposals: list[Proposal]) -> list[Proposal]:
@@ -328,6 +331,35 @@ def _cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Sett
         prop.slots = slots
 
 
+def _rows_not_printed(chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], s: Settings) -> set[int]:
+    """Rows of a section found in the document that the document does not print (a body
+    with no 规章 row): between the rows around them stand neither values nor their label.
+    A label printed with no values (a merged cell's other rows) is not this."""
+    rows = layout.rows()
+    out: set[int] = set()
+    found = {p.row_index for p in chain}
+    marks = sorted(_section_marks(tokens, layout).items(), reverse=True)
+    headings = {mark.section: position for position, mark in marks}
+    for index, row in enumerate(rows):
+        if index in found or row.deviation is not None or not row.labels:
+            continue
+        before = [p.end for p in chain if p.row_index < index and p.row.section == row.section]
+        after = [p for p in chain if p.row_index > index]
+        start = before[-1] if before else headings.get(row.section)
+        if start is None or not after:
+            continue
+        gap = tokens[start + (not before) : after[0].position]
+        cores = [label_core(v.text) for v in row.labels]
+        printed = any(
+            t.kind is not Kind.LABEL
+            or any(c in label_core(t.text) or similarity(label_core(t.text), c) >= s.label_match_ratio for c in cores)
+            for t in gap
+        )
+        if not printed:
+            out.add(id(row))
+    return out
+
+
 def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Settings, prose: str = "") -> Mapping:
     """Map a document's tokens onto one template's keys."""
     chain = _best_chain(_Walker(layout, tokens, settings).proposals())
@@ -347,6 +379,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
         for column, slot in zip(prop.row.columns, prop.slots, strict=True):
             cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit)
     located = len(cells)
+    absent = _rows_not_printed(chain, layout, tokens, settings)
     ordered: dict[str, CellReading] = {}
     for row in layout.rows():
         for key in row.cell_keys():
@@ -354,6 +387,8 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
                 continue
             if key in cells:
                 ordered[key] = cells[key]
+            elif row.deviation is None and id(row) in absent:
+                ordered[key] = CellReading(None, None, settings.conf_row_not_printed, notes=["row not printed"])
             elif row.deviation is None:
                 ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"])
     return Mapping(
