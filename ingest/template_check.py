@@ -1,0 +1,53 @@
+"""Which format a document's tables follow: how sure the chosen template is, and the
+statistics table of the reports before 2019, which is no template of ours."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.labels import label_core, nfkc
+from ingest.layouts import TemplateLayout
+from ingest.settings import Settings
+
+# The header of the statistics table reports used until 2018 (指标名称 / 计量单位 / 统计数):
+# one word of each group, close together.
+_OLD_HEADER = re.compile(r"(?:指标名称|统计指标|指标)\s*(?:计量)?单位")
+# The template's table prints most of these column words; the old table none.
+_MIN_TEMPLATE_COLUMNS = 3
+
+
+def _core(text: str) -> str:
+    return label_core(re.sub(r"\s+", "", nfkc(text)))
+
+
+def header_hits(layout: TemplateLayout, core: str) -> int:
+    """How many of the template's own header words (those no other template prints) occur."""
+    return sum(1 for word in layout.signature_labels if label_core(word) in core)
+
+
+def _column_words(layout: TemplateLayout) -> set[str]:
+    return {label_core(c.label) for s in layout.sections for c in s.columns if len(c.label) >= 3}
+
+
+def is_old_format(text: str, layouts: tuple[TemplateLayout, ...]) -> bool:
+    """Whether the document's table is the pre-2019 statistics table rather than a template's:
+    its header words are printed and the template's column words are not."""
+    if not _OLD_HEADER.search(re.sub(r"\s+", "", nfkc(text))):
+        return False
+    core = _core(text)
+    return all(sum(1 for w in _column_words(t) if w in core) < _MIN_TEMPLATE_COLUMNS for t in layouts)
+
+
+def template_confidence(text: str, layouts: tuple[TemplateLayout, ...], chosen: str, year: int | None,
+                        s: Settings) -> float:
+    """How sure the chosen template is: clear when the document prints more of its own header
+    words than of any other's, lower when only the rows told them apart, and lower still when
+    the year is before the template existed."""
+    core = _core(text)
+    hits = {t.template: header_hits(t, core) for t in layouts}
+    rivals = [n for name, n in hits.items() if name != chosen]
+    conf = s.template_conf_clear if hits.get(chosen, 0) > max(rivals, default=0) else s.template_conf_tied
+    first = next((t.first_year for t in layouts if t.template == chosen), None)
+    if year is not None and first is not None and year < first:
+        conf = min(conf, s.template_conf_year_mismatch)
+    return conf
