@@ -33,7 +33,8 @@ _PAGE_NOISE = re.compile(r"^(?:=+.*=+|页面链接与图片详见.*|(?:当前位
 _PUBLISHER_LABELS = ("发布机构", "发文机关", "发文单位")
 _DATE_LABELS = ("发布时间", "发布日期", "成文日期", "生成日期")
 # A title at the start of a long line (crawler text runs the title into the opening).
-_TITLE_PREFIX = re.compile(r"^\S{0,40}?\d{4}\s*年度?\s*(?:的)?(?:政府)?信息公开(?:工作)?(?:的)?(?:年度)?(?:工作)?(?:报告|年报)")
+_TITLE_PREFIX = re.compile(r"^\S{0,40}?\d{4}\s*年度?\s*(?:的)?(?:政府)?信息公开(?:工作)?(?:的)?(?:年度)?(?:工作)?"
+                           r"(?:报告|年报)")
 _QUOTED = re.compile(r"《([^《》]{6,80})》")
 _STATS_SPAN = re.compile(
     r"(?:统计|期限|时限|时间|数据|期间)[^。；]{0,16}?((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:起)?\s*"
@@ -156,7 +157,9 @@ def _title_evidence(page: _Page) -> tuple[list[Evidence], list[Evidence], str]:
 def _signature(closing: str, known: list[str]) -> tuple[str | None, int | None]:
     """The name and year of the closing date line at the end of the report."""
     dates = list(_CLOSING_DATE.finditer(closing))
-    if not dates or len(closing) - dates[-1].end() > 60:
+    # A closing date ends the report: at most a short page footer follows it, no sentence.
+    after = closing[dates[-1].end() :] if dates else "。"
+    if len(after) > 60 or "。" in after:
         return None, None
     date = dates[-1]
     run = re.search(r"[\u4e00-\u9fff()（）]{2,60}$", closing[: date.start()].rstrip())

@@ -27,7 +27,8 @@ def flag_report(report: Report, settings: Settings, one_page: bool = False) -> N
     evidence = "; ".join(meta.evidence) if meta and meta.evidence else "no evidence found"
     if meta is None or meta.agency_confidence < threshold:
         fields.append("report.agency")
-        reasons.append(ReviewReason("agency_unsure", f"agency {meta.agency if meta else None!r} is unsure ({evidence})"))
+        agency = meta.agency if meta else None
+        reasons.append(ReviewReason("agency_unsure", f"agency {agency!r} is unsure ({evidence})"))
     if meta is None or meta.year_confidence < threshold:
         fields.append("report.year")
         reasons.append(ReviewReason("year_unsure", f"year {meta.year if meta else None!r} is unsure ({evidence})"))

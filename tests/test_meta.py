@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.meta import find_meta
+from ingest.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -36,3 +37,129 @@ def test_title_forms(lines: list[str], agency: str | None, year: int) -> None:
     assert meta.year == year
     if agency is not None:
         assert meta.agency == agency
+
+
+# ---------------------------------------------------------------- bodies of every kind, confidence
+
+THRESHOLD = Settings().review_threshold
+_NOTICE = ("根据《中华人民共和国政府信息公开条例》（以下简称《条例》）、《国务院办公厅政府信息与政务公开办公室关于印发"
+           "<中华人民共和国政府信息公开工作年度报告格式>的通知》（国办公开办函〔2021〕30号）要求，")
+_BODIES = ["福建省晋江市安海镇人民政府", "永和乡", "青羊区草市街街道办事处", "平阳县人民政府",
+           "长沙市岳麓区卫生健康委员会", "南宁市生态环境局", "自然资源部", "漳州台商投资区管理委员会",
+           "庆阳市西峰区人民政府办公室", "梅州市梅江区城北镇"]
+
+
+def _crawled(body: str, year: int, tail: list[str]) -> list[str]:
+    """A crawler's text of a web page: labels, breadcrumbs, then the report on long lines."""
+    return [f"标题: {body}{year}年度政府信息公开工作年度报告", f"发布时间: {year + 1}-01-2{year % 10} 16:13", "文号: ",
+            "发布机构: ", "栏目: 政府信息公开年报", "原文链接: https://www.example.gov.cn/zwgk/t2023.htm",
+            f"本地目录: zwgk/zfxxgk/{year + 1}01/80529_{body}{year}年度政府信息公开工作年度报告",
+            "首页 > 政务公开 > 政府信息公开年报 > 正文", "==================== 正文 ====================",
+            f"{_NOTICE}汇总{body}各有关单位政府信息公开工作情况编制而成。本报告中所列数据统计时限为{year}年1月1日至"
+            f"{year}年12月31日。一、总体情况 {year}年，{body}坚持以公开为常态。二、主动公开政府信息情况 规章 0 0 0",
+            *tail]
+
+
+@pytest.mark.parametrize("body", _BODIES)
+def test_crawled_page_gives_the_body_not_a_label(body: str) -> None:
+    meta = find_meta(_crawled(body, 2022, ["六、其他需要报告的事项 无。"]))
+    assert (meta.agency, meta.year) == (body, 2022)
+    assert meta.agency_confidence >= THRESHOLD and meta.year_confidence >= THRESHOLD
+
+
+@pytest.mark.parametrize("body", _BODIES)
+def test_signature_and_closing_date_confirm_the_title(body: str) -> None:
+    lines = [f"{body}2021年政府信息公开工作年度报告", "一、总体情况", "2021年，本机关认真贯彻《条例》。",
+             "六、其他需要报告的事项", "无。", body, "2022年1月18日"]
+    meta = find_meta(lines)
+    assert (meta.agency, meta.year) == (body, 2021)
+    assert meta.agency_confidence > 0.95 and meta.year_confidence > 0.95
+
+
+@pytest.mark.parametrize("body", ["平潭综合实验区财政金融局", "庐江县市场监督管理局", "海淀区教育委员会"])
+def test_cover_letter_verb_is_not_part_of_the_name(body: str) -> None:
+    letter = f"{body}关于报送2022年度政府信息公开工作年度报告的函"
+    lines = [f"标题:{letter}", letter,
+             "区管委会办公室：", "现将我局2022年度政府信息公开工作年度报告报送给你们，请查收。",
+             "本报告中所列数据统计期限自2022年1月1日起至2022年12月31日止。"]
+    meta = find_meta(lines)
+    assert meta.agency == body and meta.year == 2022
+    assert meta.agency_confidence >= THRESHOLD
+
+
+def test_quoted_title_in_the_opening_names_the_body() -> None:
+    lines = [f"{_NOTICE}现发布《兰考县堌阳镇2023年政府信息公开工作年度报告》。", "一、总体情况"]
+    meta = find_meta(lines)
+    assert (meta.agency, meta.year) == ("兰考县堌阳镇", 2023)
+    assert meta.agency_confidence >= THRESHOLD
+
+
+@pytest.mark.parametrize("opening", [
+    _NOTICE + "现将本年度政府信息公开工作情况报告如下。",
+    "本报告" + _NOTICE[2:] + "编制而成。本报告中所列数据统计时限为2023年1月1日至2023年12月31日。",
+])
+def test_the_format_notice_office_is_never_the_agency(opening: str) -> None:
+    meta = find_meta([opening, "一、总体情况", "本年度，我单位认真贯彻落实《条例》。"])
+    assert meta.agency is None or ("务院" not in meta.agency and "公开办公室" not in meta.agency)
+    assert meta.agency_confidence < THRESHOLD
+
+
+def test_title_and_signature_naming_two_bodies_are_flagged() -> None:
+    lines = ["石门县人民政府2023年政府信息公开工作年度报告", "一、总体情况", "六、其他需要报告的事项", "无。",
+             "石门县交通运输局", "2024年1月20日"]
+    meta = find_meta(lines)
+    assert meta.agency_confidence < THRESHOLD
+
+
+def test_title_and_statistics_period_naming_two_years_are_flagged() -> None:
+    lines = ["石门县人民政府2023年政府信息公开工作年度报告",
+             "本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。"]
+    meta = find_meta(lines)
+    assert meta.year_confidence < THRESHOLD
+
+
+def test_a_2019_report_covering_part_of_a_year_is_that_year() -> None:
+    lines = ["本报告根据《条例》编制。本报告所列数据的统计期限自2019年5月15日起至2019年12月31日止。",
+             "2019年，我局坚持以公开为常态。2019年共主动公开信息120条。"]
+    meta = find_meta(lines)
+    assert meta.year == 2019 and meta.year_confidence >= THRESHOLD
+
+
+def test_a_name_only_in_the_opening_is_right_but_flagged() -> None:
+    meta = find_meta(["2023年以来，慈化镇坚持“以公开促监管”，紧紧围绕区委部署。", "一、总体情况"])
+    assert meta.agency == "慈化镇"
+    assert meta.agency_confidence < THRESHOLD
+
+
+def test_no_evidence_gives_nothing_and_zero_confidence() -> None:
+    meta = find_meta(["一、总体情况", "本年度，我单位认真贯彻落实《条例》。"])
+    assert meta.agency is None and meta.year is None
+    assert meta.agency_confidence == 0.0 and meta.year_confidence == 0.0
+
+
+@pytest.mark.parametrize("title", [
+    "标题: 榆林市横山区2022年政府信息公开工作年度报告_榆林市横山区人民政府",
+    "标题：榆林市横山区2022年政府信息公开工作年度报告",
+])
+def test_page_title_label_and_site_suffix_are_dropped(title: str) -> None:
+    meta = find_meta([title, "发布日期：2023-01-30", "当前位置：首页 > 信息公开 > 年度报告",
+                      "榆林市横山区2022年政府信息公开工作年度报告 "
+                      "本报告中所列数据统计期限自2022年1月1日起至2022年12月31日止。"])
+    assert (meta.agency, meta.year) == ("榆林市横山区", 2022)
+    assert meta.agency_confidence >= THRESHOLD and meta.year_confidence >= THRESHOLD
+
+
+def test_a_banner_above_a_nameless_title_on_a_web_page_is_not_trusted() -> None:
+    lines = ["标题: 2023年政府信息公开工作年度报告", "福州市人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"]
+    meta = find_meta(lines)
+    assert meta.agency_confidence < THRESHOLD
+
+
+def test_signature_glued_to_the_last_sentence_is_read() -> None:
+    text = ("标题: 三明市沙县区市场监督管理局2023年度政府信息公开工作年度报告\n"
+            "根据《条例》要求编制本报告。六、其他需要报告的事项本机关依申请提供政府信息，不收取费用"
+            "三明市沙县区市场监督管理局2024年1月31日")
+    meta = find_meta(text.splitlines())
+    assert meta.agency == "三明市沙县区市场监督管理局"
+    assert any(e.startswith("signature:") for e in meta.evidence)
+    assert meta.agency_confidence > 0.95
