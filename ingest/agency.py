@@ -17,7 +17,7 @@ _NOT_IN_NAME = ("关于", "报送", "印发", "发布", "根据", "按照", "标
 _NOT_A_START = ("我", "本", "全", "该", "各", "贵", "以来", "年度", "国务院", "根据", "中华人民共和国", "关于",
                 "务院", "院办公厅")
 # Parts of a name that say only "the government of" the place: 平潭综合实验区管委会 is 平潭综合实验区.
-_GENERIC_TAIL = ("党工委管委会", "管理委员会", "管委会", "党工委", "人民政府", "政府", "办事处")
+_GENERIC_TAIL = ("党工委管委会", "管理委员会", "管委会", "党工委", "党委政府", "人民政府", "政府", "党委", "办事处")
 # Cited documents and their bodies (the format notice's office) are no one's signature.
 _CITATION = re.compile(r"《[^《》]*》|〈[^〈〉]*〉|<[^<>]*>|“[^“”]*”|\"[^\"]*\"")
 _PAREN = re.compile(r"[(（][^()（）]{0,60}[)）]")
@@ -88,13 +88,17 @@ def _core(name: str) -> str:
 
 def same_body(a: str, b: str) -> bool:
     """Whether two printed names are the same body: equal but for "the government of"
-    (平潭综合实验区 / 平潭综合实验区管委会), or one is the other without its place
-    (区市场监督管理局 / 平潭综合实验区市场监督管理局)."""
-    ca, cb = _core(a), _core(b)
-    if ca == cb:
-        return True
-    short, long_ = sorted((ca, cb), key=len)
-    return len(short) >= 4 and long_.endswith(short) and short.endswith(STRONG_SUFFIX)
+    (平潭综合实验区 / 平潭综合实验区管委会), one is the other without its place
+    (区市场监督管理局 / 平潭综合实验区市场监督管理局), or one is the other's office,
+    which compiles and signs for it (平阳县人民政府 / 平阳县人民政府办公室)."""
+    plain = [re.sub(r"[\s()（）·]", "", n) for n in (a, b)]
+    for x, y in (plain, (_core(a), _core(b))):
+        short, long_ = sorted((x, y), key=len)
+        if short == long_ or (len(short) >= 3 and long_.endswith(short) and short.endswith(_NAME_END)):
+            return True
+        if long_ == short + "办公室":
+            return True
+    return False
 
 
 def tail_names(run: str, known: list[str]) -> str | None:

@@ -35,6 +35,7 @@ _DATE_LABELS = ("发布时间", "发布日期", "成文日期", "生成日期")
 # A title at the start of a long line (crawler text runs the title into the opening).
 _TITLE_PREFIX = re.compile(r"^\S{0,40}?\d{4}\s*年度?\s*(?:的)?(?:政府)?信息公开(?:工作)?(?:的)?(?:年度)?(?:工作)?"
                            r"(?:报告|年报)")
+_PUBLISHING = re.compile(r"关于(?:印发|公布|发布|转发)")
 _QUOTED = re.compile(r"《([^《》]{6,80})》")
 _STATS_SPAN = re.compile(
     r"(?:统计|期限|时限|时间|数据|期间)[^。；]{0,16}?((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:起)?\s*"
@@ -110,12 +111,15 @@ def _title(lines: list[str]) -> tuple[int, str] | None:
 
 
 def _parse_title(line: str) -> tuple[str | None, int | None]:
-    """The body and the year a title names (either may be missing)."""
+    """The body and the year a title names (either may be missing). A notice publishing the
+    report (…办公室关于印发X2022年…) names the body after its verb; a cover letter
+    (X关于报送2022年…的函) before it."""
+    line = _PUBLISHING.split(line)[-1]
     m = _YEAR.search(line)
     if not m:
         name = clean_name(_TITLE_TAIL.sub("", line))
         return (name if well_formed(name) else None), None
-    before = clean_name(line[: m.start()])
+    before = clean_name(_TITLE_TAIL.sub("", line[: m.start()]))
     after = clean_name(_TITLE_TAIL.sub("", line[m.end() :]))
     name = before or after
     return (name if well_formed(name) else None), int(m.group(1))
@@ -133,8 +137,11 @@ def _title_evidence(page: _Page) -> tuple[list[Evidence], list[Evidence], str]:
         if year:
             years.append(Evidence(year, kind, STRONG))
 
-    if "标题" in page.labels and _is_title(page.labels["标题"]):
-        add(page.labels["标题"], "page title")
+    page_title = page.labels.get("标题", "")
+    if _is_title(page_title):
+        add(page_title, "page title")
+    elif well_formed(clean_name(page_title)):
+        agencies.append(Evidence(clean_name(page_title), "page title", MEDIUM))
     found = _title(page.lines)
     printed = ""
     if found:
@@ -167,16 +174,21 @@ def _signature(closing: str, known: list[str]) -> tuple[str | None, int | None]:
     return name, int(date.group(1))
 
 
-def _opening_evidence(opening: str) -> list[Evidence]:
-    out: list[Evidence] = []
+def _opening_evidence(opening: str) -> tuple[list[Evidence], list[Evidence]]:
+    """The body the opening names as its subject, and the year it opens with (`2023年以来，X坚持`)."""
+    agencies: list[Evidence] = []
+    years: list[Evidence] = []
     plain = strip_citations(opening)
     for pattern in _SUBJECT:
         for m in pattern.finditer(plain):
             name = clean_name(m.group(1))
             if well_formed(name):
-                out.append(Evidence(name, "opening", MEDIUM))
+                agencies.append(Evidence(name, "opening", MEDIUM))
+                year = _YEAR.match(m.group(0))
+                if year and not years:
+                    years.append(Evidence(int(year.group(1)), "opening", MEDIUM))
                 break
-    return out
+    return agencies, years
 
 
 def _year_evidence(page: _Page, text: str, closing_year: int | None) -> list[Evidence]:
@@ -226,7 +238,8 @@ def find_meta(lines: list[str], settings: Settings | None = None) -> ReportMeta:
     # The opening after the title, so that the title does not confirm itself.
     opening = text.replace(title, "", 1)[:_OPENING_CHARS] if title else text[:_OPENING_CHARS]
     closing = text[-_CLOSING_CHARS:]
-    agencies += _opening_evidence(opening)
+    opening_agencies, opening_years = _opening_evidence(opening)
+    agencies += opening_agencies
     publisher = clean_name(next((page.labels[k] for k in _PUBLISHER_LABELS if page.labels.get(k)), ""))
     if well_formed(publisher):
         agencies.append(Evidence(publisher, "page publisher", MEDIUM))
@@ -238,7 +251,7 @@ def find_meta(lines: list[str], settings: Settings | None = None) -> ReportMeta:
     named = None if agencies else first_named_body(opening)
     if named:
         agencies.append(Evidence(named, "first body named", WEAK))
-    years += _year_evidence(page, text, closing_year)
+    years += _year_evidence(page, text, closing_year) + opening_years
     agency, agency_conf = _decide(agencies, lambda a, b: same_body(str(a), str(b)), s)
     year, year_conf = _decide(years, lambda a, b: a == b, s)
     return ReportMeta(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.agency import clean_name
 from ingest.meta import find_meta
 from ingest.settings import Settings
 
@@ -163,3 +164,61 @@ def test_signature_glued_to_the_last_sentence_is_read() -> None:
     assert meta.agency == "三明市沙县区市场监督管理局"
     assert any(e.startswith("signature:") for e in meta.evidence)
     assert meta.agency_confidence > 0.95
+
+
+@pytest.mark.parametrize(("lines", "agency", "year"), [
+    # A notice publishing the report names the body after its verb.
+    (["盐城市亭湖区人民政府办公室关于印发亭湖区2022年政府信息公开工作年度报告的通知", "各镇人民政府，各街道办事处："],
+     "亭湖区", 2022),
+    # The year after the title, in brackets.
+    (["广宁县古水镇政府信息公开工作年度报告（2021年度）", "一、总体情况"], "广宁县古水镇", 2021),
+    # A page title that is only the body's name, then the printed title.
+    (["标题: 平潭综合实验区财政金融局", "平潭综合实验区财政金融局2022年度政府信息公开工作年度报告", "一、总体情况"],
+     "平潭综合实验区财政金融局", 2022),
+])
+def test_more_title_forms(lines: list[str], agency: str, year: int) -> None:
+    meta = find_meta(lines)
+    assert (meta.agency, meta.year) == (agency, year)
+
+
+@pytest.mark.parametrize(("title", "confirming"), [
+    ("天台县人民政府2023年政府信息公开工作年度报告", "天台县人民政府办公室"),  # the office signs for its government
+    ("邵东市两市塘街道办事处2023年政府信息公开工作年度报告", "两市塘街道"),  # the short form of the name
+    ("岳阳县新墙镇人民政府2023年政府信息公开工作年度报告", "新墙镇人民政府"),
+    ("张家口经济开发区管理委员会2023年政府信息公开工作年度报告", "张家口经济开发区管委会"),
+])
+def test_other_forms_of_the_same_name_confirm_it(title: str, confirming: str) -> None:
+    meta = find_meta([title, "一、总体情况", "六、其他需要报告的事项", "无。", confirming, "2024年1月12日"])
+    assert meta.agency == clean_name(title.split("2023")[0])
+    assert meta.agency_confidence > 0.95
+
+
+def test_opening_year_and_years_named_confirm_each_other() -> None:
+    meta = find_meta(["2022年以来，宝山镇坚持以公开为常态。", "2022年，我镇主动公开信息80条。", "2022年，收到申请2件。"])
+    assert meta.year == 2022 and meta.year_confidence >= THRESHOLD
+
+
+_TITLES = ("{b}{y}年政府信息公开工作年度报告", "{b} {y} 年 政府信息公开工作年度报告", "{b}{y}年度政府信息公开年报",
+           "{b}关于{y}年政府信息公开工作的年度报告", "《{b}{y}年政府信息公开工作年度报告》")
+_OTHER_BODY = "某某市审计局"
+
+
+@pytest.mark.parametrize("body", _BODIES[::2])
+@pytest.mark.parametrize("title", _TITLES)
+@pytest.mark.parametrize("crawled", [False, True])
+@pytest.mark.parametrize("signature", ["none", "same", "other"])
+def test_never_a_wrong_body_unflagged(body: str, title: str, crawled: bool, signature: str) -> None:
+    """Every combination of title form, page wrapper and signature: the body is right and sure,
+    or the evidence disagrees and it is flagged."""
+    heading = title.format(b=body, y=2023)
+    lines = ([f"标题: {heading}", "发布时间: 2024-01-30", "首页 > 政务公开 > 年报"] if crawled else []) + [
+        heading, _NOTICE + "编制本报告。本报告中所列数据统计期限自2023年1月1日起至2023年12月31日止。",
+        "一、总体情况", "2023年，本机关坚持以公开为常态。", "六、其他需要报告的事项", "无。"]
+    if signature != "none":
+        lines += [body if signature == "same" else _OTHER_BODY, "2024年1月20日"]
+    meta = find_meta(lines)
+    assert meta.year == 2023 and meta.year_confidence >= THRESHOLD
+    if signature == "other":
+        assert meta.agency_confidence < THRESHOLD
+    else:
+        assert meta.agency == body and meta.agency_confidence >= THRESHOLD
