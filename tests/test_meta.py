@@ -194,7 +194,8 @@ def test_other_forms_of_the_same_name_confirm_it(title: str, confirming: str) ->
 
 
 def test_opening_year_and_years_named_confirm_each_other() -> None:
-    meta = find_meta(["2022年以来，宝山镇坚持以公开为常态。", "2022年，我镇主动公开信息80条。", "2022年，收到申请2件。"])
+    meta = find_meta(["2022年以来，宝山镇坚持以公开为常态。", "2022年，我镇主动公开信息80条。",
+                      "2022年，收到申请2件。"])
     assert meta.year == 2022 and meta.year_confidence >= THRESHOLD
 
 
