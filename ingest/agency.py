@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import re
 
-# A body's name ends in one of these; the strong ones end a full name, the weak ones
-# (镇, 乡…) may be followed by more of it (新华镇人民政府, 城乡建设局).
-STRONG_SUFFIX = ("人民政府办公室", "人民政府", "街道办事处", "办事处", "管理委员会", "管委会", "委员会", "办公室",
-                 "办公厅", "管理局", "局", "厅", "委", "办", "中心", "院", "所", "署", "部", "站", "队")
-WEAK_SUFFIX = ("镇", "乡", "街道")
-# What a whole name may end in: the suffixes above and the place names that report for themselves.
-_NAME_END = STRONG_SUFFIX + WEAK_SUFFIX + ("区", "县", "市", "州", "盟", "旗", "省", "政府", "会")
+# What a whole body's name ends in: an organ (局, 委员会, 街道办事处…) or a place that reports
+# for itself (镇, 乡, 区, 县…).
+_NAME_END = ("人民政府办公室", "人民政府", "街道办事处", "办事处", "管理委员会", "管委会", "委员会", "办公室", "办公厅",
+             "管理局", "局", "厅", "委", "办", "中心", "院", "所", "署", "部", "队", "镇", "乡", "街道", "区", "县",
+             "市", "州", "盟", "旗", "省", "政府", "会")
 # Words no body's name holds: verbs of a cover letter, page labels, the start of a sentence.
-_NOT_IN_NAME = ("关于", "报送", "印发", "发布", "根据", "按照", "标题", "来源", "栏目", "链接", "目录", "年度",
-                "报告", "信息公开", "通知", "格式", "以下简称", "本报告", "我们", "现将", "工作", "联系")
-_NOT_A_START = ("我", "本", "全", "该", "各", "贵", "以来", "年度", "国务院", "根据", "中华人民共和国", "关于",
-                "务院", "院办公厅")
+_NOT_IN_NAME = ("关于", "报送", "印发", "发布", "根据", "按照", "标题", "来源", "栏目", "链接", "目录", "年度", "报告",
+                "信息公开", "通知", "格式", "以下简称", "本报告", "我们", "现将", "工作", "联系", "网站", "门户")
+_NOT_A_START = ("我", "本", "全", "该", "各", "贵", "以来", "在", "对", "由", "经")
 # Parts of a name that say only "the government of" the place: 平潭综合实验区管委会 is 平潭综合实验区.
 _GENERIC_TAIL = ("党工委管委会", "管理委员会", "管委会", "党工委", "党委政府", "人民政府", "政府", "党委", "办事处")
 # Cited documents and their bodies (the format notice's office) are no one's signature.
@@ -50,29 +47,6 @@ def well_formed(name: str | None) -> bool:
     if any(w in name for w in _NOT_IN_NAME) or name.startswith(_NOT_A_START):
         return False
     return name.endswith(_NAME_END)
-
-
-def name_at(segment: str) -> str | None:
-    """The body named at the start of a run of CJK text: the longest name ending in a strong
-    suffix within reach, else the shortest ending in a weak one."""
-    reach = range(3, min(len(segment), 30) + 1)
-    strong = [end for end in reach if segment[:end].endswith(STRONG_SUFFIX)]
-    weak = [end for end in reach if segment[:end].endswith(WEAK_SUFFIX)]
-    if strong and (not weak or strong[-1] - weak[0] <= 12):
-        return segment[: strong[-1]]
-    return segment[: weak[0]] if weak else None
-
-
-def first_named_body(text: str) -> str | None:
-    """The first body the text names outside citations (weak evidence: prose names many)."""
-    for segment in re.split(r"[^\u4e00-\u9fff]+", strip_citations(text)):
-        for start in range(len(segment)):
-            if segment[start:].startswith(_NOT_A_START):
-                continue
-            name = name_at(segment[start:])
-            if name and well_formed(name):
-                return name
-    return None
 
 
 def _core(name: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ingest.agency import clean_name, first_named_body, same_body, strip_citations, tail_names, well_formed
+from ingest.agency import clean_name, same_body, strip_citations, tail_names, well_formed
 from ingest.labels import nfkc
 from ingest.models import ReportMeta
 from ingest.settings import Settings
@@ -35,7 +35,7 @@ _DATE_LABELS = ("发布时间", "发布日期", "成文日期", "生成日期")
 # A title at the start of a long line (crawler text runs the title into the opening).
 _TITLE_PREFIX = re.compile(r"^\S{0,40}?\d{4}\s*年度?\s*(?:的)?(?:政府)?信息公开(?:工作)?(?:的)?(?:年度)?(?:工作)?"
                            r"(?:报告|年报)")
-_PUBLISHING = re.compile(r"关于(?:印发|公布|发布|转发)")
+_LETTER_VERB = re.compile(r"关于(?:印发|公布|发布|转发|报送|上报|呈报|提交)")
 _QUOTED = re.compile(r"《([^《》]{6,80})》")
 _STATS_SPAN = re.compile(
     r"(?:统计|期限|时限|时间|数据|期间)[^。；]{0,16}?((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:起)?\s*"
@@ -111,10 +111,15 @@ def _title(lines: list[str]) -> tuple[int, str] | None:
 
 
 def _parse_title(line: str) -> tuple[str | None, int | None]:
-    """The body and the year a title names (either may be missing). A notice publishing the
-    report (…办公室关于印发X2022年…) names the body after its verb; a cover letter
-    (X关于报送2022年…的函) before it."""
-    line = _PUBLISHING.split(line)[-1]
+    """The body and the year a title names (either may be missing). A letter or notice that
+    sends or publishes a report names the report's body after its verb if any body is there
+    (…办公室关于印发X2022年…的通知), else before it (X关于报送2022年…的函)."""
+    verb = _LETTER_VERB.search(line)
+    if verb:
+        tail = line[verb.end() :]
+        year = _YEAR.search(tail)
+        named_after = year is not None and bool(clean_name(tail[: year.start()]))
+        line = tail if named_after else line[: verb.start()] + tail
     m = _YEAR.search(line)
     if not m:
         name = clean_name(_TITLE_TAIL.sub("", line))
@@ -248,9 +253,6 @@ def find_meta(lines: list[str], settings: Settings | None = None) -> ReportMeta:
         # A signature is as strong as a title, but comes after the opening in priority.
         strong = [e for e in agencies if e.strength == STRONG]
         agencies.insert(len(strong), Evidence(signed, "signature", STRONG))
-    named = None if agencies else first_named_body(opening)
-    if named:
-        agencies.append(Evidence(named, "first body named", WEAK))
     years += _year_evidence(page, text, closing_year) + opening_years
     agency, agency_conf = _decide(agencies, lambda a, b: same_body(str(a), str(b)), s)
     year, year_conf = _decide(years, lambda a, b: a == b, s)

@@ -156,6 +156,11 @@ def test_a_banner_above_a_nameless_title_on_a_web_page_is_not_trusted() -> None:
     assert meta.agency_confidence < THRESHOLD
 
 
+def test_a_site_banner_is_not_a_body() -> None:
+    meta = find_meta(["泉州市人民政府门户网站", "2023年政府信息公开工作年度报告", "一、总体情况"])
+    assert meta.agency is None or meta.agency_confidence < THRESHOLD
+
+
 def test_signature_glued_to_the_last_sentence_is_read() -> None:
     text = ("标题: 三明市沙县区市场监督管理局2023年度政府信息公开工作年度报告\n"
             "根据《条例》要求编制本报告。六、其他需要报告的事项本机关依申请提供政府信息，不收取费用"
@@ -170,6 +175,8 @@ def test_signature_glued_to_the_last_sentence_is_read() -> None:
     # A notice publishing the report names the body after its verb.
     (["盐城市亭湖区人民政府办公室关于印发亭湖区2022年政府信息公开工作年度报告的通知", "各镇人民政府，各街道办事处："],
      "亭湖区", 2022),
+    # An office sends a township's report: the report is the township's.
+    (["宁乡市人民政府办公室关于报送宁乡市双江口镇2022年度政府信息公开工作年度报告的函"], "宁乡市双江口镇", 2022),
     # The year after the title, in brackets.
     (["广宁县古水镇政府信息公开工作年度报告（2021年度）", "一、总体情况"], "广宁县古水镇", 2021),
     # A page title that is only the body's name, then the printed title.
@@ -223,3 +230,9 @@ def test_never_a_wrong_body_unflagged(body: str, title: str, crawled: bool, sign
         assert meta.agency_confidence < THRESHOLD
     else:
         assert meta.agency == body and meta.agency_confidence >= THRESHOLD
+
+
+@pytest.mark.parametrize("body", ["国务院办公厅", "中华人民共和国自然资源部", "国家税务总局福建省税务局"])
+def test_national_bodies_report_too(body: str) -> None:
+    meta = find_meta([f"{body}2022年政府信息公开工作年度报告", _NOTICE + "编制本报告。", body, "2023年3月1日"])
+    assert (meta.agency, meta.year) == (body, 2022) and meta.agency_confidence >= THRESHOLD
