@@ -95,6 +95,11 @@ class CellReading:
     # Why the confidence is what it is (kept for review screens and debugging).
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def found(self) -> bool:
+        """Whether the mapper found the cell: one not found has no text, value or confidence."""
+        return not (self.value is None and self.text is None and self.confidence == 0.0)
+
 
 @dataclass
 class CheckResult:

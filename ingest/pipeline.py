@@ -16,7 +16,7 @@ from ingest.readers import reader_for
 from ingest.review_flags import flag_report
 from ingest.scoring import apply_checks
 from ingest.settings import Settings
-from ingest.template_check import is_old_format, template_confidence
+from ingest.template_check import found_a_table, is_old_format, template_confidence
 
 
 def convert_bytes(data: bytes, name: str, settings: Settings) -> Report:
@@ -56,7 +56,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
         raise OldFormat("the report's table is the pre-2019 statistics format (指标名称 / 计量单位 / 统计数), "
                         "not the national annual-report template: there are no template cells to read")
     mapping = map_document(document, layouts, settings)
-    if mapping.located == 0:
+    if not found_a_table(mapping.template, mapping.cells, text):
         raise NotAReport("no table of the annual-report template was found")
     checks = run_checks(mapping.template, mapping.cells)
     apply_checks(mapping.cells, checks, settings)

@@ -13,8 +13,7 @@ def flag_report(report: Report, settings: Settings, one_page: bool = False) -> N
     meta = report.report
     fields: list[str] = []
     reasons: list[ReviewReason] = []
-    # A cell the mapper did not find has neither text nor value nor any confidence.
-    missing = {k for k, c in report.cells.items() if c.value is None and c.text is None and c.confidence == 0.0}
+    missing = {k for k, c in report.cells.items() if not c.found}
     if missing:
         reasons.append(ReviewReason(
             "cells_not_found",

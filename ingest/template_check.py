@@ -4,9 +4,11 @@ statistics table of the reports before 2019, which is no template of ours."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from ingest.labels import label_core, nfkc
 from ingest.layouts import TemplateLayout
+from ingest.models import CellReading
 from ingest.settings import Settings
 
 # The header of the statistics table reports used until 2018 (指标名称 / 计量单位 / 统计数):
@@ -14,6 +16,8 @@ from ingest.settings import Settings
 _OLD_HEADER = re.compile(r"(?:指标名称|统计指标|指标)\s*(?:计量)?单位")
 # The template's table prints most of these column words; the old table none.
 _MIN_TEMPLATE_COLUMNS = 3
+# Rows that make a table even without its heading (a page that starts inside one).
+_MIN_TABLE_ROWS = 3
 
 
 def _core(text: str) -> str:
@@ -36,6 +40,17 @@ def is_old_format(text: str, layouts: tuple[TemplateLayout, ...]) -> bool:
         return False
     core = _core(text)
     return all(sum(1 for w in _column_words(t) if w in core) < _MIN_TEMPLATE_COLUMNS for t in layouts)
+
+
+def found_a_table(layout: TemplateLayout, cells: Mapping[str, CellReading], text: str) -> bool:
+    """Whether a table of the template is there: several of its rows, or a row under its
+    section's heading (a row's label and numbers alone may be prose quoting one)."""
+    rows = {key.rsplit(".", 1)[0] for key, cell in cells.items() if cell.found}
+    if len(rows) >= _MIN_TABLE_ROWS:
+        return True
+    core = _core(text)
+    sections = {row.split(".", 1)[0] for row in rows}
+    return any(label_core(h) in core for s in layout.sections if s.id in sections for h in s.headings)
 
 
 def template_confidence(text: str, layouts: tuple[TemplateLayout, ...], chosen: str, year: int | None,

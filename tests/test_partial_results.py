@@ -92,3 +92,17 @@ def test_a_2021_table_for_a_year_before_2021_flags_the_template(settings: Settin
     text = SEEDS[2].read_text(encoding="utf-8").replace("2023", "2019")
     result = _convert(text, "early.txt", settings)
     assert result["template"] == "2021" and "template" in result["review"]["cells"]
+
+
+def test_rows_of_a_table_without_its_heading_are_a_result(settings: Settings) -> None:
+    # A page that starts inside table 三: no heading, no column header, several rows.
+    text = SEEDS[2].read_text(encoding="utf-8")
+    start = text.index("(三) 不予公开")
+    result = _convert(text[start : text.index("四、政府信息公开行政复议")], "inside.txt", settings)
+    assert "error" not in result and result["review"]["needed"]
+
+
+def test_one_row_quoted_in_prose_is_not_a_report(settings: Settings) -> None:
+    text = "# 说明\n\n这份文件只是说明：二 中没有规章行，只有 规范性文件 13 0 13 一行。\n"
+    result = _convert(text, "notes.md", settings)
+    assert result["error"]["code"] == "not_a_report"
