@@ -30,12 +30,13 @@ def strip_citations(text: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    """A name as printed before a title's year: no spaces, brackets, cover-letter verbs."""
-    text = re.sub(r"\s+", "", text)
+    """A name as printed before a title's year: no spaces, brackets, site tags (【某县】),
+    cover-letter verbs. In 某镇人民政府信息公开 the 政府 is shared with the title's words."""
+    text = re.sub(r"\s+|【[^】]*】|\[[^\]]*\]", "", text)
     text = text.strip("《》<>〈〉“”\"'：:，,。;；、 ")
-    text = re.sub(r"^(?:年度|年|度)", "", text)
+    text = re.sub(r"^(?:年度|年|度|关于)", "", text)
     text = re.sub(r"关于(?:报送|上报|呈报|印发|公布|发布|提交|公开)?$", "", text)
-    return re.sub(r"的$", "", text)
+    return re.sub(r"人民$", "人民政府", re.sub(r"的$", "", text))
 
 
 def well_formed(name: str | None) -> bool:

@@ -50,6 +50,8 @@ _SUBJECT = (
 )
 # How far into the report the opening reaches, and how near its end the signature lies.
 _OPENING_CHARS = 1500
+# A page's labels come before the report, after at most a site's navigation lines.
+_PAGE_HEAD_LINES = 30
 _CLOSING_CHARS = 400
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
@@ -76,12 +78,10 @@ class _Page:
 def _page(lines: list[str]) -> _Page:
     labels: dict[str, str] = {}
     body: list[str] = []
-    for raw in lines:
+    for n, raw in enumerate(line for line in lines if line.strip()):
         line = nfkc(raw).strip()
-        if not line:
-            continue
         label = _PAGE_LABEL.match(line)
-        if label and len(body) < 5:
+        if label and n < _PAGE_HEAD_LINES:
             labels.setdefault(label.group(1), label.group(2).strip())
         elif not _PAGE_NOISE.match(line):
             body.append(line)

@@ -150,6 +150,16 @@ def test_page_title_label_and_site_suffix_are_dropped(title: str) -> None:
     assert meta.agency_confidence >= THRESHOLD and meta.year_confidence >= THRESHOLD
 
 
+def test_page_labels_after_the_site_navigation_are_dropped() -> None:
+    nav = ["网站首页", "走进连江", "政务公开", "政务服务", "互动交流", "专题专栏", "当前位置：首页 > 政务公开 > 年度报告"]
+    lines = [*nav, "标题：连江县琯头镇2023年度政府信息公开工作年度报告", "来源：连江县人民政府",
+             "发布时间：2024-01-12",
+             "【字体：大 中 小】 打印本页 关闭窗口", "本报告根据《条例》编制。本报告统计数据从2023年1月1日至12月31日。"]
+    meta = find_meta(lines)
+    assert (meta.agency, meta.year) == ("连江县琯头镇", 2023)
+    assert meta.agency_confidence >= THRESHOLD and meta.year_confidence >= THRESHOLD
+
+
 def test_a_banner_above_a_nameless_title_on_a_web_page_is_not_trusted() -> None:
     lines = ["标题: 2023年政府信息公开工作年度报告", "福州市人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"]
     meta = find_meta(lines)
@@ -177,6 +187,10 @@ def test_signature_glued_to_the_last_sentence_is_read() -> None:
      "亭湖区", 2022),
     # An office sends a township's report: the report is the township's.
     (["宁乡市人民政府办公室关于报送宁乡市双江口镇2022年度政府信息公开工作年度报告的函"], "宁乡市双江口镇", 2022),
+    # The title's 政府 is also the body's; a site's tag before the title; 关于 before the body.
+    (["2022年度福清市音西街道人民政府信息公开工作年度报告"], "福清市音西街道人民政府", 2022),
+    (["标题: 【福清市】音西街道2022年度政府信息公开工作年度报告"], "音西街道", 2022),
+    (["关于新罗区2021年度政府信息公开工作年度报告"], "新罗区", 2021),
     # The year after the title, in brackets.
     (["广宁县古水镇政府信息公开工作年度报告（2021年度）", "一、总体情况"], "广宁县古水镇", 2021),
     # A page title that is only the body's name, then the printed title.
