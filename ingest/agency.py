@@ -50,6 +50,15 @@ def well_formed(name: str | None) -> bool:
     return name.endswith(_NAME_END)
 
 
+def _generic(name: str) -> bool:
+    """Whether a name says only "a government" (人民政府, 县人民政府): it fits any place."""
+    while True:
+        tail = next((t for t in (*_GENERIC_TAIL, "办公室") if name.endswith(t)), None)
+        if tail is None:
+            return len(name) <= 1
+        name = name[: -len(tail)]
+
+
 def _core(name: str) -> str:
     name = re.sub(r"[\s()（）·]", "", name)
     changed = True
@@ -67,6 +76,8 @@ def same_body(a: str, b: str) -> bool:
     (区市场监督管理局 / 平潭综合实验区市场监督管理局), or one is the other's office,
     which compiles and signs for it (平阳县人民政府 / 平阳县人民政府办公室)."""
     plain = [re.sub(r"[\s()（）·]", "", n) for n in (a, b)]
+    if any(_generic(n) for n in plain):
+        return False
     for x, y in (plain, (_core(a), _core(b))):
         short, long_ = sorted((x, y), key=len)
         if short == long_ or (len(short) >= 3 and long_.endswith(short) and short.endswith(_NAME_END)):

@@ -222,13 +222,14 @@ def _decide(evidence: list[Evidence], agree: Callable[[str | int, str | int], bo
         return None, 0.0
     primary = max(evidence, key=lambda e: e.strength)  # first of the strongest: evidence is in priority order
     others = [e for e in evidence if e.kind != primary.kind]
-    support = any(agree(e.value, primary.value) for e in others)
-    against = {e.strength for e in others if not agree(e.value, primary.value)}
+    # Weighed by strength: a title and a signature outweigh one page label, not two other places.
+    support = sum(e.strength for e in others if agree(e.value, primary.value))
+    against = [e.strength for e in others if not agree(e.value, primary.value) and e.strength > WEAK]
     if primary.strength == STRONG:
-        conf = (s.meta_conf_conflict if STRONG in against else s.meta_conf_confirmed if support
-                else s.meta_conf_doubted if MEDIUM in against else s.meta_conf_single)
+        conf = (s.meta_conf_conflict if STRONG in against else s.meta_conf_doubted if against and sum(against) >= support
+                else s.meta_conf_confirmed if support else s.meta_conf_single)
     elif primary.strength == MEDIUM:
-        conf = s.meta_conf_medium_confirmed if support and MEDIUM not in against else s.meta_conf_medium
+        conf = s.meta_conf_medium_confirmed if support > sum(against) else s.meta_conf_medium
     else:
         conf = s.meta_conf_weak
     return primary.value, conf
@@ -250,9 +251,10 @@ def find_meta(lines: list[str], settings: Settings | None = None) -> ReportMeta:
         agencies.append(Evidence(publisher, "page publisher", MEDIUM))
     signed, closing_year = _signature(closing, [str(e.value) for e in agencies])
     if signed:
-        # A signature is as strong as a title, but comes after the opening in priority.
+        # A signature is as strong as a title when something else names a body too; alone, the
+        # name cut from the text before a date may be only part of one.
         strong = [e for e in agencies if e.strength == STRONG]
-        agencies.insert(len(strong), Evidence(signed, "signature", STRONG))
+        agencies.insert(len(strong), Evidence(signed, "signature", STRONG if agencies else MEDIUM))
     years += _year_evidence(page, text, closing_year) + opening_years
     agency, agency_conf = _decide(agencies, lambda a, b: same_body(str(a), str(b)), s)
     year, year_conf = _decide(years, lambda a, b: a == b, s)
