@@ -226,7 +226,8 @@ def _decide(evidence: list[Evidence], agree: Callable[[str | int, str | int], bo
     support = sum(e.strength for e in others if agree(e.value, primary.value))
     against = [e.strength for e in others if not agree(e.value, primary.value) and e.strength > WEAK]
     if primary.strength == STRONG:
-        conf = (s.meta_conf_conflict if STRONG in against else s.meta_conf_doubted if against and sum(against) >= support
+        outweighed = bool(against) and sum(against) >= support
+        conf = (s.meta_conf_conflict if STRONG in against else s.meta_conf_doubted if outweighed
                 else s.meta_conf_confirmed if support else s.meta_conf_single)
     elif primary.strength == MEDIUM:
         conf = s.meta_conf_medium_confirmed if support > sum(against) else s.meta_conf_medium

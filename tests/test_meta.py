@@ -254,11 +254,13 @@ def test_national_bodies_report_too(body: str) -> None:
 
 
 def test_a_generic_signature_confirms_nothing() -> None:
-    lines = ["2023年以来，龙泉乡人民政府坚持以公开为常态。", "六、其他需要报告的事项 无。", "某某区人民政府", "2024年1月5日"]
+    lines = ["2023年以来，龙泉乡人民政府坚持以公开为常态。", "六、其他需要报告的事项 无。", "某某区人民政府",
+             "2024年1月5日"]
     meta = find_meta(lines)
     assert meta.agency_confidence < THRESHOLD
 
 
 def test_a_signature_alone_is_flagged() -> None:
-    meta = find_meta(["本报告由六个部分组成。", "六、其他需要报告的事项 无。", "宁德市蕉城区七都镇人民政府", "2024年1月5日"])
+    meta = find_meta(["本报告由六个部分组成。", "六、其他需要报告的事项 无。", "宁德市蕉城区七都镇人民政府",
+                      "2024年1月5日"])
     assert meta.agency == "宁德市蕉城区七都镇人民政府" and meta.agency_confidence < THRESHOLD
