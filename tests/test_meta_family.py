@@ -37,7 +37,8 @@ def _report(rng: random.Random, body: str, year: int) -> list[str]:
     text += rng.choice([f"本报告中所列数据统计期限自{year}年1月1日起至{year}年12月31日止。", "",
                         f"本报告统计数据从{year}年1月1日至12月31日。"])
     text += (f"一、总体情况 {year}年，本机关认真贯彻落实《条例》，主动公开信息{rng.randint(1, 900)}条。"
-             f"二、主动公开政府信息情况 规章 0 0 0 规范性文件 1 0 5 五、存在的主要问题及改进情况 {year + 1}年，将继续加强。"
+             "二、主动公开政府信息情况 规章 0 0 0 规范性文件 1 0 5 "
+             f"五、存在的主要问题及改进情况 {year + 1}年，将继续加强。"
              "六、其他需要报告的事项 无。")
     signer = rng.choice([None, body, parent, ""])
     if signer is not None:
