@@ -21,8 +21,6 @@ from ingest.settings import Settings
 
 _TITLE_WORDS = ("年度报告", "年报", "工作报告", "年度工作报告")
 _YEAR = re.compile(r"((?:19[89]|20[0-4])\d)\s*年")
-# The State Council notice on the report's format, which every opening cites by its name.
-_CITED_NOTICE = ("格式", "通知")
 _TITLE_TAIL = re.compile(r"(?:关于)?(?:\d{4}\s*年(?:度)?)?\s*(?:政府)?信息公开.*$")
 # A crawler's page labels (`标题: …`) and the page furniture around a report.
 _PAGE_LABEL = re.compile(r"^(标题|题名|来源|信息来源|发布时间|发布日期|成文日期|生成日期|发布机构|发文机关|发文单位|"
@@ -50,9 +48,11 @@ _SUBJECT = (
 )
 # How far into the report the opening reaches, and how near its end the signature lies.
 _OPENING_CHARS = 1500
-# A page's labels come before the report, after at most a site's navigation lines.
-_PAGE_HEAD_LINES = 30
 _CLOSING_CHARS = 400
+# A page's labels come before the report, after at most a site's navigation lines; page
+# furniture (breadcrumbs, navigation) is short.
+_PAGE_HEAD_LINES = 30
+_PAGE_NOISE_CHARS = 200
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
 
@@ -83,14 +83,16 @@ def _page(lines: list[str]) -> _Page:
         label = _PAGE_LABEL.match(line)
         if label and n < _PAGE_HEAD_LINES:
             labels.setdefault(label.group(1), label.group(2).strip())
-        elif not _PAGE_NOISE.match(line):
+        elif len(line) > _PAGE_NOISE_CHARS or not _PAGE_NOISE.match(line):
             body.append(line)
     return _Page(labels, body)
 
 
 def _is_title(line: str) -> bool:
-    return (any(w in line for w in _TITLE_WORDS) and len(line) <= 80 and "信息公开" in line
-            and not any(w in line for w in _CITED_NOTICE))
+    """A report's title, or a letter sending or publishing one; not a notice it cites."""
+    if not any(w in line for w in _TITLE_WORDS) or len(line) > 80 or "信息公开" not in line:
+        return False
+    return "格式" not in line and ("通知" not in line or bool(_LETTER_VERB.search(line)))
 
 
 def _title(lines: list[str]) -> tuple[int, str] | None:
