@@ -52,15 +52,17 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     layouts = load_layouts(settings.layouts_dir)
     lines = document.lines()
     text = "\n".join(lines)
-    if is_old_format(text, layouts):
-        raise OldFormat("the report's table is the pre-2019 statistics format (指标名称 / 计量单位 / 统计数), "
+    meta = find_meta(lines, settings)
+    sure_year = meta.year if meta.year_confidence >= settings.review_threshold else None
+    if is_old_format(text, layouts, sure_year):
+        of_year = f"a {sure_year} report" if sure_year else "the report"
+        raise OldFormat(f"{of_year} in the pre-2019 statistics format (指标名称 / 计量单位 / 统计数), "
                         "not the national annual-report template: there are no template cells to read")
     mapping = map_document(document, layouts, settings)
     if not found_a_table(mapping.template, mapping.cells, text):
         raise NotAReport("no table of the annual-report template was found")
     checks = run_checks(mapping.template, mapping.cells)
     apply_checks(mapping.cells, checks, settings)
-    meta = find_meta(lines, settings)
     report = Report(
         source=source,
         template=mapping.template.template,

@@ -33,10 +33,13 @@ def _column_words(layout: TemplateLayout) -> set[str]:
     return {label_core(c.label) for s in layout.sections for c in s.columns if len(c.label) >= 3}
 
 
-def is_old_format(text: str, layouts: tuple[TemplateLayout, ...]) -> bool:
+def is_old_format(text: str, layouts: tuple[TemplateLayout, ...], year: int | None) -> bool:
     """Whether the document's table is the pre-2019 statistics table rather than a template's:
-    its header words are printed and the template's column words are not."""
-    if not _OLD_HEADER.search(re.sub(r"\s+", "", nfkc(text))):
+    the template's column words are not printed, and the old table's header words are, or the
+    report is (surely) of a year before the first template."""
+    first = min((t.first_year for t in layouts if t.first_year is not None), default=None)
+    early = year is not None and first is not None and year < first
+    if not early and not _OLD_HEADER.search(re.sub(r"\s+", "", nfkc(text))):
         return False
     core = _core(text)
     return all(sum(1 for w in _column_words(t) if w in core) < _MIN_TEMPLATE_COLUMNS for t in layouts)

@@ -70,6 +70,15 @@ def test_pre_2019_statistics_table_is_an_old_format_error(settings: Settings) ->
         assert "cells" not in result
 
 
+def test_a_report_of_2018_without_the_template_is_old_format(settings: Settings) -> None:
+    # An old table whose header is not printed: the year and the missing template words tell.
+    table = "一、主动公开政府信息数 条 356\n二、收到申请数 件 4\n三、行政复议数 件 0\n四、行政诉讼数 件 0\n"
+    title = "邵武市水南街道办事处2018年政府信息公开工作年度报告"
+    text = f"{title}\n本报告统计期限自2018年1月1日起至2018年12月31日止。\n{table}"
+    error = _convert(text, "old_2018.txt", settings)["error"]
+    assert error["code"] == "old_format" and "2018" in error["message"] and "old_2018.txt" in error["message"]
+
+
 def test_template_report_with_an_extra_statistics_table_is_mapped(settings: Settings) -> None:
     text = SEEDS[2].read_text(encoding="utf-8") + "\n附表\n" + OLD_TABLE_SPACED
     result = _convert(text, "extra.txt", settings)
