@@ -45,7 +45,7 @@ def well_formed(name: str | None) -> bool:
         return False
     if not re.fullmatch(r"[\u4e00-\u9fff()（）·]+", name):
         return False
-    if any(w in name for w in _NOT_IN_NAME) or name.startswith(_NOT_A_START):
+    if any(w in name for w in _NOT_IN_NAME) or name.startswith(_NOT_A_START) or _generic(name):
         return False
     return name.endswith(_NAME_END)
 

@@ -26,13 +26,14 @@ _TITLE_TAIL = re.compile(r"(?:关于)?(?:\d{4}\s*年(?:度)?)?\s*(?:政府)?信�
 _PAGE_LABEL = re.compile(r"^(标题|题名|来源|信息来源|发布时间|发布日期|成文日期|生成日期|发布机构|发文机关|发文单位|"
                          r"栏目|所属栏目|原文链接|链接|本地目录|文号|发文字号|索引号|主题分类|作者|浏览次数|点击数|访问量)"
                          r"\s*[:：]\s*(.*)$")
-_PAGE_NOISE = re.compile(r"^(?:=+.*=+|页面链接与图片详见.*|(?:当前位置|您现在的位置|您的位置|位置)\s*[:：].*|"
-                         r".*(?:首页|主页)\s*[>＞»›/].*|.*[>＞»›].*[>＞»›].*)$")
+_PAGE_NOISE = re.compile(r"^(?:=+.*=+|页面链接与图片详见.*|.*(?:当前位置|您现在的位置|您的位置)\s*[:：].*|"
+                         r".*(?:首页|主页)\s*[>＞»›/].*|.*[>＞»›].*[>＞»›].*|"
+                         r".*(?:主办单位|承办单位|网站标识码|ICP备|版权所有|技术支持|打印本页|关闭窗口).*)$")
 _PUBLISHER_LABELS = ("发布机构", "发文机关", "发文单位")
 _DATE_LABELS = ("发布时间", "发布日期", "成文日期", "生成日期")
 # A title at the start of a long line (crawler text runs the title into the opening).
-_TITLE_PREFIX = re.compile(r"^\S{0,40}?\d{4}\s*年度?\s*(?:的)?(?:政府)?信息公开(?:工作)?(?:的)?(?:年度)?(?:工作)?"
-                           r"(?:报告|年报)")
+_TITLE_PREFIX = re.compile(r"^[^，。；:：]{0,45}?\d{4}\s*年度?\s*(?:的)?(?:政府)?信息公开(?:工作)?(?:的)?"
+                           r"(?:年度)?(?:工作)?(?:报告|年报)")
 _LETTER_VERB = re.compile(r"关于(?:印发|公布|发布|转发|报送|上报|呈报|提交)")
 _QUOTED = re.compile(r"《([^《》]{6,80})》")
 _STATS_SPAN = re.compile(
@@ -45,6 +46,8 @@ _SUBJECT = (
     re.compile(r"(?:\d{4}\s*年(?:度|以来)?|今年以来|本年度)\s*[，,]?\s*([\u4e00-\u9fff]{2,30}?)"
                r"(?:坚持|认真|深入|紧紧|全面|严格|按照|持续|始终|进一步|积极|高度|紧扣|不断|扎实|围绕)"),
     re.compile(r"现将([\u4e00-\u9fff]{2,30}?)\d{4}\s*年"),
+    # Compiled by the body's office for the body: 由X办公室汇总本级及所属各部门…
+    re.compile(r"由([\u4e00-\u9fff]{2,30}?)办公室(?:汇总|负责|编制|牵头)"),
 )
 # How far into the report the opening reaches, and how near its end the signature lies.
 _OPENING_CHARS = 1500
@@ -168,17 +171,31 @@ def _title_evidence(page: _Page) -> tuple[list[Evidence], list[Evidence], str]:
     return agencies, years, printed
 
 
-def _signature(closing: str, known: list[str]) -> tuple[str | None, int | None]:
+@dataclass(frozen=True)
+class _Signature:
+    name: str | None
+    year: int | None
+    # Set apart from the text before it (its own line, or after a sentence's end): a name, not
+    # the tail of a clause.
+    apart: bool = False
+
+
+def _signature(closing: str, known: list[str]) -> _Signature:
     """The name and year of the closing date line at the end of the report."""
     dates = list(_CLOSING_DATE.finditer(closing))
     # A closing date ends the report: at most a short page footer follows it, no sentence.
     after = closing[dates[-1].end() :] if dates else "。"
     if len(after) > 60 or "。" in after:
-        return None, None
+        return _Signature(None, None)
     date = dates[-1]
-    run = re.search(r"[\u4e00-\u9fff()（）]{2,60}$", closing[: date.start()].rstrip())
-    name = tail_names(run.group(0), known) if run else None
-    return name, int(date.group(1))
+    before = closing[: date.start()].rstrip()
+    run = re.search(r"[\u4e00-\u9fff()（）]{2,60}$", before)
+    if not run:
+        return _Signature(None, int(date.group(1)))
+    name = tail_names(run.group(0), known)
+    ahead = before[: run.start()]
+    apart = name == run.group(0) and (not ahead.strip() or bool(re.search(r"(?:\n|[。！？；])\s*$", ahead)))
+    return _Signature(name, int(date.group(1)), apart)
 
 
 def _opening_evidence(opening: str) -> tuple[list[Evidence], list[Evidence]]:
@@ -252,13 +269,14 @@ def find_meta(lines: list[str], settings: Settings | None = None) -> ReportMeta:
     publisher = clean_name(next((page.labels[k] for k in _PUBLISHER_LABELS if page.labels.get(k)), ""))
     if well_formed(publisher):
         agencies.append(Evidence(publisher, "page publisher", MEDIUM))
-    signed, closing_year = _signature(closing, [str(e.value) for e in agencies])
-    if signed:
-        # A signature is as strong as a title when something else names a body too; alone, the
-        # name cut from the text before a date may be only part of one.
+    signed = _signature(closing, [str(e.value) for e in agencies])
+    if signed.name:
+        # A signature is as strong as a title when it stands apart or something else names a
+        # body too; alone and glued to a clause, the name cut before a date may be only part of one.
         strong = [e for e in agencies if e.strength == STRONG]
-        agencies.insert(len(strong), Evidence(signed, "signature", STRONG if agencies else MEDIUM))
-    years += _year_evidence(page, text, closing_year) + opening_years
+        strength = STRONG if agencies or signed.apart else MEDIUM
+        agencies.insert(len(strong), Evidence(signed.name, "signature", strength))
+    years += _year_evidence(page, text, signed.year) + opening_years
     agency, agency_conf = _decide(agencies, lambda a, b: same_body(str(a), str(b)), s)
     year, year_conf = _decide(years, lambda a, b: a == b, s)
     return ReportMeta(

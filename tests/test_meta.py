@@ -161,6 +161,20 @@ def test_page_labels_after_the_site_navigation_are_dropped() -> None:
     assert meta.agency_confidence >= THRESHOLD and meta.year_confidence >= THRESHOLD
 
 
+def test_page_footer_after_the_signature_is_dropped() -> None:
+    lines = ["专题专栏 新闻中心 走进本站 政务服务", "您当前的位置：首页 » 政务公开 » 政府信息公开",
+             "来源：本网  发布时间：2024-02-16  浏览次数：416  【字体：大 中 小】",
+             "白阳乡人民政府 2023 年政府信息公开工作年度报告 本报告根据《条例》要求编制。"
+             "一、总体情况 2023年，我乡坚持公开。六、其他需要报告的事项 本年度未收取信息处理费。"
+             " 白阳乡人民政府 2024年3月28日",
+             "【打印本页】 【关闭窗口】", "主办单位：金华市人民政府办公室  网站标识码：9433697523  ICP备34521239号"]
+    meta = find_meta(lines)
+    assert (meta.agency, meta.year) == ("白阳乡人民政府", 2023)
+    kinds = {e.split(":")[0] for e in meta.evidence}
+    assert {"title", "signature"} <= kinds
+    assert meta.agency_confidence > 0.95
+
+
 def test_a_banner_above_a_nameless_title_on_a_web_page_is_not_trusted() -> None:
     lines = ["标题: 2023年政府信息公开工作年度报告", "福州市人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"]
     meta = find_meta(lines)
@@ -260,7 +274,23 @@ def test_a_generic_signature_confirms_nothing() -> None:
     assert meta.agency_confidence < THRESHOLD
 
 
-def test_a_signature_alone_is_flagged() -> None:
+def test_a_signature_apart_names_the_body_alone() -> None:
     meta = find_meta(["本报告由六个部分组成。", "六、其他需要报告的事项 无。", "宁德市蕉城区七都镇人民政府",
                       "2024年1月5日"])
-    assert meta.agency == "宁德市蕉城区七都镇人民政府" and meta.agency_confidence < THRESHOLD
+    assert meta.agency == "宁德市蕉城区七都镇人民政府" and meta.agency_confidence >= THRESHOLD
+    meta = find_meta(["本报告由六个部分组成。六、其他需要报告的事项 无。 宁德市蕉城区七都镇人民政府 2024年1月5日"])
+    assert meta.agency == "宁德市蕉城区七都镇人民政府" and meta.agency_confidence >= THRESHOLD
+
+
+def test_a_signature_glued_to_a_clause_alone_is_flagged() -> None:
+    # Nothing tells where the clause ends and the name begins.
+    meta = find_meta(["本报告由六个部分组成。",
+                      "六、其他需要报告的事项 本机关依申请提供政府信息，不收取费用蕉城区审计局", "2024年1月5日"])
+    assert meta.agency is None or meta.agency_confidence < THRESHOLD
+
+
+def test_the_office_that_compiles_names_its_body() -> None:
+    meta = find_meta(["本报告依据《条例》要求，由綦江区人民政府办公室汇总本级及所属各部门政府信息公开工作情况"
+                      "编制而成。",
+                      "一、总体情况", "六、其他需要报告的事项 无。", "綦江区人民政府", "2020年1月20日"])
+    assert meta.agency == "綦江区人民政府" and meta.agency_confidence > 0.95

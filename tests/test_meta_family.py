@@ -41,6 +41,8 @@ def _report(rng: random.Random, body: str, year: int) -> list[str]:
              f"五、存在的主要问题及改进情况 {year + 1}年，将继续加强。"
              "六、其他需要报告的事项 无。")
     signer = rng.choice([None, body, parent, ""])
+    if signer == parent and not title and body not in text:
+        signer = body  # a report that names no body but its signer's is that body's
     if signer is not None:
         text += f" {signer} {year + 1}年1月{rng.randint(1, 28)}日"
     return lines + ([text] if rng.random() < 0.5 else text.replace("。", "。\n").split("\n"))
