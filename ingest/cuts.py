@@ -13,16 +13,17 @@ cells they disagree on are ambiguous and carry the alternatives.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ingest.checks import Relation
 from ingest.models import Number
-from ingest.numbers import parse_number, piece_pattern, split_unit, splits
+from ingest.numbers import parse_number, piece_pattern, split_unit, splits, splits_summing
 
 Values = tuple[Number | None, ...]
-Cut = tuple[str, ...]
+Cut = tuple[str | None, ...]
 
 
 @dataclass(frozen=True)
@@ -32,24 +33,44 @@ class RunOptions:
     cuts: list[Cut]
     # More cuts than were weighed: the row cannot be settled.
     truncated: bool = False
+    # The cuts satisfy the row's own relations (no cut did when False).
+    holding: bool = True
 
 
-def run_options(run: str, kinds: list[tuple[bool, bool]], holds: Callable[[Cut], bool], limit: int) -> RunOptions:
-    """Every cut of `run` into one piece per (decimal, signed) column kind, no leading
-    zeros; when some cuts satisfy the row's own relations, only those."""
-    body, unit = split_unit(run)
+def run_options(
+    parts: list[str], kinds: list[tuple[bool, bool]], holds: Callable[[Cut], bool], limit: int, sums_to_last: bool
+) -> RunOptions:
+    """Every cut of a run (printed in `parts`, split where the text had spaces) into one
+    piece per (decimal, signed) column kind, no leading zeros; when some cuts satisfy the
+    row's own relations, only those. A space falls on a cell boundary, though not every
+    boundary has one: cuts keep the spaces unless no cut can. At most `limit` cuts are
+    kept, of at most a hundred times as many looked at. `sums_to_last`: the row's one
+    relation is that its last cell (总计) is the sum of the others, whole numbers all."""
+    body, unit = split_unit("".join(parts))
     patterns = [piece_pattern(decimal, signed) for decimal, signed in kinds]
-    cuts = []
-    for pieces in splits(body, patterns, limit=limit + 1):
-        cuts.append((*pieces[:-1], pieces[-1] + (unit or "")))
-    truncated = len(cuts) > limit
-    agreeing = [c for c in cuts if holds(c)]
-    return RunOptions(agreeing or cuts[:limit], truncated and not agreeing)
+    spaces = frozenset(itertools.accumulate(len(p) for p in parts[:-1]))
+    if sums_to_last and not unit:
+        for must_cut in (spaces, frozenset()) if spaces else (spaces,):
+            summing: list[Cut] = [tuple(c) for c in splits_summing(body, patterns, limit + 1, must_cut)]
+            if summing:
+                return RunOptions(summing[:limit], len(summing) > limit, True)
+    agreeing: list[Cut] = []
+    others: list[Cut] = []
+    seen = 0
+    for must_cut in (spaces, frozenset()) if spaces else (spaces,):
+        for pieces in splits(body, patterns, limit=limit * 100, must_cut=must_cut):
+            seen += 1
+            cut = (*pieces[:-1], pieces[-1] + (unit or ""))
+            (agreeing if holds(cut) else others).append(cut)
+        if seen:
+            break
+    truncated = seen >= limit * 100 or len(agreeing or others) > limit
+    return RunOptions((agreeing or others)[:limit], truncated, bool(agreeing))
 
 
 def even_cut(cuts: list[Cut]) -> Cut:
     """The cut with the most even pieces: the likeliest when nothing else decides."""
-    return min(cuts, key=lambda c: (max(len(p) for p in c), c))
+    return min(cuts, key=lambda c: (max(len(p or "") for p in c), [p or "" for p in c]))
 
 
 @dataclass(frozen=True)
@@ -111,70 +132,99 @@ def _applicable(relations: list[Relation], rows: list[RowCuts]) -> list[tuple[Re
     return out
 
 
+def _order(rows: list[RowCuts]) -> list[int]:
+    """Rows with one reading first (they fix sums without branching), then the rest by
+    how many cuts they allow: sums known early let sure breaks close relations early."""
+    return sorted(range(len(rows)), key=lambda r: (len(rows[r].options), r))
+
+
+def _can_move(rows: list[RowCuts], terms: list[tuple[int, int, int]]) -> tuple[bool, bool]:
+    """Whether these terms can raise / lower a relation's difference."""
+    moves = [sign * v for r, c, sign in terms for opt in rows[r].options if (v := opt[c]) is not None]
+    return any(m > 0 for m in moves), any(m < 0 for m in moves)
+
+
 def cut_table(rows: list[RowCuts], relations: list[Relation], max_states: int = 20_000) -> TableCut:
-    """The best cuts of every row together: fewest relations broken over the whole table."""
+    """The best cuts of every row together: fewest relations broken over the whole table.
+
+    Rows are taken in `_order`; a state holds the differences (left - right so far) of the
+    relations still open. A relation closes at its last row, or earlier once the rows still
+    to come can no longer bring its difference back to zero (a break for sure)."""
+    order = _order(rows)
     applicable = _applicable(relations, rows)
+    step_of = {r: k for k, r in enumerate(order)}
     first: dict[int, int] = {}
     last: dict[int, int] = {}
     terms_at: list[list[_Term]] = [[] for _ in rows]
+    # After step k, whether the steps still to come can raise / lower relation i's difference.
+    moves_after: dict[tuple[int, int], tuple[bool, bool]] = {}
     for i, (_, terms) in enumerate(applicable):
-        involved = sorted({r for r, _, _ in terms})
-        first[i], last[i] = involved[0], involved[-1]
+        steps_in = sorted({step_of[r] for r, _, _ in terms})
+        first[i], last[i] = steps_in[0], steps_in[-1]
         for r, c, sign in terms:
-            terms_at[r].append(_Term(i, c, sign))
+            terms_at[step_of[r]].append(_Term(i, c, sign))
+        for k in range(first[i], last[i]):
+            moves_after[(i, k)] = _can_move(rows, [t for t in terms if step_of[t[0]] > k])
 
-    # Forward: layer r maps a state (open relations' differences) to the fewest breaks.
     open_rel: list[int] = []
     forward: list[dict[tuple[Number, ...], int]] = [{(): 0}]
     steps: list[list[tuple[tuple[Number, ...], int, tuple[Number, ...], int]]] = []
     exhaustive = True
     widest = 1
-    for r, row in enumerate(rows):
-        opening = [i for i in range(len(applicable)) if first[i] == r]
+    for k, r in enumerate(order):
+        opening = [i for i in range(len(applicable)) if first[i] == k]
         now_open = open_rel + opening
-        index = {rel: k for k, rel in enumerate(now_open)}
-        closing = [index[i] for i in now_open if last[i] == r]
-        keep = [k for k, i in enumerate(now_open) if last[i] != r]
+        index = {rel: j for j, rel in enumerate(now_open)}
         layer: dict[tuple[Number, ...], int] = {}
         step = []
         for state, cost in forward[-1].items():
-            for o, option in enumerate(row.options):
+            for o, option in enumerate(rows[r].options):
                 diffs: list[Number] = [*state, *([0] * len(opening))]
-                for term in terms_at[r]:
+                for term in terms_at[k]:
                     value = option[term.col]
                     assert value is not None  # relations over blanks were dropped
                     diffs[index[term.relation]] += term.sign * value
-                added = sum(1 for k in closing if diffs[k] != 0)
-                nxt = tuple(diffs[k] for k in keep)
+                added = 0
+                kept: list[Number] = []
+                for j, rel in enumerate(now_open):
+                    if last[rel] == k:
+                        added += diffs[j] != 0
+                        continue
+                    up, down = moves_after[(rel, k)]
+                    if (diffs[j] > 0 and not down) or (diffs[j] < 0 and not up):
+                        added += 1
+                        kept.append(0)  # broken for sure: its difference no longer matters
+                    else:
+                        kept.append(diffs[j])
+                nxt = tuple(kept)
                 step.append((state, o, nxt, added))
                 if cost + added < layer.get(nxt, 1 << 30):
                     layer[nxt] = cost + added
         if len(layer) > max_states:
             exhaustive = False
-            kept = dict(sorted(layer.items(), key=lambda kv: kv[1])[:max_states])
-            step = [t for t in step if t[2] in kept]
-            layer = kept
+            layer = dict(sorted(layer.items(), key=lambda kv: kv[1])[:max_states])
+            step = [t for t in step if t[2] in layer]
         widest = max(widest, len(layer))
         forward.append(layer)
         steps.append(step)
-        open_rel = [now_open[k] for k in keep]
+        open_rel = [rel for rel in now_open if last[rel] != k]
 
     best_cost = min(forward[-1].values()) if forward[-1] else 0
     # Backward: the fewest breaks still to come from each state.
     to_go: dict[tuple[Number, ...], int] = {state: 0 for state in forward[-1]}
     best: list[tuple[int, ...]] = [() for _ in rows]
-    for r in range(len(rows) - 1, -1, -1):
+    for k in range(len(order) - 1, -1, -1):
         before: dict[tuple[Number, ...], int] = {}
         used: set[int] = set()
-        for state, o, nxt, added in steps[r]:
+        for state, o, nxt, added in steps[k]:
             if nxt not in to_go:
                 continue
             rest = added + to_go[nxt]
             if rest < before.get(state, 1 << 30):
                 before[state] = rest
-            if forward[r].get(state, 1 << 30) + rest == best_cost:
+            if forward[k].get(state, 1 << 30) + rest == best_cost:
                 used.add(o)
-        best[r] = tuple(sorted(used))
+        best[order[k]] = tuple(sorted(used))
         to_go = before
     if not exhaustive:
         best = [b if len(row.options) == 1 else tuple(range(len(row.options)))
@@ -248,24 +298,26 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
         choices.append(guess)
         decisions.append(RowDecision(guess, unsure))
     if table.broken:
-        broken_rows = _rows_in_broken(rows, relations, choices)
+        # Without the relations the printed numbers break, is each row's cut still the only one?
+        held = [rel for rel in relations if rel.id not in _broken_ids(rows, relations, choices)]
+        alone = cut_table(rows, held, max_states).best
         decisions = [
             RowDecision(d.choice, d.candidates, True, d.by_prose)
-            if r in broken_rows and len(rows[r].options) > 1 else d
+            if len(rows[r].options) > 1 and not d.candidates and alone[r] != (d.choice,) else d
             for r, d in enumerate(decisions)
         ]
     return decisions
 
 
-def _rows_in_broken(rows: list[RowCuts], relations: list[Relation], choices: list[int]) -> set[int]:
-    """Rows that take part in a relation the chosen cuts break."""
-    out: set[int] = set()
-    for _, terms in _applicable(relations, rows):
+def _broken_ids(rows: list[RowCuts], relations: list[Relation], choices: list[int]) -> set[str]:
+    """The relations the chosen cuts break."""
+    out: set[str] = set()
+    for rel, terms in _applicable(relations, rows):
         total: Number = 0
         for r, c, sign in terms:
             value = rows[r].options[choices[r]][c]
             assert value is not None
             total += sign * value
         if total != 0:
-            out.update(r for r, _, _ in terms)
+            out.add(rel.id)
     return out

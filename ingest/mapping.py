@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ingest.checks import Relation, expand_relations
-from ingest.cuts import RowCuts, decide, even_cut, run_options
+from ingest.checks import expand_relations
+from ingest.cuts import Cut, RowCuts, decide
+from ingest.fit import RowContext, Slot, fit_values, local_relations, prints_only_totals, prints_runs
 from ingest.labels import label_core, nfkc, similarity, split_ordinal
 from ingest.layouts import ColumnLayout, RowLayout, TemplateLayout
 from ingest.models import BBox, CellReading, Document, Number, SourceCell
@@ -27,30 +28,6 @@ _MAX_LABEL_CHARS = 90
 _HEADING_RATIO = 0.8
 _END_HEADINGS = ("五、存在的主要问题及改进情况", "五、当前存在的主要问题及下步改进措施", "六、其他需要报告的事项")
 _END = "end"
-# A document with this many runs of glued digits prints its tables run together.
-_RUNS_STYLE_MIN = 5
-
-
-@dataclass(frozen=True)
-class Slot:
-    """What was printed in one column of a row."""
-
-    text: str | None  # None: nothing there at all (row too short)
-    blank: bool
-    cell: SourceCell | None
-    confidence: float
-    note: str | None = None
-    # Values the cell may hold when the table cannot tell (cells run together).
-    candidates: tuple[Number, ...] = ()
-
-
-@dataclass(frozen=True)
-class Fit:
-    """A row's values fitted to its columns."""
-
-    slots: list[Slot]
-    # A run that several cuts explain: every cut, for the table to decide between.
-    cuts: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass
@@ -61,7 +38,7 @@ class Proposal:
     label_confidence: float
     deviation: str | None
     slots: list[Slot]
-    cuts: tuple[tuple[str, ...], ...] = ()
+    cuts: tuple[Cut, ...] = ()
     score: float = 0.0
 
 
@@ -98,13 +75,13 @@ def _heading_prefix(text: str, headings: tuple[str, ...]) -> str | None:
     return None
 
 
-def _suffix_similarity(joined: str, core: str) -> float:
-    """How alike `core` is to the whole of `joined` or to its end."""
+def _suffix_similarity(joined: str, core: str, floor: float) -> float:
+    """How alike `core` is to the whole of `joined` or to its end (0 below `floor`)."""
     if not joined or not core:
         return 0.0
-    ratio = similarity(joined, core)
+    ratio = similarity(joined, core, floor)
     for k in range(max(1, len(core) - 2), min(len(joined), len(core) + 2) + 1):
-        ratio = max(ratio, similarity(joined[-k:], core))
+        ratio = max(ratio, similarity(joined[-k:], core, floor))
     return ratio
 
 
@@ -133,170 +110,6 @@ def _section_marks(tokens: list[Token], layout: TemplateLayout) -> dict[int, Sec
     return marks
 
 
-def _local_relations(row: RowLayout, relations: list[Relation]) -> list[tuple[list[int], list[int]]]:
-    """Relations that involve only this row's cells, as column indexes."""
-    keys = row.cell_keys()
-    out = []
-    for rel in relations:
-        if all(k in keys for k in rel.all_keys()):
-            out.append(([keys.index(k) for k in rel.left], [keys.index(k) for k in rel.right]))
-    return out
-
-
-def _holds(values: list[str | None], local: list[tuple[list[int], list[int]]]) -> bool:
-    """True when every local relation holds with its left side printed."""
-    def num(i: int) -> Number:
-        v = values[i]
-        return parse_number(v) if v else 0
-
-    try:
-        return bool(local) and all(
-            all(values[i] for i in left) and sum(num(i) for i in left) == sum(num(i) for i in right)
-            for left, right in local
-        )
-    except ValueError:
-        return False
-
-
-@dataclass(frozen=True)
-class RowContext:
-    """What the mapper knows about a row while fitting its values."""
-
-    columns: tuple[ColumnLayout, ...]
-    local: list[tuple[list[int], list[int]]]
-    # Grid column of each template column, from the section's header cells (None: unknown).
-    header_cols: list[int | None]
-    # The document prints rows as lone values (blank cells simply absent): only 总计 filled.
-    totals_only: bool
-    # The document runs its cells together (a web page's text): spaces are not cell boundaries.
-    runs_style: bool
-
-
-def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
-    """Cut cells printed without separators (a run) into the row's cells; when several
-    cuts remain, the table decides (ingest.cuts)."""
-    n = len(ctx.columns)
-    cell = printed[0].cell
-    run = "".join(t.text for t in printed)
-    if n == 1:
-        return Fit([Slot(run, False, cell, s.conf_exact)])
-    kinds = [(c.type == "decimal", c.signed) for c in ctx.columns]
-    options = run_options(run, kinds, lambda cut: _holds(list(cut), ctx.local), s.max_run_cuts)
-    if not options.cuts:
-        return Fit([Slot(None, True, cell, s.conf_missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
-    if len(options.cuts) == 1 and not options.truncated:
-        return Fit([Slot(d, False, cell, s.conf_exact) for d in options.cuts[0]])
-    guess = even_cut(options.cuts)
-    if options.truncated:
-        note = f"cells run together as {run!r}; too many cuts to weigh"
-        return Fit([Slot(d, False, cell, s.conf_ambiguous_alignment * 0.8, note) for d in guess])
-    return Fit([Slot(d, False, cell, s.conf_fuzzy_label) for d in guess], tuple(options.cuts))
-
-
-def _window_ok(values: list[Token], start: int, n: int) -> bool:
-    inside = values[start : start + n]
-    outside = values[:start] + values[start + n :]
-    return all(t.kind is Kind.BLANK for t in outside) and not any(t.row_break for t in inside[1:])
-
-
-def _header_fit(window: list[Token], header_cols: list[int | None]) -> int:
-    """How many cells sit in the grid column their header says."""
-    return sum(
-        1 for tok, col in zip(window, header_cols, strict=True)
-        if col is not None and tok.cell is not None and tok.cell.col == col
-    )
-
-
-def _slot(tok: Token, conf: float, note: str | None = None) -> Slot:
-    blank = tok.kind is Kind.BLANK
-    return Slot(tok.text, blank, tok.cell, conf * (tok.cell.confidence if tok.cell else 1.0), note)
-
-
-def _fit_short(values: list[Token], ctx: RowContext, s: Settings) -> list[Slot]:
-    """Fewer cells than columns: blank cells were dropped (text pasted from a PDF)."""
-    n = len(ctx.columns)
-    missing = Slot(None, True, None, s.conf_missing_cells, f"row has {len(values)} of {n} cells")
-    has_total = ctx.columns[-1].key == "total"
-    if has_total and len(values) == 1 and values[0].kind is not Kind.BLANK:
-        # A lone value is the 总计 column when the whole table prints only totals (seed 004).
-        conf = s.conf_exact if ctx.totals_only else s.conf_weak_label
-        note = None if ctx.totals_only else "a lone value taken as the row's 总计"
-        return [Slot(None, True, None, conf, note)] * (n - 1) + [_slot(values[0], conf, note)]
-    note = f"row has {len(values)} of {n} cells; placed from the left"
-    fitted = [_slot(t, s.conf_missing_cells, note) for t in values]
-    return fitted + [missing] * (n - len(values))
-
-
-def _is_run(values: list[Token], printed: list[Token], ctx: RowContext) -> bool:
-    """Whether a row's values are cells run together rather than one value per cell."""
-    n = len(ctx.columns)
-    if len(printed) == 1 and printed[0].kind is Kind.RUN:
-        # Too few characters to be a run of all the cells: one value with the blanks dropped.
-        return len(printed[0].text) >= n or len(values) > 1 or ctx.runs_style
-    if not printed or len(printed) < len(values):
-        return False
-    if len(printed) == n and all(t.kind is Kind.VALUE for t in printed):
-        return False
-    # Spaces that do not fall on cell boundaries (`10 0 0 0 01`): the digits are one run.
-    return ctx.runs_style or any(t.kind is Kind.RUN for t in printed)
-
-
-def _fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
-    """Fit the value tokens after a label to the row's columns."""
-    n = len(ctx.columns)
-    printed = [t for t in values if t.kind is not Kind.BLANK]
-    if _is_run(values, printed, ctx) and sum(len(t.text) for t in printed) >= n:
-        return _fit_run(printed, ctx, s)
-    values = [Token(Kind.VALUE, t.text, t.cell, t.row_break, t.position, t.block) if t.kind is Kind.RUN else t
-              for t in values]
-    if len(values) == n:
-        return Fit([_slot(t, s.conf_exact) for t in values])
-    if len(values) < n:
-        return Fit(_fit_short(values, ctx, s))
-    starts = [i for i in range(len(values) - n + 1) if _window_ok(values, i, n)]
-    if not starts:
-        # Non-blank values spread over more cells than the row has: a row label was lost.
-        note = f"{len(printed)} values where {n} cells were expected"
-        return Fit([_slot(t, s.conf_missing_cells, note) for t in values[:n]])
-
-    def content(start: int) -> tuple[str | None, ...]:
-        return tuple(None if t.kind is Kind.BLANK else t.text for t in values[start : start + n])
-
-    def header_fit(start: int) -> int:
-        return _header_fit(values[start : start + n], ctx.header_cols)
-
-    # Word's text export shifts cells within rows, so the header's columns only break
-    # ties: they never make an ambiguous row certain.
-    best = max(starts, key=lambda i: (_holds(list(content(i)), ctx.local), header_fit(i), -i))
-    variants = {content(i) for i in starts}
-    if len(variants) == 1:
-        return Fit([_slot(t, s.conf_exact) for t in values[best : best + n]])
-    unsure = {c for c in range(n) if len({v[c] for v in variants}) > 1}
-    note = "blank cells at the row's edge make its alignment ambiguous"
-    return Fit([
-        _slot(t, s.conf_ambiguous_alignment if c in unsure else s.conf_exact, note if c in unsure else None)
-        for c, t in enumerate(values[best : best + n])
-    ])
-
-
-def _prints_only_totals(tokens: list[Token]) -> bool:
-    """Rows of lone values, many of them: a table printed with only its 总计 column and
-    the blank cells dropped (as text pasted from a PDF of seed 004's kind comes)."""
-    lone = multi = 0
-    i = 0
-    while i < len(tokens):
-        j = i
-        while j < len(tokens) and tokens[j].kind is not Kind.LABEL:
-            j += 1
-        run = tokens[i:j]
-        if len(run) == 1 and run[0].kind is Kind.VALUE:
-            lone += 1
-        elif sum(1 for t in run if t.kind is not Kind.BLANK) > 1:
-            multi += 1
-        i = max(j, i + 1)
-    return lone >= 15 and lone > multi
-
-
 class _Walker:
     """Proposes template rows for every run of values in the token stream."""
 
@@ -309,9 +122,9 @@ class _Walker:
         self.headed = {mark.section for mark in self.marks.values()}
         present = [k for row in self.rows for k in row.cell_keys()]
         relations = expand_relations(layout, present)
-        self.local = {id(row): _local_relations(row, relations) for row in self.rows}
-        self.totals_only = _prints_only_totals(tokens)
-        self.runs_style = sum(1 for t in tokens if t.kind is Kind.RUN) >= _RUNS_STYLE_MIN
+        self.local = {id(row): local_relations(row, relations) for row in self.rows}
+        self.totals_only = prints_only_totals(tokens)
+        self.runs_style = prints_runs(tokens)
         # Header cells of the current section: label core -> grid positions (block, col).
         self.header_cells: dict[str, list[tuple[int, int]]] = {}
 
@@ -340,7 +153,7 @@ class _Walker:
         for i in allowed:
             row = self.rows[i]
             for variant in row.labels:
-                ratio = _suffix_similarity(joined, label_core(variant.text))
+                ratio = _suffix_similarity(joined, label_core(variant.text), self.settings.label_match_ratio)
                 if ratio > best.get(i, (0.0, None))[0]:
                     best[i] = (ratio, variant.deviation or row.deviation)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
@@ -417,7 +230,7 @@ class _Walker:
     def _propose(self, idx: int, position: int, label_conf: float, ratio: float,
                  deviation: str | None, values: list[Token]) -> Proposal:
         row = self.rows[idx]
-        fit = _fit_values(values, self._context(row, values[0].block), self.settings)
+        fit = fit_values(values, self._context(row, values[0].block), self.settings)
         printed = sum(1 for sl in fit.slots if not sl.blank)
         mean = sum(sl.confidence for sl in fit.slots) / len(fit.slots)
         score = ratio * mean * (1 + 0.05 * printed)
@@ -502,17 +315,16 @@ def _cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Sett
         cell = prop.slots[0].cell
         slots = []
         for col, text in enumerate(row.texts[decision.choice]):
-            if col in decision.candidates:
-                note = f"cells run together; {len(decision.candidates[col])} values fit every relation"
-                slots.append(Slot(text, False, cell, s.conf_ambiguous_alignment * 0.8, note,
-                                  tuple(decision.candidates[col])))
+            candidates = tuple(decision.candidates.get(col, ()))
+            if candidates:
+                conf, note = s.conf_ambiguous_alignment * 0.8, f"cells run together; {len(candidates)} values fit"
             elif decision.by_prose:
-                slots.append(Slot(text, False, cell, s.conf_prose_cut, "cells run together; cut as the prose quotes"))
+                conf, note = s.conf_prose_cut, "cells run together; cut as the prose quotes"
             elif decision.in_broken:
-                note = "cells run together; cut where a relation breaks"
-                slots.append(Slot(text, False, cell, s.conf_weak_label, note))
+                conf, note = s.conf_weak_label, "cells run together; cut where a relation breaks"
             else:
-                slots.append(Slot(text, False, cell, s.conf_exact))
+                conf, note = s.conf_exact, None
+            slots.append(Slot(text, text is None, cell, conf, note, candidates))
         prop.slots = slots
 
 
