@@ -273,9 +273,10 @@ def find_meta(lines: list[str], settings: Settings | None = None) -> ReportMeta:
     if signed.name:
         # A signature is as strong as a title when it stands apart or something else names a
         # body too; alone and glued to a clause, the name cut before a date may be only part of one.
-        strong = [e for e in agencies if e.strength == STRONG]
+        # It ranks after every title (the first of the strongest evidence gives the value).
+        after_titles = max((i + 1 for i, e in enumerate(agencies) if e.strength == STRONG), default=0)
         strength = STRONG if agencies or signed.apart else MEDIUM
-        agencies.insert(len(strong), Evidence(signed.name, "signature", strength))
+        agencies.insert(after_titles, Evidence(signed.name, "signature", strength))
     years += _year_evidence(page, text, signed.year) + opening_years
     agency, agency_conf = _decide(agencies, lambda a, b: same_body(str(a), str(b)), s)
     year, year_conf = _decide(years, lambda a, b: a == b, s)

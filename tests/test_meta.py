@@ -175,6 +175,13 @@ def test_page_footer_after_the_signature_is_dropped() -> None:
     assert meta.agency_confidence > 0.95
 
 
+def test_the_title_outranks_the_signature() -> None:
+    lines = ["标题: 霞浦县松城街道", "霞浦县松城街道2023年政府信息公开工作年度报告", "六、其他需要报告的事项 无。",
+             "霞浦县人民政府办公室", "2024年1月20日"]
+    meta = find_meta(lines)
+    assert meta.agency == "霞浦县松城街道" and meta.agency_confidence < THRESHOLD
+
+
 def test_a_banner_above_a_nameless_title_on_a_web_page_is_not_trusted() -> None:
     lines = ["标题: 2023年政府信息公开工作年度报告", "福州市人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"]
     meta = find_meta(lines)
