@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ingest.models import CellReading, CheckResult, Number, Report
+from ingest.models import CellReading, CheckResult, Number, Report, ReportMeta
 
 SCHEMA = "gov-disclosure-report/1"
 
@@ -63,15 +63,18 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     if report.error is not None:
         out["error"] = {"code": report.error.code, "message": report.error.message}
         return out
-    flagged = [key for key, cell in report.cells.items() if cell.review]
+    flagged = report.flagged_fields + [key for key, cell in report.cells.items() if cell.review]
+    meta = report.report or ReportMeta(None, None)
     out.update(
         {
             "template": report.template,
-            "report": {"agency": report.report.agency if report.report else None,
-                       "year": report.report.year if report.report else None},
+            "report": {"agency": meta.agency, "year": meta.year,
+                       "agency_confidence": meta.agency_confidence, "year_confidence": meta.year_confidence,
+                       "template_confidence": report.template_confidence},
             "cells": {key: _cell(cell) for key, cell in report.cells.items()},
             "checks": [_check(c) for c in report.checks],
-            "review": {"needed": bool(flagged), "cells": flagged},
+            "review": {"needed": bool(flagged), "cells": flagged,
+                       "reasons": [{"code": r.code, "message": r.message} for r in report.review_reasons]},
         }
     )
     if report.template_deviations:

@@ -146,8 +146,11 @@ def recheck(payload: dict[str, Any], layout: TemplateLayout) -> None:
 
 
 def refresh_review_list(payload: dict[str, Any]) -> None:
-    flagged = [key for key, cell in payload["cells"].items() if cell.get("review")]
-    payload["review"] = {"needed": bool(flagged), "cells": flagged}
+    review = payload.get("review") or {}
+    # Report-level fields (report.agency, report.year, template) stay listed: no cell decides them.
+    fields = [key for key in review.get("cells", []) if key not in payload["cells"]]
+    flagged = fields + [key for key, cell in payload["cells"].items() if cell.get("review")]
+    payload["review"] = {**review, "needed": bool(flagged), "cells": flagged}
 
 
 def _decide(cell: dict[str, Any], action: str, value: Number | None, reviewer: str) -> None:
