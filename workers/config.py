@@ -34,6 +34,8 @@ class ServiceSettings:
     # The watcher submits a file once its size and mtime have not changed for this long.
     settle_seconds: float = 2.0
     poll_seconds: float = 0.5
+    # While Redis is unreachable the watcher retries after a delay doubling from poll_seconds up to this.
+    outage_backoff_max: float = 30.0
     # Worker liveness: a dead worker's job is requeued about this many seconds after its last heartbeat.
     heartbeat_grace: int = 10
     job_monitoring_interval: int = 5

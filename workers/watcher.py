@@ -31,6 +31,12 @@ class _Candidate:
     size: int
     mtime_ns: int
     stable_since: float
+    # (sha256, size) once the content is in the store: a retried submission does not copy it again.
+    stored: tuple[str, int] | None = None
+
+
+# Events the watcher's own reads cause: they must not wake it (each pass reads files again).
+_READ_EVENTS = frozenset({"opened", "closed_no_write"})
 
 
 class _Wakeup(FileSystemEventHandler):
@@ -40,7 +46,8 @@ class _Wakeup(FileSystemEventHandler):
         self.event = event
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        self.event.set()
+        if event.event_type not in _READ_EVENTS:
+            self.event.set()
 
 
 class Watcher:
@@ -52,6 +59,9 @@ class Watcher:
         # Submitted files waiting for their job: path -> sha256.
         self.waiting: dict[Path, str] = {}
         self.wakeup = threading.Event()
+        # While Redis (or the output folder) is unusable: what is wrong, and the wait before the next try.
+        self.outage: str | None = None
+        self.backoff = service.settings.poll_seconds
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Watch until `stop` is set (or forever)."""
@@ -64,20 +74,37 @@ class Watcher:
         try:
             while not stop.is_set():
                 self.step()
-                self.wakeup.wait(self.service.settings.poll_seconds)
+                if self.outage is None:
+                    self.wakeup.wait(self.service.settings.poll_seconds)
+                else:
+                    stop.wait(self.backoff)  # file events do not shorten a backoff
                 self.wakeup.clear()
         finally:
             observer.stop()
             observer.join()
 
     def step(self) -> None:
-        """One pass: look at the folder, submit settled files, file away finished ones."""
+        """One pass: look at the folder, submit settled files, file away finished ones.
+
+        Redis down or restarting loses nothing: the pass is tried again after a growing delay, and
+        only the start and the end of the outage are logged.
+        """
         try:
             self._scan(time.monotonic())
             self._collect()
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-            # Redis is down or restarting: nothing is lost, the next pass tries again.
-            log.warning("redis unavailable (%s); retrying", exc)
+            self._failing("redis unavailable", exc)
+            return
+        if self.outage is not None:
+            log.warning("%s: over, working again", self.outage)
+            self.outage, self.backoff = None, self.service.settings.poll_seconds
+
+    def _failing(self, what: str, exc: Exception) -> None:
+        if self.outage != what:
+            log.warning("%s (%s); retrying with backoff up to %gs", what, exc, self.service.settings.outage_backoff_max)
+            self.outage = what
+        else:
+            self.backoff = min(self.backoff * 2, self.service.settings.outage_backoff_max)
 
     def _entries(self) -> list[Path]:
         return sorted(
@@ -96,13 +123,16 @@ class Watcher:
             if seen is None or (seen.size, seen.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
                 self.candidates[path] = _Candidate(stat.st_size, stat.st_mtime_ns, now)
             elif now - seen.stable_since >= self.settle:
-                self._submit(path)
+                self._submit(path, seen)
         for gone in set(self.candidates) - present:
             del self.candidates[gone]
 
-    def _submit(self, path: Path) -> None:
+    def _submit(self, path: Path, candidate: _Candidate) -> None:
         # Content already known (converted, queued, or submitted before a restart) is not enqueued again.
-        submission = self.service.submit_file(path)
+        if candidate.stored is None:
+            candidate.stored = self.service.blobs.put_file(path)
+        sha256, size = candidate.stored
+        submission = self.service.submit_stored(sha256, path.name, size)
         log.info("%s: %s job %s", path.name, "enqueued" if submission.enqueued else "known,", submission.job_id)
         del self.candidates[path]
         self.waiting[path] = submission.sha256

@@ -1,0 +1,64 @@
+"""Issue 14: a watcher whose Redis (or output folder) is unusable waits with a growing delay, logs
+one line per change of state, never copies content already in the store again, and picks up
+where it was once the fault is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from redis import Redis
+from rq import Queue
+
+from tests.conftest import ROOT
+from tests.redis_server import RedisServer, free_port
+from tests.test_service_watch import wait_for
+
+
+def io_counters(pid: int) -> dict[str, int]:
+    lines = Path(f"/proc/{pid}/io").read_text().splitlines()
+    return {key: int(value) for key, value in (line.split(": ") for line in lines)}
+
+
+def start_watcher(inbox: Path, out: Path, redis_url: str, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "ingest.cli", "watch", str(inbox), "--out", str(out), "--settle", "0.5"],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+
+
+def test_watcher_with_redis_down_backs_off_and_copies_once(tmp_path: Path) -> None:
+    inbox, out, log = tmp_path / "inbox", tmp_path / "out", tmp_path / "watch.log"
+    inbox.mkdir()
+    port = free_port()  # nothing listens there yet: Redis is down
+    document = random.Random(3).randbytes(5 * 1024 * 1024)
+    (inbox / "waiting.bin").write_bytes(document)
+    watcher = start_watcher(inbox, out, f"redis://127.0.0.1:{port}/0", log)
+    server = RedisServer(tmp_path / "redis", port)
+    try:
+        time.sleep(12)
+        counters = io_counters(watcher.pid)
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        # One copy of the file into the store (5 MB), not one per pass.
+        assert counters["write_bytes"] < 60 * 1024 * 1024, counters
+        assert counters["wchar"] < 60 * 1024 * 1024, counters
+        assert len(lines) < 200, lines[:20]
+        assert not any("Traceback" in line for line in lines), lines[:20]
+        assert sum("redis unavailable" in line for line in lines) == 1, lines
+        assert len(list((out / ".store").rglob("*"))) == 2  # ab/ and ab/abcdef…
+
+        server.start()
+        queue = Queue("ingest", connection=Redis.from_url(server.url))
+        wait_for("the waiting file to be enqueued once Redis is back", lambda: queue.count == 1, 60, 0.25)
+        assert (inbox / "waiting.bin").exists()  # still waiting for its job, not filed away
+        wait_for("the end of the outage to be logged", lambda: "working again" in log.read_text(), 10)
+    finally:
+        watcher.terminate()
+        watcher.wait(15)
+        server.stop()
