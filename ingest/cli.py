@@ -24,6 +24,11 @@ def _run(args: argparse.Namespace) -> int:
     for p in missing:
         print(f"ingest: {p}: no such file or folder", file=sys.stderr)
     files = [f for f in files if f.exists()]
+    try:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"ingest: {args.out}: cannot create the output folder: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     started = time.monotonic()
     outcomes = run_files(files, Path(args.out), settings, progress_printer(len(files)))
     failed = [o for o in outcomes if o.error_code]
@@ -35,7 +40,7 @@ def _run(args: argparse.Namespace) -> int:
         + f" in {time.monotonic() - started:.1f}s -> {args.out}"
     )
     for o in failed:
-        print(f"  {o.source}: {o.error_code} (see {o.output})", file=sys.stderr)
+        print(f"  {o.source}: {o.error_code} ({o.write_error or f'see {o.output}'})", file=sys.stderr)
     return 1 if failed or missing else 0
 
 

@@ -97,8 +97,22 @@ def write_report(report: Report, path: Path) -> None:
     write_json_atomic(path, report_to_dict(report))
 
 
+# File systems allow 255 bytes per name; names made here keep room for what is added to them.
+NAME_BYTES = 200
+
+
+def fit_name(text: str, limit: int = NAME_BYTES) -> str:
+    """`text` cut (at a character boundary) to at most `limit` bytes of UTF-8."""
+    return text.encode()[:limit].decode(errors="ignore")
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    # Named after the target but short: a 250-byte target name must not give a 260-byte temporary one.
+    return tempfile.mkstemp(prefix=f".{fit_name(path.name, 40)}.", suffix=".tmp", dir=path.parent)
+
+
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -111,7 +125,7 @@ def _write_bytes_atomic(path: Path, data: bytes) -> None:
 def write_json_atomic(path: Path, payload: dict[str, Any]) -> None:
     """Write to a temporary file beside `path`, then rename: never a half-written JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(payload, fh, ensure_ascii=False, indent=1)

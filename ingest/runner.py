@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -11,9 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.models import ErrorInfo, Report, SourceInfo
-from ingest.output import write_report
+from ingest.output import fit_name, write_report
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
+
+# The result could not be written (output folder full, read-only, gone): there is no error JSON then.
+WRITE_FAILED = "write_failed"
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class FileOutcome:
     source: Path
     output: Path
     error_code: str | None
+    # Set when the result could not be written: why.
+    write_error: str | None = None
 
 
 def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
@@ -39,16 +45,15 @@ def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
 
 def output_names(files: list[Path]) -> dict[Path, str]:
     """`<name without extension>.json`, made unique where two inputs share a name."""
-    stems: dict[str, int] = {}
-    for f in files:
-        stems[f.stem] = stems.get(f.stem, 0) + 1
+    stems = {f: fit_name(f.stem) for f in files}
+    counts = Counter(stems.values())
     names = {}
     for f in files:
-        if stems[f.stem] == 1:
-            names[f] = f"{f.stem}.json"
+        if counts[stems[f]] == 1:
+            names[f] = f"{stems[f]}.json"
         else:
             tag = hashlib.sha256(str(f.resolve()).encode()).hexdigest()[:8]
-            names[f] = f"{f.stem}.{f.suffix.lstrip('.') or 'noext'}.{tag}.json"
+            names[f] = f"{stems[f]}.{fit_name(f.suffix.lstrip('.'), 16) or 'noext'}.{tag}.json"
     return names
 
 
@@ -61,7 +66,15 @@ def convert_to(path: Path, output: Path, settings: Settings) -> FileOutcome:
             source=SourceInfo(path.name, "", None),
             error=ErrorInfo("internal_error", f"{path.name}: {type(exc).__name__}: {exc}"),
         )
-    write_report(report, output)
+    return _written(report, path, output)
+
+
+def _written(report: Report, path: Path, output: Path) -> FileOutcome:
+    """Write the result; a folder that refuses it (full, read-only) is that file's failure, not the run's."""
+    try:
+        write_report(report, output)
+    except OSError as exc:
+        return FileOutcome(path, output, WRITE_FAILED, f"{output}: cannot write the result: {exc.strerror or exc}")
     return FileOutcome(path, output, report.error.code if report.error else None)
 
 
@@ -70,8 +83,7 @@ def _crashed(path: Path, output: Path) -> FileOutcome:
         source=SourceInfo(path.name, "", None),
         error=ErrorInfo("worker_crashed", f"{path.name}: the process converting it died"),
     )
-    write_report(report, output)
-    return FileOutcome(path, output, "worker_crashed")
+    return _written(report, path, output)
 
 
 def run_files(
