@@ -45,7 +45,8 @@ def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
 
 def output_names(files: list[Path]) -> dict[Path, str]:
     """`<name without extension>.json`, made unique where two inputs share a name."""
-    stems = {f: fit_name(f.stem) for f in files}
+    # Without leading dots: a hidden result would be skipped by export, stats and the review queue.
+    stems = {f: fit_name(f.stem.lstrip(".")) or "unnamed" for f in files}
     counts = Counter(stems.values())
     names = {}
     for f in files:
