@@ -9,6 +9,7 @@ nothing and enqueues nothing twice. Bad input ends in failed/ with `<name>.error
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 import time
@@ -56,8 +57,8 @@ class Watcher:
         self.service = service
         self.settle = service.settings.settle_seconds
         self.candidates: dict[Path, _Candidate] = {}
-        # Submitted files waiting for their job: path -> sha256.
-        self.waiting: dict[Path, str] = {}
+        # Submitted files waiting for their job (their `stored` is set).
+        self.waiting: dict[Path, _Candidate] = {}
         self.wakeup = threading.Event()
         # While Redis (or the output folder) is unusable: what is wrong, and the wait before the next try.
         self.outage: str | None = None
@@ -123,7 +124,10 @@ class Watcher:
             if seen is None or (seen.size, seen.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
                 self.candidates[path] = _Candidate(stat.st_size, stat.st_mtime_ns, now)
             elif now - seen.stable_since >= self.settle:
-                self._submit(path, seen)
+                if open_for_writing(path):
+                    seen.stable_since = now  # a writer that paused: the file is not complete yet
+                else:
+                    self._submit(path, seen)
         for gone in set(self.candidates) - present:
             del self.candidates[gone]
 
@@ -135,17 +139,24 @@ class Watcher:
         submission = self.service.submit_stored(sha256, path.name, size)
         log.info("%s: %s job %s", path.name, "enqueued" if submission.enqueued else "known,", submission.job_id)
         del self.candidates[path]
-        self.waiting[path] = submission.sha256
+        self.waiting[path] = candidate
 
     def _collect(self) -> None:
-        for path, sha256 in list(self.waiting.items()):
-            row = self.service.index.get(sha256)
+        for path, candidate in list(self.waiting.items()):
+            assert candidate.stored is not None
+            row = self.service.index.get(candidate.stored[0])
             if row is None:
                 continue
             row = self.service.refresh(row)
-            if row.status in FINAL:
+            if row.status not in FINAL:
+                continue
+            del self.waiting[path]
+            if _changed(path, candidate):
+                # Written to again after it was read (a writer we could not see): its result is of
+                # a part only. The file is a new candidate; the part's result stays in the index.
+                log.info("%s: changed after it was read; read again once settled", path.name)
+            else:
                 self._file_away(path, row)
-                del self.waiting[path]
 
     def _file_away(self, path: Path, row: DocumentRow) -> None:
         ok = row.status == "done"
@@ -159,6 +170,37 @@ class Watcher:
                 encoding="utf-8",
             )
         log.info("%s -> %s (%s)", path.name, target.parent.name, row.error_code or "ok")
+
+
+def _changed(path: Path, candidate: _Candidate) -> bool:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) != (candidate.size, candidate.mtime_ns)
+
+
+def open_for_writing(path: Path) -> bool:
+    """Whether a process on this machine holds `path` open for writing (Linux /proc; False elsewhere).
+
+    Settling alone cannot tell a finished file from one whose writer paused longer than the interval.
+    """
+    target = os.fspath(path.resolve())
+    for proc in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            fds = list(os.scandir(proc))
+        except OSError:  # gone, or not ours to look at
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(fd.path) != target:
+                    continue
+                flags = (proc.parent / "fdinfo" / fd.name).read_text().split("flags:", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if int(flags, 8) & (os.O_WRONLY | os.O_RDWR):
+                return True
+    return False
 
 
 def _free_name(target: Path) -> Path:
