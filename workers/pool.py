@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from types import FrameType
 from typing import Any
 
 from redis import Redis
 from rq import Worker
 from rq.job import Job
+from rq.timeouts import UnixSignalDeathPenalty
 from rq.worker_pool import WorkerPool
 
 from workers.config import ServiceSettings
 from workers.jobs import preload
+
+
+class JobTimeoutBeyondGuards(BaseException):
+    """A job over its time limit (RQ's JobTimeoutException is an Exception: the library's guards
+    against one file's bug would turn it into a final `internal_error` result instead of a retry)."""
+
+
+class TimeLimit(UnixSignalDeathPenalty):
+    """RQ's SIGALRM time limit, raising an exception that `except Exception` does not catch."""
+
+    def handle_death_penalty(self, signum: int, frame: FrameType | None) -> None:
+        raise JobTimeoutBeyondGuards(f"the job ran over its time limit of {self._timeout} s")
 
 
 class IngestWorker(Worker):
@@ -22,6 +36,7 @@ class IngestWorker(Worker):
     """
 
     heartbeat_grace = 10
+    death_penalty_class = TimeLimit
     timings: dict[str, int] = {}  # noqa: RUF012 (set once per pool class, read by __init__)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
