@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -15,8 +16,9 @@ from pathlib import Path
 from redis import Redis
 from rq import Queue
 
-from tests.conftest import ROOT
-from tests.redis_server import RedisServer, free_port
+from tests.conftest import ROOT, SEEDS
+from tests.redis_server import RedisServer, free_port, running_redis
+from tests.test_run_faults import tmpfs
 from tests.test_service_watch import wait_for
 
 
@@ -62,3 +64,42 @@ def test_watcher_with_redis_down_backs_off_and_copies_once(tmp_path: Path) -> No
         watcher.terminate()
         watcher.wait(15)
         server.stop()
+
+
+def fill(folder: Path) -> Path:
+    """Write into `folder` until its file system is full."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_watcher_with_a_full_output_folder_waits_and_recovers(tmp_path: Path) -> None:
+    inbox, log = tmp_path / "inbox", tmp_path / "watch.log"
+    inbox.mkdir()
+    with running_redis(tmp_path / "redis") as server, tmpfs(tmp_path / "mnt", "2m") as out:
+        watcher = start_watcher(inbox, out, server.url, log)
+        try:
+            wait_for("the index to be created", lambda: (out / "index.sqlite").exists(), 30)
+            filler = fill(out)
+            shutil.copyfile(SEEDS[0], inbox / "report.txt")
+            time.sleep(6)
+            lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+            assert watcher.poll() is None, lines
+            assert not any("Traceback" in line for line in lines), lines
+            assert sum("output folder unusable" in line for line in lines) == 1, lines
+            assert len(lines) < 20, lines
+
+            filler.unlink()
+            queue = Queue("ingest", connection=Redis.from_url(server.url))
+            wait_for("the file to be enqueued once there is room", lambda: queue.count == 1, 60, 0.25)
+            wait_for("the end of the outage to be logged", lambda: "working again" in log.read_text(), 10)
+        finally:
+            watcher.terminate()
+            watcher.wait(15)

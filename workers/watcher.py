@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -96,6 +97,10 @@ class Watcher:
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
             self._failing("redis unavailable", exc)
             return
+        except (sqlite3.OperationalError, OSError) as exc:
+            # The output folder full or read-only ("disk I/O error", ENOSPC): wait until it is usable.
+            self._failing("output folder unusable", exc)
+            return
         if self.outage is not None:
             log.warning("%s: over, working again", self.outage)
             self.outage, self.backoff = None, self.service.settings.poll_seconds
@@ -134,7 +139,11 @@ class Watcher:
     def _submit(self, path: Path, candidate: _Candidate) -> None:
         # Content already known (converted, queued, or submitted before a restart) is not enqueued again.
         if candidate.stored is None:
-            candidate.stored = self.service.blobs.put_file(path)
+            try:
+                candidate.stored = self.service.blobs.put_file(path)
+            except FileNotFoundError:  # taken away meanwhile: nothing to submit
+                del self.candidates[path]
+                return
         sha256, size = candidate.stored
         submission = self.service.submit_stored(sha256, path.name, size)
         log.info("%s: %s job %s", path.name, "enqueued" if submission.enqueued else "known,", submission.job_id)
