@@ -28,6 +28,9 @@ class ServiceSettings:
     # URL fetches: only hosts resolving inside these networks are contacted (none by default).
     fetch_allow: tuple[Network, ...] = ()
     fetch_timeout: float = 60.0
+    # At most this many fetches at once, this many more waiting; beyond, POST /jobs answers 503.
+    fetch_concurrency: int = 4
+    fetch_waiting: int = 32
     fetch_max_redirects: int = 3
     # Bearer token of the HTTP API; required when bound to a non-loopback address.
     token: str | None = None
