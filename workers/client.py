@@ -90,7 +90,12 @@ class Service:
         return self.submit_stored(sha256, name, size, force)
 
     def submit_stored(self, sha256: str, name: str, size: int, force: bool = False) -> Submission:
-        """Enqueue a stored document unless its content is already known (queued, running or finished)."""
+        """Enqueue a stored document unless its content is already known (queued, running or finished).
+
+        Redis is asked first: while it is unreachable (ConnectionError) the index gets no `queued` row
+        for a job that was never enqueued.
+        """
+        self.connection.ping()
         row, fresh = self.index.claim(sha256, name, size, force)
         if fresh:
             self._enqueue(row)

@@ -96,4 +96,10 @@ HANDLERS = {"worker": worker, "watch": watch, "enqueue": enqueue, "serve": serve
 
 
 def run_command(args: argparse.Namespace) -> int:
-    return HANDLERS[args.command](args)
+    import redis
+
+    try:
+        return HANDLERS[args.command](args)
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        print(f"ingest {args.command}: Redis is unreachable ({exc}); nothing was changed", file=sys.stderr)
+        return 3
