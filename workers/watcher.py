@@ -113,9 +113,16 @@ class Watcher:
             self.backoff = min(self.backoff * 2, self.service.settings.outage_backoff_max)
 
     def _entries(self) -> list[Path]:
-        return sorted(
-            p for p in self.folder.iterdir() if p.is_file() and not p.name.startswith(".") and p not in self.waiting
-        )
+        found = []
+        for path in sorted(self.folder.iterdir()):
+            if path.name.startswith(".") or path in self.waiting:
+                continue
+            if path.is_symlink():
+                # Never followed: a link would let whoever drops files read any file of this machine.
+                self._file_failed(path, "symbolic_link: a symbolic link is not followed; drop the file itself")
+            elif path.is_file():
+                found.append(path)
+        return found
 
     def _scan(self, now: float) -> None:
         present = set()
@@ -168,17 +175,22 @@ class Watcher:
                 self._file_away(path, row)
 
     def _file_away(self, path: Path, row: DocumentRow) -> None:
-        ok = row.status == "done"
-        target = _free_name(self.folder / (DONE if ok else FAILED) / path.name)
+        if row.status == "done":
+            shutil.move(path, _free_name(self.folder / DONE / path.name))
+            log.info("%s -> %s (ok)", path.name, DONE)
+            return
+        self._file_failed(
+            path,
+            f"{row.error_code}: {row.error}\njob: {row.job_id}\nsha256: {row.sha256}\n"
+            + (f"result: {row.result_path}\n" if row.result_path else ""),
+        )
+
+    def _file_failed(self, path: Path, note: str) -> None:
+        """Into failed/, with `<name>.error.txt` beside it (its first line: `code: reason`)."""
+        target = _free_name(self.folder / FAILED / path.name)
         shutil.move(path, target)
-        if not ok:
-            note = target.with_name(target.name + ".error.txt")
-            note.write_text(
-                f"{row.error_code}: {row.error}\njob: {row.job_id}\nsha256: {row.sha256}\n"
-                + (f"result: {row.result_path}\n" if row.result_path else ""),
-                encoding="utf-8",
-            )
-        log.info("%s -> %s (%s)", path.name, target.parent.name, row.error_code or "ok")
+        target.with_name(target.name + ".error.txt").write_text(note.rstrip("\n") + "\n", encoding="utf-8")
+        log.info("%s -> %s (%s)", path.name, FAILED, note.split(":", 1)[0])
 
 
 def _changed(path: Path, candidate: _Candidate) -> bool:
