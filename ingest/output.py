@@ -106,9 +106,25 @@ def fit_name(text: str, limit: int = NAME_BYTES) -> str:
     return text.encode()[:limit].decode(errors="ignore")
 
 
+def _umask() -> int:
+    # /proc tells without changing it (os.umask would, for a moment, for every thread).
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _temporary(path: Path) -> tuple[int, str]:
+    """A temporary file beside `path`, with the mode a new file gets (mkstemp's is always 0600)."""
     # Named after the target but short: a 250-byte target name must not give a 260-byte temporary one.
-    return tempfile.mkstemp(prefix=f".{fit_name(path.name, 40)}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{fit_name(path.name, 40)}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_umask())
+    return fd, tmp
 
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:

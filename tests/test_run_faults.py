@@ -83,3 +83,14 @@ def test_a_read_only_output_folder_gives_a_clear_line_and_a_summary(tmp_path: Pa
     assert "Read-only file system" in result.stderr
     assert refused.returncode == 2
     assert "cannot create the output folder: Read-only file system" in refused.stderr
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_results_honour_the_umask(tmp_path: Path, umask: int) -> None:
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "run", str(SEEDS[0]), "--out", str(out)], cwd=ROOT,
+        capture_output=True, text=True, timeout=300, preexec_fn=lambda: os.umask(umask),
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / f"{SEEDS[0].stem}.json").stat().st_mode & 0o777 == 0o666 & ~umask
