@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -15,6 +18,8 @@ from ingest.models import ErrorInfo, Report, SourceInfo
 from ingest.output import fit_name, write_report
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
+
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 # The result could not be written (output folder full, read-only, gone): there is no error JSON then.
 WRITE_FAILED = "write_failed"
@@ -87,6 +92,19 @@ def _crashed(path: Path, output: Path) -> FileOutcome:
     return _written(report, path, output)
 
 
+def _die_with(parent: int) -> None:
+    """In each worker process: end when `ingest run` ends, even when it is killed (SIGTERM, SIGKILL).
+
+    Linux's parent-death signal; elsewhere the workers end once their current file is done.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the signal was asked for
+        os._exit(1)
+
+
 def run_files(
     files: list[Path], out_dir: Path, settings: Settings, progress: Callable[[FileOutcome], None] | None = None
 ) -> list[FileOutcome]:
@@ -103,7 +121,7 @@ def run_files(
     workers = max(1, min(settings.workers, len(files) or 1))
     while pending:
         retry: list[Path] = []
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_die_with, initargs=(os.getpid(),)) as pool:
             futures: dict[Future[FileOutcome], Path] = {
                 pool.submit(convert_to, f, out_dir / names[f], settings): f for f in pending
             }
