@@ -92,10 +92,10 @@ def _crashed(path: Path, output: Path) -> FileOutcome:
     return _written(report, path, output)
 
 
-def _die_with(parent: int) -> None:
-    """In each worker process: end when `ingest run` ends, even when it is killed (SIGTERM, SIGKILL).
+def end_with_parent(parent: int) -> None:
+    """In a child process: get SIGTERM when the process `parent` ends, even when it is killed.
 
-    Linux's parent-death signal; elsewhere the workers end once their current file is done.
+    Linux's parent-death signal; elsewhere nothing changes.
     """
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -121,7 +121,7 @@ def run_files(
     workers = max(1, min(settings.workers, len(files) or 1))
     while pending:
         retry: list[Path] = []
-        with ProcessPoolExecutor(max_workers=workers, initializer=_die_with, initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
             futures: dict[Future[FileOutcome], Path] = {
                 pool.submit(convert_to, f, out_dir / names[f], settings): f for f in pending
             }

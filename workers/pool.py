@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
+import rq.worker.base
 from redis import Redis
 from rq import Worker
 from rq.job import Job
+from rq.scheduler import RQScheduler
 from rq.timeouts import UnixSignalDeathPenalty
 from rq.worker_pool import WorkerPool
 
+from ingest.runner import end_with_parent
 from workers.config import ServiceSettings
 from workers.jobs import preload
 
@@ -25,6 +30,24 @@ class TimeLimit(UnixSignalDeathPenalty):
 
     def handle_death_penalty(self, signum: int, frame: FrameType | None) -> None:
         raise JobTimeoutBeyondGuards(f"the job ran over its time limit of {self._timeout} s")
+
+
+class IngestScheduler(RQScheduler):
+    """RQ's scheduler process, ending with the worker that started it: a killed worker's scheduler
+    would otherwise live on, orphaned and holding the queue's scheduler lock, past the pool's SIGTERM."""
+
+    def start(self) -> BaseProcess:
+        self.worker_pid = os.getpid()
+        process: BaseProcess = super().start()  # type: ignore[no-untyped-call]
+        return process
+
+    def work(self) -> None:
+        end_with_parent(self.worker_pid)  # SIGTERM: RQ's handler stops the loop and releases the lock
+        super().work()  # type: ignore[no-untyped-call]
+
+
+# The worker builds its scheduler from this module global (RQ has no setting for the class).
+rq.worker.base.RQScheduler = IngestScheduler  # type: ignore[attr-defined]
 
 
 class IngestWorker(Worker):
