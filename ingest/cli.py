@@ -68,7 +68,7 @@ def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     watch.add_argument("folder", help="folder to watch; files end in done/ or failed/ beside them")
     watch.add_argument("--settle", type=float, help="seconds a file must stay unchanged before it is read")
     enqueue = sub.add_parser("enqueue", parents=[with_out], help="store and enqueue files for conversion")
-    enqueue.add_argument("files", nargs="+")
+    enqueue.add_argument("files", nargs="+", metavar="INPUT", help="files or folders (searched recursively)")
     enqueue.add_argument("--force", action="store_true", help="convert again content already converted")
     serve = sub.add_parser("serve", parents=[with_out], help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1",

@@ -36,16 +36,14 @@ def watch(args: argparse.Namespace) -> int:
 
 
 def enqueue(args: argparse.Namespace) -> int:
+    from ingest.runner import collect_inputs
     from workers.client import Service
 
     service = Service(_settings(args))
-    missing = 0
-    for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            print(f"ingest: {name}: no such file", file=sys.stderr)
-            missing += 1
-            continue
+    missing = [name for name in args.files if not Path(name).exists()]
+    for name in missing:
+        print(f"ingest: {name}: no such file or folder", file=sys.stderr)
+    for path in collect_inputs(Path(name) for name in args.files if name not in missing):
         s = service.submit_file(path, args.force)
         print(f"{s.job_id} {s.status:8} {'enqueued' if s.enqueued else 'known'} {path}")
     return 1 if missing else 0
