@@ -26,7 +26,7 @@ def _run(args: argparse.Namespace) -> int:
     missing = [p for p in args.inputs if not Path(p).exists()]
     for p in missing:
         print(f"ingest: {p}: no such file or folder", file=sys.stderr)
-    files = [f for f in files if f.exists()]
+    files = {f: name for f, name in files.items() if f.exists()}
     try:
         Path(args.out).mkdir(parents=True, exist_ok=True)
     except OSError as exc:

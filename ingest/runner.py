@@ -34,18 +34,19 @@ class FileOutcome:
     write_error: str | None = None
 
 
-def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
-    """Files named, and every file below folders named, skipping hidden ones."""
-    found: list[Path] = []
+def collect_inputs(inputs: Iterable[Path]) -> dict[Path, str]:
+    """Files named, and every file below folders named (skipping hidden ones), each with the name its
+    result gives as `source.file`: the path relative to the folder named, or the file's path as given."""
+    found: dict[Path, str] = {}
     for item in inputs:
         if item.is_dir():
-            found.extend(
-                p for p in sorted(item.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(item).parts)
-            )
+            for p in sorted(item.rglob("*")):
+                relative = p.relative_to(item)
+                if p.is_file() and not any(part.startswith(".") for part in relative.parts):
+                    found.setdefault(p, relative.as_posix())
         else:
-            found.append(item)
-    return list(dict.fromkeys(found))
+            found.setdefault(item, str(item))
+    return found
 
 
 def output_names(files: list[Path]) -> dict[Path, str]:
@@ -63,14 +64,16 @@ def output_names(files: list[Path]) -> dict[Path, str]:
     return names
 
 
-def convert_to(path: Path, output: Path, settings: Settings) -> FileOutcome:
-    """Convert one file and write its JSON; an unexpected fault becomes an error JSON."""
+def convert_to(path: Path, output: Path, settings: Settings, name: str | None = None) -> FileOutcome:
+    """Convert one file and write its JSON (`source.file`: `name`, by default the file's name); an
+    unexpected fault becomes an error JSON."""
+    name = name or path.name
     try:
-        report = convert_file(path, settings)
+        report = convert_file(path, settings, name)
     except Exception as exc:  # one file's bug must not stop the run
         report = Report(
-            source=SourceInfo(path.name, "", None),
-            error=ErrorInfo("internal_error", f"{path.name}: {type(exc).__name__}: {exc}"),
+            source=SourceInfo(name, "", None),
+            error=ErrorInfo("internal_error", f"{name}: {type(exc).__name__}: {exc}"),
         )
     return _written(report, path, output)
 
@@ -84,10 +87,10 @@ def _written(report: Report, path: Path, output: Path) -> FileOutcome:
     return FileOutcome(path, output, report.error.code if report.error else None)
 
 
-def _crashed(path: Path, output: Path) -> FileOutcome:
+def _crashed(path: Path, output: Path, name: str) -> FileOutcome:
     report = Report(
-        source=SourceInfo(path.name, "", None),
-        error=ErrorInfo("worker_crashed", f"{path.name}: the process converting it died"),
+        source=SourceInfo(name, "", None),
+        error=ErrorInfo("worker_crashed", f"{name}: the process converting it died"),
     )
     return _written(report, path, output)
 
@@ -106,10 +109,10 @@ def end_with_parent(parent: int) -> None:
 
 
 def run_files(
-    files: list[Path], out_dir: Path, settings: Settings, progress: Callable[[FileOutcome], None] | None = None
+    files: dict[Path, str], out_dir: Path, settings: Settings, progress: Callable[[FileOutcome], None] | None = None
 ) -> list[FileOutcome]:
     """Convert files on `settings.workers` processes; a crashed worker costs one file only."""
-    names = output_names(files)
+    names = output_names(list(files))
     outcomes: list[FileOutcome] = []
 
     def done(outcome: FileOutcome) -> None:
@@ -123,7 +126,7 @@ def run_files(
         retry: list[Path] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
             futures: dict[Future[FileOutcome], Path] = {
-                pool.submit(convert_to, f, out_dir / names[f], settings): f for f in pending
+                pool.submit(convert_to, f, out_dir / names[f], settings, files[f]): f for f in pending
             }
             for fut, path in futures.items():
                 try:
@@ -132,7 +135,7 @@ def run_files(
                     retry.append(path)
         if retry and workers == 1 and len(retry) == len(pending):
             # Alone in its own process and still crashing: that file is the cause.
-            done(_crashed(retry[0], out_dir / names[retry[0]]))
+            done(_crashed(retry[0], out_dir / names[retry[0]], files[retry[0]]))
             retry = retry[1:]
         pending, workers = retry, 1
     return outcomes

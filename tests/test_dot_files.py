@@ -16,7 +16,7 @@ def test_a_dot_file_converts_and_appears_in_export_and_stats(tmp_path: Path) -> 
     hidden = tmp_path / ".seed report.txt"
     shutil.copyfile(SEEDS[0], hidden)
     out = tmp_path / "out"
-    result = ingest("run", str(hidden), "--out", str(out))
+    result = ingest("run", hidden.name, "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert [p.name for p in out.iterdir()] == ["seed report.json"]
     assert exported_files(out, tmp_path) == [".seed report.txt"]

@@ -5,6 +5,7 @@ error JSON or a clear line per file, a summary line, never a traceback.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -94,3 +95,14 @@ def test_results_honour_the_umask(tmp_path: Path, umask: int) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (out / f"{SEEDS[0].stem}.json").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_source_file_keeps_the_path_as_given(tmp_path: Path) -> None:
+    for folder in ("2022", "2023"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "report.txt").write_bytes(SEEDS[0].read_bytes())
+    (tmp_path / "single.txt").write_bytes(SEEDS[1].read_bytes())
+    result = ingest("run", "in", "./single.txt", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    files = sorted(json.loads(p.read_text(encoding="utf-8"))["source"]["file"] for p in (tmp_path / "out").iterdir())
+    assert files == ["2022/report.txt", "2023/report.txt", "single.txt"]
