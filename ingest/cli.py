@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest import __version__
 from ingest.export import add_export_command
+from ingest.logs import add_logging_options, setup_logging
 from ingest.runner import collect_inputs, progress_printer, run_files
 from ingest.settings import load_settings
 from ingest.stats import add_stats_command
@@ -106,11 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_command(sub)
     add_stats_command(sub)
     _add_service_commands(sub)
+    for command in sub.choices.values():
+        add_logging_options(command)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    setup_logging(args.log_level, args.log_format)
     return int(args.handler(args))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
-import logging
 import sys
 from pathlib import Path
 
@@ -21,7 +20,7 @@ def worker(args: argparse.Namespace) -> int:
     from workers.pool import run_pool
 
     settings = _settings(args)
-    run_pool(settings, args.processes or settings.workers)
+    run_pool(settings, args.processes or settings.workers, args.log_level)
     return 0
 
 
@@ -29,7 +28,6 @@ def watch(args: argparse.Namespace) -> int:
     from workers.client import Service
     from workers.watcher import Watcher
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     with contextlib.suppress(KeyboardInterrupt):
         Watcher(Path(args.folder), Service(_settings(args, settle_seconds=args.settle))).run()
     return 0
@@ -58,7 +56,9 @@ def serve(args: argparse.Namespace) -> int:
     if not _is_loopback(args.host) and not settings.token:
         print("ingest serve: a token (--token or INGEST_TOKEN) is required off loopback", file=sys.stderr)
         return 2
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    # log_config=None: uvicorn's records go through the process's one handler (ingest.logs).
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None,
+                log_level=args.log_level.lower())
     return 0
 
 

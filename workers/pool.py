@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
+import redis
 import rq.worker.base
 from redis import Redis
 from rq import Worker
@@ -43,7 +45,25 @@ class IngestScheduler(RQScheduler):
 
     def work(self) -> None:
         end_with_parent(self.worker_pid)  # SIGTERM: RQ's handler stops the loop and releases the lock
-        super().work()  # type: ignore[no-untyped-call]
+        try:
+            super().work()  # type: ignore[no-untyped-call]
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            # One line, not a traceback: the worker starts a new scheduler once Redis is back.
+            self.log.warning("Scheduler: Redis unreachable (%s); stopping until its worker starts another", exc)
+
+
+class RedisOutageLines(logging.Filter):
+    """Lets through the first of RQ's "could not connect to Redis" records of an outage, not its repeats."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "could not connect to Redis" not in str(record.msg):
+            return True
+        first, self.down = not self.down, True
+        return first
 
 
 # The worker builds its scheduler from this module global (RQ has no setting for the class).
@@ -66,6 +86,15 @@ class IngestWorker(Worker):
         for key, value in self.timings.items():
             kwargs.setdefault(key, value)
         super().__init__(*args, **kwargs)
+        # A Redis outage is one line when it starts and one when it ends, not one per retry.
+        self.outage = RedisOutageLines()
+        self.log.addFilter(self.outage)
+
+    def heartbeat(self, *args: Any, **kwargs: Any) -> None:
+        super().heartbeat(*args, **kwargs)
+        if self.outage.down:
+            self.outage.down = False
+            self.log.warning("Worker %s: Redis reachable again", self.name)
 
     def get_heartbeat_ttl(self, job: Job) -> int:
         interval = int(self.job_monitoring_interval)
