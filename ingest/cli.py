@@ -13,6 +13,7 @@ from pathlib import Path
 from ingest import __version__
 from ingest.export import add_export_command
 from ingest.logs import add_logging_options, setup_logging
+from ingest.names import escaped
 from ingest.runner import collect_inputs, progress_printer, run_files
 from ingest.settings import load_settings
 from ingest.stats import add_stats_command
@@ -26,7 +27,7 @@ def _run(args: argparse.Namespace) -> int:
     files = collect_inputs(Path(p) for p in args.inputs)
     missing = [p for p in args.inputs if not Path(p).exists()]
     for p in missing:
-        print(f"ingest: {p}: no such file or folder", file=sys.stderr)
+        print(f"ingest: {escaped(p)}: no such file or folder", file=sys.stderr)
     files = {f: name for f, name in files.items() if f.exists()}
     try:
         Path(args.out).mkdir(parents=True, exist_ok=True)
@@ -44,7 +45,8 @@ def _run(args: argparse.Namespace) -> int:
         + f" in {time.monotonic() - started:.1f}s -> {args.out}"
     )
     for o in failed:
-        print(f"  {o.source}: {o.error_code} ({o.write_error or f'see {o.output}'})", file=sys.stderr)
+        print(f"  {escaped(str(o.source))}: {o.error_code} ({escaped(o.write_error or f'see {o.output}')})",
+              file=sys.stderr)
     return 1 if failed or missing else 0
 
 

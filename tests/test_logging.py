@@ -16,6 +16,7 @@ from rq import Queue
 from ingest.cli import build_parser
 from tests.conftest import SEEDS
 from tests.redis_server import RedisServer, running_redis
+from tests.test_run_faults import ingest as run_ingest
 from tests.test_service_watch import ingest, service_env, stop, wait_for
 
 TEXT_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) [\w.]+: \S")
@@ -83,3 +84,12 @@ def test_a_redis_outage_is_two_lines_per_worker_and_no_traceback(tmp_path: Path)
     assert not [line for line in lines if not TEXT_LINE.match(line)], lines
     outage = [line for line in lines[before:] if "Redis" in line]
     assert len(outage) <= 2 * 2 + 1, outage  # per worker: down, back; the scheduler: stops
+
+
+def test_run_names_files_on_one_line_each(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / FORGED).write_bytes(b"no report here")
+    result = run_ingest("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    failed = result.stderr.splitlines()
+    assert len(failed) == 1 and "/report\\u000aFORGED ERROR line\\u202e.txt: not_a_report" in failed[0]

@@ -8,6 +8,7 @@ import ipaddress
 import sys
 from pathlib import Path
 
+from ingest.names import escaped
 from workers.config import ServiceSettings, load_service_settings
 
 
@@ -40,10 +41,10 @@ def enqueue(args: argparse.Namespace) -> int:
     service = Service(_settings(args))
     missing = [name for name in args.files if not Path(name).exists()]
     for name in missing:
-        print(f"ingest: {name}: no such file or folder", file=sys.stderr)
+        print(f"ingest: {escaped(name)}: no such file or folder", file=sys.stderr)
     for path in collect_inputs(Path(name) for name in args.files if name not in missing):
         s = service.submit_file(path, args.force)
-        print(f"{s.job_id} {s.status:8} {'enqueued' if s.enqueued else 'known'} {path}")
+        print(f"{s.job_id} {s.status:8} {'enqueued' if s.enqueued else 'known'} {escaped(str(path))}")
     return 1 if missing else 0
 
 
@@ -68,7 +69,7 @@ def failed(args: argparse.Namespace) -> int:
     service = Service(_settings(args))
     if args.action == "list":
         for job in service.failed():
-            print(f"{job.job_id} {job.ended_at or '-'} {job.name or '?'}: {job.error}")
+            print(f"{job.job_id} {job.ended_at or '-'} {escaped(job.name or '?')}: {escaped(job.error)}")
         return 0
     ids = [job.job_id for job in service.failed()] if args.all else args.job_ids
     if not ids:
