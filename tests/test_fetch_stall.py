@@ -19,6 +19,7 @@ from tests.redis_server import free_port, running_redis
 from tests.test_service_watch import ingest, service_env, stop, wait_for
 
 FETCHES = 45
+REFUSED = FETCHES - 4 - 32  # 4 fetching and 32 waiting are served, the rest refused
 
 
 @pytest.fixture
@@ -66,7 +67,9 @@ def test_slow_fetches_leave_the_api_responsive(tmp_path: Path, slow_server: tupl
 
             with ThreadPoolExecutor(FETCHES) as clients:
                 statuses = [clients.submit(submit, i) for i in range(FETCHES)]
-                time.sleep(2)  # every fetch has been received and is waiting on the slow server
+                # The fetches past the limit are refused at once; the others wait on the slow server.
+                wait_for("the fetches past the limit to be refused", lambda: sum(s.done() for s in statuses) >= REFUSED,
+                         60, 0.1)
                 started = time.monotonic()
                 health = httpx.get(f"{api}/health", timeout=30)
                 job = httpx.get(f"{api}/jobs/{'0' * 32}", timeout=30)
@@ -78,7 +81,7 @@ def test_slow_fetches_leave_the_api_responsive(tmp_path: Path, slow_server: tupl
     assert health.status_code == 200 and job.status_code == 404
     assert elapsed < 5, f"/health and /jobs took {elapsed:.1f}s behind {FETCHES} slow fetches"
     assert set(answered) <= {200, 202, 503}, answered
-    assert answered.count(503) == FETCHES - 36  # 4 fetching and 32 waiting are served, the rest refused
+    assert answered.count(503) == REFUSED
     assert 202 in answered
 
 

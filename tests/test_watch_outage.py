@@ -44,6 +44,8 @@ def test_watcher_with_redis_down_backs_off_and_copies_once(tmp_path: Path) -> No
     watcher = start_watcher(inbox, out, f"redis://127.0.0.1:{port}/0", log)
     server = RedisServer(tmp_path / "redis", port)
     try:
+        # From the outage's first line (a loaded machine may take seconds to start the watcher).
+        wait_for("the watcher to meet the outage", lambda: "redis unavailable" in log.read_text(), 60, 0.1)
         time.sleep(12)
         counters = io_counters(watcher.pid)
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()

@@ -14,7 +14,7 @@ from redis import Redis
 from rq import Worker
 from rq.job import Job
 from rq.scheduler import RQScheduler
-from rq.timeouts import UnixSignalDeathPenalty
+from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 from rq.worker_pool import WorkerPool
 
 from ingest.runner import end_with_parent
@@ -28,10 +28,15 @@ class JobTimeoutBeyondGuards(BaseException):
 
 
 class TimeLimit(UnixSignalDeathPenalty):
-    """RQ's SIGALRM time limit, raising an exception that `except Exception` does not catch."""
+    """RQ's SIGALRM time limit; a job's raises an exception that `except Exception` does not catch.
+
+    (The same class times the worker's watch over its work horse: that one keeps RQ's exception.)
+    """
 
     def handle_death_penalty(self, signum: int, frame: FrameType | None) -> None:
-        raise JobTimeoutBeyondGuards(f"the job ran over its time limit of {self._timeout} s")
+        if self._exception is JobTimeoutException:
+            raise JobTimeoutBeyondGuards(f"the job ran over its time limit of {self._timeout} s")
+        super().handle_death_penalty(signum, frame)  # type: ignore[no-untyped-call]
 
 
 class IngestScheduler(RQScheduler):
