@@ -20,6 +20,10 @@ from tests.conftest import ROOT, SEEDS
 from tests.redis_server import RedisServer, free_port, running_redis
 from tests.test_run_faults import tmpfs
 from tests.test_service_watch import wait_for
+from tests.test_watch_writers import settle
+from workers.client import Service
+from workers.config import load_service_settings
+from workers.watcher import Watcher
 
 
 def io_counters(pid: int) -> dict[str, int]:
@@ -105,3 +109,24 @@ def test_watcher_with_a_full_output_folder_waits_and_recovers(tmp_path: Path) ->
         finally:
             watcher.terminate()
             watcher.wait(15)
+
+
+def test_watcher_survives_an_index_it_cannot_open(tmp_path: Path) -> None:
+    """SQLite's own errors ("unable to open database file", "disk I/O error") are an outage too."""
+    (tmp_path / "inbox").mkdir()
+    with running_redis(tmp_path / "redis") as server, tmpfs(tmp_path / "mnt", "4m") as out:
+        settings = load_service_settings(out, redis_url=server.url, settle_seconds=0.2)
+        watcher = Watcher(tmp_path / "inbox", Service(settings))
+        for sub in ("done", "failed"):
+            (watcher.folder / sub).mkdir()
+        shutil.copyfile(SEEDS[0], watcher.folder / "a.txt")
+        settle(watcher)
+        assert list(watcher.waiting) == [watcher.folder / "a.txt"]
+        subprocess.run(["mount", "-o", "remount,ro", str(out.parent)], check=True)
+        shutil.copyfile(SEEDS[0], watcher.folder / "b.txt")  # stored already: only the index is asked
+        settle(watcher)
+        assert watcher.outage == "output folder unusable"
+        subprocess.run(["mount", "-o", "remount,rw", str(out.parent)], check=True)
+        watcher.step()
+        assert watcher.outage is None
+        assert sorted(p.name for p in watcher.waiting) == ["a.txt", "b.txt"]
