@@ -39,6 +39,7 @@ class Proposal:
     deviation: str | None
     slots: list[Slot]
     cuts: tuple[Cut, ...] = ()
+    guessed: bool = False
     score: float = 0.0
     # Token position just past the row's values.
     end: int = 0
@@ -238,7 +239,7 @@ class _Walker:
         mean = sum(sl.confidence for sl in fit.slots) / len(fit.slots)
         score = ratio * mean * (1 + 0.05 * printed)
         end = position + len(values)
-        return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, score, end)
+        return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, fit.guessed, score, end)
 
 
 def _best_chain(proposals: list[Proposal]) -> list[Proposal]:
@@ -306,8 +307,9 @@ def _cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Sett
         return
     rows = []
     for prop in chain:
+        # A guessed row takes part as unknown: relations over it do not apply.
         texts: list[tuple[str | None, ...]] = list(prop.cuts) or [
-            tuple(None if sl.blank else sl.text for sl in prop.slots)
+            tuple(None if sl.blank or prop.guessed else sl.text for sl in prop.slots)
         ]
         label = min((label_core(v.text) for v in prop.row.labels), key=len, default="")
         rows.append(RowCuts.parse(tuple(prop.row.cell_keys()), texts, [c.type == "decimal" for c in prop.row.columns],

@@ -87,7 +87,7 @@ class Settings:
     # A run of digits told apart from its other cuts only by the numbers the prose quotes.
     conf_prose_cut: float = 0.93
     # Runs of digits: cuts of one row weighed at most, and states of the table-wide search.
-    max_run_cuts: int = 400
+    max_run_cuts: int = 1000
     max_cut_states: int = 20_000
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
