@@ -28,8 +28,10 @@ def convert_bytes(data: bytes, name: str, settings: Settings) -> Report:
         return Report(source=source, error=ErrorInfo(exc.code, f"{name}: {exc.message}"))
 
 
-def convert_file(path: Path, settings: Settings) -> Report:
-    """Convert one file; never raises for bad input or unreadable files."""
+def convert_file(path: Path, settings: Settings, name: str | None = None) -> Report:
+    """Convert one file (named in the report `name`, by default its file name); never raises for bad
+    input or unreadable files."""
+    name = name or path.name
     try:
         size = path.stat().st_size
         if size > settings.max_file_bytes:
@@ -38,8 +40,8 @@ def convert_file(path: Path, settings: Settings) -> Report:
     except (OSError, FileTooLarge) as exc:
         code = exc.code if isinstance(exc, IngestError) else "unreadable_file"
         message = exc.message if isinstance(exc, IngestError) else str(exc)
-        return Report(source=SourceInfo(path.name, "", None), error=ErrorInfo(code, f"{path.name}: {message}"))
-    return convert_bytes(data, path.name, settings)
+        return Report(source=SourceInfo(name, "", None), error=ErrorInfo(code, f"{name}: {message}"))
+    return convert_bytes(data, name, settings)
 
 
 def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:

@@ -54,7 +54,7 @@ class Run:
     baseline_s_per_page: float | None = None
 
 # Formats whose documents are page images: the ones the OCR baseline applies to.
-SCAN_FORMATS = ("pdf_scanned", "image")
+SCAN_FORMATS = ("pdf_scanned", "image", "pdf_turned")
 
 
 def _convert(path: Path) -> tuple[dict[str, Any], float, float]:
