@@ -8,6 +8,7 @@ from pathlib import Path
 from ingest.checks import run_checks
 from ingest.detect import detect
 from ingest.errors import FileTooLarge, IncompleteReport, IngestError, NotAReport
+from ingest.findings.report import find_in_report
 from ingest.layouts import load_layouts
 from ingest.mapping import map_document
 from ingest.meta import find_meta
@@ -57,7 +58,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
         )
     checks = run_checks(mapping.template, mapping.cells)
     apply_checks(mapping.cells, checks, settings)
-    return Report(
+    report = Report(
         source=source,
         template=mapping.template.template,
         report=find_meta(document.lines()),
@@ -66,3 +67,5 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
         template_deviations=mapping.deviations,
         page_images=document.page_images,
     )
+    report.findings = find_in_report(document, report, mapping.template, settings)
+    return report
