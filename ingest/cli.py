@@ -1,4 +1,4 @@
-"""Command line: `ingest run` (and the service commands as they land)."""
+"""Command line: `ingest run`, the dataset commands (export, stats, audit) and the service commands."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from ingest.export import add_export_command
+from ingest.findings.audit import add_audit_command
 from ingest.runner import collect_inputs, progress_printer, run_files
 from ingest.settings import load_settings
 from ingest.stats import add_stats_command
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
     add_export_command(sub)
     add_stats_command(sub)
+    add_audit_command(sub)
     _add_service_commands(sub)
     return parser
 

@@ -36,6 +36,8 @@ def parse_count(text: str) -> int | None:
         return int(text.replace(",", ""))
     total, digit = 0, None
     for ch in text:
+        if ch in "零〇" and total and digit is None:  # 一百零五: the zero only holds a place
+            continue
         if ch in _CN_DIGITS:
             if digit is not None:  # 二三 is not a number
                 return None

@@ -1,0 +1,106 @@
+"""`ingest audit RESULTS [--to findings.csv|.xlsx]`: every finding of a folder of results, the
+cross-year ones added, listed and counted by kind."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, converted, read_results
+from ingest.findings.rules import load_rules
+from ingest.findings.years import YearReport, cross_year_findings
+from ingest.output import finding_to_dict
+from ingest.settings import load_settings
+
+COLUMNS = [
+    Column("file", "报告文件", "str"),
+    Column("agency", "机关", "str"),
+    Column("year", "年度", "int"),
+    Column("kind", "类别", "str"),
+    Column("severity", "严重程度", "str"),
+    Column("message", "说明", "str"),
+    Column("cells", "相关单元格", "str"),
+    Column("prose", "正文原文", "str"),
+    Column("reports", "相关报告", "str"),
+]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """A finding and the report it is about (for a cross-year one, the later year's)."""
+
+    file: str
+    agency: str | None
+    year: int | None
+    finding: dict[str, Any]
+
+    def fields(self) -> list[Any]:
+        f = self.finding
+        prose = f.get("prose") or {}
+        return [self.file, self.agency, self.year, f.get("kind"), f.get("severity"), f.get("message"),
+                " ".join(f.get("cells") or []), prose.get("text"), " ".join(f.get("reports") or [])]
+
+
+def year_report(result: Result) -> YearReport | None:
+    """The cross-year view of a converted result; None when its agency or year is unknown."""
+    report = result.data.get("report") or {}
+    if not report.get("agency") or not report.get("year"):
+        return None
+    values = {k: c.get("value") for k, c in (result.data.get("cells") or {}).items()}
+    return YearReport(result.path, report["agency"], int(report["year"]), str(result.data.get("template")), values)
+
+
+def audit(results: list[Result], layouts_dir: Path) -> list[AuditRow]:
+    """Each report's own findings, then the findings across each body's years."""
+    rows = []
+    by_path: dict[str, Result] = {}
+    for result in converted(results):
+        by_path[result.path] = result
+        report = result.data.get("report") or {}
+        for finding in result.data.get("findings") or []:
+            rows.append(AuditRow(result.path, report.get("agency"), report.get("year"), finding))
+    views = [v for r in converted(results) if (v := year_report(r)) is not None]
+    for finding in cross_year_findings(load_rules(layouts_dir), views):
+        later = by_path[finding.reports[-1]].data.get("report") or {}
+        rows.append(AuditRow(finding.reports[-1], later.get("agency"), later.get("year"), finding_to_dict(finding)))
+    return rows
+
+
+def count_by_kind(rows: list[AuditRow]) -> Counter[str]:
+    return Counter(str(r.finding.get("kind")) for r in rows)
+
+
+def _audit_command(args: argparse.Namespace) -> int:
+    out_dir = Path(args.out_dir)
+    if not out_dir.is_dir():
+        print(f"ingest audit: {out_dir}: no such folder", file=sys.stderr)
+        return 2
+    rows = audit(read_results(out_dir), load_settings().layouts_dir)
+    if args.to:
+        target = Path(args.to)
+        table = Table(COLUMNS, [r.fields() for r in rows])
+        if target.suffix.lower() == ".csv":
+            _write_csv(table, target, "zh")
+        elif target.suffix.lower() == ".xlsx":
+            _write_xlsx([("findings", table)], target, "zh")
+        else:
+            print(f"ingest audit: {target}: unknown format; use .csv or .xlsx", file=sys.stderr)
+            return 2
+    else:
+        for r in rows:
+            print(f"{r.file}\t{r.finding.get('kind')}\t{r.finding.get('severity')}\t{r.finding.get('message')}")
+    counts = ", ".join(f"{kind} {n}" for kind, n in count_by_kind(rows).most_common()) or "none"
+    print(f"{len(rows)} findings ({counts})" + (f" -> {args.to}" if args.to else ""))
+    return 0
+
+
+def add_audit_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`ingest audit OUT_DIR [--to FILE]`."""
+    cmd = sub.add_parser("audit", help="findings of a folder of results, with those across a body's years")
+    cmd.add_argument("out_dir", metavar="OUT_DIR", help="folder of result JSONs (searched recursively)")
+    cmd.add_argument("--to", metavar="FILE", help="write the findings to a .csv or .xlsx table")
+    cmd.set_defaults(handler=_audit_command)
