@@ -145,3 +145,6 @@ def test_audit_lists_a_carried_over_that_last_year_did_not_carry_forward(setting
     assert main(["audit", str(results)]) == 0
     assert "baiyang-2024.json\tcarried_over_mismatch\terror\t2024年报告" in capsys.readouterr().out
     assert main(["audit", str(results), "--to", str(tmp_path / "f.txt")]) == 2
+    capsys.readouterr()
+    assert main(["stats", str(results)]) == 0
+    assert "carried_over_mismatch 2" in capsys.readouterr().out.splitlines()[-1]
