@@ -57,7 +57,6 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
             f"only {mapping.located} of {total} template cells were found: the report is cut short or not a report"
         )
     checks = run_checks(mapping.template, mapping.cells)
-    apply_checks(mapping.cells, checks, settings)
     report = Report(
         source=source,
         template=mapping.template.template,
@@ -67,5 +66,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
         template_deviations=mapping.deviations,
         page_images=document.page_images,
     )
+    # Before scoring: findings need the confidence each cell was read with.
     report.findings = find_in_report(document, report, mapping.template, settings)
+    apply_checks(mapping.cells, checks, settings)
     return report

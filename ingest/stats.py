@@ -78,7 +78,7 @@ def summarize(results: Iterable[Result]) -> Summary:
         groups.setdefault(key, GroupStats()).add(result.data)
     errors = Counter(str(r.data["error"].get("code")) for r in results if "error" in r.data)
     ordered = dict(sorted(groups.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1])))
-    return Summary(ordered, errors, count_by_kind(audit(results, load_settings().layouts_dir)))
+    return Summary(ordered, errors, count_by_kind(audit(results, load_settings())))
 
 
 _HEADERS = ("year", "template", "reports", "cells flagged", "relations broken", "received", "granted", "denied")

@@ -14,7 +14,7 @@ from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, conver
 from ingest.findings.rules import load_rules
 from ingest.findings.years import YearReport, cross_year_findings
 from ingest.output import finding_to_dict
-from ingest.settings import load_settings
+from ingest.settings import Settings, load_settings
 
 COLUMNS = [
     Column("file", "报告文件", "str"),
@@ -45,16 +45,18 @@ class AuditRow:
                 " ".join(f.get("cells") or []), prose.get("text"), " ".join(f.get("reports") or [])]
 
 
-def year_report(result: Result) -> YearReport | None:
-    """The cross-year view of a converted result; None when its agency or year is unknown."""
-    report = result.data.get("report") or {}
-    if not report.get("agency") or not report.get("year"):
+def year_report(path: str, data: dict[str, Any], min_confidence: float) -> YearReport | None:
+    """The cross-year view of a converted result: its cells read sure (or reviewed by a person);
+    None when its agency or year is unknown."""
+    report = data.get("report") or {}
+    if "error" in data or not report.get("agency") or not report.get("year"):
         return None
-    values = {k: c.get("value") for k, c in (result.data.get("cells") or {}).items()}
-    return YearReport(result.path, report["agency"], int(report["year"]), str(result.data.get("template")), values)
+    values = {k: c.get("value") for k, c in (data.get("cells") or {}).items()
+              if c.get("reviewed") or (c.get("confidence") or 0) >= min_confidence}
+    return YearReport(path, report["agency"], int(report["year"]), str(data.get("template")), values)
 
 
-def audit(results: list[Result], layouts_dir: Path) -> list[AuditRow]:
+def audit(results: list[Result], settings: Settings) -> list[AuditRow]:
     """Each report's own findings, then the findings across each body's years."""
     rows = []
     by_path: dict[str, Result] = {}
@@ -63,8 +65,8 @@ def audit(results: list[Result], layouts_dir: Path) -> list[AuditRow]:
         report = result.data.get("report") or {}
         for finding in result.data.get("findings") or []:
             rows.append(AuditRow(result.path, report.get("agency"), report.get("year"), finding))
-    views = [v for r in converted(results) if (v := year_report(r)) is not None]
-    for finding in cross_year_findings(load_rules(layouts_dir), views):
+    views = [v for r in converted(results) if (v := year_report(r.path, r.data, settings.findings_min_confidence))]
+    for finding in cross_year_findings(load_rules(settings.layouts_dir), views):
         later = by_path[finding.reports[-1]].data.get("report") or {}
         rows.append(AuditRow(finding.reports[-1], later.get("agency"), later.get("year"), finding_to_dict(finding)))
     return rows
@@ -79,7 +81,7 @@ def _audit_command(args: argparse.Namespace) -> int:
     if not out_dir.is_dir():
         print(f"ingest audit: {out_dir}: no such folder", file=sys.stderr)
         return 2
-    rows = audit(read_results(out_dir), load_settings().layouts_dir)
+    rows = audit(read_results(out_dir), load_settings())
     if args.to:
         target = Path(args.to)
         table = Table(COLUMNS, [r.fields() for r in rows])

@@ -58,9 +58,9 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 
 def _excluded(rules: FindingRules, sentence: str, match: re.Match[str], year: int | None) -> bool:
-    """Whether the sentence makes the matched number something other than this year's figure."""
+    """Whether the sentence (up to the number) makes the number something other than this year's figure."""
     before = sentence[:match.start()]
-    if any(w in before for w in rules.unless_in_sentence):
+    if any(w in before + match.group(0) for w in rules.unless_in_sentence):
         return True
     if year is not None and any(int(y) != year for y in _YEAR.findall(before + match.group(0))):
         return True

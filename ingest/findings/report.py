@@ -15,19 +15,27 @@ from ingest.layouts import TemplateLayout
 from ingest.models import Document, Finding, Paragraph, Report
 from ingest.settings import Settings
 
+# Kinds that contradict numbers: not reported when a cell they rest on was read unsure.
+SURE_ONLY = ("relation_broken", "prose_table")
+
 
 def find_in_report(document: Document, report: Report, layout: TemplateLayout, settings: Settings) -> list[Finding]:
-    """Template departures, relations broken, and prose that contradicts the tables. A page
-    that may show only part of a report is not faulted for the parts it does not show."""
+    """Template departures, relations broken, and prose that contradicts the tables, from the
+    cells as read (before the checks lower confidences). A contradiction involving a cell read
+    unsure may be the reader's: it is left to that cell's review flag. A page that may show only
+    part of a report is not faulted for the parts it does not show."""
     rules = load_rules(settings.layouts_dir)
     values = {key: cell.value for key, cell in report.cells.items()}
+    unsure = {key for key, cell in report.cells.items() if cell.confidence < settings.findings_min_confidence}
     year = report.report.year if report.report else None
     prose = "\n".join(b.text for b in document.blocks if isinstance(b, Paragraph))
     out = template_findings(rules, layout.template, year, report.template_deviations)
     out += period_findings(rules, prose, year)
     if not document.may_be_partial:
         out += section_findings(rules, "\n".join(document.lines()))
-        out += table_findings(rules, layout, values)
+        # A cell the mapper did not find has no reading at all: it is not known to be blank.
+        not_found = {key for key, cell in report.cells.items() if cell.text is None and cell.confidence == 0}
+        out += table_findings(rules, layout, values, not_found)
     out += relation_findings(rules, report.checks)
     out += prose_findings(read_claims(document.blocks, rules, layout.template, year), values, rules)
-    return out
+    return [f for f in out if f.kind not in SURE_ONLY or not unsure.intersection(f.cells)]

@@ -4,7 +4,7 @@ that is not the report's year, a part or table missing, blanks, relations broken
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from ingest.findings.rules import FindingRules
 from ingest.labels import nfkc
@@ -57,8 +57,10 @@ def section_findings(rules: FindingRules, text: str) -> list[Finding]:
     return out
 
 
-def table_findings(rules: FindingRules, layout: TemplateLayout, values: Mapping[str, Number | None]) -> list[Finding]:
-    """A table of which no number was found, and the blank cells of the tables that are there."""
+def table_findings(rules: FindingRules, layout: TemplateLayout, values: Mapping[str, Number | None],
+                   not_found: Collection[str]) -> list[Finding]:
+    """A table of which no number was found, and the cells of the tables that are there read
+    blank (a cell not found is not known to be blank)."""
     out = []
     blank: list[str] = []
     for section in layout.sections:
@@ -67,7 +69,7 @@ def table_findings(rules: FindingRules, layout: TemplateLayout, values: Mapping[
             out.append(rules.finding("table_missing", f"未找到“{section.headings[0]}”的统计表或表中无数字",
                                      cells=keys, ref=section.id))
         else:
-            blank += [k for k in keys if values[k] is None]
+            blank += [k for k in keys if values[k] is None and k not in not_found]
     if blank:
         out.append(rules.finding("cells_blank", f"表格中有{len(blank)}处应填数字的位置留空（应填0或实际数字）",
                                  cells=blank))

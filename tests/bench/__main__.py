@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from ingest.pipeline import convert_file
 from ingest.scan.baseline import baseline_seconds
 from ingest.settings import load_settings
 from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats
+from tests.bench.findings import print_findings, score_findings
 from tests.bench.score import CellScore, DocScore, calibration, score_result
 
 
@@ -47,6 +48,8 @@ class Run:
     peak_rss_mb: float
     # Whole-page Tesseract on the same pages (scans only).
     baseline_s_per_page: float | None = None
+    # The result JSON, for scoring its findings.
+    result: dict[str, Any] = field(default_factory=dict)
 
 # Formats whose documents are page images: the ones the OCR baseline applies to.
 SCAN_FORMATS = ("pdf_scanned", "image")
@@ -90,7 +93,8 @@ def run_corpus(items: list[CorpusItem], jobs: int, baseline: bool | None = None)
                 result = {"source": {"file": item.document.name},
                           "error": {"code": "worker_crashed", "message": "the converting process died"}}
                 seconds, rss = 0.0, 0.0
-            runs.append(Run(item, score_result(result, item.truth(), item.visible_keys()), seconds, rss))
+            score = score_result(result, item.truth(), item.visible_keys())
+            runs.append(Run(item, score, seconds, rss, result=result))
         for run in runs:
             if run.item.document in baselines:
                 try:
@@ -196,6 +200,8 @@ def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
              "share_right": round(b.share_right, 4) if b.share_right is not None else None}
             for b in calibration(cells)
         ],
+        "findings": score_findings([(r.item.document.name, r.item.format, r.item.truth(),
+                                     r.item.visible_keys() is not None, r.result) for r in runs]),
     }
     if show_errors:
         out["wrong_cells"] = wrong_cells(runs, show_errors)
@@ -209,6 +215,7 @@ def print_report(out: dict[str, Any]) -> None:
     for b in out["calibration"]:
         share = "-" if b["share_right"] is None else f"{100 * b['share_right']:.2f}%"
         print(f"  {b['bin']:<12} {b['cells']:>7} {share:>8}")
+    print_findings(out["findings"])
     if "wrong_cells" in out:
         print("\nwrong cells (silent first): file | key | truth | got | confidence | review")
         for w in out["wrong_cells"]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.bench.plant import plant_pairs
 from tests.bench.truth import ReportTruth, make_truth
 
 Renderer = Callable[[ReportTruth, Path, random.Random], Path]
@@ -85,7 +86,7 @@ def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int) -> lis
     for fmt in formats:
         render = renderer_for(fmt)
         for i in range(n):
-            truth = make_truth(seed * 1_000_000 + i)
+            truth = plant_pairs(make_truth(seed * 1_000_000 + i), seed, i)
             stem = f"{seed}-{i:04d}-{fmt}"
             document = render(truth, documents / stem, random.Random(f"{seed}/{fmt}/{i}"))
             raw = truth.to_json()

@@ -44,6 +44,8 @@ class ReportTruth:
     broken: list[str] = field(default_factory=list)
     # Unit printed for s2.procurement.amount (2019 template).
     procurement_unit: str | None = None
+    # Findings planted by tests/bench/plant.py: {"kind", "ref"} each.
+    planted: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +57,7 @@ class ReportTruth:
             "deviations": self.deviations,
             "broken": self.broken,
             "procurement_unit": self.procurement_unit,
+            "planted": self.planted,
             "cells": {k: (float(v) if isinstance(v, Decimal) else v) for k, v in self.cells.items()},
         }
 
@@ -64,7 +67,8 @@ class ReportTruth:
             k: (Decimal(str(v)) if isinstance(v, float) else v) for k, v in raw["cells"].items()
         }
         return ReportTruth(raw["seed"], raw["template"], raw["agency"], raw["year"], raw["scale"], cells,
-                           raw.get("deviations", []), raw.get("broken", []), raw.get("procurement_unit"))
+                           raw.get("deviations", []), raw.get("broken", []), raw.get("procurement_unit"),
+                           raw.get("planted", []))
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
