@@ -26,12 +26,13 @@ from starlette.concurrency import run_in_threadpool
 from ingest.detect import detect
 from ingest.errors import IngestError
 from ingest.labels import label_core
-from ingest.layouts import TemplateLayout
+from ingest.layouts import TemplateLayout, load_layouts
 from ingest.output import page_image_path
 from ingest.scan.images import pdf_pages
 from ingest.settings import Settings, load_settings
 from workers.config import ServiceSettings
 from workers.corrections import Conflict, ReviewError, ReviewLog, layout_of
+from workers.findings_pages import add_findings_pages
 
 HERE = Path(__file__).resolve().parent
 STATIC = {"review.js": "text/javascript", "review.css": "text/css"}
@@ -477,6 +478,14 @@ def review_router(service: ServiceSettings, settings: Settings | None = None) ->
     async def crop(name: str, key: str, reviewer: Reviewer) -> Response:
         png = await run_in_threadpool(reports.crop, name, key)
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+    layouts = {layout.template: layout for layout in load_layouts(reports.settings.layouts_dir)}
+
+    def labels(template: str) -> dict[str, tuple[str, str]]:
+        known = cell_labels(layouts[template]) if template in layouts else {}
+        return {key: (label.row, label.column) for key, label in known.items()}
+
+    add_findings_pages(router, page, service.out, reports.settings, labels)
 
     @router.get("/static/{file}")
     async def static(file: str) -> Response:
