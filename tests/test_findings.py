@@ -148,3 +148,11 @@ def test_audit_lists_a_carried_over_that_last_year_did_not_carry_forward(setting
     capsys.readouterr()
     assert main(["stats", str(results)]) == 0
     assert "carried_over_mismatch 2" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_approximate_numbers_and_sub_rows_are_not_claims(rules: FindingRules) -> None:
+    for text in ("收到政府信息公开申请近100件。", "收到政府信息公开申请100余件。", "收到政府信息公开申请100件左右。",
+                 "因信息不存在无法提供3件。", "行政复议维持2件。"):
+        assert claims(rules, text) == [], text
+    counted = claims(rules, "共受理政府信息公开申请十二件，上年结转两件。")
+    assert counted == [("requests_received", 12), ("carried_over", 2)]
