@@ -19,6 +19,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import TypeVar
 
 from tests.bench.truth import S3_COLUMNS, ReportTruth, Value, make_truth
@@ -43,10 +44,8 @@ def _int(value: Value) -> int:
 
 
 def _sum(truth: ReportTruth, *patterns: str) -> int | None:
-    """The sum of the printed cells matching the key prefixes; None when all are blank."""
-    values = [v for k, v in truth.cells.items() if any(k == p or (p.endswith(".") and k.startswith(p)
-                                                                  and k.endswith(".total")) for p in patterns)]
-    present = [v for v in values if v is not None]
+    """The sum of the printed cells matching the patterns (`*` any part); None when all are blank."""
+    present = [v for k, v in truth.cells.items() if v is not None and any(fnmatchcase(k, p) for p in patterns)]
     return sum(int(v) for v in present) if present else None
 
 
@@ -115,9 +114,9 @@ _CLAIMS: dict[str, tuple[Callable[[ReportTruth], int | None], str]] = {
     "granted_and_partly": (lambda t: _sum(t, "s3.granted.total", "s3.partly_granted.total"), "予以公开及部分公开{}件"),
     "granted": (lambda t: _sum(t, "s3.granted.total"), "予以公开{}件"),
     "partly_granted": (lambda t: _sum(t, "s3.partly_granted.total"), "部分公开{}件"),
-    "denied": (lambda t: _sum(t, "s3.denied."), "不予公开{}件"),
-    "unable": (lambda t: _sum(t, "s3.unable."), "无法提供{}件"),
-    "refused": (lambda t: _sum(t, "s3.refused."), "不予处理{}件"),
+    "denied": (lambda t: _sum(t, "s3.denied.*.total"), "不予公开{}件"),
+    "unable": (lambda t: _sum(t, "s3.unable.*.total"), "无法提供{}件"),
+    "refused": (lambda t: _sum(t, "s3.refused.*.total"), "不予处理{}件"),
     "carried_forward": (lambda t: _sum(t, "s3.carried_forward.total"), "结转下年度继续办理{}件"),
     "admin_review": (lambda t: _sum(t, "s4.review.total"), "因政府信息公开被申请行政复议{}件"),
     "lawsuits": (lambda t: _sum(t, "s4.suit_direct.total", "s4.suit_after_review.total"), "被提起行政诉讼{}件"),
