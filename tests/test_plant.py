@@ -45,8 +45,8 @@ def test_plants_are_recorded_and_scored() -> None:
     planted = 0
     for seed in range(60):
         truth = make_truth(seed)
-        lines = ["一、总体情况", "（二）依申请公开", "本报告所列数据的统计期限自"
-                 f"{truth.year}年1月1日起至{truth.year}年12月31日止。", "五、存在的主要问题", "问题。", "六、其他需要报告的事项",
+        period = f"本报告所列数据的统计期限自{truth.year}年1月1日起至{truth.year}年12月31日止。"
+        lines = ["一、总体情况", "（二）依申请公开", period, "五、存在的主要问题", "问题。", "六、其他需要报告的事项",
                  "无。", truth.agency]
         out = plant_blocks(truth, lines, str, lambda text, _: text)
         kinds = Counter(p["kind"] for p in truth.planted)
