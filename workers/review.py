@@ -35,7 +35,7 @@ from workers.corrections import Conflict, ReviewError, ReviewLog, layout_of
 from workers.findings_pages import add_findings_pages
 
 HERE = Path(__file__).resolve().parent
-STATIC = {"review.js": "text/javascript", "review.css": "text/css"}
+STATIC = {"review.js": "text/javascript", "review.css": "text/css", "findings.css": "text/css"}
 # A report is named by its JSON file in the output folder (no path, not hidden).
 REPORT_NAME = r"^[^/\\.][^/\\]*\.json$"
 _TOKEN_COOKIE = "ingest_token"
