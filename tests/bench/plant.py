@@ -171,7 +171,10 @@ def draw_plants(truth: ReportTruth, paragraphs: list[str]) -> Plants:
     period = next((i for i, p in enumerate(paragraphs) if "统计" in p and stated in p), None)
     if rng.random() < PERIOD_SHARE and period is not None:
         plants.replace = (period, paragraphs[period].replace(stated, f"{truth.year - 1}年1月1日"))
-        truth.planted.append({"kind": "period_mismatch", "ref": f"{truth.year - 1}、{truth.year}"})
+        # The years the shifted period states: 至12月31日 leaves the end year unsaid.
+        end_said = re.search(f"至\\s*{truth.year}\\s*年\\s*12\\s*月", paragraphs[period]) is not None
+        years = f"{truth.year - 1}、{truth.year}" if end_said else str(truth.year - 1)
+        truth.planted.append({"kind": "period_mismatch", "ref": years})
     numeral = rng.choice(["五", "六"])
     start = next((i for i, p in enumerate(paragraphs) if p.startswith(f"{numeral}、")), None)
     if rng.random() < SECTION_SHARE and start is not None:
