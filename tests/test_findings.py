@@ -10,12 +10,13 @@ import pytest
 from openpyxl import load_workbook
 
 from ingest.cli import main
+from ingest.findings.audit import current_findings
 from ingest.findings.prose import parse_count, prose_findings, read_claims
 from ingest.findings.rules import FindingRules, load_rules
 from ingest.findings.template import period_findings, section_findings
 from ingest.findings.years import YearReport, body_key, cross_year_findings, group_bodies
 from ingest.models import Number, Paragraph
-from ingest.output import write_report
+from ingest.output import report_to_dict, write_report
 from ingest.pipeline import convert_bytes, convert_file
 from ingest.settings import Settings
 from tests.conftest import ROOT, SEEDS, truth_of
@@ -156,3 +157,17 @@ def test_approximate_numbers_and_sub_rows_are_not_claims(rules: FindingRules) ->
         assert claims(rules, text) == [], text
     counted = claims(rules, "共受理政府信息公开申请十二件，上年结转两件。")
     assert counted == [("requests_received", 12), ("carried_over", 2)]
+
+
+def test_audit_lists_relations_as_they_stand_after_review(settings: Settings, rules: FindingRules) -> None:
+    data = report_to_dict(convert_file(SEEDS[2], settings))
+    key = "s3.new.natural_person"
+    data["cells"][key].update({"value": 3, "review": True})
+    data["checks"] = [{"id": "s3.balance.natural_person", "ok": False, "detail": "3 + 0 = 0 + 0", "cells": [key]}]
+    assert "relation_broken" not in {f["kind"] for f in current_findings(data, rules)}  # a cell left to review
+    data["cells"][key].update({"review": False, "reviewed": True})
+    assert [f["ref"] for f in current_findings(data, rules) if f["kind"] == "relation_broken"] == [
+        "s3.balance.natural_person"]
+    data["checks"][0]["ok"] = True  # mended by a correction
+    data["findings"] = current_findings({**data, "checks": [{**data["checks"][0], "ok": False}]}, rules)
+    assert "relation_broken" not in {f["kind"] for f in current_findings(data, rules)}
