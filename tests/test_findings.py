@@ -169,6 +169,10 @@ def test_audit_lists_a_carried_over_that_last_year_did_not_carry_forward(setting
     assert main(["audit", str(results)]) == 0
     assert "baiyang-2024.json\tcarried_over_mismatch\terror\t2024年报告" in capsys.readouterr().out
     assert main(["audit", str(results), "--to", str(tmp_path / "f.txt")]) == 2
+    assert main(["audit", str(tmp_path / "nowhere")]) == 2
+    assert main(["audit", str(results), "--to", str(tmp_path / "new" / "findings.csv")]) == 0
+    header = (tmp_path / "new" / "findings.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("报告文件,机关,年度,类别") and not list((tmp_path / "new").glob(".*"))
     capsys.readouterr()
     assert main(["stats", str(results)]) == 0
     assert "carried_over_mismatch 2" in capsys.readouterr().out.splitlines()[-1]

@@ -4,6 +4,7 @@ cross-year ones added, listed and counted by kind."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -94,6 +95,24 @@ def count_by_kind(rows: list[AuditRow]) -> Counter[str]:
     return Counter(str(r.finding.get("kind")) for r in rows)
 
 
+def write_table(rows: list[AuditRow], target: Path) -> None:
+    """The findings as a .csv or .xlsx table with Chinese headers, written whole or not at all."""
+    suffix = target.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"{target}: unknown format; use .csv or .xlsx")
+    table = Table(COLUMNS, [r.fields() for r in rows])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial{suffix}")
+    try:
+        if suffix == ".csv":
+            _write_csv(table, partial, "zh")
+        else:
+            _write_xlsx([("findings", table)], partial, "zh")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def _audit_command(args: argparse.Namespace) -> int:
     out_dir = Path(args.out_dir)
     if not out_dir.is_dir():
@@ -101,14 +120,10 @@ def _audit_command(args: argparse.Namespace) -> int:
         return 2
     rows = audit(read_results(out_dir), load_settings())
     if args.to:
-        target = Path(args.to)
-        table = Table(COLUMNS, [r.fields() for r in rows])
-        if target.suffix.lower() == ".csv":
-            _write_csv(table, target, "zh")
-        elif target.suffix.lower() == ".xlsx":
-            _write_xlsx([("findings", table)], target, "zh")
-        else:
-            print(f"ingest audit: {target}: unknown format; use .csv or .xlsx", file=sys.stderr)
+        try:
+            write_table(rows, Path(args.to))
+        except (ValueError, OSError) as exc:
+            print(f"ingest audit: {exc}", file=sys.stderr)
             return 2
     else:
         for r in rows:
