@@ -198,3 +198,13 @@ def test_audit_lists_relations_as_they_stand_after_review(settings: Settings, ru
     data["checks"][0]["ok"] = True  # mended by a correction
     data["findings"] = current_findings({**data, "checks": [{**data["checks"][0], "ok": False}]}, rules)
     assert "relation_broken" not in {f["kind"] for f in current_findings(data, rules)}
+
+
+def test_more_table_figures_quoted(rules: FindingRules) -> None:
+    text = ("其他处理2件。全年制定规章3件，现行有效规章41件。作出行政处罚决定135件，作出行政许可决定1069件。"
+            "办理行政许可事项200项。清理规章5件。")
+    assert sorted(claims(rules, text)) == [("licensing_decisions", 1069), ("other_handling", 2),
+                                           ("penalty_decisions", 135), ("regulations_in_force", 41),
+                                           ("regulations_issued", 3)]
+    in_2019 = sorted(c for c, _ in claims(rules, text, template="2019"))
+    assert in_2019 == ["licensing_decisions", "other_handling", "penalty_decisions"]

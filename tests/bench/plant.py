@@ -120,10 +120,14 @@ _CLAIMS: dict[str, tuple[Callable[[ReportTruth], int | None], str]] = {
     "carried_forward": (lambda t: _sum(t, "s3.carried_forward.total"), "结转下年度继续办理{}件"),
     "admin_review": (lambda t: _sum(t, "s4.review.total"), "因政府信息公开被申请行政复议{}件"),
     "lawsuits": (lambda t: _sum(t, "s4.suit_direct.total", "s4.suit_after_review.total"), "被提起行政诉讼{}件"),
+    "other_handling": (lambda t: _sum(t, "s3.other*.total"), "其他处理{}件"),
+    "penalty_decisions": (lambda t: _sum(t, "s2.penalty.decisions"), "作出行政处罚决定{}件"),
+    "licensing_decisions": (lambda t: _sum(t, "s2.licensing.decisions"), "作出行政许可决定{}件"),
 }
 _CLAIMS_2021 = {
     "normative_in_force": (lambda t: _sum(t, "s2.normative_docs.in_force"), "现行有效行政规范性文件{}件"),
     "normative_issued": (lambda t: _sum(t, "s2.normative_docs.issued"), "本年制发行政规范性文件{}件"),
+    "regulations_in_force": (lambda t: _sum(t, "s2.regulations.in_force"), "现行有效规章{}件"),
 }
 # Numbers that are not the tables': a finding on them is a false one.
 _DECOYS = ["主动公开政府信息{a}条", "其中通过网上申请{b}件", "收到申请较上年增加{b}件",
