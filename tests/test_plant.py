@@ -39,12 +39,15 @@ def test_pairs_come_every_third_report_and_never_on_a_2021_format_before_2021() 
         assert truth.agency == previous.agency and truth.year == previous.year + 1
         assert truth.template == "2019" or truth.year >= 2021
     assert plant_pairs(make_truth(7_000_002), 7, 2).cells == make_truth(7_000_002).cells
+    unplanted = make_truth(7_000_002)
+    assert plant_blocks(unplanted, ["一、总体情况", "正文。"], str, lambda text, _: text) == ["一、总体情况", "正文。"]
 
 
 def test_plants_are_recorded_and_scored() -> None:
     planted = 0
     for seed in range(60):
         truth = make_truth(seed)
+        truth.plant = True
         period = f"本报告所列数据的统计期限自{truth.year}年1月1日起至{truth.year}年12月31日止。"
         lines = ["一、总体情况", "（二）依申请公开", period, "五、存在的主要问题", "问题。", "六、其他需要报告的事项",
                  "无。", truth.agency]

@@ -1,11 +1,12 @@
 """The benchmark: generated reports through the real pipeline, scored against their truth.
 
     python -m tests.bench [--formats text,docx,...] [--n 20] [--seed 1] [--corpus DIR]
-                          [--jobs N] [--json] [--show-errors K] [--no-baseline]
+                          [--jobs N] [--json] [--show-errors K] [--no-baseline] [--findings]
 
 Prints per format (and per renderer variant, e.g. the text style): documents, cells,
 cell accuracy, silent errors (wrong and not flagged), review rate, error JSONs,
-template/agency/year accuracy, median seconds per document and per page, peak RSS.
+template/agency/year accuracy, median seconds per document and per page, peak RSS, and findings
+(ingest/findings/) per kind: recall and false ones; `--findings` plants contradictions to find.
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
 same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
 stand beside the pipeline's.
@@ -236,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--show-errors", type=int, default=0, metavar="K", help="list up to K wrong cells")
+    parser.add_argument("--findings", action="store_true",
+                        help="plant findings in the generated reports (contradictions, pairs of years)")
     parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=None,
                         help="time whole-page Tesseract on the same pages (default: for pdf_scanned and image)")
     args = parser.parse_args(argv)
@@ -244,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.corpus:
             items = [i for i in load_corpus(args.corpus) if args.formats is None or i.format in args.formats]
         else:
-            items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed)
+            items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed, plant=args.findings)
         out = report(run_corpus(items, args.jobs, args.baseline), args.show_errors)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))

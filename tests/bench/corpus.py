@@ -77,8 +77,9 @@ def _variant(stem: str, document: Path) -> str | None:
     return middle or None
 
 
-def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int) -> list[CorpusItem]:
-    """`n` reports per format, written to out_dir/documents and out_dir/truth."""
+def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int, plant: bool = False) -> list[CorpusItem]:
+    """`n` reports per format, written to out_dir/documents and out_dir/truth; with `plant`, findings
+    planted in a share of them (tests/bench/plant.py)."""
     documents, truths = out_dir / "documents", out_dir / "truth"
     documents.mkdir(parents=True, exist_ok=True)
     truths.mkdir(parents=True, exist_ok=True)
@@ -86,7 +87,9 @@ def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int) -> lis
     for fmt in formats:
         render = renderer_for(fmt)
         for i in range(n):
-            truth = plant_pairs(make_truth(seed * 1_000_000 + i), seed, i)
+            truth = make_truth(seed * 1_000_000 + i)
+            if plant:
+                truth = plant_pairs(truth, seed, i)
             stem = f"{seed}-{i:04d}-{fmt}"
             document = render(truth, documents / stem, random.Random(f"{seed}/{fmt}/{i}"))
             raw = truth.to_json()
@@ -127,8 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", type=parse_formats, default=["text"])
     parser.add_argument("--n", type=int, default=20, help="documents per format")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--findings", action="store_true", help="plant findings (tests/bench/plant.py)")
     args = parser.parse_args(argv)
-    items = generate_corpus(args.out, args.formats, args.n, args.seed)
+    items = generate_corpus(args.out, args.formats, args.n, args.seed, plant=args.findings)
     print(f"{len(items)} documents in {args.out / 'documents'}, truths in {args.out / 'truth'}")
     return 0
 

@@ -8,9 +8,10 @@
   share of reports one quoted figure is wrong;
 - template misuse: a statistics period of another year, a part (五 or 六) left out.
 
-Draws use their own random stream seeded by the report, so the renderers' streams (and the
-documents the benchmark has always generated) are unchanged, and every format of a seed
-carries the same plants. What was planted is in the truth's `planted` list.
+Plants are made only in corpora generated with `--findings` (`generate_corpus(..., plant=True)`):
+other corpora, and the documents tests render from a truth, are as they always were. Draws use
+their own random stream seeded by the report, so every format of a seed carries the same plants.
+What was planted is in the truth's `planted` list.
 """
 
 from __future__ import annotations
@@ -97,13 +98,15 @@ def successor(previous: ReportTruth, own: ReportTruth) -> ReportTruth:
 
 
 def plant_pairs(truth: ReportTruth, seed: int, index: int) -> ReportTruth:
-    """The report of corpus position `index`, made the successor of the one before when its turn."""
-    if index % PAIR_EVERY != 1:
-        return truth
-    previous = make_truth(seed * 1_000_000 + index - 1)
-    if previous.year + 1 < 2021 and truth.template != "2019":  # the 2021 format came in 2021
-        truth = make_truth(truth.seed, template="2019")
-    return successor(previous, truth)
+    """The report of corpus position `index`, made the successor of the one before when its turn,
+    and set to carry its plants when rendered."""
+    if index % PAIR_EVERY == 1:
+        previous = make_truth(seed * 1_000_000 + index - 1)
+        if previous.year + 1 < 2021 and truth.template != "2019":  # the 2021 format came in 2021
+            truth = make_truth(truth.seed, template="2019")
+        truth = successor(previous, truth)
+    truth.plant = True
+    return truth
 
 
 # ------------------------------------------------------------------ prose and template misuse
@@ -168,8 +171,10 @@ def draw_plants(truth: ReportTruth, paragraphs: list[str]) -> Plants:
     shifted by a year, a part (五 or 六) left out. Each is recorded in `truth.planted`."""
     rng = _rng(truth, "prose")
     plants = Plants()
-    if rng.random() < PROSE_SHARE:
-        at = next((i + 1 for i, p in enumerate(paragraphs) if "依申请公开" in p and len(p) < 20), 0)
+    # After the 依申请公开 heading (or its paragraph when the heading opens it), else after part 一's.
+    at = next((i + 1 for i, p in enumerate(paragraphs) if p.startswith(("（二）依申请公开", "(二)依申请公开"))),
+              next((i + 1 for i, p in enumerate(paragraphs) if p.startswith("一、")), None))
+    if rng.random() < PROSE_SHARE and at is not None:
         plants.insert = (at, _sentence(truth, rng))
     stated = f"{truth.year}年1月1日"
     period = next((i for i, p in enumerate(paragraphs) if "统计" in p and stated in p), None)
@@ -202,6 +207,8 @@ def plant_blocks(truth: ReportTruth, blocks: list[B], text_of: Callable[[B], str
     """A report's blocks (lines of a text, or a plan's paragraphs and tables) with its plants;
     `text_of` gives a block's text ("" for a table), `paragraph` makes a paragraph (from the one
     it replaces, if any)."""
+    if not truth.plant:
+        return blocks
     plants = draw_plants(truth, [text_of(b) for b in blocks])
     out = list(blocks)
     if plants.replace:

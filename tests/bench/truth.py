@@ -46,6 +46,8 @@ class ReportTruth:
     procurement_unit: str | None = None
     # Findings planted by tests/bench/plant.py: {"kind", "ref"} each.
     planted: list[dict[str, str]] = field(default_factory=list)
+    # Whether renderers plant findings in the text (`--findings` corpora only; not saved).
+    plant: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
