@@ -97,12 +97,8 @@ def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
 def _figure(meaning: Meaning, values: Mapping[str, Number | None]) -> tuple[Number, list[str]] | None:
     """The sum the meaning names over the cells present; None when every one is blank or absent."""
     keys = [k for pattern in meaning.cells for k in sorted(values) if fnmatchcase(k, pattern)]
-    present: list[Number] = [v for k in keys if (v := values[k]) is not None]
-    if not present:
-        return None
-    total: Number = sum(present, start=Decimal(0)) if any(isinstance(v, Decimal) for v in present) else sum(
-        int(v) for v in present)
-    return total, keys
+    present = [Decimal(v) for k in keys if (v := values[k]) is not None]
+    return (sum(present, start=Decimal(0)), keys) if present else None
 
 
 def prose_findings(hits: list[ClaimHit], values: Mapping[str, Number | None], rules: FindingRules) -> list[Finding]:
