@@ -79,7 +79,11 @@ def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
             continue
         text = nfkc(block.text)
         seen: set[tuple[str, int]] = set()
+        if not rules.counted.search(text):
+            continue
         for offset, sentence in _sentences(text):
+            if not rules.counted.search(sentence):
+                continue
             for claim in claims:
                 for pattern in claim.patterns:
                     for match in pattern.finditer(sentence):

@@ -48,6 +48,8 @@ class FindingRules:
     claims: tuple[Claim, ...]
     unless_in_sentence: tuple[str, ...]
     unless_in_clause: tuple[str, ...]
+    # A number and its counter word: a sentence without one quotes no figure (checked first).
+    counted: re.Pattern[str]
 
     def finding(self, kind: str, message: str, **fields: Any) -> Finding:
         """A finding of a known kind, with the kind's severity."""
@@ -84,4 +86,5 @@ def load_rules(layouts_dir: Path) -> FindingRules:
         claims=tuple(_claim(c, prose["number"], prose["unit"]) for c in prose["claims"]),
         unless_in_sentence=tuple(prose["unless_in_sentence"]),
         unless_in_clause=tuple(prose["unless_in_clause"]),
+        counted=re.compile(prose["number"] + r"\s*" + prose["unit"]),
     )
