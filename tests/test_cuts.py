@@ -108,3 +108,12 @@ def test_a_total_printed_blank_on_the_detail_rows(settings: Settings) -> None:
     assert [cells[f"s3.unable.not_held.{c}"]["value"] for c in ("natural_person", "total")] == [7, None]
     assert [cells[f"s3.granted.{c}"]["value"] for c in ("natural_person", "enterprise", "total")] == [7, 0, None]
     assert cells["s3.total.total"]["value"] == 23
+
+
+def test_a_row_not_printed_is_blank_and_a_label_without_values_is_flagged(settings: Settings) -> None:
+    # This bureau prints no 规章 row; its merged （六） row prints labels 2 and 3 with no values.
+    name = "webpage_fj_pingtan_scjgj_2023.txt"
+    result = report_to_dict(convert_bytes((SAMPLES / "documents" / name).read_bytes(), name, settings))
+    regulations = result["cells"]["s2.regulations.issued"]
+    assert regulations["value"] is None and not regulations["review"]
+    assert result["cells"]["s3.other.no_fee.total"]["review"]
