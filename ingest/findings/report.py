@@ -33,9 +33,7 @@ def find_in_report(document: Document, report: Report, layout: TemplateLayout, s
     out += period_findings(rules, prose, year)
     if not document.may_be_partial:
         out += section_findings(rules, "\n".join(document.lines()))
-        # A cell the mapper did not find has no reading at all: it is not known to be blank.
-        not_found = {key for key, cell in report.cells.items() if cell.text is None and cell.confidence == 0}
-        out += table_findings(rules, layout, values, not_found)
+        out += table_findings(rules, layout, report.cells)
     out += relation_findings(rules, report.checks)
     out += prose_findings(read_claims(document.blocks, rules, layout.template, year), values, rules)
     return [f for f in out if f.kind not in SURE_ONLY or not unsure.intersection(f.cells)]

@@ -4,12 +4,12 @@ that is not the report's year, a part or table missing, blanks, relations broken
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 
 from ingest.findings.rules import FindingRules
 from ingest.labels import nfkc
 from ingest.layouts import TemplateLayout
-from ingest.models import CheckResult, Finding, Number
+from ingest.models import CellReading, CheckResult, Finding
 
 # 自2023年1月1日起至2023年12月31日止 / 从2023年1月1日至12月31日, after 统计 (期限, 时限, 数据…).
 _PERIOD = re.compile(
@@ -57,19 +57,24 @@ def section_findings(rules: FindingRules, text: str) -> list[Finding]:
     return out
 
 
-def table_findings(rules: FindingRules, layout: TemplateLayout, values: Mapping[str, Number | None],
-                   not_found: Collection[str]) -> list[Finding]:
-    """A table of which no number was found, and the cells of the tables that are there read
-    blank (a cell not found is not known to be blank)."""
+def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[Finding]:
+    """A table of which no number was found, a row the mapper found left out of a table that is
+    there, and the cells printed blank. A cell not found at all is not known to be either."""
     out = []
     blank: list[str] = []
     for section in layout.sections:
-        keys = [k for row in section.rows for k in row.cell_keys() if k in values]
-        if keys and all(values[k] is None for k in keys):
+        keys = [k for row in section.rows for k in row.cell_keys() if k in cells]
+        if keys and all(cells[k].value is None for k in keys):
             out.append(rules.finding("table_missing", f"未找到“{section.headings[0]}”的统计表或表中无数字",
                                      cells=keys, ref=section.id))
-        else:
-            blank += [k for k in keys if values[k] is None and k not in not_found]
+            continue
+        for row in section.rows:
+            own = [k for k in row.cell_keys() if k in cells]
+            if own and all(cells[k].value is None and cells[k].text is None and cells[k].confidence > 0 for k in own):
+                label = row.labels[0].text if row.labels else row.key
+                out.append(rules.finding("row_missing", f"表格未列出模板要求的“{label}”行", cells=own,
+                                         ref=f"{row.section}.{row.key}"))
+        blank += [k for k in keys if cells[k].value is None and cells[k].text is not None]
     if blank:
         out.append(rules.finding("cells_blank", f"表格中有{len(blank)}处应填数字的位置留空（应填0或实际数字）",
                                  cells=blank))
