@@ -50,9 +50,10 @@ class AuditRow:
 
 def year_report(path: str, data: dict[str, Any], min_confidence: float) -> YearReport | None:
     """The cross-year view of a converted result: its cells read sure (or reviewed by a person);
-    None when its agency or year is unknown."""
+    None when its agency or year is unknown or listed for review (a body is known by its name)."""
     report = data.get("report") or {}
-    if "error" in data or not report.get("agency") or not report.get("year"):
+    unsure = {"report.agency", "report.year"} & set((data.get("review") or {}).get("cells") or [])
+    if "error" in data or not report.get("agency") or not report.get("year") or unsure:
         return None
     values = {k: c.get("value") for k, c in (data.get("cells") or {}).items()
               if c.get("reviewed") or (c.get("confidence") or 0) >= min_confidence}
