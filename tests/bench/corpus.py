@@ -39,6 +39,8 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "html": ("tests.bench.render_html", "render_html"),
     "pdf_scanned": ("tests.bench.render_scan", "render_pdf_scanned"),
     "image": ("tests.bench.render_scan", "render_image"),
+    # Scanned PDFs with a table page turned, in hard conditions (issue 17's lost report).
+    "pdf_turned": ("tests.bench.render_scan", "render_turned_scan"),
 }
 FORMATS = tuple(RENDERERS)
 KEYS_SUFFIX = ".keys.json"
