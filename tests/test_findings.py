@@ -211,3 +211,13 @@ def test_more_table_figures_quoted(rules: FindingRules) -> None:
                                            ("regulations_issued", 3)]
     in_2019 = sorted(c for c, _ in claims(rules, text, template="2019"))
     assert in_2019 == ["licensing_decisions", "other_handling", "penalty_decisions"]
+
+
+def test_a_name_read_unsure_joins_only_the_same_name_read_sure() -> None:
+    def report(name: str, year: int, unsure: bool) -> YearReport:
+        return YearReport(f"{name}{year}.json", name, year, "2021", {}, name_unsure=unsure)
+
+    groups = group_bodies([report("彭阳县白阳镇", 2022, False), report("彭阳县白阳镇", 2023, True),
+                           report("白阳镇", 2024, True), report("新闻中心", 2023, True),
+                           report("新闻中心", 2024, True)])
+    assert {k: sorted(r.year for r in v) for k, v in groups.items()} == {"彭阳县白阳镇": [2022, 2023]}

@@ -50,14 +50,15 @@ class AuditRow:
 
 def year_report(path: str, data: dict[str, Any], min_confidence: float) -> YearReport | None:
     """The cross-year view of a converted result: its cells read sure (or reviewed by a person);
-    None when its agency or year is unknown or listed for review (a body is known by its name)."""
+    None when its agency or year is unknown, or its year listed for review."""
     report = data.get("report") or {}
-    unsure = {"report.agency", "report.year"} & set((data.get("review") or {}).get("cells") or [])
-    if "error" in data or not report.get("agency") or not report.get("year") or unsure:
+    listed = set((data.get("review") or {}).get("cells") or [])
+    if "error" in data or not report.get("agency") or not report.get("year") or "report.year" in listed:
         return None
     values = {k: c.get("value") for k, c in (data.get("cells") or {}).items()
               if c.get("reviewed") or (c.get("confidence") or 0) >= min_confidence}
-    return YearReport(path, report["agency"], int(report["year"]), str(data.get("template")), values)
+    return YearReport(path, report["agency"], int(report["year"]), str(data.get("template")), values,
+                      name_unsure="report.agency" in listed)
 
 
 def current_findings(data: dict[str, Any], rules: FindingRules) -> list[dict[str, Any]]:

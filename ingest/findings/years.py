@@ -33,6 +33,9 @@ class YearReport:
     year: int
     template: str
     values: Mapping[str, Number | None]
+    # The reader was unsure of the agency's name (listed for review): it joins only a body another
+    # report names the same way, with certainty.
+    name_unsure: bool = False
 
 
 def body_key(agency: str) -> str:
@@ -42,14 +45,19 @@ def body_key(agency: str) -> str:
 
 def group_bodies(reports: Iterable[YearReport]) -> dict[str, list[YearReport]]:
     """Reports by body. A shorter name joins the one longer name that ends with it (白阳镇 and
-    彭阳县白阳镇), never when several do (教育局 of two counties)."""
+    彭阳县白阳镇), never when several do (教育局 of two counties). A name read unsure joins only
+    the same name read sure."""
     groups: dict[str, list[YearReport]] = {}
+    unsure: dict[str, list[YearReport]] = {}
     for report in reports:
-        groups.setdefault(body_key(report.agency), []).append(report)
+        (unsure if report.name_unsure else groups).setdefault(body_key(report.agency), []).append(report)
     for short in sorted(groups, key=len):
         longer = [k for k in groups if k != short and k.endswith(short)]
         if len(longer) == 1 and len(short) >= 3:
             groups[longer[0]] += groups.pop(short)
+    for key, members in unsure.items():
+        if key in groups:
+            groups[key] += members
     return groups
 
 
