@@ -219,5 +219,7 @@ def test_a_name_read_unsure_joins_only_the_same_name_read_sure() -> None:
 
     groups = group_bodies([report("彭阳县白阳镇", 2022, False), report("彭阳县白阳镇", 2023, True),
                            report("白阳镇", 2024, True), report("新闻中心", 2023, True),
-                           report("新闻中心", 2024, True)])
-    assert {k: sorted(r.year for r in v) for k, v in groups.items()} == {"彭阳县白阳镇": [2022, 2023]}
+                           report("新闻中心", 2024, True), report("涪陵区公安局", 2020, False),
+                           report("涪陵区公安局", 2021, True), report("重庆市涪陵区公安局", 2023, False)])
+    assert {k: sorted(r.year for r in v) for k, v in groups.items()} == {
+        "彭阳县白阳镇": [2022, 2023], "重庆市涪陵区公安局": [2020, 2021, 2023]}

@@ -51,13 +51,15 @@ def group_bodies(reports: Iterable[YearReport]) -> dict[str, list[YearReport]]:
     unsure: dict[str, list[YearReport]] = {}
     for report in reports:
         (unsure if report.name_unsure else groups).setdefault(body_key(report.agency), []).append(report)
+    merged_into = {key: key for key in groups}
     for short in sorted(groups, key=len):
         longer = [k for k in groups if k != short and k.endswith(short)]
         if len(longer) == 1 and len(short) >= 3:
             groups[longer[0]] += groups.pop(short)
+            merged_into = {k: longer[0] if v == short else v for k, v in merged_into.items()}
     for key, members in unsure.items():
-        if key in groups:
-            groups[key] += members
+        if key in merged_into:
+            groups[merged_into[key]] += members
     return groups
 
 
