@@ -156,10 +156,16 @@ class _Walker:
         best: dict[int, tuple[float, str | None]] = {}
         for i in allowed:
             row = self.rows[i]
-            for variant in row.labels:
-                ratio = _suffix_similarity(joined, label_core(variant.text), self.settings.label_match_ratio)
-                if ratio > best.get(i, (0.0, None))[0]:
-                    best[i] = (ratio, variant.deviation or row.deviation)
+            floor = self.settings.label_match_ratio
+            ratios = [_suffix_similarity(joined, label_core(v.text), floor) for v in row.labels]
+            if not ratios:
+                continue
+            top = max(ratios)
+            # A deviation is declared only when its label clearly reads better than the
+            # template's own (行规范性文件 is a typo of 行政规范性文件, not the 2019 label).
+            near = [v for v, r in zip(row.labels, ratios, strict=True) if r >= top - self.settings.deviation_margin]
+            chosen = next((v for v in near if v.deviation is None), near[0])
+            best[i] = (top, chosen.deviation or row.deviation)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         return [(i, r, d) for i, (r, d) in ranked[:3] if r >= self.settings.label_match_ratio]
 

@@ -59,6 +59,9 @@ class Settings:
     ocr_min_score: float = 0.6
     # A label matches a template label when the similarity reaches this.
     label_match_ratio: float = 0.74
+    # A label variant naming a deviation wins only when it matches this much better than the
+    # template's own label.
+    deviation_margin: float = 0.1
     # Agency and year: the probability a value is right given its evidence. Strong evidence
     # (a title, a signature, the statistics period) confirmed by another place, alone,
     # contradicted only by weaker evidence, contradicted by other strong evidence; a value read
