@@ -28,16 +28,17 @@ from starlette.concurrency import run_in_threadpool
 from ingest.detect import detect
 from ingest.errors import IngestError
 from ingest.labels import label_core
-from ingest.layouts import TemplateLayout
+from ingest.layouts import TemplateLayout, load_layouts
 from ingest.names import visible
 from ingest.output import page_image_path
 from ingest.scan.images import pdf_pages
 from ingest.settings import Settings, load_settings
 from workers.config import ServiceSettings
 from workers.corrections import Conflict, ReviewError, ReviewLog, layout_of
+from workers.findings_pages import add_findings_pages
 
 HERE = Path(__file__).resolve().parent
-STATIC = {"review.js": "text/javascript", "review.css": "text/css"}
+STATIC = {"review.js": "text/javascript", "review.css": "text/css", "findings.css": "text/css"}
 # A report is named by its JSON file in the output folder (no path, not hidden).
 REPORT_NAME = r"^[^/\\.][^/\\]*\.json$"
 _TOKEN_COOKIE = "ingest_token"
@@ -490,6 +491,14 @@ def review_router(service: ServiceSettings, settings: Settings | None = None) ->
     async def crop(name: str, key: str, reviewer: Reviewer) -> Response:
         png = await run_in_threadpool(reports.crop, name, key)
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+    layouts = {layout.template: layout for layout in load_layouts(reports.settings.layouts_dir)}
+
+    def labels(template: str) -> dict[str, tuple[str, str]]:
+        known = cell_labels(layouts[template]) if template in layouts else {}
+        return {key: (label.row, label.column) for key, label in known.items()}
+
+    add_findings_pages(router, page, service.out, reports.settings, labels)
 
     @router.get("/static/{file}")
     async def static(file: str) -> Response:
