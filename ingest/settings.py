@@ -59,8 +59,22 @@ class Settings:
     ocr_min_score: float = 0.6
     # A label matches a template label when the similarity reaches this.
     label_match_ratio: float = 0.74
-    # Share of the template's cells that must be located for a result (else an error).
-    min_located_share: float = 0.5
+    # Agency and year: the probability a value is right given its evidence. Strong evidence
+    # (a title, a signature, the statistics period) confirmed by another place, alone,
+    # contradicted only by weaker evidence, contradicted by other strong evidence; a value read
+    # from the opening's subject (confirmed or not); from a name merely mentioned.
+    meta_conf_confirmed: float = 0.99
+    meta_conf_single: float = 0.95
+    meta_conf_doubted: float = 0.8
+    meta_conf_conflict: float = 0.4
+    meta_conf_medium_confirmed: float = 0.92
+    meta_conf_medium: float = 0.75
+    meta_conf_weak: float = 0.5
+    # Template: the document prints this many more of its own header words than of any other
+    # template's; tied (only the rows told them apart); a 2021 table for a year before 2021.
+    template_conf_clear: float = 0.99
+    template_conf_tied: float = 0.8
+    template_conf_year_mismatch: float = 0.6
     # Confidence factors (probability the value is right given how it was found).
     conf_exact: float = 0.995
     conf_fuzzy_label: float = 0.97
@@ -68,6 +82,13 @@ class Settings:
     conf_ambiguous_alignment: float = 0.5
     conf_missing_cells: float = 0.3
     conf_broken_relation: float = 0.85
+    # A row the document does not print at all (its section found, neither label nor values).
+    conf_row_not_printed: float = 0.95
+    # A run of digits told apart from its other cuts only by the numbers the prose quotes.
+    conf_prose_cut: float = 0.93
+    # Runs of digits: cuts of one row weighed at most, and states of the table-wide search.
+    max_run_cuts: int = 400
+    max_cut_states: int = 20_000
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 
