@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from ingest.export import add_export_command
+from ingest.output import JsonWriter
 from ingest.runner import collect_inputs, progress_printer, run_files
 from ingest.settings import load_settings
 from ingest.stats import add_stats_command
@@ -25,7 +26,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"ingest: {p}: no such file or folder", file=sys.stderr)
     files = [f for f in files if f.exists()]
     started = time.monotonic()
-    outcomes = run_files(files, Path(args.out), settings, progress_printer(len(files)))
+    writer = _reviewed_writer(Path(args.out))
+    outcomes = run_files(files, Path(args.out), settings, progress_printer(len(files)), writer)
     failed = [o for o in outcomes if o.error_code]
     codes = Counter(o.error_code for o in failed)
     summary = ", ".join(f"{n} {code}" for code, n in codes.most_common())
@@ -37,6 +39,15 @@ def _run(args: argparse.Namespace) -> int:
     for o in failed:
         print(f"  {o.source}: {o.error_code} (see {o.output})", file=sys.stderr)
     return 1 if failed or missing else 0
+
+
+def _reviewed_writer(out: Path) -> JsonWriter | None:
+    """In a folder the service reviews, results are written with reviewers' decisions applied again."""
+    if not (out / "index.sqlite").is_file():
+        return None
+    from workers.corrections import ReviewLog  # no Redis or web framework: only the decisions' index
+
+    return ReviewLog(out, load_settings().layouts_dir).writer()
 
 
 def _service(args: argparse.Namespace) -> int:

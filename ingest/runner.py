@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.models import ErrorInfo, Report, SourceInfo
-from ingest.output import write_report
+from ingest.output import JsonWriter, write_report
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
 
@@ -52,16 +52,21 @@ def output_names(files: list[Path]) -> dict[Path, str]:
     return names
 
 
-def convert_to(path: Path, output: Path, settings: Settings) -> FileOutcome:
-    """Convert one file and write its JSON; an unexpected fault becomes an error JSON."""
+def convert_report(path: Path, settings: Settings) -> Report:
+    """Convert one file; an unexpected fault becomes an error report."""
     try:
-        report = convert_file(path, settings)
+        return convert_file(path, settings)
     except Exception as exc:  # one file's bug must not stop the run
-        report = Report(
+        return Report(
             source=SourceInfo(path.name, "", None),
             error=ErrorInfo("internal_error", f"{path.name}: {type(exc).__name__}: {exc}"),
         )
-    write_report(report, output)
+
+
+def convert_to(path: Path, output: Path, settings: Settings, write_json: JsonWriter | None = None) -> FileOutcome:
+    """Convert one file and write its JSON (through `write_json` when given)."""
+    report = convert_report(path, settings)
+    write_report(report, output, write_json)
     return FileOutcome(path, output, report.error.code if report.error else None)
 
 
@@ -75,9 +80,16 @@ def _crashed(path: Path, output: Path) -> FileOutcome:
 
 
 def run_files(
-    files: list[Path], out_dir: Path, settings: Settings, progress: Callable[[FileOutcome], None] | None = None
+    files: list[Path],
+    out_dir: Path,
+    settings: Settings,
+    progress: Callable[[FileOutcome], None] | None = None,
+    write_json: JsonWriter | None = None,
 ) -> list[FileOutcome]:
-    """Convert files on `settings.workers` processes; a crashed worker costs one file only."""
+    """Convert files on `settings.workers` processes; a crashed worker costs one file only.
+
+    `write_json` (picklable: it runs in the worker processes) writes each result's JSON.
+    """
     names = output_names(files)
     outcomes: list[FileOutcome] = []
 
@@ -92,7 +104,7 @@ def run_files(
         retry: list[Path] = []
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures: dict[Future[FileOutcome], Path] = {
-                pool.submit(convert_to, f, out_dir / names[f], settings): f for f in pending
+                pool.submit(convert_to, f, out_dir / names[f], settings, write_json): f for f in pending
             }
             for fut, path in futures.items():
                 try:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -16,11 +17,13 @@ from redis import Redis
 from rq.job import Job
 
 from ingest.cli import main as ingest_main
+from ingest.settings import load_settings
 from tests.conftest import SEEDS
 from tests.redis_server import RedisServer, running_redis
 from tests.test_service_watch import ingest, long_report, service_env, stop, wait_for
 from workers.client import Service
 from workers.config import load_service_settings
+from workers.corrections import ReviewLog
 from workers.store import BlobStore, Index, safe_name
 
 
@@ -73,9 +76,16 @@ def test_enqueue_is_idempotent_unless_forced(tmp_path: Path, redis_server: Redis
         wait_for("the first conversion", lambda: converted(1), 20)
         assert ingest_main(["enqueue", str(SEEDS[0]), "--out", str(out)]) == 0
         assert " done     known " in capsys.readouterr().out
+        # A reviewer's correction survives the forced re-conversion (issue 14, item 1).
+        result = Path(str(service.index.all()[0].result_path))
+        log = ReviewLog(out, load_settings().layouts_dir)
+        read = json.loads(result.read_text(encoding="utf-8"))["cells"]["s3.new.total"]["value"]
+        log.decide(result.name, "s3.new.total", "correct", str(read + 3), 0, "ann")
         assert ingest_main(["enqueue", str(SEEDS[0]), "--out", str(out), "--force"]) == 0
         wait_for("the forced conversion", lambda: converted(2), 20)
         assert len(service.index.all()) == 1
+        cell = json.loads(result.read_text(encoding="utf-8"))["cells"]["s3.new.total"]
+        assert (cell["value"], cell["read_value"], cell["reviewed_by"]) == (read + 3, read, "ann")
     finally:
         stop(pool)
 

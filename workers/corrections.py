@@ -1,7 +1,9 @@
 """Reviewers' decisions on cells: applied to the report JSON, kept in the index and in an append-only audit log.
 
-Nothing is lost: the JSON keeps the value first read in `read_value`, every decision is a row of the
-`corrections` table (in the service's index.sqlite) and a line of OUT/audit.log. A cell's version is the
+Decisions are data of their own, apart from the conversion output: every decision is a row of the
+`corrections` table (in the service's index.sqlite), keyed by the content's sha256 and the cell key, and a
+line of OUT/audit.log. Each (re-)conversion of the same content gets them applied again (`ReviewedWriter`):
+the reviewed value stands and the new reading is kept beside it in `read_value`. A cell's version is the
 number of decisions recorded for it: an edit made on an older version is refused (Conflict), never applied.
 """
 
@@ -43,7 +45,9 @@ CREATE TABLE IF NOT EXISTS corrections (
     version INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS corrections_cell ON corrections(report, cell);
+CREATE INDEX IF NOT EXISTS corrections_content ON corrections(sha256, cell);
 """
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _INT = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?\d+(?:\.\d+)?$")
 
@@ -151,6 +155,7 @@ def refresh_review_list(payload: dict[str, Any]) -> None:
 
 
 def _decide(cell: dict[str, Any], action: str, value: Number | None, reviewer: str) -> None:
+    """Set a cell to its reviewed value; the value first read stays in `read_value`."""
     cell.setdefault("read_value", cell.get("value"))
     if action == "correct":
         cell["value"] = json_number(value)
@@ -164,6 +169,36 @@ def _decide(cell: dict[str, Any], action: str, value: Number | None, reviewer: s
     cell["review"] = False
     cell["reviewed"] = True
     cell["reviewed_by"] = reviewer
+
+
+def content_key(report: str, payload: Mapping[str, Any]) -> str:
+    """What decisions are kept under: the content's sha256 (a report without one: its name)."""
+    sha = str((payload.get("source") or {}).get("sha256") or "")
+    return sha if SHA256.match(sha) else f"report:{report}"
+
+
+def apply_decisions(payload: dict[str, Any], decisions: list[Correction], layouts_dir: Path) -> int:
+    """Apply the last decision on each cell to a freshly converted report; returns the cells reviewed.
+
+    The reviewed value stands whatever the new reading is; that reading is kept in `read_value`.
+    A decision on a cell the new conversion does not have is left in the table, unapplied.
+    """
+    cells = payload.get("cells")
+    if "error" in payload or not isinstance(cells, dict):
+        return 0
+    latest = {d.cell: d for d in decisions}
+    applied = 0
+    for key, decision in latest.items():
+        cell = cells.get(key)
+        if cell is None:
+            continue
+        _decide(cell, "correct" if decision.action == "accept" else decision.action, decision.value,
+                decision.reviewer)
+        applied += 1
+    if applied:
+        recheck(payload, layout_of(payload, layouts_dir))
+        refresh_review_list(payload)
+    return applied
 
 
 def _stored(value: Number | None) -> str | None:
@@ -196,29 +231,20 @@ class ReviewLog:
         finally:
             db.close()
 
-    def versions(self, report: str) -> dict[str, int]:
-        """The version (number of decisions) of every cell of a report that has one."""
+    def versions(self, content: str) -> dict[str, int]:
+        """The version (number of decisions) of every cell of a content (`content_key`) that has one."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT cell, COUNT(*) AS n FROM corrections WHERE report = ? GROUP BY cell", (report,)
+                "SELECT cell, COUNT(*) AS n FROM corrections WHERE sha256 = ? GROUP BY cell", (content,)
             ).fetchall()
         return {row["cell"]: row["n"] for row in rows}
 
-    def history(self, report: str, cell: str | None = None) -> list[Correction]:
+    def history(self, content: str, cell: str | None = None) -> list[Correction]:
         with self._connect() as db:
-            return self._history(db, report, cell)
+            return _history(db, content, cell)
 
-    @staticmethod
-    def _history(db: sqlite3.Connection, report: str, cell: str | None) -> list[Correction]:
-        query = "SELECT * FROM corrections WHERE report = ?" + (" AND cell = ?" if cell else "") + " ORDER BY id"
-        rows = db.execute(query, (report, cell) if cell else (report,)).fetchall()
-        return [
-            Correction(
-                r["report"], r["sha256"], r["cell"], r["action"], _loaded(r["read_value"]),
-                _loaded(r["previous_value"]), _loaded(r["value"]), r["reviewer"], r["at"], r["version"],
-            )
-            for r in rows
-        ]
+    def writer(self) -> ReviewedWriter:
+        return ReviewedWriter(self.db_path, self.layouts_dir)
 
     def decide(
         self, report: str, key: str, action: str, text: str, seen_version: int, reviewer: str
@@ -238,7 +264,8 @@ class ReviewLog:
                 cell = payload.get("cells", {}).get(key)
                 if cell is None:
                     raise ReviewError(f"{report} has no cell {key}")
-                history = self._history(db, report, key)
+                content = content_key(report, payload)
+                history = _history(db, content, key)
                 if seen_version != len(history):
                     raise Conflict(cell, len(history), history[-1] if history else None)
                 layout = layout_of(payload, self.layouts_dir)
@@ -249,7 +276,7 @@ class ReviewLog:
                 recheck(payload, layout)
                 refresh_review_list(payload)
                 decision = Correction(
-                    report, str(payload["source"].get("sha256", "")), key, action, read, previous,
+                    report, content, key, action, read, previous,
                     number_of(cell["value"]), reviewer, time.time(), len(history) + 1,
                 )
                 db.execute(
@@ -274,3 +301,40 @@ class ReviewLog:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _history(db: sqlite3.Connection, content: str, cell: str | None) -> list[Correction]:
+    query = "SELECT * FROM corrections WHERE sha256 = ?" + (" AND cell = ?" if cell else "") + " ORDER BY id"
+    rows = db.execute(query, (content, cell) if cell else (content,)).fetchall()
+    return [
+        Correction(
+            r["report"], r["sha256"], r["cell"], r["action"], _loaded(r["read_value"]),
+            _loaded(r["previous_value"]), _loaded(r["value"]), r["reviewer"], r["at"], r["version"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ReviewedWriter:
+    """Writes a converted report's JSON with the decisions recorded for its content applied again.
+
+    Picklable (`ingest run` hands it to its worker processes). The index's write lock is held from reading
+    the decisions to renaming the file, so a decision made meanwhile waits and then lands on the new file.
+    """
+
+    db_path: Path
+    layouts_dir: Path
+
+    def __call__(self, path: Path, payload: dict[str, Any]) -> None:
+        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                apply_decisions(payload, _history(db, content_key(path.name, payload), None), self.layouts_dir)
+                write_json_atomic(path, payload)
+            finally:
+                db.execute("ROLLBACK")
+        finally:
+            db.close()

@@ -15,6 +15,7 @@ from ingest.errors import ToolError, ToolTimeout
 from ingest.layouts import load_layouts
 from ingest.runner import convert_to
 from ingest.settings import load_settings
+from workers.corrections import ReviewLog
 from workers.store import BlobStore, DocumentRow, Index
 
 # Error codes of faults that may go away on their own: the job raises, RQ retries it with backoff.
@@ -68,7 +69,9 @@ def convert_document(out: str, sha256: str) -> dict[str, object]:
         # The pipeline names the source after the file: give the stored blob its original name.
         named = Path(tmp) / row.name
         named.symlink_to(BlobStore(out_dir / ".store").path(sha256))
-        outcome = convert_to(named, output, load_settings())
+        settings = load_settings()
+        writer = ReviewLog(out_dir, settings.layouts_dir).writer()
+        outcome = convert_to(named, output, settings, writer)
     if outcome.error_code in TRANSIENT_CODES:
         raise ToolError(f"{row.name}: {outcome.error_code} (see {output})")
     _progress("indexing")

@@ -31,7 +31,7 @@ from ingest.output import page_image_path
 from ingest.scan.images import pdf_pages
 from ingest.settings import Settings, load_settings
 from workers.config import ServiceSettings
-from workers.corrections import Conflict, ReviewError, ReviewLog, layout_of
+from workers.corrections import Conflict, ReviewError, ReviewLog, content_key, layout_of
 
 HERE = Path(__file__).resolve().parent
 STATIC = {"review.js": "text/javascript", "review.css": "text/css"}
@@ -233,7 +233,7 @@ class Reports:
         """Everything the page's script needs about a report, as JSON."""
         layout = layout_of(payload, self.settings.layouts_dir)
         labels = cell_labels(layout)
-        versions = self.log.versions(name)
+        versions = self.log.versions(content_key(name, payload))
         checks = payload.get("checks", [])
         has_pages = self._page_source(name, payload) is not None
         order = [k for grid in grids(layout, set(payload["cells"])) for row in grid.rows for k in row.keys if k]
