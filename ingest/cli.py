@@ -45,9 +45,11 @@ def _reviewed_writer(out: Path) -> JsonWriter | None:
     """In a folder the service reviews, results are written with reviewers' decisions applied again."""
     if not (out / "index.sqlite").is_file():
         return None
-    from workers.corrections import ReviewLog  # no Redis or web framework: only the decisions' index
+    # No Redis or web framework: only the decisions' database.
+    from workers.corrections import ReviewedWriter
+    from workers.db import default_url
 
-    return ReviewLog(out, load_settings().layouts_dir).writer()
+    return ReviewedWriter(default_url(out), load_settings().layouts_dir)
 
 
 def _service(args: argparse.Namespace) -> int:
@@ -62,10 +64,12 @@ def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--redis-url", help="Redis address (default: $REDIS_URL or redis://127.0.0.1:6379/0)")
     common.add_argument("--queue", help="RQ queue name (default: $INGEST_QUEUE or ingest)")
+    common.add_argument("--db", metavar="URL", help="the service's database: sqlite:///… or postgresql://… "
+                        "(default: $INGEST_DB, else OUT/index.sqlite with inputs and results as files in OUT)")
     with_out = argparse.ArgumentParser(add_help=False, parents=[common])
     with_out.add_argument("--out", required=True, help="output folder: results, store and index.sqlite")
 
-    worker = sub.add_parser("worker", parents=[common], help="run a pool of RQ workers")
+    worker = sub.add_parser("worker", parents=[common], help="run a pool of RQ workers (no folder needed with --db)")
     worker.add_argument("--processes", type=int, default=0, help="worker processes (default: all cores)")
     watch = sub.add_parser("watch", parents=[with_out], help="convert files dropped into a folder")
     watch.add_argument("folder", help="folder to watch; files end in done/ or failed/ beside them")

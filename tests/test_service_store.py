@@ -24,6 +24,7 @@ from tests.test_service_watch import ingest, long_report, service_env, stop, wai
 from workers.client import Service
 from workers.config import load_service_settings
 from workers.corrections import ReviewLog
+from workers.db import Database, default_url
 from workers.store import BlobStore, Index, safe_name
 
 
@@ -46,7 +47,7 @@ def test_store_is_content_addressed_and_refuses_oversize(tmp_path: Path) -> None
 
 
 def test_index_claims_a_content_once_unless_forced(tmp_path: Path) -> None:
-    index = Index(tmp_path / "index.sqlite")
+    index = Index(Database(default_url(tmp_path)))
     sha = "ab" * 32
     first, fresh = index.claim(sha, "a.txt", 10)
     again, fresh_again = index.claim(sha, "b.txt", 10)
@@ -78,7 +79,7 @@ def test_enqueue_is_idempotent_unless_forced(tmp_path: Path, redis_server: Redis
         assert " done     known " in capsys.readouterr().out
         # A reviewer's correction survives the forced re-conversion (issue 14, item 1).
         result = Path(str(service.index.all()[0].result_path))
-        log = ReviewLog(out, load_settings().layouts_dir)
+        log = ReviewLog(service.db, service.storage, load_settings().layouts_dir)
         read = json.loads(result.read_text(encoding="utf-8"))["cells"]["s3.new.total"]["value"]
         log.decide(result.name, "s3.new.total", "correct", str(read + 3), 0, "ann")
         assert ingest_main(["enqueue", str(SEEDS[0]), "--out", str(out), "--force"]) == 0

@@ -8,6 +8,7 @@ nothing and enqueues nothing twice. Bad input ends in failed/ with `<name>.error
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import threading
@@ -19,6 +20,7 @@ import redis
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from ingest.output import write_json_atomic
 from workers.client import Service
 from workers.store import FINAL, DocumentRow
 
@@ -118,6 +120,7 @@ class Watcher:
                 del self.waiting[path]
 
     def _file_away(self, path: Path, row: DocumentRow) -> None:
+        self._keep_result(row)
         ok = row.status == "done"
         target = _free_name(self.folder / (DONE if ok else FAILED) / path.name)
         shutil.move(path, target)
@@ -129,6 +132,16 @@ class Watcher:
                 encoding="utf-8",
             )
         log.info("%s -> %s (%s)", path.name, target.parent.name, row.error_code or "ok")
+
+
+    def _keep_result(self, row: DocumentRow) -> None:
+        """A result kept by the database is written into the output folder too: the folder user's copy."""
+        out = self.service.settings.out
+        if not self.service.db.keeps_everything or out is None or row.report is None:
+            return
+        data = self.service.storage.result_bytes(row)
+        if data is not None:
+            write_json_atomic(out / row.report, json.loads(data))
 
 
 def _free_name(target: Path) -> Path:
