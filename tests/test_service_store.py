@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis import Redis
@@ -60,12 +61,15 @@ def test_index_claims_a_content_once_unless_forced(tmp_path: Path) -> None:
     assert long_name.endswith("报.docx") and len(long_name.encode()) <= 200
 
 
-def test_enqueue_is_idempotent_unless_forced(tmp_path: Path, redis_server: RedisServer,
+def test_enqueue_is_idempotent_unless_forced(tmp_path: Path, redis_server: RedisServer, db_url: str | None,
                                              monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     monkeypatch.setenv("REDIS_URL", redis_server.url)
-    pool = ingest(["worker", "--processes", "1"], service_env(redis_server.url), tmp_path / "worker.log")
+    monkeypatch.delenv("INGEST_DB", raising=False)
+    if db_url:
+        monkeypatch.setenv("INGEST_DB", db_url)
+    pool = ingest(["worker", "--processes", "1"], service_env(redis_server.url, db_url), tmp_path / "worker.log")
     try:
         service = Service(load_service_settings(out))
 
@@ -78,14 +82,20 @@ def test_enqueue_is_idempotent_unless_forced(tmp_path: Path, redis_server: Redis
         assert ingest_main(["enqueue", str(SEEDS[0]), "--out", str(out)]) == 0
         assert " done     known " in capsys.readouterr().out
         # A reviewer's correction survives the forced re-conversion (issue 14, item 1).
-        result = Path(str(service.index.all()[0].result_path))
         log = ReviewLog(service.db, service.storage, load_settings().layouts_dir)
-        read = json.loads(result.read_text(encoding="utf-8"))["cells"]["s3.new.total"]["value"]
-        log.decide(result.name, "s3.new.total", "correct", str(read + 3), 0, "ann")
+
+        def result() -> dict[str, Any]:
+            data = service.storage.result_bytes(service.index.all()[0])
+            assert data is not None
+            loaded: dict[str, Any] = json.loads(data)
+            return loaded
+
+        read = result()["cells"]["s3.new.total"]["value"]
+        log.decide(str(service.index.all()[0].report), "s3.new.total", "correct", str(read + 3), 0, "ann")
         assert ingest_main(["enqueue", str(SEEDS[0]), "--out", str(out), "--force"]) == 0
         wait_for("the forced conversion", lambda: converted(2), 20)
         assert len(service.index.all()) == 1
-        cell = json.loads(result.read_text(encoding="utf-8"))["cells"]["s3.new.total"]
+        cell = result()["cells"]["s3.new.total"]
         assert (cell["value"], cell["read_value"], cell["reviewed_by"]) == (read + 3, read, "ann")
     finally:
         stop(pool)

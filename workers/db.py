@@ -17,7 +17,6 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.dialects import postgresql
 
@@ -142,7 +141,9 @@ class Database:
 
 def _engine(url: str) -> sa.Engine:
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
+        # psycopg 3 whatever the URL says (SQLAlchemy would pick psycopg2 for a bare postgresql://).
+        driver = sa.make_url(url).set(drivername="postgresql+psycopg")
+        return sa.create_engine(driver, pool_pre_ping=True)
     path = sa.make_url(url).database
     if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -167,8 +168,10 @@ def _upgrade(engine: sa.Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
     with engine.connect() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
-            return
+        if sa.inspect(conn).has_table("alembic_version"):
+            current = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            if current == head:
+                return
     with engine.connect().execution_options(immediate=True) as conn, conn.begin():
         if engine.dialect.name == "postgresql":
             # Many workers start at once: one migrates, the others wait and find nothing to do.

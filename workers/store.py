@@ -126,8 +126,8 @@ class Index:
         with self.db.write() as conn:
             fresh = {"sha256": sha256, "name": safe_name(name), "size": size, "status": "queued",
                      "job_id": job_id, "submitted_at": now, "conversions": 0}
-            inserted = conn.execute(self.db.upsert_ignore(documents, fresh)).rowcount == 1
-            if not inserted:
+            inserted = conn.execute(self.db.upsert_ignore(documents, fresh).returning(documents.c.sha256)).first()
+            if inserted is None:
                 row = _one(conn, documents.c.sha256 == sha256, lock=True)
                 if row is not None and not force:
                     return row, False
