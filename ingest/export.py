@@ -351,7 +351,8 @@ def command_results(command: str, args: argparse.Namespace) -> list[Result] | No
     try:
         return [Result(name, data) for name, data in database_results(url)]
     except Exception as exc:  # a database that cannot be reached or read: said in one line
-        print(f"ingest {command}: {url.split('@')[-1]}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        reason = (str(exc).splitlines() or [""])[0]
+        print(f"ingest {command}: {url.split('@')[-1]}: {type(exc).__name__}: {reason}", file=sys.stderr)
         return None
 
 

@@ -36,8 +36,10 @@ class PostgresServer:
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
-    def _as_owner(self, args: list[str]) -> list[str]:
-        return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+    @property
+    def _owner(self) -> str | None:
+        """The user the server runs as: `postgres` when the tests run as root (the server refuses root)."""
+        return "postgres" if os.geteuid() == 0 else None
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -47,16 +49,17 @@ class PostgresServer:
             shutil.chown(self.folder, "postgres", "postgres")
         data = self.folder / "data"
         subprocess.run(
-            self._as_owner([str(self.bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                            "-E", "UTF8", "--no-sync", "--no-instructions"]),
-            check=True, capture_output=True,
+            [str(self.bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+             "--no-sync", "--no-instructions"],
+            check=True, capture_output=True, user=self._owner, cwd=self.folder,
         )
         log = (self.folder / "server.log").open("ab")
+        # Started directly as its user (no wrapper process): the signals of stop() reach the server itself.
         self.process = subprocess.Popen(
-            self._as_owner([str(self.bin_dir / "postgres"), "-D", str(data), "-p", str(self.port),
-                            "-k", str(self.folder), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-                            "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"]),
-            stdout=log, stderr=subprocess.STDOUT,
+            [str(self.bin_dir / "postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.folder),
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+             "-c", "full_page_writes=off", "-c", "max_connections=200"],
+            stdout=log, stderr=subprocess.STDOUT, user=self._owner, cwd=self.folder,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -265,7 +265,7 @@ class Reports:
         sha, fmt = _source(payload)
         if self.storage.has_page_images(name, sha):
             return True
-        return fmt in _PDF_FORMATS and bool(sha) and self.storage.input_bytes(sha) is not None
+        return fmt in _PDF_FORMATS and self.storage.has_input(sha)
 
     def crop(self, name: str, key: str) -> bytes:
         """A PNG of the page around the cell, the cell boxed in red."""

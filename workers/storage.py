@@ -39,8 +39,10 @@ class FolderStorage:
         return self.blobs.put_stream(stream, limit)
 
     def input_bytes(self, sha256: str) -> bytes | None:
-        path = self.blobs.path(sha256) if SHA256_RE.match(sha256) else None
-        return path.read_bytes() if path is not None and path.is_file() else None
+        return self.blobs.path(sha256).read_bytes() if self.has_input(sha256) else None
+
+    def has_input(self, sha256: str) -> bool:
+        return bool(SHA256_RE.match(sha256)) and self.blobs.path(sha256).is_file()
 
     def place_input(self, sha256: str, target: Path) -> None:
         """The stored input under `target` (a link: the pipeline names the source after the file)."""
@@ -115,6 +117,10 @@ class DatabaseStorage:
             data = conn.execute(sa.select(blobs.c.data).where(blobs.c.sha256 == sha256)).scalar()
         return bytes(data) if data is not None else None
 
+    def has_input(self, sha256: str) -> bool:
+        with self.db.read() as conn:
+            return conn.execute(sa.select(blobs.c.sha256).where(blobs.c.sha256 == sha256)).first() is not None
+
     def place_input(self, sha256: str, target: Path) -> None:
         data = self.input_bytes(sha256)
         if data is None:
@@ -185,6 +191,9 @@ def storage_for(out: Path | None, db: Database) -> Storage:
 
 def database_results(url: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every result of a service by its database: (name, JSON), from the rows or from the folder's files."""
+    embedded = sa.make_url(url).database if url.startswith("sqlite") else None
+    if embedded is not None and not Path(embedded).is_file():
+        raise FileNotFoundError(f"{embedded}: no such database")
     db = Database(url)
     if db.keeps_everything:
         yield from DatabaseStorage(db).reports()

@@ -78,11 +78,6 @@ class BlobStore:
             raise ValueError(f"not a sha256: {sha256!r}")
         return self.root / sha256[:2] / sha256
 
-    def put_file(self, source: Path) -> tuple[str, int]:
-        """Copy a file in; returns (sha256, size). Hashes the copy, so a file changing meanwhile is caught."""
-        with source.open("rb") as fh:
-            return self.put_stream(fh)
-
     def put_stream(self, stream: BinaryIO, limit: int | None = None) -> tuple[str, int]:
         """Copy a stream in; raises OverflowError past `limit` bytes (nothing is kept then)."""
         self.root.mkdir(parents=True, exist_ok=True)
@@ -186,11 +181,6 @@ class Index:
     def get(self, sha256: str) -> DocumentRow | None:
         with self.db.read() as conn:
             return _one(conn, documents.c.sha256 == sha256)
-
-    def by_report(self, report: str) -> DocumentRow | None:
-        """The document whose result has this name."""
-        with self.db.read() as conn:
-            return _one(conn, documents.c.report == report)
 
     def by_job(self, job_id: str) -> DocumentRow | None:
         with self.db.read() as conn:
