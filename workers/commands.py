@@ -101,4 +101,10 @@ HANDLERS = {"worker": worker, "watch": watch, "enqueue": enqueue, "serve": serve
 
 
 def run_command(args: argparse.Namespace) -> int:
-    return HANDLERS[args.command](args)
+    from workers.db import NoFolder
+
+    try:
+        return HANDLERS[args.command](args)
+    except NoFolder as exc:
+        print(f"ingest {args.command}: {exc}", file=sys.stderr)
+        return 2

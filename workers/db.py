@@ -83,6 +83,10 @@ audit = sa.Table(
 )
 
 
+class NoFolder(ValueError):
+    """An embedded database was asked for without its output folder."""
+
+
 def default_url(out: Path) -> str:
     """The embedded index of an output folder."""
     return f"sqlite:///{out.resolve() / 'index.sqlite'}"
@@ -94,7 +98,7 @@ def database_url(out: Path | None, given: str | None = None) -> str:
     if url:
         return url
     if out is None:
-        raise ValueError("no database: give --db URL (or INGEST_DB), or an output folder")
+        raise NoFolder("give an output folder (--out), or a database (--db URL or INGEST_DB)")
     return default_url(out)
 
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from ingest.models import Report
 from ingest.output import page_image_path, page_images_dir, report_to_dict, write_json_atomic, write_report
 from workers.corrections import ReviewedWriter, reapply
-from workers.db import Database, audit, blobs, documents, page_images
+from workers.db import Database, NoFolder, audit, blobs, documents, page_images
 from workers.store import SHA256_RE, BlobStore, DocumentRow
 
 # A report is named by its JSON file (no path, not hidden).
@@ -185,7 +185,7 @@ def storage_for(out: Path | None, db: Database) -> Storage:
     if db.keeps_everything:
         return DatabaseStorage(db)
     if out is None:
-        raise ValueError(f"{db.url}: an embedded database needs its output folder (--out)")
+        raise NoFolder(f"{db.url}: an embedded database needs its output folder (--out)")
     return FolderStorage(out, db)
 
 
