@@ -21,7 +21,7 @@ from ingest.models import Report
 from ingest.output import page_image_path, page_images_dir, report_to_dict, write_json_atomic, write_report
 from workers.corrections import ReviewedWriter, reapply
 from workers.db import Database, NoFolder, audit, blobs, documents, page_images
-from workers.store import SHA256_RE, BlobStore, DocumentRow
+from workers.store import SHA256_RE, BlobStore, DocumentRow, hashed_chunks
 
 # A report is named by its JSON file (no path, not hidden).
 REPORT_NAME = re.compile(r"^[^/\\.][^/\\]*\.json$")
@@ -100,17 +100,12 @@ class DatabaseStorage:
 
     def put_stream(self, stream: BinaryIO, limit: int | None = None) -> tuple[str, int]:
         """Store a stream; raises OverflowError past `limit` bytes (nothing is kept then)."""
-        chunks, size, digest = [], 0, hashlib.sha256()
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            size += len(chunk)
-            if limit is not None and size > limit:
-                raise OverflowError(f"more than {limit} bytes")
-            digest.update(chunk)
-            chunks.append(chunk)
+        digest = hashlib.sha256()
+        data = b"".join(hashed_chunks(stream, digest, limit))
         sha = digest.hexdigest()
         with self.db.write() as conn:
-            conn.execute(self.db.upsert_ignore(blobs, {"sha256": sha, "size": size, "data": b"".join(chunks)}))
-        return sha, size
+            conn.execute(self.db.upsert_ignore(blobs, {"sha256": sha, "size": len(data), "data": data}))
+        return sha, len(data)
 
     def input_bytes(self, sha256: str) -> bytes | None:
         with self.db.read() as conn:

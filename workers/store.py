@@ -13,6 +13,7 @@ import re
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import BinaryIO
@@ -67,6 +68,17 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def hashed_chunks(stream: BinaryIO, digest: hashlib._Hash, limit: int | None) -> Iterator[bytes]:
+    """The stream's chunks, each added to `digest`; raises OverflowError past `limit` bytes."""
+    size = 0
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise OverflowError(f"more than {limit} bytes")
+        digest.update(chunk)
+        yield chunk
+
+
 class BlobStore:
     """Input files stored as `<root>/ab/abcdef…` by their sha256, written once, never modified."""
 
@@ -82,17 +94,13 @@ class BlobStore:
         """Copy a stream in; raises OverflowError past `limit` bytes (nothing is kept then)."""
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
-        size = 0
         fd, tmp = tempfile.mkstemp(prefix=".incoming.", dir=self.root)
         try:
             with os.fdopen(fd, "wb") as out:
-                for chunk in iter(lambda: stream.read(1 << 20), b""):
-                    size += len(chunk)
-                    if limit is not None and size > limit:
-                        raise OverflowError(f"more than {limit} bytes")
-                    digest.update(chunk)
+                for chunk in hashed_chunks(stream, digest, limit):
                     out.write(chunk)
                 out.flush()
+                size = out.tell()
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
             target = self.path(sha)
