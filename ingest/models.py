@@ -90,6 +90,8 @@ class CellReading:
     review: bool = False
     unit: str | None = None
     suggestion: Number | None = None
+    # Values the cell may hold when the document alone cannot tell (cells run together).
+    candidates: list[Number] = field(default_factory=list)
     # Why the confidence is what it is (kept for review screens and debugging).
     notes: list[str] = field(default_factory=list)
 

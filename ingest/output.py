@@ -38,6 +38,8 @@ def _cell(cell: CellReading) -> dict[str, Any]:
     out["review"] = cell.review
     if cell.suggestion is not None:
         out["suggestion"] = _number(cell.suggestion)
+    if cell.candidates:
+        out["candidates"] = [_number(v) for v in cell.candidates]
     if cell.notes:
         out["notes"] = cell.notes
     return out

@@ -68,6 +68,13 @@ class Settings:
     conf_ambiguous_alignment: float = 0.5
     conf_missing_cells: float = 0.3
     conf_broken_relation: float = 0.85
+    # A row the document does not print at all (its section found, neither label nor values).
+    conf_row_not_printed: float = 0.95
+    # A run of digits told apart from its other cuts only by the numbers the prose quotes.
+    conf_prose_cut: float = 0.93
+    # Runs of digits: cuts of one row weighed at most, and states of the table-wide search.
+    max_run_cuts: int = 400
+    max_cut_states: int = 20_000
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 
