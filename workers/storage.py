@@ -124,7 +124,8 @@ class DatabaseStorage:
 
     def save_result(self, sha256: str, name: str, report: Report, layouts_dir: Path) -> str | None:
         """Keep a conversion's result and page images, with reviewers' decisions applied; no path."""
-        payload = report_to_dict(report)
+        # jsonb holds no NUL character (a hostile document's text may): kept as U+FFFD.
+        payload = json.loads(json.dumps(report_to_dict(report)).replace("\\u0000", "\\ufffd"))
         with self.db.write() as conn:
             # The document's row is the lock a reviewer's decision takes too: neither overwrites the other.
             conn.execute(sa.select(documents.c.sha256).where(documents.c.sha256 == sha256).with_for_update())
