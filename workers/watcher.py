@@ -1,7 +1,7 @@
 """`ingest watch DIR`: submit files dropped into a folder, then file them under done/ or failed/.
 
 A file is submitted once its size and mtime have stayed the same for `settle_seconds` (a file
-still being copied is never read half-way). The SQLite index is the watcher's memory: a file found
+still being copied is never read half-way). The service's index is the watcher's memory: a file found
 at start is either new (submitted) or known by its sha256 (only waited for), so a restart loses
 nothing and enqueues nothing twice. Bad input ends in failed/ with `<name>.error.txt` beside it.
 """
@@ -132,7 +132,6 @@ class Watcher:
                 encoding="utf-8",
             )
         log.info("%s -> %s (%s)", path.name, target.parent.name, row.error_code or "ok")
-
 
     def _keep_result(self, row: DocumentRow) -> None:
         """A result kept by the database is written into the output folder too: the folder user's copy."""
