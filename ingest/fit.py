@@ -162,6 +162,9 @@ def _is_run(values: list[Token], printed: list[Token], ctx: RowContext) -> bool:
         return len(printed[0].text) >= n or len(values) > 1 or ctx.runs_style
     if not printed or len(printed) < len(values):
         return False
+    if len(printed) == 1 and n >= 5 and len(printed[0].text) >= n and printed[0].text.isdigit():
+        # As many digits as cells, or more, in one number (100010000000000): no count is that large.
+        return True
     # Spaces only on some cell boundaries (`10 0 0 0 01`): the digits are one run.
     return ctx.runs_style or any(t.kind is Kind.RUN for t in printed)
 

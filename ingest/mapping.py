@@ -57,23 +57,22 @@ class Mapping:
     notes: list[str] = field(default_factory=list)
 
 
-def _is_heading(core: str, headings: tuple[str, ...]) -> bool:
-    return any(similarity(core, label_core(h)) >= _HEADING_RATIO for h in headings)
+@dataclass(frozen=True)
+class _Heading:
+    section: str
+    ordinal: str
+    core: str
 
 
-def _heading_prefix(text: str, headings: tuple[str, ...]) -> str | None:
-    """When a long label begins with one of the headings (a web page's text runs a heading
-    into the table's header words), the rest of it; None when it does not."""
-    ordinal, _ = split_ordinal(text)
-    core = label_core(text)
-    for heading in headings:
-        h_ordinal, _ = split_ordinal(heading)
-        h_core = label_core(heading)
-        if not ordinal or ordinal != h_ordinal or len(core) <= len(h_core):
-            continue
-        cut = max(range(len(h_core) - 2, len(h_core) + 3), key=lambda k: similarity(core[:k], h_core))
-        if similarity(core[:cut], h_core) >= _HEADING_RATIO:
-            return core[cut:]
+def _heading_prefix(ordinal: str, core: str, heading: _Heading) -> str | None:
+    """When a long label begins with the heading (a web page's text runs a heading into
+    the table's header words), the rest of it; None when it does not."""
+    h_core = heading.core
+    if not ordinal or ordinal != heading.ordinal or len(core) <= len(h_core):
+        return None
+    cut = max(range(len(h_core) - 2, len(h_core) + 3), key=lambda k: similarity(core[:k], h_core))
+    if similarity(core[:cut], h_core) >= _HEADING_RATIO:
+        return core[cut:]
     return None
 
 
@@ -96,19 +95,21 @@ class SectionMark:
 
 def _section_marks(tokens: list[Token], layout: TemplateLayout) -> dict[int, SectionMark]:
     """Token position -> section id (or END) for every section heading found."""
+    named = [(section.id, section.headings) for section in layout.sections] + [(_END, _END_HEADINGS)]
+    headings = [_Heading(section_id, split_ordinal(h)[0], label_core(h)) for section_id, texts in named for h in texts]
     marks: dict[int, SectionMark] = {}
-    sections = [(section.id, section.headings) for section in layout.sections] + [(_END, _END_HEADINGS)]
     for tok in tokens:
         if tok.kind is not Kind.LABEL:
             continue
-        core = label_core(tok.text)
-        for section_id, headings in sections:
-            if tok.position in marks:
-                break
-            if len(tok.text) <= 40 and _is_heading(core, headings):
-                marks[tok.position] = SectionMark(section_id)
-            elif (rest := _heading_prefix(tok.text, headings)) is not None:
-                marks[tok.position] = SectionMark(section_id, rest)
+        ordinal, core = split_ordinal(tok.text)[0], label_core(tok.text)
+        for heading in headings:
+            if len(tok.text) <= 40 and similarity(core, heading.core, _HEADING_RATIO) >= _HEADING_RATIO:
+                marks[tok.position] = SectionMark(heading.section)
+            elif (rest := _heading_prefix(ordinal, core, heading)) is not None:
+                marks[tok.position] = SectionMark(heading.section, rest)
+            else:
+                continue
+            break
     return marks
 
 
@@ -331,15 +332,16 @@ def _cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Sett
         prop.slots = slots
 
 
-def _rows_not_printed(chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], s: Settings) -> set[int]:
+def _rows_not_printed(
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
+) -> set[int]:
     """Rows of a section found in the document that the document does not print (a body
     with no 规章 row): between the rows around them stand neither values nor their label.
     A label printed with no values (a merged cell's other rows) is not this."""
     rows = layout.rows()
     out: set[int] = set()
     found = {p.row_index for p in chain}
-    marks = sorted(_section_marks(tokens, layout).items(), reverse=True)
-    headings = {mark.section: position for position, mark in marks}
+    headings = {mark.section: position for position, mark in sorted(marks.items(), reverse=True)}
     for index, row in enumerate(rows):
         if index in found or row.deviation is not None or not row.labels:
             continue
@@ -362,7 +364,8 @@ def _rows_not_printed(chain: list[Proposal], layout: TemplateLayout, tokens: lis
 
 def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Settings, prose: str = "") -> Mapping:
     """Map a document's tokens onto one template's keys."""
-    chain = _best_chain(_Walker(layout, tokens, settings).proposals())
+    walker = _Walker(layout, tokens, settings)
+    chain = _best_chain(walker.proposals())
     _cut_runs(chain, layout, prose, settings)
     header_unit = None
     found_unit = _UNIT_IN_HEADER.search("".join(t.text for t in tokens if t.kind is Kind.LABEL and "采购" in t.text))
@@ -379,7 +382,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
         for column, slot in zip(prop.row.columns, prop.slots, strict=True):
             cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit)
     located = len(cells)
-    absent = _rows_not_printed(chain, layout, tokens, settings)
+    absent = _rows_not_printed(chain, layout, tokens, walker.marks, settings)
     ordered: dict[str, CellReading] = {}
     for row in layout.rows():
         for key in row.cell_keys():

@@ -59,8 +59,22 @@ class Settings:
     ocr_min_score: float = 0.6
     # A label matches a template label when the similarity reaches this.
     label_match_ratio: float = 0.74
-    # Share of the template's cells that must be located for a result (else an error).
-    min_located_share: float = 0.5
+    # Agency and year: the probability a value is right given its evidence. Strong evidence
+    # (a title, a signature, the statistics period) confirmed by another place, alone,
+    # contradicted only by weaker evidence, contradicted by other strong evidence; a value read
+    # from the opening's subject (confirmed or not); from a name merely mentioned.
+    meta_conf_confirmed: float = 0.99
+    meta_conf_single: float = 0.95
+    meta_conf_doubted: float = 0.8
+    meta_conf_conflict: float = 0.4
+    meta_conf_medium_confirmed: float = 0.92
+    meta_conf_medium: float = 0.75
+    meta_conf_weak: float = 0.5
+    # Template: the document prints this many more of its own header words than of any other
+    # template's; tied (only the rows told them apart); a 2021 table for a year before 2021.
+    template_conf_clear: float = 0.99
+    template_conf_tied: float = 0.8
+    template_conf_year_mismatch: float = 0.6
     # Confidence factors (probability the value is right given how it was found).
     conf_exact: float = 0.995
     conf_fuzzy_label: float = 0.97

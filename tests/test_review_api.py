@@ -143,7 +143,9 @@ def site(tmp_path: Path, settings: Settings, db_url: str | None) -> Site:
     return Site(tmp_path, db_url)
 
 
-def _client(site: Site, settings: Settings, reviewer: str = "ann", token: str | None = None) -> TestClient:
+def _client(site: Site | Path, settings: Settings, reviewer: str = "ann", token: str | None = None) -> TestClient:
+    """A review client; a bare folder is the folder's service (its embedded database)."""
+    site = site if isinstance(site, Site) else Site(site)
     client = TestClient(review_app(site.out, settings, token, site.db_url))
     client.headers["X-Reviewer"] = reviewer
     return client

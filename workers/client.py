@@ -58,6 +58,7 @@ def failure_code(exc_string: str) -> str:
         ("ToolTimeout", "tool_timeout"),
         ("ToolError", "tool_failed"),
         ("JobTimeoutException", "job_timeout"),
+        ("JobTimeoutBeyondGuards", "job_timeout"),
         ("Work-horse terminated", "worker_crashed"),
         ("AbandonedJobError", "worker_crashed"),
     ):
@@ -83,9 +84,7 @@ class Service:
         self.storage = storage_for(settings.out, self.db)
 
     def submit_file(self, path: Path, force: bool = False) -> Submission:
-        # Hashes the copy it stores, so a file changing meanwhile is caught.
-        with path.open("rb") as fh:
-            sha256, size = self.storage.put_stream(fh)
+        sha256, size = self.storage.put_file(path)
         return self.submit_stored(sha256, path.name, size, force)
 
     def submit_stream(self, stream: BinaryIO, name: str, force: bool = False) -> Submission:
@@ -94,7 +93,12 @@ class Service:
         return self.submit_stored(sha256, name, size, force)
 
     def submit_stored(self, sha256: str, name: str, size: int, force: bool = False) -> Submission:
-        """Enqueue a stored document unless its content is already known (queued, running or finished)."""
+        """Enqueue a stored document unless its content is already known (queued, running or finished).
+
+        Redis is asked first: while it is unreachable (ConnectionError) the index gets no `queued` row
+        for a job that was never enqueued.
+        """
+        self.connection.ping()
         row, fresh = self.index.claim(sha256, name, size, force)
         if fresh:
             self._enqueue(row)
@@ -159,6 +163,8 @@ class Service:
             except NoSuchJobError:
                 continue
             row = self.index.by_job(job_id)
+            if row is not None and row.job_id == job_id:
+                row = self.refresh(row)  # the index learns of the failure too
             ended = job.ended_at.isoformat(timespec="seconds") if job.ended_at else None
             found.append(FailedJob(job_id, row.name if row else None, last_line(self._exc_string(job)), ended))
         return found

@@ -32,6 +32,9 @@ from workers.db import Database, corrections
 ACTIONS = ("accept", "correct", "illegible")
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Typed values at or past this are typing slips (no report counts that much), and past 2**53 a
+# float64 (the long Parquet's value column) could not hold them exactly.
+REVIEW_VALUE_LIMIT = 10**15
 _INT = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?\d+(?:\.\d+)?$")
 
@@ -103,7 +106,10 @@ def parse_value(text: str, column: ColumnLayout) -> Number | None:
         raise ReviewError(f"{text!r} is not {kind}")
     if compact.startswith("-") and not column.signed:
         raise ReviewError(f"{column.label} cannot be negative")
-    return Decimal(compact) if column.type == "decimal" else int(compact)
+    value: Number = Decimal(compact) if column.type == "decimal" else int(compact)
+    if abs(Decimal(value)) >= REVIEW_VALUE_LIMIT:
+        raise ReviewError(f"{text!r} is out of range: no count or amount of a report reaches {REVIEW_VALUE_LIMIT:.0e}")
+    return value
 
 
 def layout_of(payload: Mapping[str, Any], layouts_dir: Path) -> TemplateLayout:
@@ -134,8 +140,11 @@ def recheck(payload: dict[str, Any], layout: TemplateLayout) -> None:
 
 
 def refresh_review_list(payload: dict[str, Any]) -> None:
-    flagged = [key for key, cell in payload["cells"].items() if cell.get("review")]
-    payload["review"] = {"needed": bool(flagged), "cells": flagged}
+    review = payload.get("review") or {}
+    # Report-level fields (report.agency, report.year, template) stay listed: no cell decides them.
+    fields = [key for key in review.get("cells", []) if key not in payload["cells"]]
+    flagged = fields + [key for key, cell in payload["cells"].items() if cell.get("review")]
+    payload["review"] = {**review, "needed": bool(flagged), "cells": flagged}
 
 
 def _decide(cell: dict[str, Any], action: str, value: Number | None, reviewer: str) -> None:
@@ -296,6 +305,9 @@ class ReviewedWriter:
     layouts_dir: Path
 
     def __call__(self, path: Path, payload: dict[str, Any]) -> None:
-        with Database(self.db_url).write() as conn:
-            reapply(conn, path.name, payload, self.layouts_dir)
-            write_json_atomic(path, payload)
+        try:
+            with Database(self.db_url).write() as conn:
+                reapply(conn, path.name, payload, self.layouts_dir)
+                write_json_atomic(path, payload)
+        except sa.exc.OperationalError as exc:  # the folder's index unusable (full, read-only): a write failure
+            raise OSError(f"{self.db_url}: {(str(exc.orig) or type(exc.orig).__name__)}") from exc

@@ -14,9 +14,12 @@ from urllib.parse import quote, unquote, urlencode
 
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.security.utils import get_authorization_scheme_param
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from ingest.names import visible
 from ingest.settings import Settings, load_settings
 from workers.config import ServiceSettings
 from workers.corrections import Conflict, ReviewError, layout_of
@@ -32,8 +35,17 @@ _REVIEWER_COOKIE = "reviewer"
 _CSP = "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'"
 
 
+def _shown(value: Any) -> Any:
+    """Every value a page prints, without the bidirectional controls that could disguise a name."""
+    if isinstance(value, Markup):
+        return Markup(visible(str(value)))
+    return visible(value) if isinstance(value, str) else value
+
+
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True), finalize=_shown
+    )
     env.globals["static"] = lambda name: f"/review/static/{name}"
     return env
 
@@ -52,9 +64,9 @@ def review_router(service: ServiceSettings, settings: Settings | None = None) ->
     def authorized(request: Request) -> bool:
         if service.token is None:
             return True
-        header = request.headers.get("authorization", "")
-        given = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        given = given or request.cookies.get(_TOKEN_COOKIE, "")
+        # The scheme is case-insensitive (RFC 7235), parsed as the API's HTTPBearer parses it.
+        scheme, given = get_authorization_scheme_param(request.headers.get("authorization"))
+        given = (given if scheme.lower() == "bearer" else "") or request.cookies.get(_TOKEN_COOKIE, "")
         return hmac.compare_digest(given.encode(), service.token.encode())
 
     def reviewer_of(request: Request) -> str:

@@ -77,6 +77,7 @@ def _entry(name: str, payload: dict[str, Any]) -> QueueEntry | None:
     if not isinstance(cells, dict) or "error" in payload:
         return None
     flagged = [c for c in cells.values() if c.get("review")]
+    fields = [k for k in (payload.get("review") or {}).get("cells", []) if k not in cells]
     meta = payload.get("report") or {}
     return QueueEntry(
         name=name,
@@ -84,7 +85,7 @@ def _entry(name: str, payload: dict[str, Any]) -> QueueEntry | None:
         year=meta.get("year"),
         format=(payload.get("source") or {}).get("format"),
         template=payload.get("template"),
-        to_review=len(flagged),
+        to_review=len(flagged) + len(fields),
         reviewed=sum(1 for c in cells.values() if c.get("reviewed")),
         min_confidence=min((float(c.get("confidence", 0)) for c in flagged), default=None),
         broken=sum(1 for c in payload.get("checks", ()) if not c.get("ok")),

@@ -21,7 +21,7 @@ from ingest.models import Report
 from ingest.output import page_image_path, page_images_dir, report_to_dict, write_json_atomic, write_report
 from workers.corrections import ReviewedWriter, reapply
 from workers.db import Database, NoFolder, audit, blobs, documents, page_images
-from workers.store import SHA256_RE, BlobStore, DocumentRow, hashed_chunks
+from workers.store import SHA256_RE, BlobStore, DocumentRow, hashed_chunks, sha256_of
 
 # A report is named by its JSON file (no path, not hidden).
 REPORT_NAME = re.compile(r"^[^/\\.][^/\\]*\.json$")
@@ -37,6 +37,10 @@ class FolderStorage:
 
     def put_stream(self, stream: BinaryIO, limit: int | None = None) -> tuple[str, int]:
         return self.blobs.put_stream(stream, limit)
+
+    def put_file(self, source: Path) -> tuple[str, int]:
+        """Store a file (content already stored is not copied again)."""
+        return self.blobs.put_file(source)
 
     def input_bytes(self, sha256: str) -> bytes | None:
         return self.blobs.path(sha256).read_bytes() if self.has_input(sha256) else None
@@ -106,6 +110,14 @@ class DatabaseStorage:
         with self.db.write() as conn:
             conn.execute(self.db.upsert_ignore(blobs, {"sha256": sha, "size": len(data), "data": data}))
         return sha, len(data)
+
+    def put_file(self, source: Path) -> tuple[str, int]:
+        """Store a file (content already stored is not written again)."""
+        sha = sha256_of(source)
+        if self.has_input(sha):
+            return sha, source.stat().st_size
+        with source.open("rb") as fh:
+            return self.put_stream(fh)
 
     def input_bytes(self, sha256: str) -> bytes | None:
         with self.db.read() as conn:

@@ -90,6 +90,17 @@ class BlobStore:
             raise ValueError(f"not a sha256: {sha256!r}")
         return self.root / sha256[:2] / sha256
 
+    def put_file(self, source: Path) -> tuple[str, int]:
+        """Copy a file in; returns (sha256, size). Hashes the copy, so a file changing meanwhile is caught.
+
+        Content already in the store is not copied again (reading it costs no writes).
+        """
+        known = self.path(sha256_of(source))
+        if known.is_file():
+            return known.name, known.stat().st_size
+        with source.open("rb") as fh:
+            return self.put_stream(fh)
+
     def put_stream(self, stream: BinaryIO, limit: int | None = None) -> tuple[str, int]:
         """Copy a stream in; raises OverflowError past `limit` bytes (nothing is kept then)."""
         self.root.mkdir(parents=True, exist_ok=True)
