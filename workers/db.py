@@ -8,21 +8,24 @@ need nothing but Redis and the database.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy.dialects import postgresql
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Result JSON: jsonb on PostgreSQL, JSON text on SQLite.
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+# Alembic reports each plugin (when imported) and step at INFO: the service's logs need none of it.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 metadata = sa.MetaData()
 documents = sa.Table(
@@ -113,6 +116,7 @@ class Database:
         pid, engine = self._engines.get(url, (0, None))
         # A forked process (RQ's work horse) must not share its parent's connections.
         if engine is None or pid != os.getpid():
+            _create_sqlite(url)
             engine = _engine(url)
             _upgrade(engine)
             self._engines[url] = (os.getpid(), engine)
@@ -166,8 +170,32 @@ def _engine(url: str) -> sa.Engine:
     return engine
 
 
+def _create_sqlite(url: str) -> None:
+    """A new embedded database appears whole: made under a temporary name, then linked into place
+    (a process that finds the file never finds it half-made, and of two that race one wins)."""
+    path = Path(sa.make_url(url).database or "") if url.startswith("sqlite") else None
+    if path is None or not path.name or path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = path.with_name(f".{path.name}.{uuid.uuid4().hex}.new")
+    try:
+        engine = _engine(f"sqlite:///{fresh}")
+        _upgrade(engine)
+        engine.dispose()
+        with contextlib.suppress(FileExistsError):
+            os.link(fresh, path)
+    finally:
+        for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
 def _upgrade(engine: sa.Engine) -> None:
     """Bring the schema to the newest migration (an index.sqlite of before Alembic included), once."""
+    # Imported here, after its loggers were quieted: importing it logs each of its plugins.
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
