@@ -1,6 +1,6 @@
 """Government information-disclosure annual reports to JSON: `ingest run` converts files on this
-machine; export and stats make a dataset of the results; worker, watch, enqueue, serve and failed
-run the conversion as a service (Redis and RQ workers)."""
+machine; export, stats and audit make a dataset of the results and its findings; worker, watch,
+enqueue, serve and failed run the conversion as a service (Redis and RQ workers)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest import __version__
 from ingest.export import add_export_command
+from ingest.findings.audit import add_audit_command
 from ingest.logs import add_logging_options, setup_logging
 from ingest.names import escaped
 from ingest.output import JsonWriter
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
     add_export_command(sub)
     add_stats_command(sub)
+    add_audit_command(sub)
     _add_service_commands(sub)
     for command in sub.choices.values():
         add_logging_options(command)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ingest.models import CellReading, CheckResult, Number, Report, ReportMeta
+from ingest.models import CellReading, CheckResult, Finding, Number, Report, ReportMeta
 
 SCHEMA = "gov-disclosure-report/1"
 # Writes a report's JSON object to its path (atomically).
@@ -52,6 +52,22 @@ def _check(check: CheckResult) -> dict[str, Any]:
     return out
 
 
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as the contract's JSON object (also used for cross-year findings)."""
+    out: dict[str, Any] = {"kind": finding.kind, "severity": finding.severity, "message": finding.message}
+    if finding.ref:
+        out["ref"] = finding.ref
+    out["cells"] = finding.cells
+    if finding.prose is not None:
+        span = finding.prose
+        out["prose"] = {"text": span.text, "block": span.block, "start": span.start, "end": span.end}
+        if span.page is not None:
+            out["prose"]["page"] = span.page
+    if finding.reports:
+        out["reports"] = finding.reports
+    return out
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The report as the contract's JSON object."""
     out: dict[str, Any] = {
@@ -82,6 +98,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     )
     if report.template_deviations:
         out["template_deviations"] = report.template_deviations
+    out["findings"] = [finding_to_dict(f) for f in report.findings]
     return out
 
 

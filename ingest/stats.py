@@ -6,12 +6,14 @@ import argparse
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.export import Result, add_source_arguments, command_results, converted
+from ingest.findings.audit import audit, count_by_kind
+from ingest.settings import load_settings
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -65,6 +67,8 @@ class GroupStats:
 class Summary:
     groups: dict[tuple[int | None, str], GroupStats]
     errors: Counter[str]
+    # Findings by kind, those across a body's years included (see `ingest audit`).
+    findings: Counter[str] = field(default_factory=Counter)
 
     def total(self) -> GroupStats:
         total = GroupStats()
@@ -83,7 +87,7 @@ def summarize(results: Iterable[Result]) -> Summary:
         groups.setdefault(key, GroupStats()).add(result.data)
     errors = Counter(str(r.data["error"].get("code")) for r in results if "error" in r.data)
     ordered = dict(sorted(groups.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1])))
-    return Summary(ordered, errors)
+    return Summary(ordered, errors, count_by_kind(audit(results, load_settings())))
 
 
 _HEADERS = ("year", "template", "reports", "cells flagged", "relations broken", "received", "granted", "denied")
@@ -107,6 +111,9 @@ def format_summary(summary: Summary) -> str:
     out = [render(_HEADERS), "  ".join("-" * w for w in widths), *map(render, rows[:-1])]
     out += ["  ".join("-" * w for w in widths), render(rows[-1])]
     out.append("received = s3.new.total, granted = s3.granted.total, denied = sum of s3.denied.*.total")
+    if summary.findings:
+        kinds = ", ".join(f"{kind} {n}" for kind, n in summary.findings.most_common())
+        out.append(f"findings: {sum(summary.findings.values())} ({kinds}; list them with `ingest audit`)")
     if summary.errors:
         codes = ", ".join(f"{code} {n}" for code, n in summary.errors.most_common())
         out.append(f"failed reports: {sum(summary.errors.values())} ({codes})")

@@ -19,16 +19,18 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from ingest.layouts import load_layouts
 from ingest.names import visible
 from ingest.settings import Settings, load_settings
 from workers.config import ServiceSettings
 from workers.corrections import Conflict, ReviewError, layout_of
 from workers.db import Database
-from workers.review_reports import Reports, filter_entries, grids
+from workers.findings_pages import add_findings_pages
+from workers.review_reports import Reports, cell_labels, filter_entries, grids
 from workers.storage import storage_for
 
 HERE = Path(__file__).resolve().parent
-STATIC = {"review.js": "text/javascript", "review.css": "text/css"}
+STATIC = {"review.js": "text/javascript", "review.css": "text/css", "findings.css": "text/css"}
 _TOKEN_COOKIE = "ingest_token"
 _REVIEWER_COOKIE = "reviewer"
 # Scripts and styles from this server only: a document's text can never run as code.
@@ -166,6 +168,15 @@ def review_router(service: ServiceSettings, settings: Settings | None = None) ->
     async def crop(name: str, key: str, reviewer: Reviewer) -> Response:
         png = await run_in_threadpool(reports.crop, name, key)
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+    layouts = {layout.template: layout for layout in load_layouts(reports.settings.layouts_dir)}
+
+    def labels(template: str) -> dict[str, tuple[str, str]]:
+        known = cell_labels(layouts[template]) if template in layouts else {}
+        return {key: (label.row, label.column) for key, label in known.items()}
+
+    if service.out is not None:  # the findings pages read the folder's result files
+        add_findings_pages(router, page, service.out, reports.settings, labels)
 
     @router.get("/static/{file}")
     async def static(file: str) -> Response:

@@ -1,15 +1,17 @@
 """The benchmark: generated reports through the real pipeline, scored against their truth.
 
     python -m tests.bench [--formats text,docx,...] [--styles webpage,...] [--n 20] [--seed 1]
-                          [--corpus DIR] [--jobs N] [--json] [--show-errors K] [--no-baseline]
+                          [--corpus DIR] [--jobs N] [--json] [--show-errors K] [--no-baseline] [--findings]
 
 Prints per format (and per renderer variant, e.g. the text style): documents, cells,
 cell accuracy, silent errors (wrong and not flagged), review rate, error JSONs,
 template/agency/year accuracy with the agency and year silent errors (wrong and not in
 review.cells), the ambiguous cells (not scored) left unflagged and those whose printed value
 is neither the result's value nor among its `candidates`, median seconds per document
-and per page, peak RSS. Documents whose truth records forms (the web-page text style) are
-broken down by form too, with the longest runs of glued digits they print.
+and per page, peak RSS; findings (ingest/findings/) per kind, recall and false ones
+(`--findings` plants contradictions to find: tests/bench/plant.py). Documents whose truth
+records forms (the web-page text style) are broken down by form too, with the longest runs of
+glued digits they print.
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
 same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
 stand beside the pipeline's.
@@ -29,7 +31,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ from ingest.pipeline import convert_file
 from ingest.scan.baseline import baseline_seconds
 from ingest.settings import load_settings
 from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
+from tests.bench.findings import print_findings, score_findings
 from tests.bench.render_webpage import STYLE as WEBPAGE
 from tests.bench.score import CellScore, DocScore, calibration, score_result
 
@@ -52,6 +55,8 @@ class Run:
     peak_rss_mb: float
     # Whole-page Tesseract on the same pages (scans only).
     baseline_s_per_page: float | None = None
+    # The result JSON, for scoring its findings.
+    result: dict[str, Any] = field(default_factory=dict)
 
 # Formats whose documents are page images: the ones the OCR baseline applies to.
 SCAN_FORMATS = ("pdf_scanned", "image", "pdf_turned")
@@ -95,7 +100,8 @@ def run_corpus(items: list[CorpusItem], jobs: int, baseline: bool | None = None)
                 result = {"source": {"file": item.document.name},
                           "error": {"code": "worker_crashed", "message": "the converting process died"}}
                 seconds, rss = 0.0, 0.0
-            runs.append(Run(item, score_result(result, item.truth(), item.visible_keys()), seconds, rss))
+            score = score_result(result, item.truth(), item.visible_keys())
+            runs.append(Run(item, score, seconds, rss, result=result))
         for run in runs:
             if run.item.document in baselines:
                 try:
@@ -241,6 +247,8 @@ def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
              "share_right": round(b.share_right, 4) if b.share_right is not None else None}
             for b in calibration(cells)
         ],
+        "findings": score_findings([(r.item.document.name, r.item.format, r.item.truth(),
+                                     r.item.visible_keys() is not None, r.result) for r in runs]),
     }
     forms = by_form(runs)
     if forms:
@@ -274,6 +282,7 @@ def print_report(out: dict[str, Any]) -> None:
     for b in out["calibration"]:
         share = "-" if b["share_right"] is None else f"{100 * b['share_right']:.2f}%"
         print(f"  {b['bin']:<12} {b['cells']:>7} {share:>8}")
+    print_findings(out["findings"])
     if "forms" in out:
         print("\nby form (documents showing it; a document shows several)")
         print(_table(out["forms"], _FORM_COLUMNS))
@@ -305,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--show-errors", type=int, default=0, metavar="K", help="list up to K wrong cells")
+    parser.add_argument("--findings", action="store_true",
+                        help="plant findings in the generated reports (contradictions, pairs of years)")
     parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=None,
                         help="time whole-page Tesseract on the same pages (default: for pdf_scanned and image)")
     args = parser.parse_args(argv)
@@ -313,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.corpus:
             items = [i for i in load_corpus(args.corpus) if args.formats is None or i.format in args.formats]
         else:
-            items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed, args.styles)
+            items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed, args.styles,
+                                    plant=args.findings)
         out = report(run_corpus(items, args.jobs, args.baseline), args.show_errors)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
