@@ -228,9 +228,11 @@ class _Walker:
                 out.append(self._propose(idx, i, label_conf, ratio * weight, deviation, values))
             for idx in allowed:
                 row = self.rows[idx]
-                if row.header_labels and (best_ratio < 0.97 or row.section == section):
+                if row.header_labels:
                     evidence = self._header_evidence(row, section_labels + buffer)
-                    if evidence > 0:
+                    # Under an exact row label, only the full header (section 四's, ending in
+                    # 总计 like a row label) makes a header row worth proposing.
+                    if evidence >= 1 or (evidence > 0 and (best_ratio < 0.97 or row.section == section)):
                         conf = s.conf_exact if evidence >= 1 else s.conf_weak_label
                         out.append(self._propose(idx, i, conf, evidence, None, values))
             buffer = []

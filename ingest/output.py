@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 from ingest.models import CellReading, CheckResult, Finding, Number, Report, ReportMeta
 
 SCHEMA = "gov-disclosure-report/1"
+# Writes a report's JSON object to its path (atomically).
+JsonWriter = Callable[[Path, dict[str, Any]], None]
 
 
 def _number(value: Number | None) -> int | float | None:
@@ -109,14 +112,17 @@ def page_image_path(folder: Path, number: int) -> Path:
     return folder / f"page-{number}.jpg"
 
 
-def write_report(report: Report, path: Path) -> None:
-    """The result's page images (if any), then its JSON, each written atomically."""
+def write_report(report: Report, path: Path, write_json: JsonWriter | None = None) -> None:
+    """The result's page images (if any), then its JSON, each written atomically.
+
+    `write_json` replaces the plain atomic write (the service's passes reviewers' decisions on).
+    """
     if report.page_images:
         folder = page_images_dir(path)
         folder.mkdir(parents=True, exist_ok=True)
         for number, image in sorted(report.page_images.items()):
             _write_bytes_atomic(page_image_path(folder, number), image)
-    write_json_atomic(path, report_to_dict(report))
+    (write_json or write_json_atomic)(path, report_to_dict(report))
 
 
 # File systems allow 255 bytes per name; names made here keep room for what is added to them.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
@@ -12,7 +11,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.export import Result, converted, read_results
+from ingest.export import Result, add_source_arguments, command_results, converted
 from ingest.findings.audit import audit, count_by_kind
 from ingest.settings import load_settings
 
@@ -192,11 +191,9 @@ def requests_figure(pairs: list[tuple[str, int]], max_bars: int = 40) -> Figure:
 
 
 def _stats_command(args: argparse.Namespace) -> int:
-    out_dir = Path(args.out_dir)
-    if not out_dir.is_dir():
-        print(f"ingest stats: {out_dir}: no such folder", file=sys.stderr)
+    results = command_results("stats", args)
+    if results is None:
         return 2
-    results = read_results(out_dir)
     print(format_summary(summarize(results)))
     if args.plot:
         plotted = plot_requests(results, Path(args.plot))
@@ -205,8 +202,8 @@ def _stats_command(args: argparse.Namespace) -> int:
 
 
 def add_stats_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`ingest stats OUT_DIR [--plot FILE.png]`."""
+    """`ingest stats OUT_DIR|--db URL [--plot FILE.png]`."""
     cmd = sub.add_parser("stats", help="reports, flagged cells and request totals per year and template")
-    cmd.add_argument("out_dir", metavar="OUT_DIR", help="folder of result JSONs (searched recursively)")
+    add_source_arguments(cmd)
     cmd.add_argument("--plot", metavar="FILE.png", help="also draw the requests received per report")
     cmd.set_defaults(handler=_stats_command)
