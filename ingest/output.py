@@ -37,6 +37,8 @@ def _cell(cell: CellReading) -> dict[str, Any]:
         out["suggestion"] = _number(cell.suggestion)
     if cell.notes:
         out["notes"] = cell.notes
+    if cell.evidence is not None:
+        out["evidence"] = cell.evidence
     return out
 
 
@@ -44,6 +46,11 @@ def _check(check: CheckResult) -> dict[str, Any]:
     out: dict[str, Any] = {"id": check.id, "ok": check.ok, "detail": check.detail, "cells": check.cells}
     if check.suggestion:
         out["suggestion"] = {k: _number(v) for k, v in check.suggestion.items()}
+    if not check.applies:
+        out["applies"] = False
+    if not check.ok:
+        # The cells whose reading may explain the break; none: the document is inconsistent as printed.
+        out["suspects"] = check.suspects
     return out
 
 

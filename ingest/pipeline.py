@@ -8,6 +8,7 @@ from pathlib import Path
 from ingest.checks import run_checks
 from ingest.detect import detect
 from ingest.errors import FileTooLarge, IncompleteReport, IngestError, NotAReport
+from ingest.evidence import source_confidences
 from ingest.layouts import load_layouts
 from ingest.mapping import map_document
 from ingest.meta import find_meta
@@ -56,7 +57,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
             f"only {mapping.located} of {total} template cells were found: the report is cut short or not a report"
         )
     checks = run_checks(mapping.template, mapping.cells)
-    apply_checks(mapping.cells, checks, settings)
+    apply_checks(mapping.cells, checks, settings, document.format, source_confidences(document))
     return Report(
         source=source,
         template=mapping.template.template,

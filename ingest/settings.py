@@ -6,14 +6,17 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ingest.calibration import default_review_threshold
+
 LAYOUTS_DIR = Path(__file__).resolve().parent.parent / "layouts"
 
 
 @dataclass(frozen=True)
 class Settings:
     layouts_dir: Path = LAYOUTS_DIR
-    # A cell whose confidence is below this is flagged `review: true`.
-    review_threshold: float = 0.9
+    # A cell whose confidence is below this is flagged `review: true`. Default: the lowest
+    # review rate with no silent error on the benchmark (ingest/calibration.json).
+    review_threshold: float = field(default_factory=default_review_threshold)
     # Inputs larger than this are refused before reading.
     max_file_bytes: int = 100 * 1024 * 1024
     # Text (and HTML) larger than this is refused: no real report comes near it.
@@ -67,7 +70,6 @@ class Settings:
     conf_weak_label: float = 0.6
     conf_ambiguous_alignment: float = 0.5
     conf_missing_cells: float = 0.3
-    conf_broken_relation: float = 0.85
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 

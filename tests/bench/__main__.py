@@ -1,11 +1,14 @@
 """The benchmark: generated reports through the real pipeline, scored against their truth.
 
     python -m tests.bench [--formats text,docx,...] [--n 20] [--seed 1] [--corpus DIR]
-                          [--jobs N] [--json] [--show-errors K] [--no-baseline]
+                          [--jobs N] [--json] [--show-errors K] [--no-baseline] [--plot DIR]
 
 Prints per format (and per renderer variant, e.g. the text style): documents, cells,
 cell accuracy, silent errors (wrong and not flagged), review rate, error JSONs,
-template/agency/year accuracy, median seconds per document and per page, peak RSS.
+template/agency/year accuracy, median seconds per document and per page, peak RSS; then per
+format a reliability table (confidence bins: cells, mean confidence, share right) with its
+expected calibration error, and review rate against silent errors by threshold
+(tests/bench/reliability.py; `--plot DIR` draws both).
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
 same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
 stand beside the pipeline's.
@@ -34,7 +37,8 @@ from ingest.pipeline import convert_file
 from ingest.scan.baseline import baseline_seconds
 from ingest.settings import load_settings
 from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats
-from tests.bench.score import CellScore, DocScore, calibration, score_result
+from tests.bench.reliability import by_format, plot, print_calibration
+from tests.bench.score import DocScore, score_result
 
 
 @dataclass
@@ -188,14 +192,11 @@ def _table(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
-    cells: list[CellScore] = [c for r in runs for c in r.score.cells]
+    cells_of = {fmt: [c for r in runs if r.item.format == fmt for c in r.score.cells]
+                for fmt in dict.fromkeys(r.item.format for r in runs)}
     out: dict[str, Any] = {
         "groups": [summarize(name, group) for name, group in groups(runs)],
-        "calibration": [
-            {"bin": f"[{b.low}, {b.high}{']' if b.high == 1.0 else ')'}", "cells": b.cells,
-             "share_right": round(b.share_right, 4) if b.share_right is not None else None}
-            for b in calibration(cells)
-        ],
+        "calibration": by_format(cells_of, load_settings().review_threshold),
     }
     if show_errors:
         out["wrong_cells"] = wrong_cells(runs, show_errors)
@@ -205,10 +206,7 @@ def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
 
 def print_report(out: dict[str, Any]) -> None:
     print(_table(out["groups"]))
-    print("\ncalibration (confidence bin: cells, share right)")
-    for b in out["calibration"]:
-        share = "-" if b["share_right"] is None else f"{100 * b['share_right']:.2f}%"
-        print(f"  {b['bin']:<12} {b['cells']:>7} {share:>8}")
+    print_calibration(out["calibration"])
     if "wrong_cells" in out:
         print("\nwrong cells (silent first): file | key | truth | got | confidence | review")
         for w in out["wrong_cells"]:
@@ -229,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--show-errors", type=int, default=0, metavar="K", help="list up to K wrong cells")
+    parser.add_argument("--plot", type=Path, metavar="DIR", help="draw reliability.png and review-tradeoff.png here")
     parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=None,
                         help="time whole-page Tesseract on the same pages (default: for pdf_scanned and image)")
     args = parser.parse_args(argv)
@@ -243,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         print_report(out)
+    if args.plot:
+        for png in plot(out["calibration"], args.plot):
+            print(f"drew {png}")
     return 0
 
 
