@@ -54,7 +54,7 @@ def test_relation_broken_as_printed_is_a_finding_that_flags_no_exact_cell(
 
 def _scanned(cells: dict[str, CellReading], unsure: str) -> dict[tuple[int | None, tuple[float, ...]], float]:
     """Give every cell a place on page 1, all read by two agreeing engines but `unsure`."""
-    sources = {}
+    sources: dict[tuple[int | None, tuple[float, ...]], float] = {}
     for i, (key, cell) in enumerate(cells.items()):
         cell.page, cell.bbox = 1, BBox(0, 10 * i, 50, 10 * i + 9)
         agreed = key != unsure
