@@ -1,11 +1,11 @@
 """Calibrated confidence: P(value right | evidence), counted on the benchmark's generated corpus.
 
-The model is a table of (right, cells) per evidence class at each level of detail
-(ingest/evidence.py FEATURES, coarse to fine). A class's probability is its share right
-shrunk toward its parent's by `smoothing` pseudo-cells, so a class seen a few times
-keeps close to its parent. A class never seen takes the lower of its parent's probability
-and the reader's own confidence: evidence the fit did not cover is never trusted more than
-the reader trusts it. Stored as data in calibration.json beside this module; refitted by
+The model is a table of (right, cells) per evidence class (ingest/evidence.py), with and
+without the format. A class's probability is its share right shrunk by `smoothing`
+pseudo-cells toward what the reader and mapper claim for that evidence; the class of one
+format is shrunk toward the class over all formats. So a class seen a few times keeps
+close to the reader's own claim, and a class never seen is worth that claim alone.
+Stored as data in calibration.json beside this module; refitted by
 `python -m tests.bench.calibrate`.
 """
 
@@ -32,17 +32,13 @@ class CalibrationModel:
     review_threshold: float
     fitted_on: dict[str, Any] = field(default_factory=dict)
 
-    def probability(self, evidence: Evidence, reader_confidence: float) -> float:
-        """P(right) of a cell with this evidence; `reader_confidence` bounds unseen classes."""
-        p: float | None = None
-        for key in evidence.path():
-            seen = self.counts.get(key)
-            if seen is None:
-                p = reader_confidence if p is None else min(p, reader_confidence)
-                break
-            right, cells = seen
-            p = (right + self.smoothing * (p if p is not None else 0.5)) / (cells + self.smoothing)
-        return reader_confidence if p is None else p
+    def probability(self, evidence: Evidence) -> float:
+        """P(right) of a cell with this evidence."""
+        p = evidence.claimed()
+        for key in evidence.classes():
+            right, cells = self.counts.get(key, (0, 0))
+            p = (right + self.smoothing * p) / (cells + self.smoothing)
+        return p
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,18 +59,18 @@ def fit(samples: Iterable[tuple[Evidence, bool]], smoothing: float = 20.0) -> Ca
     """Count right and all cells per evidence class at every level (threshold set apart)."""
     counts: dict[str, list[int]] = {}
     for evidence, right in samples:
-        for key in evidence.path():
+        for key in evidence.classes():
             seen = counts.setdefault(key, [0, 0])
             seen[0] += int(right)
             seen[1] += 1
     return CalibrationModel({k: (v[0], v[1]) for k, v in counts.items()}, smoothing, _FALLBACK_THRESHOLD)
 
 
-def zero_silent_threshold(scored: Iterable[tuple[float, bool]]) -> float:
+def zero_silent_threshold(scored: Iterable[tuple[float, bool]], floor: float) -> float:
     """The lowest threshold (flag below it) that flags every wrong cell: the lowest review
-    rate with no silent error on these cells."""
+    rate with no silent error on these cells; never below `floor`."""
     wrong = [conf for conf, right in scored if not right]
-    return round(max(wrong, default=0.0) + 5e-5, 5)
+    return max(floor, round(max(wrong, default=0.0) + 5e-5, 5))
 
 
 def save(model: CalibrationModel, path: Path = MODEL_PATH) -> None:

@@ -21,11 +21,18 @@ if TYPE_CHECKING:  # settings reads the calibration's threshold, which imports t
 
 # Formats whose values are read by OCR; every other format carries its text exactly.
 OCR_FORMATS: tuple[str, ...] = ("pdf_scanned", "image")
-# The feature names, coarse to fine: the calibration backs off along this order.
+# The feature names; a class is all but the format, refined by the format.
 FEATURES = ("kind", "reading", "placement", "printed", "relations", "format")
 # Placement confidence (the mapper's, without the reader's share) at or above each bound.
 _PLACEMENT = ((0.98, "exact"), (0.9, "fuzzy"), (0.55, "weak"), (0.35, "ambiguous"), (1e-9, "missing"))
 _SURE_PLACEMENTS = ("exact", "fuzzy")
+# What the reader and the mapper themselves claim for each reading and placement: the
+# probability a class starts from before the fit's cells, so a class the fit saw a few
+# times (an engine disagreement on a corpus read almost perfectly) is not trusted for it.
+_CLAIMED = {"exact": 1.0, "agree": 0.995, "agree_low": 0.97, "disagree": 0.3, "no_ink": 0.99, "none": 0.9}
+_PLACED = {"exact": 0.99, "fuzzy": 0.96, "weak": 0.6, "ambiguous": 0.5, "missing": 0.3, "absent": 0.0}
+# A suspect of a broken relation: the break or its own reading is wrong (or the document is).
+_RELATED = {"suspect": 0.5}
 _UNSURE_READINGS = ("agree_low", "disagree", "none")
 
 
@@ -46,15 +53,19 @@ class Evidence:
 
     @staticmethod
     def parse(key: str) -> Evidence:
-        """The evidence back from its finest class key (`path()[-1]`)."""
+        """The evidence back from its class key with the format (`classes()[1]`)."""
         values = dict(zip(FEATURES, key.split("|"), strict=True))
         return Evidence(values["format"], values["kind"], values["reading"], values["placement"], values["printed"],
                         values["relations"])
 
-    def path(self) -> list[str]:
-        """The class keys from coarse to fine (`kind`, `kind|reading`, …)."""
+    def claimed(self) -> float:
+        """The probability the reader and the mapper claim for this evidence (the fit's prior)."""
+        return _CLAIMED.get(self.reading, 0.5) * _PLACED.get(self.placement, 0.0) * _RELATED.get(self.relations, 1.0)
+
+    def classes(self) -> tuple[str, str]:
+        """The class key without and with the format."""
         values = [getattr(self, name) for name in FEATURES]
-        return ["|".join(values[: i + 1]) for i in range(len(values))]
+        return "|".join(values[:-1]), "|".join(values)
 
 
 def source_confidences(document: Document) -> dict[tuple[int | None, tuple[float, ...]], float]:
@@ -112,4 +123,4 @@ def relation_status(key: str, cell: CellReading, checks: list[CheckResult]) -> s
         return "broken"
     if not mine:
         return "unchecked"
-    return "held" if any(c.ok for c in mine) and cell.value else "held_zero"
+    return "held" if cell.value else "held_zero"

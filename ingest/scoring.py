@@ -54,8 +54,8 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
     model = calibration.load()
     for key, cell in cells.items():
         found = replace(evidence[key], relations=relation_status(key, cell, checks))
-        confidence = model.probability(found, cell.confidence) if model is not None else cell.confidence
-        cell.evidence = found.path()[-1]
+        confidence = model.probability(found) if model is not None else cell.confidence
+        cell.evidence = found.classes()[1]
         cell.notes.extend(_notes(key, checks))
         cell.confidence = round(min(1.0, max(0.0, confidence)), 4)
         cell.review = cell.confidence < settings.review_threshold or found.placement == "absent"

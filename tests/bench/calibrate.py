@@ -16,9 +16,13 @@ from collections import Counter
 from pathlib import Path
 
 from ingest.calibration import MODEL_PATH, CalibrationModel, fit, save, zero_silent_threshold
-from ingest.evidence import Evidence
+from ingest.evidence import FEATURES, Evidence
 from tests.bench.__main__ import SCAN_FORMATS, run_corpus
 from tests.bench.corpus import FORMATS, CorpusItem, generate_corpus, load_corpus, parse_formats
+
+# Whatever the corpus shows, a cell less likely than this to be right is looked at: a few
+# dozen wrong cells in the fit corpus cannot place the threshold alone.
+MIN_REVIEW_THRESHOLD = 0.9
 
 
 def samples_of(items: list[CorpusItem], jobs: int) -> list[tuple[Evidence, bool]]:
@@ -30,9 +34,10 @@ def samples_of(items: list[CorpusItem], jobs: int) -> list[tuple[Evidence, bool]
 def fitted(samples: list[tuple[Evidence, bool]], fitted_on: dict[str, object]) -> CalibrationModel:
     """The model with its threshold: every wrong cell the pipeline does not flag anyway falls below it."""
     model = fit(samples)
-    scored = [(model.probability(e, 0.0), right) for e, right in samples if e.placement != "absent"]
+    scored = [(model.probability(e), right) for e, right in samples if e.placement != "absent"]
     cells = Counter(e.format for e, _ in samples)
-    return CalibrationModel(model.counts, model.smoothing, zero_silent_threshold(scored),
+    threshold = zero_silent_threshold(scored, MIN_REVIEW_THRESHOLD)
+    return CalibrationModel(model.counts, model.smoothing, threshold,
                             {**fitted_on, "cells": dict(cells), "wrong": sum(not r for _, r in samples)})
 
 
@@ -49,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="calibrate-") as tmp:
         if args.corpus:
             items = [i for i in load_corpus(args.corpus) if i.format in args.formats]
-            fitted_on: dict[str, object] = {"corpus": str(args.corpus)}
+            # Generated truths carry seed * 1_000_000 + index.
+            seeds = sorted({int(i.raw_truth()["seed"]) // 1_000_000 for i in items})
+            fitted_on: dict[str, object] = {"corpus": args.corpus.name, "seeds": seeds}
         else:
             items = []
             for fmt in args.formats:
@@ -62,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(samples)} cells of {len(items)} documents, {model.fitted_on['wrong']} wrong; "
           f"review threshold {model.review_threshold}; written to {args.out}")
     for key, (right, cells) in sorted(model.counts.items(), key=lambda kv: kv[1][0] / kv[1][1]):
-        if key.count("|") == 4:
+        if key.count("|") == len(FEATURES) - 2:
             print(f"  {right / cells:8.4f} {cells:>7}  {key}")
     return 0
 
