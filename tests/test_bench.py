@@ -28,7 +28,9 @@ def test_benchmark_json_on_a_corpus(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     text = out["groups"][0]
     assert text["group"] == "text" and text["documents"] == 3 and 0 <= text["accuracy_pct"] <= 100
-    assert len(out["calibration"]) == 6
+    reliability = out["calibration"]["reliability"]
+    assert set(reliability) == {"text", "all"} and len(reliability["text"]["bins"]) == 7
+    assert sum(b["cells"] for b in reliability["text"]["bins"]) == text["cells"]
 
 
 def test_corpus_layout(tmp_path):
