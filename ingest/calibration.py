@@ -55,7 +55,7 @@ class CalibrationModel:
                                 dict(raw.get("fitted_on", {})))
 
 
-def fit(samples: Iterable[tuple[Evidence, bool]], smoothing: float = 20.0) -> CalibrationModel:
+def fit(samples: Iterable[tuple[Evidence, bool]], smoothing: float = 5.0) -> CalibrationModel:
     """Count right and all cells per evidence class at every level (threshold set apart)."""
     counts: dict[str, list[int]] = {}
     for evidence, right in samples:

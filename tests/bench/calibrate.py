@@ -1,6 +1,6 @@
 """Fit the calibrated confidence (ingest/calibration.json) on a generated corpus.
 
-    python -m tests.bench.calibrate [--seed 11] [--n 40] [--scan-n 8] [--corpus DIR] [--jobs N]
+    python -m tests.bench.calibrate [--seed 11] [--n 40] [--text-n 200] [--scan-n 8] [--corpus DIR] [--jobs N]
 
 Converts every document with the real pipeline, counts right and all cells per evidence
 class (ingest/evidence.py), and sets the review threshold to the lowest review rate with no
@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.calibrate", description=__doc__.splitlines()[0])
     parser.add_argument("--formats", type=parse_formats, default=list(FORMATS))
     parser.add_argument("--n", type=int, default=40, help="documents per format that carries text")
+    parser.add_argument("--text-n", type=int, default=200,
+                        help="text documents (fast, and where placement is uncertain: most low-confidence classes)")
     parser.add_argument("--scan-n", type=int, default=8, help="documents per scan format (about 2 s a page)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--corpus", type=Path, help="fit on this corpus (documents/ + truth/) instead")
@@ -60,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             items = []
             for fmt in args.formats:
-                n = args.scan_n if fmt in SCAN_FORMATS else args.n
+                n = args.scan_n if fmt in SCAN_FORMATS else args.text_n if fmt == "text" else args.n
                 items += generate_corpus(Path(tmp), [fmt], n, args.seed)
-            fitted_on = {"seed": args.seed, "n": args.n, "scan_n": args.scan_n}
+            fitted_on = {"seeds": [args.seed], "n": args.n, "text_n": args.text_n, "scan_n": args.scan_n}
         samples = samples_of(items, args.jobs)
     model = fitted(samples, fitted_on)
     save(model, args.out)
