@@ -2,7 +2,7 @@
 VENV := .venv
 PYTHON ?= python3
 
-.PHONY: demo test bench system lint
+.PHONY: demo test bench system lint fresh-test docker-test
 
 demo: system $(VENV)/.installed
 	@mkdir -p out
@@ -21,6 +21,15 @@ bench: $(VENV)/.installed-dev
 
 system:
 	@scripts/install-system-packages.sh
+
+# Slow checks outside `make test`, as root with Debian's Docker engine (installed and started if missing).
+# The README's two commands in a fresh Debian 12 container (debootstrap minbase, Debian's python3):
+fresh-test:
+	scripts/fresh-debian-test.sh
+
+# The image and the compose stack built and run: files dropped into the inbox, results fetched over HTTP.
+docker-test: $(VENV)/.installed-dev
+	scripts/docker-test.sh
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,4 +1,6 @@
-"""Command line: `ingest run` (and the service commands as they land)."""
+"""Government information-disclosure annual reports to JSON: `ingest run` converts files on this
+machine; export and stats make a dataset of the results; worker, watch, enqueue, serve and failed
+run the conversion as a service (Redis and RQ workers)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ingest import __version__
 from ingest.export import add_export_command
+from ingest.logs import add_logging_options, setup_logging
+from ingest.names import escaped
 from ingest.runner import collect_inputs, progress_printer, run_files
 from ingest.settings import load_settings
 from ingest.stats import add_stats_command
@@ -16,14 +21,19 @@ from ingest.stats import add_stats_command
 
 def _run(args: argparse.Namespace) -> int:
     overrides: dict[str, object] = {}
-    if args.jobs:
+    if args.jobs is not None:
         overrides["workers"] = args.jobs
     settings = load_settings(**overrides)
     files = collect_inputs(Path(p) for p in args.inputs)
     missing = [p for p in args.inputs if not Path(p).exists()]
     for p in missing:
-        print(f"ingest: {p}: no such file or folder", file=sys.stderr)
-    files = [f for f in files if f.exists()]
+        print(f"ingest: {escaped(p)}: no such file or folder", file=sys.stderr)
+    files = {f: name for f, name in files.items() if f.exists()}
+    try:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"ingest: {args.out}: cannot create the output folder: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     started = time.monotonic()
     outcomes = run_files(files, Path(args.out), settings, progress_printer(len(files)))
     failed = [o for o in outcomes if o.error_code]
@@ -35,7 +45,8 @@ def _run(args: argparse.Namespace) -> int:
         + f" in {time.monotonic() - started:.1f}s -> {args.out}"
     )
     for o in failed:
-        print(f"  {o.source}: {o.error_code} (see {o.output})", file=sys.stderr)
+        print(f"  {escaped(str(o.source))}: {o.error_code} ({escaped(o.write_error or f'see {o.output}')})",
+              file=sys.stderr)
     return 1 if failed or missing else 0
 
 
@@ -55,16 +66,17 @@ def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     with_out.add_argument("--out", required=True, help="output folder: results, store and index.sqlite")
 
     worker = sub.add_parser("worker", parents=[common], help="run a pool of RQ workers")
-    worker.add_argument("--processes", type=int, default=0, help="worker processes (default: all cores)")
+    worker.add_argument("--processes", type=positive_int, help="worker processes (default: all cores)")
     watch = sub.add_parser("watch", parents=[with_out], help="convert files dropped into a folder")
     watch.add_argument("folder", help="folder to watch; files end in done/ or failed/ beside them")
     watch.add_argument("--settle", type=float, help="seconds a file must stay unchanged before it is read")
     enqueue = sub.add_parser("enqueue", parents=[with_out], help="store and enqueue files for conversion")
-    enqueue.add_argument("files", nargs="+")
+    enqueue.add_argument("files", nargs="+", metavar="INPUT", help="files or folders (searched recursively)")
     enqueue.add_argument("--force", action="store_true", help="convert again content already converted")
     serve = sub.add_parser("serve", parents=[with_out], help="run the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1; any other needs a token)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--token", help="bearer token (default: $INGEST_TOKEN); required off loopback")
     failed = sub.add_parser("failed", parents=[with_out], help="list or requeue the jobs RQ gave up on")
     failed.add_argument("action", choices=["list", "requeue"])
@@ -74,22 +86,37 @@ def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
         parser.set_defaults(handler=_service)
 
 
+def positive_int(text: str) -> int:
+    """An argument that must be a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ingest", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"ingest {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="convert files and folders to one JSON per file")
     run.add_argument("inputs", nargs="+", help="files or folders (searched recursively)")
     run.add_argument("--out", required=True, help="folder for the JSON results")
-    run.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    run.add_argument("--jobs", type=positive_int, help="worker processes (default: all cores)")
     run.set_defaults(handler=_run)
     add_export_command(sub)
     add_stats_command(sub)
     _add_service_commands(sub)
+    for command in sub.choices.values():
+        add_logging_options(command)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    setup_logging(args.log_level, args.log_format)
     return int(args.handler(args))
 
 

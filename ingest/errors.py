@@ -43,8 +43,11 @@ class NotAReport(InputError):
     code = "not_a_report"
 
 
-class IncompleteReport(InputError):
-    code = "incomplete_report"
+class OldFormat(InputError):
+    """A report in the statistics format used until 2018 (指标名称 / 计量单位 / 统计数): its
+    table is not the national template, so no cell of ours can be read from it."""
+
+    code = "old_format"
 
 
 class PasswordProtected(InputError):

@@ -104,6 +104,9 @@ def cell_evidence(cell: CellReading, fmt: Format | None, sources: Mapping[tuple[
     else:
         reading, source = "exact", None
     placement = _placement(cell.confidence / source if source else cell.confidence)
+    if cell.candidates and placement in _SURE_PLACEMENTS:
+        # The mapper offers other values: the document alone cannot tell (cells run together).
+        placement = "ambiguous"
     printed = "blank" if cell.value is None else "value"
     return Evidence(str(fmt), kind, reading, placement, printed)
 

@@ -276,6 +276,13 @@ def _write_csv(table: Table, path: Path, labels: str) -> None:
         writer.writerows(table.rows)
 
 
+def _exact_float(value: Any) -> float:
+    number = float(value)
+    if isinstance(value, int) and int(number) != value:
+        raise OverflowError(f"{value} has no exact float")
+    return number
+
+
 def _write_parquet(table: Table, path: Path, labels: str) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -283,10 +290,14 @@ def _write_parquet(table: Table, path: Path, labels: str) -> None:
     types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
     arrays = []
     for i, column in enumerate(table.columns):
-        values = [row[i] for row in table.rows]
-        if column.kind == "float":
-            values = [None if v is None else float(v) for v in values]
-        arrays.append(pa.array(values, type=types[column.kind]))
+        raw = [row[i] for row in table.rows]
+        try:
+            values = [None if v is None else _exact_float(v) for v in raw] if column.kind == "float" else raw
+            arrays.append(pa.array(values, type=types[column.kind]))
+        except (OverflowError, pa.ArrowInvalid):
+            # A whole number past int64 or past what a float64 holds exactly (hand-edited, or from an
+            # older review): the column keeps every value exact, as text, rather than failing the export.
+            arrays.append(pa.array([None if v is None else str(v) for v in raw], pa.string()))
     pq.write_table(pa.Table.from_arrays(arrays, names=table.header(labels)), path)
 
 

@@ -43,8 +43,9 @@ def label_core(text: str) -> str:
     return _NOT_WORD.sub("", rest).translate(_FOLD)
 
 
-def similarity(a: str, b: str) -> float:
-    """Similarity of two label cores in [0, 1]."""
+@lru_cache(maxsize=1 << 18)
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """Similarity of two label cores in [0, 1]; 0 when it is surely below `floor`."""
     if a == b:
         return 1.0
     if not a or not b:
@@ -52,7 +53,10 @@ def similarity(a: str, b: str) -> float:
     shorter, longer = sorted((len(a), len(b)))
     if shorter / longer < 0.5:
         return 0.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if floor and (matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor):
+        return 0.0
+    return matcher.ratio()
 
 
 @dataclass(frozen=True)

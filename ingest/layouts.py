@@ -83,6 +83,8 @@ class TemplateLayout:
     sections: tuple[SectionLayout, ...]
     relations: tuple[RelationLayout, ...]
     aligns_with: Alignment | None = None
+    # The first year whose reports the format was issued for.
+    first_year: int | None = None
 
     def rows(self) -> list[RowLayout]:
         return [row for section in self.sections for row in section.rows]
@@ -156,6 +158,7 @@ def parse_layout(raw: dict[str, Any]) -> TemplateLayout:
         sections=tuple(_section(s) for s in raw["sections"]),
         relations=tuple(_relation(r) for r in raw.get("relations", ())),
         aligns_with=_alignment(raw["aligns_with"]) if "aligns_with" in raw else None,
+        first_year=int(raw["first_year"]) if "first_year" in raw else None,
     )
 
 

@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ingest.checks import Relation, expand_relations
-from ingest.labels import best_variant, label_core, similarity
+from ingest.checks import expand_relations
+from ingest.cuts import Cut, RowCuts, decide
+from ingest.fit import RowContext, Slot, fit_values, local_relations, prints_only_totals, prints_runs
+from ingest.labels import label_core, nfkc, similarity, split_ordinal
 from ingest.layouts import ColumnLayout, RowLayout, TemplateLayout
 from ingest.models import BBox, CellReading, Document, Number, SourceCell
-from ingest.numbers import parse_number, piece_pattern, splits, unit_of
+from ingest.numbers import parse_number, unit_of
 from ingest.settings import Settings
 from ingest.tokens import Kind, Token, tokenize
 
@@ -28,17 +30,6 @@ _END_HEADINGS = ("五、存在的主要问题及改进情况", "五、当前存�
 _END = "end"
 
 
-@dataclass(frozen=True)
-class Slot:
-    """What was printed in one column of a row."""
-
-    text: str | None  # None: nothing there at all (row too short)
-    blank: bool
-    cell: SourceCell | None
-    confidence: float
-    note: str | None = None
-
-
 @dataclass
 class Proposal:
     row: RowLayout
@@ -47,7 +38,10 @@ class Proposal:
     label_confidence: float
     deviation: str | None
     slots: list[Slot]
+    cuts: tuple[Cut, ...] = ()
     score: float = 0.0
+    # Token position just past the row's values.
+    end: int = 0
 
 
 @dataclass
@@ -63,174 +57,60 @@ class Mapping:
     notes: list[str] = field(default_factory=list)
 
 
-def _is_heading(core: str, headings: tuple[str, ...]) -> bool:
-    return any(similarity(core, label_core(h)) >= _HEADING_RATIO for h in headings)
+@dataclass(frozen=True)
+class _Heading:
+    section: str
+    ordinal: str
+    core: str
 
 
-def _section_marks(tokens: list[Token], layout: TemplateLayout) -> dict[int, str]:
-    """Token position -> section id (or END) for every section heading found."""
-    marks: dict[int, str] = {}
-    for tok in tokens:
-        if tok.kind is not Kind.LABEL or len(tok.text) > 40:
-            continue
-        core = label_core(tok.text)
-        for section in layout.sections:
-            if _is_heading(core, section.headings):
-                marks[tok.position] = section.id
-        if _is_heading(core, _END_HEADINGS) and tok.position not in marks:
-            marks[tok.position] = _END
-    return marks
+def _heading_prefix(ordinal: str, core: str, heading: _Heading) -> str | None:
+    """When a long label begins with the heading (a web page's text runs a heading into
+    the table's header words), the rest of it; None when it does not."""
+    h_core = heading.core
+    if not ordinal or ordinal != heading.ordinal or len(core) <= len(h_core):
+        return None
+    cut = max(range(len(h_core) - 2, len(h_core) + 3), key=lambda k: similarity(core[:k], h_core))
+    if similarity(core[:cut], h_core) >= _HEADING_RATIO:
+        return core[cut:]
+    return None
 
 
-def _local_relations(row: RowLayout, relations: list[Relation]) -> list[tuple[list[int], list[int]]]:
-    """Relations that involve only this row's cells, as column indexes."""
-    keys = row.cell_keys()
-    out = []
-    for rel in relations:
-        if all(k in keys for k in rel.all_keys()):
-            out.append(([keys.index(k) for k in rel.left], [keys.index(k) for k in rel.right]))
-    return out
-
-
-def _holds(values: list[str | None], local: list[tuple[list[int], list[int]]]) -> bool:
-    """True when every local relation holds with its left side printed."""
-    def num(i: int) -> Number:
-        v = values[i]
-        return parse_number(v) if v else 0
-
-    try:
-        return bool(local) and all(
-            all(values[i] for i in left) and sum(num(i) for i in left) == sum(num(i) for i in right)
-            for left, right in local
-        )
-    except ValueError:
-        return False
+def _suffix_similarity(joined: str, core: str, floor: float) -> float:
+    """How alike `core` is to the whole of `joined` or to its end (0 below `floor`)."""
+    if not joined or not core:
+        return 0.0
+    ratio = similarity(joined, core, floor)
+    for k in range(max(1, len(core) - 2), min(len(joined), len(core) + 2) + 1):
+        ratio = max(ratio, similarity(joined[-k:], core, floor))
+    return ratio
 
 
 @dataclass(frozen=True)
-class RowContext:
-    """What the mapper knows about a row while fitting its values."""
-
-    columns: tuple[ColumnLayout, ...]
-    local: list[tuple[list[int], list[int]]]
-    # Grid column of each template column, from the section's header cells (None: unknown).
-    header_cols: list[int | None]
-    # The document prints rows as lone values (blank cells simply absent): only 总计 filled.
-    totals_only: bool
+class SectionMark:
+    section: str
+    # Header words printed after the heading in the same label.
+    rest: str = ""
 
 
-def _fit_run(run: Token, ctx: RowContext, s: Settings) -> list[Slot]:
-    """Cut cells printed without separators (a run) into the row's cells."""
-    n = len(ctx.columns)
-    if n == 1:
-        return [Slot(run.text, False, run.cell, s.conf_exact)]
-    patterns = [piece_pattern(c.type == "decimal", c.signed) for c in ctx.columns]
-    candidates = list(splits(run.text, patterns))
-    if not candidates:
-        return [Slot(None, True, run.cell, s.conf_missing_cells, f"run {run.text!r} fits no cut into {n} cells")] * n
-    agreeing = [c for c in candidates if _holds(list(c), ctx.local)]
-    if len(candidates) == 1 and (agreeing or not ctx.local):
-        return [Slot(d, False, run.cell, s.conf_exact) for d in candidates[0]]
-    if len(agreeing) == 1:
-        note = "cells run together; cut where the row's total holds"
-        return [Slot(d, False, run.cell, s.conf_fuzzy_label * 0.95, note) for d in agreeing[0]]
-    pool = agreeing or candidates
-    # Ambiguous: keep the guess with the most even pieces, flagged.
-    guess = min(pool, key=lambda c: max(len(p) for p in c))
-    note = f"cells run together as {run.text!r}; {len(pool)} cuts possible"
-    return [Slot(d, False, run.cell, s.conf_ambiguous_alignment * 0.8, note) for d in guess]
-
-
-def _window_ok(values: list[Token], start: int, n: int) -> bool:
-    inside = values[start : start + n]
-    outside = values[:start] + values[start + n :]
-    return all(t.kind is Kind.BLANK for t in outside) and not any(t.row_break for t in inside[1:])
-
-
-def _header_fit(window: list[Token], header_cols: list[int | None]) -> int:
-    """How many cells sit in the grid column their header says."""
-    return sum(
-        1 for tok, col in zip(window, header_cols, strict=True)
-        if col is not None and tok.cell is not None and tok.cell.col == col
-    )
-
-
-def _slot(tok: Token, conf: float, note: str | None = None) -> Slot:
-    blank = tok.kind is Kind.BLANK
-    return Slot(tok.text, blank, tok.cell, conf * (tok.cell.confidence if tok.cell else 1.0), note)
-
-
-def _fit_short(values: list[Token], ctx: RowContext, s: Settings) -> list[Slot]:
-    """Fewer cells than columns: blank cells were dropped (text pasted from a PDF)."""
-    n = len(ctx.columns)
-    missing = Slot(None, True, None, s.conf_missing_cells, f"row has {len(values)} of {n} cells")
-    has_total = ctx.columns[-1].key == "total"
-    if has_total and len(values) == 1 and values[0].kind is not Kind.BLANK:
-        # A lone value is the 总计 column when the whole table prints only totals (seed 004).
-        conf = s.conf_exact if ctx.totals_only else s.conf_weak_label
-        note = None if ctx.totals_only else "a lone value taken as the row's 总计"
-        return [Slot(None, True, None, conf, note)] * (n - 1) + [_slot(values[0], conf, note)]
-    note = f"row has {len(values)} of {n} cells; placed from the left"
-    fitted = [_slot(t, s.conf_missing_cells, note) for t in values]
-    return fitted + [missing] * (n - len(values))
-
-
-def _fit_values(values: list[Token], ctx: RowContext, s: Settings) -> list[Slot]:
-    """Fit the value tokens after a label to the row's columns."""
-    n = len(ctx.columns)
-    printed = [t for t in values if t.kind is not Kind.BLANK]
-    if len(printed) == 1 and printed[0].kind is Kind.RUN:
-        run = printed[0]
-        if len(run.text) >= n or len(values) > 1:
-            return _fit_run(run, ctx, s)
-        # Too few characters to be a run of all the cells: one value with the blanks dropped.
-        values = [Token(Kind.VALUE, run.text, run.cell, run.row_break, run.position, run.block)]
-    if len(values) == n:
-        return [_slot(t, s.conf_exact) for t in values]
-    if len(values) < n:
-        return _fit_short(values, ctx, s)
-    starts = [i for i in range(len(values) - n + 1) if _window_ok(values, i, n)]
-    if not starts:
-        # Non-blank values spread over more cells than the row has: a row label was lost.
-        note = f"{len(printed)} values where {n} cells were expected"
-        return [_slot(t, s.conf_missing_cells, note) for t in values[:n]]
-
-    def content(start: int) -> tuple[str | None, ...]:
-        return tuple(None if t.kind is Kind.BLANK else t.text for t in values[start : start + n])
-
-    def header_fit(start: int) -> int:
-        return _header_fit(values[start : start + n], ctx.header_cols)
-
-    # Word's text export shifts cells within rows, so the header's columns only break
-    # ties: they never make an ambiguous row certain.
-    best = max(starts, key=lambda i: (_holds(list(content(i)), ctx.local), header_fit(i), -i))
-    variants = {content(i) for i in starts}
-    if len(variants) == 1:
-        return [_slot(t, s.conf_exact) for t in values[best : best + n]]
-    unsure = {c for c in range(n) if len({v[c] for v in variants}) > 1}
-    note = "blank cells at the row's edge make its alignment ambiguous"
-    return [
-        _slot(t, s.conf_ambiguous_alignment if c in unsure else s.conf_exact, note if c in unsure else None)
-        for c, t in enumerate(values[best : best + n])
-    ]
-
-
-def _prints_only_totals(tokens: list[Token]) -> bool:
-    """Rows of lone values, many of them: a table printed with only its 总计 column and
-    the blank cells dropped (as text pasted from a PDF of seed 004's kind comes)."""
-    lone = multi = 0
-    i = 0
-    while i < len(tokens):
-        j = i
-        while j < len(tokens) and tokens[j].kind is not Kind.LABEL:
-            j += 1
-        run = tokens[i:j]
-        if len(run) == 1 and run[0].kind is Kind.VALUE:
-            lone += 1
-        elif sum(1 for t in run if t.kind is not Kind.BLANK) > 1:
-            multi += 1
-        i = max(j, i + 1)
-    return lone >= 15 and lone > multi
+def _section_marks(tokens: list[Token], layout: TemplateLayout) -> dict[int, SectionMark]:
+    """Token position -> section id (or END) for every section heading found."""
+    named = [(section.id, section.headings) for section in layout.sections] + [(_END, _END_HEADINGS)]
+    headings = [_Heading(section_id, split_ordinal(h)[0], label_core(h)) for section_id, texts in named for h in texts]
+    marks: dict[int, SectionMark] = {}
+    for tok in tokens:
+        if tok.kind is not Kind.LABEL:
+            continue
+        ordinal, core = split_ordinal(tok.text)[0], label_core(tok.text)
+        for heading in headings:
+            if len(tok.text) <= 40 and similarity(core, heading.core, _HEADING_RATIO) >= _HEADING_RATIO:
+                marks[tok.position] = SectionMark(heading.section)
+            elif (rest := _heading_prefix(ordinal, core, heading)) is not None:
+                marks[tok.position] = SectionMark(heading.section, rest)
+            else:
+                continue
+            break
+    return marks
 
 
 class _Walker:
@@ -242,11 +122,12 @@ class _Walker:
         self.settings = settings
         self.rows = layout.rows()
         self.marks = _section_marks(tokens, layout)
-        self.headed = set(self.marks.values())
+        self.headed = {mark.section for mark in self.marks.values()}
         present = [k for row in self.rows for k in row.cell_keys()]
         relations = expand_relations(layout, present)
-        self.local = {id(row): _local_relations(row, relations) for row in self.rows}
-        self.totals_only = _prints_only_totals(tokens)
+        self.local = {id(row): local_relations(row, relations) for row in self.rows}
+        self.totals_only = prints_only_totals(tokens)
+        self.runs_style = prints_runs(tokens)
         # Header cells of the current section: label core -> grid positions (block, col).
         self.header_cells: dict[str, list[tuple[int, int]]] = {}
 
@@ -255,7 +136,7 @@ class _Walker:
         for column in row.columns:
             places = [col for b, col in self.header_cells.get(label_core(column.label), []) if b == block]
             header_cols.append(places[0] if len(places) == 1 else None)
-        return RowContext(row.columns, self.local[id(row)], header_cols, self.totals_only)
+        return RowContext(row.columns, self.local[id(row)], header_cols, self.totals_only, self.runs_style)
 
     def _allowed(self, section: str | None) -> list[int]:
         return [
@@ -264,22 +145,20 @@ class _Walker:
         ]
 
     def _label_candidates(self, buffer: list[Token], allowed: list[int]) -> list[tuple[int, float, str | None]]:
-        """(row index, ratio, deviation) for rows the trailing labels may name."""
-        best: dict[int, tuple[float, str | None]] = {}
+        """(row index, ratio, deviation) for rows the trailing labels may name. The label
+        may be the end of a longer one: a web page's text runs header words into it."""
         joined = ""
         for tok in reversed(buffer):
-            joined = tok.text + joined
-            if len(joined) > _MAX_LABEL_CHARS:
+            if len(joined) + len(tok.text) > _MAX_LABEL_CHARS and joined:
                 break
-            core = label_core(joined)
-            for i in allowed:
-                row = self.rows[i]
-                if not row.labels:
-                    continue
-                hit = best_variant(core, [v.text for v in row.labels])
-                if hit.ratio > best.get(i, (0.0, None))[0]:
-                    deviation = next(v.deviation for v in row.labels if v.text == hit.variant)
-                    best[i] = (hit.ratio, deviation or row.deviation)
+            joined = label_core(tok.text) + joined
+        best: dict[int, tuple[float, str | None]] = {}
+        for i in allowed:
+            row = self.rows[i]
+            for variant in row.labels:
+                ratio = _suffix_similarity(joined, label_core(variant.text), self.settings.label_match_ratio)
+                if ratio > best.get(i, (0.0, None))[0]:
+                    best[i] = (ratio, variant.deviation or row.deviation)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         return [(i, r, d) for i, (r, d) in ranked[:3] if r >= self.settings.label_match_ratio]
 
@@ -305,9 +184,14 @@ class _Walker:
             tok = self.tokens[i]
             if tok.kind is Kind.LABEL:
                 if tok.position in self.marks:
-                    section = self.marks[tok.position]
+                    mark = self.marks[tok.position]
+                    section = mark.section
                     buffer, section_labels = [], []
                     self.header_cells, in_header = {}, True
+                    if mark.rest:
+                        rest = Token(Kind.LABEL, mark.rest, tok.cell, False, tok.position, tok.block)
+                        buffer.append(rest)
+                        section_labels.append(rest)
                 else:
                     buffer.append(tok)
                     section_labels.append(tok)
@@ -349,11 +233,12 @@ class _Walker:
     def _propose(self, idx: int, position: int, label_conf: float, ratio: float,
                  deviation: str | None, values: list[Token]) -> Proposal:
         row = self.rows[idx]
-        slots = _fit_values(values, self._context(row, values[0].block), self.settings)
-        printed = sum(1 for sl in slots if not sl.blank)
-        fit = sum(sl.confidence for sl in slots) / len(slots)
-        score = ratio * fit * (1 + 0.05 * printed)
-        return Proposal(row, idx, position, label_conf, deviation, slots, score)
+        fit = fit_values(values, self._context(row, values[0].block), self.settings)
+        printed = sum(1 for sl in fit.slots if not sl.blank)
+        mean = sum(sl.confidence for sl in fit.slots) / len(fit.slots)
+        score = ratio * mean * (1 + 0.05 * printed)
+        end = position + len(values)
+        return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, score, end)
 
 
 def _best_chain(proposals: list[Proposal]) -> list[Proposal]:
@@ -400,7 +285,8 @@ def _reading(slot: Slot, column: ColumnLayout, label_conf: float, header_unit: s
     unit = column.unit
     if column.units_in_text:
         unit = unit_of(slot.text) or header_unit
-    return CellReading(value, slot.text, conf, *_where(slot.cell), unit=unit, notes=notes)
+    return CellReading(value, slot.text, conf, *_where(slot.cell), unit=unit, notes=notes,
+                       candidates=list(slot.candidates))
 
 
 def _where(cell: SourceCell | None) -> tuple[int | None, BBox | None]:
@@ -414,9 +300,73 @@ def _signature_hits(layout: TemplateLayout, tokens: list[Token]) -> int:
     return sum(1 for sig in layout.signature_labels if label_core(sig) in text)
 
 
-def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Settings) -> Mapping:
+def _cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Settings) -> None:
+    """Settle the rows printed as runs of digits over the whole table at once."""
+    if not any(p.cuts for p in chain):
+        return
+    rows = []
+    for prop in chain:
+        texts: list[tuple[str | None, ...]] = list(prop.cuts) or [
+            tuple(None if sl.blank else sl.text for sl in prop.slots)
+        ]
+        label = min((label_core(v.text) for v in prop.row.labels), key=len, default="")
+        rows.append(RowCuts.parse(tuple(prop.row.cell_keys()), texts, [c.type == "decimal" for c in prop.row.columns],
+                                  label))
+    relations = expand_relations(layout, [k for row in rows for k in row.keys])
+    for prop, row, decision in zip(chain, rows, decide(rows, relations, prose, s.max_cut_states), strict=True):
+        if not prop.cuts:
+            continue
+        cell = prop.slots[0].cell
+        slots = []
+        for col, text in enumerate(row.texts[decision.choice]):
+            candidates = tuple(decision.candidates.get(col, ()))
+            if candidates:
+                conf, note = s.conf_ambiguous_alignment * 0.8, f"cells run together; {len(candidates)} values fit"
+            elif decision.by_prose:
+                conf, note = s.conf_prose_cut, "cells run together; cut as the prose quotes"
+            elif decision.in_broken:
+                conf, note = s.conf_weak_label, "cells run together; cut where a relation breaks"
+            else:
+                conf, note = s.conf_exact, None
+            slots.append(Slot(text, text is None, cell, conf, note, candidates))
+        prop.slots = slots
+
+
+def _rows_not_printed(
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
+) -> set[int]:
+    """Rows of a section found in the document that the document does not print (a body
+    with no 规章 row): between the rows around them stand neither values nor their label.
+    A label printed with no values (a merged cell's other rows) is not this."""
+    rows = layout.rows()
+    out: set[int] = set()
+    found = {p.row_index for p in chain}
+    headings = {mark.section: position for position, mark in sorted(marks.items(), reverse=True)}
+    for index, row in enumerate(rows):
+        if index in found or row.deviation is not None or not row.labels:
+            continue
+        before = [p.end for p in chain if p.row_index < index and p.row.section == row.section]
+        after = [p for p in chain if p.row_index > index]
+        start = before[-1] if before else headings.get(row.section)
+        if start is None or not after:
+            continue
+        gap = tokens[start + (not before) : after[0].position]
+        cores = [label_core(v.text) for v in row.labels]
+        printed = any(
+            t.kind is not Kind.LABEL
+            or any(c in label_core(t.text) or similarity(label_core(t.text), c) >= s.label_match_ratio for c in cores)
+            for t in gap
+        )
+        if not printed:
+            out.add(id(row))
+    return out
+
+
+def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Settings, prose: str = "") -> Mapping:
     """Map a document's tokens onto one template's keys."""
-    chain = _best_chain(_Walker(layout, tokens, settings).proposals())
+    walker = _Walker(layout, tokens, settings)
+    chain = _best_chain(walker.proposals())
+    _cut_runs(chain, layout, prose, settings)
     header_unit = None
     found_unit = _UNIT_IN_HEADER.search("".join(t.text for t in tokens if t.kind is Kind.LABEL and "采购" in t.text))
     if found_unit:
@@ -432,6 +382,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
         for column, slot in zip(prop.row.columns, prop.slots, strict=True):
             cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit)
     located = len(cells)
+    absent = _rows_not_printed(chain, layout, tokens, walker.marks, settings)
     ordered: dict[str, CellReading] = {}
     for row in layout.rows():
         for key in row.cell_keys():
@@ -439,6 +390,8 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
                 continue
             if key in cells:
                 ordered[key] = cells[key]
+            elif row.deviation is None and id(row) in absent:
+                ordered[key] = CellReading(None, None, settings.conf_row_not_printed, notes=["row not printed"])
             elif row.deviation is None:
                 ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"])
     return Mapping(
@@ -455,5 +408,6 @@ def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settin
     """Map onto the template the document follows: the one whose own labels it prints
     most, then the one it follows without deviations, then the one its rows fit best."""
     tokens = tokenize(document)
-    mappings = [map_to_template(tokens, layout, settings) for layout in layouts]
+    prose = nfkc("\n".join(document.lines()))
+    mappings = [map_to_template(tokens, layout, settings, prose) for layout in layouts]
     return max(mappings, key=lambda m: (m.signature_hits, -len(m.deviations), m.score))

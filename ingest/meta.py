@@ -1,38 +1,101 @@
-"""The issuing body and the year a report covers, from its title and first lines."""
+"""The body that reports and the year it reports on, each with a confidence.
+
+Every place a report names itself is read as evidence: its title (also as a crawler's `标题:`
+label and as a 《…》 quote in the opening), the opening's subject, its signature and closing date,
+the span of its statistics. The first strong piece of evidence gives the value; the others
+confirm it (confidence above the review threshold) or contradict it (below: a person looks).
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import pairwise
 
+from ingest.agency import clean_name, same_body, strip_citations, tail_names, well_formed
 from ingest.labels import nfkc
 from ingest.models import ReportMeta
+from ingest.settings import Settings
 
 _TITLE_WORDS = ("年度报告", "年报", "工作报告", "年度工作报告")
-_YEAR = re.compile(r"(20[0-4]\d|19[89]\d)\s*年")
-# A body's name ends in one of these; the strong ones end a full name, the weak ones
-# (镇, 乡…) may be followed by more of it (新华镇人民政府, 城乡建设局).
-_STRONG_SUFFIX = ("人民政府办公室", "人民政府", "街道办事处", "管理委员会", "委员会", "办公室", "办公厅", "管理局",
-                  "局", "厅", "委", "办", "中心", "院", "所")
-_WEAK_SUFFIX = ("镇", "乡", "街道")
-_NOT_A_NAME = ("我", "本", "全", "该", "各", "贵", "以来", "年度", "国务院", "根据", "中华人民共和国", "关于")
-# The State Council notice on the report's format, which every opening cites by its name.
-_CITED_NOTICE = ("格式", "通知")
+_YEAR = re.compile(r"((?:19[89]|20[0-4])\d)\s*年")
 _TITLE_TAIL = re.compile(r"(?:关于)?(?:\d{4}\s*年(?:度)?)?\s*(?:政府)?信息公开.*$")
+# A crawler's page labels (`标题: …`) and the page furniture around a report.
+_PAGE_LABEL = re.compile(r"^(标题|题名|来源|信息来源|发布时间|发布日期|成文日期|生成日期|发布机构|发文机关|发文单位|"
+                         r"栏目|所属栏目|原文链接|链接|本地目录|文号|发文字号|索引号|主题分类|作者|浏览次数|点击数|访问量)"
+                         r"\s*[:：]\s*(.*)$")
+_PAGE_NOISE = re.compile(r"^(?:=+.*=+|页面链接与图片详见.*|.*(?:当前位置|您现在的位置|您的位置)\s*[:：].*|"
+                         r".*(?:首页|主页)\s*[>＞»›/].*|.*[>＞»›].*[>＞»›].*|"
+                         r".*(?:主办单位|承办单位|网站标识码|ICP备|版权所有|技术支持|打印本页|关闭窗口).*)$")
+_PUBLISHER_LABELS = ("发布机构", "发文机关", "发文单位")
+_DATE_LABELS = ("发布时间", "发布日期", "成文日期", "生成日期")
+# A title at the start of a long line (crawler text runs the title into the opening).
+_TITLE_PREFIX = re.compile(r"^[^，。；:：]{0,45}?\d{4}\s*年度?\s*(?:的)?(?:政府)?信息公开(?:工作)?(?:的)?"
+                           r"(?:年度)?(?:工作)?(?:报告|年报)")
+_LETTER_VERB = re.compile(r"关于(?:印发|公布|发布|转发|报送|上报|呈报|提交)")
+_QUOTED = re.compile(r"《([^《》]{6,80})》")
+_STATS_SPAN = re.compile(
+    r"(?:统计|期限|时限|时间|数据|期间)[^。；]{0,16}?((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:起)?\s*"
+    r"(?:至|到|—|–|-|~)\s*(?:((?:19|20)\d\d)\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日")
+_CLOSING_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_NUMERIC_DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*\d{1,2}")
+_SUBJECT = (
+    re.compile(r"汇总([\u4e00-\u9fff]{2,30}?)(?:各有关单位|各单位|各部门|各级|所属|本级|及其|和所属)"),
+    re.compile(r"(?:\d{4}\s*年(?:度|以来)?|今年以来|本年度)\s*[，,]?\s*([\u4e00-\u9fff]{2,30}?)"
+               r"(?:坚持|认真|深入|紧紧|全面|严格|按照|持续|始终|进一步|积极|高度|紧扣|不断|扎实|围绕)"),
+    re.compile(r"现将([\u4e00-\u9fff]{2,30}?)\d{4}\s*年"),
+    # Compiled by the body's office for the body: 由X办公室汇总本级及所属各部门…
+    re.compile(r"由([\u4e00-\u9fff]{2,30}?)办公室(?:汇总|负责|编制|牵头)"),
+)
+# How far into the report the opening reaches, and how near its end the signature lies.
+_OPENING_CHARS = 1500
+_CLOSING_CHARS = 400
+# A page's labels come before the report, after at most a site's navigation lines; page
+# furniture (breadcrumbs, navigation) is short.
+_PAGE_HEAD_LINES = 30
+_PAGE_NOISE_CHARS = 200
+
+STRONG, MEDIUM, WEAK = 3, 2, 1
 
 
-def _clean_name(text: str) -> str:
-    text = re.sub(r"\s+", "", text)
-    text = _TITLE_TAIL.sub("", text)
-    text = text.strip("《》“”\"'：:，,。 ")
-    text = re.sub(r"^(?:年度|年|度)", "", text)
-    return re.sub(r"(?:关于|的)$", "", text)
+@dataclass(frozen=True)
+class Evidence:
+    """One place a report names its body or year; `kind` says where (a title printed twice
+    is two pieces of evidence, a name repeated in the prose is not)."""
+
+    value: str | int
+    kind: str
+    strength: int
+
+
+@dataclass
+class _Page:
+    """A crawler's page labels and the report's own lines without the page around them."""
+
+    labels: dict[str, str]
+    lines: list[str]
+
+
+def _page(lines: list[str]) -> _Page:
+    labels: dict[str, str] = {}
+    body: list[str] = []
+    for n, raw in enumerate(line for line in lines if line.strip()):
+        line = nfkc(raw).strip()
+        label = _PAGE_LABEL.match(line)
+        if label and n < _PAGE_HEAD_LINES:
+            labels.setdefault(label.group(1), label.group(2).strip())
+        elif len(line) > _PAGE_NOISE_CHARS or not _PAGE_NOISE.match(line):
+            body.append(line)
+    return _Page(labels, body)
 
 
 def _is_title(line: str) -> bool:
-    return (any(w in line for w in _TITLE_WORDS) and len(line) <= 80 and "信息公开" in line
-            and not any(w in line for w in _CITED_NOTICE))
+    """A report's title, or a letter sending or publishing one; not a notice it cites."""
+    if not any(w in line for w in _TITLE_WORDS) or len(line) > 80 or "信息公开" not in line:
+        return False
+    return "格式" not in line and ("通知" not in line or bool(_LETTER_VERB.search(line)))
 
 
 def _title(lines: list[str]) -> tuple[int, str] | None:
@@ -41,6 +104,9 @@ def _title(lines: list[str]) -> tuple[int, str] | None:
     line above; a web page's banner above its title is not joined to it."""
     head = lines[:25]
     for i, line in enumerate(head):
+        prefix = _TITLE_PREFIX.match(line)
+        if prefix and not _is_title(line) and i < 3:
+            line = prefix.group(0)
         if _is_title(line):
             above = head[i - 1] if i else ""
             if not _YEAR.search(line) and _YEAR.search(above) and _is_title(above + line):
@@ -49,56 +115,175 @@ def _title(lines: list[str]) -> tuple[int, str] | None:
     return next(((i, a + b) for i, (a, b) in enumerate(pairwise(head)) if _is_title(a + b)), None)
 
 
-def _name_in(segment: str) -> str | None:
-    """The body named at the start of a run of CJK text: the longest name ending in a strong
-    suffix within reach, else the shortest ending in a weak one."""
-    strong = [end for end in range(3, min(len(segment), 30) + 1) if segment[:end].endswith(_STRONG_SUFFIX)]
-    weak = [end for end in range(3, min(len(segment), 30) + 1) if segment[:end].endswith(_WEAK_SUFFIX)]
-    if strong and (not weak or strong[-1] - weak[0] <= 12):
-        return segment[: strong[-1]]
-    return segment[: weak[0]] if weak else None
+def _parse_title(line: str) -> tuple[str | None, int | None]:
+    """The body and the year a title names (either may be missing). A letter or notice that
+    sends or publishes a report names the report's body after its verb if any body is there
+    (…办公室关于印发X2022年…的通知), else before it (X关于报送2022年…的函)."""
+    verb = _LETTER_VERB.search(line)
+    if verb:
+        tail = line[verb.end() :]
+        year = _YEAR.search(tail)
+        named_after = year is not None and bool(clean_name(tail[: year.start()]))
+        line = tail if named_after else line[: verb.start()] + tail
+    m = _YEAR.search(line)
+    if not m:
+        name = clean_name(_TITLE_TAIL.sub("", line))
+        return (name if well_formed(name) else None), None
+    before = clean_name(_TITLE_TAIL.sub("", line[: m.start()]))
+    after = clean_name(_TITLE_TAIL.sub("", line[m.end() :]))
+    name = before or after
+    return (name if well_formed(name) else None), int(m.group(1))
 
 
-def _first_named_body(text: str) -> str | None:
-    for segment in re.split(r"[^\u4e00-\u9fff]+", text):
-        for start in range(len(segment)):
-            if segment[start:].startswith(_NOT_A_NAME):
-                continue
-            name = _name_in(segment[start:])
-            if name:
-                return name
-    return None
+def _title_evidence(page: _Page) -> tuple[list[Evidence], list[Evidence], str]:
+    """Agency and year evidence of the titles, and the printed title's text ("" if none)."""
+    agencies: list[Evidence] = []
+    years: list[Evidence] = []
+
+    def add(text: str, kind: str) -> None:
+        name, year = _parse_title(text)
+        if name:
+            agencies.append(Evidence(name, kind, STRONG))
+        if year:
+            years.append(Evidence(year, kind, STRONG))
+
+    page_title = page.labels.get("标题", "")
+    if _is_title(page_title):
+        add(page_title, "page title")
+    elif well_formed(clean_name(page_title)):
+        agencies.append(Evidence(clean_name(page_title), "page title", MEDIUM))
+    found = _title(page.lines)
+    printed = ""
+    if found:
+        i, line = found
+        printed = line
+        add(line, "title")
+        name, _ = _parse_title(line)
+        above = page.lines[i - 1] if i > 0 else ""
+        if not name and above and len(above) <= 40 and not _YEAR.search(above) and well_formed(clean_name(above)):
+            # The first line of a document is the title's own first line; on a web page it
+            # may be the site's banner, naming the body that runs the site.
+            strength = STRONG if i == 1 and not page.labels else MEDIUM
+            agencies.append(Evidence(clean_name(above), "line above the title", strength))
+    for quoted in _QUOTED.findall("\n".join(page.lines)[:_OPENING_CHARS]):
+        if _is_title(quoted):
+            add(quoted, "quoted title")
+    return agencies, years, printed
 
 
-def find_meta(lines: list[str]) -> ReportMeta:
-    """Agency and year from the title (or the line above it) and the opening text."""
-    lines = [nfkc(line).strip() for line in lines if line.strip()]
-    agency: str | None = None
-    year: int | None = None
-    title = _title(lines)
-    if title:
-        i, line = title
-        m = _YEAR.search(line)
-        if m:
-            year = int(m.group(1))
-            before = _clean_name(line[: m.start()])
-            after = _clean_name(line[m.end() :])
-            if before:
-                agency = before
-            elif after:
-                agency = after
-            elif i > 0 and len(lines[i - 1]) <= 40 and not _YEAR.search(lines[i - 1]):
-                agency = _clean_name(lines[i - 1])
-        else:
-            agency = _clean_name(line) or None
-    opening = "\n".join(lines[:12])
-    if year is None:
-        span = re.search(r"统计数据.{0,6}?(20\d\d)\s*年", opening)
-        years = Counter(int(y) for y in _YEAR.findall(opening))
-        if span:
-            year = int(span.group(1))
-        elif years:
-            year = years.most_common(1)[0][0]
-    if not agency:
-        agency = _first_named_body(opening)
-    return ReportMeta(agency=agency, year=year)
+@dataclass(frozen=True)
+class _Signature:
+    name: str | None
+    year: int | None
+    # Set apart from the text before it (its own line, or after a sentence's end): a name, not
+    # the tail of a clause.
+    apart: bool = False
+
+
+def _signature(closing: str, known: list[str]) -> _Signature:
+    """The name and year of the closing date line at the end of the report."""
+    dates = list(_CLOSING_DATE.finditer(closing))
+    # A closing date ends the report: at most a short page footer follows it, no sentence.
+    after = closing[dates[-1].end() :] if dates else "。"
+    if len(after) > 60 or "。" in after:
+        return _Signature(None, None)
+    date = dates[-1]
+    before = closing[: date.start()].rstrip()
+    run = re.search(r"[\u4e00-\u9fff()（）]{2,60}$", before)
+    if not run:
+        return _Signature(None, int(date.group(1)))
+    name = tail_names(run.group(0), known)
+    ahead = before[: run.start()]
+    apart = name == run.group(0) and (not ahead.strip() or bool(re.search(r"(?:\n|[。！？；])\s*$", ahead)))
+    return _Signature(name, int(date.group(1)), apart)
+
+
+def _opening_evidence(opening: str) -> tuple[list[Evidence], list[Evidence]]:
+    """The body the opening names as its subject, and the year it opens with (`2023年以来，X坚持`)."""
+    agencies: list[Evidence] = []
+    years: list[Evidence] = []
+    plain = strip_citations(opening)
+    for pattern in _SUBJECT:
+        for m in pattern.finditer(plain):
+            name = clean_name(m.group(1))
+            if well_formed(name):
+                agencies.append(Evidence(name, "opening", MEDIUM))
+                year = _YEAR.match(m.group(0))
+                if year and not years:
+                    years.append(Evidence(int(year.group(1)), "opening", MEDIUM))
+                break
+    return agencies, years
+
+
+def _year_evidence(page: _Page, text: str, closing_year: int | None) -> list[Evidence]:
+    out: list[Evidence] = []
+    span = _STATS_SPAN.search(text)
+    if span:
+        out.append(Evidence(int(span.group(2) or span.group(1)), "statistics period", STRONG))
+    counts = Counter(int(y) for y in _YEAR.findall(text)).most_common(2)
+    if counts:
+        (top, n), second = counts[0], (counts[1][1] if len(counts) > 1 else 0)
+        out.append(Evidence(top, "most years named", MEDIUM if n >= 3 and n >= 2 * second else WEAK))
+    if closing_year:
+        out.append(Evidence(closing_year - 1, "closing date", WEAK))
+    for label in _DATE_LABELS:
+        published = _NUMERIC_DATE.match(page.labels.get(label, ""))
+        if published:
+            out.append(Evidence(int(published.group(1)) - 1, "page date", WEAK))
+            break
+    return out
+
+
+def _decide(evidence: list[Evidence], agree: Callable[[str | int, str | int], bool],
+            s: Settings) -> tuple[str | int | None, float]:
+    """The value of the strongest evidence, and how far the rest bears it out."""
+    if not evidence:
+        return None, 0.0
+    primary = max(evidence, key=lambda e: e.strength)  # first of the strongest: evidence is in priority order
+    others = [e for e in evidence if e.kind != primary.kind]
+    # Weighed by strength: a title and a signature outweigh one page label, not two other places.
+    support = sum(e.strength for e in others if agree(e.value, primary.value))
+    against = [e.strength for e in others if not agree(e.value, primary.value) and e.strength > WEAK]
+    if primary.strength == STRONG:
+        outweighed = bool(against) and sum(against) >= support
+        conf = (s.meta_conf_conflict if STRONG in against else s.meta_conf_doubted if outweighed
+                else s.meta_conf_confirmed if support else s.meta_conf_single)
+    elif primary.strength == MEDIUM:
+        conf = s.meta_conf_medium_confirmed if support > sum(against) else s.meta_conf_medium
+    else:
+        conf = s.meta_conf_weak
+    return primary.value, conf
+
+
+def find_meta(lines: list[str], settings: Settings | None = None) -> ReportMeta:
+    """Agency and year, with confidences, from the report's title, opening and closing."""
+    s = settings or Settings()
+    page = _page(lines)
+    text = "\n".join(page.lines)
+    agencies, years, title = _title_evidence(page)
+    # The opening after the title, so that the title does not confirm itself.
+    opening = text.replace(title, "", 1)[:_OPENING_CHARS] if title else text[:_OPENING_CHARS]
+    closing = text[-_CLOSING_CHARS:]
+    opening_agencies, opening_years = _opening_evidence(opening)
+    agencies += opening_agencies
+    publisher = clean_name(next((page.labels[k] for k in _PUBLISHER_LABELS if page.labels.get(k)), ""))
+    if well_formed(publisher):
+        agencies.append(Evidence(publisher, "page publisher", MEDIUM))
+    signed = _signature(closing, [str(e.value) for e in agencies])
+    if signed.name:
+        # A signature is as strong as a title when it stands apart or something else names a
+        # body too; alone and glued to a clause, the name cut before a date may be only part of one.
+        # It ranks after every title (the first of the strongest evidence gives the value).
+        after_titles = max((i + 1 for i, e in enumerate(agencies) if e.strength == STRONG), default=0)
+        strength = STRONG if agencies or signed.apart else MEDIUM
+        agencies.insert(after_titles, Evidence(signed.name, "signature", strength))
+    years += _year_evidence(page, text, signed.year) + opening_years
+    agency, agency_conf = _decide(agencies, lambda a, b: same_body(str(a), str(b)), s)
+    year, year_conf = _decide(years, lambda a, b: a == b, s)
+    return ReportMeta(
+        agency=str(agency) if agency is not None else None,
+        year=int(year) if year is not None else None,
+        agency_confidence=agency_conf,
+        year_confidence=year_conf,
+        evidence=[f"{e.kind}: {e.value}" for e in agencies + years],
+    )

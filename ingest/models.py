@@ -90,10 +90,17 @@ class CellReading:
     review: bool = False
     unit: str | None = None
     suggestion: Number | None = None
+    # Values the cell may hold when the document alone cannot tell (cells run together).
+    candidates: list[Number] = field(default_factory=list)
     # Why the confidence is what it is (kept for review screens and debugging).
     notes: list[str] = field(default_factory=list)
     # The evidence class the calibrated confidence was looked up by (ingest/evidence.py).
     evidence: str | None = None
+
+    @property
+    def found(self) -> bool:
+        """Whether the mapper found the cell: one not found has no text, value or confidence."""
+        return not (self.value is None and self.text is None and self.confidence == 0.0)
 
 
 @dataclass
@@ -122,8 +129,24 @@ class SourceInfo:
 
 @dataclass
 class ReportMeta:
+    """The body that reports and the year it covers; each confidence is the probability
+    that the value is right."""
+
     agency: str | None
     year: int | None
+    agency_confidence: float = 0.0
+    year_confidence: float = 0.0
+    # Where each was read ("title: 平潭综合实验区"), shown to the person who reviews them.
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReviewReason:
+    """Why a result needs a person: a code (cells_not_found, cells_flagged, agency_unsure,
+    year_unsure, template_unsure) and a sentence saying what to look at."""
+
+    code: str
+    message: str
 
 
 @dataclass
@@ -138,10 +161,15 @@ class Report:
 
     source: SourceInfo
     template: str | None = None
+    template_confidence: float = 0.0
     report: ReportMeta | None = None
     cells: dict[str, CellReading] = field(default_factory=dict)
     checks: list[CheckResult] = field(default_factory=list)
     template_deviations: list[str] = field(default_factory=list)
     error: ErrorInfo | None = None
+    # Report-level fields below the review threshold (`report.agency`, `report.year`, `template`)
+    # and every reason the result needs a person.
+    flagged_fields: list[str] = field(default_factory=list)
+    review_reasons: list[ReviewReason] = field(default_factory=list)
     # Written beside the JSON for review screens; not part of the JSON.
     page_images: dict[int, bytes] = field(default_factory=dict)

@@ -65,8 +65,11 @@ def piece_pattern(decimal: bool, signed: bool) -> re.Pattern[str]:
     return _PIECE_DECIMAL if decimal else _PIECE_SIGNED if signed else _PIECE_INT
 
 
-def splits(run: str, patterns: list[re.Pattern[str]], limit: int = 200_000) -> Iterator[list[str]]:
-    """Every way to cut a run of cells printed without separators into one piece per pattern."""
+def splits(
+    run: str, patterns: list[re.Pattern[str]], limit: int = 200_000, must_cut: frozenset[int] = frozenset()
+) -> Iterator[list[str]]:
+    """Every way to cut a run of cells printed without separators into one piece per
+    pattern, with a cut at each position of `must_cut` (where the text had a space)."""
     produced = 0
     parts = len(patterns)
 
@@ -76,11 +79,13 @@ def splits(run: str, patterns: list[re.Pattern[str]], limit: int = 200_000) -> I
             return
         if index == parts - 1:
             piece = run[start:]
-            if patterns[index].match(piece):
+            if patterns[index].match(piece) and not any(p > start for p in must_cut):
                 produced += 1
                 yield [piece]
             return
         for end in range(start + 1, len(run) - (parts - index - 1) + 1):
+            if end - 1 in must_cut and end - 1 > start:
+                break
             piece = run[start:end]
             if patterns[index].match(piece):
                 for rest in rec(end, index + 1):
@@ -88,3 +93,38 @@ def splits(run: str, patterns: list[re.Pattern[str]], limit: int = 200_000) -> I
 
     if len(run) >= parts:
         yield from rec(0, 0)
+
+
+def splits_summing(
+    run: str, patterns: list[re.Pattern[str]], limit: int = 200_000, must_cut: frozenset[int] = frozenset()
+) -> Iterator[list[str]]:
+    """The cuts of `splits` whose last piece is the sum of the others (a row and its 总计),
+    found without enumerating the rest: a partial sum past the total ends a branch."""
+    parts = len(patterns)
+    produced = 0
+
+    def rec(start: int, stop: int, index: int, left: int) -> Iterator[list[str]]:
+        nonlocal produced
+        if index == parts - 1:
+            if start == stop and left == 0:
+                produced += 1
+                yield []
+            return
+        for end in range(start + 1, stop - (parts - index - 2) + 1):
+            if end - 1 in must_cut and end - 1 > start:
+                break
+            piece = run[start:end]
+            if not patterns[index].match(piece):
+                continue
+            value = int(piece)
+            if value > left:
+                break
+            for rest in rec(end, stop, index + 1, left - value):
+                yield [piece, *rest]
+
+    for stop in range(parts - 1, len(run)):
+        total = run[stop:]
+        if produced >= limit or not patterns[-1].match(total) or any(p > stop for p in must_cut):
+            continue
+        for head in rec(0, stop, 0, int(total)):
+            yield [*head, total]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ingest.models import CellReading, CheckResult, Number, Report
+from ingest.models import CellReading, CheckResult, Number, Report, ReportMeta
 
 SCHEMA = "gov-disclosure-report/1"
 
@@ -35,6 +35,8 @@ def _cell(cell: CellReading) -> dict[str, Any]:
     out["review"] = cell.review
     if cell.suggestion is not None:
         out["suggestion"] = _number(cell.suggestion)
+    if cell.candidates:
+        out["candidates"] = [_number(v) for v in cell.candidates]
     if cell.notes:
         out["notes"] = cell.notes
     if cell.evidence is not None:
@@ -68,15 +70,18 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     if report.error is not None:
         out["error"] = {"code": report.error.code, "message": report.error.message}
         return out
-    flagged = [key for key, cell in report.cells.items() if cell.review]
+    flagged = report.flagged_fields + [key for key, cell in report.cells.items() if cell.review]
+    meta = report.report or ReportMeta(None, None)
     out.update(
         {
             "template": report.template,
-            "report": {"agency": report.report.agency if report.report else None,
-                       "year": report.report.year if report.report else None},
+            "report": {"agency": meta.agency, "year": meta.year,
+                       "agency_confidence": meta.agency_confidence, "year_confidence": meta.year_confidence,
+                       "template_confidence": report.template_confidence},
             "cells": {key: _cell(cell) for key, cell in report.cells.items()},
             "checks": [_check(c) for c in report.checks],
-            "review": {"needed": bool(flagged), "cells": flagged},
+            "review": {"needed": bool(flagged), "cells": flagged,
+                       "reasons": [{"code": r.code, "message": r.message} for r in report.review_reasons]},
         }
     )
     if report.template_deviations:
@@ -104,8 +109,38 @@ def write_report(report: Report, path: Path) -> None:
     write_json_atomic(path, report_to_dict(report))
 
 
+# File systems allow 255 bytes per name; names made here keep room for what is added to them.
+NAME_BYTES = 200
+
+
+def fit_name(text: str, limit: int = NAME_BYTES) -> str:
+    """`text` cut (at a character boundary) to at most `limit` bytes of UTF-8."""
+    return text.encode()[:limit].decode(errors="ignore")
+
+
+def _umask() -> int:
+    # /proc tells without changing it (os.umask would, for a moment, for every thread).
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    """A temporary file beside `path`, with the mode a new file gets (mkstemp's is always 0600)."""
+    # Named after the target but short: a 250-byte target name must not give a 260-byte temporary one.
+    fd, tmp = tempfile.mkstemp(prefix=f".{fit_name(path.name, 40)}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_umask())
+    return fd, tmp
+
+
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -118,7 +153,7 @@ def _write_bytes_atomic(path: Path, data: bytes) -> None:
 def write_json_atomic(path: Path, payload: dict[str, Any]) -> None:
     """Write to a temporary file beside `path`, then rename: never a half-written JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(payload, fh, ensure_ascii=False, indent=1)

@@ -7,15 +7,17 @@ from pathlib import Path
 
 from ingest.checks import run_checks
 from ingest.detect import detect
-from ingest.errors import FileTooLarge, IncompleteReport, IngestError, NotAReport
+from ingest.errors import FileTooLarge, IngestError, NotAReport, OldFormat
 from ingest.evidence import source_confidences
 from ingest.layouts import load_layouts
 from ingest.mapping import map_document
 from ingest.meta import find_meta
 from ingest.models import ErrorInfo, Format, Report, SourceInfo
 from ingest.readers import reader_for
+from ingest.review_flags import flag_report
 from ingest.scoring import apply_checks
 from ingest.settings import Settings
+from ingest.template_check import found_a_table, is_old_format, template_confidence
 
 
 def convert_bytes(data: bytes, name: str, settings: Settings) -> Report:
@@ -27,8 +29,10 @@ def convert_bytes(data: bytes, name: str, settings: Settings) -> Report:
         return Report(source=source, error=ErrorInfo(exc.code, f"{name}: {exc.message}"))
 
 
-def convert_file(path: Path, settings: Settings) -> Report:
-    """Convert one file; never raises for bad input or unreadable files."""
+def convert_file(path: Path, settings: Settings, name: str | None = None) -> Report:
+    """Convert one file (named in the report `name`, by default its file name); never raises for bad
+    input or unreadable files."""
+    name = name or path.name
     try:
         size = path.stat().st_size
         if size > settings.max_file_bytes:
@@ -37,8 +41,8 @@ def convert_file(path: Path, settings: Settings) -> Report:
     except (OSError, FileTooLarge) as exc:
         code = exc.code if isinstance(exc, IngestError) else "unreadable_file"
         message = exc.message if isinstance(exc, IngestError) else str(exc)
-        return Report(source=SourceInfo(path.name, "", None), error=ErrorInfo(code, f"{path.name}: {message}"))
-    return convert_bytes(data, path.name, settings)
+        return Report(source=SourceInfo(name, "", None), error=ErrorInfo(code, f"{name}: {message}"))
+    return convert_bytes(data, name, settings)
 
 
 def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
@@ -48,22 +52,30 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     document = reader_for(fmt).read(data, detected, settings)
     source.format = document.format
     source.pages = document.pages
-    mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
-    total = len(mapping.cells)
-    if mapping.located == 0:
+    layouts = load_layouts(settings.layouts_dir)
+    lines = document.lines()
+    text = "\n".join(lines)
+    meta = find_meta(lines, settings)
+    sure_year = meta.year if meta.year_confidence >= settings.review_threshold else None
+    if is_old_format(text, layouts, sure_year):
+        of_year = f"a {sure_year} report" if sure_year else "the report"
+        raise OldFormat(f"{of_year} in the pre-2019 statistics format (指标名称 / 计量单位 / 统计数), "
+                        "not the national annual-report template: there are no template cells to read")
+    mapping = map_document(document, layouts, settings)
+    if not found_a_table(mapping.template, mapping.cells, text):
         raise NotAReport("no table of the annual-report template was found")
-    if mapping.located < settings.min_located_share * total and not document.may_be_partial:
-        raise IncompleteReport(
-            f"only {mapping.located} of {total} template cells were found: the report is cut short or not a report"
-        )
     checks = run_checks(mapping.template, mapping.cells)
     apply_checks(mapping.cells, checks, settings, document.format, source_confidences(document))
-    return Report(
+    report = Report(
         source=source,
         template=mapping.template.template,
-        report=find_meta(document.lines()),
+        template_confidence=template_confidence(text, layouts, mapping.template.template, meta.year, settings),
+        report=meta,
         cells=mapping.cells,
         checks=checks,
         template_deviations=mapping.deviations,
         page_images=document.page_images,
     )
+    # A partial report is a result, never an error: what was not found is null and flagged.
+    flag_report(report, settings, one_page=document.may_be_partial)
+    return report

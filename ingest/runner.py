@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import os
+import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -11,9 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.models import ErrorInfo, Report, SourceInfo
-from ingest.output import write_report
+from ingest.output import fit_name, write_report
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
+
+_PR_SET_PDEATHSIG = 1  # prctl(2)
+
+# The result could not be written (output folder full, read-only, gone): there is no error JSON then.
+WRITE_FAILED = "write_failed"
 
 
 @dataclass(frozen=True)
@@ -21,64 +30,89 @@ class FileOutcome:
     source: Path
     output: Path
     error_code: str | None
+    # Set when the result could not be written: why.
+    write_error: str | None = None
 
 
-def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
-    """Files named, and every file below folders named, skipping hidden ones."""
-    found: list[Path] = []
+def collect_inputs(inputs: Iterable[Path]) -> dict[Path, str]:
+    """Files named, and every file below folders named (skipping hidden ones), each with the name its
+    result gives as `source.file`: the path relative to the folder named, or the file's path as given."""
+    found: dict[Path, str] = {}
     for item in inputs:
         if item.is_dir():
-            found.extend(
-                p for p in sorted(item.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(item).parts)
-            )
+            for p in sorted(item.rglob("*")):
+                relative = p.relative_to(item)
+                if p.is_file() and not any(part.startswith(".") for part in relative.parts):
+                    found.setdefault(p, relative.as_posix())
         else:
-            found.append(item)
-    return list(dict.fromkeys(found))
+            found.setdefault(item, str(item))
+    return found
 
 
 def output_names(files: list[Path]) -> dict[Path, str]:
     """`<name without extension>.json`, made unique where two inputs share a name."""
-    stems: dict[str, int] = {}
-    for f in files:
-        stems[f.stem] = stems.get(f.stem, 0) + 1
+    # Without leading dots: a hidden result would be skipped by export, stats and the review queue.
+    stems = {f: fit_name(f.stem.lstrip(".")) or "unnamed" for f in files}
+    counts = Counter(stems.values())
     names = {}
     for f in files:
-        if stems[f.stem] == 1:
-            names[f] = f"{f.stem}.json"
+        if counts[stems[f]] == 1:
+            names[f] = f"{stems[f]}.json"
         else:
             tag = hashlib.sha256(str(f.resolve()).encode()).hexdigest()[:8]
-            names[f] = f"{f.stem}.{f.suffix.lstrip('.') or 'noext'}.{tag}.json"
+            names[f] = f"{stems[f]}.{fit_name(f.suffix.lstrip('.'), 16) or 'noext'}.{tag}.json"
     return names
 
 
-def convert_to(path: Path, output: Path, settings: Settings) -> FileOutcome:
-    """Convert one file and write its JSON; an unexpected fault becomes an error JSON."""
+def convert_to(path: Path, output: Path, settings: Settings, name: str | None = None) -> FileOutcome:
+    """Convert one file and write its JSON (`source.file`: `name`, by default the file's name); an
+    unexpected fault becomes an error JSON."""
+    name = name or path.name
     try:
-        report = convert_file(path, settings)
+        report = convert_file(path, settings, name)
     except Exception as exc:  # one file's bug must not stop the run
         report = Report(
-            source=SourceInfo(path.name, "", None),
-            error=ErrorInfo("internal_error", f"{path.name}: {type(exc).__name__}: {exc}"),
+            source=SourceInfo(name, "", None),
+            error=ErrorInfo("internal_error", f"{name}: {type(exc).__name__}: {exc}"),
         )
-    write_report(report, output)
+    return _written(report, path, output)
+
+
+def _written(report: Report, path: Path, output: Path) -> FileOutcome:
+    """Write the result; a folder that refuses it (full, read-only) is that file's failure, not the run's."""
+    try:
+        write_report(report, output)
+    except OSError as exc:
+        return FileOutcome(path, output, WRITE_FAILED, f"{output}: cannot write the result: {exc.strerror or exc}")
     return FileOutcome(path, output, report.error.code if report.error else None)
 
 
-def _crashed(path: Path, output: Path) -> FileOutcome:
+def _crashed(path: Path, output: Path, name: str) -> FileOutcome:
     report = Report(
-        source=SourceInfo(path.name, "", None),
-        error=ErrorInfo("worker_crashed", f"{path.name}: the process converting it died"),
+        source=SourceInfo(name, "", None),
+        error=ErrorInfo("worker_crashed", f"{name}: the process converting it died"),
     )
-    write_report(report, output)
-    return FileOutcome(path, output, "worker_crashed")
+    return _written(report, path, output)
+
+
+def end_with_parent(parent: int) -> None:
+    """In a child process: get SIGTERM when the process `parent` ends, even when it is killed.
+
+    Linux's parent-death signal; elsewhere nothing changes.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the signal was asked for
+        os._exit(1)
 
 
 def run_files(
-    files: list[Path], out_dir: Path, settings: Settings, progress: Callable[[FileOutcome], None] | None = None
+    files: dict[Path, str], out_dir: Path, settings: Settings, progress: Callable[[FileOutcome], None] | None = None
 ) -> list[FileOutcome]:
     """Convert files on `settings.workers` processes; a crashed worker costs one file only."""
-    names = output_names(files)
+    names = output_names(list(files))
     outcomes: list[FileOutcome] = []
 
     def done(outcome: FileOutcome) -> None:
@@ -90,9 +124,9 @@ def run_files(
     workers = max(1, min(settings.workers, len(files) or 1))
     while pending:
         retry: list[Path] = []
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
             futures: dict[Future[FileOutcome], Path] = {
-                pool.submit(convert_to, f, out_dir / names[f], settings): f for f in pending
+                pool.submit(convert_to, f, out_dir / names[f], settings, files[f]): f for f in pending
             }
             for fut, path in futures.items():
                 try:
@@ -101,7 +135,7 @@ def run_files(
                     retry.append(path)
         if retry and workers == 1 and len(retry) == len(pending):
             # Alone in its own process and still crashing: that file is the cause.
-            done(_crashed(retry[0], out_dir / names[retry[0]]))
+            done(_crashed(retry[0], out_dir / names[retry[0]], files[retry[0]]))
             retry = retry[1:]
         pending, workers = retry, 1
     return outcomes

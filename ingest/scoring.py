@@ -58,7 +58,7 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
         cell.evidence = found.classes()[1]
         cell.notes.extend(_notes(key, checks))
         cell.confidence = round(min(1.0, max(0.0, confidence)), 4)
-        cell.review = cell.confidence < settings.review_threshold or found.placement == "absent"
+        cell.review = cell.confidence < settings.cell_review_threshold or found.placement == "absent"
     for check in checks:
         for key, value in (check.suggestion or {}).items():
             if cells[key].suggestion is None and key in check.suspects:

@@ -14,9 +14,11 @@ LAYOUTS_DIR = Path(__file__).resolve().parent.parent / "layouts"
 @dataclass(frozen=True)
 class Settings:
     layouts_dir: Path = LAYOUTS_DIR
-    # A cell whose confidence is below this is flagged `review: true`. Default: the lowest
-    # review rate with no silent error on the benchmark (ingest/calibration.json).
-    review_threshold: float = field(default_factory=default_review_threshold)
+    # Agency, year and template below this confidence are flagged for review.
+    review_threshold: float = 0.9
+    # A cell whose calibrated confidence is below this is flagged `review: true`. Default: the
+    # lowest review rate with no silent error on the benchmark (ingest/calibration.json).
+    cell_review_threshold: float = field(default_factory=default_review_threshold)
     # Inputs larger than this are refused before reading.
     max_file_bytes: int = 100 * 1024 * 1024
     # Text (and HTML) larger than this is refused: no real report comes near it.
@@ -62,14 +64,35 @@ class Settings:
     ocr_min_score: float = 0.6
     # A label matches a template label when the similarity reaches this.
     label_match_ratio: float = 0.74
-    # Share of the template's cells that must be located for a result (else an error).
-    min_located_share: float = 0.5
+    # Agency and year: the probability a value is right given its evidence. Strong evidence
+    # (a title, a signature, the statistics period) confirmed by another place, alone,
+    # contradicted only by weaker evidence, contradicted by other strong evidence; a value read
+    # from the opening's subject (confirmed or not); from a name merely mentioned.
+    meta_conf_confirmed: float = 0.99
+    meta_conf_single: float = 0.95
+    meta_conf_doubted: float = 0.8
+    meta_conf_conflict: float = 0.4
+    meta_conf_medium_confirmed: float = 0.92
+    meta_conf_medium: float = 0.75
+    meta_conf_weak: float = 0.5
+    # Template: the document prints this many more of its own header words than of any other
+    # template's; tied (only the rows told them apart); a 2021 table for a year before 2021.
+    template_conf_clear: float = 0.99
+    template_conf_tied: float = 0.8
+    template_conf_year_mismatch: float = 0.6
     # Confidence factors (probability the value is right given how it was found).
     conf_exact: float = 0.995
     conf_fuzzy_label: float = 0.97
     conf_weak_label: float = 0.6
     conf_ambiguous_alignment: float = 0.5
     conf_missing_cells: float = 0.3
+    # A row the document does not print at all (its section found, neither label nor values).
+    conf_row_not_printed: float = 0.95
+    # A run of digits told apart from its other cuts only by the numbers the prose quotes.
+    conf_prose_cut: float = 0.93
+    # Runs of digits: cuts of one row weighed at most, and states of the table-wide search.
+    max_run_cuts: int = 400
+    max_cut_states: int = 20_000
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 
@@ -80,6 +103,8 @@ def load_settings(**overrides: object) -> Settings:
         env["layouts_dir"] = Path(os.environ["INGEST_LAYOUTS_DIR"])
     if "INGEST_REVIEW_THRESHOLD" in os.environ:
         env["review_threshold"] = float(os.environ["INGEST_REVIEW_THRESHOLD"])
+    if "INGEST_CELL_REVIEW_THRESHOLD" in os.environ:
+        env["cell_review_threshold"] = float(os.environ["INGEST_CELL_REVIEW_THRESHOLD"])
     if "INGEST_OCR_ENGINE" in os.environ:
         env["ocr_engine"] = os.environ["INGEST_OCR_ENGINE"]
     if "INGEST_WORKERS" in os.environ:

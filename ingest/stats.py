@@ -6,18 +6,28 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest.export import Result, converted, read_results
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RECEIVED = "s3.new.total"
 GRANTED = "s3.granted.total"
 DENIED = "s3.denied.*.total"
 # Chinese labels need a CJK font; the first one installed is used (Debian: fonts-noto-cjk).
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaVu Sans"]
+
+
+def _cjk_fonts() -> AbstractContextManager[None]:
+    import matplotlib.pyplot as plt
+
+    return plt.rc_context({"font.family": "sans-serif", "font.sans-serif": CJK_FONTS, "axes.unicode_minus": False})
 
 
 def _sum(cells: dict[str, Any], pattern: str) -> int | None:
@@ -105,15 +115,22 @@ def format_summary(summary: Summary) -> str:
 
 
 def requests_per_report(results: Iterable[Result]) -> list[tuple[str, int]]:
-    """(agency and year, requests received) for every report that prints the number, most first."""
-    pairs = []
+    """(agency and year, requests received) for every report that prints the number, most first.
+
+    Reports sharing agency and year (a report and its correction, two offices of one name) are
+    told apart by their source file: each keeps a label, and a bar, of its own.
+    """
+    found = []
     for result in converted(results):
         received = _sum(result.data.get("cells") or {}, RECEIVED)
         if received is None:
             continue
         report = result.data.get("report") or {}
-        name = report.get("agency") or result.data.get("source", {}).get("file") or result.path
-        pairs.append((f"{name} {report.get('year') or ''}".strip(), received))
+        source = result.data.get("source", {}).get("file") or str(result.path)
+        name = report.get("agency") or source
+        found.append((f"{name} {report.get('year') or ''}".strip(), source, received))
+    shared = Counter(label for label, _, _ in found)
+    pairs = [(f"{label} · {source}" if shared[label] > 1 else label, n) for label, source, n in found]
     return sorted(pairs, key=lambda p: -p[1])
 
 
@@ -122,6 +139,18 @@ def plot_requests(results: Iterable[Result], path: Path, max_bars: int = 40) -> 
 
     Returns the number of reports plotted.
     """
+    import matplotlib.pyplot as plt
+
+    pairs = requests_per_report(results)
+    with _cjk_fonts():  # also while saving: tick labels are drawn then
+        fig = requests_figure(pairs, max_bars)
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return len(pairs)
+
+
+def requests_figure(pairs: list[tuple[str, int]], max_bars: int = 40) -> Figure:
+    """The histogram of all reports' requests and the bars of the largest, each bar labelled with its number."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -129,9 +158,8 @@ def plot_requests(results: Iterable[Result], path: Path, max_bars: int = 40) -> 
     import numpy as np
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    pairs = requests_per_report(results)
     bars = pairs[:max_bars][::-1]  # largest at the top
-    with plt.rc_context({"font.family": "sans-serif", "font.sans-serif": CJK_FONTS, "axes.unicode_minus": False}):
+    with _cjk_fonts():
         fig, (hist, bar) = plt.subplots(
             1, 2, figsize=(13, max(3.5, 0.32 * len(bars) + 1.5)), width_ratios=(1, 1.6), layout="constrained"
         )
@@ -142,17 +170,18 @@ def plot_requests(results: Iterable[Result], path: Path, max_bars: int = 40) -> 
         hist.set_xscale("symlog", linthresh=1)
         hist.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))  # 1, 10, 100, not 10^0
         hist.set(title=f"全部 {len(pairs)} 份报告", xlabel="本年新收申请数量 (s3.new.total)", ylabel="报告数")
-        bar.barh([name for name, _ in bars], [n for _, n in bars], color="#4c72b0")
-        for y, (_, n) in enumerate(bars):
+        # Numeric positions, not names as categories: bars of equal names would share one position.
+        positions = np.arange(len(bars))
+        bar.barh(positions, [n for _, n in bars], color="#4c72b0")
+        bar.set_yticks(positions, [name for name, _ in bars])
+        for y, (_, n) in zip(positions, bars, strict=True):
             bar.annotate(f"{n:,}", (n, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
         shown = f"前 {len(bars)} 份" if len(pairs) > len(bars) else "各报告"
         bar.set(title=f"本年新收政府信息公开申请数量（{shown}）", xlabel="申请数量")
         bar.tick_params(axis="y", labelsize=8)
         for axis in (hist.yaxis, bar.xaxis):  # counts of requests and reports are whole numbers
             axis.set_major_locator(MaxNLocator(integer=True))
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-    return len(pairs)
+    return fig
 
 
 def _stats_command(args: argparse.Namespace) -> int:

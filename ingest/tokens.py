@@ -8,7 +8,7 @@ from enum import Enum
 
 from ingest.labels import nfkc
 from ingest.models import Document, Paragraph, SourceCell, Table
-from ingest.numbers import clean, is_blank, is_number
+from ingest.numbers import clean, is_blank
 
 
 class Kind(Enum):
@@ -31,18 +31,25 @@ class Token:
     block: int = 0
 
 
-# Digits (with signs and decimal points) glued to the end of a label.
-_GLUED_DIGITS = re.compile(r"^(.*[^\d\s.,+\-])\s*([+-]?\d[\d.\-]*)$")
 # An ordinal inside a label starts another label: 三、本年度办理结果（一）予以公开.
 _INNER_ORDINAL = re.compile(
     r"(?<=\S)(?=[(（][一二三四五六七八九十]{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?![\d])|[一二三四五六七八九十]、)"
 )
+# Digits as printed: one number, or the numbers of several cells run together (signs and
+# decimal points inside a run belong to its cells: 396-5181, 24252.311082), with a unit.
+_DIGITS = re.compile(r"[+-]?\d+(?:[.,]\d+)*(?:[+-]\d+(?:[.,]\d+)*)*(?:万元|元|件|个|项|条|次)?")
+# Digits that belong to the words around them: dates, times, amounts in prose, web addresses.
+_WORD_AFTER = re.compile(r"[年月日号时分秒点岁周%‰倍亿余多期届批版层楼室:/_a-zA-Z]|万(?!元)")
+_WORD_BEFORE = re.compile(r"[第:/_\-a-zA-Z]$")
+# A digit run ending in the ordinal of the next label: 00000002.其他法律… -> 0000000 | 2.其他法律…
+_ORDINAL_AFTER = re.compile(r"[.、]\s*(?=[^\d\s.、])")
 
 
-def _value_token(text: str) -> tuple[Kind, str]:
+def _value_token(text: str, glued: bool = False) -> tuple[Kind, str]:
     cleaned = clean(text)
-    # Numbers are not printed with leading zeros: "0011" is cells run together.
-    if len(cleaned) > 1 and cleaned.isdigit() and cleaned[0] == "0":
+    # Numbers are not printed with leading zeros: "0011" is cells run together; digits
+    # glued to a label may be several cells too.
+    if glued or (len(cleaned) > 1 and cleaned.isdigit() and cleaned[0] == "0"):
         return (Kind.RUN, cleaned)
     return (Kind.VALUE, cleaned)
 
@@ -51,27 +58,53 @@ def _label_tokens(text: str) -> list[tuple[Kind, str]]:
     return [(Kind.LABEL, part) for part in _INNER_ORDINAL.split(text) if part]
 
 
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """(piece, is_number) in order: a text's words and its printed numbers, numbers that
+    are part of words (2022年, 第1项, an address) left inside the words."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _DIGITS.finditer(text):
+        start, end = m.span()
+        if start < pos:
+            continue
+        number = m.group(0)
+        before, after = text[:start], text[end:]
+        if _WORD_BEFORE.search(before) or _WORD_AFTER.match(after):
+            continue
+        if _ORDINAL_AFTER.match(after) and number[-1].isdigit():
+            # The last digit numbers the next label; the rest (if any) is a value.
+            number, end = number[:-1], end - 1
+            if not number or not number[-1].isdigit():
+                continue
+        if text[pos:start]:
+            out.append((text[pos:start], False))
+        out.append((number, True))
+        pos = end
+    if text[pos:]:
+        out.append((text[pos:], False))
+    return out
+
+
 def _cell_tokens(text: str) -> list[tuple[Kind, str]]:
+    """A cell's or a paragraph's labels and values; labels, header words and numbers may
+    be run together (a web page's text with the table markup stripped)."""
     stripped = nfkc(text).strip()
     if is_blank(stripped):
         return [(Kind.BLANK, stripped)]
-    parts = stripped.split()
-    if len(parts) > 1 and any(is_number(p) for p in parts):
-        out: list[tuple[Kind, str]] = []
-        for part in parts:
-            if is_number(part):
-                out.append(_value_token(part))
-            elif out and out[-1][0] is Kind.LABEL:
-                out[-1] = (Kind.LABEL, out[-1][1] + part)
-            else:
-                out.append((Kind.LABEL, part))
-        return [tok for kind, txt in out for tok in (_label_tokens(txt) if kind is Kind.LABEL else [(kind, txt)])]
-    if is_number(stripped):
-        return [_value_token(stripped)]
-    glued = _GLUED_DIGITS.match(re.sub(r"\s+", "", stripped))
-    if glued and not glued.group(2).endswith((".", "-")):
-        return [*_label_tokens(glued.group(1)), (Kind.RUN, glued.group(2))]
-    return _label_tokens(stripped)
+    out: list[tuple[Kind, str]] = []
+    pieces = _pieces(stripped)
+    for i, (piece, numeric) in enumerate(pieces):
+        if not numeric:
+            label = "".join(piece.split())
+            if label:
+                out.extend(_label_tokens(label))
+            continue
+        glued = any(
+            0 <= j < len(pieces) and not pieces[j][1] and pieces[j][0][edge].strip()
+            for j, edge in ((i - 1, -1), (i + 1, 0))
+        )
+        out.append(_value_token(piece, glued))
+    return out
 
 
 def tokenize(document: Document) -> list[Token]:

@@ -28,13 +28,14 @@ def test_bad_files_get_error_json_and_the_run_goes_on(tmp_path: Path) -> None:
         "empty": "empty_file",
         "random": "unknown_format",
         "letter": "not_a_report",
-        "truncated": "incomplete_report",
     }
     for stem, code in expected_codes.items():
         result = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
         assert result["error"]["code"] == code, stem
         assert stem in result["error"]["message"]
         assert "cells" not in result
+    truncated = json.loads((out / "truncated.json").read_text(encoding="utf-8"))
+    assert "error" not in truncated and truncated["review"]["needed"], "a cut-short report is a partial result"
     good = json.loads((out / "good.json").read_text(encoding="utf-8"))
     assert "error" not in good and good["cells"]["s2.penalty.decisions"]["value"] == 6
     assert not list(out.glob(".*.tmp")), "no half-written files are left"

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from tests.bench import __main__ as bench
-from tests.bench.corpus import RENDERERS, generate_corpus, load_corpus, renderer_for
+from tests.bench.corpus import RENDERERS, generate_corpus, load_corpus, parse_styles, renderer_for
 from tests.bench.score import calibration, same_value, score_result
-from tests.bench.truth import make_truth
+from tests.bench.truth import ReportTruth, make_truth
 
 
 def test_benchmark_prints_a_row_per_format(capsys):
@@ -20,6 +22,8 @@ def test_benchmark_prints_a_row_per_format(capsys):
     row = next(line for line in out.splitlines() if line.startswith("text "))
     accuracy = float(row.split()[3])
     assert 0 <= accuracy <= 100
+    # Six documents in the line styles, two web pages: the line styles also counted together.
+    assert re.search(r"^  text/line styles +6 ", out, re.M) and re.search(r"^  text/webpage +2 ", out, re.M)
 
 
 def test_benchmark_json_on_a_corpus(tmp_path, capsys):
@@ -27,19 +31,38 @@ def test_benchmark_json_on_a_corpus(tmp_path, capsys):
     assert bench.main(["--corpus", str(tmp_path), "--json", "--jobs", "1"]) == 0
     out = json.loads(capsys.readouterr().out)
     text = out["groups"][0]
-    assert text["group"] == "text" and text["documents"] == 3 and 0 <= text["accuracy_pct"] <= 100
+    # Three in the five line styles, one web page.
+    assert text["group"] == "text" and text["documents"] == 4 and 0 <= text["accuracy_pct"] <= 100
+    assert {"agency_silent", "year_silent", "ambiguous", "ambiguous_unflagged"} <= set(text)
     reliability = out["calibration"]["reliability"]
     assert set(reliability) == {"text", "all"} and len(reliability["text"]["bins"]) == 7
     assert sum(b["cells"] for b in reliability["text"]["bins"]) == text["cells"]
+    assert out["forms"] and set(out["longest_runs"]) == {"s2", "s3", "s4"}
+
+
+def test_benchmark_web_pages_alone(capsys):
+    assert bench.main(["--formats", "text", "--styles", "webpage", "--n", "2", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  text/webpage +2 ", out, re.M) and "by form" in out and "longest glued digit runs" in out
 
 
 def test_corpus_layout(tmp_path):
     items = generate_corpus(tmp_path, ["text"], 2, seed=3)
-    assert [i.document.parent for i in items] == [tmp_path / "documents"] * 2
+    assert [i.document.parent for i in items] == [tmp_path / "documents"] * 3
     loaded = load_corpus(tmp_path)
     assert [(i.document, i.variant) for i in loaded] == [(i.document, i.variant) for i in items]
     assert all(i.variant and re.fullmatch(r"[a-z_]+", i.variant) for i in loaded)
     assert loaded[0].truth().cells == make_truth(3_000_000).cells
+    # The line styles keep their draws; the web pages come after them, on truths of their own.
+    assert [i.variant == "webpage" for i in items] == [False, False, True]
+    assert items[2].document.name == "3-0002-text.webpage.txt"
+
+
+def test_corpus_of_chosen_styles(tmp_path):
+    items = generate_corpus(tmp_path, ["text"], 3, seed=4, styles=["webpage", "pipe"])
+    assert len(items) == 3 and {i.variant for i in items} <= {"webpage", "pipe"}
+    with pytest.raises(argparse.ArgumentTypeError, match="known: tab_rows"):
+        parse_styles("webpage,nope")
 
 
 def test_missing_renderer_module_is_named(monkeypatch):
@@ -72,6 +95,55 @@ def test_scoring_rules():
     assert error.error == "not_a_report" and not any(c.right or c.silent for c in error.cells)
 
 
+def _result(truth: ReportTruth, **report: object) -> dict[str, Any]:
+    cells = {k: {"value": v if not isinstance(v, Decimal) else float(v), "confidence": 0.99, "review": False}
+             for k, v in truth.cells.items()}
+    return {"source": {"file": "x.txt"}, "template": truth.template, "cells": cells,
+            "report": {"agency": truth.agency, "year": truth.year} | report, "review": {"needed": False, "cells": []}}
+
+
+def test_ambiguous_keys_are_not_scored_but_must_be_flagged() -> None:
+    truth = make_truth(8, template="2021")
+    truth.ambiguous = ["s2.normative_docs.issued", "s2.normative_docs.repealed"]
+    result = _result(truth)
+    result["cells"]["s2.normative_docs.issued"]["value"] = -5  # wrong, but ambiguous: not scored
+    result["cells"]["s2.normative_docs.repealed"]["review"] = True
+    doc = score_result(result, truth)
+    assert len(doc.cells) == len(truth.cells) - 2 and all(c.right for c in doc.cells)
+    assert doc.ambiguous == 2 and doc.ambiguous_unflagged == 1 and doc.ambiguous_not_offered == 1
+    result["cells"]["s2.normative_docs.issued"]["candidates"] = [-5, truth.cells["s2.normative_docs.issued"]]
+    assert score_result(result, truth).ambiguous_not_offered == 0
+    result["review"]["cells"] = ["s2.normative_docs.issued"]  # listed in review.cells counts as flagged
+    assert score_result(result, truth).ambiguous_unflagged == 0
+
+
+def test_agency_and_year_silent_errors() -> None:
+    truth = make_truth(9, template="2021")
+    truth.agency, truth.agency_aliases = "岳阳经济技术开发区管委会", ["岳阳经济技术开发区管理委员会"]
+    for printed in ("岳阳经济技术开发区管理委员会", "岳阳经济技术开发区 管委会", "（岳阳经济技术开发区管委会）"):
+        doc = score_result(_result(truth, agency=printed), truth)
+        assert doc.agency_right and not doc.agency_silent
+    doc = score_result(_result(truth, agency="岳阳市人民政府办公室", year=truth.year + 1), truth)
+    assert not doc.agency_right and doc.agency_silent and not doc.year_right and doc.year_silent
+    flagged = _result(truth, agency="岳阳市人民政府办公室", year=truth.year + 1)
+    flagged["review"] = {"needed": True, "cells": ["report.agency", "report.year"]}
+    doc = score_result(flagged, truth)
+    assert not doc.agency_right and not doc.agency_silent and not doc.year_silent
+
+
 def test_same_value():
     assert same_value(None, None) and not same_value(0, None) and not same_value(None, 0)
     assert same_value(Decimal("0.0"), 0) and same_value(Decimal("12.5"), 12.5) and not same_value(1, True)
+
+
+def test_hand_written_truths_load_and_score() -> None:
+    """A truth written by reading a real page (no seed or scale; aliases, ambiguous keys) scores
+    like a generated one: the shape of ../shared/real-dev and samples/truth/webpage_*."""
+    made = make_truth(12, template="2021")
+    raw = {"template": "2021", "agency": "平潭综合实验区", "agency_aliases": ["平潭综合实验区管委会"], "year": 2022,
+           "format": "text", "cells": made.to_json()["cells"], "ambiguous": ["s2.fees.amount"]}
+    truth = ReportTruth.from_json(raw)
+    assert truth.ambiguous == ["s2.fees.amount"] and truth.agency_aliases == ["平潭综合实验区管委会"]
+    doc = score_result(_result(truth, agency="平潭综合实验区管委会"), truth)
+    assert doc.agency_right and doc.ambiguous == 1 and doc.ambiguous_unflagged == 1
+    assert len(doc.cells) == len(truth.cells) - 1 and all(c.right for c in doc.cells)

@@ -18,7 +18,7 @@ def test_seed_converts_with_every_cell_right(seed: Path, settings: Settings) -> 
     result = report_to_dict(convert_file(seed, settings))
     assert "error" not in result
     assert result["template"] == truth["template"]
-    assert result["report"] == {"agency": truth["agency"], "year": truth["year"]}
+    assert (result["report"]["agency"], result["report"]["year"]) == (truth["agency"], truth["year"])
     assert result["source"]["format"] == "text"
     assert list(result["cells"]) == list(truth["cells"])
     wrong = {k: (c["value"], truth["cells"][k]) for k, c in result["cells"].items()

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from matplotlib.patches import Rectangle
+from matplotlib.text import Annotation
 from PIL import Image
 
 from ingest.cli import main
@@ -16,7 +18,7 @@ from ingest.export import Result, read_results
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes, convert_file
 from ingest.settings import Settings
-from ingest.stats import format_summary, plot_requests, requests_per_report, summarize
+from ingest.stats import format_summary, plot_requests, requests_figure, requests_per_report, summarize
 from tests.conftest import SEEDS, truth_of
 
 
@@ -86,3 +88,21 @@ def test_cli_stats(out_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "received" in capsys.readouterr().out
     assert (tmp_path / "p.png").stat().st_size > 0
     assert main(["stats", str(tmp_path / "missing")]) == 2
+
+
+def test_reports_sharing_agency_and_year_get_a_bar_each_labelled_on_it(out_dir: Path) -> None:
+    pairs = requests_per_report(read_results(out_dir))
+    names = [name for name, _ in pairs]
+    assert len(set(names)) == len(names) == len(SEEDS) + 1  # seed 0 and its reviewed copy share agency and year
+    assert any(name.endswith("· reviewed.txt") for name in names)
+    figure = requests_figure(pairs)
+    bars = figure.axes[1]
+    patches = list(bars.patches)
+    assert len(patches) == len(pairs)
+    assert len(bars.texts) == len(patches)
+    for patch, label in zip(patches, bars.texts, strict=True):
+        assert isinstance(patch, Rectangle) and isinstance(label, Annotation)
+        width, middle = patch.get_width(), patch.get_y() + patch.get_height() / 2
+        assert label.get_text() == f"{int(width):,}"
+        assert label.xy == pytest.approx((width, middle))
+    assert [t.get_text() for t in bars.get_yticklabels()] == [name for name, _ in pairs][::-1]

@@ -5,8 +5,11 @@ Built by `create_app(settings)`; other modules may add routes (e.g. review pages
 
 # No `from __future__ import annotations` here: FastAPI reads the annotations of the route
 # functions, and the dependencies they name are local to create_app.
+import asyncio
+import functools
 import hmac
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -135,6 +138,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     )
     app.state.service = service
     bearer = HTTPBearer(auto_error=False)
+    # URL fetches run on threads of their own, so slow servers cannot take the threads every other
+    # request needs (/health, /jobs/…); past the waiting limit a fetch is refused at once (503).
+    fetchers = ThreadPoolExecutor(settings.fetch_concurrency, thread_name_prefix="ingest-fetch")
+    fetches_pending = 0
 
     def authorized(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
         if settings.token is None:
@@ -212,21 +219,27 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             await upload.close()
 
     async def _fetch(request: Request, force: bool) -> Submission:
+        nonlocal fetches_pending
         try:
             wanted = FetchRequest.model_validate_json(await request.body())
         except ValidationError as exc:
             raise ApiError(422, "invalid_request", f"expected JSON {{\"url\": …}}: {exc.errors()[0]['msg']}") from exc
+        if fetches_pending >= settings.fetch_concurrency + settings.fetch_waiting:
+            raise ApiError(503, "busy", f"{fetches_pending} URL fetches are under way or waiting; try again later")
+        fetches_pending += 1
         try:
-            fetched = await run_in_threadpool(
+            fetched = await asyncio.get_running_loop().run_in_executor(fetchers, functools.partial(
                 fetch, wanted.url, settings.fetch_allow, settings.max_upload_bytes,
                 settings.fetch_timeout, settings.fetch_max_redirects,
-            )
+            ))
         except FetchRefused as exc:
             raise ApiError(403, "url_not_allowed", str(exc)) from exc
         except FetchTooLarge as exc:
             raise ApiError(413, "too_large", str(exc)) from exc
         except FetchFailed as exc:
             raise ApiError(502, "fetch_failed", str(exc)) from exc
+        finally:
+            fetches_pending -= 1
         return await run_in_threadpool(
             service.submit_stream, io.BytesIO(fetched.data), fetched.name, force or wanted.force
         )

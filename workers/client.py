@@ -56,6 +56,7 @@ def failure_code(exc_string: str) -> str:
         ("ToolTimeout", "tool_timeout"),
         ("ToolError", "tool_failed"),
         ("JobTimeoutException", "job_timeout"),
+        ("JobTimeoutBeyondGuards", "job_timeout"),
         ("Work-horse terminated", "worker_crashed"),
         ("AbandonedJobError", "worker_crashed"),
     ):
@@ -89,7 +90,12 @@ class Service:
         return self.submit_stored(sha256, name, size, force)
 
     def submit_stored(self, sha256: str, name: str, size: int, force: bool = False) -> Submission:
-        """Enqueue a stored document unless its content is already known (queued, running or finished)."""
+        """Enqueue a stored document unless its content is already known (queued, running or finished).
+
+        Redis is asked first: while it is unreachable (ConnectionError) the index gets no `queued` row
+        for a job that was never enqueued.
+        """
+        self.connection.ping()
         row, fresh = self.index.claim(sha256, name, size, force)
         if fresh:
             self._enqueue(row)
@@ -150,6 +156,8 @@ class Service:
             except NoSuchJobError:
                 continue
             row = self.index.by_job(job_id)
+            if row is not None and row.job_id == job_id:
+                row = self.refresh(row)  # the index learns of the failure too
             ended = job.ended_at.isoformat(timespec="seconds") if job.ended_at else None
             found.append(FailedJob(job_id, row.name if row else None, last_line(self._exc_string(job)), ended))
         return found

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
-import logging
 import sys
 from pathlib import Path
 
+from ingest.names import escaped
 from workers.config import ServiceSettings, load_service_settings
 
 
@@ -21,7 +21,7 @@ def worker(args: argparse.Namespace) -> int:
     from workers.pool import run_pool
 
     settings = _settings(args)
-    run_pool(settings, args.processes or settings.workers)
+    run_pool(settings, args.processes or settings.workers, args.log_level)
     return 0
 
 
@@ -29,25 +29,22 @@ def watch(args: argparse.Namespace) -> int:
     from workers.client import Service
     from workers.watcher import Watcher
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     with contextlib.suppress(KeyboardInterrupt):
         Watcher(Path(args.folder), Service(_settings(args, settle_seconds=args.settle))).run()
     return 0
 
 
 def enqueue(args: argparse.Namespace) -> int:
+    from ingest.runner import collect_inputs
     from workers.client import Service
 
     service = Service(_settings(args))
-    missing = 0
-    for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            print(f"ingest: {name}: no such file", file=sys.stderr)
-            missing += 1
-            continue
+    missing = [name for name in args.files if not Path(name).exists()]
+    for name in missing:
+        print(f"ingest: {escaped(name)}: no such file or folder", file=sys.stderr)
+    for path in collect_inputs(Path(name) for name in args.files if name not in missing):
         s = service.submit_file(path, args.force)
-        print(f"{s.job_id} {s.status:8} {'enqueued' if s.enqueued else 'known'} {path}")
+        print(f"{s.job_id} {s.status:8} {'enqueued' if s.enqueued else 'known'} {escaped(str(path))}")
     return 1 if missing else 0
 
 
@@ -60,7 +57,9 @@ def serve(args: argparse.Namespace) -> int:
     if not _is_loopback(args.host) and not settings.token:
         print("ingest serve: a token (--token or INGEST_TOKEN) is required off loopback", file=sys.stderr)
         return 2
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    # log_config=None: uvicorn's records go through the process's one handler (ingest.logs).
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None,
+                log_level=args.log_level.lower())
     return 0
 
 
@@ -70,7 +69,7 @@ def failed(args: argparse.Namespace) -> int:
     service = Service(_settings(args))
     if args.action == "list":
         for job in service.failed():
-            print(f"{job.job_id} {job.ended_at or '-'} {job.name or '?'}: {job.error}")
+            print(f"{job.job_id} {job.ended_at or '-'} {escaped(job.name or '?')}: {escaped(job.error)}")
         return 0
     ids = [job.job_id for job in service.failed()] if args.all else args.job_ids
     if not ids:
@@ -96,4 +95,10 @@ HANDLERS = {"worker": worker, "watch": watch, "enqueue": enqueue, "serve": serve
 
 
 def run_command(args: argparse.Namespace) -> int:
-    return HANDLERS[args.command](args)
+    import redis
+
+    try:
+        return HANDLERS[args.command](args)
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        print(f"ingest {args.command}: Redis is unreachable ({exc}); nothing was changed", file=sys.stderr)
+        return 3

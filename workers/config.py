@@ -28,12 +28,17 @@ class ServiceSettings:
     # URL fetches: only hosts resolving inside these networks are contacted (none by default).
     fetch_allow: tuple[Network, ...] = ()
     fetch_timeout: float = 60.0
+    # At most this many fetches at once, this many more waiting; beyond, POST /jobs answers 503.
+    fetch_concurrency: int = 4
+    fetch_waiting: int = 32
     fetch_max_redirects: int = 3
     # Bearer token of the HTTP API; required when bound to a non-loopback address.
     token: str | None = None
     # The watcher submits a file once its size and mtime have not changed for this long.
     settle_seconds: float = 2.0
     poll_seconds: float = 0.5
+    # While Redis is unreachable the watcher retries after a delay doubling from poll_seconds up to this.
+    outage_backoff_max: float = 30.0
     # Worker liveness: a dead worker's job is requeued about this many seconds after its last heartbeat.
     heartbeat_grace: int = 10
     job_monitoring_interval: int = 5

@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS corrections (
 );
 CREATE INDEX IF NOT EXISTS corrections_cell ON corrections(report, cell);
 """
+# Typed values at or past this are typing slips (no report counts that much), and past 2**53 a
+# float64 (the long Parquet's value column) could not hold them exactly.
+REVIEW_VALUE_LIMIT = 10**15
 _INT = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?\d+(?:\.\d+)?$")
 
@@ -115,7 +118,10 @@ def parse_value(text: str, column: ColumnLayout) -> Number | None:
         raise ReviewError(f"{text!r} is not {kind}")
     if compact.startswith("-") and not column.signed:
         raise ReviewError(f"{column.label} cannot be negative")
-    return Decimal(compact) if column.type == "decimal" else int(compact)
+    value: Number = Decimal(compact) if column.type == "decimal" else int(compact)
+    if abs(Decimal(value)) >= REVIEW_VALUE_LIMIT:
+        raise ReviewError(f"{text!r} is out of range: no count or amount of a report reaches {REVIEW_VALUE_LIMIT:.0e}")
+    return value
 
 
 def layout_of(payload: Mapping[str, Any], layouts_dir: Path) -> TemplateLayout:
@@ -146,8 +152,11 @@ def recheck(payload: dict[str, Any], layout: TemplateLayout) -> None:
 
 
 def refresh_review_list(payload: dict[str, Any]) -> None:
-    flagged = [key for key, cell in payload["cells"].items() if cell.get("review")]
-    payload["review"] = {"needed": bool(flagged), "cells": flagged}
+    review = payload.get("review") or {}
+    # Report-level fields (report.agency, report.year, template) stay listed: no cell decides them.
+    fields = [key for key in review.get("cells", []) if key not in payload["cells"]]
+    flagged = fields + [key for key, cell in payload["cells"].items() if cell.get("review")]
+    payload["review"] = {**review, "needed": bool(flagged), "cells": flagged}
 
 
 def _decide(cell: dict[str, Any], action: str, value: Number | None, reviewer: str) -> None:

@@ -30,8 +30,8 @@ def preload() -> None:
 
 
 def result_name(name: str, sha256: str) -> str:
-    """`<stem>.<sha256 prefix>.json`: readable, and unique per content."""
-    return f"{Path(name).stem}.{sha256[:12]}.json"
+    """`<stem>.<sha256 prefix>.json`: readable, unique per content, and not hidden (no leading dot)."""
+    return f"{Path(name).stem.lstrip('.')}.{sha256[:12]}.json"
 
 
 def _progress(stage: str) -> None:

@@ -2,15 +2,77 @@
 
 from __future__ import annotations
 
+import logging
+import os
+from multiprocessing.process import BaseProcess
+from types import FrameType
 from typing import Any
 
+import redis
+import rq.worker.base
 from redis import Redis
 from rq import Worker
 from rq.job import Job
+from rq.scheduler import RQScheduler
+from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 from rq.worker_pool import WorkerPool
 
+from ingest.runner import end_with_parent
 from workers.config import ServiceSettings
 from workers.jobs import preload
+
+
+class JobTimeoutBeyondGuards(BaseException):
+    """A job over its time limit (RQ's JobTimeoutException is an Exception: the library's guards
+    against one file's bug would turn it into a final `internal_error` result instead of a retry)."""
+
+
+class TimeLimit(UnixSignalDeathPenalty):
+    """RQ's SIGALRM time limit; a job's raises an exception that `except Exception` does not catch.
+
+    (The same class times the worker's watch over its work horse: that one keeps RQ's exception.)
+    """
+
+    def handle_death_penalty(self, signum: int, frame: FrameType | None) -> None:
+        if self._exception is JobTimeoutException:
+            raise JobTimeoutBeyondGuards(f"the job ran over its time limit of {self._timeout} s")
+        super().handle_death_penalty(signum, frame)  # type: ignore[no-untyped-call]
+
+
+class IngestScheduler(RQScheduler):
+    """RQ's scheduler process, ending with the worker that started it: a killed worker's scheduler
+    would otherwise live on, orphaned and holding the queue's scheduler lock, past the pool's SIGTERM."""
+
+    def start(self) -> BaseProcess:
+        self.worker_pid = os.getpid()
+        process: BaseProcess = super().start()  # type: ignore[no-untyped-call]
+        return process
+
+    def work(self) -> None:
+        end_with_parent(self.worker_pid)  # SIGTERM: RQ's handler stops the loop and releases the lock
+        try:
+            super().work()  # type: ignore[no-untyped-call]
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            # One line, not a traceback: the worker starts a new scheduler once Redis is back.
+            self.log.warning("Scheduler: Redis unreachable (%s); stopping until its worker starts another", exc)
+
+
+class RedisOutageLines(logging.Filter):
+    """Lets through the first of RQ's "could not connect to Redis" records of an outage, not its repeats."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "could not connect to Redis" not in str(record.msg):
+            return True
+        first, self.down = not self.down, True
+        return first
+
+
+# The worker builds its scheduler from this module global (RQ has no setting for the class).
+rq.worker.base.RQScheduler = IngestScheduler  # type: ignore[attr-defined]
 
 
 class IngestWorker(Worker):
@@ -22,12 +84,22 @@ class IngestWorker(Worker):
     """
 
     heartbeat_grace = 10
+    death_penalty_class = TimeLimit
     timings: dict[str, int] = {}  # noqa: RUF012 (set once per pool class, read by __init__)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         for key, value in self.timings.items():
             kwargs.setdefault(key, value)
         super().__init__(*args, **kwargs)
+        # A Redis outage is one line when it starts and one when it ends, not one per retry.
+        self.outage = RedisOutageLines()
+        self.log.addFilter(self.outage)
+
+    def heartbeat(self, *args: Any, **kwargs: Any) -> None:
+        super().heartbeat(*args, **kwargs)
+        if self.outage.down:
+            self.outage.down = False
+            self.log.warning("Worker %s: Redis reachable again", self.name)
 
     def get_heartbeat_ttl(self, job: Job) -> int:
         interval = int(self.job_monitoring_interval)

@@ -19,7 +19,9 @@ from urllib.parse import quote, unquote, urlencode
 import pypdfium2
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.security.utils import get_authorization_scheme_param
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from PIL import Image, ImageDraw
 from starlette.concurrency import run_in_threadpool
 
@@ -27,6 +29,7 @@ from ingest.detect import detect
 from ingest.errors import IngestError
 from ingest.labels import label_core
 from ingest.layouts import TemplateLayout
+from ingest.names import visible
 from ingest.output import page_image_path
 from ingest.scan.images import pdf_pages
 from ingest.settings import Settings, load_settings
@@ -88,6 +91,7 @@ def _entry(name: str, payload: dict[str, Any]) -> QueueEntry | None:
     if not isinstance(cells, dict) or "error" in payload:
         return None
     flagged = [c for c in cells.values() if c.get("review")]
+    fields = [k for k in (payload.get("review") or {}).get("cells", []) if k not in cells]
     meta = payload.get("report") or {}
     return QueueEntry(
         name=name,
@@ -95,7 +99,7 @@ def _entry(name: str, payload: dict[str, Any]) -> QueueEntry | None:
         year=meta.get("year"),
         format=(payload.get("source") or {}).get("format"),
         template=payload.get("template"),
-        to_review=len(flagged),
+        to_review=len(flagged) + len(fields),
         reviewed=sum(1 for c in cells.values() if c.get("reviewed")),
         min_confidence=min((float(c.get("confidence", 0)) for c in flagged), default=None),
         broken=sum(1 for c in payload.get("checks", ()) if not c.get("ok")),
@@ -356,8 +360,17 @@ def _document_lines(blob: Path, mtime_ns: int, settings: Settings) -> list[str]:
         return []
 
 
+def _shown(value: Any) -> Any:
+    """Every value a page prints, without the bidirectional controls that could disguise a name."""
+    if isinstance(value, Markup):
+        return Markup(visible(str(value)))
+    return visible(value) if isinstance(value, str) else value
+
+
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True), finalize=_shown
+    )
     env.globals["static"] = lambda name: f"/review/static/{name}"
     return env
 
@@ -375,9 +388,9 @@ def review_router(service: ServiceSettings, settings: Settings | None = None) ->
     def authorized(request: Request) -> bool:
         if service.token is None:
             return True
-        header = request.headers.get("authorization", "")
-        given = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        given = given or request.cookies.get(_TOKEN_COOKIE, "")
+        # The scheme is case-insensitive (RFC 7235), parsed as the API's HTTPBearer parses it.
+        scheme, given = get_authorization_scheme_param(request.headers.get("authorization"))
+        given = (given if scheme.lower() == "bearer" else "") or request.cookies.get(_TOKEN_COOKIE, "")
         return hmac.compare_digest(given.encode(), service.token.encode())
 
     def reviewer_of(request: Request) -> str:

@@ -97,7 +97,13 @@ class BlobStore:
         return self.root / sha256[:2] / sha256
 
     def put_file(self, source: Path) -> tuple[str, int]:
-        """Copy a file in; returns (sha256, size). Hashes the copy, so a file changing meanwhile is caught."""
+        """Copy a file in; returns (sha256, size). Hashes the copy, so a file changing meanwhile is caught.
+
+        Content already in the store is not copied again (reading it costs no writes).
+        """
+        known = self.path(sha256_of(source))
+        if known.is_file():
+            return known.name, known.stat().st_size
         with source.open("rb") as fh:
             return self.put_stream(fh)
 

@@ -9,7 +9,9 @@ nothing and enqueues nothing twice. Bad input ends in failed/ with `<name>.error
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -31,6 +33,12 @@ class _Candidate:
     size: int
     mtime_ns: int
     stable_since: float
+    # (sha256, size) once the content is in the store: a retried submission does not copy it again.
+    stored: tuple[str, int] | None = None
+
+
+# Events the watcher's own reads cause: they must not wake it (each pass reads files again).
+_READ_EVENTS = frozenset({"opened", "closed_no_write"})
 
 
 class _Wakeup(FileSystemEventHandler):
@@ -40,7 +48,8 @@ class _Wakeup(FileSystemEventHandler):
         self.event = event
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        self.event.set()
+        if event.event_type not in _READ_EVENTS:
+            self.event.set()
 
 
 class Watcher:
@@ -49,9 +58,12 @@ class Watcher:
         self.service = service
         self.settle = service.settings.settle_seconds
         self.candidates: dict[Path, _Candidate] = {}
-        # Submitted files waiting for their job: path -> sha256.
-        self.waiting: dict[Path, str] = {}
+        # Submitted files waiting for their job (their `stored` is set).
+        self.waiting: dict[Path, _Candidate] = {}
         self.wakeup = threading.Event()
+        # While Redis (or the output folder) is unusable: what is wrong, and the wait before the next try.
+        self.outage: str | None = None
+        self.backoff = service.settings.poll_seconds
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Watch until `stop` is set (or forever)."""
@@ -64,25 +76,53 @@ class Watcher:
         try:
             while not stop.is_set():
                 self.step()
-                self.wakeup.wait(self.service.settings.poll_seconds)
+                if self.outage is None:
+                    self.wakeup.wait(self.service.settings.poll_seconds)
+                else:
+                    stop.wait(self.backoff)  # file events do not shorten a backoff
                 self.wakeup.clear()
         finally:
             observer.stop()
             observer.join()
 
     def step(self) -> None:
-        """One pass: look at the folder, submit settled files, file away finished ones."""
+        """One pass: look at the folder, submit settled files, file away finished ones.
+
+        Redis down or restarting loses nothing: the pass is tried again after a growing delay, and
+        only the start and the end of the outage are logged.
+        """
         try:
             self._scan(time.monotonic())
             self._collect()
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-            # Redis is down or restarting: nothing is lost, the next pass tries again.
-            log.warning("redis unavailable (%s); retrying", exc)
+            self._failing("redis unavailable", exc)
+            return
+        except (sqlite3.OperationalError, OSError) as exc:
+            # The output folder full or read-only ("disk I/O error", ENOSPC): wait until it is usable.
+            self._failing("output folder unusable", exc)
+            return
+        if self.outage is not None:
+            log.warning("%s: over, working again", self.outage)
+            self.outage, self.backoff = None, self.service.settings.poll_seconds
+
+    def _failing(self, what: str, exc: Exception) -> None:
+        if self.outage != what:
+            log.warning("%s (%s); retrying with backoff up to %gs", what, exc, self.service.settings.outage_backoff_max)
+            self.outage = what
+        else:
+            self.backoff = min(self.backoff * 2, self.service.settings.outage_backoff_max)
 
     def _entries(self) -> list[Path]:
-        return sorted(
-            p for p in self.folder.iterdir() if p.is_file() and not p.name.startswith(".") and p not in self.waiting
-        )
+        found = []
+        for path in sorted(self.folder.iterdir()):
+            if path.name.startswith(".") or path in self.waiting:
+                continue
+            if path.is_symlink():
+                # Never followed: a link would let whoever drops files read any file of this machine.
+                self._file_failed(path, "symbolic_link: a symbolic link is not followed; drop the file itself")
+            elif path.is_file():
+                found.append(path)
+        return found
 
     def _scan(self, now: float) -> None:
         present = set()
@@ -96,39 +136,92 @@ class Watcher:
             if seen is None or (seen.size, seen.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
                 self.candidates[path] = _Candidate(stat.st_size, stat.st_mtime_ns, now)
             elif now - seen.stable_since >= self.settle:
-                self._submit(path)
+                if open_for_writing(path):
+                    seen.stable_since = now  # a writer that paused: the file is not complete yet
+                else:
+                    self._submit(path, seen)
         for gone in set(self.candidates) - present:
             del self.candidates[gone]
 
-    def _submit(self, path: Path) -> None:
+    def _submit(self, path: Path, candidate: _Candidate) -> None:
         # Content already known (converted, queued, or submitted before a restart) is not enqueued again.
-        submission = self.service.submit_file(path)
+        if candidate.stored is None:
+            try:
+                candidate.stored = self.service.blobs.put_file(path)
+            except FileNotFoundError:  # taken away meanwhile: nothing to submit
+                del self.candidates[path]
+                return
+        sha256, size = candidate.stored
+        submission = self.service.submit_stored(sha256, path.name, size)
         log.info("%s: %s job %s", path.name, "enqueued" if submission.enqueued else "known,", submission.job_id)
         del self.candidates[path]
-        self.waiting[path] = submission.sha256
+        self.waiting[path] = candidate
 
     def _collect(self) -> None:
-        for path, sha256 in list(self.waiting.items()):
-            row = self.service.index.get(sha256)
+        for path, candidate in list(self.waiting.items()):
+            assert candidate.stored is not None
+            row = self.service.index.get(candidate.stored[0])
             if row is None:
                 continue
             row = self.service.refresh(row)
-            if row.status in FINAL:
+            if row.status not in FINAL:
+                continue
+            del self.waiting[path]
+            if _changed(path, candidate):
+                # Written to again after it was read (a writer we could not see): its result is of
+                # a part only. The file is a new candidate; the part's result stays in the index.
+                log.info("%s: changed after it was read; read again once settled", path.name)
+            else:
                 self._file_away(path, row)
-                del self.waiting[path]
 
     def _file_away(self, path: Path, row: DocumentRow) -> None:
-        ok = row.status == "done"
-        target = _free_name(self.folder / (DONE if ok else FAILED) / path.name)
+        if row.status == "done":
+            shutil.move(path, _free_name(self.folder / DONE / path.name))
+            log.info("%s -> %s (ok)", path.name, DONE)
+            return
+        self._file_failed(
+            path,
+            f"{row.error_code}: {row.error}\njob: {row.job_id}\nsha256: {row.sha256}\n"
+            + (f"result: {row.result_path}\n" if row.result_path else ""),
+        )
+
+    def _file_failed(self, path: Path, note: str) -> None:
+        """Into failed/, with `<name>.error.txt` beside it (its first line: `code: reason`)."""
+        target = _free_name(self.folder / FAILED / path.name)
         shutil.move(path, target)
-        if not ok:
-            note = target.with_name(target.name + ".error.txt")
-            note.write_text(
-                f"{row.error_code}: {row.error}\njob: {row.job_id}\nsha256: {row.sha256}\n"
-                + (f"result: {row.result_path}\n" if row.result_path else ""),
-                encoding="utf-8",
-            )
-        log.info("%s -> %s (%s)", path.name, target.parent.name, row.error_code or "ok")
+        target.with_name(target.name + ".error.txt").write_text(note.rstrip("\n") + "\n", encoding="utf-8")
+        log.info("%s -> %s (%s)", path.name, FAILED, note.split(":", 1)[0])
+
+
+def _changed(path: Path, candidate: _Candidate) -> bool:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) != (candidate.size, candidate.mtime_ns)
+
+
+def open_for_writing(path: Path) -> bool:
+    """Whether a process on this machine holds `path` open for writing (Linux /proc; False elsewhere).
+
+    Settling alone cannot tell a finished file from one whose writer paused longer than the interval.
+    """
+    target = os.fspath(path.resolve())
+    for proc in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            fds = list(os.scandir(proc))
+        except OSError:  # gone, or not ours to look at
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(fd.path) != target:
+                    continue
+                flags = (proc.parent / "fdinfo" / fd.name).read_text().split("flags:", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if int(flags, 8) & (os.O_WRONLY | os.O_RDWR):
+                return True
+    return False
 
 
 def _free_name(target: Path) -> Path:

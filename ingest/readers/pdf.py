@@ -50,7 +50,7 @@ from ingest.readers.pdf_grid import (
 )
 from ingest.readers.scan import read_scanned_pdf
 from ingest.settings import Settings
-from ingest.tools.pdfium import open_pdf
+from ingest.tools.pdfium import load_page, open_pdf
 
 PageKind = Literal["text", "scanned", "blank"]
 
@@ -71,7 +71,7 @@ def _page_kinds(data: bytes, settings: Settings) -> list[PageKind]:
         count = len(pdf)
         if count > settings.pdf_max_pages:
             raise FileTooLarge(f"the PDF has {count} pages; the limit is {settings.pdf_max_pages}")
-        return [_page_kind(pdf[i]) for i in range(count)]
+        return [_page_kind(load_page(pdf, i)) for i in range(count)]
     finally:
         pdf.close()
 

@@ -72,16 +72,19 @@ def _jpeg(image: np.ndarray) -> bytes:
 def read_pages(
     images: Iterable[tuple[int, np.ndarray]], fmt: Format, settings: Settings, may_be_partial: bool = False
 ) -> Document:
-    """Page images (1-based number, BGR) read into one document that keeps the upright pages."""
+    """Page images (1-based number, BGR) read into one document that keeps the upright pages.
+
+    Pages are taken one at a time and each upright image is kept as JPEG bytes only, so a
+    long scan holds one page's arrays at a time."""
     engines = engine_set(settings)
-    pages = [read_page(image, number, engines, settings) for number, image in images]
-    return Document(
-        fmt,
-        _join_pages(pages),
-        pages=len(pages),
-        page_images={p.number: _jpeg(p.image) for p in pages},
-        may_be_partial=may_be_partial,
-    )
+    pages: list[PageRead] = []
+    page_images: dict[int, bytes] = {}
+    for number, image in images:
+        page = read_page(image, number, engines, settings)
+        del image
+        page_images[page.number] = _jpeg(page.image)
+        pages.append(replace(page, image=np.zeros((0, 0, 3), np.uint8)))
+    return Document(fmt, _join_pages(pages), pages=len(pages), page_images=page_images, may_be_partial=may_be_partial)
 
 
 def read_scanned_pdf(data: bytes, settings: Settings, pages: list[int] | None = None) -> Document:
@@ -91,8 +94,9 @@ def read_scanned_pdf(data: bytes, settings: Settings, pages: list[int] | None = 
 
 def read_image_file(data: bytes, settings: Settings) -> Document:
     """An image file (every frame of a multi-page TIFF) read by OCR; one page may be part of a report."""
-    frames = list(enumerate(image_pages(data, settings), start=1))
-    return read_pages(frames, "image", settings, may_be_partial=len(frames) == 1)
+    document = read_pages(enumerate(image_pages(data, settings), start=1), "image", settings)
+    document.may_be_partial = document.pages == 1
+    return document
 
 
 class ImageReader:

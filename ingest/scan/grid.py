@@ -127,10 +127,12 @@ def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings) -
     stroke counts only where it runs into a horizontal rule at both ends, as printed rules
     do and characters, a few pixels clear of their cell's rules, do not."""
     short = _rule_mask(ink, (1, gs.text_height // 2), (1, 1))
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
+    # The strokes' boxes only: a page of int32 labels beside the integral image below
+    # was the peak of a 300-dpi page's memory.
+    stats = cv2.connectedComponentsWithStats(short, connectivity=8)[2]
     x, y, w, h = (stats[:, i].astype(np.int64) for i in range(4))
     # Horizontal-rule pixels in any rectangle, from one integral image: no loop over strokes.
-    ruled = cv2.integral((horizontal > 0).astype(np.uint8))
+    ruled = cv2.integral(cv2.threshold(horizontal, 0, 1, cv2.THRESH_BINARY)[1])
     rows, cols = horizontal.shape
 
     def any_rule(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
@@ -141,9 +143,10 @@ def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings) -
     keep = (h < gs.min_vline) & (w <= gs.line_thickness + 4) \
         & any_rule(y - _CONTACT, y + 1) & any_rule(y + h - 1, y + h + _CONTACT)
     keep[0] = False
-    if not keep.any():
-        return np.zeros_like(ink)
-    out: np.ndarray = keep[labels].astype(np.uint8) * 255
+    out = np.zeros_like(ink)
+    # Few strokes pass (a carried-over row's rules): each box copied, a stroke fills its own.
+    for i in np.flatnonzero(keep):
+        out[y[i]:y[i] + h[i], x[i]:x[i] + w[i]] = short[y[i]:y[i] + h[i], x[i]:x[i] + w[i]]
     return out
 
 

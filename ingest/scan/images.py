@@ -16,7 +16,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ingest.errors import DamagedDocument, FileTooLarge, NotAReport
 from ingest.settings import Settings
-from ingest.tools.pdfium import open_pdf
+from ingest.tools.pdfium import load_page, open_pdf
 
 # Smaller than this on either side cannot hold a readable report table.
 MIN_SIDE = 300
@@ -86,7 +86,7 @@ def pdf_pages(data: bytes, settings: Settings, pages: list[int] | None = None) -
         if len(wanted) > settings.scan_max_pages:
             raise FileTooLarge(f"{len(wanted)} scanned pages; the limit is {settings.scan_max_pages}")
         for number in wanted:
-            page = pdf[number - 1]
+            page = load_page(pdf, number - 1)
             try:
                 width_pt, height_pt = page.get_size()
                 dpi = _embedded_dpi(page, width_pt) or 200.0

@@ -1,13 +1,18 @@
 """The benchmark: generated reports through the real pipeline, scored against their truth.
 
-    python -m tests.bench [--formats text,docx,...] [--n 20] [--seed 1] [--corpus DIR]
-                          [--jobs N] [--json] [--show-errors K] [--no-baseline] [--plot DIR]
+    python -m tests.bench [--formats text,docx,...] [--styles webpage,...] [--n 20] [--seed 1]
+                          [--corpus DIR] [--jobs N] [--json] [--show-errors K] [--no-baseline]
+                          [--plot DIR]
 
 Prints per format (and per renderer variant, e.g. the text style): documents, cells,
 cell accuracy, silent errors (wrong and not flagged), review rate, error JSONs,
-template/agency/year accuracy, median seconds per document and per page, peak RSS; then per
-format a reliability table (confidence bins: cells, mean confidence, share right) with its
-expected calibration error, and review rate against silent errors by threshold
+template/agency/year accuracy with the agency and year silent errors (wrong and not in
+review.cells), the ambiguous cells (not scored) left unflagged and those whose printed value
+is neither the result's value nor among its `candidates`, median seconds per document
+and per page, peak RSS. Documents whose truth records forms (the web-page text style) are
+broken down by form too, with the longest runs of glued digits they print. Then per format
+a reliability table (confidence bins: cells, mean confidence, share right) with its expected
+calibration error, and review rate against silent errors by threshold
 (tests/bench/reliability.py; `--plot DIR` draws both).
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
 same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
@@ -36,8 +41,9 @@ from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.baseline import baseline_seconds
 from ingest.settings import load_settings
-from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats
+from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
 from tests.bench.reliability import by_format, plot, print_calibration
+from tests.bench.render_webpage import STYLE as WEBPAGE
 from tests.bench.score import DocScore, score_result
 
 
@@ -53,7 +59,7 @@ class Run:
     baseline_s_per_page: float | None = None
 
 # Formats whose documents are page images: the ones the OCR baseline applies to.
-SCAN_FORMATS = ("pdf_scanned", "image")
+SCAN_FORMATS = ("pdf_scanned", "image", "pdf_turned")
 
 
 def _convert(path: Path) -> tuple[dict[str, Any], float, float]:
@@ -126,7 +132,12 @@ def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
         "errors": sum(r.score.error is not None for r in runs),
         "template_pct": _pct(sum(r.score.template_right for r in runs), docs),
         "agency_pct": _pct(sum(r.score.agency_right for r in runs), docs),
+        "agency_silent": sum(r.score.agency_silent for r in runs),
         "year_pct": _pct(sum(r.score.year_right for r in runs), docs),
+        "year_silent": sum(r.score.year_silent for r in runs),
+        "ambiguous": sum(r.score.ambiguous for r in runs),
+        "ambiguous_unflagged": sum(r.score.ambiguous_unflagged for r in runs),
+        "ambiguous_not_offered": sum(r.score.ambiguous_not_offered for r in runs),
         "median_s_per_doc": round(statistics.median(r.seconds for r in runs), 4) if runs else None,
         "median_s_per_page": round(statistics.median(r.seconds / r.score.pages for r in runs), 4) if runs else None,
         "baseline_s_per_page": round(statistics.median(base), 4) if base else None,
@@ -135,11 +146,15 @@ def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
 
 
 def groups(runs: list[Run]) -> list[tuple[str, list[Run]]]:
-    """Each format, then each of its variants when the renderer recorded any."""
+    """Each format, then each of its variants when the renderer recorded any; text mixing web
+    pages with the line styles also gets the line styles together (the figures they had alone)."""
     out: list[tuple[str, list[Run]]] = []
     for fmt in dict.fromkeys(r.item.format for r in runs):
         of_format = [r for r in runs if r.item.format == fmt]
         out.append((fmt, of_format))
+        lines = [r for r in of_format if r.item.variant != WEBPAGE]
+        if 0 < len(lines) < len(of_format):
+            out.append((f"  {fmt}/line styles", lines))
         for variant in sorted({r.item.variant for r in of_format if r.item.variant}):
             out.append((f"  {fmt}/{variant}", [r for r in of_format if r.item.variant == variant]))
     if len(out) > 1:
@@ -175,20 +190,51 @@ def _plain(value: Any) -> Any:
 _COLUMNS = [
     ("group", "group", 24), ("documents", "docs", 5), ("cells", "cells", 7), ("accuracy_pct", "acc%", 7),
     ("silent_errors", "silent", 7), ("silent_pct", "sil%", 6), ("review_pct", "review%", 8), ("errors", "errJSON", 7),
-    ("template_pct", "tmpl%", 6), ("agency_pct", "agency%", 8), ("year_pct", "year%", 6),
+    ("template_pct", "tmpl%", 6), ("agency_pct", "agency%", 8), ("agency_silent", "agSil", 5),
+    ("year_pct", "year%", 6), ("year_silent", "yrSil", 5), ("ambiguous", "ambig", 5),
+    ("ambiguous_unflagged", "ambUnfl", 7), ("ambiguous_not_offered", "ambMiss", 7),
     ("median_s_per_doc", "s/doc", 7), ("median_s_per_page", "s/page", 7),
     ("baseline_s_per_page", "base s/p", 8), ("peak_rss_mb", "RSS MB", 7),
 ]
 
 
-def _table(rows: Iterable[dict[str, Any]]) -> str:
+def _table(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str, int]] | None = None) -> str:
+    columns = columns or _COLUMNS
+
     def fmt(value: Any, width: int, left: bool) -> str:
         text = "-" if value is None else f"{value:.2f}" if isinstance(value, float) else str(value)
         return text.ljust(width) if left else text.rjust(width)
 
-    lines = [" ".join(fmt(title, w, key == "group") for key, title, w in _COLUMNS)]
-    lines += [" ".join(fmt(row[key], w, key == "group") for key, _, w in _COLUMNS) for row in rows]
+    lines = [" ".join(fmt(title, w, key == "group") for key, title, w in columns)]
+    lines += [" ".join(fmt(row[key], w, key == "group") for key, _, w in columns) for row in rows]
     return "\n".join(lines)
+
+
+_FORM_COLUMNS = [c for c in _COLUMNS if c[0] in (
+    "group", "documents", "cells", "accuracy_pct", "silent_errors", "review_pct", "errors", "template_pct",
+    "agency_pct", "agency_silent", "year_pct", "year_silent", "ambiguous", "ambiguous_unflagged",
+    "ambiguous_not_offered")]
+
+
+def by_form(runs: list[Run]) -> list[dict[str, Any]]:
+    """The figures of the documents showing each form their truths record."""
+    forms: dict[str, list[Run]] = {}
+    for run in runs:
+        for form in dict.fromkeys(run.item.raw_truth().get("forms") or []):
+            forms.setdefault(form, []).append(run)
+    return [summarize(form, group) for form, group in sorted(forms.items())]
+
+
+def longest_runs(runs: list[Run]) -> dict[str, dict[str, float]]:
+    """Per section, the worst case over the documents: the longest piece of glued digits
+    (characters, cells it holds) and log10 of the ways to split the section's runs."""
+    out: dict[str, dict[str, float]] = {}
+    for run in runs:
+        for section, figures in (run.item.raw_truth().get("runs") or {}).items():
+            worst = out.setdefault(section, {"chars": 0, "cells": 0, "splits_log10": 0.0})
+            for name, value in figures.items():
+                worst[name] = max(worst[name], value)
+    return out
 
 
 def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
@@ -196,22 +242,51 @@ def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
                 for fmt in dict.fromkeys(r.item.format for r in runs)}
     out: dict[str, Any] = {
         "groups": [summarize(name, group) for name, group in groups(runs)],
-        "calibration": by_format(cells_of, load_settings().review_threshold),
+        "calibration": by_format(cells_of, load_settings().cell_review_threshold),
     }
+    forms = by_form(runs)
+    if forms:
+        out["forms"] = forms
+        out["longest_runs"] = longest_runs(runs)
     if show_errors:
         out["wrong_cells"] = wrong_cells(runs, show_errors)
+        out["wrong_meta"] = wrong_meta(runs, show_errors)
         out["error_patterns"] = error_patterns(runs)
     return out
+
+
+def wrong_meta(runs: list[Run], limit: int) -> list[dict[str, Any]]:
+    """Up to `limit` wrong agencies and years, silent ones first."""
+    wrong = []
+    for r in runs:
+        truth = r.item.truth()
+        if not r.score.agency_right and r.score.error is None:
+            wrong.append({"file": r.item.document.name, "field": "agency", "truth": truth.agency,
+                          "got": r.score.agency, "silent": r.score.agency_silent})
+        if not r.score.year_right and r.score.error is None:
+            wrong.append({"file": r.item.document.name, "field": "year", "truth": truth.year,
+                          "got": r.score.year, "silent": r.score.year_silent})
+    wrong.sort(key=lambda w: (not w["silent"], w["file"]))
+    return wrong[:limit]
 
 
 def print_report(out: dict[str, Any]) -> None:
     print(_table(out["groups"]))
     print_calibration(out["calibration"])
+    if "forms" in out:
+        print("\nby form (documents showing it; a document shows several)")
+        print(_table(out["forms"], _FORM_COLUMNS))
+        print("\nlongest glued digit runs: section: characters, cells, log10 splits before cross-row relations")
+        for section, worst in out["longest_runs"].items():
+            print(f"  {section}: {worst['chars']:.0f}, {worst['cells']:.0f}, {worst['splits_log10']:.2f}")
     if "wrong_cells" in out:
         print("\nwrong cells (silent first): file | key | truth | got | confidence | review")
         for w in out["wrong_cells"]:
             tail = f" | error {w['error']}" if w["error"] else ""
             print(f"  {w['file']} | {w['key']} | {w['truth']} | {w['got']} | {w['confidence']} | {w['review']}{tail}")
+        print("\nwrong agency / year (silent first): file | field | truth | got | silent")
+        for w in out["wrong_meta"]:
+            print(f"  {w['file']} | {w['field']} | {w['truth']} | {w['got']} | {w['silent']}")
         for name, counts in out["error_patterns"].items():
             if counts:
                 print(f"\nwrong cells by {name}: " + ", ".join(f"{k} {n}" for k, n in counts))
@@ -221,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--formats", type=parse_formats,
                         help="comma-separated; default text when generating, every format of --corpus")
+    parser.add_argument("--styles", type=parse_styles,
+                        help="text styles to generate, n of them (default: the five line styles and web pages)")
     parser.add_argument("--n", type=int, default=20, help="documents per format")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--corpus", type=Path, help="score this corpus (documents/ + truth/) instead of generating one")
@@ -236,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.corpus:
             items = [i for i in load_corpus(args.corpus) if args.formats is None or i.format in args.formats]
         else:
-            items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed)
+            items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed, args.styles)
         out = report(run_corpus(items, args.jobs, args.baseline), args.show_errors)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))

@@ -3,20 +3,28 @@
 The same seeds give the same reports in every format, so formats compare on equal
 terms. Regenerate one with
 
-    python -m tests.bench.corpus --out DIR --formats text,docx --n 20 --seed 1
+    python -m tests.bench.corpus --out DIR --formats text,docx --n 20 --seed 1 [--styles webpage]
+
+Text comes in the five line styles of render_text, drawn per document as before, plus one
+crawled web page's text (the `webpage` style) per four of them, generated after them so that
+the five keep their documents seed for seed; `--styles` generates `n` of the named styles only.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import json
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.bench.render_text import ALL_STYLES, render_text
+from tests.bench.render_webpage import STYLE as WEBPAGE
 from tests.bench.truth import ReportTruth, make_truth
 
 Renderer = Callable[[ReportTruth, Path, random.Random], Path]
@@ -30,6 +38,8 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "html": ("tests.bench.render_html", "render_html"),
     "pdf_scanned": ("tests.bench.render_scan", "render_pdf_scanned"),
     "image": ("tests.bench.render_scan", "render_image"),
+    # Scanned PDFs with a table page turned, in hard conditions (issue 17's lost report).
+    "pdf_turned": ("tests.bench.render_scan", "render_turned_scan"),
 }
 FORMATS = tuple(RENDERERS)
 KEYS_SUFFIX = ".keys.json"
@@ -76,15 +86,32 @@ def _variant(stem: str, document: Path) -> str | None:
     return middle or None
 
 
-def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int) -> list[CorpusItem]:
-    """`n` reports per format, written to out_dir/documents and out_dir/truth."""
+# Text: one web page per this many documents in the five line styles.
+WEB_PAGE_EVERY = 4
+
+
+def _text_renderers(n: int, seed: int, styles: list[str] | None) -> list[tuple[int, Callable[..., Path]]]:
+    """Document index and renderer of each text document: the five drawn styles (unchanged
+    draws) then the web pages; or `n` documents of the chosen styles, drawn evenly."""
+    if styles is None:
+        web = functools.partial(render_text, style=WEBPAGE)
+        return [(i, render_text) for i in range(n)] + [(n + j, web) for j in range(math.ceil(n / WEB_PAGE_EVERY))]
+    return [(i, functools.partial(render_text, style=random.Random(f"{seed}/style/{i}").choice(styles)))
+            for i in range(n)]
+
+
+def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int,
+                    styles: list[str] | None = None) -> list[CorpusItem]:
+    """`n` reports per format (text: see the module's docstring), written to out_dir/documents
+    and out_dir/truth."""
     documents, truths = out_dir / "documents", out_dir / "truth"
     documents.mkdir(parents=True, exist_ok=True)
     truths.mkdir(parents=True, exist_ok=True)
     items = []
     for fmt in formats:
-        render = renderer_for(fmt)
-        for i in range(n):
+        jobs: list[tuple[int, Callable[..., Path]]] = (
+            _text_renderers(n, seed, styles) if fmt == "text" else [(i, renderer_for(fmt)) for i in range(n)])
+        for i, render in jobs:
             truth = make_truth(seed * 1_000_000 + i)
             stem = f"{seed}-{i:04d}-{fmt}"
             document = render(truth, documents / stem, random.Random(f"{seed}/{fmt}/{i}"))
@@ -120,14 +147,23 @@ def parse_formats(text: str) -> list[str]:
     return formats
 
 
+def parse_styles(text: str) -> list[str]:
+    styles = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in styles if f not in ALL_STYLES]
+    if unknown or not styles:
+        raise argparse.ArgumentTypeError(f"unknown style(s) {', '.join(unknown)}; known: {', '.join(ALL_STYLES)}")
+    return styles
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.corpus", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--formats", type=parse_formats, default=["text"])
     parser.add_argument("--n", type=int, default=20, help="documents per format")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--styles", type=parse_styles, help=f"text styles only: {', '.join(ALL_STYLES)}")
     args = parser.parse_args(argv)
-    items = generate_corpus(args.out, args.formats, args.n, args.seed)
+    items = generate_corpus(args.out, args.formats, args.n, args.seed, args.styles)
     print(f"{len(items)} documents in {args.out / 'documents'}, truths in {args.out / 'truth'}")
     return 0
 

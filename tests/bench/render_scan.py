@@ -138,6 +138,11 @@ def _seal_spot(lines: list[TextLine], plan: list[Block], rng: random.Random) -> 
     if s4_values is not None and rng.random() < 0.3:
         x = rng.uniform(s4_values.x0, s4_values.x1)
         return s4_values.page, x, (s4_values.top + s4_values.bottom) / 2 + rng.uniform(-15, 15)
+    return _signature_spot(lines, rng)
+
+
+def _signature_spot(lines: list[TextLine], rng: random.Random) -> tuple[int, float, float]:
+    """Page and centre (points) of a seal over the signature: the report's last lines."""
     date, agency = lines[-1], lines[-2]
     x = (date.x0 + date.x1) / 2 + rng.uniform(-20, 10)
     return date.page, x, (agency.bottom + date.top) / 2 + rng.uniform(-8, 8)
@@ -256,14 +261,29 @@ def scan_look(page: np.ndarray, style: ScanStyle, rng: random.Random) -> np.ndar
     return rgb
 
 
-def scan_report(truth: ReportTruth, rng: random.Random) -> list[ScannedPage]:
-    """Every page of the report, printed, sealed and scanned."""
+@dataclass(frozen=True)
+class HardScan:
+    """A scan run fixed rather than drawn: one resolution and skew for every sheet, the sheet
+    that opens a section's table fed turned, the seal over the signature, and a scan mode.
+    The conditions of a report once lost whole (gray, 200 dpi, 1.7°, section 三 sideways)."""
+
+    dpi: int = 200
+    skew: float = 1.7
+    turned_section: str = "s3."
+    turn: int = 90
+    mode: str = "L"  # PIL mode of the pages: "RGB", "L" (gray) or "1" (black and white)
+
+
+def scan_report(truth: ReportTruth, rng: random.Random, hard: HardScan | None = None) -> list[ScannedPage]:
+    """Every page of the report, printed, sealed and scanned (under `hard`'s conditions if given)."""
     style = draw_scan_style(rng)
+    if hard is not None:
+        style = replace(style, dpi=hard.dpi, skew=hard.skew)
     with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
         pdf_path, plan = pdf_with_plan(truth, Path(tmp) / "report", rng)
         lines = text_lines(pdf_path)
         key_pages = locate_keys(lines, plan)
-        seal_page, seal_x, seal_y = _seal_spot(lines, plan, rng)
+        seal_page, seal_x, seal_y = _seal_spot(lines, plan, rng) if hard is None else _signature_spot(lines, rng)
         pdf = pdfium.PdfDocument(str(pdf_path))
         try:
             rasters = [np.asarray(page.render(scale=style.dpi / POINTS_PER_INCH).to_pil().convert("RGB"))
@@ -271,7 +291,9 @@ def scan_report(truth: ReportTruth, rng: random.Random) -> list[ScannedPage]:
         finally:
             pdf.close()
     turns = [0] * len(rasters)
-    if rng.random() < 0.15:
+    if hard is not None:
+        turns[min(p for k, p in key_pages.items() if k.startswith(hard.turned_section))] = hard.turn
+    elif rng.random() < 0.15:
         turns[rng.randrange(len(rasters))] = rng.choice([90, 90, 180])
     scale = style.dpi / POINTS_PER_INCH
     pages = []
@@ -281,15 +303,33 @@ def scan_report(truth: ReportTruth, rng: random.Random) -> list[ScannedPage]:
             diameter = int(SEAL_DIAMETER_MM / 25.4 * style.dpi * rng.uniform(0.9, 1.05))
             stamp(page, seal_mask(truth.agency, diameter, rng), (int(seal_x * scale), int(seal_y * scale)), rng)
         # Each sheet lies a little differently on the glass, but never straight.
-        skew = style.skew + rng.uniform(-0.15, 0.15)
+        skew = style.skew + (rng.uniform(-0.15, 0.15) if hard is None else rng.uniform(-0.3, 0))
         page_style = replace(style, skew=math.copysign(max(abs(skew), 0.2), style.skew))
         scanned = scan_look(page, page_style, rng)
         if turns[index]:
             scanned = np.ascontiguousarray(np.rot90(scanned, k=turns[index] // 90))
         keys = [k for k in truth.cells if key_pages.get(k) == index]
-        pages.append(ScannedPage(Image.fromarray(scanned), index, keys, index == seal_page, turns[index],
-                                 page_style.skew, style.dpi))
+        image = Image.fromarray(scanned)
+        if hard is not None and hard.mode != "RGB":
+            image = _in_mode(image, hard.mode)
+        pages.append(ScannedPage(image, index, keys, index == seal_page, turns[index], page_style.skew, style.dpi))
     return pages
+
+
+def draw_hard_scan(rng: random.Random) -> HardScan:
+    """Hard conditions drawn: 150-300 dpi, skew up to 1.7°, the sheet opening section 三 or
+    四 turned a quarter (either way) or half round, colour, gray or black and white."""
+    return HardScan(dpi=rng.choice([150, 200, 240, 300]), skew=rng.choice([-1, 1]) * rng.uniform(0.6, 1.7),
+                    turned_section=rng.choice(["s3.", "s3.", "s4."]), turn=rng.choice([90, 270, 180]),
+                    mode=rng.choice(["RGB", "L", "L", "1"]))
+
+
+def render_turned_scan(truth: ReportTruth, out: Path, rng: random.Random, hard: HardScan | None = None) -> Path:
+    """Renderer: an image-only PDF scanned under hard conditions, a table page turned
+    (`hard`, or drawn from `rng`); the file name tells the scan mode (the benchmark's variant)."""
+    hard = hard or draw_hard_scan(rng)
+    mode = {"RGB": "colour", "L": "gray", "1": "bw"}[hard.mode]
+    return write_scanned_pdf(scan_report(truth, rng, hard), out.with_name(f"{out.name}.{mode}.pdf"), rng)
 
 
 def render_pdf_scanned(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
@@ -307,7 +347,10 @@ def write_scanned_pdf(pages: list[ScannedPage], out: Path, rng: random.Random) -
     """The pages as one PDF of JPEG images, as a scanner's "scan to PDF" writes it (<out>.pdf)."""
     path = out.with_suffix(".pdf")
     first, *rest = [p.image for p in pages]
-    first.save(path, "PDF", save_all=True, append_images=rest, resolution=pages[0].dpi, quality=rng.randint(60, 85))
+    quality = rng.randint(60, 85)
+    # Black-and-white pages go in as CCITT fax images, which take no JPEG quality.
+    options = {} if first.mode == "1" else {"quality": quality}
+    first.save(path, "PDF", save_all=True, append_images=rest, resolution=pages[0].dpi, **options)
     return path
 
 
@@ -337,8 +380,13 @@ def write_image(pages: list[ScannedPage], out: Path, rng: random.Random) -> Path
 def _tiff_mode(image: Image.Image, rng: random.Random) -> Image.Image:
     """Colour, grey, or now and then the black-and-white of a document scanner."""
     roll = rng.random()
-    if roll < 0.5:
+    return _in_mode(image, "RGB" if roll < 0.5 else "L" if roll < 0.85 else "1")
+
+
+def _in_mode(image: Image.Image, mode: str) -> Image.Image:
+    """The page as a scanner in colour ("RGB"), gray ("L") or black-and-white ("1") mode gives it."""
+    if mode == "RGB":
         return image.copy()  # a fresh image: Pillow keeps the options of an earlier save on the object
     grey = image.convert("L")
-    return grey if roll < 0.85 else grey.point(lambda v: 255 if v > 150 else 0).convert("1")
+    return grey if mode == "L" else grey.point(lambda v: 255 if v > 150 else 0).convert("1")
 

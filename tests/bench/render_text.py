@@ -9,7 +9,9 @@ then printed in one of several styles seen in the wild (see /work/shared/seeds):
   text continued on unprefixed lines (seeds 000, 004);
 - pipe: "cell |" per line, "|||" lines for runs of empty cells (seed 001);
 - spaces: text pasted from a PDF, a row's label then its numbers on one line;
-- run_together: no separator at all between a row's cells.
+- run_together: no separator at all between a row's cells;
+- webpage: a crawled web page's text with the table markup stripped (render_webpage.py),
+  drawn only when asked for (`style="webpage"`, or the corpus's share of web pages).
 
 On top of a style the rng applies the small damages real reports carry: group labels
 one character per line, labels broken across lines or a page break, "1、" numbering,
@@ -30,10 +32,14 @@ import yaml
 
 from ingest.layouts import ColumnLayout, RowLayout
 from ingest.settings import load_settings
+from tests.bench.render_webpage import STYLE as WEBPAGE
+from tests.bench.render_webpage import render_webpage
 from tests.bench.truth import ReportTruth, Value, layout_for
 
 STYLES = ("tab_rows", "cell_lines", "pipe", "spaces", "run_together")
 _STYLE_WEIGHTS = (3, 3, 2, 2, 1)
+# Not among the drawn styles, so that the five above keep their documents seed for seed.
+ALL_STYLES = (*STYLES, WEBPAGE)
 _ENCODINGS = ("utf-8", "gb18030", "utf-8-sig", "utf-16")
 _ENCODING_WEIGHTS = (75, 10, 8, 7)
 
@@ -463,6 +469,8 @@ def _closing_sections(doc: _Doc) -> list[str]:
 def render_text(truth: ReportTruth, path_stem: Path, rng: random.Random, style: str | None = None,
                 encoding: str | None = None, damage: Damage | None = None) -> Path:
     """Write the report as `<stem>.<style>.txt` and return its path."""
+    if style == WEBPAGE:
+        return render_webpage(truth, path_stem, rng)
     style = style or rng.choices(STYLES, _STYLE_WEIGHTS)[0]
     encoding = encoding or rng.choices(_ENCODINGS, _ENCODING_WEIGHTS)[0]
     doc = _Doc(truth, rng, damage or Damage.draw(rng))

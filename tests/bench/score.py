@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -40,6 +39,16 @@ class DocScore:
     agency_right: bool = False
     year_right: bool = False
     pages: int = 1
+    # Keys the truth lists as ambiguous: not scored; those the result did not flag.
+    ambiguous: int = 0
+    ambiguous_unflagged: int = 0
+    # Ambiguous keys whose printed value is neither the result's value nor among its candidates.
+    ambiguous_not_offered: int = 0
+    # Wrong and not listed in review.cells as report.agency / report.year.
+    agency_silent: bool = False
+    year_silent: bool = False
+    agency: Any = None  # what the result says, for the error listing
+    year: Any = None
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -57,32 +66,47 @@ def same_value(truth: Value, got: Any) -> bool:
     return want is not None and have is not None and want == have
 
 
-def _no_spaces(text: Any) -> str:
-    return re.sub(r"\s+", "", str(text or ""))
+def _name(text: Any) -> str:
+    """An agency name compared on its letters and digits only (spaces, punctuation dropped)."""
+    return "".join(ch for ch in str(text or "") if ch.isalnum())
 
 
 def score_result(result: dict[str, Any], truth: ReportTruth, visible: set[str] | None = None) -> DocScore:
-    """Every truth cell (or only the visible ones) judged against the result."""
-    keys = [k for k in truth.cells if visible is None or k in visible]
+    """Every truth cell (or only the visible ones) judged against the result; ambiguous keys are
+    not judged but counted when unflagged, as ../shared/tools/score-real-dev does."""
+    shown = [k for k in truth.cells if visible is None or k in visible]
+    ambiguous = set(truth.ambiguous)
+    keys = [k for k in shown if k not in ambiguous]
     source = result.get("source", {})
-    doc = DocScore(file=str(source.get("file", "")), error=None, pages=int(source.get("pages") or 1))
+    doc = DocScore(file=str(source.get("file", "")), error=None, pages=int(source.get("pages") or 1),
+                   ambiguous=len(shown) - len(keys))
     if "error" in result:
         doc.error = str(result["error"].get("code", "error"))
         doc.cells = [CellScore(k, truth.cells[k], None, None, True, False) for k in keys]
         return doc
     cells = result.get("cells", {})
+    listed = set((result.get("review") or {}).get("cells") or [])
+    for key in (k for k in shown if k in ambiguous):
+        cell = cells.get(key) or {}
+        doc.ambiguous_unflagged += not (cell.get("review") is True or key in listed)
+        offered = [cell.get("value"), *(cell.get("candidates") or [])]
+        doc.ambiguous_not_offered += not any(same_value(truth.cells[key], v) for v in offered)
     for key in keys:
         cell = cells.get(key)
         if cell is None:
             doc.cells.append(CellScore(key, truth.cells[key], "<missing>", None, True, False))
             continue
         got = cell.get("value")
-        doc.cells.append(CellScore(key, truth.cells[key], got, cell.get("confidence"), bool(cell.get("review")),
-                                   same_value(truth.cells[key], got), cell.get("evidence")))
+        doc.cells.append(CellScore(key, truth.cells[key], got, cell.get("confidence"),
+                                   bool(cell.get("review")) or key in listed, same_value(truth.cells[key], got),
+                                   cell.get("evidence")))
     meta = result.get("report") or {}
+    doc.agency, doc.year = meta.get("agency"), meta.get("year")
     doc.template_right = result.get("template") == truth.template
-    doc.agency_right = _no_spaces(meta.get("agency")) == _no_spaces(truth.agency)
-    doc.year_right = meta.get("year") == truth.year
+    doc.agency_right = _name(doc.agency) in {_name(a) for a in [truth.agency, *truth.agency_aliases]}
+    doc.year_right = doc.year == truth.year
+    doc.agency_silent = not doc.agency_right and "report.agency" not in listed
+    doc.year_silent = not doc.year_right and "report.year" not in listed
     return doc
 
 

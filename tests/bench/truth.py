@@ -44,6 +44,14 @@ class ReportTruth:
     broken: list[str] = field(default_factory=list)
     # Unit printed for s2.procurement.amount (2019 template).
     procurement_unit: str | None = None
+    # Keys the printed text alone cannot fix (tests/bench/splits.py): not scored, must be flagged.
+    ambiguous: list[str] = field(default_factory=list)
+    # Other names the document prints for the agency, each as right as `agency`.
+    agency_aliases: list[str] = field(default_factory=list)
+    # What the renderer printed that a breakdown should show (the web-page style's forms).
+    forms: list[str] = field(default_factory=list)
+    # Per section, the longest run of glued digits printed: {"chars", "cells", "splits_log10"}.
+    runs: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +63,10 @@ class ReportTruth:
             "deviations": self.deviations,
             "broken": self.broken,
             "procurement_unit": self.procurement_unit,
+            "ambiguous": self.ambiguous,
+            "agency_aliases": self.agency_aliases,
+            "forms": self.forms,
+            "runs": self.runs,
             "cells": {k: (float(v) if isinstance(v, Decimal) else v) for k, v in self.cells.items()},
         }
 
@@ -63,8 +75,11 @@ class ReportTruth:
         cells: dict[str, Value] = {
             k: (Decimal(str(v)) if isinstance(v, float) else v) for k, v in raw["cells"].items()
         }
-        return ReportTruth(raw["seed"], raw["template"], raw["agency"], raw["year"], raw["scale"], cells,
-                           raw.get("deviations", []), raw.get("broken", []), raw.get("procurement_unit"))
+        # Truths written by hand (real reports) may lack the generator's seed and scale.
+        return ReportTruth(raw.get("seed", 0), raw["template"], raw["agency"], raw["year"], raw.get("scale", ""), cells,
+                           raw.get("deviations", []), raw.get("broken", []), raw.get("procurement_unit"),
+                           raw.get("ambiguous", []), raw.get("agency_aliases", []), raw.get("forms", []),
+                           raw.get("runs", {}))
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")

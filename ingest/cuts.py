@@ -1,0 +1,323 @@
+"""Runs of digits cut into cells over a whole table at once.
+
+A web page's text with the table markup stripped prints a row's cells with no separator
+(`713000074`). Each row's possible cuts are known (the template's column count, no
+leading zeros), but a row alone often allows several; the template's relations tie the
+rows together (each row's 总计, section 三's balance and outcome columns, section 四's
+sums). A dynamic programme over the rows in template order keeps, for every combination
+of the partial sums of the relations still open, the fewest relations broken so far; a
+backward pass then tells which cuts of each row take part in some best cut of the whole
+table. Where that is one cut per row, the table is certain; where it is several, the
+cells they disagree on are ambiguous and carry the alternatives.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ingest.checks import Relation
+from ingest.models import Number
+from ingest.numbers import parse_number, piece_pattern, split_unit, splits, splits_summing
+
+Values = tuple[Number | None, ...]
+Cut = tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The cuts of one run into a row's cells, those that satisfy the row's own sums first."""
+
+    cuts: list[Cut]
+    # More cuts than were weighed: the row cannot be settled.
+    truncated: bool = False
+    # The cuts satisfy the row's own relations (no cut did when False).
+    holding: bool = True
+
+
+def run_options(
+    parts: list[str], kinds: list[tuple[bool, bool]], holds: Callable[[Cut], bool], limit: int, sums_to_last: bool
+) -> RunOptions:
+    """Every cut of a run (printed in `parts`, split where the text had spaces) into one
+    piece per (decimal, signed) column kind, no leading zeros; when some cuts satisfy the
+    row's own relations, only those. A space falls on a cell boundary, though not every
+    boundary has one: cuts keep the spaces unless no cut can. At most `limit` cuts are
+    kept, of at most a hundred times as many looked at. `sums_to_last`: the row's one
+    relation is that its last cell (总计) is the sum of the others, whole numbers all."""
+    body, unit = split_unit("".join(parts))
+    patterns = [piece_pattern(decimal, signed) for decimal, signed in kinds]
+    spaces = frozenset(itertools.accumulate(len(p) for p in parts[:-1]))
+    if sums_to_last and not unit:
+        for must_cut in (spaces, frozenset()) if spaces else (spaces,):
+            summing: list[Cut] = [tuple(c) for c in splits_summing(body, patterns, limit + 1, must_cut)]
+            if summing:
+                return RunOptions(summing[:limit], len(summing) > limit, True)
+    agreeing: list[Cut] = []
+    others: list[Cut] = []
+    seen = 0
+    for must_cut in (spaces, frozenset()) if spaces else (spaces,):
+        for pieces in splits(body, patterns, limit=limit * 100, must_cut=must_cut):
+            seen += 1
+            cut = (*pieces[:-1], pieces[-1] + (unit or ""))
+            (agreeing if holds(cut) else others).append(cut)
+        if seen:
+            break
+    truncated = seen >= limit * 100 or len(agreeing or others) > limit
+    return RunOptions((agreeing or others)[:limit], truncated, bool(agreeing))
+
+
+def even_cut(cuts: list[Cut]) -> Cut:
+    """The cut with the most even pieces: the likeliest when nothing else decides."""
+    return min(cuts, key=lambda c: (max(len(p or "") for p in c), [p or "" for p in c]))
+
+
+@dataclass(frozen=True)
+class RowCuts:
+    """A row's cell keys and every way its printed text can be read (one when fixed)."""
+
+    keys: tuple[str, ...]
+    texts: tuple[tuple[str | None, ...], ...]
+    options: tuple[Values, ...]
+    # The row's label (core), to find the numbers the report's prose quotes for it.
+    label: str = ""
+
+    @classmethod
+    def parse(cls, keys: tuple[str, ...], texts: Sequence[tuple[str | None, ...]], decimal: list[bool],
+              label: str = "") -> RowCuts:
+        """Options parsed as numbers (None: blank or not a number)."""
+        def number(text: str | None, dec: bool) -> Number | None:
+            try:
+                return None if text is None else parse_number(text, decimal=dec)
+            except ValueError:
+                return None
+
+        options = tuple(tuple(number(t, d) for t, d in zip(cut, decimal, strict=True)) for cut in texts)
+        return cls(keys, tuple(texts), options, label)
+
+
+@dataclass(frozen=True)
+class TableCut:
+    """The options of each row that appear in some best cut of the whole table."""
+
+    best: list[tuple[int, ...]]
+    # Relations broken by a best cut (0: every relation holds).
+    broken: int
+    # False when the search was bounded: then `best` is every option of an uncertain row.
+    exhaustive: bool
+    # States kept at the widest step of the search (the benchmark reports the worst case).
+    widest: int
+
+
+@dataclass(frozen=True)
+class _Term:
+    relation: int
+    col: int
+    sign: int
+
+
+def _applicable(relations: list[Relation], rows: list[RowCuts]) -> list[tuple[Relation, list[tuple[int, int, int]]]]:
+    """Relations over cells all present and printed, as (row, column, sign) terms. A blank
+    cell is not a zero: a relation over one does not apply."""
+    where = {key: (r, c) for r, row in enumerate(rows) for c, key in enumerate(row.keys)}
+    out = []
+    for rel in relations:
+        if not all(k in where for k in rel.all_keys()):
+            continue
+        terms = [(*where[k], 1) for k in rel.left] + [(*where[k], -1) for k in rel.right]
+        if any(opt[c] is None for r, c, _ in terms for opt in rows[r].options):
+            continue
+        out.append((rel, terms))
+    return out
+
+
+def _order(rows: list[RowCuts]) -> list[int]:
+    """Rows with one reading first (they fix sums without branching), then the rest by
+    how many cuts they allow: sums known early let sure breaks close relations early."""
+    return sorted(range(len(rows)), key=lambda r: (len(rows[r].options), r))
+
+
+def _can_move(rows: list[RowCuts], terms: list[tuple[int, int, int]]) -> tuple[bool, bool]:
+    """Whether these terms can raise / lower a relation's difference."""
+    moves = [sign * v for r, c, sign in terms for opt in rows[r].options if (v := opt[c]) is not None]
+    return any(m > 0 for m in moves), any(m < 0 for m in moves)
+
+
+def cut_table(rows: list[RowCuts], relations: list[Relation], max_states: int = 20_000) -> TableCut:
+    """The best cuts of every row together: fewest relations broken over the whole table.
+
+    Rows are taken in `_order`; a state holds the differences (left - right so far) of the
+    relations still open. A relation closes at its last row, or earlier once the rows still
+    to come can no longer bring its difference back to zero (a break for sure)."""
+    order = _order(rows)
+    applicable = _applicable(relations, rows)
+    step_of = {r: k for k, r in enumerate(order)}
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    terms_at: list[list[_Term]] = [[] for _ in rows]
+    # After step k, whether the steps still to come can raise / lower relation i's difference.
+    moves_after: dict[tuple[int, int], tuple[bool, bool]] = {}
+    for i, (_, terms) in enumerate(applicable):
+        steps_in = sorted({step_of[r] for r, _, _ in terms})
+        first[i], last[i] = steps_in[0], steps_in[-1]
+        for r, c, sign in terms:
+            terms_at[step_of[r]].append(_Term(i, c, sign))
+        for k in range(first[i], last[i]):
+            moves_after[(i, k)] = _can_move(rows, [t for t in terms if step_of[t[0]] > k])
+
+    open_rel: list[int] = []
+    forward: list[dict[tuple[Number, ...], int]] = [{(): 0}]
+    steps: list[list[tuple[tuple[Number, ...], int, tuple[Number, ...], int]]] = []
+    exhaustive = True
+    widest = 1
+    for k, r in enumerate(order):
+        opening = [i for i in range(len(applicable)) if first[i] == k]
+        now_open = open_rel + opening
+        index = {rel: j for j, rel in enumerate(now_open)}
+        layer: dict[tuple[Number, ...], int] = {}
+        step = []
+        for state, cost in forward[-1].items():
+            for o, option in enumerate(rows[r].options):
+                diffs: list[Number] = [*state, *([0] * len(opening))]
+                for term in terms_at[k]:
+                    value = option[term.col]
+                    assert value is not None  # relations over blanks were dropped
+                    diffs[index[term.relation]] += term.sign * value
+                added = 0
+                kept: list[Number] = []
+                for j, rel in enumerate(now_open):
+                    if last[rel] == k:
+                        added += diffs[j] != 0
+                        continue
+                    up, down = moves_after[(rel, k)]
+                    if (diffs[j] > 0 and not down) or (diffs[j] < 0 and not up):
+                        added += 1
+                        kept.append(0)  # broken for sure: its difference no longer matters
+                    else:
+                        kept.append(diffs[j])
+                nxt = tuple(kept)
+                step.append((state, o, nxt, added))
+                if cost + added < layer.get(nxt, 1 << 30):
+                    layer[nxt] = cost + added
+        if len(layer) > max_states:
+            exhaustive = False
+            layer = dict(sorted(layer.items(), key=lambda kv: kv[1])[:max_states])
+            step = [t for t in step if t[2] in layer]
+        widest = max(widest, len(layer))
+        forward.append(layer)
+        steps.append(step)
+        open_rel = [rel for rel in now_open if last[rel] != k]
+
+    best_cost = min(forward[-1].values()) if forward[-1] else 0
+    # Backward: the fewest breaks still to come from each state.
+    to_go: dict[tuple[Number, ...], int] = {state: 0 for state in forward[-1]}
+    best: list[tuple[int, ...]] = [() for _ in rows]
+    for k in range(len(order) - 1, -1, -1):
+        before: dict[tuple[Number, ...], int] = {}
+        used: set[int] = set()
+        for state, o, nxt, added in steps[k]:
+            if nxt not in to_go:
+                continue
+            rest = added + to_go[nxt]
+            if rest < before.get(state, 1 << 30):
+                before[state] = rest
+            if forward[k].get(state, 1 << 30) + rest == best_cost:
+                used.add(o)
+        best[order[k]] = tuple(sorted(used))
+        to_go = before
+    if not exhaustive:
+        best = [b if len(row.options) == 1 else tuple(range(len(row.options)))
+                for b, row in zip(best, rows, strict=True)]
+    return TableCut(best, best_cost, exhaustive, widest)
+
+
+@dataclass(frozen=True)
+class RowDecision:
+    """Which cut of a row is printed as its value, and how sure the table makes it."""
+
+    choice: int
+    # Columns whose value differs between the best cuts: flagged, with the alternatives.
+    candidates: dict[int, list[Number]] = field(default_factory=dict)
+    # The row's cut is unique but the best table cut breaks a relation through this row.
+    in_broken: bool = False
+    # The best cuts were told apart by the numbers the report's prose quotes.
+    by_prose: bool = False
+
+
+_PROSE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+# How far before a quoted number the row's label may stand (规范性文件698件, 制发的规范性文件88件).
+_PROSE_WINDOW = 16
+
+
+def _prose_quotes(prose: str, label: str) -> set[str]:
+    """Numbers the prose gives right after naming the row (its label within a few characters)."""
+    if len(label) < 2:
+        return set()
+    return {
+        m.group(0) for m in _PROSE_NUMBER.finditer(prose)
+        if label in prose[max(0, m.start() - _PROSE_WINDOW) : m.start()]
+    }
+
+
+def _by_prose(row: RowCuts, best: tuple[int, ...], prose: str) -> int | None:
+    """The one best cut at least two of whose pieces (past single digits) the prose quotes."""
+    quotes = _prose_quotes(prose, row.label)
+    if not quotes:
+        return None
+    support = {o: sum(1 for t in row.texts[o] if t and len(t) > 1 and split_unit(t)[0] in quotes) for o in best}
+    ranked = sorted(support.values(), reverse=True)
+    top = ranked[0]
+    if top >= 2 and (len(ranked) == 1 or ranked[1] < top):
+        return next(o for o in best if support[o] == top)
+    return None
+
+
+def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_states: int) -> list[RowDecision]:
+    """A decision for every row: its best cut over the whole table, what stays unsure."""
+    table = cut_table(rows, relations, max_states)
+    choices: list[int] = []
+    decisions: list[RowDecision] = []
+    for row, best in zip(rows, table.best, strict=True):
+        pool = best or tuple(range(len(row.options)))
+        if len(pool) == 1:
+            choices.append(pool[0])
+            decisions.append(RowDecision(pool[0]))
+            continue
+        chosen = _by_prose(row, pool, prose)
+        if chosen is not None:
+            choices.append(chosen)
+            decisions.append(RowDecision(chosen, by_prose=True))
+            continue
+        guess = min(pool, key=lambda o: (max(len(t or "") for t in row.texts[o]), o))
+        unsure = {
+            col: sorted({v for o in pool if (v := row.options[o][col]) is not None})
+            for col in range(len(row.keys))
+            if len({row.options[o][col] for o in pool}) > 1
+        }
+        choices.append(guess)
+        decisions.append(RowDecision(guess, unsure))
+    if table.broken:
+        # Without the relations the printed numbers break, is each row's cut still the only one?
+        held = [rel for rel in relations if rel.id not in _broken_ids(rows, relations, choices)]
+        alone = cut_table(rows, held, max_states).best
+        decisions = [
+            RowDecision(d.choice, d.candidates, True, d.by_prose)
+            if len(rows[r].options) > 1 and not d.candidates and alone[r] != (d.choice,) else d
+            for r, d in enumerate(decisions)
+        ]
+    return decisions
+
+
+def _broken_ids(rows: list[RowCuts], relations: list[Relation], choices: list[int]) -> set[str]:
+    """The relations the chosen cuts break."""
+    out: set[str] = set()
+    for rel, terms in _applicable(relations, rows):
+        total: Number = 0
+        for r, c, sign in terms:
+            value = rows[r].options[choices[r]][c]
+            assert value is not None
+            total += sign * value
+        if total != 0:
+            out.add(rel.id)
+    return out

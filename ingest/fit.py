@@ -1,0 +1,238 @@
+"""A row's printed values fitted to its template columns.
+
+The mapper proposes a row wherever values follow labels; this module decides which
+value goes to which column: one value per cell, cells dropped from text pasted from a
+PDF, blank cells at a row's edge, and cells run together with no separator (a web
+page's text), whose possible cuts go to `ingest.cuts` to be settled over the table.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from ingest.checks import Relation
+from ingest.cuts import Cut, even_cut, run_options
+from ingest.labels import split_ordinal
+from ingest.layouts import ColumnLayout, RowLayout
+from ingest.models import Number, SourceCell
+from ingest.numbers import parse_number
+from ingest.settings import Settings
+from ingest.tokens import Kind, Token
+
+# A document with this many runs of digits between row labels prints its tables run together.
+_RUNS_STYLE_MIN = 3
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What was printed in one column of a row."""
+
+    text: str | None  # None: nothing there at all (row too short)
+    blank: bool
+    cell: SourceCell | None
+    confidence: float
+    note: str | None = None
+    # Values the cell may hold when the table cannot tell (cells run together).
+    candidates: tuple[Number, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A row's values fitted to its columns."""
+
+    slots: list[Slot]
+    # A run that several cuts explain: every cut, for the table to decide between.
+    cuts: tuple[Cut, ...] = ()
+
+
+def local_relations(row: RowLayout, relations: list[Relation]) -> list[tuple[list[int], list[int]]]:
+    """Relations that involve only this row's cells, as column indexes."""
+    keys = row.cell_keys()
+    out = []
+    for rel in relations:
+        if all(k in keys for k in rel.all_keys()):
+            out.append(([keys.index(k) for k in rel.left], [keys.index(k) for k in rel.right]))
+    return out
+
+
+def holds(values: list[str | None], local: list[tuple[list[int], list[int]]]) -> bool:
+    """True when every local relation holds with its left side printed."""
+    def num(i: int) -> Number:
+        v = values[i]
+        return parse_number(v) if v else 0
+
+    try:
+        return bool(local) and all(
+            all(values[i] for i in left) and sum(num(i) for i in left) == sum(num(i) for i in right)
+            for left, right in local
+        )
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What the mapper knows about a row while fitting its values."""
+
+    columns: tuple[ColumnLayout, ...]
+    local: list[tuple[list[int], list[int]]]
+    # Grid column of each template column, from the section's header cells (None: unknown).
+    header_cols: list[int | None]
+    # The document prints rows as lone values (blank cells simply absent): only 总计 filled.
+    totals_only: bool
+    # The document runs its cells together (a web page's text): spaces are not cell boundaries.
+    runs_style: bool
+
+
+def _sums_to_last(ctx: RowContext) -> bool:
+    """The row's one relation: its last cell (总计) is the sum of the others, all counts."""
+    n = len(ctx.columns)
+    counts = all(c.type != "decimal" and not c.signed for c in ctx.columns)
+    return counts and ctx.local == [([n - 1], list(range(n - 1)))]
+
+
+def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
+    """Cut cells printed without separators (a run) into the row's cells; when several
+    cuts remain, the table decides (ingest.cuts)."""
+    n = len(ctx.columns)
+    cell = printed[0].cell
+    parts = [t.text for t in printed]
+    run = "".join(parts)
+    if n == 1:
+        return Fit([Slot(run, False, cell, s.conf_exact)])
+    kinds = [(c.type == "decimal", c.signed) for c in ctx.columns]
+    sums_to_last = _sums_to_last(ctx)
+    options = run_options(parts, kinds, lambda cut: holds(list(cut), ctx.local), s.max_run_cuts, sums_to_last)
+    cuts: list[Cut] = list(options.cuts)
+    if sums_to_last and not options.holding:
+        # No cut adds up to a 总计: it may be printed blank (a 2019 habit), the digits being the rest.
+        blank_total = run_options(parts, kinds[:-1], lambda cut: True, s.max_run_cuts, False)
+        cuts += [(*c, None) for c in blank_total.cuts]
+    if not cuts:
+        return Fit([Slot(None, True, cell, s.conf_missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
+    if len(cuts) == 1 and not options.truncated:
+        return Fit([Slot(d, d is None, cell, s.conf_exact) for d in cuts[0]])
+    guess = even_cut(cuts)
+    if options.truncated:
+        note = f"cells run together as {run!r}; too many cuts to weigh"
+        return Fit([Slot(d, d is None, cell, s.conf_ambiguous_alignment * 0.8, note) for d in guess])
+    return Fit([Slot(d, d is None, cell, s.conf_fuzzy_label) for d in guess], tuple(cuts))
+
+
+def _window_ok(values: list[Token], start: int, n: int) -> bool:
+    inside = values[start : start + n]
+    outside = values[:start] + values[start + n :]
+    return all(t.kind is Kind.BLANK for t in outside) and not any(t.row_break for t in inside[1:])
+
+
+def _header_fit(window: list[Token], header_cols: list[int | None]) -> int:
+    """How many cells sit in the grid column their header says."""
+    return sum(
+        1 for tok, col in zip(window, header_cols, strict=True)
+        if col is not None and tok.cell is not None and tok.cell.col == col
+    )
+
+
+def _slot(tok: Token, conf: float, note: str | None = None) -> Slot:
+    blank = tok.kind is Kind.BLANK
+    return Slot(tok.text, blank, tok.cell, conf * (tok.cell.confidence if tok.cell else 1.0), note)
+
+
+def _fit_short(values: list[Token], ctx: RowContext, s: Settings) -> list[Slot]:
+    """Fewer cells than columns: blank cells were dropped (text pasted from a PDF)."""
+    n = len(ctx.columns)
+    missing = Slot(None, True, None, s.conf_missing_cells, f"row has {len(values)} of {n} cells")
+    has_total = ctx.columns[-1].key == "total"
+    if has_total and len(values) == 1 and values[0].kind is not Kind.BLANK:
+        # A lone value is the 总计 column when the whole table prints only totals (seed 004).
+        conf = s.conf_exact if ctx.totals_only else s.conf_weak_label
+        note = None if ctx.totals_only else "a lone value taken as the row's 总计"
+        return [Slot(None, True, None, conf, note)] * (n - 1) + [_slot(values[0], conf, note)]
+    note = f"row has {len(values)} of {n} cells; placed from the left"
+    fitted = [_slot(t, s.conf_missing_cells, note) for t in values]
+    return fitted + [missing] * (n - len(values))
+
+
+def _is_run(values: list[Token], printed: list[Token], ctx: RowContext) -> bool:
+    """Whether a row's values are cells run together rather than one value per cell."""
+    n = len(ctx.columns)
+    if len(printed) == 1 and printed[0].kind is Kind.RUN:
+        # Too few characters to be a run of all the cells: one value with the blanks dropped.
+        return len(printed[0].text) >= n or len(values) > 1 or ctx.runs_style
+    if not printed or len(printed) < len(values):
+        return False
+    if len(printed) == 1 and n >= 5 and len(printed[0].text) >= n and printed[0].text.isdigit():
+        # As many digits as cells, or more, in one number (100010000000000): no count is that large.
+        return True
+    # Spaces only on some cell boundaries (`10 0 0 0 01`): the digits are one run.
+    return ctx.runs_style or any(t.kind is Kind.RUN for t in printed)
+
+
+def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
+    """Fit the value tokens after a label to the row's columns."""
+    n = len(ctx.columns)
+    printed = [t for t in values if t.kind is not Kind.BLANK]
+    if _is_run(values, printed, ctx) and sum(len(t.text) for t in printed) >= n - _sums_to_last(ctx):
+        return _fit_run(printed, ctx, s)
+    values = [Token(Kind.VALUE, t.text, t.cell, t.row_break, t.position, t.block) if t.kind is Kind.RUN else t
+              for t in values]
+    if len(values) == n:
+        return Fit([_slot(t, s.conf_exact) for t in values])
+    if len(values) < n:
+        return Fit(_fit_short(values, ctx, s))
+    starts = [i for i in range(len(values) - n + 1) if _window_ok(values, i, n)]
+    if not starts:
+        # Non-blank values spread over more cells than the row has: a row label was lost.
+        note = f"{len(printed)} values where {n} cells were expected"
+        return Fit([_slot(t, s.conf_missing_cells, note) for t in values[:n]])
+
+    def content(start: int) -> tuple[str | None, ...]:
+        return tuple(None if t.kind is Kind.BLANK else t.text for t in values[start : start + n])
+
+    def header_fit(start: int) -> int:
+        return _header_fit(values[start : start + n], ctx.header_cols)
+
+    # Word's text export shifts cells within rows, so the header's columns only break
+    # ties: they never make an ambiguous row certain.
+    best = max(starts, key=lambda i: (holds(list(content(i)), ctx.local), header_fit(i), -i))
+    variants = {content(i) for i in starts}
+    if len(variants) == 1:
+        return Fit([_slot(t, s.conf_exact) for t in values[best : best + n]])
+    unsure = {c for c in range(n) if len({v[c] for v in variants}) > 1}
+    note = "blank cells at the row's edge make its alignment ambiguous"
+    return Fit([
+        _slot(t, s.conf_ambiguous_alignment if c in unsure else s.conf_exact, note if c in unsure else None)
+        for c, t in enumerate(values[best : best + n])
+    ])
+
+
+def prints_runs(tokens: list[Token]) -> bool:
+    """Tables printed as runs of digits between row labels (a web page's text with the
+    table markup stripped): digits with leading zeros, or glued to the next row's
+    numbered label. Prose numbers glued to words (申请75件) do not count."""
+    runs = 0
+    for tok, nxt in itertools.pairwise(tokens):
+        if tok.kind is not Kind.RUN:
+            continue
+        zeros = len(tok.text) > 1 and tok.text[0] == "0"
+        runs += zeros or (nxt.kind is Kind.LABEL and bool(split_ordinal(nxt.text)[0]))
+    return runs >= _RUNS_STYLE_MIN
+
+
+def prints_only_totals(tokens: list[Token]) -> bool:
+    """Rows of lone values, many of them: a table printed with only its 总计 column and
+    the blank cells dropped (as text pasted from a PDF of seed 004's kind comes)."""
+    lone = multi = 0
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and tokens[j].kind is not Kind.LABEL:
+            j += 1
+        run = tokens[i:j]
+        if len(run) == 1 and run[0].kind is Kind.VALUE:
+            lone += 1
+        elif sum(1 for t in run if t.kind is not Kind.BLANK) > 1:
+            multi += 1
+        i = max(j, i + 1)
+    return lone >= 15 and lone > multi

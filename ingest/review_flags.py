@@ -1,0 +1,41 @@
+"""What a person must look at in a result, and why: cells, agency, year, template."""
+
+from __future__ import annotations
+
+from ingest.models import Report, ReviewReason
+from ingest.settings import Settings
+
+
+def flag_report(report: Report, settings: Settings, one_page: bool = False) -> None:
+    """Set the report-level fields below the review threshold and every reason for review
+    (`one_page`: a lone photographed or scanned page, which shows only part of a report)."""
+    threshold = settings.review_threshold
+    meta = report.report
+    fields: list[str] = []
+    reasons: list[ReviewReason] = []
+    missing = {k for k, c in report.cells.items() if not c.found}
+    if missing:
+        reasons.append(ReviewReason(
+            "cells_not_found",
+            f"{len(missing)} of {len(report.cells)} template cells were not found in the document "
+            + ("(a single page shows only part of a report)" if one_page
+               else "(a table or row is missing, cut short or unreadable)") + ": each is null with review: true"))
+    unsure = sum(1 for k, c in report.cells.items() if c.review and k not in missing)
+    if unsure:
+        reasons.append(ReviewReason("cells_flagged", f"{unsure} cells were read with low confidence"))
+    evidence = "; ".join(meta.evidence) if meta and meta.evidence else "no evidence found"
+    if meta is None or meta.agency_confidence < threshold:
+        fields.append("report.agency")
+        agency = meta.agency if meta else None
+        reasons.append(ReviewReason("agency_unsure", f"agency {agency!r} is unsure ({evidence})"))
+    if meta is None or meta.year_confidence < threshold:
+        fields.append("report.year")
+        reasons.append(ReviewReason("year_unsure", f"year {meta.year if meta else None!r} is unsure ({evidence})"))
+    if report.template_confidence < threshold:
+        fields.append("template")
+        reasons.append(ReviewReason(
+            "template_unsure",
+            f"template {report.template} is unsure: the document prints few of its header words, "
+            "or its year is before the template was issued"))
+    report.flagged_fields = fields
+    report.review_reasons = reasons

@@ -1,0 +1,71 @@
+"""Which format a document's tables follow: how sure the chosen template is, and the
+statistics table of the reports before 2019, which is no template of ours."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ingest.labels import label_core, nfkc
+from ingest.layouts import TemplateLayout
+from ingest.models import CellReading
+from ingest.settings import Settings
+
+# The header of the statistics table reports used until 2018 (指标名称 / 计量单位 / 统计数):
+# one word of each group, close together.
+_OLD_HEADER = re.compile(r"(?:指标名称|统计指标|指标)\s*(?:计量)?单位")
+# The template's table prints most of these column words; the old table none.
+_MIN_TEMPLATE_COLUMNS = 3
+# Rows that make a table even without its heading (a page that starts inside one).
+_MIN_TABLE_ROWS = 3
+
+
+def _core(text: str) -> str:
+    return label_core(re.sub(r"\s+", "", nfkc(text)))
+
+
+def header_hits(layout: TemplateLayout, core: str) -> int:
+    """How many of the template's own header words (those no other template prints) occur."""
+    return sum(1 for word in layout.signature_labels if label_core(word) in core)
+
+
+def _column_words(layout: TemplateLayout) -> set[str]:
+    return {label_core(c.label) for s in layout.sections for c in s.columns if len(c.label) >= 3}
+
+
+def is_old_format(text: str, layouts: tuple[TemplateLayout, ...], year: int | None) -> bool:
+    """Whether the document's table is the pre-2019 statistics table rather than a template's:
+    the template's column words are not printed, and the old table's header words are, or the
+    report is (surely) of a year before the first template."""
+    first = min((t.first_year for t in layouts if t.first_year is not None), default=None)
+    early = year is not None and first is not None and year < first
+    if not early and not _OLD_HEADER.search(re.sub(r"\s+", "", nfkc(text))):
+        return False
+    core = _core(text)
+    return all(sum(1 for w in _column_words(t) if w in core) < _MIN_TEMPLATE_COLUMNS for t in layouts)
+
+
+def found_a_table(layout: TemplateLayout, cells: Mapping[str, CellReading], text: str) -> bool:
+    """Whether a table of the template is there: several of its rows, or a row under its
+    section's heading (a row's label and numbers alone may be prose quoting one)."""
+    rows = {key.rsplit(".", 1)[0] for key, cell in cells.items() if cell.found}
+    if len(rows) >= _MIN_TABLE_ROWS:
+        return True
+    core = _core(text)
+    sections = {row.split(".", 1)[0] for row in rows}
+    return any(label_core(h) in core for s in layout.sections if s.id in sections for h in s.headings)
+
+
+def template_confidence(text: str, layouts: tuple[TemplateLayout, ...], chosen: str, year: int | None,
+                        s: Settings) -> float:
+    """How sure the chosen template is: clear when the document prints more of its own header
+    words than of any other's, lower when only the rows told them apart, and lower still when
+    the year is before the template existed."""
+    core = _core(text)
+    hits = {t.template: header_hits(t, core) for t in layouts}
+    rivals = [n for name, n in hits.items() if name != chosen]
+    conf = s.template_conf_clear if hits.get(chosen, 0) > max(rivals, default=0) else s.template_conf_tied
+    first = next((t.first_year for t in layouts if t.template == chosen), None)
+    if year is not None and first is not None and year < first:
+        conf = min(conf, s.template_conf_year_mismatch)
+    return conf

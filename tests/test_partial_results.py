@@ -1,0 +1,117 @@
+"""A report with some of the template found is a result to review, never an error; the
+pre-2019 statistics format is its own error; report-level fields carry their confidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest.output import report_to_dict
+from ingest.pipeline import convert_bytes, convert_file
+from ingest.settings import Settings
+from tests.conftest import SEEDS
+
+OLD_TABLE_SPACED = """统计指标\t单位\t统计数
+一、主动公开情况\t—\t—
+（一）主动公开政府信息数\t条\t356
+二、依申请公开情况\t—\t—
+（一）收到申请数\t件\t4
+三、行政复议数量\t件\t0
+四、行政诉讼数量\t件\t0
+"""
+OLD_TABLE_RUN = ("六、政府信息公开情况统计表指标名称计量单位2016年度历年累计主动公开文件数条8123401"
+                 "其中：1.政府网站公开数条812340受理依申请公开信息总数条33对申请的答复总数条33行政复议数件00行政诉讼数件00")
+
+
+def _convert(text: str, name: str, settings: Settings) -> dict[str, Any]:
+    return report_to_dict(convert_bytes(text.encode("utf-8"), name, settings))
+
+
+def test_report_cut_short_keeps_every_cell_found(settings: Settings) -> None:
+    text = SEEDS[2].read_text(encoding="utf-8")
+    result = _convert(text[: text.index("三、收到和处理")], "cut.txt", settings)
+    assert "error" not in result
+    cells = result["cells"]
+    assert isinstance(cells, dict)
+    assert cells["s2.penalty.decisions"]["value"] == 6 and not cells["s2.penalty.decisions"]["review"]
+    missing = [k for k in cells if k.startswith(("s3.", "s4."))]
+    assert missing and all(cells[k]["value"] is None and cells[k]["review"] for k in missing)
+    review = result["review"]
+    assert isinstance(review, dict) and review["needed"]
+    assert set(missing) <= set(review["cells"])
+    reasons = {r["code"]: r["message"] for r in review["reasons"]}
+    assert f"{len(missing)} of {len(cells)}" in reasons["cells_not_found"]
+    assert (result["report"]["agency"], result["report"]["year"]) == ("彭阳县白阳镇人民政府", 2023)
+
+
+def test_report_with_only_its_last_table_is_a_result(settings: Settings) -> None:
+    text = SEEDS[2].read_text(encoding="utf-8")
+    title = "彭阳县白阳镇人民政府2023年政府信息公开工作年度报告\n"
+    result = _convert(title + text[text.index("四、政府信息公开行政复议"):], "tail.txt", settings)
+    assert "error" not in result
+    cells = result["cells"]
+    assert isinstance(cells, dict) and cells["s4.review.total"]["review"] is False
+    assert cells["s3.new.total"]["value"] is None and cells["s3.new.total"]["review"]
+
+
+def test_no_table_at_all_is_not_a_report(settings: Settings) -> None:
+    result = _convert("关于召开2023年度工作会议的通知\n各单位：定于下周一上午召开会议。\n", "letter.txt", settings)
+    assert result["error"] == {"code": "not_a_report", "message": result["error"]["message"]}
+
+
+def test_pre_2019_statistics_table_is_an_old_format_error(settings: Settings) -> None:
+    forms = (("old_tab.txt", OLD_TABLE_SPACED, "金溪县人民政府2017年政府信息公开工作年度报告"),
+             ("old_run.txt", OLD_TABLE_RUN, "标题: 湖里区市场监督管理局2016年度政府信息公开工作年度报告"))
+    for name, table, body in forms:
+        text = f"{body}\n一、概述\n本年度主动公开政府信息。\n{table}"
+        result = _convert(text, name, settings)
+        error = result["error"]
+        assert isinstance(error, dict) and error["code"] == "old_format"
+        assert name in error["message"] and "pre-2019" in error["message"]
+        assert "cells" not in result
+
+
+def test_a_report_of_2018_without_the_template_is_old_format(settings: Settings) -> None:
+    # An old table whose header is not printed: the year and the missing template words tell.
+    table = "一、主动公开政府信息数 条 356\n二、收到申请数 件 4\n三、行政复议数 件 0\n四、行政诉讼数 件 0\n"
+    title = "邵武市水南街道办事处2018年政府信息公开工作年度报告"
+    text = f"{title}\n本报告统计期限自2018年1月1日起至2018年12月31日止。\n{table}"
+    error = _convert(text, "old_2018.txt", settings)["error"]
+    assert error["code"] == "old_format" and "2018" in error["message"] and "old_2018.txt" in error["message"]
+
+
+def test_template_report_with_an_extra_statistics_table_is_mapped(settings: Settings) -> None:
+    text = SEEDS[2].read_text(encoding="utf-8") + "\n附表\n" + OLD_TABLE_SPACED
+    result = _convert(text, "extra.txt", settings)
+    assert "error" not in result and result["template"] == "2021"
+
+
+def test_report_fields_carry_confidences_and_unsure_ones_are_listed(settings: Settings) -> None:
+    sure = report_to_dict(convert_file(SEEDS[2], settings))
+    assert sure["report"]["agency_confidence"] >= settings.review_threshold
+    assert sure["report"]["template_confidence"] >= settings.review_threshold
+    assert not {"report.agency", "report.year", "template"} & set(sure["review"]["cells"])
+    # No title: the body is named only as the opening's subject.
+    unsure = report_to_dict(convert_file(SEEDS[1], settings))
+    review = unsure["review"]
+    assert isinstance(review, dict) and "report.agency" in review["cells"] and review["needed"]
+    assert "agency_unsure" in {r["code"] for r in review["reasons"]}
+
+
+def test_a_2021_table_for_a_year_before_2021_flags_the_template(settings: Settings) -> None:
+    text = SEEDS[2].read_text(encoding="utf-8").replace("2023", "2019")
+    result = _convert(text, "early.txt", settings)
+    assert result["template"] == "2021" and "template" in result["review"]["cells"]
+
+
+def test_rows_of_a_table_without_its_heading_are_a_result(settings: Settings) -> None:
+    # A page that starts inside table 三: no heading, no column header, several rows.
+    text = SEEDS[2].read_text(encoding="utf-8")
+    start = text.index("(三) 不予公开")
+    result = _convert(text[start : text.index("四、政府信息公开行政复议")], "inside.txt", settings)
+    assert "error" not in result and result["review"]["needed"]
+
+
+def test_one_row_quoted_in_prose_is_not_a_report(settings: Settings) -> None:
+    text = "# 说明\n\n这份文件只是说明：二 中没有规章行，只有 规范性文件 13 0 13 一行。\n"
+    result = _convert(text, "notes.md", settings)
+    assert result["error"]["code"] == "not_a_report"
