@@ -51,6 +51,12 @@ class Evidence:
         """Whether the reading or placement could be wrong enough to explain a broken relation."""
         return self.placement not in _SURE_PLACEMENTS or (self.kind == "ocr" and self.reading in _UNSURE_READINGS)
 
+    def must_review(self) -> bool:
+        """Whatever the fit says: nothing placed, or a placement the document alone cannot
+        settle that no relation over printed numbers confirms (all-zero sums cannot tell a
+        blank cell from a 0 one column over)."""
+        return self.placement == "absent" or (self.placement == "ambiguous" and self.relations != "held")
+
     @staticmethod
     def parse(key: str) -> Evidence:
         """The evidence back from its class key with the format (`classes()[1]`)."""
