@@ -27,6 +27,7 @@ import json
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -304,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--show-errors", type=int, default=0, metavar="K", help="list up to K wrong cells")
-    parser.add_argument("--plot", type=Path, metavar="DIR", help="draw reliability.png and review-tradeoff.png here")
+    parser.add_argument("--plot", type=Path, metavar="DIR",
+                        help="draw calibration-reliability.png and review-tradeoff.png here")
     parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=None,
                         help="time whole-page Tesseract on the same pages (default: for pdf_scanned and image)")
     args = parser.parse_args(argv)
@@ -321,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         print_report(out)
     if args.plot:
         for png in plot(out["calibration"], args.plot):
-            print(f"drew {png}")
+            print(f"drew {png}", file=sys.stderr)
     return 0
 
 

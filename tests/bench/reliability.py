@@ -66,7 +66,7 @@ def print_calibration(out: dict[str, Any]) -> None:
 
 
 def plot(out: dict[str, Any], folder: Path) -> list[Path]:
-    """reliability.png (mean confidence against share right per format) and review-tradeoff.png."""
+    """calibration-reliability.png (mean confidence against share right per format) and review-tradeoff.png."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -81,7 +81,7 @@ def plot(out: dict[str, Any], folder: Path) -> list[Path]:
             ax.plot(*zip(*points, strict=True), marker="o", label=f"{fmt} (ECE {table['ece_pct']}%)")
     ax.set(xlabel="mean confidence", ylabel="share right", title=f"Reliability (bins of ≥ {MIN_BIN_CELLS} cells)")
     ax.legend(fontsize=7)
-    reliability_png = folder / "reliability.png"
+    reliability_png = folder / "calibration-reliability.png"
     fig.savefig(reliability_png, dpi=110, bbox_inches="tight")
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(6, 4))
