@@ -47,6 +47,6 @@ def test_reliability_bins_and_trade_off() -> None:
     assert bins[0.5].cells == 1 and bins[0.5].share_right == 0.0
     ece = expected_calibration_error(list(bins.values()))
     assert ece is not None and abs(ece - (99 * 0.0005 + 0.6) / 100) < 1e-9
-    low, high = trade_offs(cells, [0.5, 0.9])
+    low, high = trade_offs(cells, [0.5, 0.9], 0.9)
     assert (low.review_pct, low.silent_errors) == (0.0, 1)
     assert (high.review_pct, high.silent_errors) == (1.0, 0)

@@ -12,7 +12,7 @@ from tests.bench.score import CellScore, calibration, expected_calibration_error
 # Bins with fewer cells than this are too small to judge the gap on.
 MIN_BIN_CELLS = 30
 # Thresholds shown in the trade-off table (the current one is added).
-THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995)
+THRESHOLDS = (0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995)
 
 
 def reliability(cells: list[CellScore]) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def by_format(cells_of: dict[str, list[CellScore]], threshold: float) -> dict[st
         "threshold": threshold,
         "trade_off": {
             fmt: [{"threshold": t.threshold, "review_pct": round(t.review_pct, 3), "silent_errors": t.silent_errors}
-                  for t in trade_offs(cells, sweep)]
+                  for t in trade_offs(cells, sweep, threshold)]
             for fmt, cells in [*cells_of.items(), ("all", every)]
         },
     }

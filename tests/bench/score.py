@@ -161,12 +161,13 @@ class TradeOff:
     silent_errors: int
 
 
-def trade_offs(cells: list[CellScore], thresholds: list[float]) -> list[TradeOff]:
-    """Review rate against silent errors for each threshold (flag below it; other flags kept aside)."""
-    scored = [(c.confidence if c.confidence is not None else 0.0, c.right) for c in cells]
+def trade_offs(cells: list[CellScore], thresholds: list[float], current: float) -> list[TradeOff]:
+    """Review rate against silent errors for each threshold: a cell is flagged below it, or when
+    the result flags it whatever its confidence (a flag above `current`: not found, ambiguous)."""
+    scored = [(c.confidence if c.confidence is not None else 0.0, c.right, c.review) for c in cells]
     out = []
     for t in thresholds:
-        flagged = sum(conf < t for conf, _ in scored)
-        silent = sum(conf >= t and not right for conf, right in scored)
-        out.append(TradeOff(t, 100 * flagged / len(scored) if scored else 0.0, silent))
+        flags = [conf < t or (review and conf >= current) for conf, _, review in scored]
+        silent = sum(not flag and not right for flag, (_, right, _) in zip(flags, scored, strict=True))
+        out.append(TradeOff(t, 100 * sum(flags) / len(scored) if scored else 0.0, silent))
     return out
