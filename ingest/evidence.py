@@ -30,7 +30,7 @@ _SURE_PLACEMENTS = ("exact", "fuzzy")
 # probability a class starts from before the fit's cells, so a class the fit saw a few
 # times (an engine disagreement on a corpus read almost perfectly) is not trusted for it.
 _CLAIMED = {"exact": 1.0, "agree": 0.995, "agree_low": 0.97, "disagree": 0.3, "no_ink": 0.99, "none": 0.9}
-_PLACED = {"exact": 0.99, "fuzzy": 0.96, "weak": 0.6, "ambiguous": 0.5, "missing": 0.3, "absent": 0.0}
+_PLACED = {"exact": 0.99, "fuzzy": 0.965, "weak": 0.6, "ambiguous": 0.5, "missing": 0.3, "absent": 0.0}
 # A suspect of a broken relation: the break or its own reading is wrong (or the document is).
 _RELATED = {"suspect": 0.5}
 _UNSURE_READINGS = ("agree_low", "disagree", "none")
@@ -52,10 +52,11 @@ class Evidence:
         return self.placement not in _SURE_PLACEMENTS or (self.kind == "ocr" and self.reading in _UNSURE_READINGS)
 
     def must_review(self) -> bool:
-        """Whatever the fit says: nothing placed, or a placement the document alone cannot
-        settle that no relation over printed numbers confirms (all-zero sums cannot tell a
-        blank cell from a 0 one column over)."""
-        return self.placement == "absent" or (self.placement == "ambiguous" and self.relations != "held")
+        """Whatever the fit says: nothing placed; a placement the document alone cannot settle
+        that no relation over printed numbers confirms; a scan's cell where OCR found no ink
+        (a 0 under a seal's rest). All-zero sums cannot tell a blank from a 0."""
+        unsettled = self.placement == "ambiguous" or self.reading == "no_ink"
+        return self.placement == "absent" or (unsettled and self.relations != "held")
 
     @staticmethod
     def parse(key: str) -> Evidence:
