@@ -1,6 +1,6 @@
 """Government information-disclosure annual reports to JSON: `ingest run` converts files on this
-machine; export and stats make a dataset of the results; worker, watch, enqueue, serve and failed
-run the conversion as a service (Redis and RQ workers)."""
+machine; export, stats and audit make a dataset of the results and its findings; worker, watch,
+enqueue, serve and failed run the conversion as a service (Redis and RQ workers)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from pathlib import Path
 
 from ingest import __version__
 from ingest.export import add_export_command
+from ingest.findings.audit import add_audit_command
 from ingest.logs import add_logging_options, setup_logging
 from ingest.names import escaped
+from ingest.output import JsonWriter
 from ingest.runner import collect_inputs, progress_printer, run_files
 from ingest.settings import load_settings
 from ingest.stats import add_stats_command
@@ -35,7 +37,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"ingest: {args.out}: cannot create the output folder: {exc.strerror or exc}", file=sys.stderr)
         return 2
     started = time.monotonic()
-    outcomes = run_files(files, Path(args.out), settings, progress_printer(len(files)))
+    writer = _reviewed_writer(Path(args.out))
+    outcomes = run_files(files, Path(args.out), settings, progress_printer(len(files)), writer)
     failed = [o for o in outcomes if o.error_code]
     codes = Counter(o.error_code for o in failed)
     summary = ", ".join(f"{n} {code}" for code, n in codes.most_common())
@@ -50,6 +53,17 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if failed or missing else 0
 
 
+def _reviewed_writer(out: Path) -> JsonWriter | None:
+    """In a folder the service reviews, results are written with reviewers' decisions applied again."""
+    if not (out / "index.sqlite").is_file():
+        return None
+    # No Redis or web framework: only the decisions' database.
+    from workers.corrections import ReviewedWriter
+    from workers.db import default_url
+
+    return ReviewedWriter(default_url(out), load_settings().layouts_dir)
+
+
 def _service(args: argparse.Namespace) -> int:
     # Imported here: `ingest run` needs neither Redis, RQ nor FastAPI.
     from workers.commands import run_command
@@ -62,23 +76,29 @@ def _add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--redis-url", help="Redis address (default: $REDIS_URL or redis://127.0.0.1:6379/0)")
     common.add_argument("--queue", help="RQ queue name (default: $INGEST_QUEUE or ingest)")
+    common.add_argument("--db", metavar="URL", help="the service's database: sqlite:///… or postgresql://… "
+                        "(default: $INGEST_DB, else OUT/index.sqlite with inputs and results as files in OUT)")
     with_out = argparse.ArgumentParser(add_help=False, parents=[common])
     with_out.add_argument("--out", required=True, help="output folder: results, store and index.sqlite")
+    # With a PostgreSQL --db the database keeps everything: these need no folder.
+    maybe_out = argparse.ArgumentParser(add_help=False, parents=[common])
+    maybe_out.add_argument("--out", help="output folder: results, store and index.sqlite (not needed with a "
+                           "PostgreSQL --db)")
 
-    worker = sub.add_parser("worker", parents=[common], help="run a pool of RQ workers")
+    worker = sub.add_parser("worker", parents=[common], help="run a pool of RQ workers (no folder needed with --db)")
     worker.add_argument("--processes", type=positive_int, help="worker processes (default: all cores)")
     watch = sub.add_parser("watch", parents=[with_out], help="convert files dropped into a folder")
     watch.add_argument("folder", help="folder to watch; files end in done/ or failed/ beside them")
     watch.add_argument("--settle", type=float, help="seconds a file must stay unchanged before it is read")
-    enqueue = sub.add_parser("enqueue", parents=[with_out], help="store and enqueue files for conversion")
+    enqueue = sub.add_parser("enqueue", parents=[maybe_out], help="store and enqueue files for conversion")
     enqueue.add_argument("files", nargs="+", metavar="INPUT", help="files or folders (searched recursively)")
     enqueue.add_argument("--force", action="store_true", help="convert again content already converted")
-    serve = sub.add_parser("serve", parents=[with_out], help="run the HTTP API")
+    serve = sub.add_parser("serve", parents=[maybe_out], help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1; any other needs a token)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--token", help="bearer token (default: $INGEST_TOKEN); required off loopback")
-    failed = sub.add_parser("failed", parents=[with_out], help="list or requeue the jobs RQ gave up on")
+    failed = sub.add_parser("failed", parents=[maybe_out], help="list or requeue the jobs RQ gave up on")
     failed.add_argument("action", choices=["list", "requeue"])
     failed.add_argument("job_ids", nargs="*", metavar="JOB_ID")
     failed.add_argument("--all", action="store_true", help="requeue every failed job")
@@ -108,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
     add_export_command(sub)
     add_stats_command(sub)
+    add_audit_command(sub)
     _add_service_commands(sub)
     for command in sub.choices.values():
         add_logging_options(command)

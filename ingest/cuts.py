@@ -23,6 +23,8 @@ from ingest.models import Number
 from ingest.numbers import parse_number, piece_pattern, split_unit, splits, splits_summing
 
 Values = tuple[Number | None, ...]
+# Differences of the relations still open (None: voided by a blank).
+State = tuple[Number | None, ...]
 Cut = tuple[str | None, ...]
 
 
@@ -118,15 +120,16 @@ class _Term:
 
 
 def _applicable(relations: list[Relation], rows: list[RowCuts]) -> list[tuple[Relation, list[tuple[int, int, int]]]]:
-    """Relations over cells all present and printed, as (row, column, sign) terms. A blank
-    cell is not a zero: a relation over one does not apply."""
+    """Relations over cells all present, as (row, column, sign) terms. A blank cell is not a
+    zero: a relation over a cell blank in every reading does not apply (and one over a cell
+    blank in some readings does not apply to those)."""
     where = {key: (r, c) for r, row in enumerate(rows) for c, key in enumerate(row.keys)}
     out = []
     for rel in relations:
         if not all(k in where for k in rel.all_keys()):
             continue
         terms = [(*where[k], 1) for k in rel.left] + [(*where[k], -1) for k in rel.right]
-        if any(opt[c] is None for r, c, _ in terms for opt in rows[r].options):
+        if any(all(opt[c] is None for opt in rows[r].options) for r, c, _ in terms):
             continue
         out.append((rel, terms))
     return out
@@ -167,31 +170,33 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], max_states: int = 
             moves_after[(i, k)] = _can_move(rows, [t for t in terms if step_of[t[0]] > k])
 
     open_rel: list[int] = []
-    forward: list[dict[tuple[Number, ...], int]] = [{(): 0}]
-    steps: list[list[tuple[tuple[Number, ...], int, tuple[Number, ...], int]]] = []
+    forward: list[dict[State, int]] = [{(): 0}]
+    steps: list[list[tuple[State, int, State, int]]] = []
     exhaustive = True
     widest = 1
     for k, r in enumerate(order):
         opening = [i for i in range(len(applicable)) if first[i] == k]
         now_open = open_rel + opening
         index = {rel: j for j, rel in enumerate(now_open)}
-        layer: dict[tuple[Number, ...], int] = {}
+        layer: dict[State, int] = {}
         step = []
         for state, cost in forward[-1].items():
             for o, option in enumerate(rows[r].options):
-                diffs: list[Number] = [*state, *([0] * len(opening))]
+                diffs: list[Number | None] = [*state, *([0] * len(opening))]
                 for term in terms_at[k]:
-                    value = option[term.col]
-                    assert value is not None  # relations over blanks were dropped
-                    diffs[index[term.relation]] += term.sign * value
+                    value, j = option[term.col], index[term.relation]
+                    diff = diffs[j]
+                    # A blank in this reading voids the relation (None): it no longer applies.
+                    diffs[j] = None if diff is None or value is None else diff + term.sign * value
                 added = 0
-                kept: list[Number] = []
+                kept: list[Number | None] = []
                 for j, rel in enumerate(now_open):
+                    diff = diffs[j]
                     if last[rel] == k:
-                        added += diffs[j] != 0
+                        added += diff is not None and diff != 0
                         continue
                     up, down = moves_after[(rel, k)]
-                    if (diffs[j] > 0 and not down) or (diffs[j] < 0 and not up):
+                    if diff is not None and ((diff > 0 and not down) or (diff < 0 and not up)):
                         added += 1
                         kept.append(0)  # broken for sure: its difference no longer matters
                     else:
@@ -211,10 +216,10 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], max_states: int = 
 
     best_cost = min(forward[-1].values()) if forward[-1] else 0
     # Backward: the fewest breaks still to come from each state.
-    to_go: dict[tuple[Number, ...], int] = {state: 0 for state in forward[-1]}
+    to_go: dict[State, int] = {state: 0 for state in forward[-1]}
     best: list[tuple[int, ...]] = [() for _ in rows]
     for k in range(len(order) - 1, -1, -1):
-        before: dict[tuple[Number, ...], int] = {}
+        before: dict[State, int] = {}
         used: set[int] = set()
         for state, o, nxt, added in steps[k]:
             if nxt not in to_go:
@@ -313,11 +318,7 @@ def _broken_ids(rows: list[RowCuts], relations: list[Relation], choices: list[in
     """The relations the chosen cuts break."""
     out: set[str] = set()
     for rel, terms in _applicable(relations, rows):
-        total: Number = 0
-        for r, c, sign in terms:
-            value = rows[r].options[choices[r]][c]
-            assert value is not None
-            total += sign * value
-        if total != 0:
+        values = [(sign, rows[r].options[choices[r]][c]) for r, c, sign in terms]
+        if all(v is not None for _, v in values) and sum(sign * v for sign, v in values if v is not None) != 0:
             out.add(rel.id)
     return out

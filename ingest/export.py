@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -314,9 +315,9 @@ def _write_xlsx(sheets: list[tuple[str, Table]], path: Path, labels: str) -> Non
 
 
 def export(
-    out_dir: Path, target: Path, catalog: KeyCatalog, *, wide: bool = False, labels: str = "key"
+    source: Path | list[Result], target: Path, catalog: KeyCatalog, *, wide: bool = False, labels: str = "key"
 ) -> tuple[Table, Table]:
-    """Write the table of every result in `out_dir` to `target` (format by its extension).
+    """Write the table of every result (in the folder `source`, or given) to `target` (format by its extension).
 
     The errors go to a sheet `errors` (xlsx) or to `errors_path(target)` (csv, parquet).
     Returns the table and the errors table.
@@ -324,7 +325,7 @@ def export(
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"{target}: unknown format; use one of {', '.join(FORMATS)}")
-    results = read_results(out_dir)
+    results = read_results(source) if isinstance(source, Path) else source
     table = wide_table(results, catalog) if wide else long_table(results, catalog)
     errors = errors_table(results)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -342,14 +343,45 @@ def export(
     return table, errors
 
 
+def command_results(command: str, args: argparse.Namespace) -> list[Result] | None:
+    """The results `ingest export|stats` read: a folder's JSON files, or (--db) the service's database.
+
+    None (after saying why) when there are none to read.
+    """
+    if args.out_dir:
+        if not Path(args.out_dir).is_dir():
+            print(f"ingest {command}: {args.out_dir}: no such folder", file=sys.stderr)
+            return None
+        return read_results(Path(args.out_dir))
+    url = args.db or os.environ.get("INGEST_DB")
+    if not url:
+        print(f"ingest {command}: give OUT_DIR or --db URL", file=sys.stderr)
+        return None
+    from workers.storage import database_results  # the service's database: SQLAlchemy, no Redis
+
+    try:
+        return [Result(name, data) for name, data in database_results(url)]
+    except Exception as exc:  # a database that cannot be reached or read: said in one line
+        reason = (str(exc).splitlines() or [""])[0]
+        print(f"ingest {command}: {url.split('@')[-1]}: {type(exc).__name__}: {reason}", file=sys.stderr)
+        return None
+
+
+def add_source_arguments(cmd: argparse.ArgumentParser) -> None:
+    """OUT_DIR, or --db URL."""
+    cmd.add_argument("out_dir", metavar="OUT_DIR", nargs="?", help="folder of result JSONs (searched recursively)")
+    cmd.add_argument("--db", metavar="URL", help="read the results from the service's database instead "
+                     "(sqlite:///… or postgresql://…; default: $INGEST_DB)")
+
+
 def _export_command(args: argparse.Namespace) -> int:
-    out_dir, target = Path(args.out_dir), Path(args.to)
-    if not out_dir.is_dir():
-        print(f"ingest export: {out_dir}: no such folder", file=sys.stderr)
+    target = Path(args.to)
+    results = command_results("export", args)
+    if results is None:
         return 2
     catalog = KeyCatalog(load_layouts(load_settings().layouts_dir))
     try:
-        table, errors = export(out_dir, target, catalog, wide=args.wide, labels=args.labels)
+        table, errors = export(results, target, catalog, wide=args.wide, labels=args.labels)
     except ValueError as exc:
         print(f"ingest export: {exc}", file=sys.stderr)
         return 2
@@ -359,9 +391,9 @@ def _export_command(args: argparse.Namespace) -> int:
 
 
 def add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`ingest export OUT_DIR --to FILE [--wide] [--labels zh]`."""
+    """`ingest export OUT_DIR|--db URL --to FILE [--wide] [--labels zh]`."""
     cmd = sub.add_parser("export", help="the results of a folder as one table (.csv, .xlsx or .parquet)")
-    cmd.add_argument("out_dir", metavar="OUT_DIR", help="folder of result JSONs (searched recursively)")
+    add_source_arguments(cmd)
     cmd.add_argument("--to", required=True, metavar="FILE", help="the table; its extension picks the format")
     cmd.add_argument("--wide", action="store_true", help="one row per report and one column per cell")
     cmd.add_argument("--labels", choices=("key", "zh"), default="key", help="column headers: keys or Chinese labels")

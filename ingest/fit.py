@@ -44,6 +44,8 @@ class Fit:
     slots: list[Slot]
     # A run that several cuts explain: every cut, for the table to decide between.
     cuts: tuple[Cut, ...] = ()
+    # A run with more cuts than were weighed: its values are a guess that decides nothing.
+    guessed: bool = False
 
 
 def local_relations(row: RowLayout, relations: list[Relation]) -> list[tuple[list[int], list[int]]]:
@@ -116,7 +118,7 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     guess = even_cut(cuts)
     if options.truncated:
         note = f"cells run together as {run!r}; too many cuts to weigh"
-        return Fit([Slot(d, d is None, cell, s.conf_ambiguous_alignment * 0.8, note) for d in guess])
+        return Fit([Slot(d, d is None, cell, s.conf_ambiguous_alignment * 0.8, note) for d in guess], guessed=True)
     return Fit([Slot(d, d is None, cell, s.conf_fuzzy_label) for d in guess], tuple(cuts))
 
 
@@ -209,15 +211,18 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
 
 def prints_runs(tokens: list[Token]) -> bool:
     """Tables printed as runs of digits between row labels (a web page's text with the
-    table markup stripped): digits with leading zeros, or glued to the next row's
-    numbered label. Prose numbers glued to words (申请75件) do not count."""
-    runs = 0
+    table markup stripped): digits with leading zeros (no printed number has them: two
+    are enough), or glued to the next row's numbered label. Prose numbers glued to words
+    (申请75件) do not count."""
+    zeros = glued = 0
     for tok, nxt in itertools.pairwise(tokens):
         if tok.kind is not Kind.RUN:
             continue
-        zeros = len(tok.text) > 1 and tok.text[0] == "0"
-        runs += zeros or (nxt.kind is Kind.LABEL and bool(split_ordinal(nxt.text)[0]))
-    return runs >= _RUNS_STYLE_MIN
+        if len(tok.text) > 1 and tok.text.isdigit() and tok.text[0] == "0":
+            zeros += 1
+        elif nxt.kind is Kind.LABEL and split_ordinal(nxt.text)[0]:
+            glued += 1
+    return zeros >= 2 or zeros + glued >= _RUNS_STYLE_MIN
 
 
 def prints_only_totals(tokens: list[Token]) -> bool:

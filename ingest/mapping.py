@@ -39,6 +39,7 @@ class Proposal:
     deviation: str | None
     slots: list[Slot]
     cuts: tuple[Cut, ...] = ()
+    guessed: bool = False
     score: float = 0.0
     # Token position just past the row's values.
     end: int = 0
@@ -155,10 +156,16 @@ class _Walker:
         best: dict[int, tuple[float, str | None]] = {}
         for i in allowed:
             row = self.rows[i]
-            for variant in row.labels:
-                ratio = _suffix_similarity(joined, label_core(variant.text), self.settings.label_match_ratio)
-                if ratio > best.get(i, (0.0, None))[0]:
-                    best[i] = (ratio, variant.deviation or row.deviation)
+            floor = self.settings.label_match_ratio
+            ratios = [_suffix_similarity(joined, label_core(v.text), floor) for v in row.labels]
+            if not ratios:
+                continue
+            top = max(ratios)
+            # A deviation is declared only when its label clearly reads better than the
+            # template's own (行规范性文件 is a typo of 行政规范性文件, not the 2019 label).
+            near = [v for v, r in zip(row.labels, ratios, strict=True) if r >= top - self.settings.deviation_margin]
+            chosen = next((v for v in near if v.deviation is None), near[0])
+            best[i] = (top, chosen.deviation or row.deviation)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         return [(i, r, d) for i, (r, d) in ranked[:3] if r >= self.settings.label_match_ratio]
 
@@ -221,9 +228,11 @@ class _Walker:
                 out.append(self._propose(idx, i, label_conf, ratio * weight, deviation, values))
             for idx in allowed:
                 row = self.rows[idx]
-                if row.header_labels and (best_ratio < 0.97 or row.section == section):
+                if row.header_labels:
                     evidence = self._header_evidence(row, section_labels + buffer)
-                    if evidence > 0:
+                    # Under an exact row label, only the full header (section 四's, ending in
+                    # 总计 like a row label) makes a header row worth proposing.
+                    if evidence >= 1 or (evidence > 0 and (best_ratio < 0.97 or row.section == section)):
                         conf = s.conf_exact if evidence >= 1 else s.conf_weak_label
                         out.append(self._propose(idx, i, conf, evidence, None, values))
             buffer = []
@@ -238,7 +247,7 @@ class _Walker:
         mean = sum(sl.confidence for sl in fit.slots) / len(fit.slots)
         score = ratio * mean * (1 + 0.05 * printed)
         end = position + len(values)
-        return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, score, end)
+        return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, fit.guessed, score, end)
 
 
 def _best_chain(proposals: list[Proposal]) -> list[Proposal]:
@@ -306,8 +315,9 @@ def _cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Sett
         return
     rows = []
     for prop in chain:
+        # A guessed row takes part as unknown: relations over it do not apply.
         texts: list[tuple[str | None, ...]] = list(prop.cuts) or [
-            tuple(None if sl.blank else sl.text for sl in prop.slots)
+            tuple(None if sl.blank or prop.guessed else sl.text for sl in prop.slots)
         ]
         label = min((label_core(v.text) for v in prop.row.labels), key=len, default="")
         rows.append(RowCuts.parse(tuple(prop.row.cell_keys()), texts, [c.type == "decimal" for c in prop.row.columns],

@@ -149,6 +149,34 @@ class ReviewReason:
     message: str
 
 
+@dataclass(frozen=True)
+class ProseSpan:
+    """Where a sentence of the report's text is: the paragraph (index among the document's
+    blocks), the characters [start, end) within it, and the page when the format has pages."""
+
+    text: str
+    block: int
+    start: int
+    end: int
+    page: int | None = None
+
+
+@dataclass
+class Finding:
+    """Something an oversight office would note about a report: a contradiction between its
+    numbers, a departure from the template, a break across a body's years."""
+
+    kind: str
+    severity: str  # error | warning | info
+    message: str  # in Chinese, for the people who read the reports
+    cells: list[str] = field(default_factory=list)
+    prose: ProseSpan | None = None
+    # What tells findings of one kind apart (a relation, a claim, a column), for comparing runs.
+    ref: str = ""
+    # Other reports the finding is about (cross-year findings): their file names.
+    reports: list[str] = field(default_factory=list)
+
+
 @dataclass
 class ErrorInfo:
     code: str
@@ -166,6 +194,7 @@ class Report:
     cells: dict[str, CellReading] = field(default_factory=dict)
     checks: list[CheckResult] = field(default_factory=list)
     template_deviations: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     error: ErrorInfo | None = None
     # Report-level fields below the review threshold (`report.agency`, `report.year`, `template`)
     # and every reason the result needs a person.

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ingest.models import CellReading, CheckResult, Number, Report, ReportMeta
+from ingest.models import CellReading, CheckResult, Finding, Number, Report, ReportMeta
 
 SCHEMA = "gov-disclosure-report/1"
+# Writes a report's JSON object to its path (atomically).
+JsonWriter = Callable[[Path, dict[str, Any]], None]
 
 
 def _number(value: Number | None) -> int | float | None:
@@ -56,6 +59,22 @@ def _check(check: CheckResult) -> dict[str, Any]:
     return out
 
 
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as the contract's JSON object (also used for cross-year findings)."""
+    out: dict[str, Any] = {"kind": finding.kind, "severity": finding.severity, "message": finding.message}
+    if finding.ref:
+        out["ref"] = finding.ref
+    out["cells"] = finding.cells
+    if finding.prose is not None:
+        span = finding.prose
+        out["prose"] = {"text": span.text, "block": span.block, "start": span.start, "end": span.end}
+        if span.page is not None:
+            out["prose"]["page"] = span.page
+    if finding.reports:
+        out["reports"] = finding.reports
+    return out
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The report as the contract's JSON object."""
     out: dict[str, Any] = {
@@ -86,6 +105,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     )
     if report.template_deviations:
         out["template_deviations"] = report.template_deviations
+    out["findings"] = [finding_to_dict(f) for f in report.findings]
     return out
 
 
@@ -99,14 +119,17 @@ def page_image_path(folder: Path, number: int) -> Path:
     return folder / f"page-{number}.jpg"
 
 
-def write_report(report: Report, path: Path) -> None:
-    """The result's page images (if any), then its JSON, each written atomically."""
+def write_report(report: Report, path: Path, write_json: JsonWriter | None = None) -> None:
+    """The result's page images (if any), then its JSON, each written atomically.
+
+    `write_json` replaces the plain atomic write (the service's passes reviewers' decisions on).
+    """
     if report.page_images:
         folder = page_images_dir(path)
         folder.mkdir(parents=True, exist_ok=True)
         for number, image in sorted(report.page_images.items()):
             _write_bytes_atomic(page_image_path(folder, number), image)
-    write_json_atomic(path, report_to_dict(report))
+    (write_json or write_json_atomic)(path, report_to_dict(report))
 
 
 # File systems allow 255 bytes per name; names made here keep room for what is added to them.

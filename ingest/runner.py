@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.models import ErrorInfo, Report, SourceInfo
-from ingest.output import fit_name, write_report
+from ingest.output import JsonWriter, fit_name, write_report
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
 
@@ -64,24 +64,30 @@ def output_names(files: list[Path]) -> dict[Path, str]:
     return names
 
 
-def convert_to(path: Path, output: Path, settings: Settings, name: str | None = None) -> FileOutcome:
-    """Convert one file and write its JSON (`source.file`: `name`, by default the file's name); an
-    unexpected fault becomes an error JSON."""
+def convert_report(path: Path, settings: Settings, name: str | None = None) -> Report:
+    """Convert one file (`source.file`: `name`, by default the file's name); an unexpected fault becomes
+    an error report."""
     name = name or path.name
     try:
-        report = convert_file(path, settings, name)
+        return convert_file(path, settings, name)
     except Exception as exc:  # one file's bug must not stop the run
-        report = Report(
+        return Report(
             source=SourceInfo(name, "", None),
             error=ErrorInfo("internal_error", f"{name}: {type(exc).__name__}: {exc}"),
         )
-    return _written(report, path, output)
 
 
-def _written(report: Report, path: Path, output: Path) -> FileOutcome:
+def convert_to(
+    path: Path, output: Path, settings: Settings, name: str | None = None, write_json: JsonWriter | None = None
+) -> FileOutcome:
+    """Convert one file and write its JSON (through `write_json` when given)."""
+    return _written(convert_report(path, settings, name), path, output, write_json)
+
+
+def _written(report: Report, path: Path, output: Path, write_json: JsonWriter | None = None) -> FileOutcome:
     """Write the result; a folder that refuses it (full, read-only) is that file's failure, not the run's."""
     try:
-        write_report(report, output)
+        write_report(report, output, write_json)
     except OSError as exc:
         return FileOutcome(path, output, WRITE_FAILED, f"{output}: cannot write the result: {exc.strerror or exc}")
     return FileOutcome(path, output, report.error.code if report.error else None)
@@ -109,9 +115,16 @@ def end_with_parent(parent: int) -> None:
 
 
 def run_files(
-    files: dict[Path, str], out_dir: Path, settings: Settings, progress: Callable[[FileOutcome], None] | None = None
+    files: dict[Path, str],
+    out_dir: Path,
+    settings: Settings,
+    progress: Callable[[FileOutcome], None] | None = None,
+    write_json: JsonWriter | None = None,
 ) -> list[FileOutcome]:
-    """Convert files on `settings.workers` processes; a crashed worker costs one file only."""
+    """Convert files on `settings.workers` processes; a crashed worker costs one file only.
+
+    `write_json` (picklable: it runs in the worker processes) writes each result's JSON.
+    """
     names = output_names(list(files))
     outcomes: list[FileOutcome] = []
 
@@ -126,7 +139,8 @@ def run_files(
         retry: list[Path] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
             futures: dict[Future[FileOutcome], Path] = {
-                pool.submit(convert_to, f, out_dir / names[f], settings, files[f]): f for f in pending
+                pool.submit(convert_to, f, out_dir / names[f], settings, files[f], write_json): f
+                for f in pending
             }
             for fut, path in futures.items():
                 try:

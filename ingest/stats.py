@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.export import Result, converted, read_results
+from ingest.export import Result, add_source_arguments, command_results, converted
+from ingest.findings.audit import audit, count_by_kind
+from ingest.settings import load_settings
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -66,6 +67,8 @@ class GroupStats:
 class Summary:
     groups: dict[tuple[int | None, str], GroupStats]
     errors: Counter[str]
+    # Findings by kind, those across a body's years included (see `ingest audit`).
+    findings: Counter[str] = field(default_factory=Counter)
 
     def total(self) -> GroupStats:
         total = GroupStats()
@@ -84,7 +87,7 @@ def summarize(results: Iterable[Result]) -> Summary:
         groups.setdefault(key, GroupStats()).add(result.data)
     errors = Counter(str(r.data["error"].get("code")) for r in results if "error" in r.data)
     ordered = dict(sorted(groups.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1])))
-    return Summary(ordered, errors)
+    return Summary(ordered, errors, count_by_kind(audit(results, load_settings())))
 
 
 _HEADERS = ("year", "template", "reports", "cells flagged", "relations broken", "received", "granted", "denied")
@@ -108,6 +111,9 @@ def format_summary(summary: Summary) -> str:
     out = [render(_HEADERS), "  ".join("-" * w for w in widths), *map(render, rows[:-1])]
     out += ["  ".join("-" * w for w in widths), render(rows[-1])]
     out.append("received = s3.new.total, granted = s3.granted.total, denied = sum of s3.denied.*.total")
+    if summary.findings:
+        kinds = ", ".join(f"{kind} {n}" for kind, n in summary.findings.most_common())
+        out.append(f"findings: {sum(summary.findings.values())} ({kinds}; list them with `ingest audit`)")
     if summary.errors:
         codes = ", ".join(f"{code} {n}" for code, n in summary.errors.most_common())
         out.append(f"failed reports: {sum(summary.errors.values())} ({codes})")
@@ -185,11 +191,9 @@ def requests_figure(pairs: list[tuple[str, int]], max_bars: int = 40) -> Figure:
 
 
 def _stats_command(args: argparse.Namespace) -> int:
-    out_dir = Path(args.out_dir)
-    if not out_dir.is_dir():
-        print(f"ingest stats: {out_dir}: no such folder", file=sys.stderr)
+    results = command_results("stats", args)
+    if results is None:
         return 2
-    results = read_results(out_dir)
     print(format_summary(summarize(results)))
     if args.plot:
         plotted = plot_requests(results, Path(args.plot))
@@ -198,8 +202,8 @@ def _stats_command(args: argparse.Namespace) -> int:
 
 
 def add_stats_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`ingest stats OUT_DIR [--plot FILE.png]`."""
+    """`ingest stats OUT_DIR|--db URL [--plot FILE.png]`."""
     cmd = sub.add_parser("stats", help="reports, flagged cells and request totals per year and template")
-    cmd.add_argument("out_dir", metavar="OUT_DIR", help="folder of result JSONs (searched recursively)")
+    add_source_arguments(cmd)
     cmd.add_argument("--plot", metavar="FILE.png", help="also draw the requests received per report")
     cmd.set_defaults(handler=_stats_command)

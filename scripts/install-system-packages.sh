@@ -7,6 +7,7 @@ packages=(
   tesseract-ocr tesseract-ocr-chi-sim  # OCR of scanned reports
   poppler-utils              # pdftoppm, for looking at pages
   redis-server               # the job queue of the worker pool
+  postgresql                 # the service's database for workers on many machines (tests start their own)
   chromium                   # headless browser for the review pages' tests
   procps                     # pgrep: tests check no soffice process is left behind
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from ingest.settings import Settings, load_settings
+from tests.postgres_server import PostgresServer, running_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -31,3 +33,20 @@ def same_value(got: object, expected: object) -> bool:
     if got is None or expected is None:
         return got is None and expected is None
     return Decimal(str(got)) == Decimal(str(expected))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL cluster for the session (each test makes its own database in it)."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str | None:
+    """The service's database, for tests run on both backends: None (the output folder's embedded
+    SQLite index, results as files) or a fresh PostgreSQL database that keeps everything."""
+    if request.param == "sqlite":
+        return None
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.create_database()

@@ -117,3 +117,15 @@ def test_a_row_not_printed_is_blank_and_a_label_without_values_is_flagged(settin
     regulations = result["cells"]["s2.regulations.issued"]
     assert regulations["value"] is None and not regulations["review"]
     assert result["cells"]["s3.other.no_fee.total"]["review"]
+
+
+def test_a_typo_in_the_template_label_is_not_the_other_template_label(settings: Settings) -> None:
+    name = "webpage_fj_pingtan_2022.txt"
+    text = (SAMPLES / "documents" / name).read_text(encoding="utf-8")
+
+    def deviations(label: str) -> list[str]:
+        page = text.replace("行政规范性文件8855698", label + "8855698").encode()
+        return list(report_to_dict(convert_bytes(page, name, settings)).get("template_deviations", []))
+
+    assert deviations("行规范性文件") == []
+    assert deviations("规范性文件") == ["s2 规范性文件 label (2019)"]

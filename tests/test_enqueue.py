@@ -14,6 +14,7 @@ from rq import Queue
 
 from tests.conftest import ROOT, SEEDS
 from tests.redis_server import free_port, running_redis
+from workers.db import Database, default_url
 from workers.store import Index
 
 
@@ -26,7 +27,7 @@ def test_enqueue_with_redis_down_is_one_clear_line_and_leaves_no_row(tmp_path: P
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("ingest enqueue: Redis is unreachable"), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert Index(out / "index.sqlite").all() == []
+    assert Index(Database(default_url(out))).all() == []
 
 
 def test_enqueue_takes_folders_recursively(tmp_path: Path) -> None:

@@ -1,41 +1,225 @@
-"""A relation the document breaks as printed is a finding (JSON `checks`, review page), not a flag."""
+"""Findings: prose against tables, template departures, and `ingest audit` across a body's years."""
 
 from __future__ import annotations
 
-import random
+import json
+import re
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
+import pytest
+from openpyxl import load_workbook
 
-from ingest.output import report_to_dict, write_json_atomic
-from ingest.pipeline import convert_file
+from ingest.cli import main
+from ingest.findings.audit import current_findings
+from ingest.findings.prose import parse_count, prose_findings, read_claims
+from ingest.findings.rules import FindingRules, load_rules
+from ingest.findings.template import period_findings, section_findings
+from ingest.findings.years import YearReport, body_key, cross_year_findings, group_bodies
+from ingest.models import Number, Paragraph
+from ingest.output import report_to_dict, write_report
+from ingest.pipeline import convert_bytes, convert_file
 from ingest.settings import Settings
-from tests.bench.render_docx import render_docx
-from tests.bench.truth import make_truth
-from workers.config import ServiceSettings
-from workers.review import review_router
+from tests.conftest import ROOT, SAMPLES, SEEDS, truth_of
+
+REAL_DEV = ROOT.parent / "shared" / "real-dev"
 
 
-def _broken_docx(folder: Path) -> tuple[Path, list[str]]:
-    """A Word report whose printed values break one relation (the generator's own kind of break)."""
-    seed = next(s for s in range(200) if make_truth(s).broken)
-    truth = make_truth(seed)
-    return render_docx(truth, folder / "broken", random.Random(seed)), truth.broken
+@pytest.fixture(scope="module")
+def rules(settings: Settings) -> FindingRules:
+    return load_rules(settings.layouts_dir)
 
 
-def test_a_relation_broken_as_printed_is_shown_and_flags_no_cell(tmp_path: Path, settings: Settings) -> None:
-    document, broken = _broken_docx(tmp_path)
-    payload = report_to_dict(convert_file(document, settings))
-    failed = [c for c in payload["checks"] if not c["ok"]]
-    assert set(broken) <= {c["id"] for c in failed}  # the changed cell may sit in more than one relation
-    assert all(c["suspects"] == [] for c in failed)
-    assert payload["review"]["needed"] is False and payload["review"]["cells"] == []
-    out = tmp_path / "out"
-    write_json_atomic(out / "broken.json", payload)
-    app = FastAPI()
-    app.include_router(review_router(ServiceSettings(out=out), settings))
-    client = TestClient(app)
-    client.headers["X-Reviewer"] = "ann"
-    page = client.get("/review/reports/broken.json").text
-    assert "Relations this report breaks" in page and broken[0] in page and "as printed" in page
+def claims(rules: FindingRules, text: str, year: int = 2022, template: str = "2021") -> list[tuple[str, int]]:
+    return [(h.claim.id, h.value) for h in read_claims([Paragraph(text)], rules, template, year)]
+
+
+def test_counts_in_digits_and_chinese() -> None:
+    assert [parse_count(t) for t in ("75", "14,571", "十二", "两", "一百零五", "二三")] == [75, 14571, 12, 2, 105, None]
+
+
+def test_prose_of_a_real_report_is_read_with_what_it_counts(rules: FindingRules) -> None:
+    # Sentences of 平潭综合实验区's 2022 report (../shared/real-dev/fj_pingtan_2022.txt).
+    text = ("2022年全区共主动公开政府信息14571条，集中公开现行有效行政规范性文件698件，"
+            "动态更新本年度制发的规范性文件88件。"
+            "2022年，全区收到政府信息公开申请75件，涉及自然人72件、商业企业3件，均在法定期限内予以答复，办结率100%。"
+            "2022年，全区政府信息公开工作方面共有行政诉讼案件1件、行政复议案件2件，均已结案。")
+    assert sorted(claims(rules, text)) == [("admin_review", 2), ("lawsuits", 1), ("normative_in_force", 698),
+                                           ("normative_issued", 88), ("requests_received", 75)]
+
+
+def test_numbers_that_are_not_the_tables_are_not_claims(rules: FindingRules) -> None:
+    for text in ("主动公开政府信息459条。", "2021年收到政府信息公开申请30件。", "较上年收到政府信息公开申请增加5件。",
+                 "收到网上申请12件。", "收到申请后15个工作日内答复。", "政策、规范性文件类信息68条。",
+                 "其中自然人72件、商业企业3件。", "行政复议、行政诉讼案件2件。"):
+        assert claims(rules, text) == [], text
+
+
+def test_a_claim_against_the_table_is_a_finding_and_either_reading_of_received_agrees(rules: FindingRules) -> None:
+    values: dict[str, Number | None] = {"s3.new.total": 74, "s3.carried_over.total": 1, "s3.granted.total": 21,
+                                        "s3.partly_granted.total": 9}
+    text = "全区收到政府信息公开申请{n}件，予以公开及部分公开30件，予以公开{g}件。"
+    paragraph = text.format(n=75, g=20)
+    hits = read_claims([Paragraph("标题"), Paragraph(paragraph)], rules, "2021", 2022)
+    found = prose_findings(hits, values, rules)
+    assert [(f.kind, f.ref) for f in found] == [("prose_table", "granted")]
+    span = found[0].prose
+    assert span is not None and span.block == 1 and paragraph[span.start:span.end] == span.text == "予以公开20件"
+    assert found[0].cells == ["s3.granted.total"] and "21" in found[0].message
+    assert prose_findings(read_claims([Paragraph(text.format(n=74, g=21))], rules, "2021", 2022), values, rules) == []
+    wrong = prose_findings(read_claims([Paragraph(text.format(n=76, g=21))], rules, "2021", 2022), values, rules)
+    assert [f.ref for f in wrong] == ["requests_received"]
+
+
+@pytest.mark.skipif(not REAL_DEV.is_dir(), reason="../shared/real-dev is not beside this checkout")
+@pytest.mark.parametrize("name", ["fj_pingtan_2019", "fj_pingtan_2022", "fj_pingtan_scjgj_2023"])
+def test_real_reports_prose_agrees_with_their_printed_tables(rules: FindingRules, name: str) -> None:
+    """Their prose contradicts none of their tables (read from their truth): no finding."""
+    truth = json.loads((REAL_DEV / f"{name}.truth.json").read_text(encoding="utf-8"))
+    text = (REAL_DEV / f"{name}.txt").read_text(encoding="utf-8")
+    hits = read_claims([Paragraph(line) for line in text.splitlines()], rules, truth["template"], truth["year"])
+    assert prose_findings(hits, truth["cells"], rules) == []
+    assert section_findings(rules, text) == [] and period_findings(rules, text, truth["year"]) == []
+    if name == "fj_pingtan_2022":
+        assert len(hits) == 5
+
+
+WEB_PAGES = sorted((SAMPLES / "documents").glob("webpage_*.txt"))
+
+
+def test_seeds_findings_are_what_they_print(settings: Settings) -> None:
+    """The real seeds and web pages: their prose contradicts none of their tables (read by hand:
+    收到申请1件 = 1, 收到申请75件 = 74 new + 1 carried over, 行政复议2件, 行政诉讼1件, 现行有效698件,
+    制发88件, 予以公开1件), each departure from the template listed."""
+    assert len(WEB_PAGES) == 3
+    for seed in SEEDS + WEB_PAGES:
+        report = convert_file(seed, settings)
+        kinds = {f.kind for f in report.findings}
+        truth = truth_of(seed)
+        assert "prose_table" not in kinds and "section_missing" not in kinds and "period_mismatch" not in kinds
+        outdated = truth["template"] == "2019" and truth["year"] >= 2021
+        assert ("template_outdated" in kinds) == outdated, seed.name
+        printed_blank = any(v is None for k, v in truth["cells"].items() if not k.startswith("s2.regulations"))
+        assert ("cells_blank" in kinds) == printed_blank, seed.name
+        # The bureau prints 规范性文件 (the 2019 label) and no 规章 row.
+        assert ("template_mixed" in kinds) == ("scjgj" in seed.name), seed.name
+        missing = [f.ref for f in report.findings if f.kind == "row_missing"]
+        assert missing == (["s2.regulations"] if "scjgj" in seed.name else []), seed.name
+
+
+def test_a_real_reports_prose_changed_against_its_table_is_found(settings: Settings) -> None:
+    page = next(p for p in WEB_PAGES if "2022" in p.name)
+    text = page.read_text(encoding="utf-8")
+    assert "全区收到政府信息公开申请75件" in text and "行政复议案件2件" in text
+    changed = text.replace("收到政府信息公开申请75件", "收到政府信息公开申请77件")
+    changed = changed.replace("行政复议案件2件", "行政复议案件3件")
+    report = convert_bytes(changed.encode(), page.name, settings)
+    found = {f.ref: f for f in report.findings if f.kind == "prose_table"}
+    assert set(found) == {"requests_received", "admin_review"}
+    span = found["requests_received"].prose
+    assert span is not None and span.text == "收到政府信息公开申请77件"
+    assert "74" in found["requests_received"].message and "75" in found["requests_received"].message
+
+
+def test_a_statistics_period_of_another_year_and_a_missing_part_are_found(settings: Settings) -> None:
+    text = SEEDS[2].read_text(encoding="utf-8")
+    assert "统计数据从2023年1月1日" in text and "六、其他需要报告的事项" in text
+    changed = text.replace("统计数据从2023年1月1日", "统计数据从2022年1月1日").replace("六、其他需要报告的事项", "")
+    report = convert_bytes(changed.encode(), "changed.txt", settings)
+    assert {(f.kind, f.ref) for f in report.findings} >= {("period_mismatch", "2022"), ("section_missing", "六")}
+
+
+def test_bodies_are_matched_after_normalisation() -> None:
+    assert body_key("彭阳县白阳镇人民政府") == body_key("彭阳县 白阳镇") == "彭阳县白阳镇"
+    reports = [YearReport(f"{name}.json", name, 2023, "2021", {})
+               for name in ("彭阳县白阳镇人民政府", "白阳镇", "卫辉市教育局", "南充市教育局", "教育局")]
+    groups = {k: sorted(r.file for r in v) for k, v in group_bodies(reports).items()}
+    assert groups["彭阳县白阳镇"] == ["彭阳县白阳镇人民政府.json", "白阳镇.json"] and "教育局" in groups
+
+
+def test_in_force_and_missing_years_across_years(rules: FindingRules) -> None:
+    def report(year: int, issued: int, repealed: int, in_force: int) -> YearReport:
+        values: dict[str, Number | None] = {"s2.normative_docs.issued": issued, "s2.normative_docs.repealed": repealed,
+                                            "s2.normative_docs.in_force": in_force}
+        return YearReport(f"{year}.json", "青山镇", year, "2021", values)
+
+    found = cross_year_findings(rules, [report(2021, 0, 0, 10), report(2022, 3, 1, 12), report(2023, 1, 0, 14),
+                                        report(2025, 0, 0, 14)])
+    assert [(f.kind, f.ref, f.reports) for f in found] == [
+        ("in_force_mismatch", "normative_docs", ["2022.json", "2023.json"]),
+        ("year_missing", "2024", ["2021.json", "2022.json", "2023.json", "2025.json"]),
+    ]
+
+
+def test_audit_lists_a_carried_over_that_last_year_did_not_carry_forward(settings: Settings, tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A township's 2023 report, and a copy made into 2024 whose 上年结转 says 5 where 2023's
+    结转下年度 says 0."""
+    this_year = SEEDS[2].read_text(encoding="utf-8")  # 彭阳县白阳镇人民政府, 2023
+    row = re.search(r"二、上年结转政府信息公开申请数量(\t+0){7}", this_year)
+    assert row is not None and re.search(r"四、结转下年度继续办理(\t+0){7}", this_year)
+    five = "二、上年结转政府信息公开申请数量\t\t5" + "\t0" * 5 + "\t5"
+    next_year = this_year.replace("2023", "2024").replace(row.group(0), five)
+    results = tmp_path / "results"
+    for name, text in (("baiyang-2023.txt", this_year), ("baiyang-2024.txt", next_year)):
+        write_report(convert_bytes(text.encode(), name, settings), results / name.replace(".txt", ".json"))
+    assert main(["audit", str(results), "--to", str(tmp_path / "findings.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "carried_over_mismatch 2" in out
+    rows = list(load_workbook(tmp_path / "findings.xlsx").active.iter_rows(values_only=True))
+    carried = [r for r in rows if r[3] == "carried_over_mismatch"]
+    assert {r[0] for r in carried} == {"baiyang-2024.json"} and all(r[2] == 2024 for r in carried)
+    assert any("上年结转" in r[5] and "为5" in r[5] and "为0" in r[5] and "总计" in r[5] for r in carried)
+    assert main(["audit", str(results)]) == 0
+    assert "baiyang-2024.json\tcarried_over_mismatch\terror\t2024年报告" in capsys.readouterr().out
+    assert main(["audit", str(results), "--to", str(tmp_path / "f.txt")]) == 2
+    assert main(["audit", str(tmp_path / "nowhere")]) == 2
+    assert main(["audit", str(results), "--to", str(tmp_path / "new" / "findings.csv")]) == 0
+    header = (tmp_path / "new" / "findings.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("报告文件,机关,年度,类别") and not list((tmp_path / "new").glob(".*"))
+    capsys.readouterr()
+    assert main(["stats", str(results)]) == 0
+    assert "carried_over_mismatch 2" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_approximate_numbers_and_sub_rows_are_not_claims(rules: FindingRules) -> None:
+    for text in ("收到政府信息公开申请近100件。", "收到政府信息公开申请100余件。", "收到政府信息公开申请100件左右。",
+                 "因信息不存在无法提供3件。", "行政复议维持2件。"):
+        assert claims(rules, text) == [], text
+    counted = claims(rules, "共受理政府信息公开申请十二件，上年结转两件。")
+    assert counted == [("requests_received", 12), ("carried_over", 2)]
+
+
+def test_audit_lists_relations_as_they_stand_after_review(settings: Settings, rules: FindingRules) -> None:
+    data = report_to_dict(convert_file(SEEDS[2], settings))
+    key = "s3.new.natural_person"
+    data["cells"][key].update({"value": 3, "review": True})
+    data["checks"] = [{"id": "s3.balance.natural_person", "ok": False, "detail": "3 + 0 = 0 + 0", "cells": [key]}]
+    assert "relation_broken" not in {f["kind"] for f in current_findings(data, rules)}  # a cell left to review
+    data["cells"][key].update({"review": False, "reviewed": True})
+    assert [f["ref"] for f in current_findings(data, rules) if f["kind"] == "relation_broken"] == [
+        "s3.balance.natural_person"]
+    data["checks"][0]["ok"] = True  # mended by a correction
+    data["findings"] = current_findings({**data, "checks": [{**data["checks"][0], "ok": False}]}, rules)
+    assert "relation_broken" not in {f["kind"] for f in current_findings(data, rules)}
+
+
+def test_more_table_figures_quoted(rules: FindingRules) -> None:
+    text = ("其他处理2件。全年制定规章3件，现行有效规章41件。作出行政处罚决定135件，作出行政许可决定1069件。"
+            "办理行政许可事项200项。清理规章5件。")
+    assert sorted(claims(rules, text)) == [("licensing_decisions", 1069), ("other_handling", 2),
+                                           ("penalty_decisions", 135), ("regulations_in_force", 41),
+                                           ("regulations_issued", 3)]
+    in_2019 = sorted(c for c, _ in claims(rules, text, template="2019"))
+    assert in_2019 == ["licensing_decisions", "other_handling", "penalty_decisions"]
+
+
+def test_a_name_read_unsure_joins_only_the_same_name_read_sure() -> None:
+    def report(name: str, year: int, unsure: bool) -> YearReport:
+        return YearReport(f"{name}{year}.json", name, year, "2021", {}, name_unsure=unsure)
+
+    groups = group_bodies([report("彭阳县白阳镇", 2022, False), report("彭阳县白阳镇", 2023, True),
+                           report("白阳镇", 2024, True), report("新闻中心", 2023, True),
+                           report("新闻中心", 2024, True), report("涪陵区公安局", 2020, False),
+                           report("涪陵区公安局", 2021, True), report("重庆市涪陵区公安局", 2023, False)])
+    assert {k: sorted(r.year for r in v) for k, v in groups.items()} == {
+        "彭阳县白阳镇": [2022, 2023], "重庆市涪陵区公安局": [2020, 2021, 2023]}

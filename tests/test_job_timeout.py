@@ -15,6 +15,7 @@ from rq.job import Job
 from tests.conftest import ROOT
 from tests.redis_server import running_redis
 from tests.test_service_watch import ingest, long_report, service_env, stop, wait_for
+from workers.db import Database, default_url
 from workers.store import Index
 
 
@@ -42,7 +43,7 @@ def test_a_job_over_its_time_limit_is_retried_then_listed_as_failed(tmp_path: Pa
         finally:
             stop(pool)
     assert "long_report.txt" in str(listing) and "time limit" in str(listing)
-    row = Index(out / "index.sqlite").get(job.args[1])
+    row = Index(Database(default_url(out))).get(job.args[1])
     assert row is not None and row.status == "failed" and row.error_code == "job_timeout"
     results = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.json")]
     assert not [r for r in results if r.get("error", {}).get("code") == "internal_error"]

@@ -4,23 +4,31 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from redis import Redis
 from rq.job import Job
 
 from ingest.cli import main as ingest_main
+from ingest.settings import load_settings
 from tests.conftest import SEEDS
 from tests.redis_server import RedisServer, running_redis
 from tests.test_service_watch import ingest, long_report, service_env, stop, wait_for
 from workers.client import Service
 from workers.config import load_service_settings
+from workers.corrections import ReviewLog
+from workers.db import Database, default_url
+from workers.storage import FolderStorage
 from workers.store import BlobStore, Index, safe_name
 
 
@@ -43,7 +51,7 @@ def test_store_is_content_addressed_and_refuses_oversize(tmp_path: Path) -> None
 
 
 def test_index_claims_a_content_once_unless_forced(tmp_path: Path) -> None:
-    index = Index(tmp_path / "index.sqlite")
+    index = Index(Database(default_url(tmp_path)))
     sha = "ab" * 32
     first, fresh = index.claim(sha, "a.txt", 10)
     again, fresh_again = index.claim(sha, "b.txt", 10)
@@ -56,12 +64,15 @@ def test_index_claims_a_content_once_unless_forced(tmp_path: Path) -> None:
     assert long_name.endswith("报.docx") and len(long_name.encode()) <= 200
 
 
-def test_enqueue_is_idempotent_unless_forced(tmp_path: Path, redis_server: RedisServer,
+def test_enqueue_is_idempotent_unless_forced(tmp_path: Path, redis_server: RedisServer, db_url: str | None,
                                              monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     monkeypatch.setenv("REDIS_URL", redis_server.url)
-    pool = ingest(["worker", "--processes", "1"], service_env(redis_server.url), tmp_path / "worker.log")
+    monkeypatch.delenv("INGEST_DB", raising=False)
+    if db_url:
+        monkeypatch.setenv("INGEST_DB", db_url)
+    pool = ingest(["worker", "--processes", "1"], service_env(redis_server.url, db_url), tmp_path / "worker.log")
     try:
         service = Service(load_service_settings(out))
 
@@ -73,9 +84,22 @@ def test_enqueue_is_idempotent_unless_forced(tmp_path: Path, redis_server: Redis
         wait_for("the first conversion", lambda: converted(1), 20)
         assert ingest_main(["enqueue", str(SEEDS[0]), "--out", str(out)]) == 0
         assert " done     known " in capsys.readouterr().out
+        # A reviewer's correction survives the forced re-conversion (issue 14, item 1).
+        log = ReviewLog(service.db, service.storage, load_settings().layouts_dir)
+
+        def result() -> dict[str, Any]:
+            data = service.storage.result_bytes(service.index.all()[0])
+            assert data is not None
+            loaded: dict[str, Any] = json.loads(data)
+            return loaded
+
+        read = result()["cells"]["s3.new.total"]["value"]
+        log.decide(str(service.index.all()[0].report), "s3.new.total", "correct", str(read + 3), 0, "ann")
         assert ingest_main(["enqueue", str(SEEDS[0]), "--out", str(out), "--force"]) == 0
         wait_for("the forced conversion", lambda: converted(2), 20)
         assert len(service.index.all()) == 1
+        cell = result()["cells"]["s3.new.total"]
+        assert (cell["value"], cell["read_value"], cell["reviewed_by"]) == (read + 3, read, "ann")
     finally:
         stop(pool)
 
@@ -128,3 +152,42 @@ def test_run_needs_no_redis(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / f"{SEEDS[0].stem}.json").exists()
+
+
+# The index.sqlite of before the database URL (issue 18), as the service created it.
+_OLD_SCHEMA = """
+CREATE TABLE documents (sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, size INTEGER NOT NULL, status TEXT NOT NULL,
+    job_id TEXT NOT NULL, error_code TEXT, error TEXT, result_path TEXT, conversions INTEGER NOT NULL DEFAULT 0,
+    submitted_at REAL NOT NULL, started_at REAL, finished_at REAL);
+CREATE TABLE jobs (job_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL REFERENCES documents(sha256),
+    submitted_at REAL NOT NULL);
+CREATE INDEX documents_status ON documents(status);
+CREATE TABLE corrections (id INTEGER PRIMARY KEY AUTOINCREMENT, report TEXT NOT NULL, sha256 TEXT NOT NULL,
+    cell TEXT NOT NULL, action TEXT NOT NULL, read_value TEXT, previous_value TEXT, value TEXT,
+    reviewer TEXT NOT NULL, at REAL NOT NULL, version INTEGER NOT NULL);
+CREATE INDEX corrections_cell ON corrections(report, cell);
+"""
+
+
+def test_an_index_of_before_the_database_url_is_migrated(tmp_path: Path) -> None:
+    """Alembic brings today's index.sqlite to the new schema; its rows and decisions stay usable."""
+    sha, result = "cd" * 32, tmp_path / "report.cdcdcdcdcdcd.json"
+    old = sqlite3.connect(tmp_path / "index.sqlite")
+    old.executescript(_OLD_SCHEMA)
+    old.execute("INSERT INTO documents VALUES (?, 'report.txt', 5, 'done', ?, NULL, NULL, ?, 1, 1.0, 1.0, 2.0)",
+                (sha, "e" * 32, str(result)))
+    old.execute("INSERT INTO jobs VALUES (?, ?, 1.0)", ("e" * 32, sha))
+    old.execute("INSERT INTO corrections (report, sha256, cell, action, read_value, previous_value, value, reviewer,"
+                " at, version) VALUES (?, ?, 's3.new.total', 'correct', '2', '2', '1', 'ann', 3.0, 1)",
+                (result.name, sha))
+    old.commit()
+    old.close()
+    db = Database(default_url(tmp_path))
+    row = Index(db).by_job("e" * 32)
+    assert row is not None and row.report == result.name and row.status == "done"
+    log = ReviewLog(db, FolderStorage(tmp_path, db), load_settings().layouts_dir)
+    assert log.versions(sha) == {"s3.new.total": 1}
+    with db.read() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert {"blobs", "page_images", "audit"} <= set(sa.inspect(conn).get_table_names())
+    Database(default_url(tmp_path))  # a second opening finds nothing to migrate

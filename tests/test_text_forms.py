@@ -107,3 +107,12 @@ def test_two_row_labels_in_one_merged_cell_go_one_to_each_row(settings: Settings
     cells = map_document(document, load_layouts(settings.layouts_dir), settings).cells
     assert [cells[f"s3.denied.third_party.{c}"].value for c in ("enterprise", "total")] == [2, 2]
     assert [cells[f"s3.denied.internal.{c}"].value for c in ("natural_person", "total")] == [1, 1]
+
+
+def test_a_page_showing_only_section_four_without_its_heading(settings: Settings) -> None:
+    # A single photographed page: section 四's header and values, its heading on the page before.
+    header = "行政复议\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉\n"
+    header += "\t".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3) + "\n"
+    row = "\t".join(["1", "0", "0", "0", "1"] + ["0"] * 10)
+    result = convert(header + row + "\n五、存在的主要问题及改进情况\n无。\n", settings)
+    assert values(result, "s4.review") == [1, 0, 0, 0, 1]

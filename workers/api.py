@@ -10,7 +10,6 @@ import functools
 import hmac
 import io
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Annotated, Any
 
 import redis
@@ -266,12 +265,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         row = await run_in_threadpool(lookup, report_id)
         if row is None:
             raise ApiError(404, "unknown_report", f"no document or job {report_id}")
-        if row.status not in FINAL or row.result_path is None:
+        if row.status not in FINAL or row.report is None:
             raise ApiError(409, "not_ready", f"{row.name} is {row.status}: no report yet")
-        path = Path(row.result_path).resolve()
-        if not path.is_relative_to(settings.out.resolve()) or not path.is_file():
+        data = await run_in_threadpool(service.storage.result_bytes, row)
+        if data is None:
             raise ApiError(404, "unknown_report", f"the report of {row.name} is missing")
-        return Response(await run_in_threadpool(path.read_bytes), media_type="application/json")
+        return Response(data, media_type="application/json")
 
     @app.get("/health", response_model=HealthOut, summary="Liveness and Redis reachability")
     async def health() -> JSONResponse:

@@ -21,8 +21,10 @@ from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry
 
 from workers.config import ServiceSettings, load_service_settings
+from workers.db import Database
 from workers.jobs import convert_document
-from workers.store import ACTIVE, BlobStore, DocumentRow, Index
+from workers.storage import storage_for
+from workers.store import ACTIVE, DocumentRow, Index
 
 
 @dataclass(frozen=True)
@@ -71,22 +73,23 @@ def last_line(text: str) -> str:
 
 
 class Service:
-    """The store, the index and the RQ queue of one output folder."""
+    """The storage, the index and the RQ queue of one service (an output folder, or a database)."""
 
     def __init__(self, settings: ServiceSettings, connection: Redis | None = None) -> None:
         self.settings = settings
         self.connection = connection or Redis.from_url(settings.redis_url)
         self.queue = Queue(settings.queue, connection=self.connection)
-        self.blobs = BlobStore(settings.store_dir)
-        self.index = Index(settings.index_path)
+        self.db = Database(settings.database_url)
+        self.index = Index(self.db)
+        self.storage = storage_for(settings.out, self.db)
 
     def submit_file(self, path: Path, force: bool = False) -> Submission:
-        sha256, size = self.blobs.put_file(path)
+        sha256, size = self.storage.put_file(path)
         return self.submit_stored(sha256, path.name, size, force)
 
     def submit_stream(self, stream: BinaryIO, name: str, force: bool = False) -> Submission:
         """Raises OverflowError past the upload limit."""
-        sha256, size = self.blobs.put_stream(stream, self.settings.max_upload_bytes)
+        sha256, size = self.storage.put_stream(stream, self.settings.max_upload_bytes)
         return self.submit_stored(sha256, name, size, force)
 
     def submit_stored(self, sha256: str, name: str, size: int, force: bool = False) -> Submission:
@@ -105,10 +108,14 @@ class Service:
 
     def _enqueue(self, row: DocumentRow) -> None:
         backoff = list(self.settings.retry_backoff)
+        # A folder's job names its folder and embedded database; a job of a database that keeps everything
+        # names neither: each worker reaches the database by its own --db (no password travels through Redis).
+        folder = None if self.db.keeps_everything else self.settings.out
         self.queue.enqueue(
             convert_document,
-            str(self.settings.out.resolve()),
+            str(folder.resolve()) if folder else None,
             row.sha256,
+            None if self.db.keeps_everything else self.db.url,
             job_id=row.job_id,
             description=f"ingest {row.name}",
             job_timeout=self.settings.job_timeout,
@@ -180,8 +187,9 @@ class Service:
 
 
 def enqueue(
-    files: Iterable[Path | str], out: Path | str, redis_url: str | None = None, force: bool = False
+    files: Iterable[Path | str], out: Path | str | None, redis_url: str | None = None, force: bool = False,
+    db_url: str | None = None,
 ) -> list[Submission]:
-    """Store and enqueue files for conversion; results land in `out` (see `Service.state` for progress)."""
-    service = Service(load_service_settings(out, redis_url=redis_url))
+    """Store and enqueue files for conversion; results land in `out` or the database (see `Service.state`)."""
+    service = Service(load_service_settings(out, redis_url=redis_url, db_url=db_url))
     return [service.submit_file(Path(f), force) for f in files]

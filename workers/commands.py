@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import os
 import sys
 from pathlib import Path
 
@@ -13,13 +14,17 @@ from workers.config import ServiceSettings, load_service_settings
 
 
 def _settings(args: argparse.Namespace, **extra: object) -> ServiceSettings:
-    # The worker has no --out: each job carries the folder it belongs to.
-    return load_service_settings(getattr(args, "out", None) or ".", redis_url=args.redis_url, queue=args.queue, **extra)
+    # The worker has no --out: each job carries the folder it belongs to, or none (the database keeps all).
+    return load_service_settings(getattr(args, "out", None), redis_url=args.redis_url, queue=args.queue,
+                                 db_url=args.db, **extra)
 
 
 def worker(args: argparse.Namespace) -> int:
     from workers.pool import run_pool
 
+    if args.db:
+        # Read by the jobs in the work horses (forked from this process) that name no folder.
+        os.environ["INGEST_DB"] = args.db
     settings = _settings(args)
     run_pool(settings, args.processes or settings.workers, args.log_level)
     return 0
@@ -97,8 +102,13 @@ HANDLERS = {"worker": worker, "watch": watch, "enqueue": enqueue, "serve": serve
 def run_command(args: argparse.Namespace) -> int:
     import redis
 
+    from workers.db import NoFolder
+
     try:
         return HANDLERS[args.command](args)
+    except NoFolder as exc:
+        print(f"ingest {args.command}: {exc}", file=sys.stderr)
+        return 2
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
         print(f"ingest {args.command}: Redis is unreachable ({exc}); nothing was changed", file=sys.stderr)
         return 3

@@ -7,13 +7,19 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from workers.db import database_url
+
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
 class ServiceSettings:
-    out: Path
+    # The output folder (results of folder users, the embedded index); None for a worker of a database
+    # that keeps everything.
+    out: Path | None
+    # `sqlite:///…` or `postgresql://…`; None: the embedded index of the output folder.
+    db_url: str | None = None
     redis_url: str = DEFAULT_REDIS_URL
     queue: str = "ingest"
     # A job running longer than this is killed (and counted as a failed attempt).
@@ -21,7 +27,7 @@ class ServiceSettings:
     # Seconds to wait before each retry of a transient fault (tool failure, crash, lost Redis):
     # as many retries as entries.
     retry_backoff: tuple[int, ...] = (5, 30, 120)
-    # Finished jobs stay in Redis this long; the SQLite index keeps them for good.
+    # Finished jobs stay in Redis this long; the database keeps them for good.
     result_ttl: int = 7 * 24 * 3600
     # Uploads and fetched documents larger than this are refused (413).
     max_upload_bytes: int = 100 * 1024 * 1024
@@ -47,12 +53,8 @@ class ServiceSettings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
     @property
-    def store_dir(self) -> Path:
-        return self.out / ".store"
-
-    @property
-    def index_path(self) -> Path:
-        return self.out / "index.sqlite"
+    def database_url(self) -> str:
+        return database_url(self.out, self.db_url)
 
 
 def parse_networks(text: str) -> tuple[Network, ...]:
@@ -60,9 +62,11 @@ def parse_networks(text: str) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
-def load_service_settings(out: Path | str, **overrides: object) -> ServiceSettings:
+def load_service_settings(out: Path | str | None, **overrides: object) -> ServiceSettings:
     """Defaults, then REDIS_URL / INGEST_* environment variables, then explicit (non-None) overrides."""
     env: dict[str, object] = {}
+    if os.environ.get("INGEST_DB"):
+        env["db_url"] = os.environ["INGEST_DB"]
     if os.environ.get("REDIS_URL"):
         env["redis_url"] = os.environ["REDIS_URL"]
     if os.environ.get("INGEST_QUEUE"):
@@ -78,4 +82,4 @@ def load_service_settings(out: Path | str, **overrides: object) -> ServiceSettin
     if "INGEST_RETRY_BACKOFF" in os.environ:
         env["retry_backoff"] = tuple(int(s) for s in os.environ["INGEST_RETRY_BACKOFF"].split(",") if s.strip())
     given = {k: v for k, v in overrides.items() if v is not None}
-    return replace(ServiceSettings(out=Path(out)), **{**env, **given})  # type: ignore[arg-type]
+    return replace(ServiceSettings(out=Path(out) if out else None), **{**env, **given})  # type: ignore[arg-type]

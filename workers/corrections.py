@@ -1,49 +1,37 @@
 """Reviewers' decisions on cells: applied to the report JSON, kept in the index and in an append-only audit log.
 
-Nothing is lost: the JSON keeps the value first read in `read_value`, every decision is a row of the
-`corrections` table (in the service's index.sqlite) and a line of OUT/audit.log. A cell's version is the
-number of decisions recorded for it: an edit made on an older version is refused (Conflict), never applied.
+Decisions are data of their own, apart from the conversion output: every decision is a row of the
+`corrections` table (in the service's database), keyed by the content's sha256 and the cell key, and a
+line of the audit trail (OUT/audit.log, or the `audit` table). Each (re-)conversion of the same content
+gets them applied again (`reapply`): the reviewed value stands and the new reading is kept beside it in
+`read_value`. A cell's version is the number of decisions recorded for it: an edit made on an older
+version is refused (Conflict), never applied.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import sqlite3
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+import sqlalchemy as sa
 
 from ingest.checks import run_checks
 from ingest.labels import nfkc
 from ingest.layouts import ColumnLayout, TemplateLayout, load_layouts
 from ingest.models import CellReading, CheckResult, Number
 from ingest.output import write_json_atomic
+from workers.db import Database, corrections
 
 ACTIONS = ("accept", "correct", "illegible")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS corrections (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    report TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    cell TEXT NOT NULL,
-    action TEXT NOT NULL,
-    read_value TEXT,
-    previous_value TEXT,
-    value TEXT,
-    reviewer TEXT NOT NULL,
-    at REAL NOT NULL,
-    version INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS corrections_cell ON corrections(report, cell);
-"""
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Typed values at or past this are typing slips (no report counts that much), and past 2**53 a
 # float64 (the long Parquet's value column) could not hold them exactly.
 REVIEW_VALUE_LIMIT = 10**15
@@ -160,6 +148,7 @@ def refresh_review_list(payload: dict[str, Any]) -> None:
 
 
 def _decide(cell: dict[str, Any], action: str, value: Number | None, reviewer: str) -> None:
+    """Set a cell to its reviewed value; the value first read stays in `read_value`."""
     cell.setdefault("read_value", cell.get("value"))
     if action == "correct":
         cell["value"] = json_number(value)
@@ -175,6 +164,36 @@ def _decide(cell: dict[str, Any], action: str, value: Number | None, reviewer: s
     cell["reviewed_by"] = reviewer
 
 
+def content_key(report: str, payload: Mapping[str, Any]) -> str:
+    """What decisions are kept under: the content's sha256 (a report without one: its name)."""
+    sha = str((payload.get("source") or {}).get("sha256") or "")
+    return sha if SHA256.match(sha) else f"report:{report}"
+
+
+def apply_decisions(payload: dict[str, Any], decisions: list[Correction], layouts_dir: Path) -> int:
+    """Apply the last decision on each cell to a freshly converted report; returns the cells reviewed.
+
+    The reviewed value stands whatever the new reading is; that reading is kept in `read_value`.
+    A decision on a cell the new conversion does not have is left in the table, unapplied.
+    """
+    cells = payload.get("cells")
+    if "error" in payload or not isinstance(cells, dict):
+        return 0
+    latest = {d.cell: d for d in decisions}
+    applied = 0
+    for key, decision in latest.items():
+        cell = cells.get(key)
+        if cell is None:
+            continue
+        _decide(cell, "correct" if decision.action == "accept" else decision.action, decision.value,
+                decision.reviewer)
+        applied += 1
+    if applied:
+        recheck(payload, layout_of(payload, layouts_dir))
+        refresh_review_list(payload)
+    return applied
+
+
 def _stored(value: Number | None) -> str | None:
     return None if value is None else json.dumps(json_number(value))
 
@@ -183,103 +202,112 @@ def _loaded(text: str | None) -> Number | None:
     return None if text is None else number_of(json.loads(text))
 
 
+class ReportRecords(Protocol):
+    """Where a review reads and writes report JSON and the audit trail (`workers.storage`)."""
+
+    def load_report(self, conn: sa.Connection, name: str, lock: bool = False) -> dict[str, Any] | None: ...
+
+    def store_report(self, conn: sa.Connection, name: str, payload: dict[str, Any]) -> None: ...
+
+    def append_audit(self, conn: sa.Connection, at: float, line: str) -> None: ...
+
+
 class ReviewLog:
-    """The corrections of every report in one output folder."""
+    """The decisions on every report of the service, in its database."""
 
-    def __init__(self, out: Path, layouts_dir: Path) -> None:
-        self.out = out
+    def __init__(self, db: Database, records: ReportRecords, layouts_dir: Path) -> None:
+        self.db = db
+        self.records = records
         self.layouts_dir = layouts_dir
-        self.db_path = out / "index.sqlite"
-        self.audit_path = out / "audit.log"
-        out.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        try:
-            yield db
-        finally:
-            db.close()
+    def versions(self, content: str) -> dict[str, int]:
+        """The version (number of decisions) of every cell of a content (`content_key`) that has one."""
+        query = (sa.select(corrections.c.cell, sa.func.count()).where(corrections.c.sha256 == content)
+                 .group_by(corrections.c.cell))
+        with self.db.read() as conn:
+            return {cell: int(n) for cell, n in conn.execute(query)}
 
-    def versions(self, report: str) -> dict[str, int]:
-        """The version (number of decisions) of every cell of a report that has one."""
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT cell, COUNT(*) AS n FROM corrections WHERE report = ? GROUP BY cell", (report,)
-            ).fetchall()
-        return {row["cell"]: row["n"] for row in rows}
-
-    def history(self, report: str, cell: str | None = None) -> list[Correction]:
-        with self._connect() as db:
-            return self._history(db, report, cell)
-
-    @staticmethod
-    def _history(db: sqlite3.Connection, report: str, cell: str | None) -> list[Correction]:
-        query = "SELECT * FROM corrections WHERE report = ?" + (" AND cell = ?" if cell else "") + " ORDER BY id"
-        rows = db.execute(query, (report, cell) if cell else (report,)).fetchall()
-        return [
-            Correction(
-                r["report"], r["sha256"], r["cell"], r["action"], _loaded(r["read_value"]),
-                _loaded(r["previous_value"]), _loaded(r["value"]), r["reviewer"], r["at"], r["version"],
-            )
-            for r in rows
-        ]
+    def history(self, content: str, cell: str | None = None) -> list[Correction]:
+        with self.db.read() as conn:
+            return history(conn, content, cell)
 
     def decide(
         self, report: str, key: str, action: str, text: str, seen_version: int, reviewer: str
     ) -> tuple[dict[str, Any], int]:
-        """Apply one decision to the report `OUT/<report>`; returns the new JSON and the cell's new version.
+        """Apply one decision to the report named `report`; returns the new JSON and the cell's new version.
 
-        The write transaction is taken first, so two reviewers' decisions on one cell are serialized and
-        the second, made on the version the first replaced, raises Conflict.
+        The write transaction (and the report's row, in a database that keeps results) is taken first, so
+        two reviewers' decisions on one cell are serialized and the second, made on the version the first
+        replaced, raises Conflict.
         """
         if action not in ACTIONS:
             raise ReviewError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
-        path = self.out / report
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                payload = json.loads(path.read_text(encoding="utf-8"))
-                cell = payload.get("cells", {}).get(key)
-                if cell is None:
-                    raise ReviewError(f"{report} has no cell {key}")
-                history = self._history(db, report, key)
-                if seen_version != len(history):
-                    raise Conflict(cell, len(history), history[-1] if history else None)
-                layout = layout_of(payload, self.layouts_dir)
-                value = parse_value(text, columns_by_key(layout)[key]) if action == "correct" else None
-                previous = number_of(cell.get("value"))
-                read = number_of(cell.get("read_value", cell.get("value")))
-                _decide(cell, action, value, reviewer)
-                recheck(payload, layout)
-                refresh_review_list(payload)
-                decision = Correction(
-                    report, str(payload["source"].get("sha256", "")), key, action, read, previous,
-                    number_of(cell["value"]), reviewer, time.time(), len(history) + 1,
-                )
-                db.execute(
-                    "INSERT INTO corrections (report, sha256, cell, action, read_value, previous_value, value,"
-                    " reviewer, at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (report, decision.sha256, key, action, _stored(read), _stored(previous),
-                     _stored(decision.value), reviewer, decision.at, decision.version),
-                )
-                write_json_atomic(path, payload)
-                self._append_audit(decision)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        with self.db.write() as conn:
+            payload = self.records.load_report(conn, report, lock=True)
+            if payload is None:
+                raise ReviewError(f"no report {report}")
+            cell = payload.get("cells", {}).get(key)
+            if cell is None:
+                raise ReviewError(f"{report} has no cell {key}")
+            content = content_key(report, payload)
+            past = history(conn, content, key)
+            if seen_version != len(past):
+                raise Conflict(cell, len(past), past[-1] if past else None)
+            layout = layout_of(payload, self.layouts_dir)
+            value = parse_value(text, columns_by_key(layout)[key]) if action == "correct" else None
+            previous = number_of(cell.get("value"))
+            read = number_of(cell.get("read_value", cell.get("value")))
+            _decide(cell, action, value, reviewer)
+            recheck(payload, layout)
+            refresh_review_list(payload)
+            decision = Correction(
+                report, content, key, action, read, previous, number_of(cell["value"]), reviewer, time.time(),
+                len(past) + 1,
+            )
+            conn.execute(corrections.insert().values(
+                report=report, sha256=content, cell=key, action=action, read_value=_stored(read),
+                previous_value=_stored(previous), value=_stored(decision.value), reviewer=reviewer,
+                at=decision.at, version=decision.version,
+            ))
+            self.records.store_report(conn, report, payload)
+            self.records.append_audit(conn, decision.at, decision.audit_line())
         return payload, decision.version
 
-    def _append_audit(self, decision: Correction) -> None:
-        # O_APPEND: each line lands whole at the end, whoever else appends.
-        fd = os.open(self.audit_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+def history(conn: sa.Connection, content: str, cell: str | None = None) -> list[Correction]:
+    """The decisions on a content (`content_key`), or on one of its cells, oldest first."""
+    query = sa.select(corrections).where(corrections.c.sha256 == content)
+    if cell:
+        query = query.where(corrections.c.cell == cell)
+    return [
+        Correction(
+            r.report, r.sha256, r.cell, r.action, _loaded(r.read_value), _loaded(r.previous_value),
+            _loaded(r.value), r.reviewer, r.at, r.version,
+        )
+        for r in conn.execute(query.order_by(corrections.c.id))
+    ]
+
+
+def reapply(conn: sa.Connection, name: str, payload: dict[str, Any], layouts_dir: Path) -> int:
+    """Apply again the decisions recorded for the report's content (inside the caller's write transaction)."""
+    return apply_decisions(payload, history(conn, content_key(name, payload)), layouts_dir)
+
+
+@dataclass(frozen=True)
+class ReviewedWriter:
+    """Writes a converted report's JSON file with the decisions recorded for its content applied again.
+
+    Picklable (`ingest run` hands it to its worker processes). The database's write lock is held from reading
+    the decisions to renaming the file, so a decision made meanwhile waits and then lands on the new file.
+    """
+
+    db_url: str
+    layouts_dir: Path
+
+    def __call__(self, path: Path, payload: dict[str, Any]) -> None:
         try:
-            os.write(fd, decision.audit_line().encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            with Database(self.db_url).write() as conn:
+                reapply(conn, path.name, payload, self.layouts_dir)
+                write_json_atomic(path, payload)
+        except sa.exc.OperationalError as exc:  # the folder's index unusable (full, read-only): a write failure
+            raise OSError(f"{self.db_url}: {(str(exc.orig) or type(exc.orig).__name__)}") from exc

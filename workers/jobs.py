@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -13,9 +12,11 @@ from rq import get_current_job
 
 from ingest.errors import ToolError, ToolTimeout
 from ingest.layouts import load_layouts
-from ingest.runner import convert_to
+from ingest.runner import convert_report
 from ingest.settings import load_settings
-from workers.store import BlobStore, DocumentRow, Index
+from workers.db import Database, database_url
+from workers.storage import storage_for
+from workers.store import DocumentRow, Index
 
 # Error codes of faults that may go away on their own: the job raises, RQ retries it with backoff.
 TRANSIENT_CODES = frozenset({ToolError.code, ToolTimeout.code})
@@ -50,33 +51,33 @@ def _summary(row: DocumentRow | None) -> dict[str, object]:
     return {"sha256": row.sha256, "status": row.status, "error_code": row.error_code, "result": row.result_path}
 
 
-def convert_document(out: str, sha256: str) -> dict[str, object]:
-    """Convert the document stored under `sha256` in the service folder `out`; returns its index summary.
+def convert_document(out: str | None, sha256: str, db_url: str | None = None) -> dict[str, object]:
+    """Convert the stored document `sha256`; returns its index summary.
 
-    Idempotent: a document that already has its result is not converted again (a retried or
-    duplicated job costs nothing). Bad input ends as an error result, never as an exception;
-    a tool failure raises so that RQ retries the job.
+    `out` and `db_url` name a folder's service (results as files there); without them the worker's own
+    database (--db / INGEST_DB) keeps the input and gets the result, and only a temporary folder is used.
+    Idempotent: a document that already has its result is not converted again (a retried or duplicated
+    job costs nothing). Bad input ends as an error result, never as an exception; a tool failure raises so
+    that RQ retries the job.
     """
-    out_dir = Path(out)
-    index = Index(out_dir / "index.sqlite")
+    folder = Path(out) if out else None
+    db = Database(database_url(folder, db_url))
+    index, storage = Index(db), storage_for(folder, db)
     row = index.start(sha256)
     if row is None:
         return _summary(index.get(sha256))
     _progress("converting")
-    output = out_dir / result_name(row.name, sha256)
+    settings = load_settings()
     with tempfile.TemporaryDirectory(prefix="ingest-job-") as tmp:
-        # The pipeline names the source after the file: give the stored blob its original name.
+        # The pipeline names the source after the file: give the stored input its original name.
         named = Path(tmp) / row.name
-        named.symlink_to(BlobStore(out_dir / ".store").path(sha256))
-        outcome = convert_to(named, output, load_settings())
-    if outcome.error_code in TRANSIENT_CODES:
-        raise ToolError(f"{row.name}: {outcome.error_code} (see {output})")
+        storage.place_input(sha256, named)
+        report = convert_report(named, settings)
+    name = result_name(row.name, sha256)
+    result_path = storage.save_result(sha256, name, report, settings.layouts_dir)
+    error = report.error
+    if error is not None and error.code in TRANSIENT_CODES:
+        raise ToolError(f"{row.name}: {error.code}: {error.message}")
     _progress("indexing")
-    index.finish(sha256, output, outcome.error_code, _error_message(output) if outcome.error_code else None)
+    index.finish(sha256, name, result_path, error.code if error else None, error.message if error else None)
     return _summary(index.get(sha256))
-
-
-def _error_message(result: Path) -> str | None:
-    data = json.loads(result.read_text(encoding="utf-8"))
-    message = data.get("error", {}).get("message")
-    return str(message) if message is not None else None

@@ -1,7 +1,8 @@
-"""Content-addressed copies of the inputs and the SQLite index of every document submitted.
+"""Content-addressed copies of the inputs and the index of every document submitted.
 
-The index is the service's memory: one row per distinct content (sha256), whatever its name or
-how it arrived, so the same bytes are converted once and a restarted watcher enqueues nothing twice.
+The index (in the service's database, see `workers.db`) is the service's memory: one row per distinct
+content (sha256), whatever its name or how it arrived, so the same bytes are converted once and a
+restarted watcher enqueues nothing twice.
 """
 
 from __future__ import annotations
@@ -9,43 +10,23 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sqlite3
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import BinaryIO
+
+import sqlalchemy as sa
+
+from workers.db import Database, documents, jobs
 
 ACTIVE = ("queued", "running")
 FINAL = ("done", "error", "failed")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    sha256 TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    job_id TEXT NOT NULL,
-    error_code TEXT,
-    error TEXT,
-    result_path TEXT,
-    conversions INTEGER NOT NULL DEFAULT 0,
-    submitted_at REAL NOT NULL,
-    started_at REAL,
-    finished_at REAL
-);
-CREATE TABLE IF NOT EXISTS jobs (
-    job_id TEXT PRIMARY KEY,
-    sha256 TEXT NOT NULL REFERENCES documents(sha256),
-    submitted_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_status ON documents(status);
-"""
 
 
 @dataclass(frozen=True)
@@ -62,6 +43,8 @@ class DocumentRow:
     submitted_at: float
     started_at: float | None
     finished_at: float | None
+    # The result's name: `<stem>.<sha256 prefix>.json`.
+    report: str | None = None
 
 
 def safe_name(name: str) -> str:
@@ -83,6 +66,17 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def hashed_chunks(stream: BinaryIO, digest: hashlib._Hash, limit: int | None) -> Iterator[bytes]:
+    """The stream's chunks, each added to `digest`; raises OverflowError past `limit` bytes."""
+    size = 0
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise OverflowError(f"more than {limit} bytes")
+        digest.update(chunk)
+        yield chunk
 
 
 class BlobStore:
@@ -111,17 +105,13 @@ class BlobStore:
         """Copy a stream in; raises OverflowError past `limit` bytes (nothing is kept then)."""
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
-        size = 0
         fd, tmp = tempfile.mkstemp(prefix=".incoming.", dir=self.root)
         try:
             with os.fdopen(fd, "wb") as out:
-                for chunk in iter(lambda: stream.read(1 << 20), b""):
-                    size += len(chunk)
-                    if limit is not None and size > limit:
-                        raise OverflowError(f"more than {limit} bytes")
-                    digest.update(chunk)
+                for chunk in hashed_chunks(stream, digest, limit):
                     out.write(chunk)
                 out.flush()
+                size = out.tell()
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
             target = self.path(sha)
@@ -134,35 +124,10 @@ class BlobStore:
 
 
 class Index:
-    """The SQLite index (one file, WAL mode: readers never block the writer, many processes share it)."""
+    """One row per distinct content: its status, its job, where its result is (see `workers.db`)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        try:
-            yield db
-        finally:
-            db.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken up front so two submitters cannot both claim a document."""
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def claim(self, sha256: str, name: str, size: int, force: bool = False) -> tuple[DocumentRow, bool]:
         """The document's row, and whether the caller must enqueue its (new) job.
@@ -171,83 +136,96 @@ class Index:
         (queued, running or finished, even failed) is returned as it is.
         """
         now = time.time()
-        with self._write() as db:
-            row = db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-            if row is not None and not force:
-                return _row(row), False
-            job_id = uuid.uuid4().hex
-            db.execute(
-                "INSERT INTO documents (sha256, name, size, status, job_id, submitted_at)"
-                " VALUES (?, ?, ?, 'queued', ?, ?)"
-                " ON CONFLICT(sha256) DO UPDATE SET status = 'queued', job_id = excluded.job_id,"
-                " error_code = NULL, error = NULL, submitted_at = excluded.submitted_at,"
-                " started_at = NULL, finished_at = NULL",
-                (sha256, safe_name(name), size, job_id, now),
-            )
-            db.execute("INSERT INTO jobs (job_id, sha256, submitted_at) VALUES (?, ?, ?)", (job_id, sha256, now))
-            fresh = db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-            return _row(fresh), True
+        job_id = uuid.uuid4().hex
+        with self.db.write() as conn:
+            fresh = {"sha256": sha256, "name": safe_name(name), "size": size, "status": "queued",
+                     "job_id": job_id, "submitted_at": now, "conversions": 0}
+            inserted = conn.execute(self.db.upsert_ignore(documents, fresh).returning(documents.c.sha256)).first()
+            if inserted is None:
+                row = _one(conn, documents.c.sha256 == sha256, lock=True)
+                if row is not None and not force:
+                    return row, False
+                conn.execute(
+                    documents.update().where(documents.c.sha256 == sha256).values(
+                        status="queued", job_id=job_id, error_code=None, error=None, submitted_at=now,
+                        started_at=None, finished_at=None,
+                    )
+                )
+            conn.execute(jobs.insert().values(job_id=job_id, sha256=sha256, submitted_at=now))
+            claimed = _one(conn, documents.c.sha256 == sha256)
+            assert claimed is not None
+            return claimed, True
 
     def requeue(self, sha256: str, job_id: str) -> None:
         """A failed document goes back to `queued` under the same job (`ingest failed requeue`)."""
-        with self._write() as db:
-            db.execute(
-                "UPDATE documents SET status = 'queued', error_code = NULL, error = NULL, finished_at = NULL"
-                " WHERE sha256 = ? AND job_id = ?",
-                (sha256, job_id),
+        with self.db.write() as conn:
+            conn.execute(
+                documents.update()
+                .where(documents.c.sha256 == sha256, documents.c.job_id == job_id)
+                .values(status="queued", error_code=None, error=None, finished_at=None)
             )
 
     def start(self, sha256: str) -> DocumentRow | None:
         """Mark a document running; None when it already has its result (nothing to convert)."""
-        with self._write() as db:
-            row = db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-            if row is None or row["status"] in ("done", "error"):
+        with self.db.write() as conn:
+            row = _one(conn, documents.c.sha256 == sha256, lock=True)
+            if row is None or row.status in ("done", "error"):
                 return None
-            db.execute(
-                "UPDATE documents SET status = 'running', started_at = ? WHERE sha256 = ?", (time.time(), sha256)
+            conn.execute(
+                documents.update().where(documents.c.sha256 == sha256).values(status="running", started_at=time.time())
             )
-            return _row(row)
+            return row
 
-    def finish(self, sha256: str, result_path: Path, error_code: str | None, error: str | None) -> None:
+    def finish(self, sha256: str, report: str, result_path: str | None, error_code: str | None,
+               error: str | None) -> None:
         """Record a conversion's result (an error result is a finished conversion too)."""
-        with self._write() as db:
-            db.execute(
-                "UPDATE documents SET status = ?, error_code = ?, error = ?, result_path = ?, finished_at = ?,"
-                " conversions = conversions + 1 WHERE sha256 = ?",
-                ("error" if error_code else "done", error_code, error, str(result_path), time.time(), sha256),
+        with self.db.write() as conn:
+            conn.execute(
+                documents.update().where(documents.c.sha256 == sha256).values(
+                    status="error" if error_code else "done", error_code=error_code, error=error, report=report,
+                    result_path=result_path, finished_at=time.time(), conversions=documents.c.conversions + 1,
+                )
             )
 
     def fail(self, sha256: str, job_id: str, error_code: str, error: str) -> None:
         """Record that a job gave up (crashes, timeouts, transient faults past their retries)."""
-        with self._write() as db:
-            db.execute(
-                "UPDATE documents SET status = 'failed', error_code = ?, error = ?, finished_at = ?"
-                " WHERE sha256 = ? AND job_id = ? AND status IN ('queued', 'running')",
-                (error_code, error, time.time(), sha256, job_id),
+        with self.db.write() as conn:
+            conn.execute(
+                documents.update()
+                .where(documents.c.sha256 == sha256, documents.c.job_id == job_id,
+                       documents.c.status.in_(ACTIVE))
+                .values(status="failed", error_code=error_code, error=error, finished_at=time.time())
             )
 
     def get(self, sha256: str) -> DocumentRow | None:
-        with self._connect() as db:
-            row = db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-        return _row(row) if row else None
+        with self.db.read() as conn:
+            return _one(conn, documents.c.sha256 == sha256)
 
     def by_job(self, job_id: str) -> DocumentRow | None:
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT d.* FROM jobs j JOIN documents d ON d.sha256 = j.sha256 WHERE j.job_id = ?", (job_id,)
-            ).fetchone()
-        return _row(row) if row else None
+        with self.db.read() as conn:
+            row = conn.execute(
+                sa.select(*_COLUMNS).join(jobs, jobs.c.sha256 == documents.c.sha256).where(jobs.c.job_id == job_id)
+            ).first()
+        return DocumentRow(*row) if row else None
 
     def all(self, status: str | None = None) -> list[DocumentRow]:
-        with self._connect() as db:
-            if status is None:
-                rows = db.execute("SELECT * FROM documents ORDER BY submitted_at").fetchall()
-            else:
-                rows = db.execute(
-                    "SELECT * FROM documents WHERE status = ? ORDER BY submitted_at", (status,)
-                ).fetchall()
-        return [_row(r) for r in rows]
+        query = sa.select(*_COLUMNS).order_by(documents.c.submitted_at)
+        if status is not None:
+            query = query.where(documents.c.status == status)
+        with self.db.read() as conn:
+            return [DocumentRow(*row) for row in conn.execute(query)]
+
+    def jobs_of(self, sha256: str) -> list[str]:
+        """Every job id ever given to a document, oldest first."""
+        with self.db.read() as conn:
+            query = sa.select(jobs.c.job_id).where(jobs.c.sha256 == sha256).order_by(jobs.c.submitted_at)
+            return [row[0] for row in conn.execute(query)]
 
 
-def _row(row: sqlite3.Row) -> DocumentRow:
-    return DocumentRow(**{key: row[key] for key in row.keys()})  # noqa: SIM118 (sqlite3.Row is not a dict)
+_COLUMNS = [documents.c[field.name] for field in fields(DocumentRow)]
+
+
+def _one(conn: sa.Connection, where: sa.ColumnElement[bool], lock: bool = False) -> DocumentRow | None:
+    query = sa.select(*_COLUMNS).where(where)
+    row = conn.execute(query.with_for_update() if lock else query).first()
+    return DocumentRow(*row) if row else None

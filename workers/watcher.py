@@ -1,13 +1,14 @@
 """`ingest watch DIR`: submit files dropped into a folder, then file them under done/ or failed/.
 
 A file is submitted once its size and mtime have stayed the same for `settle_seconds` (a file
-still being copied is never read half-way). The SQLite index is the watcher's memory: a file found
+still being copied is never read half-way). The service's index is the watcher's memory: a file found
 at start is either new (submitted) or known by its sha256 (only waited for), so a restart loses
 nothing and enqueues nothing twice. Bad input ends in failed/ with `<name>.error.txt` beside it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -18,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+import sqlalchemy.exc
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from ingest.output import write_json_atomic
 from workers.client import Service
 from workers.store import FINAL, DocumentRow
 
@@ -97,9 +100,10 @@ class Watcher:
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
             self._failing("redis unavailable", exc)
             return
-        except (sqlite3.OperationalError, OSError) as exc:
-            # The output folder full or read-only ("disk I/O error", ENOSPC): wait until it is usable.
-            self._failing("output folder unusable", exc)
+        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError, OSError) as exc:
+            # The output folder full or read-only ("disk I/O error", ENOSPC), or the database unreachable:
+            # wait until it is usable.
+            self._failing("database unusable" if self.service.db.keeps_everything else "output folder unusable", exc)
             return
         if self.outage is not None:
             log.warning("%s: over, working again", self.outage)
@@ -147,7 +151,7 @@ class Watcher:
         # Content already known (converted, queued, or submitted before a restart) is not enqueued again.
         if candidate.stored is None:
             try:
-                candidate.stored = self.service.blobs.put_file(path)
+                candidate.stored = self.service.storage.put_file(path)
             except FileNotFoundError:  # taken away meanwhile: nothing to submit
                 del self.candidates[path]
                 return
@@ -175,6 +179,7 @@ class Watcher:
                 self._file_away(path, row)
 
     def _file_away(self, path: Path, row: DocumentRow) -> None:
+        self._keep_result(row)
         if row.status == "done":
             shutil.move(path, _free_name(self.folder / DONE / path.name))
             log.info("%s -> %s (ok)", path.name, DONE)
@@ -191,6 +196,16 @@ class Watcher:
         shutil.move(path, target)
         target.with_name(target.name + ".error.txt").write_text(note.rstrip("\n") + "\n", encoding="utf-8")
         log.info("%s -> %s (%s)", path.name, FAILED, note.split(":", 1)[0])
+
+
+    def _keep_result(self, row: DocumentRow) -> None:
+        """A result kept by the database is written into the output folder too: the folder user's copy."""
+        out = self.service.settings.out
+        if not self.service.db.keeps_everything or out is None or row.report is None:
+            return
+        data = self.service.storage.result_bytes(row)
+        if data is not None:
+            write_json_atomic(out / row.report, json.loads(data))
 
 
 def _changed(path: Path, candidate: _Candidate) -> bool:

@@ -77,6 +77,13 @@ def _embedded_dpi(page: pypdfium2.PdfPage, width_pt: float) -> float | None:
     return best
 
 
+def _render(page: pypdfium2.PdfPage, scale: float) -> np.ndarray:
+    """The page as a BGR array; pdfium's BGRx bitmap (OpenCV's channel order plus one) is
+    let go here rather than held while the page is read."""
+    bgrx = page.render(scale=scale).to_numpy()
+    return np.ascontiguousarray(bgrx[:, :, :3])
+
+
 def pdf_pages(data: bytes, settings: Settings, pages: list[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """(1-based page number, BGR image) of a PDF's pages, rendered at the scan's own resolution."""
     pdf = open_pdf(data)
@@ -93,9 +100,7 @@ def pdf_pages(data: bytes, settings: Settings, pages: list[int] | None = None) -
                 dpi = min(max(dpi, settings.scan_min_dpi), settings.scan_max_dpi)
                 scale = dpi / POINTS_PER_INCH
                 _check_size(int(width_pt * scale), int(height_pt * scale), settings)
-                # pdfium renders BGR(x) by default: OpenCV's own channel order.
-                bgr = page.render(scale=scale).to_numpy()
-                yield number, np.ascontiguousarray(bgr[:, :, :3])
+                yield number, _render(page, scale)
             finally:
                 page.close()
     finally:

@@ -41,13 +41,21 @@ _OCR_TEXT_HEIGHT = 32
 
 @dataclass
 class Prepared:
-    """A page turned upright and straight: colour (as kept for review), clean gray, ink (for
-    text) and faint ink (for rulings)."""
+    """A page turned upright and straight: clean gray, ink (for text) and faint ink (for
+    rulings), and the colour page as fed with the skew and quarter turns that set it upright."""
 
-    color: np.ndarray
     gray: np.ndarray
     ink: np.ndarray
     faint: np.ndarray
+    source: np.ndarray
+    angle: float = 0.0
+    turns: int = 0
+
+    @property
+    def color(self) -> np.ndarray:
+        """The page in colour as turned here (as kept for review): made only for the reading
+        kept, so a page's working set holds no turned colour copy."""
+        return preprocess.quarter_turn(preprocess.rotate(self.source, self.angle), self.turns)
 
     @cached_property
     def grid(self) -> GridSettings:
@@ -73,15 +81,16 @@ class PageRead:
 def prepare(color: np.ndarray) -> Prepared:
     """Seal removed, light flattened, binarised: derived from the colour page as it stands."""
     gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
-    return _with_ink(color, gray)
+    return _with_ink(gray, color)
 
 
-def _with_ink(color: np.ndarray, gray: np.ndarray) -> Prepared:
-    return Prepared(color, gray, preprocess.binarise(gray), preprocess.faint_ink(gray))
+def _with_ink(gray: np.ndarray, source: np.ndarray, angle: float = 0.0) -> Prepared:
+    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), source, angle)
 
 
 def _turned(page: Prepared, turns: int) -> Prepared:
-    turned = Prepared(*(preprocess.quarter_turn(a, turns) for a in (page.color, page.gray, page.ink, page.faint)))
+    gray, ink, faint = (preprocess.quarter_turn(a, turns) for a in (page.gray, page.ink, page.faint))
+    turned = Prepared(gray, ink, faint, page.source, page.angle, page.turns + turns)
     # A half turn keeps the page's measures and turns its rulings: found once, not again.
     if turns % 4 == 2 and "rulings" in page.__dict__:
         turned.__dict__["grid"] = page.grid
@@ -100,12 +109,12 @@ def _scaled_crop(gray: np.ndarray, box: Box, text_height: int) -> np.ndarray:
 
 
 def _straight(page: Prepared) -> Prepared:
-    """The page deskewed; the clean gray is turned rather than cleaned again (seal removal
-    and light flattening are the costly steps)."""
+    """The page as fed (not yet turned) deskewed; the clean gray is turned rather than
+    cleaned again (seal removal and light flattening are the costly steps)."""
     angle = preprocess.skew_angle(page.ink)
     if abs(angle) < 0.05:
         return page
-    return _with_ink(preprocess.rotate(page.color, angle), preprocess.rotate(page.gray, angle))
+    return _with_ink(preprocess.rotate(page.gray, angle), page.source, angle)
 
 
 def _probe_windows(page: Prepared) -> list[np.ndarray]:

@@ -1,7 +1,7 @@
 """The benchmark: generated reports through the real pipeline, scored against their truth.
 
     python -m tests.bench [--formats text,docx,...] [--styles webpage,...] [--n 20] [--seed 1]
-                          [--corpus DIR] [--jobs N] [--json] [--show-errors K] [--no-baseline]
+                          [--corpus DIR] [--jobs N] [--json] [--show-errors K] [--no-baseline] [--findings]
                           [--plot DIR]
 
 Prints per format (and per renderer variant, e.g. the text style): documents, cells,
@@ -9,11 +9,12 @@ cell accuracy, silent errors (wrong and not flagged), review rate, error JSONs,
 template/agency/year accuracy with the agency and year silent errors (wrong and not in
 review.cells), the ambiguous cells (not scored) left unflagged and those whose printed value
 is neither the result's value nor among its `candidates`, median seconds per document
-and per page, peak RSS. Documents whose truth records forms (the web-page text style) are
-broken down by form too, with the longest runs of glued digits they print. Then per format
-a reliability table (confidence bins: cells, mean confidence, share right) with its expected
-calibration error, and review rate against silent errors by threshold
-(tests/bench/reliability.py; `--plot DIR` draws both).
+and per page, peak RSS; findings (ingest/findings/) per kind, recall and false ones
+(`--findings` plants contradictions to find: tests/bench/plant.py). Documents whose truth
+records forms (the web-page text style) are broken down by form too, with the longest runs of
+glued digits they print. Then per format a reliability table (confidence bins: cells, mean
+confidence, share right) with its expected calibration error, and review rate against silent
+errors by threshold (tests/bench/reliability.py; `--plot DIR` draws both).
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
 same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
 stand beside the pipeline's.
@@ -34,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from ingest.pipeline import convert_file
 from ingest.scan.baseline import baseline_seconds
 from ingest.settings import load_settings
 from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
+from tests.bench.findings import print_findings, score_findings
 from tests.bench.reliability import by_format, plot, print_calibration
 from tests.bench.render_webpage import STYLE as WEBPAGE
 from tests.bench.score import DocScore, score_result
@@ -58,6 +60,8 @@ class Run:
     peak_rss_mb: float
     # Whole-page Tesseract on the same pages (scans only).
     baseline_s_per_page: float | None = None
+    # The result JSON, for scoring its findings.
+    result: dict[str, Any] = field(default_factory=dict)
 
 # Formats whose documents are page images: the ones the OCR baseline applies to.
 SCAN_FORMATS = ("pdf_scanned", "image", "pdf_turned")
@@ -101,7 +105,8 @@ def run_corpus(items: list[CorpusItem], jobs: int, baseline: bool | None = None)
                 result = {"source": {"file": item.document.name},
                           "error": {"code": "worker_crashed", "message": "the converting process died"}}
                 seconds, rss = 0.0, 0.0
-            runs.append(Run(item, score_result(result, item.truth(), item.visible_keys()), seconds, rss))
+            score = score_result(result, item.truth(), item.visible_keys())
+            runs.append(Run(item, score, seconds, rss, result=result))
         for run in runs:
             if run.item.document in baselines:
                 try:
@@ -244,6 +249,8 @@ def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
     out: dict[str, Any] = {
         "groups": [summarize(name, group) for name, group in groups(runs)],
         "calibration": by_format(cells_of, load_settings().cell_review_threshold),
+        "findings": score_findings([(r.item.document.name, r.item.format, r.item.truth(),
+                                     r.item.visible_keys() is not None, r.result) for r in runs]),
     }
     forms = by_form(runs)
     if forms:
@@ -274,6 +281,7 @@ def wrong_meta(runs: list[Run], limit: int) -> list[dict[str, Any]]:
 def print_report(out: dict[str, Any]) -> None:
     print(_table(out["groups"]))
     print_calibration(out["calibration"])
+    print_findings(out["findings"])
     if "forms" in out:
         print("\nby form (documents showing it; a document shows several)")
         print(_table(out["forms"], _FORM_COLUMNS))
@@ -307,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-errors", type=int, default=0, metavar="K", help="list up to K wrong cells")
     parser.add_argument("--plot", type=Path, metavar="DIR",
                         help="draw calibration-reliability.png and review-tradeoff.png here")
+    parser.add_argument("--findings", action="store_true",
+                        help="plant findings in the generated reports (contradictions, pairs of years)")
     parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=None,
                         help="time whole-page Tesseract on the same pages (default: for pdf_scanned and image)")
     args = parser.parse_args(argv)
@@ -315,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.corpus:
             items = [i for i in load_corpus(args.corpus) if args.formats is None or i.format in args.formats]
         else:
-            items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed, args.styles)
+            items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed, args.styles,
+                                    plant=args.findings)
         out = report(run_corpus(items, args.jobs, args.baseline), args.show_errors)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.bench.plant import plant_pairs
 from tests.bench.render_text import ALL_STYLES, render_text
 from tests.bench.render_webpage import STYLE as WEBPAGE
 from tests.bench.truth import ReportTruth, make_truth
@@ -101,9 +102,9 @@ def _text_renderers(n: int, seed: int, styles: list[str] | None) -> list[tuple[i
 
 
 def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int,
-                    styles: list[str] | None = None) -> list[CorpusItem]:
+                    styles: list[str] | None = None, plant: bool = False) -> list[CorpusItem]:
     """`n` reports per format (text: see the module's docstring), written to out_dir/documents
-    and out_dir/truth."""
+    and out_dir/truth; with `plant`, findings planted in a share of them (tests/bench/plant.py)."""
     documents, truths = out_dir / "documents", out_dir / "truth"
     documents.mkdir(parents=True, exist_ok=True)
     truths.mkdir(parents=True, exist_ok=True)
@@ -113,6 +114,8 @@ def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int,
             _text_renderers(n, seed, styles) if fmt == "text" else [(i, renderer_for(fmt)) for i in range(n)])
         for i, render in jobs:
             truth = make_truth(seed * 1_000_000 + i)
+            if plant:
+                truth = plant_pairs(truth, seed, i)
             stem = f"{seed}-{i:04d}-{fmt}"
             document = render(truth, documents / stem, random.Random(f"{seed}/{fmt}/{i}"))
             raw = truth.to_json()
@@ -162,8 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=20, help="documents per format")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--styles", type=parse_styles, help=f"text styles only: {', '.join(ALL_STYLES)}")
+    parser.add_argument("--findings", action="store_true", help="plant findings (tests/bench/plant.py)")
     args = parser.parse_args(argv)
-    items = generate_corpus(args.out, args.formats, args.n, args.seed, args.styles)
+    items = generate_corpus(args.out, args.formats, args.n, args.seed, args.styles, plant=args.findings)
     print(f"{len(items)} documents in {args.out / 'documents'}, truths in {args.out / 'truth'}")
     return 0
 

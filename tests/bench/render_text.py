@@ -32,6 +32,7 @@ import yaml
 
 from ingest.layouts import ColumnLayout, RowLayout
 from ingest.settings import load_settings
+from tests.bench.plant import plant_blocks
 from tests.bench.render_webpage import STYLE as WEBPAGE
 from tests.bench.render_webpage import render_webpage
 from tests.bench.truth import ReportTruth, Value, layout_for
@@ -485,6 +486,7 @@ def render_text(truth: ReportTruth, path_stem: Path, rng: random.Random, style: 
         doc.lines.extend(["", layout.section(section).headings[0], ""])
         _print_grid(doc, style, grid)
     doc.lines.extend(_closing_sections(doc))
+    doc.lines = plant_blocks(truth, doc.lines, str, lambda text, _: text)
 
     newline = "\r\n" if rng.random() < 0.2 else "\n"
     path = path_stem.with_name(f"{path_stem.name}.{style}.txt")

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tests.bench.plant import plant_blocks
 from tests.bench.truth import S3_COLUMNS, ReportTruth, Value, layout_for
 
 NBSP = "\u00a0"
@@ -157,6 +158,8 @@ def build_plan(truth: ReportTruth, rng: random.Random, style: PlanStyle | None =
     plan += [Para(HEADINGS["s5"], "heading"), *_problems(truth, rng)]
     plan += [Para(HEADINGS["s6"], "heading"), *_other_matters(truth, rng)]
     plan += _signature(truth, rng)
+    plan = plant_blocks(truth, plan, lambda b: b.text if isinstance(b, Para) else "",
+                        lambda text, old: Para(text, old.kind if isinstance(old, Para) else "body"))
     if style.halfwidth:
         plan = [_halfwidth(b) for b in plan]
     return plan

@@ -52,6 +52,10 @@ class ReportTruth:
     forms: list[str] = field(default_factory=list)
     # Per section, the longest run of glued digits printed: {"chars", "cells", "splits_log10"}.
     runs: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Findings planted by tests/bench/plant.py: {"kind", "ref"} each.
+    planted: list[dict[str, str]] = field(default_factory=list)
+    # Whether renderers plant findings in the text (`--findings` corpora only; not saved).
+    plant: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +71,7 @@ class ReportTruth:
             "agency_aliases": self.agency_aliases,
             "forms": self.forms,
             "runs": self.runs,
+            "planted": self.planted,
             "cells": {k: (float(v) if isinstance(v, Decimal) else v) for k, v in self.cells.items()},
         }
 
@@ -79,7 +84,7 @@ class ReportTruth:
         return ReportTruth(raw.get("seed", 0), raw["template"], raw["agency"], raw["year"], raw.get("scale", ""), cells,
                            raw.get("deviations", []), raw.get("broken", []), raw.get("procurement_unit"),
                            raw.get("ambiguous", []), raw.get("agency_aliases", []), raw.get("forms", []),
-                           raw.get("runs", {}))
+                           raw.get("runs", {}), planted=raw.get("planted", []))
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,0 +1,143 @@
+"""`ingest audit RESULTS [--to findings.csv|.xlsx]`: every finding of a folder of results, the
+cross-year ones added, listed and counted by kind."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, converted, read_results
+from ingest.findings.rules import FindingRules, load_rules
+from ingest.findings.template import relation_findings
+from ingest.findings.years import YearReport, cross_year_findings
+from ingest.models import CheckResult
+from ingest.output import finding_to_dict
+from ingest.settings import Settings, load_settings
+
+COLUMNS = [
+    Column("file", "报告文件", "str"),
+    Column("agency", "机关", "str"),
+    Column("year", "年度", "int"),
+    Column("kind", "类别", "str"),
+    Column("severity", "严重程度", "str"),
+    Column("message", "说明", "str"),
+    Column("cells", "相关单元格", "str"),
+    Column("prose", "正文原文", "str"),
+    Column("reports", "相关报告", "str"),
+]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """A finding and the report it is about (for a cross-year one, the later year's)."""
+
+    file: str
+    agency: str | None
+    year: int | None
+    finding: dict[str, Any]
+
+    def fields(self) -> list[Any]:
+        f = self.finding
+        prose = f.get("prose") or {}
+        return [self.file, self.agency, self.year, f.get("kind"), f.get("severity"), f.get("message"),
+                " ".join(f.get("cells") or []), prose.get("text"), " ".join(f.get("reports") or [])]
+
+
+def year_report(path: str, data: dict[str, Any], min_confidence: float) -> YearReport | None:
+    """The cross-year view of a converted result: its cells read sure (or reviewed by a person);
+    None when its agency or year is unknown, or its year listed for review."""
+    report = data.get("report") or {}
+    listed = set((data.get("review") or {}).get("cells") or [])
+    if "error" in data or not report.get("agency") or not report.get("year") or "report.year" in listed:
+        return None
+    values = {k: c.get("value") for k, c in (data.get("cells") or {}).items()
+              if c.get("reviewed") or (c.get("confidence") or 0) >= min_confidence}
+    return YearReport(path, report["agency"], int(report["year"]), str(data.get("template")), values,
+                      name_unsure="report.agency" in listed)
+
+
+def current_findings(data: dict[str, Any], rules: FindingRules) -> list[dict[str, Any]]:
+    """A result's findings with its relations as they stand after review: a break a reviewer's
+    correction mended is gone, a break whose cells are all settled (none left to review) is listed."""
+    checks = {c.get("id"): c for c in data.get("checks") or []}
+    cells = data.get("cells") or {}
+    out = [f for f in data.get("findings") or []
+           if f.get("kind") != "relation_broken" or not checks.get(f.get("ref"), {}).get("ok", True)]
+    listed = {f.get("ref") for f in out if f.get("kind") == "relation_broken"}
+    settled = [CheckResult(c["id"], False, c.get("detail", ""), list(c.get("cells") or []))
+               for c in checks.values() if not c.get("ok") and c.get("id") not in listed
+               and not any((cells.get(k) or {}).get("review") for k in c.get("cells") or [])]
+    return out + [finding_to_dict(f) for f in relation_findings(rules, settled)]
+
+
+def audit(results: list[Result], settings: Settings) -> list[AuditRow]:
+    """Each report's own findings (relations as they stand after review), then the findings
+    across each body's years."""
+    rows = []
+    rules = load_rules(settings.layouts_dir)
+    by_path: dict[str, Result] = {}
+    for result in converted(results):
+        by_path[result.path] = result
+        report = result.data.get("report") or {}
+        for own in current_findings(result.data, rules):
+            rows.append(AuditRow(result.path, report.get("agency"), report.get("year"), own))
+    views = [v for r in converted(results) if (v := year_report(r.path, r.data, settings.findings_min_confidence))]
+    for finding in cross_year_findings(rules, views):
+        later = by_path[finding.reports[-1]].data.get("report") or {}
+        rows.append(AuditRow(finding.reports[-1], later.get("agency"), later.get("year"), finding_to_dict(finding)))
+    return rows
+
+
+def count_by_kind(rows: list[AuditRow]) -> Counter[str]:
+    return Counter(str(r.finding.get("kind")) for r in rows)
+
+
+def write_table(rows: list[AuditRow], target: Path) -> None:
+    """The findings as a .csv or .xlsx table with Chinese headers, written whole or not at all."""
+    suffix = target.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"{target}: unknown format; use .csv or .xlsx")
+    table = Table(COLUMNS, [r.fields() for r in rows])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial{suffix}")
+    try:
+        if suffix == ".csv":
+            _write_csv(table, partial, "zh")
+        else:
+            _write_xlsx([("findings", table)], partial, "zh")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _audit_command(args: argparse.Namespace) -> int:
+    out_dir = Path(args.out_dir)
+    if not out_dir.is_dir():
+        print(f"ingest audit: {out_dir}: no such folder", file=sys.stderr)
+        return 2
+    rows = audit(read_results(out_dir), load_settings())
+    if args.to:
+        try:
+            write_table(rows, Path(args.to))
+        except (ValueError, OSError) as exc:
+            print(f"ingest audit: {exc}", file=sys.stderr)
+            return 2
+    else:
+        for r in rows:
+            print(f"{r.file}\t{r.finding.get('kind')}\t{r.finding.get('severity')}\t{r.finding.get('message')}")
+    counts = ", ".join(f"{kind} {n}" for kind, n in count_by_kind(rows).most_common()) or "none"
+    print(f"{len(rows)} findings ({counts})" + (f" -> {args.to}" if args.to else ""))
+    return 0
+
+
+def add_audit_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`ingest audit OUT_DIR [--to FILE]`."""
+    cmd = sub.add_parser("audit", help="findings of a folder of results, with those across a body's years")
+    cmd.add_argument("out_dir", metavar="OUT_DIR", help="folder of result JSONs (searched recursively)")
+    cmd.add_argument("--to", metavar="FILE", help="write the findings to a .csv or .xlsx table")
+    cmd.set_defaults(handler=_audit_command)

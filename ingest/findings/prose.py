@@ -1,0 +1,120 @@
+"""Numbers the narrative quotes (收到政府信息公开申请75件), paired with the table figures they
+describe; a number that matches none of them is a finding."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fnmatch import fnmatchcase
+
+from ingest.findings.rules import Claim, FindingRules, Meaning
+from ingest.labels import nfkc
+from ingest.models import Block, Finding, Number, Paragraph, ProseSpan
+
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_CLAUSE_END = re.compile(r"[，,：:]")
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+@dataclass(frozen=True)
+class ClaimHit:
+    """A claim read in the prose: which, the number it states, where."""
+
+    claim: Claim
+    value: int
+    span: ProseSpan
+
+
+def parse_count(text: str) -> int | None:
+    """75, 14,571, 十二, 两, 一百零五 as integers; None when it is not a count."""
+    if text[0].isdigit():
+        return int(text.replace(",", ""))
+    total, digit = 0, None
+    for ch in text:
+        if ch in "零〇" and total and digit is None:  # 一百零五: the zero only holds a place
+            continue
+        if ch in _CN_DIGITS:
+            if digit is not None:  # 二三 is not a number
+                return None
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, text[start:m.start()]))
+        start = m.end()
+    out.append((start, text[start:]))
+    return out
+
+
+def _excluded(rules: FindingRules, sentence: str, match: re.Match[str], year: int | None) -> bool:
+    """Whether the sentence (up to the number) makes the number something other than this year's figure."""
+    before = sentence[:match.start()]
+    if any(w in before + match.group(0) for w in rules.unless_in_sentence):
+        return True
+    if year is not None and any(int(y) != year for y in _YEAR.findall(before + match.group(0))):
+        return True
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
+    clause = sentence[clause_start:match.end()]
+    return any(w in clause for w in rules.unless_in_clause)
+
+
+def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
+                year: int | None) -> list[ClaimHit]:
+    """Every claim of the rules that applies to the template, read in the document's paragraphs."""
+    claims = [c for c in rules.claims if template is None or template in c.templates]
+    hits: list[ClaimHit] = []
+    for index, block in enumerate(blocks):
+        if not isinstance(block, Paragraph):
+            continue
+        text = nfkc(block.text)
+        seen: set[tuple[str, int]] = set()
+        if not rules.counted.search(text):
+            continue
+        for offset, sentence in _sentences(text):
+            if not rules.counted.search(sentence):
+                continue
+            for claim in claims:
+                for pattern in claim.patterns:
+                    for match in pattern.finditer(sentence):
+                        value = parse_count(match.group("n"))
+                        where = (claim.id, offset + match.start("n"))
+                        if value is None or where in seen or _excluded(rules, sentence, match, year):
+                            continue
+                        seen.add(where)
+                        start, end = offset + match.start(), offset + match.end()
+                        span = ProseSpan(match.group(0), index, start, end, block.page)
+                        hits.append(ClaimHit(claim, value, span))
+    return hits
+
+
+def _figure(meaning: Meaning, values: Mapping[str, Number | None]) -> tuple[Number, list[str]] | None:
+    """The sum the meaning names over the cells present; None when every one is blank or absent."""
+    keys = [k for pattern in meaning.cells for k in sorted(values) if fnmatchcase(k, pattern)]
+    present = [Decimal(v) for k in keys if (v := values[k]) is not None]
+    return (sum(present, start=Decimal(0)), keys) if present else None
+
+
+def prose_findings(hits: list[ClaimHit], values: Mapping[str, Number | None], rules: FindingRules) -> list[Finding]:
+    """A finding for each claim whose number is none of the table figures it may describe.
+    A claim whose figures are all blank is left to the blank-cell finding."""
+    out = []
+    for hit in hits:
+        figures = [(m, f) for m in hit.claim.means if (f := _figure(m, values)) is not None]
+        if not figures or any(f[0] == hit.value for _, f in figures):
+            continue
+        table = "，或".join(f"{m.label}为{f[0]}" for m, f in figures)
+        message = f"正文“{hit.span.text}”称{hit.value}，而表格中{table}"
+        cells = list(dict.fromkeys(k for _, f in figures for k in f[1]))
+        out.append(rules.finding("prose_table", message, cells=cells, prose=hit.span, ref=hit.claim.id))
+    return out

@@ -1,0 +1,90 @@
+"""The data of findings, loaded from `layouts/findings/`: kinds, prose claims, section names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ingest.models import Finding
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """A table figure a claim may describe: the sum of `cells` (patterns), named `label`."""
+
+    label: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A phrase of the narrative that quotes a table figure."""
+
+    id: str
+    says: str
+    templates: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    means: tuple[Meaning, ...]
+
+
+@dataclass(frozen=True)
+class Kind:
+    severity: str
+    title: str
+
+
+@dataclass(frozen=True)
+class FindingRules:
+    kinds: dict[str, Kind]
+    current_template: str
+    current_from_year: int
+    deviations: dict[str, str]
+    sections: dict[str, tuple[str, ...]]
+    claims: tuple[Claim, ...]
+    unless_in_sentence: tuple[str, ...]
+    unless_in_clause: tuple[str, ...]
+    # A number and its counter word: a sentence without one quotes no figure (checked first).
+    counted: re.Pattern[str]
+
+    def finding(self, kind: str, message: str, **fields: Any) -> Finding:
+        """A finding of a known kind, with the kind's severity."""
+        return Finding(kind=kind, severity=self.kinds[kind].severity, message=message, **fields)
+
+
+def _claim(raw: dict[str, Any], number: str, unit: str) -> Claim:
+    return Claim(
+        id=raw["id"],
+        says=raw["says"],
+        templates=tuple(str(t) for t in raw["templates"]),
+        patterns=tuple(re.compile(p.replace("{n}", number).replace("{unit}", unit)) for p in raw["patterns"]),
+        means=tuple(Meaning(m["label"], tuple(m["cells"])) for m in raw["means"]),
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
+        raw: dict[str, Any] = yaml.safe_load(fh)
+    return raw
+
+
+@lru_cache(maxsize=4)
+def load_rules(layouts_dir: Path) -> FindingRules:
+    """The findings data beside the templates (`layouts/findings/`)."""
+    kinds = _read(layouts_dir / "findings" / "kinds.yaml")
+    prose = _read(layouts_dir / "findings" / "prose.yaml")
+    return FindingRules(
+        kinds={k: Kind(v["severity"], v["title"]) for k, v in kinds["kinds"].items()},
+        current_template=str(kinds["current_template"]["template"]),
+        current_from_year=int(kinds["current_template"]["from_year"]),
+        deviations=dict(kinds["deviations"]),
+        sections={k: tuple(v) for k, v in kinds["sections"].items()},
+        claims=tuple(_claim(c, prose["number"], prose["unit"]) for c in prose["claims"]),
+        unless_in_sentence=tuple(prose["unless_in_sentence"]),
+        unless_in_clause=tuple(prose["unless_in_clause"]),
+        counted=re.compile(prose["number"] + r"\s*" + prose["unit"]),
+    )

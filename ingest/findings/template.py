@@ -1,0 +1,87 @@
+"""How a report departs from its template: an outdated or mixed format, a statistics period
+that is not the report's year, a part or table missing, blanks, relations broken as printed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ingest.findings.rules import FindingRules
+from ingest.labels import nfkc
+from ingest.layouts import TemplateLayout
+from ingest.models import CellReading, CheckResult, Finding
+
+# 自2023年1月1日起至2023年12月31日止 / 从2023年1月1日至12月31日, after 统计 (期限, 时限, 数据…).
+_PERIOD = re.compile(
+    r"统计[^。；;]{0,16}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|—|－|-|~|～)\s*"
+    r"(?:((?:19|20)\d\d)\s*年\s*)?12\s*月\s*31\s*日"
+)
+# A part's heading: its numeral and 、 or ． then one of its words, or (numbering lost, as Word
+# list numbers are when text is pulled out) a short line of its own holding one of them.
+_HEADING = ("(?<![一二三四五六七八九十第]){numeral}\\s*[、.．]\\s*[^。；;\\n]{{0,12}}?(?:{words})"
+            "|^[^\\n。，,]{{0,6}}(?:{words})[^\\n。，,]{{0,16}}$")
+
+
+def template_findings(rules: FindingRules, template: str, year: int | None, deviations: list[str]) -> list[Finding]:
+    """An outdated format, and each deviation from the format followed."""
+    out = []
+    if year is not None and year >= rules.current_from_year and template != rules.current_template:
+        out.append(rules.finding("template_outdated", f"{year}年度报告应使用{rules.current_template}年格式，"
+                                 f"却使用了{template}年格式", ref=template))
+    for deviation in deviations:
+        out.append(rules.finding("template_mixed", rules.deviations.get(deviation, deviation), ref=deviation))
+    return out
+
+
+def period_findings(rules: FindingRules, text: str, year: int | None) -> list[Finding]:
+    """The statistics period stated in the text, when it is not the report's year."""
+    if year is None:
+        return []
+    for m in _PERIOD.finditer(nfkc(text)):
+        years = {int(y) for y in m.groups() if y}
+        if years != {year}:
+            stated = "、".join(str(y) for y in sorted(years))
+            return [rules.finding("period_mismatch", f"报告为{year}年度，正文所述统计期限“{m.group(0)}”为{stated}年",
+                                  ref=stated)]
+    return []
+
+
+def section_findings(rules: FindingRules, text: str) -> list[Finding]:
+    """Each of the six parts whose numbered heading the text does not hold."""
+    text = nfkc(text)
+    out = []
+    for numeral, words in rules.sections.items():
+        pattern = _HEADING.format(numeral=numeral, words="|".join(map(re.escape, words)))
+        if not re.search(pattern, text, re.MULTILINE):
+            out.append(rules.finding("section_missing", f"未找到第{numeral}部分（{words[0]}）的标题", ref=numeral))
+    return out
+
+
+def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[Finding]:
+    """A table of which no number was found, a row the mapper found left out of a table that is
+    there, and the cells printed blank. A cell not found at all is not known to be either."""
+    out = []
+    blank: list[str] = []
+    for section in layout.sections:
+        keys = [k for row in section.rows for k in row.cell_keys() if k in cells]
+        if keys and all(cells[k].value is None for k in keys):
+            out.append(rules.finding("table_missing", f"未找到“{section.headings[0]}”的统计表或表中无数字",
+                                     cells=keys, ref=section.id))
+            continue
+        for row in section.rows:
+            own = [k for k in row.cell_keys() if k in cells]
+            if own and all(cells[k].value is None and cells[k].text is None and cells[k].confidence > 0 for k in own):
+                label = row.labels[0].text if row.labels else row.key
+                out.append(rules.finding("row_missing", f"表格未列出模板要求的“{label}”行", cells=own,
+                                         ref=f"{row.section}.{row.key}"))
+        blank += [k for k in keys if cells[k].value is None and cells[k].text is not None]
+    if blank:
+        out.append(rules.finding("cells_blank", f"表格中有{len(blank)}处应填数字的位置留空（应填0或实际数字）",
+                                 cells=blank))
+    return out
+
+
+def relation_findings(rules: FindingRules, checks: list[CheckResult]) -> list[Finding]:
+    """Each relation of the template the printed numbers break."""
+    return [rules.finding("relation_broken", f"勾稽关系 {c.id} 不成立：{c.detail}", cells=c.cells, ref=c.id)
+            for c in checks if not c.ok]

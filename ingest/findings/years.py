@@ -1,0 +1,121 @@
+"""Findings across a body's years: what year N carries forward is what year N+1 carries over,
+the 行政规范性文件 in force follow from last year's, and no year is missing between two present."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import product
+
+from ingest.findings.rules import FindingRules
+from ingest.labels import nfkc
+from ingest.models import Finding, Number
+
+S3_COLUMNS = ("natural_person", "enterprise", "research", "public_interest", "legal_service", "other_org", "total")
+COLUMN_ZH = {"natural_person": "自然人", "enterprise": "商业企业", "research": "科研机构",
+             "public_interest": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他法人或其他组织",
+             "total": "总计"}
+# 2021 section 二 rows whose documents in force carry from year to year, and their names.
+IN_FORCE_ROWS = {"regulations": "规章", "normative_docs": "行政规范性文件"}
+# The end of a name that says what kind of office it is, not which body.
+_OFFICE_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
+_NOT_NAME = re.compile(r"[\s\W_]+")
+
+
+@dataclass(frozen=True)
+class YearReport:
+    """What the cross-year checks need of one result."""
+
+    file: str
+    agency: str
+    year: int
+    template: str
+    values: Mapping[str, Number | None]
+    # The reader was unsure of the agency's name (listed for review): it joins only a body another
+    # report names the same way, with certainty.
+    name_unsure: bool = False
+
+
+def body_key(agency: str) -> str:
+    """A body's name with spacing, punctuation and the office word (人民政府, 办事处) removed."""
+    return _OFFICE_SUFFIX.sub("", _NOT_NAME.sub("", nfkc(agency)))
+
+
+def group_bodies(reports: Iterable[YearReport]) -> dict[str, list[YearReport]]:
+    """Reports by body. A shorter name joins the one longer name that ends with it (白阳镇 and
+    彭阳县白阳镇), never when several do (教育局 of two counties). A name read unsure joins only
+    the same name read sure."""
+    groups: dict[str, list[YearReport]] = {}
+    unsure: dict[str, list[YearReport]] = {}
+    for report in reports:
+        (unsure if report.name_unsure else groups).setdefault(body_key(report.agency), []).append(report)
+    merged_into = {key: key for key in groups}
+    for short in sorted(groups, key=len):
+        longer = [k for k in groups if k != short and k.endswith(short)]
+        if len(longer) == 1 and len(short) >= 3:
+            groups[longer[0]] += groups.pop(short)
+            merged_into = {k: longer[0] if v == short else v for k, v in merged_into.items()}
+    for key, members in unsure.items():
+        if key in merged_into:
+            groups[merged_into[key]] += members
+    return groups
+
+
+def _differs(a: Number | None, b: Number | None) -> bool:
+    return a is not None and b is not None and Decimal(a) != Decimal(b)
+
+
+def _carried(rules: FindingRules, last: YearReport, this: YearReport) -> list[Finding]:
+    out = []
+    for col in S3_COLUMNS:
+        forward = last.values.get(f"s3.carried_forward.{col}")
+        over = this.values.get(f"s3.carried_over.{col}")
+        if _differs(forward, over):
+            message = (f"{this.year}年报告“上年结转政府信息公开申请数量”（{COLUMN_ZH[col]}）为{over}，"
+                       f"而{last.year}年报告“结转下年度继续办理”为{forward}")
+            out.append(rules.finding("carried_over_mismatch", message, ref=col, reports=[last.file, this.file],
+                                     cells=[f"s3.carried_over.{col}", f"s3.carried_forward.{col}"]))
+    return out
+
+
+def _in_force(rules: FindingRules, last: YearReport, this: YearReport) -> list[Finding]:
+    if last.template != "2021" or this.template != "2021":
+        return []
+    out = []
+    for row, name in IN_FORCE_ROWS.items():
+        before = last.values.get(f"s2.{row}.in_force")
+        issued, repealed, now = (this.values.get(f"s2.{row}.{c}") for c in ("issued", "repealed", "in_force"))
+        if before is None or issued is None or repealed is None or now is None:
+            continue
+        expected = Decimal(before) + Decimal(issued) - Decimal(repealed)
+        if expected != Decimal(now):
+            message = (f"{this.year}年报告{name}现行有效件数为{now}，而{last.year}年的{before}件加本年制发{issued}件"
+                       f"减本年废止{repealed}件应为{expected}件")
+            keys = [f"s2.{row}.{c}" for c in ("issued", "repealed", "in_force")]
+            out.append(rules.finding("in_force_mismatch", message, ref=row, reports=[last.file, this.file],
+                                     cells=keys))
+    return out
+
+
+def _missing_years(rules: FindingRules, reports: list[YearReport]) -> list[Finding]:
+    years = sorted({r.year for r in reports})
+    files = [r.file for r in sorted(reports, key=lambda r: r.year)]
+    missing = [y for y in range(years[0], years[-1] + 1) if y not in years] if years else []
+    return [rules.finding("year_missing", f"{reports[0].agency}有{years[0]}年至{years[-1]}年的报告，缺少{y}年度报告",
+                          ref=str(y), reports=files) for y in missing]
+
+
+def cross_year_findings(rules: FindingRules, reports: Iterable[YearReport]) -> list[Finding]:
+    """Every break between consecutive years of each body, and every year missing between two."""
+    out: list[Finding] = []
+    for group in group_bodies(reports).values():
+        by_year: dict[int, list[YearReport]] = {}
+        for report in group:
+            by_year.setdefault(report.year, []).append(report)
+        for year in sorted(by_year):
+            for last, this in product(by_year[year], by_year.get(year + 1, [])):
+                out += _carried(rules, last, this) + _in_force(rules, last, this)
+        out += _missing_years(rules, group)
+    return out

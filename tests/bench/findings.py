@@ -1,0 +1,120 @@
+"""Findings measured: what each generated report should get (its truth and its plants,
+tests/bench/plant.py) against the findings the pipeline gave, per kind; cross-year findings
+over each format's reports."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.checks import run_checks
+from ingest.findings.audit import year_report
+from ingest.findings.rules import load_rules
+from ingest.findings.years import YearReport, cross_year_findings
+from ingest.models import CellReading
+from ingest.settings import load_settings
+from tests.bench.truth import ReportTruth, layout_for
+
+Key = tuple[str, str]  # (kind, ref)
+
+
+@dataclass
+class Expected:
+    """The findings a report must get, and those it may get (true of the document, not planted)."""
+
+    required: Counter[Key]
+    allowed: set[Key]
+
+
+def expected_in_report(truth: ReportTruth, partial: bool) -> Expected:
+    """What the document prints that is a finding: planted contradictions, the template's
+    misuse and relations the truth itself breaks, blanks (not asked of a partial page)."""
+    required: Counter[Key] = Counter((p["kind"], p["ref"]) for p in truth.planted)
+    if truth.template == "2019" and truth.year >= 2021:
+        required["template_outdated", "2019"] += 1
+    for deviation in truth.deviations:
+        required["template_mixed", deviation] += 1
+    cells = {k: CellReading(v, None, 1.0) for k, v in truth.cells.items()}
+    broken = [c.id for c in run_checks(layout_for(truth.template), cells) if not c.ok]
+    required.update(("relation_broken", b) for b in broken)
+    unprinted = (("s2.regulations.",) if "missing_row" in truth.forms else ()) + (
+        ("s3.other.no_fee.", "s3.other.other.") if "merged_other" in truth.forms else ())
+    if not partial and any(v is None and not k.startswith(unprinted) for k, v in truth.cells.items()):
+        required["cells_blank", ""] += 1
+    # The text renderer's own sentence counts requests from the columns: true when 总计 is off.
+    allowed = {("prose_table", "requests_received")} if "s3.row_sum.new" in broken else set()
+    # Rows the web-page style leaves out: the 规章 row, the values of the merged （六） sub-rows.
+    if "missing_row" in truth.forms:
+        required["row_missing", "s2.regulations"] += 1
+    if "merged_other" in truth.forms:
+        allowed |= {("row_missing", f"s3.other.{sub}") for sub in ("no_correction", "no_fee", "other")}
+    return Expected(required, allowed)
+
+
+def _cross_year(reports: Iterable[YearReport]) -> dict[str, Counter[Key]]:
+    out: dict[str, Counter[Key]] = {}
+    for f in cross_year_findings(load_rules(load_settings().layouts_dir), reports):
+        out.setdefault(f.reports[-1], Counter())[f.kind, f.ref] += 1
+    return out
+
+
+@dataclass
+class KindScore:
+    expected: int = 0
+    found: int = 0
+    false: int = 0
+
+
+def score_findings(docs: list[tuple[str, str, ReportTruth, bool, dict[str, Any]]]) -> dict[str, Any]:
+    """docs: (name, format, truth, partial, result) each. Recall and false findings per kind, and
+    the share of reports with any false finding."""
+    kinds: dict[str, KindScore] = {}
+    min_confidence = load_settings().findings_min_confidence
+    with_false: list[str] = []
+    falses: list[dict[str, str]] = []
+    missed: list[dict[str, str]] = []
+    for fmt in dict.fromkeys(d[1] for d in docs):
+        of_format = [d for d in docs if d[1] == fmt]
+        truth_years = _cross_year(YearReport(n, t.agency, t.year, t.template, t.cells) for n, _, t, _, _ in of_format)
+        found_years = _cross_year(v for n, _, _, _, r in of_format if (v := year_report(n, r, min_confidence)))
+        for name, _, truth, partial, result in of_format:
+            expected = expected_in_report(truth, partial)
+            expected.required.update(truth_years.get(name, Counter()))
+            found: Counter[Key] = Counter((f["kind"], f.get("ref", "")) for f in result.get("findings") or [])
+            found.update(found_years.get(name, Counter()))
+            for key, n in expected.required.items():
+                score = kinds.setdefault(key[0], KindScore())
+                score.expected += n
+                score.found += min(n, found[key])
+                if found[key] < n:
+                    missed.append({"file": name, "kind": key[0], "ref": key[1]})
+            extra = found - expected.required
+            extra = Counter({k: n for k, n in extra.items() if k not in expected.allowed})
+            for key, n in extra.items():
+                kinds.setdefault(key[0], KindScore()).false += n
+                falses.append({"file": name, "kind": key[0], "ref": key[1]})
+            if extra:
+                with_false.append(name)
+    return {
+        "kinds": {k: vars(s) | {"recall_pct": round(100 * s.found / s.expected, 1) if s.expected else None}
+                  for k, s in sorted(kinds.items())},
+        "reports": len(docs),
+        "reports_with_false": len(with_false),
+        "reports_with_false_pct": round(100 * len(with_false) / len(docs), 2) if docs else None,
+        "false_findings": falses,
+        "missed_findings": missed,
+    }
+
+
+def print_findings(out: dict[str, Any]) -> None:
+    print("\nfindings (kind: expected, found, recall, false)")
+    for kind, s in out["kinds"].items():
+        recall = "-" if s["recall_pct"] is None else f"{s['recall_pct']:.1f}%"
+        print(f"  {kind:<22} {s['expected']:>5} {s['found']:>5} {recall:>7} {s['false']:>5}")
+    print(f"  reports with a false finding: {out['reports_with_false']} of {out['reports']}"
+          f" ({out['reports_with_false_pct']}%)")
+    for what in ("false", "missed"):
+        for f in out[f"{what}_findings"][:20]:
+            print(f"    {what}: {f['file']} {f['kind']} {f['ref']}")

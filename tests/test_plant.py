@@ -1,0 +1,68 @@
+"""The benchmark's planted findings: pairs across years keep the template's arithmetic, plants are
+recorded in the truth, and the findings score counts recall and false findings per kind."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ingest.checks import run_checks
+from ingest.models import CellReading
+from tests.bench.findings import expected_in_report, score_findings
+from tests.bench.plant import plant_blocks, plant_pairs, successor
+from tests.bench.truth import S3_COLUMNS, ReportTruth, layout_for, make_truth
+
+
+def _broken(truth: ReportTruth) -> set[str]:
+    cells = {k: CellReading(v, None, 1.0) for k, v in truth.cells.items()}
+    return {c.id for c in run_checks(layout_for(truth.template), cells) if not c.ok}
+
+
+def test_a_successor_carries_over_what_its_year_before_carried_forward() -> None:
+    found_mismatch = found_match = 0
+    for seed in range(40):
+        previous, own = make_truth(2 * seed), make_truth(2 * seed + 1, template="2021")
+        broken_before = _broken(own)  # a fifth of truths break a relation as drawn
+        nxt = successor(previous, own)
+        assert (nxt.agency, nxt.year) == (previous.agency, previous.year + 1)
+        assert _broken(nxt) <= broken_before  # the pairing itself breaks nothing
+        over = [nxt.cells[f"s3.carried_over.{c}"] for c in S3_COLUMNS]
+        forward = [previous.cells[f"s3.carried_forward.{c}"] for c in S3_COLUMNS]
+        found_mismatch += over != forward
+        found_match += over == forward
+    assert found_mismatch and found_match
+
+
+def test_pairs_come_every_third_report_and_never_on_a_2021_format_before_2021() -> None:
+    for index in range(1, 30, 3):
+        truth = plant_pairs(make_truth(7_000_000 + index), 7, index)
+        previous = make_truth(7_000_000 + index - 1)
+        assert truth.agency == previous.agency and truth.year == previous.year + 1
+        assert truth.template == "2019" or truth.year >= 2021
+    assert plant_pairs(make_truth(7_000_002), 7, 2).cells == make_truth(7_000_002).cells
+    unplanted = make_truth(7_000_002)
+    assert plant_blocks(unplanted, ["一、总体情况", "正文。"], str, lambda text, _: text) == ["一、总体情况", "正文。"]
+
+
+def test_plants_are_recorded_and_scored() -> None:
+    planted = 0
+    for seed in range(60):
+        truth = make_truth(seed)
+        truth.plant = True
+        period = f"本报告所列数据的统计期限自{truth.year}年1月1日起至{truth.year}年12月31日止。"
+        lines = ["一、总体情况", "（二）依申请公开", period, "五、存在的主要问题", "问题。", "六、其他需要报告的事项",
+                 "无。", truth.agency]
+        out = plant_blocks(truth, lines, str, lambda text, _: text)
+        kinds = Counter(p["kind"] for p in truth.planted)
+        assert ("section_missing" in kinds) == (len([x for x in out if x.startswith(("五、", "六、"))]) == 1)
+        assert ("period_mismatch" in kinds) == any(f"{truth.year - 1}年1月1日" in x for x in out)
+        planted += sum(kinds.values())
+    assert planted
+    truth = make_truth(1)
+    truth.planted = [{"kind": "prose_table", "ref": "granted"}]
+    expected = expected_in_report(truth, partial=False).required
+    result = {"findings": [{"kind": "prose_table", "ref": "granted"}, {"kind": "prose_table", "ref": "denied"}]}
+    result["findings"] += [{"kind": k, "ref": r} for (k, r), n in expected.items() for _ in range(n)
+                           if k != "prose_table"]
+    scored = score_findings([("a.txt", "text", truth, False, result)])
+    assert scored["kinds"]["prose_table"] == {"expected": 1, "found": 1, "false": 1, "recall_pct": 100.0}
+    assert scored["reports_with_false"] == 1
