@@ -8,12 +8,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from ingest.layouts import load_layouts
 from ingest.output import report_to_dict, write_json_atomic
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
 from tests.bench.render_docx import render_docx
 from tests.bench.truth import make_truth
 from workers.config import ServiceSettings
+from workers.corrections import recheck
 from workers.review import review_router
 
 
@@ -39,3 +41,17 @@ def test_a_relation_broken_as_printed_is_shown_and_flags_no_cell(tmp_path: Path,
     client.headers["X-Reviewer"] = "ann"
     page = client.get("/review/reports/broken.json").text
     assert "Relations this report breaks" in page and broken[0] in page and "as printed" in page
+
+
+def test_after_a_decision_the_checks_keep_their_suspects(tmp_path: Path, settings: Settings) -> None:
+    # Relations are checked again after each decision: a broken one names the cells still flagged.
+    document, _ = _broken_docx(tmp_path)
+    payload = report_to_dict(convert_file(document, settings))
+    failed = next(c for c in payload["checks"] if not c["ok"])
+    flagged, settled = failed["cells"][0], failed["cells"][1]
+    payload["cells"][flagged]["review"] = True
+    payload["cells"][settled]["review"] = False
+    layout = next(t for t in load_layouts(settings.layouts_dir) if t.template == payload["template"])
+    recheck(payload, layout)
+    again = next(c for c in payload["checks"] if c["id"] == failed["id"])
+    assert flagged in again["suspects"] and settled not in again["suspects"]
