@@ -13,7 +13,7 @@ test: system $(VENV)/.installed-dev lint
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check ingest tests
+	$(VENV)/bin/ruff check ingest workers tests
 	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed-dev

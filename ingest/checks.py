@@ -69,18 +69,23 @@ def _fmt(value: Number | None) -> str:
 
 
 def evaluate(relation: Relation, cells: Mapping[str, CellReading]) -> CheckResult:
-    """Whether the printed values satisfy the relation; blank cells count as 0."""
+    """Whether the printed values satisfy the relation. A blank cell among printed ones counts
+    as 0 (reports leave zeros blank); a side printed wholly blank while the other is not zero
+    (总计 left blank on detail rows) is not a zero: the relation does not apply there."""
     left = [cells[k].value for k in relation.left]
     right = [cells[k].value for k in relation.right]
     detail = f"{' + '.join(map(_fmt, left))} = {' + '.join(map(_fmt, right))}"
+    keys, left_keys = list(relation.all_keys()), list(relation.left)
     if all(v is None for v in left + right):
-        return CheckResult(relation.id, True, detail + " (all blank)", list(relation.all_keys()))
+        return CheckResult(relation.id, True, detail + " (all blank)", keys, left=left_keys, applies=False)
     lsum = sum((v for v in left if v is not None), start=0)
     rsum = sum((v for v in right if v is not None), start=0)
     if lsum == rsum:
-        return CheckResult(relation.id, True, detail, list(relation.all_keys()))
-    suggestion = {relation.left[0]: rsum} if len(relation.left) == 1 else None
-    return CheckResult(relation.id, False, f"{detail} ({lsum} ≠ {rsum})", list(relation.all_keys()), suggestion)
+        return CheckResult(relation.id, True, detail, keys, left=left_keys)
+    if all(v is None for v in left) or all(v is None for v in right):
+        return CheckResult(relation.id, True, detail + " (one side blank: does not apply)", keys, left=left_keys,
+                           applies=False)
+    return CheckResult(relation.id, False, f"{detail} ({lsum} ≠ {rsum})", keys, left=left_keys)
 
 
 def run_checks(layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[CheckResult]:

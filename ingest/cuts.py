@@ -104,8 +104,8 @@ class TableCut:
     """The options of each row that appear in some best cut of the whole table."""
 
     best: list[tuple[int, ...]]
-    # Relations broken by a best cut (0: every relation holds).
-    broken: int
+    # What a best cut costs (0: every relation holds, none voided by a blank read).
+    cost: int
     # False when the search was bounded: then `best` is every option of an uncertain row.
     exhaustive: bool
     # States kept at the widest step of the search (the benchmark reports the worst case).
@@ -135,6 +135,13 @@ def _applicable(relations: list[Relation], rows: list[RowCuts]) -> list[tuple[Re
     return out
 
 
+# What a table cut costs: a relation broken, or voided by a reading that leaves one of its
+# cells blank. Voiding costs less than breaking but is not free, or readings with blanks
+# would be a way out of every relation.
+_BROKEN = 2
+_VOIDED = 1
+
+
 def _order(rows: list[RowCuts]) -> list[int]:
     """Rows with one reading first (they fix sums without branching), then the rest by
     how many cuts they allow: sums known early let sure breaks close relations early."""
@@ -142,7 +149,11 @@ def _order(rows: list[RowCuts]) -> list[int]:
 
 
 def _can_move(rows: list[RowCuts], terms: list[tuple[int, int, int]]) -> tuple[bool, bool]:
-    """Whether these terms can raise / lower a relation's difference."""
+    """Whether these terms can raise / lower a relation's difference (a term that may be
+    read blank can do both: it voids the relation)."""
+    values = [opt[c] for r, c, _ in terms for opt in rows[r].options]
+    if any(v is None for v in values):
+        return True, True
     moves = [sign * v for r, c, sign in terms for opt in rows[r].options if (v := opt[c]) is not None]
     return any(m > 0 for m in moves), any(m < 0 for m in moves)
 
@@ -193,11 +204,11 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], max_states: int = 
                 for j, rel in enumerate(now_open):
                     diff = diffs[j]
                     if last[rel] == k:
-                        added += diff is not None and diff != 0
+                        added += _VOIDED if diff is None else _BROKEN * (diff != 0)
                         continue
                     up, down = moves_after[(rel, k)]
                     if diff is not None and ((diff > 0 and not down) or (diff < 0 and not up)):
-                        added += 1
+                        added += _BROKEN
                         kept.append(0)  # broken for sure: its difference no longer matters
                     else:
                         kept.append(diffs[j])
@@ -302,9 +313,10 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
         }
         choices.append(guess)
         decisions.append(RowDecision(guess, unsure))
-    if table.broken:
+    broken = _broken_ids(rows, relations, choices) if table.cost else set()
+    if broken:
         # Without the relations the printed numbers break, is each row's cut still the only one?
-        held = [rel for rel in relations if rel.id not in _broken_ids(rows, relations, choices)]
+        held = [rel for rel in relations if rel.id not in broken]
         alone = cut_table(rows, held, max_states).best
         decisions = [
             RowDecision(d.choice, d.candidates, True, d.by_prose)

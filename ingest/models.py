@@ -94,6 +94,8 @@ class CellReading:
     candidates: list[Number] = field(default_factory=list)
     # Why the confidence is what it is (kept for review screens and debugging).
     notes: list[str] = field(default_factory=list)
+    # The evidence class the calibrated confidence was looked up by (ingest/evidence.py).
+    evidence: str | None = None
 
     @property
     def found(self) -> bool:
@@ -108,6 +110,13 @@ class CheckResult:
     detail: str
     cells: list[str]
     suggestion: dict[str, Number] | None = None
+    # The keys of `cells` on the relation's left side (the rest are its right side).
+    left: list[str] = field(default_factory=list)
+    # False when a whole side is printed blank (a blank is not a zero): nothing to check.
+    applies: bool = True
+    # Of a broken relation, the cells whose reading could explain the break (flagged for review).
+    # None of them: the document itself is inconsistent as printed (a finding, no flag).
+    suspects: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -42,13 +42,21 @@ def _cell(cell: CellReading) -> dict[str, Any]:
         out["candidates"] = [_number(v) for v in cell.candidates]
     if cell.notes:
         out["notes"] = cell.notes
+    if cell.evidence is not None:
+        out["evidence"] = cell.evidence
     return out
 
 
-def _check(check: CheckResult) -> dict[str, Any]:
+def check_to_dict(check: CheckResult) -> dict[str, Any]:
+    """A relation's check as the contract's JSON object."""
     out: dict[str, Any] = {"id": check.id, "ok": check.ok, "detail": check.detail, "cells": check.cells}
     if check.suggestion:
         out["suggestion"] = {k: _number(v) for k, v in check.suggestion.items()}
+    if not check.applies:
+        out["applies"] = False
+    if not check.ok:
+        # The cells whose reading may explain the break; none: the document is inconsistent as printed.
+        out["suspects"] = check.suspects
     return out
 
 
@@ -91,7 +99,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                        "agency_confidence": meta.agency_confidence, "year_confidence": meta.year_confidence,
                        "template_confidence": report.template_confidence},
             "cells": {key: _cell(cell) for key, cell in report.cells.items()},
-            "checks": [_check(c) for c in report.checks],
+            "checks": [check_to_dict(c) for c in report.checks],
             "review": {"needed": bool(flagged), "cells": flagged,
                        "reasons": [{"code": r.code, "message": r.message} for r in report.review_reasons]},
         }

@@ -8,6 +8,7 @@ from pathlib import Path
 from ingest.checks import run_checks
 from ingest.detect import detect
 from ingest.errors import FileTooLarge, IngestError, NotAReport, OldFormat
+from ingest.evidence import source_confidences
 from ingest.findings.report import find_in_report
 from ingest.layouts import load_layouts
 from ingest.mapping import map_document
@@ -77,7 +78,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     )
     # Before scoring: findings need the confidence each cell was read with.
     report.findings = find_in_report(document, report, mapping.template, settings)
-    apply_checks(mapping.cells, checks, settings)
+    apply_checks(mapping.cells, checks, settings, document.format, source_confidences(document))
     # A partial report is a result, never an error: what was not found is null and flagged.
     flag_report(report, settings, one_page=document.may_be_partial)
     return report

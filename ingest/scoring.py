@@ -1,29 +1,68 @@
-"""Confidence after the checks, and the review flags."""
+"""Confidence after the checks, and the review flags.
+
+A broken relation is first a finding about the document. Only its suspects (cells whose
+reading or placement is uncertain, ingest/evidence.py) are flagged, with the value that
+would restore the relation as `suggestion` when one suspect alone can. Every cell's
+confidence is then the calibrated P(right) of its evidence; cells below the review
+threshold are flagged. Printed values are never changed."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
-from ingest.models import CellReading, CheckResult
+from ingest import calibration
+from ingest.evidence import Evidence, cell_evidence, relation_status, suspects
+from ingest.models import CellReading, CheckResult, Format, Number
 from ingest.settings import Settings
 
 
-def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], settings: Settings) -> None:
-    """Lower the confidence of cells in a broken relation, attach suggestions, set `review`.
-    Printed values are never changed."""
-    broken: dict[str, list[str]] = {}
+def _restoring(check: CheckResult, key: str, cells: Mapping[str, CellReading]) -> Number | None:
+    """The value of `key` that makes the relation hold, if it is a possible count (≥ 0)."""
+    lsum = sum((cells[k].value or 0 for k in check.cells if k in check.left), start=0)
+    rsum = sum((cells[k].value or 0 for k in check.cells if k not in check.left), start=0)
+    value = cells[key].value or 0
+    restored = value + (rsum - lsum if key in check.left else lsum - rsum)
+    return restored if restored >= 0 else None
+
+
+def _notes(key: str, checks: list[CheckResult]) -> list[str]:
+    broken = [c for c in checks if c.applies and not c.ok and key in c.cells]
+    suspected = [c.id for c in broken if key in c.suspects]
+    printed = [c.id for c in broken if key not in c.suspects]
+    out = []
+    if suspected:
+        out.append("may explain broken relation " + ", ".join(suspected))
+    if printed:
+        out.append("in relation broken as printed " + ", ".join(printed))
+    return out
+
+
+def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], settings: Settings,
+                 fmt: Format | None = None,
+                 sources: Mapping[tuple[int | None, tuple[float, ...]], float] | None = None) -> None:
+    """Name the suspects of broken relations, set calibrated confidences and `review`.
+    `sources`: the reader's confidence by (page, bbox) (ingest/evidence.py)."""
+    evidence: dict[str, Evidence] = {k: cell_evidence(c, fmt, sources or {}, settings) for k, c in cells.items()}
     for check in checks:
-        if check.ok:
+        if check.applies and not check.ok:
+            check.suspects = suspects(check, evidence)
+            if len(check.suspects) == 1:
+                key = check.suspects[0]
+                restored = _restoring(check, key, cells)
+                check.suggestion = {key: restored} if restored is not None else None
+    model = calibration.load()
+    for key, cell in cells.items():
+        seen = replace(evidence[key], relations=relation_status(key, cell, checks))
+        cell.evidence = seen.classes()[1]
+        cell.notes.extend(_notes(key, checks))
+        if not cell.found:
+            cell.review = True  # nothing was read: null, confidence 0, for a person to find
             continue
-        for key in check.cells:
-            broken.setdefault(key, []).append(check.id)
+        confidence = model.probability(seen) if model is not None else cell.confidence
+        cell.confidence = round(min(1.0, max(0.0, confidence)), 4)
+        cell.review = cell.confidence < settings.cell_review_threshold or seen.must_review()
+    for check in checks:
         for key, value in (check.suggestion or {}).items():
-            if cells[key].suggestion is None:
+            if cells[key].suggestion is None and key in check.suspects:
                 cells[key].suggestion = value
-    for key, ids in broken.items():
-        cell = cells[key]
-        cell.confidence *= settings.conf_broken_relation
-        cell.notes.append("in broken relation " + ", ".join(ids))
-    for cell in cells.values():
-        cell.confidence = round(min(1.0, max(0.0, cell.confidence)), 3)
-        cell.review = cell.confidence < settings.review_threshold

@@ -6,14 +6,19 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ingest.calibration import default_review_threshold
+
 LAYOUTS_DIR = Path(__file__).resolve().parent.parent / "layouts"
 
 
 @dataclass(frozen=True)
 class Settings:
     layouts_dir: Path = LAYOUTS_DIR
-    # A cell whose confidence is below this is flagged `review: true`.
+    # Agency, year and template below this confidence are flagged for review.
     review_threshold: float = 0.9
+    # A cell whose calibrated confidence is below this is flagged `review: true`. Default: the
+    # lowest review rate with no silent error on the benchmark (ingest/calibration.json).
+    cell_review_threshold: float = field(default_factory=default_review_threshold)
     # Inputs larger than this are refused before reading.
     max_file_bytes: int = 100 * 1024 * 1024
     # Text (and HTML) larger than this is refused: no real report comes near it.
@@ -84,7 +89,6 @@ class Settings:
     conf_weak_label: float = 0.6
     conf_ambiguous_alignment: float = 0.5
     conf_missing_cells: float = 0.3
-    conf_broken_relation: float = 0.85
     # Findings (ingest/findings/): a contradiction resting on a cell read with less confidence
     # than this may be the reader's, and is left to the cell's review flag; a blank read with
     # less is not reported as blank. Benchmark cells in [0.5, 0.8) were right 18 % of the time.
@@ -106,6 +110,8 @@ def load_settings(**overrides: object) -> Settings:
         env["layouts_dir"] = Path(os.environ["INGEST_LAYOUTS_DIR"])
     if "INGEST_REVIEW_THRESHOLD" in os.environ:
         env["review_threshold"] = float(os.environ["INGEST_REVIEW_THRESHOLD"])
+    if "INGEST_CELL_REVIEW_THRESHOLD" in os.environ:
+        env["cell_review_threshold"] = float(os.environ["INGEST_CELL_REVIEW_THRESHOLD"])
     if "INGEST_OCR_ENGINE" in os.environ:
         env["ocr_engine"] = os.environ["INGEST_OCR_ENGINE"]
     if "INGEST_WORKERS" in os.environ:

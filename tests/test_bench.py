@@ -34,7 +34,9 @@ def test_benchmark_json_on_a_corpus(tmp_path, capsys):
     # Three in the five line styles, one web page.
     assert text["group"] == "text" and text["documents"] == 4 and 0 <= text["accuracy_pct"] <= 100
     assert {"agency_silent", "year_silent", "ambiguous", "ambiguous_unflagged"} <= set(text)
-    assert len(out["calibration"]) == 6
+    reliability = out["calibration"]["reliability"]
+    assert set(reliability) == {"text", "all"} and len(reliability["text"]["bins"]) == 7
+    assert sum(b["cells"] for b in reliability["text"]["bins"]) == text["cells"]
     assert out["forms"] and set(out["longest_runs"]) == {"s2", "s3", "s4"}
 
 

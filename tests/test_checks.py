@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.checks import run_checks
-from ingest.models import CellReading
+from ingest.models import BBox, CellReading
 from ingest.scoring import apply_checks
 from ingest.settings import Settings
 from tests.bench.truth import layout_for, make_truth
@@ -36,7 +36,7 @@ def test_intact_report_passes_every_check(template: str) -> None:
         ("2019", "s4.review.pending", "s4.row_sum.review"),
     ],
 )
-def test_broken_relation_is_reported_flagged_and_not_fixed(
+def test_relation_broken_as_printed_is_a_finding_that_flags_no_exact_cell(
     template: str, key: str, broken_check: str, settings: Settings
 ) -> None:
     cells = _cells(template)
@@ -45,18 +45,41 @@ def test_broken_relation_is_reported_flagged_and_not_fixed(
     checks = run_checks(layout_for(template), cells)
     failed = {c.id: c for c in checks if not c.ok}
     assert broken_check in failed
-    apply_checks(cells, checks, settings)
+    apply_checks(cells, checks, settings, "docx")
     assert cells[key].value == printed  # the printed number is kept
-    assert cells[key].review is True
-    assert all(cells[k].review for k in failed[broken_check].cells)
+    assert failed[broken_check].suspects == []
+    assert not any(cell.review for cell in cells.values())
+    assert any("broken as printed" in note for note in cells[key].notes)
 
 
-def test_suggestion_offers_the_sum_for_a_broken_total(settings: Settings) -> None:
+def _scanned(cells: dict[str, CellReading], unsure: str) -> dict[tuple[int | None, tuple[float, ...]], float]:
+    """Give every cell a place on page 1, all read by two agreeing engines but `unsure`."""
+    sources: dict[tuple[int | None, tuple[float, ...]], float] = {}
+    for i, (key, cell) in enumerate(cells.items()):
+        cell.page, cell.bbox = 1, BBox(0, 10 * i, 50, 10 * i + 9)
+        agreed = key != unsure
+        sources[(1, tuple(cell.bbox.as_list()))] = 0.995 if agreed else 0.3
+        cell.confidence *= 0.995 if agreed else 0.3
+    return sources
+
+
+def test_an_ocr_break_flags_the_cell_that_may_explain_it_with_the_restoring_value(settings: Settings) -> None:
     cells = _cells("2021")
     right = cells["s3.new.total"].value or 0
     cells["s3.new.total"] = CellReading(right + 1, str(right + 1), 0.99)
+    sources = _scanned(cells, "s3.new.total")
     checks = run_checks(layout_for("2021"), cells)
     row_sum = next(c for c in checks if c.id == "s3.row_sum.new")
+    apply_checks(cells, checks, settings, "pdf_scanned", sources)
+    assert row_sum.suspects == ["s3.new.total"]
     assert row_sum.suggestion == {"s3.new.total": right}
-    apply_checks(cells, checks, settings)
-    assert cells["s3.new.total"].suggestion == right
+    assert cells["s3.new.total"].review and cells["s3.new.total"].suggestion == right
+    assert [k for k, c in cells.items() if c.review] == ["s3.new.total"]
+
+
+def test_a_side_printed_blank_is_not_a_zero() -> None:
+    cells = _cells("2021")
+    cells["s3.granted.natural_person"] = CellReading(3, "3", 0.99)
+    cells["s3.granted.total"] = CellReading(None, "", 0.99)
+    checks = {c.id: c for c in run_checks(layout_for("2021"), cells)}
+    assert checks["s3.row_sum.granted"].ok and not checks["s3.row_sum.granted"].applies

@@ -25,8 +25,8 @@ import sqlalchemy as sa
 from ingest.checks import run_checks
 from ingest.labels import nfkc
 from ingest.layouts import ColumnLayout, TemplateLayout, load_layouts
-from ingest.models import CellReading, CheckResult, Number
-from ingest.output import write_json_atomic
+from ingest.models import CellReading, Number
+from ingest.output import check_to_dict, write_json_atomic
 from workers.db import Database, corrections
 
 ACTIONS = ("accept", "correct", "illegible")
@@ -123,20 +123,17 @@ def columns_by_key(layout: TemplateLayout) -> dict[str, ColumnLayout]:
     return {row.cell_key(column): column for row in layout.rows() for column in row.columns}
 
 
-def check_dict(check: CheckResult) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": check.id, "ok": check.ok, "detail": check.detail, "cells": check.cells}
-    if check.suggestion:
-        out["suggestion"] = {k: json_number(v) for k, v in check.suggestion.items()}
-    return out
-
-
 def recheck(payload: dict[str, Any], layout: TemplateLayout) -> None:
     """Evaluate the relations again on the cells' current values (corrections included)."""
     cells = {
         key: CellReading(number_of(cell.get("value")), cell.get("text"), float(cell.get("confidence", 0)))
         for key, cell in payload["cells"].items()
     }
-    payload["checks"] = [check_dict(c) for c in run_checks(layout, cells)]
+    checks = run_checks(layout, cells)
+    for check in checks:
+        # A broken relation's suspects are the cells of it still flagged: reviewed ones are settled.
+        check.suspects = [k for k in check.cells if not check.ok and payload["cells"][k].get("review")]
+    payload["checks"] = [check_to_dict(c) for c in checks]
 
 
 def refresh_review_list(payload: dict[str, Any]) -> None:

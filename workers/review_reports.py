@@ -243,7 +243,7 @@ class Reports:
                 "version": versions.get(key, 0),
                 "row": names.row,
                 "column": names.column,
-                "level": confidence_class(cell, self.settings.review_threshold),
+                "level": confidence_class(cell, self.settings.cell_review_threshold),
                 "crop": (f"/review/api/reports/{quote(name)}/cells/{key}/crop.png"
                          if has_pages and cell.get("page") and cell.get("bbox") else None),
             }

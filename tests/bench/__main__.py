@@ -2,6 +2,7 @@
 
     python -m tests.bench [--formats text,docx,...] [--styles webpage,...] [--n 20] [--seed 1]
                           [--corpus DIR] [--jobs N] [--json] [--show-errors K] [--no-baseline] [--findings]
+                          [--plot DIR]
 
 Prints per format (and per renderer variant, e.g. the text style): documents, cells,
 cell accuracy, silent errors (wrong and not flagged), review rate, error JSONs,
@@ -11,7 +12,9 @@ is neither the result's value nor among its `candidates`, median seconds per doc
 and per page, peak RSS; findings (ingest/findings/) per kind, recall and false ones
 (`--findings` plants contradictions to find: tests/bench/plant.py). Documents whose truth
 records forms (the web-page text style) are broken down by form too, with the longest runs of
-glued digits they print.
+glued digits they print. Then per format a reliability table (confidence bins: cells, mean
+confidence, share right) with its expected calibration error, and review rate against silent
+errors by threshold (tests/bench/reliability.py; `--plot DIR` draws both).
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
 same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
 stand beside the pipeline's.
@@ -25,6 +28,7 @@ import json
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -41,8 +45,9 @@ from ingest.scan.baseline import baseline_seconds
 from ingest.settings import load_settings
 from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
 from tests.bench.findings import print_findings, score_findings
+from tests.bench.reliability import by_format, plot, print_calibration
 from tests.bench.render_webpage import STYLE as WEBPAGE
-from tests.bench.score import CellScore, DocScore, calibration, score_result
+from tests.bench.score import DocScore, score_result
 
 
 @dataclass
@@ -239,14 +244,11 @@ def longest_runs(runs: list[Run]) -> dict[str, dict[str, float]]:
 
 
 def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
-    cells: list[CellScore] = [c for r in runs for c in r.score.cells]
+    cells_of = {fmt: [c for r in runs if r.item.format == fmt for c in r.score.cells]
+                for fmt in dict.fromkeys(r.item.format for r in runs)}
     out: dict[str, Any] = {
         "groups": [summarize(name, group) for name, group in groups(runs)],
-        "calibration": [
-            {"bin": f"[{b.low}, {b.high}{']' if b.high == 1.0 else ')'}", "cells": b.cells,
-             "share_right": round(b.share_right, 4) if b.share_right is not None else None}
-            for b in calibration(cells)
-        ],
+        "calibration": by_format(cells_of, load_settings().cell_review_threshold),
         "findings": score_findings([(r.item.document.name, r.item.format, r.item.truth(),
                                      r.item.visible_keys() is not None, r.result) for r in runs]),
     }
@@ -278,10 +280,7 @@ def wrong_meta(runs: list[Run], limit: int) -> list[dict[str, Any]]:
 
 def print_report(out: dict[str, Any]) -> None:
     print(_table(out["groups"]))
-    print("\ncalibration (confidence bin: cells, share right)")
-    for b in out["calibration"]:
-        share = "-" if b["share_right"] is None else f"{100 * b['share_right']:.2f}%"
-        print(f"  {b['bin']:<12} {b['cells']:>7} {share:>8}")
+    print_calibration(out["calibration"])
     print_findings(out["findings"])
     if "forms" in out:
         print("\nby form (documents showing it; a document shows several)")
@@ -314,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--show-errors", type=int, default=0, metavar="K", help="list up to K wrong cells")
+    parser.add_argument("--plot", type=Path, metavar="DIR",
+                        help="draw calibration-reliability.png and review-tradeoff.png here")
     parser.add_argument("--findings", action="store_true",
                         help="plant findings in the generated reports (contradictions, pairs of years)")
     parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=None,
@@ -331,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         print_report(out)
+    if args.plot:
+        for png in plot(out["calibration"], args.plot):
+            print(f"drew {png}", file=sys.stderr)
     return 0
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from tests.bench.truth import ReportTruth, Value
 
-# Confidence bins of the calibration table: [low, high), the last one closed.
-BINS = ((0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.99), (0.99, 1.0))
+# Confidence bins of the reliability table: [low, high), the last one closed. Most cells are
+# near 1, so the top is cut finer.
+BINS = ((0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.99), (0.99, 0.999), (0.999, 1.0))
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class CellScore:
     confidence: float | None
     review: bool
     right: bool
+    # The evidence class the confidence was looked up by (ingest/evidence.py), when given.
+    evidence: str | None = None
 
     @property
     def silent(self) -> bool:
@@ -95,7 +98,8 @@ def score_result(result: dict[str, Any], truth: ReportTruth, visible: set[str] |
             continue
         got = cell.get("value")
         doc.cells.append(CellScore(key, truth.cells[key], got, cell.get("confidence"),
-                                   bool(cell.get("review")) or key in listed, same_value(truth.cells[key], got)))
+                                   bool(cell.get("review")) or key in listed, same_value(truth.cells[key], got),
+                                   cell.get("evidence")))
     meta = result.get("report") or {}
     doc.agency, doc.year = meta.get("agency"), meta.get("year")
     doc.template_right = result.get("template") == truth.template
@@ -112,18 +116,58 @@ class CalibrationBin:
     high: float
     cells: int
     right: int
+    confidence_sum: float
 
     @property
     def share_right(self) -> float | None:
         return self.right / self.cells if self.cells else None
 
+    @property
+    def mean_confidence(self) -> float | None:
+        return self.confidence_sum / self.cells if self.cells else None
+
+    @property
+    def gap(self) -> float | None:
+        """|mean confidence − share right| of the bin."""
+        if self.mean_confidence is None or self.share_right is None:
+            return None
+        return abs(self.mean_confidence - self.share_right)
+
 
 def calibration(cells: list[CellScore]) -> list[CalibrationBin]:
-    """Cell count and share right per confidence bin (cells without a confidence are left out)."""
+    """Cells, share right and mean confidence per confidence bin (cells without a confidence are left out)."""
     out = []
     for i, (low, high) in enumerate(BINS):
         last = i == len(BINS) - 1
         inside = [c for c in cells if c.confidence is not None
                   and low <= c.confidence and (c.confidence < high or (last and c.confidence <= high))]
-        out.append(CalibrationBin(low, high, len(inside), sum(c.right for c in inside)))
+        out.append(CalibrationBin(low, high, len(inside), sum(c.right for c in inside),
+                                  sum(c.confidence or 0.0 for c in inside)))
+    return out
+
+
+def expected_calibration_error(bins: list[CalibrationBin]) -> float | None:
+    """The cell-weighted mean gap between confidence and share right over the bins."""
+    total = sum(b.cells for b in bins)
+    return sum(b.cells * (b.gap or 0.0) for b in bins) / total if total else None
+
+
+@dataclass(frozen=True)
+class TradeOff:
+    """What one review threshold gives: the share of cells flagged and the wrong cells not flagged."""
+
+    threshold: float
+    review_pct: float
+    silent_errors: int
+
+
+def trade_offs(cells: list[CellScore], thresholds: list[float], current: float) -> list[TradeOff]:
+    """Review rate against silent errors for each threshold: a cell is flagged below it, or when
+    the result flags it whatever its confidence (a flag above `current`: not found, ambiguous)."""
+    scored = [(c.confidence if c.confidence is not None else 0.0, c.right, c.review) for c in cells]
+    out = []
+    for t in thresholds:
+        flags = [conf < t or (review and conf >= current) for conf, _, review in scored]
+        silent = sum(not flag and not right for flag, (_, right, _) in zip(flags, scored, strict=True))
+        out.append(TradeOff(t, 100 * sum(flags) / len(scored) if scored else 0.0, silent))
     return out

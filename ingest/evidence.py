@@ -1,0 +1,136 @@
+"""What is known about each cell's reading, as a few discrete features: the evidence the
+calibrated confidence (ingest/calibration.py) is looked up by.
+
+Kept apart: how the value was read (exactly from the file's text, or by OCR and how the
+two readings agreed), how it was placed in the template (label match, alignment), whether
+it was printed blank, and what the template's relations say about it. A broken relation
+points at its *suspects*: the cells whose reading or placement is uncertain and could
+explain the break. A relation broken with no suspect is the document's own inconsistency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ingest.models import CellReading, CheckResult, Document, Format, Table
+
+if TYPE_CHECKING:  # settings reads the calibration's threshold, which imports this module
+    from ingest.settings import Settings
+
+# Formats whose values are read by OCR; every other format carries its text exactly.
+OCR_FORMATS: tuple[str, ...] = ("pdf_scanned", "image")
+# The feature names; a class is all but the format, refined by the format.
+FEATURES = ("kind", "reading", "placement", "printed", "relations", "format")
+# Placement confidence (the mapper's, without the reader's share) at or above each bound.
+_PLACEMENT = ((0.98, "exact"), (0.9, "fuzzy"), (0.55, "weak"), (0.35, "ambiguous"), (1e-9, "missing"))
+_SURE_PLACEMENTS = ("exact", "fuzzy")
+# What the reader and the mapper themselves claim for each reading and placement: the
+# probability a class starts from before the fit's cells, so a class the fit saw a few
+# times (an engine disagreement on a corpus read almost perfectly) is not trusted for it.
+_CLAIMED = {"exact": 1.0, "agree": 0.995, "agree_low": 0.97, "disagree": 0.3, "no_ink": 0.99, "none": 0.9}
+_PLACED = {"exact": 0.99, "fuzzy": 0.965, "weak": 0.6, "ambiguous": 0.5, "missing": 0.3, "absent": 0.0}
+# A suspect of a broken relation: the break or its own reading is wrong (or the document is).
+_RELATED = {"suspect": 0.5}
+_UNSURE_READINGS = ("agree_low", "disagree", "none")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The discrete evidence about one cell."""
+
+    format: str
+    kind: str  # exact | ocr
+    reading: str  # exact | agree | agree_low | disagree | no_ink | none (no source cell)
+    placement: str  # exact | fuzzy | weak | ambiguous | missing | absent (not found, not a number)
+    printed: str  # value | blank
+    relations: str = "unchecked"  # suspect | broken | held | held_zero | unchecked
+
+    def uncertain(self) -> bool:
+        """Whether the reading or placement could be wrong enough to explain a broken relation."""
+        return self.placement not in _SURE_PLACEMENTS or (self.kind == "ocr" and self.reading in _UNSURE_READINGS)
+
+    def must_review(self) -> bool:
+        """Whatever the fit says: nothing placed; a placement the document alone cannot settle
+        that no relation over printed numbers confirms; a scan's cell where OCR found no ink
+        (a 0 under a seal's rest). All-zero sums cannot tell a blank from a 0."""
+        unsettled = self.placement == "ambiguous" or self.reading == "no_ink"
+        return self.placement == "absent" or (unsettled and self.relations != "held")
+
+    @staticmethod
+    def parse(key: str) -> Evidence:
+        """The evidence back from its class key with the format (`classes()[1]`)."""
+        values = dict(zip(FEATURES, key.split("|"), strict=True))
+        return Evidence(values["format"], values["kind"], values["reading"], values["placement"], values["printed"],
+                        values["relations"])
+
+    def claimed(self) -> float:
+        """The probability the reader and the mapper claim for this evidence (the fit's prior)."""
+        return _CLAIMED.get(self.reading, 0.5) * _PLACED.get(self.placement, 0.0) * _RELATED.get(self.relations, 1.0)
+
+    def classes(self) -> tuple[str, str]:
+        """The class key without and with the format."""
+        values = [getattr(self, name) for name in FEATURES]
+        return "|".join(values[:-1]), "|".join(values)
+
+
+def source_confidences(document: Document) -> dict[tuple[int | None, tuple[float, ...]], float]:
+    """The reader's confidence of every table cell that has a place on a page, by (page, bbox)."""
+    out: dict[tuple[int | None, tuple[float, ...]], float] = {}
+    for block in document.blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    if cell.bbox is not None:
+                        out[(cell.page, tuple(cell.bbox.as_list()))] = cell.confidence
+    return out
+
+
+def _reading(cell: CellReading, source: float | None, settings: Settings) -> str:
+    if source is None:
+        return "none"
+    if cell.text in (None, ""):
+        return "no_ink"
+    if source >= settings.ocr_conf_agree:
+        return "agree"
+    return "agree_low" if source >= settings.ocr_conf_agree_low_score else "disagree"
+
+
+def _placement(confidence: float) -> str:
+    return next((name for bound, name in _PLACEMENT if confidence >= bound), "absent")
+
+
+def cell_evidence(cell: CellReading, fmt: Format | None, sources: Mapping[tuple[int | None, tuple[float, ...]], float],
+                  settings: Settings) -> Evidence:
+    """The evidence of one mapped cell, before the relations are looked at."""
+    kind = "ocr" if fmt in OCR_FORMATS else "exact"
+    source = sources.get((cell.page, tuple(cell.bbox.as_list()))) if cell.bbox is not None else None
+    if kind == "ocr":
+        reading = _reading(cell, source, settings)
+    else:
+        reading, source = "exact", None
+    placement = _placement(cell.confidence / source if source else cell.confidence)
+    if cell.candidates and placement in _SURE_PLACEMENTS:
+        # The mapper offers other values: the document alone cannot tell (cells run together).
+        placement = "ambiguous"
+    printed = "blank" if cell.value is None else "value"
+    return Evidence(str(fmt), kind, reading, placement, printed)
+
+
+def suspects(check: CheckResult, evidence: Mapping[str, Evidence]) -> list[str]:
+    """The cells of a broken relation whose uncertain reading could explain the break."""
+    return [key for key in check.cells if evidence[key].uncertain()]
+
+
+def relation_status(key: str, cell: CellReading, checks: list[CheckResult]) -> str:
+    """What the relations say of one cell: suspect of a break, in a broken relation without
+    being a suspect, in a relation that holds over printed numbers (all zero or not), or in none."""
+    mine = [c for c in checks if c.applies and key in c.cells]
+    if any(key in c.suspects for c in mine):
+        return "suspect"
+    if any(not c.ok for c in mine):
+        return "broken"
+    if not mine:
+        return "unchecked"
+    return "held" if cell.value else "held_zero"
