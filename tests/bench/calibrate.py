@@ -34,7 +34,9 @@ def samples_of(items: list[CorpusItem], jobs: int) -> list[tuple[Evidence, bool]
 def fitted(samples: list[tuple[Evidence, bool]], fitted_on: dict[str, object]) -> CalibrationModel:
     """The model with its threshold: every wrong cell the pipeline does not flag anyway falls below it."""
     model = fit(samples)
-    scored = [(model.probability(e), right) for e, right in samples if e.placement != "absent"]
+    # Cells flagged whatever their confidence (Evidence.must_review) cannot be silent: they do
+    # not place the threshold.
+    scored = [(model.probability(e), right) for e, right in samples if not e.must_review()]
     cells = Counter(e.format for e, _ in samples)
     threshold = zero_silent_threshold(scored, MIN_REVIEW_THRESHOLD)
     return CalibrationModel(model.counts, model.smoothing, threshold,
