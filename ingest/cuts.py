@@ -40,26 +40,27 @@ class RunOptions:
 
 
 def run_options(
-    parts: list[str], kinds: list[tuple[bool, bool]], holds: Callable[[Cut], bool], limit: int, sums_to_last: bool
+    parts: list[str], kinds: list[tuple[bool, bool]], holds: Callable[[Cut], bool], limit: int, sums_to_last: bool,
+    keep_spaces: bool = False,
 ) -> RunOptions:
     """Every cut of a run (printed in `parts`, split where the text had spaces) into one
     piece per (decimal, signed) column kind, no leading zeros; when some cuts satisfy the
     row's own relations, only those. A space falls on a cell boundary, though not every
-    boundary has one: cuts keep the spaces unless no cut can. At most `limit` cuts are
+    boundary has one: cuts keep the spaces unless no cut can (or always, `keep_spaces`). At most `limit` cuts are
     kept, of at most a hundred times as many looked at. `sums_to_last`: the row's one
     relation is that its last cell (总计) is the sum of the others, whole numbers all."""
     body, unit = split_unit("".join(parts))
     patterns = [piece_pattern(decimal, signed) for decimal, signed in kinds]
     spaces = frozenset(itertools.accumulate(len(p) for p in parts[:-1]))
     if sums_to_last and not unit:
-        for must_cut in (spaces, frozenset()) if spaces else (spaces,):
+        for must_cut in (spaces, frozenset()) if spaces and not keep_spaces else (spaces,):
             summing: list[Cut] = [tuple(c) for c in splits_summing(body, patterns, limit + 1, must_cut)]
             if summing:
                 return RunOptions(summing[:limit], len(summing) > limit, True)
     agreeing: list[Cut] = []
     others: list[Cut] = []
     seen = 0
-    for must_cut in (spaces, frozenset()) if spaces else (spaces,):
+    for must_cut in (spaces, frozenset()) if spaces and not keep_spaces else (spaces,):
         for pieces in splits(body, patterns, limit=limit * 100, must_cut=must_cut):
             seen += 1
             cut = (*pieces[:-1], pieces[-1] + (unit or ""))
@@ -138,8 +139,11 @@ def _applicable(relations: list[Relation], rows: list[RowCuts]) -> list[tuple[Re
 # What a table cut costs: a relation broken, or voided by a reading that leaves one of its
 # cells blank. Voiding costs less than breaking but is not free, or readings with blanks
 # would be a way out of every relation.
-_BROKEN = 2
-_VOIDED = 1
+_BROKEN = 4
+_VOIDED = 2
+# A blank read anywhere but in a row's last cell: where nothing else tells, the blank a run
+# dropped is taken to be its 总计 (left blank on detail rows, a 2019 habit).
+_BLANK_NOT_LAST = 1
 
 
 def _order(rows: list[RowCuts]) -> list[int]:
@@ -191,6 +195,7 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], max_states: int = 
         index = {rel: j for j, rel in enumerate(now_open)}
         layer: dict[State, int] = {}
         step = []
+        inner_blanks = [sum(v is None for v in option[:-1]) for option in rows[r].options]
         for state, cost in forward[-1].items():
             for o, option in enumerate(rows[r].options):
                 diffs: list[Number | None] = [*state, *([0] * len(opening))]
@@ -199,7 +204,7 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], max_states: int = 
                     diff = diffs[j]
                     # A blank in this reading voids the relation (None): it no longer applies.
                     diffs[j] = None if diff is None or value is None else diff + term.sign * value
-                added = 0
+                added = _BLANK_NOT_LAST * (inner_blanks[o] - min(inner_blanks))
                 kept: list[Number | None] = []
                 for j, rel in enumerate(now_open):
                     diff = diffs[j]
@@ -296,6 +301,15 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
     decisions: list[RowDecision] = []
     for row, best in zip(rows, table.best, strict=True):
         pool = best or tuple(range(len(row.options)))
+        if len(pool) == 1 and None in row.options[pool[0]] and len(row.options) > 1:
+            # The run dropped a blank cell, and relations over zeros cannot say which: the blank
+            # and the zeros it may have been are flagged (a cut chosen only because blanks in one
+            # column void fewer relations than blanks spread out is no evidence).
+            option = row.options[pool[0]]
+            zeros: dict[int, list[Number]] = {col: [0] for col, v in enumerate(option) if v is None or v == 0}
+            choices.append(pool[0])
+            decisions.append(RowDecision(pool[0], zeros))
+            continue
         if len(pool) == 1:
             choices.append(pool[0])
             decisions.append(RowDecision(pool[0]))

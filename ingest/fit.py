@@ -110,7 +110,7 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     if sums_to_last and not options.holding:
         # No cut adds up to a 总计: one cell may be printed blank and leave no trace in the run
         # (总计 on a 2019 page's detail rows, or any cell): the digits are the other cells.
-        fewer = run_options(parts, kinds[:-1], lambda cut: True, s.max_run_cuts // n, False)
+        fewer = run_options(parts, kinds[:-1], lambda cut: True, s.max_run_cuts // n, False, keep_spaces=True)
         cuts += [(*c[:blank], None, *c[blank:]) for c in fewer.cuts for blank in range(n)]
     if not cuts:
         return Fit([Slot(None, True, cell, s.conf_missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
