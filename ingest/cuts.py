@@ -137,10 +137,10 @@ def _applicable(relations: list[Relation], rows: list[RowCuts]) -> list[tuple[Re
 
 
 # What a table cut costs: a relation broken, or voided by a reading that leaves one of its
-# cells blank. Voiding costs less than breaking but is not free, or readings with blanks
-# would be a way out of every relation.
+# cells blank. Voiding costs as much as breaking: else reading blanks (a 总计 printed 0 read
+# as a blank and its digit glued to the next cell) would be a way out of every relation.
 _BROKEN = 4
-_VOIDED = 2
+_VOIDED = 4
 # A blank read anywhere but in a row's last cell: where nothing else tells, the blank a run
 # dropped is taken to be its 总计 (left blank on detail rows, a 2019 habit).
 _BLANK_NOT_LAST = 1
