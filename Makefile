@@ -13,11 +13,11 @@ test: system $(VENV)/.installed-dev lint
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check ingest workers tests
+	$(VENV)/bin/ruff check ingest workers tests bench
 	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed-dev
-	$(VENV)/bin/python -m tests.bench --n 20
+	$(VENV)/bin/python -m bench --n 20
 
 system:
 	@scripts/install-system-packages.sh

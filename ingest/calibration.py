@@ -6,7 +6,7 @@ pseudo-cells toward what the reader and mapper claim for that evidence; the clas
 format is shrunk toward the class over all formats. So a class seen a few times keeps
 close to the reader's own claim, and a class never seen is worth that claim alone.
 Stored as data in calibration.json beside this module; refitted by
-`python -m tests.bench.calibrate`.
+`python -m bench.calibrate`.
 """
 
 from __future__ import annotations

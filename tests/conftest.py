@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from bench.postgres_server import PostgresServer, running_postgres
 from ingest.settings import Settings, load_settings
-from tests.postgres_server import PostgresServer, running_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -19,9 +19,9 @@ from typing import Any
 
 import httpx
 
-from tests.bench.truth import make_truth
+from bench.throughput import make_reports
+from bench.truth import make_truth
 from tests.conftest import SAMPLES, same_value, truth_of
-from workers.bench_throughput import make_reports
 
 POLL_SECONDS = 1.0
 

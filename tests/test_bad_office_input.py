@@ -13,9 +13,9 @@ from pathlib import Path
 
 from docx import Document as new_document
 
+from bench.render_docx import render_docx
+from bench.truth import make_truth
 from ingest.cli import main
-from tests.bench.render_docx import render_docx
-from tests.bench.truth import make_truth
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

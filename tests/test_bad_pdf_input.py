@@ -11,10 +11,10 @@ import pypdfium2
 from docx import Document as WordDocument
 from PIL import Image
 
+from bench.render_docx import render_docx, render_pdf_text
+from bench.truth import make_truth
 from ingest.cli import main
 from ingest.tools.soffice import convert
-from tests.bench.render_docx import render_docx, render_pdf_text
-from tests.bench.truth import make_truth
 
 _LOCKED = '{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"secret"}}'
 _OWNER_ONLY = (

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.bench import __main__ as bench
-from tests.bench.corpus import RENDERERS, generate_corpus, load_corpus, parse_styles, renderer_for
-from tests.bench.score import calibration, same_value, score_result
-from tests.bench.truth import ReportTruth, make_truth
+from bench import __main__ as bench
+from bench.corpus import RENDERERS, generate_corpus, load_corpus, parse_styles, renderer_for
+from bench.score import calibration, same_value, score_result
+from bench.truth import ReportTruth, make_truth
 
 
 def test_benchmark_prints_a_row_per_format(capsys):
@@ -66,7 +66,7 @@ def test_corpus_of_chosen_styles(tmp_path):
 
 
 def test_missing_renderer_module_is_named(monkeypatch):
-    monkeypatch.setitem(RENDERERS, "fake", ("tests.bench.no_such_renderer", "render"))
+    monkeypatch.setitem(RENDERERS, "fake", ("bench.no_such_renderer", "render"))
     with pytest.raises(RuntimeError, match="no_such_renderer"):
         renderer_for("fake")
 

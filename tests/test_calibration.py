@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.score import CellScore, calibration, expected_calibration_error, trade_offs
 from ingest.calibration import MODEL_PATH, fit, load, save, zero_silent_threshold
 from ingest.evidence import Evidence
 from ingest.settings import Settings
-from tests.bench.score import CellScore, calibration, expected_calibration_error, trade_offs
 
 AGREED = Evidence("pdf_scanned", "ocr", "agree", "exact", "value", "held")
 DISAGREED = Evidence("pdf_scanned", "ocr", "disagree", "exact", "value", "unchecked")

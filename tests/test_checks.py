@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bench.truth import layout_for, make_truth
 from ingest.checks import run_checks
 from ingest.models import BBox, CellReading
 from ingest.scoring import apply_checks
 from ingest.settings import Settings
-from tests.bench.truth import layout_for, make_truth
 
 
 def _cells(template: str) -> dict[str, CellReading]:

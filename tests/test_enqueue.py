@@ -12,8 +12,8 @@ from pathlib import Path
 from redis import Redis
 from rq import Queue
 
+from bench.redis_server import free_port, running_redis
 from tests.conftest import ROOT, SEEDS
-from tests.redis_server import free_port, running_redis
 from workers.db import Database, default_url
 from workers.store import Index
 

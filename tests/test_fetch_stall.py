@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.redis_server import free_port, running_redis
 from tests.conftest import SEEDS
-from tests.redis_server import free_port, running_redis
 from tests.test_service_watch import ingest, service_env, stop, wait_for
 
 FETCHES = 45

@@ -12,8 +12,8 @@ from pathlib import Path
 from redis import Redis
 from rq.job import Job
 
+from bench.redis_server import running_redis
 from tests.conftest import ROOT
-from tests.redis_server import running_redis
 from tests.test_service_watch import ingest, long_report, service_env, stop, wait_for
 from workers.db import Database, default_url
 from workers.store import Index

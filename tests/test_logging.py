@@ -13,9 +13,9 @@ import pytest
 from redis import Redis
 from rq import Queue
 
+from bench.redis_server import RedisServer, running_redis
 from ingest.cli import build_parser
 from tests.conftest import SEEDS
-from tests.redis_server import RedisServer, running_redis
 from tests.test_run_faults import ingest as run_ingest
 from tests.test_service_watch import ingest, service_env, stop, wait_for
 

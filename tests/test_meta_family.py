@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import random
 
+from bench.truth import make_truth
 from ingest.meta import find_meta
 from ingest.settings import Settings
-from tests.bench.truth import make_truth
 
 NOTICE = ("根据《中华人民共和国政府信息公开条例》（以下简称《条例》）、《国务院办公厅政府信息与政务公开办公室关于印发"
           "<中华人民共和国政府信息公开工作年度报告格式>的通知》（国办公开办函〔2021〕30号）要求，")

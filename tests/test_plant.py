@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bench.findings import expected_in_report, score_findings
+from bench.plant import plant_blocks, plant_pairs, successor
+from bench.truth import S3_COLUMNS, ReportTruth, layout_for, make_truth
 from ingest.checks import run_checks
 from ingest.models import CellReading
-from tests.bench.findings import expected_in_report, score_findings
-from tests.bench.plant import plant_blocks, plant_pairs, successor
-from tests.bench.truth import S3_COLUMNS, ReportTruth, layout_for, make_truth
 
 
 def _broken(truth: ReportTruth) -> set[str]:

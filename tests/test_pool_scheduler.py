@@ -7,7 +7,7 @@ import os
 import signal
 from pathlib import Path
 
-from tests.redis_server import running_redis
+from bench.redis_server import running_redis
 from tests.test_run_signals import alive, children
 from tests.test_service_watch import ingest, service_env, stop, wait_for
 

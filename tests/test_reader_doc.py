@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from docx import Document as new_document
 
+from bench.render_docx import render_doc
+from bench.truth import make_truth
 from ingest.detect import detect
 from ingest.errors import ToolTimeout
 from ingest.models import Table
 from ingest.pipeline import convert_bytes, convert_file
 from ingest.readers.doc import DocReader
 from ingest.tools.soffice import convert
-from tests.bench.render_docx import render_doc
-from tests.bench.truth import make_truth
 from tests.conftest import same_value
 
 _CORRUPT_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + bytes(

@@ -11,12 +11,12 @@ from docx import Document as new_document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from bench.render_docx import render_docx
+from bench.truth import make_truth
 from ingest.detect import detect
 from ingest.models import Paragraph, Table
 from ingest.pipeline import convert_bytes
 from ingest.readers.docx import read_docx_blocks
-from tests.bench.render_docx import render_docx
-from tests.bench.truth import make_truth
 from tests.conftest import same_value
 
 _MC_WPS_V = (

@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import pytest
 
+from bench.render_docx import render_docx
+from bench.truth import make_truth
 from ingest.detect import decode_text, detect
 from ingest.errors import AttachmentOnly
 from ingest.meta import find_meta
@@ -14,8 +16,6 @@ from ingest.models import Document, Paragraph, Table
 from ingest.pipeline import convert_bytes
 from ingest.readers.html import HtmlReader, decode_html
 from ingest.tools.soffice import convert
-from tests.bench.render_docx import render_docx
-from tests.bench.truth import make_truth
 from tests.conftest import same_value
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from bench.render_docx import render_docx
+from bench.truth import make_truth
 from ingest.layouts import load_layouts
 from ingest.output import report_to_dict, write_json_atomic
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
-from tests.bench.render_docx import render_docx
-from tests.bench.truth import make_truth
 from workers.config import ServiceSettings
 from workers.corrections import recheck
 from workers.review import review_router

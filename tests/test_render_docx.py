@@ -12,9 +12,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 
+from bench.render_docx import build_docx, render_doc, render_docx, render_pdf_text
+from bench.truth import S3_COLUMNS, ReportTruth, layout_for, make_truth
 from ingest.labels import label_core, nfkc
-from tests.bench.render_docx import build_docx, render_doc, render_docx, render_pdf_text
-from tests.bench.truth import S3_COLUMNS, ReportTruth, layout_for, make_truth
 
 
 def _truth_with(deviation: str) -> ReportTruth:

@@ -12,8 +12,8 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from tests.bench.render_scan import scan_report, write_image, write_scanned_pdf
-from tests.bench.truth import make_truth
+from bench.render_scan import scan_report, write_image, write_scanned_pdf
+from bench.truth import make_truth
 
 TRUTH = make_truth(21)
 

@@ -11,10 +11,10 @@ from dataclasses import replace
 
 import pytest
 
+from bench.render_text import STYLES, Damage, render_text
+from bench.splits import Run, ambiguous_keys, run_candidates
+from bench.truth import S3_COLUMNS, ReportTruth, Value, layout_for, make_truth
 from ingest.checks import expand_relations
-from tests.bench.render_text import STYLES, Damage, render_text
-from tests.bench.splits import Run, ambiguous_keys, run_candidates
-from tests.bench.truth import S3_COLUMNS, ReportTruth, Value, layout_for, make_truth
 
 _TABLES = re.compile(r"二、主动公开政府信息情况(.*)五、", re.S)
 

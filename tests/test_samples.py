@@ -1,7 +1,7 @@
 """Every committed sample converts to its truth (samples/truth is the golden file of each).
 
 Regenerate the generated samples and their truths with
-`python -m tests.bench.corpus --out samples --formats … --n 2 --seed 7`."""
+`python -m bench.corpus --out samples --formats … --n 2 --seed 7`."""
 
 from __future__ import annotations
 

@@ -11,13 +11,13 @@ import cv2
 import numpy as np
 import pytest
 
+from bench.render_scan import HardScan, render_turned_scan, scan_report
+from bench.truth import make_truth
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.ocr.consensus import engine_set
 from ingest.scan.page import _straight, prepare, text_axis, upright
 from ingest.settings import Settings
-from tests.bench.render_scan import HardScan, render_turned_scan, scan_report
-from tests.bench.truth import make_truth
 from tests.conftest import same_value
 
 

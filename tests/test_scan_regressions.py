@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpus import renderer_for
+from bench.truth import make_truth
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
-from tests.bench.corpus import renderer_for
-from tests.bench.truth import make_truth
 from tests.conftest import same_value
 
 
@@ -28,7 +28,7 @@ from tests.conftest import same_value
 def test_rows_are_read(tmp_path: Path, settings: Settings, fmt: str, seed: int, index: int, prefix: str,
                        unsure: int) -> None:
     """Every cell of the rows right, but `unsure` cells under the seal (wrong and flagged)."""
-    # The benchmark corpus's own numbering: `python -m tests.bench.corpus --seed SEED` makes the same file.
+    # The benchmark corpus's own numbering: `python -m bench.corpus --seed SEED` makes the same file.
     truth = make_truth(seed * 1_000_000 + index)
     document = renderer_for(fmt)(truth, tmp_path / f"{seed}-{index:04d}-{fmt}", random.Random(f"{seed}/{fmt}/{index}"))
     result = report_to_dict(convert_file(document, settings))

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.redis_server import RedisServer, free_port, running_redis
 from ingest.cli import main as ingest_main
-from tests.redis_server import RedisServer, free_port, running_redis
 from tests.test_service_watch import ingest, make_inputs, service_env, stop, wait_for
 from workers.api import create_app
 from workers.config import load_service_settings

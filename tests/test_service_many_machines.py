@@ -24,12 +24,12 @@ import pytest
 from redis import Redis
 from rq.job import Job
 
+from bench.postgres_server import PostgresServer
+from bench.redis_server import RedisServer, free_port, running_redis
+from bench.render_text import render_text
+from bench.truth import make_truth
 from ingest.cli import main as ingest_main
-from tests.bench.render_text import render_text
-from tests.bench.truth import make_truth
 from tests.conftest import SEEDS
-from tests.postgres_server import PostgresServer
-from tests.redis_server import RedisServer, free_port, running_redis
 from tests.test_service_watch import long_report, service_env, stop, wait_for
 
 

@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from redis import Redis
 from rq.job import Job
 
+from bench.redis_server import RedisServer, running_redis
 from ingest.cli import main as ingest_main
 from ingest.settings import load_settings
 from tests.conftest import SEEDS
-from tests.redis_server import RedisServer, running_redis
 from tests.test_service_watch import ingest, long_report, service_env, stop, wait_for
 from workers.client import Service
 from workers.config import load_service_settings

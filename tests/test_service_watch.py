@@ -23,10 +23,10 @@ from redis import Redis
 from rq.job import Job
 from rq.worker import Worker
 
-from tests.bench.render_text import render_text
-from tests.bench.truth import make_truth
+from bench.redis_server import RedisServer, running_redis
+from bench.render_text import render_text
+from bench.truth import make_truth
 from tests.conftest import ROOT, SEEDS
-from tests.redis_server import RedisServer, running_redis
 from workers.db import Database, default_url
 from workers.store import Index, sha256_of
 

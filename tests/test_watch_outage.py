@@ -16,8 +16,8 @@ from pathlib import Path
 from redis import Redis
 from rq import Queue
 
+from bench.redis_server import RedisServer, free_port, running_redis
 from tests.conftest import ROOT, SEEDS
-from tests.redis_server import RedisServer, free_port, running_redis
 from tests.test_run_faults import tmpfs
 from tests.test_service_watch import wait_for
 from tests.test_watch_writers import settle

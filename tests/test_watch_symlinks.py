@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.redis_server import free_port
+from bench.redis_server import free_port
 from tests.test_watch_writers import settle, watcher_of
 
 

@@ -13,8 +13,8 @@ import pytest
 from redis import Redis
 from rq import Queue, SimpleWorker
 
+from bench.redis_server import RedisServer, running_redis
 from tests.conftest import SEEDS
-from tests.redis_server import RedisServer, running_redis
 from workers.client import Service
 from workers.config import load_service_settings
 from workers.store import sha256_of

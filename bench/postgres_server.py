@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.redis_server import free_port
+from bench.redis_server import free_port
 
 
 def _bin_dir() -> Path | None:

@@ -1,4 +1,4 @@
-"""Throughput of the service per pool size and database: `python -m workers.bench_throughput --n 40`.
+"""Throughput of the service per pool size and database: `python -m bench.throughput --n 40`.
 
 Starts its own redis-server and PostgreSQL cluster (loopback, free ports, temporary folders), generates
 N distinct text reports with the benchmark's generator, and for each database (the output folder's
@@ -22,10 +22,10 @@ from pathlib import Path
 from redis import Redis
 from rq import Worker
 
-from tests.bench.render_text import render_text
-from tests.bench.truth import make_truth
-from tests.postgres_server import running_postgres
-from tests.redis_server import RedisServer
+from bench.postgres_server import running_postgres
+from bench.redis_server import RedisServer
+from bench.render_text import render_text
+from bench.truth import make_truth
 from workers.client import Service
 from workers.config import load_service_settings
 
@@ -73,7 +73,7 @@ def measure(files: list[Path], workers: int, redis: RedisServer, out: Path, time
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workers.bench_throughput", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__)
     parser.add_argument("--n", type=int, default=40, help="documents per run")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4], help="pool sizes to compare")
     parser.add_argument("--db", nargs="+", choices=DATABASES, default=list(DATABASES), help="databases to compare")

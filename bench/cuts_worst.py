@@ -1,7 +1,7 @@
 """The worst case of cutting runs of digits over a table: section 三 printed with every one
 of its 26 rows glued (7 cells each, many-digit counts), through the real pipeline.
 
-    python -m tests.bench.cuts_worst [--tables 10] [--seed 1]
+    python -m bench.cuts_worst [--tables 10] [--seed 1]
 
 Prints per table the CPU seconds of the whole conversion and the cells of section 三 right,
 flagged and silently wrong. Counts are drawn from `--values`: the wider they are, the more
@@ -49,7 +49,7 @@ def _page(rng: random.Random, values: list[int]) -> tuple[str, dict[str, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.cuts_worst", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.cuts_worst", description=__doc__.splitlines()[0])
     parser.add_argument("--tables", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--values", default="0,1,2,3,5,8,12,15,21,34,55,89,102,250",

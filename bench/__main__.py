@@ -1,6 +1,6 @@
 """The benchmark: generated reports through the real pipeline, scored against their truth.
 
-    python -m tests.bench [--formats text,docx,...] [--styles webpage,...] [--n 20] [--seed 1]
+    python -m bench [--formats text,docx,...] [--styles webpage,...] [--n 20] [--seed 1]
                           [--corpus DIR] [--jobs N] [--json] [--show-errors K] [--no-baseline] [--findings]
                           [--plot DIR]
 
@@ -10,11 +10,11 @@ template/agency/year accuracy with the agency and year silent errors (wrong and 
 review.cells), the ambiguous cells (not scored) left unflagged and those whose printed value
 is neither the result's value nor among its `candidates`, median seconds per document
 and per page, peak RSS; findings (ingest/findings/) per kind, recall and false ones
-(`--findings` plants contradictions to find: tests/bench/plant.py). Documents whose truth
+(`--findings` plants contradictions to find: bench/plant.py). Documents whose truth
 records forms (the web-page text style) are broken down by form too, with the longest runs of
 glued digits they print. Then per format a reliability table (confidence bins: cells, mean
 confidence, share right) with its expected calibration error, and review rate against silent
-errors by threshold (tests/bench/reliability.py; `--plot DIR` draws both).
+errors by threshold (bench/reliability.py; `--plot DIR` draws both).
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
 same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
 stand beside the pipeline's.
@@ -39,15 +39,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
+from bench.findings import print_findings, score_findings
+from bench.reliability import by_format, plot, print_calibration
+from bench.render_webpage import STYLE as WEBPAGE
+from bench.score import DocScore, score_result
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.baseline import baseline_seconds
 from ingest.settings import load_settings
-from tests.bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
-from tests.bench.findings import print_findings, score_findings
-from tests.bench.reliability import by_format, plot, print_calibration
-from tests.bench.render_webpage import STYLE as WEBPAGE
-from tests.bench.score import DocScore, score_result
 
 
 @dataclass
@@ -302,7 +302,7 @@ def print_report(out: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--formats", type=parse_formats,
                         help="comma-separated; default text when generating, every format of --corpus")
     parser.add_argument("--styles", type=parse_styles,

@@ -1,5 +1,5 @@
 """Findings measured: what each generated report should get (its truth and its plants,
-tests/bench/plant.py) against the findings the pipeline gave, per kind; cross-year findings
+bench/plant.py) against the findings the pipeline gave, per kind; cross-year findings
 over each format's reports."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bench.truth import ReportTruth, layout_for
 from ingest.checks import run_checks
 from ingest.findings.audit import year_report
 from ingest.findings.rules import load_rules
 from ingest.findings.years import YearReport, cross_year_findings
 from ingest.models import CellReading
 from ingest.settings import load_settings
-from tests.bench.truth import ReportTruth, layout_for
 
 Key = tuple[str, str]  # (kind, ref)
 

@@ -3,7 +3,7 @@
 The same seeds give the same reports in every format, so formats compare on equal
 terms. Regenerate one with
 
-    python -m tests.bench.corpus --out DIR --formats text,docx --n 20 --seed 1 [--styles webpage]
+    python -m bench.corpus --out DIR --formats text,docx --n 20 --seed 1 [--styles webpage]
 
 Text comes in the five line styles of render_text, drawn per document as before, plus one
 crawled web page's text (the `webpage` style) per four of them, generated after them so that
@@ -23,24 +23,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.bench.plant import plant_pairs
-from tests.bench.render_text import ALL_STYLES, render_text
-from tests.bench.render_webpage import STYLE as WEBPAGE
-from tests.bench.truth import ReportTruth, make_truth
+from bench.plant import plant_pairs
+from bench.render_text import ALL_STYLES, render_text
+from bench.render_webpage import STYLE as WEBPAGE
+from bench.truth import ReportTruth, make_truth
 
 Renderer = Callable[[ReportTruth, Path, random.Random], Path]
 
 # Format -> (module, function) of its renderer, imported when first used.
 RENDERERS: dict[str, tuple[str, str]] = {
-    "text": ("tests.bench.render_text", "render_text"),
-    "docx": ("tests.bench.render_docx", "render_docx"),
-    "doc": ("tests.bench.render_docx", "render_doc"),
-    "pdf_text": ("tests.bench.render_docx", "render_pdf_text"),
-    "html": ("tests.bench.render_html", "render_html"),
-    "pdf_scanned": ("tests.bench.render_scan", "render_pdf_scanned"),
-    "image": ("tests.bench.render_scan", "render_image"),
+    "text": ("bench.render_text", "render_text"),
+    "docx": ("bench.render_docx", "render_docx"),
+    "doc": ("bench.render_docx", "render_doc"),
+    "pdf_text": ("bench.render_docx", "render_pdf_text"),
+    "html": ("bench.render_html", "render_html"),
+    "pdf_scanned": ("bench.render_scan", "render_pdf_scanned"),
+    "image": ("bench.render_scan", "render_image"),
     # Scanned PDFs with a table page turned, in hard conditions (issue 17's lost report).
-    "pdf_turned": ("tests.bench.render_scan", "render_turned_scan"),
+    "pdf_turned": ("bench.render_scan", "render_turned_scan"),
 }
 FORMATS = tuple(RENDERERS)
 KEYS_SUFFIX = ".keys.json"
@@ -104,7 +104,7 @@ def _text_renderers(n: int, seed: int, styles: list[str] | None) -> list[tuple[i
 def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int,
                     styles: list[str] | None = None, plant: bool = False) -> list[CorpusItem]:
     """`n` reports per format (text: see the module's docstring), written to out_dir/documents
-    and out_dir/truth; with `plant`, findings planted in a share of them (tests/bench/plant.py)."""
+    and out_dir/truth; with `plant`, findings planted in a share of them (bench/plant.py)."""
     documents, truths = out_dir / "documents", out_dir / "truth"
     documents.mkdir(parents=True, exist_ok=True)
     truths.mkdir(parents=True, exist_ok=True)
@@ -159,13 +159,13 @@ def parse_styles(text: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.corpus", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.corpus", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--formats", type=parse_formats, default=["text"])
     parser.add_argument("--n", type=int, default=20, help="documents per format")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--styles", type=parse_styles, help=f"text styles only: {', '.join(ALL_STYLES)}")
-    parser.add_argument("--findings", action="store_true", help="plant findings (tests/bench/plant.py)")
+    parser.add_argument("--findings", action="store_true", help="plant findings (bench/plant.py)")
     args = parser.parse_args(argv)
     items = generate_corpus(args.out, args.formats, args.n, args.seed, args.styles, plant=args.findings)
     print(f"{len(items)} documents in {args.out / 'documents'}, truths in {args.out / 'truth'}")

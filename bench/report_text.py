@@ -13,8 +13,8 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tests.bench.plant import plant_blocks
-from tests.bench.truth import S3_COLUMNS, ReportTruth, Value, layout_for
+from bench.plant import plant_blocks
+from bench.truth import S3_COLUMNS, ReportTruth, Value, layout_for
 
 NBSP = "\u00a0"
 PROBE_LENGTH = 5

@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from bench.truth import S3_COLUMNS, ReportTruth, layout_for
 from ingest.checks import expand_relations
-from tests.bench.truth import S3_COLUMNS, ReportTruth, layout_for
 
 _PLACES = ["南充", "岳阳", "金华", "韶关", "临沂", "双鸭山", "袁州", "卫辉"]
 _ZONES = ["经济技术开发区", "高新技术产业开发区", "综合实验区", "新区", "工业园区"]

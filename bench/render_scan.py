@@ -25,9 +25,9 @@ import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
-from tests.bench.render_docx import pdf_with_plan
-from tests.bench.report_text import Block, Para
-from tests.bench.truth import ReportTruth
+from bench.render_docx import pdf_with_plan
+from bench.report_text import Block, Para
+from bench.truth import ReportTruth
 
 POINTS_PER_INCH = 72.0
 SEAL_DIAMETER_MM = 42.0  # the size of a government body's official seal

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from tests.bench.report_text import HEADINGS, Block, Para, PlanStyle, ReportTable, build_plan, short_name
-from tests.bench.splits import Run, ambiguous_keys
-from tests.bench.truth import ReportTruth, Value, layout_for
-from tests.bench.webpage_truth import OTHER_SUBROWS, apply_deviations
+from bench.report_text import HEADINGS, Block, Para, PlanStyle, ReportTable, build_plan, short_name
+from bench.splits import Run, ambiguous_keys
+from bench.truth import ReportTruth, Value, layout_for
+from bench.webpage_truth import OTHER_SUBROWS, apply_deviations
 
 STYLE = "webpage"
 _TYPOS = {"现行有效件数": "先行有效件数", "四、政府信息公开行政复议": "四、政府信息公开行政法复议",

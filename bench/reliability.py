@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.bench.score import CellScore, calibration, expected_calibration_error, trade_offs
+from bench.score import CellScore, calibration, expected_calibration_error, trade_offs
 
 # Bins with fewer cells than this are too small to judge the gap on.
 MIN_BIN_CELLS = 30

@@ -30,12 +30,12 @@ from pathlib import Path
 
 import yaml
 
+from bench.plant import plant_blocks
+from bench.render_webpage import STYLE as WEBPAGE
+from bench.render_webpage import render_webpage
+from bench.truth import ReportTruth, Value, layout_for
 from ingest.layouts import ColumnLayout, RowLayout
 from ingest.settings import load_settings
-from tests.bench.plant import plant_blocks
-from tests.bench.render_webpage import STYLE as WEBPAGE
-from tests.bench.render_webpage import render_webpage
-from tests.bench.truth import ReportTruth, Value, layout_for
 
 STYLES = ("tab_rows", "cell_lines", "pipe", "spaces", "run_together")
 _STYLE_WEIGHTS = (3, 3, 2, 2, 1)

@@ -26,9 +26,9 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from bench.report_text import Block, GridCell, Para, ReportTable, build_plan, draw_style
+from bench.truth import ReportTruth
 from ingest.tools.soffice import convert
-from tests.bench.report_text import Block, GridCell, Para, ReportTable, build_plan, draw_style
-from tests.bench.truth import ReportTruth
 
 A4_CM = (21.0, 29.7)
 # (top and bottom, left and right): Word's default, the 公文 standard (GB/T 9704), a narrow one.

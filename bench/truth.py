@@ -44,7 +44,7 @@ class ReportTruth:
     broken: list[str] = field(default_factory=list)
     # Unit printed for s2.procurement.amount (2019 template).
     procurement_unit: str | None = None
-    # Keys the printed text alone cannot fix (tests/bench/splits.py): not scored, must be flagged.
+    # Keys the printed text alone cannot fix (bench/splits.py): not scored, must be flagged.
     ambiguous: list[str] = field(default_factory=list)
     # Other names the document prints for the agency, each as right as `agency`.
     agency_aliases: list[str] = field(default_factory=list)
@@ -52,7 +52,7 @@ class ReportTruth:
     forms: list[str] = field(default_factory=list)
     # Per section, the longest run of glued digits printed: {"chars", "cells", "splits_log10"}.
     runs: dict[str, dict[str, float]] = field(default_factory=dict)
-    # Findings planted by tests/bench/plant.py: {"kind", "ref"} each.
+    # Findings planted by bench/plant.py: {"kind", "ref"} each.
     planted: list[dict[str, str]] = field(default_factory=list)
     # Whether renderers plant findings in the text (`--findings` corpora only; not saved).
     plant: bool = False

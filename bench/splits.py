@@ -21,9 +21,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bench.truth import Value
 from ingest.checks import Relation, expand_relations
 from ingest.layouts import ColumnLayout, TemplateLayout
-from tests.bench.truth import Value
 
 # Past these sizes the search gives up and calls every key of the runs involved ambiguous:
 # a conservative truth (not scored, must be flagged) rather than a slow generator.

@@ -1,10 +1,10 @@
 """Fit the calibrated confidence (ingest/calibration.json) on a generated corpus.
 
-    python -m tests.bench.calibrate [--seed 11] [--n 40] [--text-n 200] [--scan-n 8] [--corpus DIR] [--jobs N]
+    python -m bench.calibrate [--seed 11] [--n 40] [--text-n 200] [--scan-n 8] [--corpus DIR] [--jobs N]
 
 Converts every document with the real pipeline, counts right and all cells per evidence
 class (ingest/evidence.py), and sets the review threshold to the lowest review rate with no
-silent error on this corpus. Report on another seed: `python -m tests.bench --seed 12 …`.
+silent error on this corpus. Report on another seed: `python -m bench --seed 12 …`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from bench.__main__ import SCAN_FORMATS, run_corpus
+from bench.corpus import FORMATS, CorpusItem, generate_corpus, load_corpus, parse_formats
 from ingest.calibration import MODEL_PATH, CalibrationModel, fit, save, zero_silent_threshold
 from ingest.evidence import FEATURES, Evidence
-from tests.bench.__main__ import SCAN_FORMATS, run_corpus
-from tests.bench.corpus import FORMATS, CorpusItem, generate_corpus, load_corpus, parse_formats
 
 # Whatever the corpus shows, a cell less likely than this to be right is looked at: a few
 # dozen wrong cells in the fit corpus cannot place the threshold alone.
@@ -44,7 +44,7 @@ def fitted(samples: list[tuple[Evidence, bool]], fitted_on: dict[str, object]) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.calibrate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.calibrate", description=__doc__.splitlines()[0])
     parser.add_argument("--formats", type=parse_formats, default=list(FORMATS))
     parser.add_argument("--n", type=int, default=40, help="documents per format that carries text")
     parser.add_argument("--text-n", type=int, default=200,

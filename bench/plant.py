@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TypeVar
 
-from tests.bench.truth import S3_COLUMNS, ReportTruth, Value, make_truth
+from bench.truth import S3_COLUMNS, ReportTruth, Value, make_truth
 
 B = TypeVar("B")
 # Every PAIR_EVERY-th report (from the second) is the successor of the one before it.

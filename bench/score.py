@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tests.bench.truth import ReportTruth, Value
+from bench.truth import ReportTruth, Value
 
 # Confidence bins of the reliability table: [low, high), the last one closed. Most cells are
 # near 1, so the top is cut finer.

@@ -12,8 +12,8 @@ import html
 import random
 from pathlib import Path
 
-from tests.bench.report_text import NBSP, Block, Para, ReportTable, build_plan
-from tests.bench.truth import ReportTruth
+from bench.report_text import NBSP, Block, Para, ReportTable, build_plan
+from bench.truth import ReportTruth
 
 _NAV = ["首页", "走进{site}", "新闻中心", "政务公开", "政务服务", "互动交流", "专题专栏"]
 _MENU = ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "依申请公开"]
