@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ingest.errors import ErrorCode
 from ingest.layouts import TemplateLayout, load_layouts
 from ingest.output import SCHEMA
 from ingest.settings import load_settings
@@ -137,7 +138,7 @@ def read_results(out_dir: Path) -> list[Result]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            data = {"source": {"file": path.name}, "error": {"code": "unreadable_result", "message": str(exc)}}
+            data = {"source": {"file": path.name}, "error": {"code": ErrorCode.UNREADABLE_RESULT, "message": str(exc)}}
             results.append(Result(str(relative), data))
             continue
         if isinstance(data, dict) and data.get("schema") == SCHEMA:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from ingest.errors import ErrorCode
+
 Format = Literal["pdf_text", "pdf_scanned", "docx", "doc", "html", "text", "image"]
 Number = int | Decimal
 
@@ -179,7 +181,7 @@ class Finding:
 
 @dataclass
 class ErrorInfo:
-    code: str
+    code: ErrorCode
     message: str
 
 

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from ingest.errors import ErrorCode
 from ingest.layouts import load_layouts
 from ingest.names import visible
 from ingest.settings import Settings, load_settings
@@ -154,10 +155,10 @@ def review_router(service: ServiceSettings, settings: Settings | None = None) ->
             payload, _ = await run_in_threadpool(reports.log.decide, name, key, action, value, version, reviewer)
         except Conflict as exc:
             state = await run_in_threadpool(lambda: reports.state(name, reports.load(name)))
-            body = {"error": {"code": "conflict", "message": str(exc)}, "state": state}
+            body = {"error": {"code": ErrorCode.CONFLICT, "message": str(exc)}, "state": state}
             return JSONResponse(body, 409)
         except ReviewError as exc:
-            return JSONResponse({"error": {"code": "invalid_value", "message": str(exc)}}, 422)
+            return JSONResponse({"error": {"code": ErrorCode.INVALID_VALUE, "message": str(exc)}}, 422)
         return JSONResponse(await run_in_threadpool(reports.state, name, payload))
 
     @router.get("/api/reports/{name}/cells/{key}/context")
