@@ -18,7 +18,8 @@ from ingest.errors import TRANSIENT, ErrorCode, IngestError
 from ingest.layouts import load_layouts
 from ingest.runner import convert_report
 from ingest.settings import load_settings
-from workers.db import Database, database_url
+from workers.config import load_service_settings
+from workers.db import Database
 from workers.storage import storage_for
 from workers.store import DocumentRow, Index
 
@@ -103,7 +104,7 @@ def convert_document(out: str | None, sha256: str, db_url: str | None = None) ->
     that RQ retries the job.
     """
     folder = Path(out) if out else None
-    db = Database(database_url(folder, db_url))
+    db = Database(load_service_settings(folder, db_url=db_url).database_url)
     index, storage = Index(db), storage_for(folder, db)
     row = index.start(sha256)
     if row is None:
