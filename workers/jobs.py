@@ -6,7 +6,6 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from types import TracebackType
 
 import redis
 from rq import get_current_job
@@ -51,7 +50,7 @@ def record_failure(job: Job, code: ErrorCode) -> None:
 
 
 def on_failure(job: Job, connection: redis.Redis, exc_type: type[BaseException], exc: BaseException,
-               traceback: TracebackType | None) -> None:
+               traceback: object) -> None:
     """RQ's failure callback of every conversion job (also run for a job whose worker died)."""
     record_failure(job, failure_code(exc))
 
