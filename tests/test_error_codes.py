@@ -39,24 +39,22 @@ MHT_OF_GARBAGE = (
     + base64.encodebytes(_GARBAGE).decode() + "\r\n--b--\r\n"
 ).encode()
 
-# Codes a document converted by the library gives: the input's bytes (None: no file) and settings.
-DOCUMENTS: dict[ErrorCode, tuple[bytes | None, dict[str, object]]] = {
+# Codes a document converted by the library gives: its input (bytes; the name of one of the bad Word and web
+# files of tests/test_bad_office_input.py; None: no file at all) and the settings it is converted with.
+DOCUMENTS: dict[ErrorCode, tuple[bytes | str | None, dict[str, object]]] = {
     ErrorCode.EMPTY_FILE: (b"", {}),
     ErrorCode.FILE_TOO_LARGE: (SEEDS[0].read_bytes(), {"max_file_bytes": 100}),
     ErrorCode.UNREADABLE_FILE: (None, {}),
     ErrorCode.UNKNOWN_FORMAT: (random.Random(2).randbytes(5000), {}),
     ErrorCode.UNDECODABLE_TEXT: (MHT_OF_GARBAGE, {}),
+    ErrorCode.PASSWORD_PROTECTED: ("locked.docx", {}),
+    ErrorCode.DAMAGED_DOCUMENT: ("damaged.docx", {}),
+    ErrorCode.ATTACHMENT_ONLY: ("link-only.html", {}),
     ErrorCode.NOT_A_REPORT: (LETTER.encode(), {}),
     ErrorCode.OLD_FORMAT: (OLD_FORMAT.encode(), {}),
-    ErrorCode.TOOL_TIMEOUT: (None, {"soffice_timeout": 0.01}),  # broken.doc below, with no time to open it
+    ErrorCode.TOOL_FAILED: ("broken.doc", {}),
+    ErrorCode.TOOL_TIMEOUT: ("broken.doc", {"soffice_timeout": 0.01}),  # no time to open it
     ErrorCode.INTERNAL_ERROR: (SEEDS[0].read_bytes(), {"layouts_dir": Path("/nonexistent/layouts")}),
-}
-# The bad Word and web files of tests/test_bad_office_input.py, one per code.
-OFFICE_FILES = {
-    ErrorCode.PASSWORD_PROTECTED: "locked.docx",
-    ErrorCode.DAMAGED_DOCUMENT: "damaged.docx",
-    ErrorCode.ATTACHMENT_ONLY: "link-only.html",
-    ErrorCode.TOOL_FAILED: "broken.doc",
 }
 # Produced by slower tests elsewhere (a minute of service each): code -> test that asserts it.
 ELSEWHERE = {
@@ -74,24 +72,24 @@ HTTP_CODES_WITH_TOKEN = [ErrorCode.UNAUTHORIZED, ErrorCode.FETCH_FAILED, ErrorCo
 
 
 def _produced(code: ErrorCode, tmp_path: Path) -> str | None:
+    given, overrides = DOCUMENTS[code]
     folder = tmp_path / "in"
     folder.mkdir()
-    if code in OFFICE_FILES or code is ErrorCode.TOOL_TIMEOUT:
+    if isinstance(given, str):
         _bad_files(folder)
-        path = folder / OFFICE_FILES.get(code, "broken.doc")
+        path = folder / given
     else:
-        path = folder / f"{code}.bin"
-        data = DOCUMENTS[code][0]
-        if data is not None:
-            path.write_bytes(data)
-    error = convert_report(path, load_settings(**DOCUMENTS.get(code, (None, {}))[1])).error
+        path = folder / "input.bin"
+        if given is not None:
+            path.write_bytes(given)
+    error = convert_report(path, load_settings(**overrides)).error
     if error is None:
         return None
     assert error.message.startswith(path.name), error.message
     return error.code
 
 
-@pytest.mark.parametrize("code", [*DOCUMENTS, *OFFICE_FILES], ids=str)
+@pytest.mark.parametrize("code", list(DOCUMENTS), ids=str)
 def test_each_document_error_code_comes_from_a_real_bad_input(code: ErrorCode, tmp_path: Path) -> None:
     assert _produced(code, tmp_path) == code
 
@@ -202,7 +200,7 @@ def _state_code(service: Service, job_id: str) -> str | None:
 
 def test_every_code_is_produced_by_a_test() -> None:
     """The tests above, and the slower ones named in ELSEWHERE, between them produce every code."""
-    here = {*DOCUMENTS, *OFFICE_FILES, *HTTP_CODES, *HTTP_CODES_WITH_TOKEN, ErrorCode.WRITE_FAILED,
+    here = {*DOCUMENTS, *HTTP_CODES, *HTTP_CODES_WITH_TOKEN, ErrorCode.WRITE_FAILED,
             ErrorCode.UNREADABLE_RESULT, ErrorCode.JOB_FAILED}
     root = Path(__file__).resolve().parent.parent
     for code, (file, marker) in ELSEWHERE.items():
