@@ -21,6 +21,8 @@ class Kind(Enum):
 
 @dataclass(frozen=True)
 class Token:
+    """One label, value, blank cell or run of digits, where the document printed it."""
+
     kind: Kind
     text: str
     cell: SourceCell | None
