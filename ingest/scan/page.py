@@ -12,11 +12,12 @@ import numpy as np
 from ingest.errors import FileTooLarge
 from ingest.models import Paragraph
 from ingest.scan import preprocess
-from ingest.scan.lines import Box, has_ink, line_boxes
+from ingest.scan.lines import has_ink, line_boxes
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
 from ingest.settings import Settings
 from ingest.tables.model import GridSettings, Slot, bbox
+from ingest.tables.model import PixelBox as Box
 from ingest.tables.raster import GridTable, Rulings, find_rulings, find_tables, raster_settings
 from ingest.tables.stitch import TablePiece
 

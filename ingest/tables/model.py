@@ -17,6 +17,8 @@ N = TypeVar("N", int, float)
 
 # x0, top, x1, bottom: top-left origin.
 Box = tuple[N, N, N, N]
+# A box on a page image: its coordinates index the image's arrays.
+PixelBox = Box[int]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ingest.tables.model import Box, GridCell, GridSettings
+from ingest.tables.model import GridCell, GridSettings, PixelBox
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
 _CONTACT = 2
@@ -23,7 +23,7 @@ _EDGE_COVERAGE = 0.6
 
 @dataclass(frozen=True)
 class GridTable:
-    box: Box[int]
+    box: PixelBox
     ys: list[int]
     xs: list[int]
     cells: list[GridCell[int]]
@@ -139,7 +139,7 @@ def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
     return (min(size[0], cap), min(size[1], cap))
 
 
-def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings[int]) -> list[Box[int]]:
+def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings[int]) -> list[PixelBox]:
     """Boxes of ruled tables: connected rulings with at least two rows and two columns of joints."""
     frame = cv2.dilate(horizontal | vertical, np.ones((gs.snap, gs.snap), np.uint8))
     near_vertical = cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8))
@@ -218,7 +218,7 @@ def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: 
     return cells
 
 
-def _rules(horizontal: np.ndarray, vertical: np.ndarray, box: Box[int],
+def _rules(horizontal: np.ndarray, vertical: np.ndarray, box: PixelBox,
            gs: GridSettings[int]) -> tuple[list[int], list[int]]:
     x0, y0, x1, y1 = box
     ys = [y0 + y for y in rule_positions(horizontal[y0:y1, x0:x1], 0, gs, gs.min_line)]
