@@ -83,10 +83,10 @@ def _grids(group: list[TablePiece[Any]]) -> list[Grid]:
     columns = stops((x for p in group for x in p.columns()), max(p.stitch for p in group))
     out = []
     for piece in group:
-        boxes = [(float(c.box[0]), float(c.box[1]), float(c.box[2]), float(c.box[3])) for c, _ in piece.cells]
+        boxes = [cell.box for cell, _ in piece.cells]
         rows = row_stops(boxes, piece.snap)
         placed = place_cells(boxes, columns, rows)
-        slots = [Slot(s.text, s.origin, s.page, s.bbox, s.confidence) for _, s in piece.cells]
+        slots = [slot for _, slot in piece.cells]
         out.append(spread(zip(placed, slots, strict=True), len(rows) - 1, len(columns) - 1, piece.page))
     return out
 
