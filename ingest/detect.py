@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from ingest.errors import EmptyFile, PasswordProtected, UndecodableText, UnknownFormat
+from ingest.errors import EmptyFile, IngestError, PasswordProtected, UndecodableText, UnknownFormat
 from ingest.models import Format
 from ingest.settings import Settings
 from ingest.tools.pdfium import PdfFile, open_pdf_file
@@ -103,8 +103,12 @@ def _ole2_format(data: bytes) -> Format:
 
 def _pdf(data: bytes, settings: Settings) -> Detected:
     """A PDF with a text layer on any page is read as text (its scanned pages by OCR); one
-    without is a scan. One all blank is left to the text reader, which says so."""
-    pdf = open_pdf_file(data, settings.pdf_max_pages)
+    without is a scan. One all blank is left to the text reader, which says so; so is one
+    that cannot be opened (damaged, locked, too long): still a PDF, the reader says why."""
+    try:
+        pdf = open_pdf_file(data, settings.pdf_max_pages)
+    except IngestError:
+        return Detected("pdf_text")
     scanned = "text" not in pdf.kinds and "scanned" in pdf.kinds
     return Detected("pdf_scanned" if scanned else "pdf_text", pdf=pdf)
 

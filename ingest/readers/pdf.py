@@ -224,6 +224,7 @@ class PdfReader:
     """PDFs with a text layer on some page: text pages read here, the others by OCR."""
 
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
+        # Opened here only when detect could not: to say why (damaged, locked, too long).
         pdf = detected.pdf or open_pdf_file(data, settings.pdf_max_pages)
         kinds = list(pdf.kinds)
         pages: list[tuple[int, list[PageItem]]] = []
