@@ -221,7 +221,7 @@ def upright(color: np.ndarray, engines: EngineSet) -> list[Prepared]:
     return ways[:1] if options[0][3] else ways
 
 
-def _interior(box: tuple[int, int, int, int], gs: GridSettings[int]) -> Box:
+def _interior(box: Box, gs: GridSettings[int]) -> Box:
     inset = gs.line_thickness + 2
     x0, y0, x1, y1 = box
     return (x0 + inset, y0 + inset, max(x0 + inset + 1, x1 - inset), max(y0 + inset + 1, y1 - inset))
