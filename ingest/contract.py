@@ -156,6 +156,11 @@ def is_result(data: object) -> bool:
     return isinstance(data, dict) and data.get("schema") == SCHEMA
 
 
+def as_report(result: Report | Mapping[str, Any]) -> Report:
+    """The typed report of a result given either way (a JSON object is read by `report_from_dict`)."""
+    return result if isinstance(result, Report) else report_from_dict(result)
+
+
 def report_from_dict(data: object) -> Report:
     """A result's JSON object as the typed report; raises MalformedResult naming what is wrong."""
     top = _object(data, "the result")

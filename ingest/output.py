@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ingest.contract import report_to_dict
+from ingest.contract import report_to_dict as report_to_dict  # the writer's callers convert too
 from ingest.models import Report
 
 # Writes a report's JSON object to its path (atomically).

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from ingest.checks import run_checks
-from ingest.contract import check_to_dict, json_number, number_of, report_from_dict, report_to_dict
+from ingest.contract import as_report, check_to_dict, json_number, number_of, report_from_dict, report_to_dict
 from ingest.labels import nfkc
 from ingest.layouts import ColumnLayout, TemplateLayout, load_layouts
 from ingest.models import CellReading, Number, Report
@@ -99,7 +99,7 @@ def parse_value(text: str, column: ColumnLayout) -> Number | None:
 
 def layout_of(result: Report | Mapping[str, Any], layouts_dir: Path) -> TemplateLayout:
     """The layout of a result's template (the typed report, or its JSON object)."""
-    template = (result if isinstance(result, Report) else report_from_dict(result)).template
+    template = as_report(result).template
     for layout in load_layouts(layouts_dir):
         if layout.template == template:
             return layout
@@ -115,7 +115,7 @@ def recheck(result: Report | dict[str, Any], layout: TemplateLayout) -> None:
 
     Of a result's JSON object (edited by hand, as tests do), the `checks` are replaced in place.
     """
-    report = result if isinstance(result, Report) else report_from_dict(result)
+    report = as_report(result)
     report.checks = run_checks(layout, report.cells)
     for check in report.checks:
         # A broken relation's suspects are the cells of it still flagged: reviewed ones are settled.
@@ -186,9 +186,9 @@ def _loaded(text: str | None) -> Number | None:
 class ReportRecords(Protocol):
     """Where a review reads and writes report JSON and the audit trail (`workers.storage`)."""
 
-    def load_report(self, conn: sa.Connection, name: str, lock: bool = False) -> Report | None: ...
+    def load_report(self, conn: sa.Connection, name: str, lock: bool = False) -> dict[str, Any] | None: ...
 
-    def store_report(self, conn: sa.Connection, name: str, report: Report) -> None: ...
+    def store_report(self, conn: sa.Connection, name: str, payload: dict[str, Any]) -> None: ...
 
     def append_audit(self, conn: sa.Connection, at: float, line: str) -> None: ...
 
@@ -224,9 +224,10 @@ class ReviewLog:
         if action not in ACTIONS:
             raise ReviewError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
         with self.db.write() as conn:
-            result = self.records.load_report(conn, report, lock=True)
-            if result is None:
+            payload = self.records.load_report(conn, report, lock=True)
+            if payload is None:
                 raise ReviewError(f"no report {report}")
+            result = report_from_dict(payload)
             cell = result.cells.get(key)
             if cell is None:
                 raise ReviewError(f"{report} has no cell {key}")
@@ -248,7 +249,7 @@ class ReviewLog:
                 previous_value=_stored(previous), value=_stored(decision.value), reviewer=reviewer,
                 at=decision.at, version=decision.version,
             ))
-            self.records.store_report(conn, report, result)
+            self.records.store_report(conn, report, report_to_dict(result))
             self.records.append_audit(conn, decision.at, decision.audit_line())
         return result, decision.version
 

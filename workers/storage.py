@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import sqlalchemy as sa
 
@@ -70,12 +70,16 @@ class FolderStorage:
         ok = REPORT_NAME.match(name) and path.parent == self.out.resolve() and path.is_file()
         return path if ok else None
 
-    def load_report(self, conn: sa.Connection, name: str, lock: bool = False) -> Report | None:
+    def load_report(self, conn: sa.Connection, name: str, lock: bool = False) -> dict[str, Any] | None:
+        """A result's JSON object (`ingest.contract.report_from_dict` makes it the typed report)."""
         path = self.report_path(name)
-        return None if path is None else report_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        if path is None:
+            return None
+        payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return payload
 
-    def store_report(self, conn: sa.Connection, name: str, report: Report) -> None:
-        write_json_atomic(self.out / name, report_to_dict(report))
+    def store_report(self, conn: sa.Connection, name: str, payload: dict[str, Any]) -> None:
+        write_json_atomic(self.out / name, payload)
 
     def page_image(self, name: str, sha256: str, page: int) -> bytes | None:
         path = page_image_path(page_images_dir(self.out / name), page)
@@ -153,13 +157,14 @@ class DatabaseStorage:
             result = conn.execute(sa.select(documents.c.result).where(documents.c.sha256 == row.sha256)).scalar()
         return None if result is None else json.dumps(result, ensure_ascii=False, indent=1).encode("utf-8")
 
-    def load_report(self, conn: sa.Connection, name: str, lock: bool = False) -> Report | None:
+    def load_report(self, conn: sa.Connection, name: str, lock: bool = False) -> dict[str, Any] | None:
+        """A result's JSON object (`ingest.contract.report_from_dict` makes it the typed report)."""
         query = sa.select(documents.c.result).where(documents.c.report == name)
         result = conn.execute(query.with_for_update() if lock else query).scalar()
-        return report_from_dict(result) if isinstance(result, dict) else None
+        return result if isinstance(result, dict) else None
 
-    def store_report(self, conn: sa.Connection, name: str, report: Report) -> None:
-        conn.execute(documents.update().where(documents.c.report == name).values(result=report_to_dict(report)))
+    def store_report(self, conn: sa.Connection, name: str, payload: dict[str, Any]) -> None:
+        conn.execute(documents.update().where(documents.c.report == name).values(result=payload))
 
     def reports(self) -> Iterator[tuple[str, Report]]:
         """Every result: (name, report)."""

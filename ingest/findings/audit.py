@@ -7,11 +7,12 @@ import argparse
 import os
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.contract import finding_to_dict
+from ingest.contract import as_report, finding_to_dict
 from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, converted, read_results
 from ingest.findings.rules import FindingRules, load_rules
 from ingest.findings.template import relation_findings
@@ -48,9 +49,10 @@ class AuditRow:
                 " ".join(f.get("cells") or []), prose.get("text"), " ".join(f.get("reports") or [])]
 
 
-def year_report(path: str, report: Report, min_confidence: float) -> YearReport | None:
+def year_report(path: str, result: Report | Mapping[str, Any], min_confidence: float) -> YearReport | None:
     """The cross-year view of a converted result: its cells read sure (or reviewed by a person);
     None when its agency or year is unknown, or its year listed for review."""
+    report = as_report(result)
     meta = report.report or ReportMeta(None, None)
     listed = set(report.flagged_fields)
     if report.error is not None or not meta.agency or not meta.year or "report.year" in listed:
@@ -60,9 +62,10 @@ def year_report(path: str, report: Report, min_confidence: float) -> YearReport 
                       name_unsure="report.agency" in listed)
 
 
-def current_findings(report: Report, rules: FindingRules) -> list[dict[str, Any]]:
+def current_findings(result: Report | Mapping[str, Any], rules: FindingRules) -> list[dict[str, Any]]:
     """A result's findings with its relations as they stand after review: a break a reviewer's
     correction mended is gone, a break whose cells are all settled (none left to review) is listed."""
+    report = as_report(result)
     checks = {c.id: c for c in report.checks}
     out = [f for f in report.findings
            if f.kind != "relation_broken" or (f.ref in checks and not checks[f.ref].ok)]

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from fastapi import HTTPException
 
-from ingest.contract import JsonNumber, MalformedResult, cell_to_dict, check_to_dict, json_number
+from ingest.contract import JsonNumber, MalformedResult, cell_to_dict, check_to_dict, json_number, report_from_dict
 from ingest.layouts import TemplateLayout
 from ingest.models import CellReading, CheckResult, Report
 from ingest.settings import Settings
@@ -138,13 +138,14 @@ class Reports:
         return queue_entries(self.storage)
 
     def load(self, name: str) -> Report:
+        with self.db.read() as conn:
+            payload = self.storage.load_report(conn, name)
+        if payload is None:
+            raise HTTPException(404, f"no report {name}")
         try:
-            with self.db.read() as conn:
-                report = self.storage.load_report(conn, name)
+            report = report_from_dict(payload)
         except MalformedResult as exc:
             raise HTTPException(404, f"{name} is not a result: {exc}") from exc
-        if report is None:
-            raise HTTPException(404, f"no report {name}")
         if report.error is not None:
             raise HTTPException(404, f"{name} is an error report: nothing to review")
         return report
