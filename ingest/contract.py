@@ -277,7 +277,7 @@ def _typed(raw: object, kind: type[_T], where: str) -> _T | None:
     if raw is None:
         return None
     if not isinstance(raw, kind) or isinstance(raw, bool):
-        raise MalformedResult(f"{where}: {raw!r} is not a {kind.__name__}")
+        raise MalformedResult(f"{where}: {raw!r} is not of type {kind.__name__}")
     return raw
 
 
