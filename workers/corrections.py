@@ -137,7 +137,7 @@ def _decide(cell: CellReading, action: str, value: Number | None, reviewer: str)
     if not cell.reviewed:
         cell.read_value = cell.value
     if action == "correct":
-        cell.value = value
+        cell.value = number_of(json_number(value))  # as the JSON holds it: a typed 12.50 is 12.5
     elif action == "illegible":
         # Exports read `value`: an illegible cell is unknown, never a number someone guessed.
         cell.value = None
