@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from ingest.errors import ErrorCode
-
 Format = Literal["pdf_text", "pdf_scanned", "docx", "doc", "html", "text", "image"]
 Number = int | Decimal
 
@@ -98,6 +96,12 @@ class CellReading:
     notes: list[str] = field(default_factory=list)
     # The evidence class the calibrated confidence was looked up by (ingest/evidence.py).
     evidence: str | None = None
+    # A person's decision (the service's review pages): the value first read stays in `read_value`;
+    # an illegible cell has no value.
+    reviewed: bool = False
+    reviewed_by: str | None = None
+    read_value: Number | None = None
+    illegible: bool = False
 
     @property
     def found(self) -> bool:
@@ -181,7 +185,8 @@ class Finding:
 
 @dataclass
 class ErrorInfo:
-    code: ErrorCode
+    # An ErrorCode where the pipeline gives it; read back from a result, whatever string that holds.
+    code: str
     message: str
 
 

@@ -22,11 +22,12 @@ from ingest.settings import Settings
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 
+
 @dataclass(frozen=True)
 class FileOutcome:
     source: Path
     output: Path
-    error_code: ErrorCode | None
+    error_code: str | None
     # Set when the result could not be written: why.
     write_error: str | None = None
 

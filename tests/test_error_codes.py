@@ -103,7 +103,7 @@ def test_a_result_that_cannot_be_written_or_read_has_its_code(tmp_path: Path) ->
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "cut.json").write_text('{"schema": "gov-disc', encoding="utf-8")
     [result] = read_results(tmp_path / "out")
-    assert result.data["error"]["code"] == ErrorCode.UNREADABLE_RESULT
+    assert result.report.error is not None and result.report.error.code == ErrorCode.UNREADABLE_RESULT
 
 
 def _api_codes(settings: ServiceSettings, requests: list[tuple[str, str, dict[str, object]]]) -> list[str]:
