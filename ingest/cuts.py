@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.checks import Relation
 from ingest.models import Number
@@ -294,6 +294,33 @@ def _by_prose(row: RowCuts, best: tuple[int, ...], prose: str) -> int | None:
     return None
 
 
+def _blank_unsure(row: RowCuts, choice: int, held: set[int]) -> dict[int, list[Number]]:
+    """The cells of a cut that dropped a blank whose reading the blank's place decides. A 0
+    and a blank add nothing to any sum, so the zeros beside the blank could trade places with
+    it (the same digits either way) whatever the relations say; the blank could have moved
+    further only by displacing a number, which a relation that holds over it (`held`
+    columns) rules out. A number no such relation holds leaves every cell unsure."""
+    option = row.options[choice]
+    if None not in option or len(row.options) < 2:
+        return {}
+    differ = {
+        col: sorted({v for o in row.options if (v := o[col]) is not None and v != value}) or [0]
+        for col, value in enumerate(option)
+        if any(o[col] != value for o in row.options)
+    }
+    if any(option[col] and col not in held for col in differ):
+        return differ
+    unsure: dict[int, list[Number]] = {}
+    for blank in (c for c, v in enumerate(option) if v is None):
+        unsure[blank] = [0]
+        for step in (-1, 1):
+            col = blank + step
+            while 0 <= col < len(option) and option[col] == 0:
+                unsure[col] = [0]
+                col += step
+    return unsure
+
+
 def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_states: int) -> list[RowDecision]:
     """A decision for every row: its best cut over the whole table, what stays unsure."""
     table = cut_table(rows, relations, max_states)
@@ -301,15 +328,6 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
     decisions: list[RowDecision] = []
     for row, best in zip(rows, table.best, strict=True):
         pool = best or tuple(range(len(row.options)))
-        if len(pool) == 1 and None in row.options[pool[0]] and len(row.options) > 1:
-            # The run dropped a blank cell, and relations over zeros cannot say which: the blank
-            # and the zeros it may have been are flagged (a cut chosen only because blanks in one
-            # column void fewer relations than blanks spread out is no evidence).
-            option = row.options[pool[0]]
-            zeros: dict[int, list[Number]] = {col: [0] for col, v in enumerate(option) if v is None or v == 0}
-            choices.append(pool[0])
-            decisions.append(RowDecision(pool[0], zeros))
-            continue
         if len(pool) == 1:
             choices.append(pool[0])
             decisions.append(RowDecision(pool[0]))
@@ -327,11 +345,19 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
         }
         choices.append(guess)
         decisions.append(RowDecision(guess, unsure))
-    broken = _broken_ids(rows, relations, choices) if table.cost else set()
+    sums = _sums(rows, relations, choices)
+    held = {(r, c) for _, terms, diff in sums if diff == 0 for r, c, _ in terms}
+    # A cut chosen only because blanks in one column void fewer relations than blanks spread
+    # out is no evidence of where a dropped blank was.
+    decisions = [
+        replace(d, candidates={**_blank_unsure(row, d.choice, {c for rr, c in held if rr == r}), **d.candidates})
+        for r, (row, d) in enumerate(zip(rows, decisions, strict=True))
+    ]
+    broken = {rel.id for rel, _, diff in sums if diff} if table.cost else set()
     if broken:
         # Without the relations the printed numbers break, is each row's cut still the only one?
-        held = [rel for rel in relations if rel.id not in broken]
-        alone = cut_table(rows, held, max_states).best
+        kept = [rel for rel in relations if rel.id not in broken]
+        alone = cut_table(rows, kept, max_states).best
         decisions = [
             RowDecision(d.choice, d.candidates, True, d.by_prose)
             if len(rows[r].options) > 1 and not d.candidates and alone[r] != (d.choice,) else d
@@ -340,11 +366,13 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
     return decisions
 
 
-def _broken_ids(rows: list[RowCuts], relations: list[Relation], choices: list[int]) -> set[str]:
-    """The relations the chosen cuts break."""
-    out: set[str] = set()
+def _sums(rows: list[RowCuts], relations: list[Relation], choices: list[int]
+          ) -> list[tuple[Relation, list[tuple[int, int, int]], Number | None]]:
+    """Every applicable relation with its terms and its difference under the chosen cuts
+    (None: voided by a blank)."""
+    out = []
     for rel, terms in _applicable(relations, rows):
         values = [(sign, rows[r].options[choices[r]][c]) for r, c, sign in terms]
-        if all(v is not None for _, v in values) and sum(sign * v for sign, v in values if v is not None) != 0:
-            out.add(rel.id)
+        voided = any(v is None for _, v in values)
+        out.append((rel, terms, None if voided else sum(sign * v for sign, v in values if v is not None)))
     return out

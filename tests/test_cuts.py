@@ -48,6 +48,33 @@ def test_the_prose_quotes_tell_apart_cuts_no_relation_can() -> None:
     assert decide([row], [], "", 1000)[0].candidates
 
 
+def _dropped_blank(keys: tuple[str, ...], digits: list[str]) -> RowCuts:
+    """A run that dropped a blank cell: its pieces in order, the blank at any place."""
+    texts = [(*digits[:i], None, *digits[i:]) for i in range(len(keys))]
+    return RowCuts.parse(keys, texts, [False] * len(keys))
+
+
+COLUMNS = [Relation(f"col.{c}", (f"x.{c}",), (f"y.{c}",)) for c in "abc"]
+
+
+def test_a_dropped_blank_leaves_unsure_the_zeros_it_may_trade_with_not_a_number_a_relation_holds() -> None:
+    # x prints "5 0" for three cells; y (5, 0, 0) ties each column.
+    rows = [_dropped_blank(("x.a", "x.b", "x.c"), ["5", "0"]), RowCuts.parse(("y.a", "y.b", "y.c"),
+                                                                              [("5", "0", "0")], [False] * 3)]
+    x = decide(rows, COLUMNS, prose="", max_states=1000)[0]
+    assert rows[0].options[x.choice][0] == 5
+    # Blank in b or c: the same digits, a 0 and a blank add nothing: no relation can tell.
+    assert sorted(x.candidates) == [1, 2]
+
+
+def test_a_dropped_blank_before_a_number_no_relation_holds_leaves_every_cell_unsure() -> None:
+    rows = [_dropped_blank(("x.a", "x.b", "x.c"), ["5", "0"]), RowCuts.parse(("y.a", "y.b", "y.c"),
+                                                                              [("5", "0", "0")], [False] * 3)]
+    # Without column a's relation the 5 could stand in a or b (a silent error before).
+    x = decide(rows, COLUMNS[1:], prose="", max_states=1000)[0]
+    assert sorted(x.candidates) == [0, 1, 2]
+
+
 def test_the_search_stays_bounded_on_a_long_table_of_unsure_rows() -> None:
     rows = [_row(f"r{i}", *range(1, 9)) for i in range(26)] + [_row("sum", 100)]
     relation = Relation("sum", ("sum",), tuple(f"r{i}" for i in range(26)))
