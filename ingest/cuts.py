@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from ingest.blanks import blank_column, dropped_blank, into_column
 from ingest.checks import Relation
 from ingest.models import Number
 from ingest.numbers import parse_number, piece_pattern, split_unit, splits, splits_summing
@@ -264,6 +265,8 @@ class RowDecision:
     in_broken: bool = False
     # The best cuts were told apart by the numbers the report's prose quotes.
     by_prose: bool = False
+    # The row's dropped blank was put in the column the table leaves blank (ingest/blanks.py).
+    by_column: bool = False
 
 
 _PROSE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
@@ -294,33 +297,6 @@ def _by_prose(row: RowCuts, best: tuple[int, ...], prose: str) -> int | None:
     return None
 
 
-def _blank_unsure(row: RowCuts, choice: int, held: set[int]) -> dict[int, list[Number]]:
-    """The cells of a cut that dropped a blank whose reading the blank's place decides. A 0
-    and a blank add nothing to any sum, so the zeros beside the blank could trade places with
-    it (the same digits either way) whatever the relations say; the blank could have moved
-    further only by displacing a number, which a relation that holds over it (`held`
-    columns) rules out. A number no such relation holds leaves every cell unsure."""
-    option = row.options[choice]
-    if None not in option or len(row.options) < 2:
-        return {}
-    differ = {
-        col: sorted({v for o in row.options if (v := o[col]) is not None and v != value}) or [0]
-        for col, value in enumerate(option)
-        if any(o[col] != value for o in row.options)
-    }
-    if any(option[col] and col not in held for col in differ):
-        return differ
-    unsure: dict[int, list[Number]] = {}
-    for blank in (c for c, v in enumerate(option) if v is None):
-        unsure[blank] = [0]
-        for step in (-1, 1):
-            col = blank + step
-            while 0 <= col < len(option) and option[col] == 0:
-                unsure[col] = [0]
-                col += step
-    return unsure
-
-
 def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_states: int) -> list[RowDecision]:
     """A decision for every row: its best cut over the whole table, what stays unsure."""
     table = cut_table(rows, relations, max_states)
@@ -348,11 +324,20 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
     sums = _sums(rows, relations, choices)
     held = {(r, c) for _, terms, diff in sums if diff == 0 for r, c, _ in terms}
     # A cut chosen only because blanks in one column void fewer relations than blanks spread
-    # out is no evidence of where a dropped blank was.
-    decisions = [
-        replace(d, candidates={**_blank_unsure(row, d.choice, {c for rr, c in held if rr == r}), **d.candidates})
-        for r, (row, d) in enumerate(zip(rows, decisions, strict=True))
+    # out is no evidence of where a dropped blank was (ingest/blanks.py).
+    blanks = [
+        dropped_blank(rows, r, choices, {c for rr, c in held if rr == r},
+                      [terms for _, terms, _ in sums if any(rr == r for rr, _, _ in terms)])
+        for r in range(len(rows))
     ]
+    column = blank_column(rows, blanks)
+    for r, (row, blank) in enumerate(zip(rows, blanks, strict=True)):
+        moved = into_column(row, choices[r], column) if column and len(blank.places) > 1 else None
+        if moved is not None and not decisions[r].candidates:
+            choices[r] = moved
+            decisions[r] = RowDecision(moved, by_column=True)
+        else:
+            decisions[r] = replace(decisions[r], candidates={**blank.unsure, **decisions[r].candidates})
     broken = {rel.id for rel, _, diff in sums if diff} if table.cost else set()
     if broken:
         # Without the relations the printed numbers break, is each row's cut still the only one?

@@ -332,6 +332,8 @@ def _cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Sett
             candidates = tuple(decision.candidates.get(col, ()))
             if candidates:
                 conf, note = s.conf_ambiguous_alignment * 0.8, f"cells run together; {len(candidates)} values fit"
+            elif decision.by_column:
+                conf, note = s.conf_fuzzy_label, "cells run together; the blank put in the blank column"
             elif decision.by_prose:
                 conf, note = s.conf_prose_cut, "cells run together; cut as the prose quotes"
             elif decision.in_broken:
