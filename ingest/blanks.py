@@ -2,10 +2,11 @@
 
 A run printed with a cell too few left a blank cell out. A 0 and a blank add nothing to any
 sum, so the relations cannot tell the blank from the zeros beside it (the same digits either
-way): those cells stay unsure, unless a relation over counts rules a place out (a 总计
-read as 0 beside a detail of 2), or the table shows one column left blank: every row printing
-a cell too few, each that settles its blank putting it in that column (总计 blank on a 2019
-page's detail rows). The blank could have moved further only by displacing a number, which
+way): those cells stay unsure, unless the table shows one column left blank: every row
+printing a cell too few, several settling their blank in that column by their digits or by
+the counts (a 总计 read as 0 beside a detail of 2 cannot be: its blank is the 总计), none
+elsewhere (总计 blank on a 2019 page's detail rows). One row's counts alone settle nothing:
+the document may break that relation as printed. The blank could have moved further only by displacing a number, which
 a relation that holds over that number rules out; a number none holds leaves every cell unsure.
 """
 
@@ -22,14 +23,18 @@ if TYPE_CHECKING:  # cuts calls this module
 
 # A relation's (row, column, sign) terms.
 Terms = list[tuple[int, int, int]]
+# Rows that must settle their blank in one column before the rows that cannot are put there.
+_VOTES = 2
 
 
 @dataclass(frozen=True)
 class DroppedBlank:
-    """A row's cells that stay unsure (with their alternatives) and where its one blank may lie."""
+    """A row's cells that stay unsure (with their alternatives), where its one blank may lie
+    by the digits, and where once no relation over counts is broken as printed."""
 
     unsure: dict[int, list[Number]]
     places: frozenset[int] = frozenset()
+    bounded: frozenset[int] = frozenset()
 
 
 def impossible(terms: Terms, value: Callable[[int, int], Number | None]) -> bool:
@@ -70,16 +75,19 @@ def dropped_blank(rows: list[RowCuts], r: int, choices: list[int], held: set[int
         return any(impossible(t, reading(cut)) and not impossible(t, reading(option)) for t in terms)
 
     blanks = [c for c, v in enumerate(option) if v is None]
-    places = set(blanks)
+    places, bounded = set(blanks), set(blanks)
     for blank in blanks:
         for step in (-1, 1):
             col = blank + step
             while 0 <= col < len(option) and option[col] == 0:
+                places.add(col)
                 if not ruled_out(_moved(option, blank, col)):
-                    places.add(col)
+                    bounded.add(col)
                 col += step
     unsure: dict[int, list[Number]] = {c: [0] for c in places} if len(places) > len(blanks) else {}
-    return DroppedBlank(unsure, frozenset(places) if len(blanks) == 1 else frozenset())
+    if len(blanks) > 1:
+        return DroppedBlank(unsure)
+    return DroppedBlank(unsure, frozenset(places), frozenset(bounded))
 
 
 def _column(row: RowCuts, col: int) -> tuple[str, str]:
@@ -89,12 +97,13 @@ def _column(row: RowCuts, col: int) -> tuple[str, str]:
 
 
 def blank_column(rows: list[RowCuts], blanks: list[DroppedBlank]) -> tuple[str, str] | None:
-    """The column every row of its section printing a cell too few left blank: each row that
-    settles its blank puts it there and every other row could."""
-    settled = {_column(rows[r], next(iter(b.places))) for r, b in enumerate(blanks) if len(b.places) == 1}
-    if len(settled) != 1:
+    """The column every row of its section printing a cell too few left blank: at least
+    `_VOTES` rows whose digits or counts settle their blank put it there (one could be a
+    relation the document breaks), no row puts it elsewhere, and every other row could."""
+    settled = [_column(rows[r], next(iter(b.bounded))) for r, b in enumerate(blanks) if len(b.bounded) == 1]
+    if len(set(settled)) != 1 or len(settled) < _VOTES:
         return None
-    column = settled.pop()
+    column = settled[0]
     for row, blank in zip(rows, blanks, strict=True):
         cols = [c for c in range(len(row.keys)) if _column(row, c) == column]
         if cols and not (len(cols) == 1 and cols[0] in blank.places):

@@ -261,7 +261,8 @@ class RowDecision:
     choice: int
     # Columns whose value differs between the best cuts: flagged, with the alternatives.
     candidates: dict[int, list[Number]] = field(default_factory=dict)
-    # The row's cut is unique but the best table cut breaks a relation through this row.
+    # The best table cut breaks a relation through this row, which could be cut otherwise
+    # without the broken relations: its cells that no other cut changes are weak too.
     in_broken: bool = False
     # The best cuts were told apart by the numbers the report's prose quotes.
     by_prose: bool = False
@@ -345,7 +346,7 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
         alone = cut_table(rows, kept, max_states).best
         decisions = [
             RowDecision(d.choice, d.candidates, True, d.by_prose)
-            if len(rows[r].options) > 1 and not d.candidates and alone[r] != (d.choice,) else d
+            if len(rows[r].options) > 1 and alone[r] != (d.choice,) else d
             for r, d in enumerate(decisions)
         ]
     return decisions
