@@ -54,11 +54,12 @@ class Evidence:
         return self.placement not in _SURE_PLACEMENTS or (self.kind == "ocr" and self.reading in _UNSURE_READINGS)
 
     def must_review(self) -> bool:
-        """Whatever the fit says: nothing placed; a placement the document alone cannot settle
-        that no relation over printed numbers confirms; a scan's cell where OCR found no ink
-        (a 0 under a seal's rest). All-zero sums cannot tell a blank from a 0."""
+        """Whatever the fit says: nothing placed; a suspect of a broken relation (its uncertain
+        reading or placement may explain the break); a placement the document alone cannot
+        settle that no relation over printed numbers confirms; a scan's cell where OCR found
+        no ink (a 0 under a seal's rest). All-zero sums cannot tell a blank from a 0."""
         unsettled = self.placement in ("ambiguous", "cut") or self.reading == "no_ink"
-        return self.placement == "absent" or (unsettled and self.relations != "held")
+        return self.placement == "absent" or self.relations == "suspect" or (unsettled and self.relations != "held")
 
     @staticmethod
     def parse(key: str) -> Evidence:
