@@ -1,4 +1,4 @@
-"""Where the blank cell a run of digits dropped lies (the runs are cut in ingest/cuts.py).
+"""Where the blank cell a run of digits dropped lies (the runs are cut in ingest/mapper/cuts.py).
 
 A run printed with a cell too few left a blank cell out. A 0 and a blank add nothing to any
 sum, so the relations cannot tell the blank from the zeros beside it (the same digits either
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ingest.models import Number
 
 if TYPE_CHECKING:  # cuts calls this module
-    from ingest.cuts import RowCuts, Values
+    from ingest.mapper.cuts import RowCuts, Values
 
 # A relation's (row, column, sign) terms.
 Terms = list[tuple[int, int, int]]
