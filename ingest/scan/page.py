@@ -11,7 +11,7 @@ import numpy as np
 
 from ingest.errors import FileTooLarge
 from ingest.models import BBox, Paragraph, SourceCell, Table
-from ingest.scan import preprocess
+from ingest.scan import photo, preprocess
 from ingest.scan.grid import GridSettings, GridTable, Rulings, find_rulings, find_tables, grid_settings
 from ingest.scan.lines import Box, has_ink, line_boxes
 from ingest.scan.ocr.base import CellText
@@ -301,7 +301,9 @@ def _worth_reading(lines: list[Box], tables: list[Box]) -> list[Box]:
 
 def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     """A page's tables and text lines, top to bottom; a page whose orientation stays in
-    doubt is read both ways and the reading that scores better is kept."""
+    doubt is read both ways and the reading that scores better is kept. A phone photo's sheet
+    is found and flattened first."""
+    color = photo.as_scanned(color, settings)
     reads = [_read_upright(page, number, engines, settings) for page in upright(color, engines)]
     return max(reads, key=lambda r: r.score)
 
