@@ -33,10 +33,10 @@ class PhotoStyle:
     """How one photo is taken."""
 
     frame: tuple[int, int]
-    fill: float  # share of the frame's height the page's outline takes
+    fill: float  # share of the frame's height the page's outline takes (> 1: beyond the frame)
     tilt: float  # degrees the phone leans off straight-down
     tilt_direction: float  # radians, which way it leans
-    roll: float  # degrees the page is turned in the frame
+    roll: float  # degrees the page is turned in the frame (about ±90: the phone held across)
     bow: float  # the page's bow, as a share of its height
     light_depth: float
     light_angle: float
@@ -48,12 +48,22 @@ class PhotoStyle:
 
 
 def draw_photo_style(rng: random.Random) -> PhotoStyle:
+    """Mostly the whole sheet in an upright frame; now and then the phone held across (the
+    sheet lies sideways in the picture) or so close that the sheet's edges leave the frame."""
+    frame = rng.choice(FRAMES)
+    roll = rng.uniform(-6.0, 6.0)
+    fill = rng.uniform(0.74, 0.9)
+    shot = rng.random()
+    if shot < 0.15:
+        frame, roll = (frame[1], frame[0]), roll + rng.choice([90, -90])
+    elif shot < 0.25:
+        fill = rng.uniform(1.02, 1.08)
     return PhotoStyle(
-        frame=rng.choice(FRAMES),
-        fill=rng.uniform(0.74, 0.9),
+        frame=frame,
+        fill=fill,
         tilt=rng.uniform(3.0, 15.0),
         tilt_direction=rng.uniform(0, 2 * math.pi),
-        roll=rng.uniform(-6.0, 6.0),
+        roll=roll,
         bow=rng.uniform(0.0, 0.006),
         light_depth=rng.uniform(0.1, 0.35),
         light_angle=rng.uniform(0, 2 * math.pi),
@@ -84,7 +94,7 @@ def page_corners(style: PhotoStyle, rng: random.Random) -> np.ndarray:
     projected = turned[:, :2] * distance / (turned[:, 2:] + distance)
     span = projected.max(axis=0) - projected.min(axis=0)
     scale = style.fill * fh / span[1]
-    if span[0] * scale > 0.92 * fw:
+    if span[0] * scale > 0.92 * fw and style.fill < 1:
         scale = 0.92 * fw / span[0]
     placed = (projected - projected.min(axis=0)) * scale
     room = np.array([fw, fh]) - (placed.max(axis=0))

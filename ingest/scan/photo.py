@@ -38,6 +38,12 @@ _A4_WIDTH_INCH = 210 / 25.4
 # when it moves them at least this many pixels somewhere.
 _MIN_RULE_SPAN = 0.3
 _MIN_BOW = 1.5
+# No sheet found: a table frame this large (share of the image) whose corners are this many
+# degrees off square is a close-up seen in perspective (a scanner's frame is square to 0.2°).
+_FRAME_SIDE = 2000
+_MIN_FRAME_AREA = 0.1
+_MIN_FRAME_RULED = 0.85
+_MIN_PERSPECTIVE = 1.0
 
 
 def order_corners(quad: np.ndarray) -> np.ndarray:
@@ -171,11 +177,11 @@ def _rule_curves(mask: np.ndarray, span: int) -> list[tuple[np.ndarray, float]]:
     curves = []
     columns = np.arange(mask.shape[1], dtype=np.float64)
     for i in range(1, count):
-        x, _, width, _, _ = stats[i]
+        x, y, width, height, _ = stats[i]
         if width < span:
             continue
-        ys, xs = np.nonzero(labels == i)
-        fit = np.polyfit(xs.astype(np.float64), ys.astype(np.float64), 2)
+        ys, xs = np.nonzero(labels[y:y + height, x:x + width] == i)
+        fit = np.polyfit((xs + x).astype(np.float64), (ys + y).astype(np.float64), 2)
         along = np.polyval(fit, np.clip(columns, x, x + width - 1))
         middle = float(np.polyval(fit, x + width / 2))
         curves.append((along - middle, middle))
@@ -214,13 +220,87 @@ def straighten(bgr: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) ->
     return out
 
 
-def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
-    """A phone photo's sheet flattened and straightened as if scanned; any other image as it is."""
-    corners = find_page(bgr)
-    if corners is None:
-        return bgr
-    flat = flatten_sheet(bgr, corners, settings.scan_photo_dpi)
-    gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(flat), cv2.COLOR_BGR2GRAY))
+def _corner_angles(quad: np.ndarray) -> list[float]:
+    angles = []
+    for i in range(4):
+        u, v = quad[i - 1] - quad[i], quad[(i + 1) % 4] - quad[i]
+        cos = float(np.dot(u, v) / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-6))
+        angles.append(math.degrees(math.acos(max(-1.0, min(1.0, cos)))))
+    return angles
+
+
+def _ruled_share(mask: np.ndarray, quad: np.ndarray) -> float:
+    """Share of points along the quadrilateral's sides that lie on the mask."""
+    points = np.concatenate([quad[i] + np.linspace(0.03, 0.97, 40)[:, None] * (quad[(i + 1) % 4] - quad[i])
+                             for i in range(4)])
+    xy = np.clip(np.round(points), 0, [mask.shape[1] - 1, mask.shape[0] - 1]).astype(int)
+    return float(np.mean(mask[xy[:, 1], xy[:, 0]] > 0))
+
+
+def find_frame(bgr: np.ndarray) -> np.ndarray | None:
+    """The corners of the largest ruled table's outer frame when it is seen in perspective
+    (corners off square); None for a table seen square-on, as a scanner sees it.
+
+    A ruled table is one connected web of ink, its hull the frame; the frame's four sides lie
+    on ink all along (the band of a desk's edge or a paragraph's hull does not)."""
+    scale = min(1.0, _FRAME_SIDE / max(bgr.shape[:2]))
+    gray = cv2.cvtColor(cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 8)
+    joined = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+    h, w = joined.shape
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    spans = stats[1:, cv2.CC_STAT_WIDTH] * stats[1:, cv2.CC_STAT_HEIGHT]
+    best: tuple[float, np.ndarray] | None = None
+    for i in np.argsort(-spans)[:3] + 1:
+        x, y, cw, ch, _ = (int(v) for v in stats[i])
+        if cw * ch < _MIN_FRAME_AREA * h * w:
+            break
+        web = (labels[y:y + ch, x:x + cw] == i).astype(np.uint8)
+        quad = _quad_of(cv2.findNonZero(web))
+        # A few pixels' tolerance: the hull's corners stand on the frame's outer edge.
+        if quad is None or _ruled_share(cv2.dilate(web, np.ones((7, 7), np.uint8)), quad) < _MIN_FRAME_RULED:
+            continue
+        area = cv2.contourArea(quad)
+        if best is None or area > best[0]:
+            best = (area, quad + np.array([x, y], np.float32))
+    if best is None:
+        return None
+    deviation = max(abs(a - 90) for a in _corner_angles(best[1]))
+    return best[1] / scale if _MIN_PERSPECTIVE <= deviation <= 90 - _MIN_ANGLE else None
+
+
+def square_frame(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The whole image warped so that the table frame inside `corners` is a rectangle as
+    large as its longer sides (text beside the table lies in the same plane and comes along)."""
+    sides = [float(np.linalg.norm(corners[(i + 1) % 4] - corners[i])) for i in range(4)]
+    width, height = max(sides[0], sides[2]), max(sides[1], sides[3])
+    x0, y0 = corners[0]
+    target = np.array([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]], np.float32)
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    h, w = bgr.shape[:2]
+    edge = cv2.perspectiveTransform(np.array([[[0, 0], [w, 0], [w, h], [0, h]]], np.float32), matrix)[0]
+    low = edge.min(axis=0)
+    size = edge.max(axis=0) - low
+    # The image's far side comes out enlarged: kept no larger than the photo was.
+    shrink = min(1.0, math.sqrt(w * h / max(float(size[0] * size[1]), 1.0)))
+    move = np.array([[shrink, 0, -low[0] * shrink], [0, shrink, -low[1] * shrink], [0, 0, 1]])
+    out: np.ndarray = cv2.warpPerspective(bgr, move @ matrix, (int(size[0] * shrink), int(size[1] * shrink)),
+                                          flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    return out
+
+
+def _straightened(bgr: np.ndarray) -> np.ndarray:
+    gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(bgr), cv2.COLOR_BGR2GRAY))
     ink = preprocess.binarise(gray)
     rulings = find_rulings(ink, preprocess.faint_ink(gray), grid_settings(ink))
-    return straighten(flat, rulings.horizontal, rulings.vertical)
+    return straighten(bgr, rulings.horizontal, rulings.vertical)
+
+
+def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
+    """A phone photo's sheet flattened and straightened as if scanned; a close-up whose table
+    is seen in perspective, squared by the table's frame; any other image as it is."""
+    corners = find_page(bgr)
+    if corners is not None:
+        return _straightened(flatten_sheet(bgr, corners, settings.scan_photo_dpi))
+    frame = find_frame(bgr)
+    return bgr if frame is None else _straightened(square_frame(bgr, frame))
