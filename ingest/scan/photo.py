@@ -248,7 +248,7 @@ def find_frame(bgr: np.ndarray) -> np.ndarray | None:
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 8)
     joined = cv2.dilate(ink, np.ones((3, 3), np.uint8))
     h, w = joined.shape
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     spans = stats[1:, cv2.CC_STAT_WIDTH] * stats[1:, cv2.CC_STAT_HEIGHT]
     best: tuple[float, np.ndarray] | None = None
     for i in np.argsort(-spans)[:3] + 1:
