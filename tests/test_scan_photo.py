@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -22,7 +23,7 @@ from ingest.settings import Settings
 from tests.conftest import same_value
 
 
-def _wrong(result: dict, truth_cells: dict, keys: list[str]) -> dict:
+def _wrong(result: dict[str, Any], truth_cells: dict[str, Any], keys: list[str]) -> dict[str, Any]:
     return {k: result["cells"].get(k, {}) for k in keys
             if not same_value(result["cells"].get(k, {}).get("value"), truth_cells[k])}
 
@@ -35,6 +36,7 @@ def test_photo_is_read(tmp_path: Path, settings: Settings, seed: int, index: int
     stem = tmp_path / f"{seed}-{index:04d}-photo"
     document = render_photo(truth, stem, random.Random(f"{seed}/photo/{index}"))
     image = cv2.imread(str(document))
+    assert image is not None
     assert image.shape[0] * image.shape[1] >= 7_900_000
     assert find_page(image) is not None
     keys = json.loads(stem.with_name(stem.name + ".keys.json").read_text(encoding="utf-8"))
