@@ -118,6 +118,12 @@ def locate_keys(lines: list[TextLine], plan: list[Block]) -> dict[str, int]:
             text = lines[i].text
             if (needle in text) if needle is not None else _is_value_line(text):
                 return i
+        # The text layer may interleave a label with a vertical cell's characters beside it
+        # ("三年、度本办无供法提2作.没有现成"): the label's characters still come in order.
+        for i in range(cursor, len(lines) if needle is not None else cursor):
+            rest = iter(lines[i].text)
+            if all(char in rest for char in needle or ""):
+                return i
         raise LookupError(f"not in the text layer after line {cursor}: {needle or 'a row of values'}")
 
     for block in plan:
@@ -354,6 +360,13 @@ def render_turned_scan(truth: ReportTruth, out: Path, rng: random.Random, hard: 
     hard = hard or draw_hard_scan(rng)
     mode = {"RGB": "colour", "L": "gray", "1": "bw"}[hard.mode]
     return write_scanned_pdf(scan_report(truth, rng, hard), out.with_name(f"{out.name}.{mode}.pdf"), rng)
+
+
+def render_fax(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
+    """Renderer: an image-only PDF scanned black and white at 150 dpi, as a fax or an office
+    scanner's smallest setting gives it: hair-thin rules, thresholded strokes, 0.2-1.7° skew."""
+    hard = HardScan(dpi=150, skew=rng.choice([-1, 1]) * rng.uniform(0.2, 1.7), turn=0, mode="1")
+    return write_scanned_pdf(scan_report(truth, rng, hard), out, rng)
 
 
 def render_pdf_scanned(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
