@@ -13,7 +13,7 @@ from ingest.errors import FileTooLarge
 from ingest.models import BBox, Paragraph, SourceCell, Table
 from ingest.scan import photo, preprocess
 from ingest.scan.grid import GridSettings, GridTable, Rulings, find_rulings, find_tables, grid_settings
-from ingest.scan.lines import Box, has_ink, line_boxes
+from ingest.scan.lines import Box, has_ink, line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, may_be_value, read_values
 from ingest.settings import Settings
@@ -247,7 +247,8 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings, number: int, 
     for cell in table.cells:
         x0, y0, x1, y1 = _interior(cell.box, gs)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
-        region = cv2.morphologyEx(page.ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        region = without_rule_rests(cv2.morphologyEx(page.ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)),
+                                    gs.line_thickness + 4)
         lines = [b for b in line_boxes(region, gs.text_height // 3, min_gap=2) if has_ink(
             region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)] or _thin_marks(page.ink[y0:y1, x0:x1], gs)
         if not lines:
