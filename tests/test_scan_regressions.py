@@ -27,8 +27,8 @@ from tests.conftest import same_value
 @pytest.mark.parametrize(
     ("fmt", "seed", "index", "prefix", "unsure"),
     [("image", 73, 11, "s3.", 0), ("pdf_scanned", 89, 3, "s3.carried_forward.", 0),
-     ("pdf_scanned", 73, 8, "s4.", 1), ("fax", 7, 0, "s4.", 0)],
-    ids=["bilevel-tiff", "row-carried-over", "seal-over-table", "bilevel-150dpi-pdf"],
+     ("pdf_scanned", 73, 8, "s4.", 1)],
+    ids=["bilevel-tiff", "row-carried-over", "seal-over-table"],
 )
 def test_rows_are_read(tmp_path: Path, settings: Settings, fmt: str, seed: int, index: int, prefix: str,
                        unsure: int) -> None:

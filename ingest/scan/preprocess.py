@@ -15,11 +15,6 @@ MAX_SKEW_DEG = 5.0
 _PROBE_WIDTH = 1000
 # Flattened gray darker than this is ink, however faint: paper is near 255 once flattened.
 _PAPER = 200
-# Paper is clean (a black-and-white scan) when less than this share of it is off pure white
-# (measured: bilevel pages ≤ 0.015, gray/colour scans and JPEGs ≥ 0.43); the faint-ink cut
-# then lies nearer white (245 made rules out of the halos of aligned strokes).
-_CLEAN_SHARE = 0.1
-_CLEAN_PAPER = 228
 
 
 def remove_seal(bgr: np.ndarray) -> np.ndarray:
@@ -62,21 +57,10 @@ def binarise(flat: np.ndarray) -> np.ndarray:
     return ink
 
 
-def paper_threshold(flat: np.ndarray) -> int:
-    """The gray level below which a flattened page is not paper. A black-and-white scan's
-    paper is clean (all but its marks' edges pure white): there a hair-thin rule upscaled and
-    deskewed comes out light gray and still counts. Paper with grain (gray and colour scans,
-    JPEG) needs the margin."""
-    sample = flat[::4, ::4]
-    paper = sample[sample > _PAPER]
-    clean = paper.size > 0 and float(np.mean(paper < 254)) < _CLEAN_SHARE
-    return _CLEAN_PAPER if clean else _PAPER
-
-
 def faint_ink(flat: np.ndarray) -> np.ndarray:
     """Every mark darker than paper (255 = ink): the rulings of a bilevel scan turned a
     fraction of a degree are half-gray, and Otsu cuts them into dashes."""
-    _, ink = cv2.threshold(flat, paper_threshold(flat), 255, cv2.THRESH_BINARY_INV)
+    _, ink = cv2.threshold(flat, _PAPER, 255, cv2.THRESH_BINARY_INV)
     return ink
 
 
