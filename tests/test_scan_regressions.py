@@ -2,9 +2,8 @@
 150-dpi TIFF fed 1.5° crooked (its hair-thin rules came out of deskewing half gray and were
 cut into dashes), a scanned PDF whose section-三 table leaves its last row alone at the top
 of the next page (a row too low for the usual vertical-rule length), and one whose seal
-covers section 四's rules and values (whitened red took the rules with it), and a
-black-and-white 150-dpi scanned PDF whose section-四 value row merged into its header where
-a hair-thin rule came out light gray (its values were read one column off, unflagged)."""
+covers section 四's rules and values (whitened red took the rules with it); and the rests
+of a black-and-white scan's side rules, which read beside a "0" made "10"."""
 
 from __future__ import annotations
 
