@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 
 from ingest.scan import preprocess
-from ingest.scan.grid import find_rulings, grid_settings
 from ingest.settings import Settings
+from ingest.tables.raster import find_rulings, raster_settings
 
 # Work size (longest side) for finding the sheet: its outline needs no more.
 _FIND_SIDE = 800
@@ -292,7 +292,7 @@ def square_frame(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
 def _straightened(bgr: np.ndarray) -> np.ndarray:
     gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(bgr), cv2.COLOR_BGR2GRAY))
     ink = preprocess.binarise(gray)
-    rulings = find_rulings(ink, preprocess.faint_ink(gray), grid_settings(ink))
+    rulings = find_rulings(ink, preprocess.faint_ink(gray), raster_settings(ink))
     return straighten(bgr, rulings.horizontal, rulings.vertical)
 
 
