@@ -65,7 +65,7 @@ class Run:
     result: dict[str, Any] = field(default_factory=dict)
 
 # Formats whose documents are page images: the ones the OCR baseline applies to.
-SCAN_FORMATS = ("pdf_scanned", "image", "pdf_turned")
+SCAN_FORMATS = ("pdf_scanned", "image", "pdf_turned", "fax", "photo")
 
 
 def _convert(path: Path) -> tuple[dict[str, Any], float, float]:

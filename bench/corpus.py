@@ -41,6 +41,10 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "image": ("bench.render_scan", "render_image"),
     # Scanned PDFs with a table page turned, in hard conditions (issue 17's lost report).
     "pdf_turned": ("bench.render_scan", "render_turned_scan"),
+    # Black-and-white 150-dpi scanned PDFs (fax-like).
+    "fax": ("bench.render_scan", "render_fax"),
+    # A phone photo of one printed page on a desk (perspective, shadow, bow, JPEG).
+    "photo": ("bench.render_photo", "render_photo"),
 }
 FORMATS = tuple(RENDERERS)
 KEYS_SUFFIX = ".keys.json"

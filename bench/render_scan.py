@@ -118,6 +118,12 @@ def locate_keys(lines: list[TextLine], plan: list[Block]) -> dict[str, int]:
             text = lines[i].text
             if (needle in text) if needle is not None else _is_value_line(text):
                 return i
+        # The text layer may interleave a label with a vertical cell's characters beside it
+        # ("三年、度本办无供法提2作.没有现成"): the label's characters still come in order.
+        for i in range(cursor, len(lines) if needle is not None else cursor):
+            rest = iter(lines[i].text)
+            if all(char in rest for char in needle or ""):
+                return i
         raise LookupError(f"not in the text layer after line {cursor}: {needle or 'a row of values'}")
 
     for block in plan:
@@ -262,6 +268,41 @@ def scan_look(page: np.ndarray, style: ScanStyle, rng: random.Random) -> np.ndar
 
 
 @dataclass(frozen=True)
+class PrintedReport:
+    """The report printed at `dpi`: RGB page rasters, the page of each truth key, and where
+    the seal goes (page, centre in points)."""
+
+    rasters: list[np.ndarray]
+    key_pages: dict[str, int]
+    seal_page: int
+    seal_centre: tuple[float, float]
+    dpi: int
+
+    def stamp_seal(self, page: np.ndarray, agency: str, rng: random.Random) -> None:
+        """The seal pressed on `page` (the seal page's raster, in place)."""
+        diameter = int(SEAL_DIAMETER_MM / 25.4 * self.dpi * rng.uniform(0.9, 1.05))
+        scale = self.dpi / POINTS_PER_INCH
+        x, y = self.seal_centre
+        stamp(page, seal_mask(agency, diameter, rng), (int(x * scale), int(y * scale)), rng)
+
+
+def print_report(truth: ReportTruth, rng: random.Random, dpi: int, seal_on_signature: bool = False) -> PrintedReport:
+    """The report laid out (render_docx), printed at `dpi` and its seal's place drawn: over the
+    signature, or (unless `seal_on_signature`) sometimes over section 四's values."""
+    with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
+        pdf_path, plan = pdf_with_plan(truth, Path(tmp) / "report", rng)
+        lines = text_lines(pdf_path)
+        key_pages = locate_keys(lines, plan)
+        seal_page, seal_x, seal_y = _signature_spot(lines, rng) if seal_on_signature else _seal_spot(lines, plan, rng)
+        pdf = pdfium.PdfDocument(str(pdf_path))
+        try:
+            rasters = [np.asarray(page.render(scale=dpi / POINTS_PER_INCH).to_pil().convert("RGB")) for page in pdf]
+        finally:
+            pdf.close()
+    return PrintedReport(rasters, key_pages, seal_page, (seal_x, seal_y), dpi)
+
+
+@dataclass(frozen=True)
 class HardScan:
     """A scan run fixed rather than drawn: one resolution and skew for every sheet, the sheet
     that opens a section's table fed turned, the seal over the signature, and a scan mode.
@@ -279,29 +320,18 @@ def scan_report(truth: ReportTruth, rng: random.Random, hard: HardScan | None = 
     style = draw_scan_style(rng)
     if hard is not None:
         style = replace(style, dpi=hard.dpi, skew=hard.skew)
-    with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
-        pdf_path, plan = pdf_with_plan(truth, Path(tmp) / "report", rng)
-        lines = text_lines(pdf_path)
-        key_pages = locate_keys(lines, plan)
-        seal_page, seal_x, seal_y = _seal_spot(lines, plan, rng) if hard is None else _signature_spot(lines, rng)
-        pdf = pdfium.PdfDocument(str(pdf_path))
-        try:
-            rasters = [np.asarray(page.render(scale=style.dpi / POINTS_PER_INCH).to_pil().convert("RGB"))
-                       for page in pdf]
-        finally:
-            pdf.close()
+    printed = print_report(truth, rng, style.dpi, seal_on_signature=hard is not None)
+    rasters, key_pages, seal_page = printed.rasters, printed.key_pages, printed.seal_page
     turns = [0] * len(rasters)
     if hard is not None:
         turns[min(p for k, p in key_pages.items() if k.startswith(hard.turned_section))] = hard.turn
     elif rng.random() < 0.15:
         turns[rng.randrange(len(rasters))] = rng.choice([90, 90, 180])
-    scale = style.dpi / POINTS_PER_INCH
     pages = []
     for index, raster in enumerate(rasters):
         page = raster.copy()
         if index == seal_page:
-            diameter = int(SEAL_DIAMETER_MM / 25.4 * style.dpi * rng.uniform(0.9, 1.05))
-            stamp(page, seal_mask(truth.agency, diameter, rng), (int(seal_x * scale), int(seal_y * scale)), rng)
+            printed.stamp_seal(page, truth.agency, rng)
         # Each sheet lies a little differently on the glass, but never straight.
         skew = style.skew + (rng.uniform(-0.15, 0.15) if hard is None else rng.uniform(-0.3, 0))
         page_style = replace(style, skew=math.copysign(max(abs(skew), 0.2), style.skew))
@@ -330,6 +360,13 @@ def render_turned_scan(truth: ReportTruth, out: Path, rng: random.Random, hard: 
     hard = hard or draw_hard_scan(rng)
     mode = {"RGB": "colour", "L": "gray", "1": "bw"}[hard.mode]
     return write_scanned_pdf(scan_report(truth, rng, hard), out.with_name(f"{out.name}.{mode}.pdf"), rng)
+
+
+def render_fax(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
+    """Renderer: an image-only PDF scanned black and white at 150 dpi, as a fax or an office
+    scanner's smallest setting gives it: hair-thin rules, thresholded strokes, 0.2-1.7° skew."""
+    hard = HardScan(dpi=150, skew=rng.choice([-1, 1]) * rng.uniform(0.2, 1.7), turn=0, mode="1")
+    return write_scanned_pdf(scan_report(truth, rng, hard), out, rng)
 
 
 def render_pdf_scanned(truth: ReportTruth, out: Path, rng: random.Random) -> Path:

@@ -82,6 +82,8 @@ class Settings:
     # a 150-dpi scan of an 8-pt table loses its rulings unless rendered larger.
     scan_min_dpi: int = 250
     scan_max_dpi: int = 300
+    # A phone photo's page is warped flat to this resolution (or the photo's own, if coarser).
+    scan_photo_dpi: int = 250
     # Images (or rendered pages) with more pixels than this are refused before decoding.
     scan_max_pixels: int = 80_000_000
     # Scans with more pages, and pages with more table cells, are refused.

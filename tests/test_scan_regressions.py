@@ -2,19 +2,23 @@
 150-dpi TIFF fed 1.5° crooked (its hair-thin rules came out of deskewing half gray and were
 cut into dashes), a scanned PDF whose section-三 table leaves its last row alone at the top
 of the next page (a row too low for the usual vertical-rule length), and one whose seal
-covers section 四's rules and values (whitened red took the rules with it)."""
+covers section 四's rules and values (whitened red took the rules with it); and the rests
+of a black-and-white scan's side rules, which read beside a "0" made "10"."""
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from bench.corpus import renderer_for
 from bench.truth import make_truth
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
+from ingest.scan.lines import without_rule_rests
 from ingest.settings import Settings
 from tests.conftest import same_value
 
@@ -38,3 +42,15 @@ def test_rows_are_read(tmp_path: Path, settings: Settings, fmt: str, seed: int, 
              if not same_value(result["cells"].get(k, {}).get("value"), truth.cells[k])}
     assert len(wrong) <= unsure, wrong
     assert all(cell.get("review") for cell in wrong.values()), wrong
+
+
+def test_rule_rests_are_not_read() -> None:
+    """A thin dash hugging a cell's side is a rule's rest and goes; a "1" in the middle stays."""
+    region = np.zeros((40, 120), np.uint8)
+    region[5:35, 1:3] = 255  # the rest of the left rule
+    region[8:32, 58:61] = 255  # a "1"
+    cv2.circle(region, (80, 20), 10, 255, 2)  # a "0"
+    kept = without_rule_rests(region, 5)
+    assert not kept[:, :5].any()
+    assert kept[8:32, 58:61].all()
+    assert kept[:, 68:92].any()

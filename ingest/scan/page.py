@@ -11,8 +11,8 @@ import numpy as np
 
 from ingest.errors import FileTooLarge
 from ingest.models import Paragraph
-from ingest.scan import preprocess
-from ingest.scan.lines import has_ink, line_boxes
+from ingest.scan import photo, preprocess
+from ingest.scan.lines import has_ink, line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
 from ingest.settings import Settings
@@ -250,7 +250,8 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     for cell in table.cells:
         x0, y0, x1, y1 = _interior(cell.box, gs)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
-        region = cv2.morphologyEx(page.ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        region = without_rule_rests(cv2.morphologyEx(page.ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)),
+                                    gs.line_thickness + 4)
         lines = [b for b in line_boxes(region, gs.text_height // 3, min_gap=2) if has_ink(
             region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)] or _thin_marks(page.ink[y0:y1, x0:x1], gs)
         if not lines:
@@ -297,7 +298,9 @@ def _worth_reading(lines: list[Box], tables: list[Box]) -> list[Box]:
 
 def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     """A page's tables and text lines, top to bottom; a page whose orientation stays in
-    doubt is read both ways and the reading that scores better is kept."""
+    doubt is read both ways and the reading that scores better is kept. A phone photo's sheet
+    is found and flattened first."""
+    color = photo.as_scanned(color, settings)
     reads = [_read_upright(page, number, engines, settings) for page in upright(color, engines)]
     return max(reads, key=lambda r: r.score)
 

@@ -1,0 +1,306 @@
+"""Phone photos of a page: the sheet found on its background (the largest quadrilateral
+whose sides are paper against something darker), warped flat with a perspective transform
+to a scan's resolution, and a slight bow straightened along the table rulings.
+
+An image with no such quadrilateral (a scan: paper to the edges) is left as it is.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from ingest.scan import preprocess
+from ingest.settings import Settings
+from ingest.tables.raster import find_rulings, raster_settings
+
+# Work size (longest side) for finding the sheet: its outline needs no more.
+_FIND_SIDE = 800
+# The sheet takes at least this share of the photo (a smaller bright box is a label, a
+# table's frame or a screen, not the page someone photographed).
+_MIN_AREA = 0.2
+# A quadrilateral touching the frame this closely (share of the side) is cut off by it.
+_EDGE_MARGIN = 0.004
+# Corner angles of a sheet seen at up to ~25°: between these (degrees).
+_MIN_ANGLE, _MAX_ANGLE = 55.0, 125.0
+# Share of the outline where paper is brighter than what lies beyond it: a page edge runs
+# all round; a table's frame on a scan has paper on both sides.
+_MIN_EDGE_SUPPORT = 0.75
+# Paper is brighter than what surrounds it by at least this (gray levels), just either side.
+_EDGE_CONTRAST = 12
+# ISO 216 paper: a sheet whose measured shape is this close to it is taken as A-size exactly.
+_A_RATIO = math.sqrt(2)
+_A_RATIO_TOLERANCE = 0.12
+_A4_WIDTH_INCH = 210 / 25.4
+# A bow is straightened only along rulings at least this share of the page long, and only
+# when it moves them at least this many pixels somewhere.
+_MIN_RULE_SPAN = 0.3
+_MIN_BOW = 1.5
+# No sheet found: a table frame this large (share of the image) whose corners are this many
+# degrees off square is a close-up seen in perspective (a scanner's frame is square to 0.2°).
+_FRAME_SIDE = 2000
+_MIN_FRAME_AREA = 0.1
+_MIN_FRAME_RULED = 0.85
+_MIN_PERSPECTIVE = 1.0
+
+
+def order_corners(quad: np.ndarray) -> np.ndarray:
+    """Four points as top-left, top-right, bottom-right, bottom-left."""
+    pts = quad.reshape(4, 2).astype(np.float32)
+    by_sum, by_diff = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.array([pts[np.argmin(by_sum)], pts[np.argmin(by_diff)], pts[np.argmax(by_sum)],
+                     pts[np.argmax(by_diff)]], np.float32)
+
+
+def _quad_of(contour: np.ndarray) -> np.ndarray | None:
+    """The contour's convex hull simplified to four corners, if it comes to four."""
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    for share in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, share * perimeter, True)
+        if len(approx) == 4:
+            return order_corners(approx)
+        if len(approx) < 4:
+            return None
+    return None
+
+
+def _angles_ok(quad: np.ndarray) -> bool:
+    for i in range(4):
+        a, b, c = quad[i - 1], quad[i], quad[(i + 1) % 4]
+        u, v = a - b, c - b
+        cos = float(np.dot(u, v) / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-6))
+        if not _MIN_ANGLE <= math.degrees(math.acos(max(-1.0, min(1.0, cos)))) <= _MAX_ANGLE:
+            return False
+    return True
+
+
+def _edge_support(gray: np.ndarray, quad: np.ndarray) -> float:
+    """Share of points along the quadrilateral's sides where the gray just inside is brighter
+    than just outside."""
+    reach = max(3.0, 0.012 * max(gray.shape))
+    centre = quad.mean(axis=0)
+    h, w = gray.shape
+    inside, outside = [], []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        normal = np.array([b[1] - a[1], a[0] - b[0]], np.float32)
+        normal /= max(float(np.linalg.norm(normal)), 1e-6)
+        if np.dot(centre - (a + b) / 2, normal) < 0:
+            normal = -normal  # pointing into the sheet
+        for t in np.linspace(0.08, 0.92, 24):
+            p = a + t * (b - a)
+            inside.append(p + reach * normal)
+            outside.append(p - reach * normal)
+
+    def sample(points: list[np.ndarray]) -> np.ndarray:
+        xy = np.clip(np.round(np.array(points)), 0, [w - 1, h - 1]).astype(int)
+        values: np.ndarray = gray[xy[:, 1], xy[:, 0]].astype(np.int32)
+        return values
+
+    return float(np.mean(sample(inside) - sample(outside) >= _EDGE_CONTRAST))
+
+
+def _candidate_contours(gray: np.ndarray) -> list[np.ndarray]:
+    """Outlines that may be the sheet: bright regions by Otsu, and closed runs of edges."""
+    blurred = cv2.GaussianBlur(gray, (5, 5), 0)
+    _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    median = float(np.median(blurred))
+    edges = cv2.Canny(blurred, 0.5 * median, median)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=2)
+    outlines = []
+    for mask in (bright, edges):
+        closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+        contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        outlines += sorted(contours, key=cv2.contourArea, reverse=True)[:3]
+    return outlines
+
+
+def find_page(bgr: np.ndarray) -> np.ndarray | None:
+    """The corners (top-left, top-right, bottom-right, bottom-left; image pixels) of the
+    photographed sheet, or None when no sheet stands out from a background."""
+    scale = _FIND_SIDE / max(bgr.shape[:2])
+    small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    best: tuple[float, np.ndarray] | None = None
+    for contour in _candidate_contours(gray):
+        quad = _quad_of(contour)
+        if quad is None or not _angles_ok(quad):
+            continue
+        area = cv2.contourArea(quad) / (h * w)
+        margin = _EDGE_MARGIN * max(h, w)
+        if area < _MIN_AREA or (quad.min(axis=0) < margin).any() or (quad.max(axis=0) > [w - margin, h - margin]).any():
+            continue
+        support = _edge_support(gray, quad)
+        if support >= _MIN_EDGE_SUPPORT and (best is None or area > best[0]):
+            best = (area, quad)
+    return None if best is None else best[1] / scale
+
+
+def _seen_size(corners: np.ndarray) -> tuple[float, float]:
+    """Mean width and height (pixels) of the sheet as the photo shows it."""
+    sides = [float(np.linalg.norm(corners[(i + 1) % 4] - corners[i])) for i in range(4)]
+    return (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+
+
+def _page_size(corners: np.ndarray, dpi: int) -> tuple[int, int]:
+    """Width and height (pixels at `dpi`) of the flattened sheet: A-size when its measured shape
+    is near it (an A4 width), else as measured, scaled to the same width."""
+    width, height = _seen_size(corners)
+    ratio = max(width, height) / max(min(width, height), 1.0)
+    if abs(ratio - _A_RATIO) <= _A_RATIO_TOLERANCE:
+        ratio = _A_RATIO
+    short = _A4_WIDTH_INCH * dpi
+    return (round(short), round(short * ratio)) if height >= width else (round(short * ratio), round(short))
+
+
+def flatten_sheet(bgr: np.ndarray, corners: np.ndarray, dpi: int) -> np.ndarray:
+    """The sheet inside `corners` warped to a flat page at about `dpi`, never finer than the
+    photo shows it (enlarging adds nothing the reader can use)."""
+    width, height = _page_size(corners, dpi)
+    shrink = min(1.0, min(_seen_size(corners)) / min(width, height))
+    width, height = round(width * shrink), round(height * shrink)
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    flat: np.ndarray = cv2.warpPerspective(bgr, matrix, (width, height), flags=cv2.INTER_AREA,
+                                           borderMode=cv2.BORDER_REPLICATE)
+    return flat
+
+
+def _rule_curves(mask: np.ndarray, span: int) -> list[tuple[np.ndarray, float]]:
+    """Each long rule of a horizontal-rule mask as its offset from straight at every column
+    (a quadratic fitted to its pixels, 0 at its middle) and its mean row."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    curves = []
+    columns = np.arange(mask.shape[1], dtype=np.float64)
+    for i in range(1, count):
+        x, y, width, height, _ = stats[i]
+        if width < span:
+            continue
+        ys, xs = np.nonzero(labels[y:y + height, x:x + width] == i)
+        fit = np.polyfit((xs + x).astype(np.float64), (ys + y).astype(np.float64), 2)
+        along = np.polyval(fit, np.clip(columns, x, x + width - 1))
+        middle = float(np.polyval(fit, x + width / 2))
+        curves.append((along - middle, middle))
+    return curves
+
+
+def _offsets(mask: np.ndarray, span: int) -> np.ndarray | None:
+    """Rows-by-columns offsets that take the rules of a horizontal-rule mask straight (each
+    rule's own, linearly between rules, the nearest rule's beyond them); None if straight."""
+    curves = sorted(_rule_curves(mask, span), key=lambda c: c[1])
+    if not curves or max(float(np.abs(c[0]).max()) for c in curves) < _MIN_BOW:
+        return None
+    rows = np.arange(mask.shape[0], dtype=np.float64)
+    at = np.array([c[1] for c in curves])
+    offsets = np.stack([c[0] for c in curves])  # rules x columns
+    field = np.empty(mask.shape, np.float32)
+    for column in range(mask.shape[1]):
+        field[:, column] = np.interp(rows, at, offsets[:, column])
+    return field
+
+
+def straighten(bgr: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
+    """The page with a slight bow taken out: its horizontal rules (255 in `horizontal`) made
+    straight rows and its vertical ones straight columns, the text between them moved along."""
+    h, w = horizontal.shape
+    down = _offsets(horizontal, int(_MIN_RULE_SPAN * w))
+    across = _offsets(np.ascontiguousarray(vertical.T), int(_MIN_RULE_SPAN * h))
+    if down is None and across is None:
+        return bgr
+    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    if down is not None:
+        ys += down
+    if across is not None:
+        xs += across.T
+    out: np.ndarray = cv2.remap(bgr, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return out
+
+
+def _corner_angles(quad: np.ndarray) -> list[float]:
+    angles = []
+    for i in range(4):
+        u, v = quad[i - 1] - quad[i], quad[(i + 1) % 4] - quad[i]
+        cos = float(np.dot(u, v) / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-6))
+        angles.append(math.degrees(math.acos(max(-1.0, min(1.0, cos)))))
+    return angles
+
+
+def _ruled_share(mask: np.ndarray, quad: np.ndarray) -> float:
+    """Share of points along the quadrilateral's sides that lie on the mask."""
+    points = np.concatenate([quad[i] + np.linspace(0.03, 0.97, 40)[:, None] * (quad[(i + 1) % 4] - quad[i])
+                             for i in range(4)])
+    xy = np.clip(np.round(points), 0, [mask.shape[1] - 1, mask.shape[0] - 1]).astype(int)
+    return float(np.mean(mask[xy[:, 1], xy[:, 0]] > 0))
+
+
+def find_frame(bgr: np.ndarray) -> np.ndarray | None:
+    """The corners of the largest ruled table's outer frame when it is seen in perspective
+    (corners off square); None for a table seen square-on, as a scanner sees it.
+
+    A ruled table is one connected web of ink, its hull the frame; the frame's four sides lie
+    on ink all along (the band of a desk's edge or a paragraph's hull does not)."""
+    scale = min(1.0, _FRAME_SIDE / max(bgr.shape[:2]))
+    gray = cv2.cvtColor(cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 8)
+    joined = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+    h, w = joined.shape
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    spans = stats[1:, cv2.CC_STAT_WIDTH] * stats[1:, cv2.CC_STAT_HEIGHT]
+    best: tuple[float, np.ndarray] | None = None
+    for i in np.argsort(-spans)[:3] + 1:
+        x, y, cw, ch, _ = (int(v) for v in stats[i])
+        if cw * ch < _MIN_FRAME_AREA * h * w:
+            break
+        web = (labels[y:y + ch, x:x + cw] == i).astype(np.uint8)
+        quad = _quad_of(cv2.findNonZero(web))
+        # A few pixels' tolerance: the hull's corners stand on the frame's outer edge.
+        if quad is None or _ruled_share(cv2.dilate(web, np.ones((7, 7), np.uint8)), quad) < _MIN_FRAME_RULED:
+            continue
+        area = cv2.contourArea(quad)
+        if best is None or area > best[0]:
+            best = (area, quad + np.array([x, y], np.float32))
+    if best is None:
+        return None
+    deviation = max(abs(a - 90) for a in _corner_angles(best[1]))
+    return best[1] / scale if _MIN_PERSPECTIVE <= deviation <= 90 - _MIN_ANGLE else None
+
+
+def square_frame(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The whole image warped so that the table frame inside `corners` is a rectangle as
+    large as its longer sides (text beside the table lies in the same plane and comes along)."""
+    sides = [float(np.linalg.norm(corners[(i + 1) % 4] - corners[i])) for i in range(4)]
+    width, height = max(sides[0], sides[2]), max(sides[1], sides[3])
+    x0, y0 = corners[0]
+    target = np.array([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]], np.float32)
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    h, w = bgr.shape[:2]
+    edge = cv2.perspectiveTransform(np.array([[[0, 0], [w, 0], [w, h], [0, h]]], np.float32), matrix)[0]
+    low = edge.min(axis=0)
+    size = edge.max(axis=0) - low
+    # The image's far side comes out enlarged: kept no larger than the photo was.
+    shrink = min(1.0, math.sqrt(w * h / max(float(size[0] * size[1]), 1.0)))
+    move = np.array([[shrink, 0, -low[0] * shrink], [0, shrink, -low[1] * shrink], [0, 0, 1]])
+    out: np.ndarray = cv2.warpPerspective(bgr, move @ matrix, (int(size[0] * shrink), int(size[1] * shrink)),
+                                          flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    return out
+
+
+def _straightened(bgr: np.ndarray) -> np.ndarray:
+    gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(bgr), cv2.COLOR_BGR2GRAY))
+    ink = preprocess.binarise(gray)
+    rulings = find_rulings(ink, preprocess.faint_ink(gray), raster_settings(ink))
+    return straighten(bgr, rulings.horizontal, rulings.vertical)
+
+
+def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
+    """A phone photo's sheet flattened and straightened as if scanned; a close-up whose table
+    is seen in perspective, squared by the table's frame; any other image as it is."""
+    corners = find_page(bgr)
+    if corners is not None:
+        return _straightened(flatten_sheet(bgr, corners, settings.scan_photo_dpi))
+    frame = find_frame(bgr)
+    return bgr if frame is None else _straightened(square_frame(bgr, frame))
