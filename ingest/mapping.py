@@ -271,6 +271,8 @@ def _best_chain(proposals: list[Proposal]) -> list[Proposal]:
     return chain[::-1]
 
 
+# The note of a cell whose whole row the table leaves out (not a blank it prints).
+ROW_NOT_PRINTED = "row not printed"
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(?:单位[:：])?\s*(万元|元)\s*[)）]")
 
 
@@ -401,7 +403,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
             if key in cells:
                 ordered[key] = cells[key]
             elif row.deviation is None and id(row) in absent:
-                ordered[key] = CellReading(None, None, settings.conf_row_not_printed, notes=["row not printed"])
+                ordered[key] = CellReading(None, None, settings.conf_row_not_printed, notes=[ROW_NOT_PRINTED])
             elif row.deviation is None:
                 ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"])
     return Mapping(

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ingest.models import CellReading, CheckResult, Finding, Number, Report, ReportMeta
+from ingest.models import CellReading, CheckResult, Finding, Number, ProseSpan, Report, ReportMeta
 
 SCHEMA = "gov-disclosure-report/1"
 # Writes a report's JSON object to its path (atomically).
@@ -60,6 +60,14 @@ def check_to_dict(check: CheckResult) -> dict[str, Any]:
     return out
 
 
+def span_to_dict(span: ProseSpan) -> dict[str, Any]:
+    """Where a phrase of the prose is: its text, paragraph, characters and page."""
+    out: dict[str, Any] = {"text": span.text, "block": span.block, "start": span.start, "end": span.end}
+    if span.page is not None:
+        out["page"] = span.page
+    return out
+
+
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     """A finding as the contract's JSON object (also used for cross-year findings)."""
     out: dict[str, Any] = {"kind": finding.kind, "severity": finding.severity, "message": finding.message}
@@ -67,10 +75,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         out["ref"] = finding.ref
     out["cells"] = finding.cells
     if finding.prose is not None:
-        span = finding.prose
-        out["prose"] = {"text": span.text, "block": span.block, "start": span.start, "end": span.end}
-        if span.page is not None:
-            out["prose"]["page"] = span.page
+        out["prose"] = span_to_dict(finding.prose)
     if finding.reports:
         out["reports"] = finding.reports
     return out
@@ -107,6 +112,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     if report.template_deviations:
         out["template_deviations"] = report.template_deviations
     out["findings"] = [finding_to_dict(f) for f in report.findings]
+    out["prose_claims"] = [{"claim": c.claim, "value": c.value, "prose": span_to_dict(c.span)}
+                           for c in report.prose_claims]
     return out
 
 

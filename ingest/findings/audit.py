@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, converted, read_results
-from ingest.findings.rules import FindingRules, load_rules
-from ingest.findings.template import relation_findings
+from ingest.findings.rules import load_rules
+from ingest.findings.contradictions import current_findings, sure_in_result
 from ingest.findings.years import YearReport, cross_year_findings
-from ingest.models import CheckResult
+from ingest.layouts import load_layouts
 from ingest.output import finding_to_dict
 from ingest.settings import Settings, load_settings
 
@@ -49,30 +49,16 @@ class AuditRow:
 
 
 def year_report(path: str, data: dict[str, Any], min_confidence: float) -> YearReport | None:
-    """The cross-year view of a converted result: its cells read sure (or reviewed by a person);
-    None when its agency or year is unknown, or its year listed for review."""
+    """The cross-year view of a converted result: its cells read sure and not flagged (or reviewed
+    by a person); None when its agency or year is unknown, or its year listed for review."""
     report = data.get("report") or {}
     listed = set((data.get("review") or {}).get("cells") or [])
     if "error" in data or not report.get("agency") or not report.get("year") or "report.year" in listed:
         return None
     values = {k: c.get("value") for k, c in (data.get("cells") or {}).items()
-              if c.get("reviewed") or (c.get("confidence") or 0) >= min_confidence}
+              if sure_in_result(c, min_confidence)}
     return YearReport(path, report["agency"], int(report["year"]), str(data.get("template")), values,
                       name_unsure="report.agency" in listed)
-
-
-def current_findings(data: dict[str, Any], rules: FindingRules) -> list[dict[str, Any]]:
-    """A result's findings with its relations as they stand after review: a break a reviewer's
-    correction mended is gone, a break whose cells are all settled (none left to review) is listed."""
-    checks = {c.get("id"): c for c in data.get("checks") or []}
-    cells = data.get("cells") or {}
-    out = [f for f in data.get("findings") or []
-           if f.get("kind") != "relation_broken" or not checks.get(f.get("ref"), {}).get("ok", True)]
-    listed = {f.get("ref") for f in out if f.get("kind") == "relation_broken"}
-    settled = [CheckResult(c["id"], False, c.get("detail", ""), list(c.get("cells") or []))
-               for c in checks.values() if not c.get("ok") and c.get("id") not in listed
-               and not any((cells.get(k) or {}).get("review") for k in c.get("cells") or [])]
-    return out + [finding_to_dict(f) for f in relation_findings(rules, settled)]
 
 
 def audit(results: list[Result], settings: Settings) -> list[AuditRow]:
@@ -80,11 +66,12 @@ def audit(results: list[Result], settings: Settings) -> list[AuditRow]:
     across each body's years."""
     rows = []
     rules = load_rules(settings.layouts_dir)
+    layouts = load_layouts(settings.layouts_dir)
     by_path: dict[str, Result] = {}
     for result in converted(results):
         by_path[result.path] = result
         report = result.data.get("report") or {}
-        for own in current_findings(result.data, rules):
+        for own in current_findings(result.data, rules, layouts, settings.findings_min_confidence):
             rows.append(AuditRow(result.path, report.get("agency"), report.get("year"), own))
     views = [v for r in converted(results) if (v := year_report(r.path, r.data, settings.findings_min_confidence))]
     for finding in cross_year_findings(rules, views):

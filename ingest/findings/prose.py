@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fnmatch import fnmatchcase
 
 from ingest.findings.rules import Claim, FindingRules, Meaning
 from ingest.labels import nfkc
-from ingest.models import Block, Finding, Number, Paragraph, ProseSpan
+from ingest.models import Block, Finding, Number, Paragraph, ProseClaim, ProseSpan
 
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CLAUSE_END = re.compile(r"[，,：:]")
@@ -19,15 +18,6 @@ _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-@dataclass(frozen=True)
-class ClaimHit:
-    """A claim read in the prose: which, the number it states, where."""
-
-    claim: Claim
-    value: int
-    span: ProseSpan
 
 
 def parse_count(text: str) -> int | None:
@@ -70,10 +60,10 @@ def _excluded(rules: FindingRules, sentence: str, match: re.Match[str], year: in
 
 
 def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
-                year: int | None) -> list[ClaimHit]:
+                year: int | None) -> list[ProseClaim]:
     """Every claim of the rules that applies to the template, read in the document's paragraphs."""
     claims = [c for c in rules.claims if template is None or template in c.templates]
-    hits: list[ClaimHit] = []
+    hits: list[ProseClaim] = []
     for index, block in enumerate(blocks):
         if not isinstance(block, Paragraph):
             continue
@@ -94,7 +84,7 @@ def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
                         seen.add(where)
                         start, end = offset + match.start(), offset + match.end()
                         span = ProseSpan(match.group(0), index, start, end, block.page)
-                        hits.append(ClaimHit(claim, value, span))
+                        hits.append(ProseClaim(claim.id, value, span))
     return hits
 
 
@@ -105,16 +95,20 @@ def _figure(meaning: Meaning, values: Mapping[str, Number | None]) -> tuple[Numb
     return (sum(present, start=Decimal(0)), keys) if present else None
 
 
-def prose_findings(hits: list[ClaimHit], values: Mapping[str, Number | None], rules: FindingRules) -> list[Finding]:
+def prose_findings(hits: list[ProseClaim], values: Mapping[str, Number | None], rules: FindingRules) -> list[Finding]:
     """A finding for each claim whose number is none of the table figures it may describe.
     A claim whose figures are all blank is left to the blank-cell finding."""
     out = []
+    claims = {c.id: c for c in rules.claims}
     for hit in hits:
-        figures = [(m, f) for m in hit.claim.means if (f := _figure(m, values)) is not None]
+        claim = claims.get(hit.claim)
+        if claim is None:  # a claim the rules no longer have (a result converted before)
+            continue
+        figures = [(m, f) for m in claim.means if (f := _figure(m, values)) is not None]
         if not figures or any(f[0] == hit.value for _, f in figures):
             continue
         table = "，或".join(f"{m.label}为{f[0]}" for m, f in figures)
         message = f"正文“{hit.span.text}”称{hit.value}，而表格中{table}"
         cells = list(dict.fromkeys(k for _, f in figures for k in f[1]))
-        out.append(rules.finding("prose_table", message, cells=cells, prose=hit.span, ref=hit.claim.id))
+        out.append(rules.finding("prose_table", message, cells=cells, prose=hit.span, ref=hit.claim))
     return out

@@ -1,0 +1,99 @@
+"""Numbers that contradict each other — a relation broken, prose against a table — found only on
+cells read sure, and found again on a result's JSON once a reviewer's decision changed a cell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ingest.checks import run_checks
+from ingest.findings.prose import prose_findings
+from ingest.findings.rules import FindingRules, load_rules
+from ingest.findings.template import relation_findings
+from ingest.layouts import TemplateLayout, load_layouts
+from ingest.models import CellReading, CheckResult, Finding, Number, ProseClaim, ProseSpan
+from ingest.output import finding_to_dict
+
+# The kinds found again after a decision; the others do not depend on a cell's value.
+RECOMPUTED = ("relation_broken", "prose_table")
+
+
+def counts(layout: TemplateLayout) -> set[str]:
+    """The keys of the cells that can never be below zero (every column but the signed ones)."""
+    return {row.cell_key(c) for row in layout.rows() for c in row.columns if not c.signed}
+
+
+def surely_broken(check: CheckResult, values: Mapping[str, Number | None], sure: set[str],
+                  never_negative: set[str]) -> bool:
+    """Whether the relation is broken whatever its unsure cells hold: all of them on one side
+    and never negative, and that side's sure cells alone already more than the other side."""
+    unsure = [k for k in check.cells if k not in sure]
+    if not unsure:
+        return True
+    left = set(check.left)
+    on_left = unsure[0] in left
+    if any((k in left) != on_left or k not in never_negative for k in unsure):
+        return False
+    grows = [k for k in check.cells if (k in left) == on_left and k in sure]
+    other = [values.get(k) for k in check.cells if (k in left) != on_left]
+    if all(v is None for v in other):
+        return False
+    known = sum((Decimal(v) for k in grows if (v := values.get(k)) is not None), start=Decimal(0))
+    return known > sum((Decimal(v) for v in other if v is not None), start=Decimal(0))
+
+
+def contradictions(rules: FindingRules, layout: TemplateLayout, values: Mapping[str, Number | None], sure: set[str],
+                   checks: Iterable[CheckResult], claims: list[ProseClaim]) -> list[Finding]:
+    """Relations broken and prose contradicting the tables, on the cells read sure: one that
+    rests on an unsure cell may be the reader's error, left to that cell's review flag."""
+    never_negative = counts(layout)
+    broken = [c for c in checks if not c.ok and c.applies and surely_broken(c, values, sure, never_negative)]
+    prose = [f for f in prose_findings(claims, values, rules) if sure.issuperset(f.cells)]
+    return relation_findings(rules, broken) + prose
+
+
+def sure_in_result(cell: Mapping[str, Any], min_confidence: float) -> bool:
+    """Whether a result's cell can bear a finding: reviewed by a person, or read sure and not flagged."""
+    return bool(cell.get("reviewed")) or (float(cell.get("confidence") or 0) >= min_confidence
+                                          and not cell.get("review"))
+
+
+def _number(raw: object) -> Number | None:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        return None
+    return raw if isinstance(raw, int) else Decimal(str(raw))
+
+
+def _claims(payload: Mapping[str, Any]) -> list[ProseClaim]:
+    out = []
+    for raw in payload.get("prose_claims") or []:
+        p = raw.get("prose") or {}
+        span = ProseSpan(str(p.get("text", "")), int(p.get("block", 0)), int(p.get("start", 0)), int(p.get("end", 0)),
+                         p.get("page"))
+        out.append(ProseClaim(str(raw.get("claim")), int(raw.get("value", 0)), span))
+    return out
+
+
+def current_findings(payload: Mapping[str, Any], rules: FindingRules, layouts: Iterable[TemplateLayout],
+                     min_confidence: float) -> list[dict[str, Any]]:
+    """A result's findings with its contradictions found again on its cells as they stand: a
+    reviewed cell is sure, a cell still flagged is not."""
+    findings = list(payload.get("findings") or [])
+    cells = payload.get("cells")
+    layout = next((t for t in layouts if t.template == payload.get("template")), None)
+    if "error" in payload or not isinstance(cells, dict) or layout is None:
+        return findings
+    values = {k: _number(c.get("value")) for k, c in cells.items()}
+    sure = {k for k, c in cells.items() if sure_in_result(c, min_confidence)}
+    checks = run_checks(layout, {k: CellReading(v, None, 1.0) for k, v in values.items()})
+    found = contradictions(rules, layout, values, sure, checks, _claims(payload))
+    return [f for f in findings if f.get("kind") not in RECOMPUTED] + [finding_to_dict(f) for f in found]
+
+
+def refresh_findings(payload: dict[str, Any], layouts_dir: Path, min_confidence: float) -> None:
+    """After a reviewer's decision: the result's contradictions found again (one mended by a
+    correction is gone, one a correction makes or a reviewed cell settles is listed)."""
+    rules = load_rules(layouts_dir)
+    payload["findings"] = current_findings(payload, rules, load_layouts(layouts_dir), min_confidence)
