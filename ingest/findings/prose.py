@@ -4,7 +4,7 @@ describe; a number that matches none of them is a finding."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fnmatch import fnmatchcase
 
@@ -12,6 +12,8 @@ from ingest.findings.rules import Claim, FindingRules, Meaning
 from ingest.labels import nfkc
 from ingest.models import Block, Finding, Number, Paragraph, ProseClaim, ProseSpan
 
+# A table cell this long with a full stop in it is prose, not a label or a number.
+_CELL_PROSE = 40
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CLAUSE_END = re.compile(r"[，,：:]")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -59,15 +61,27 @@ def _excluded(rules: FindingRules, sentence: str, match: re.Match[str], year: in
     return any(w in clause for w in rules.unless_in_clause)
 
 
+def _prose(blocks: list[Block]) -> Iterator[tuple[int, str, int | None]]:
+    """Each paragraph (block index, text, page), and each table cell holding sentences: a line of
+    prose with a tab in it is read as a row of cells (a web page's text saved by a crawler)."""
+    for index, block in enumerate(blocks):
+        if isinstance(block, Paragraph):
+            yield index, block.text, block.page
+            continue
+        for row in block.rows:
+            for cell in row:
+                if cell.origin in (None, (cell.row, cell.col)) and len(cell.text) >= _CELL_PROSE and "。" in cell.text:
+                    yield index, cell.text, cell.page
+
+
 def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
                 year: int | None) -> list[ProseClaim]:
-    """Every claim of the rules that applies to the template, read in the document's paragraphs."""
+    """Every claim of the rules that applies to the template, read in the document's paragraphs
+    (and in prose a reader took for a table's cell: the span is then within that cell's text)."""
     claims = [c for c in rules.claims if template is None or template in c.templates]
     hits: list[ProseClaim] = []
-    for index, block in enumerate(blocks):
-        if not isinstance(block, Paragraph):
-            continue
-        text = nfkc(block.text)
+    for index, raw, page in _prose(blocks):
+        text = nfkc(raw)
         seen: set[tuple[str, int]] = set()
         if not rules.counted.search(text):
             continue
@@ -83,7 +97,7 @@ def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
                             continue
                         seen.add(where)
                         start, end = offset + match.start(), offset + match.end()
-                        span = ProseSpan(match.group(0), index, start, end, block.page)
+                        span = ProseSpan(match.group(0), index, start, end, page)
                         hits.append(ProseClaim(claim.id, value, span))
     return hits
 
