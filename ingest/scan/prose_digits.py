@@ -15,34 +15,36 @@ import numpy as np
 
 from ingest.scan.lines import Box
 
-# A digit's height as a share of its line's (the line's box is a Chinese character tall).
-_DIGIT_HEIGHT = (0.5, 0.88)
-# Its width as a share of its own height: from a 1 to a 0 or 8.
-_DIGIT_WIDTH = (0.08, 0.8)
-# How far above the line's bottom a digit's foot may stand, and how far below its top it starts.
-_FOOT = 0.2
-_BELOW_TOP = 0.1
+# Where a digit stands, in shares of the line's height, against the line's Chinese characters
+# (the shapes nearly the line's height): its top a little below theirs, its foot a little above
+# theirs (they descend below the digits' baseline); it is narrower than it is tall.
+_CHARACTER = 0.8
+_TOP_BELOW = (0.03, 0.2)
+_FOOT_ABOVE = (0.03, 0.16)
+_WIDTH = (0.25, 0.72)
 
 
 def holds_digits(ink: np.ndarray, box: Box) -> bool:
-    """Whether the text line in `box` of the ink mask has a shape that looks like a digit."""
+    """Whether the text line in `box` of the ink mask has a shape that looks like a digit:
+    of a digit's height and place, alone in its columns (no other shape above, below or
+    beside it within its width, as a character's parts are)."""
     x0, y0, x1, y1 = box
     line = (ink[y0:y1, x0:x1] > 0).astype(np.uint8)
     height = y1 - y0
     if height < 6 or line.shape[1] == 0:
         return False
     n, _, stats, _ = cv2.connectedComponentsWithStats(line, connectivity=8)
-    for i in range(1, n):
-        left, top, width, tall = (int(v) for v in stats[i, :4])
-        if not _DIGIT_HEIGHT[0] * height <= tall <= _DIGIT_HEIGHT[1] * height:
+    shapes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)]
+    characters = [(top, top + tall) for _, top, _, tall in shapes if tall >= _CHARACTER * height]
+    if not characters:
+        return False
+    roof = float(np.median([c[0] for c in characters]))
+    base = float(np.median([c[1] for c in characters]))
+    for i, (left, top, width, tall) in enumerate(shapes):
+        below, above = (top - roof) / height, (base - top - tall) / height
+        if not (_TOP_BELOW[0] <= below <= _TOP_BELOW[1] and _FOOT_ABOVE[0] <= above <= _FOOT_ABOVE[1]
+                and _WIDTH[0] * tall <= width <= _WIDTH[1] * tall):
             continue
-        if not _DIGIT_WIDTH[0] * tall <= width <= _DIGIT_WIDTH[1] * tall:
-            continue
-        if top < _BELOW_TOP * height or top + tall < (1 - _FOOT) * height:
-            continue
-        # Alone in its columns: no other shape of the line above or below it (a radical's would be).
-        column = line[:, left:left + width].copy()
-        column[top:top + tall] = 0
-        if not column.any():
+        if not any(j != i and a < left + width and a + w > left for j, (a, _, w, _) in enumerate(shapes)):
             return True
     return False
