@@ -10,7 +10,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.findings.contradictions import surely_broken
-from ingest.models import CheckResult
+from ingest.findings.prose import read_claims
+from ingest.findings.rules import load_rules
+from ingest.models import Block, CheckResult, Paragraph
 from ingest.pipeline import convert_file
 from ingest.scan.lines import line_boxes
 from ingest.scan.prose_digits import holds_digits
@@ -50,8 +52,10 @@ def _ink(text: str, size: int) -> np.ndarray:
 
 
 def test_prose_lines_holding_digits_are_told_without_ocr() -> None:
-    with_digits = ["2023年，本机关共收到政府信息公开申请75件，予以公开", "因政府信息公开被申请行政复议2件，被提起行政诉讼",
-                   "予以公开及部分公开12件，无法提供3件，不予处理1件", "开设民生相关专栏，公开卫生健康、教育等8个领域", "行政诉讼1件"]
+    with_digits = ["2023年，本机关共收到政府信息公开申请75件，予以公开",
+                   "因政府信息公开被申请行政复议2件，被提起行政诉讼",
+                   "予以公开及部分公开12件，无法提供3件，不予处理1件", "开设民生相关专栏，公开卫生健康、教育等8个领域",
+                   "行政诉讼1件"]
     without = ["平潭综合实验区坚持以习近平新时代中国特色社会主义思想为指导，深入学习",
                "认真执行《条例》相关规定，紧紧围绕实验区党工委、管委会决策部署，强化",
                "工作人员业务能力有待进一步提高。我们将进一步加强培训，提高服务水平，以",
@@ -60,3 +64,12 @@ def test_prose_lines_holding_digits_are_told_without_ocr() -> None:
         picked = [holds_digits(ink, line_boxes(ink, 3, 2)[0]) for ink in (_ink(t, size) for t in with_digits + without)]
         assert all(picked[:5]), size
         assert sum(picked[5:]) <= 1, size
+
+
+def test_a_claim_broken_over_two_lines_is_read_once(settings: Settings) -> None:
+    """A scan's lines are paragraphs of their own: a phrase that runs on from one to the next."""
+    rules = load_rules(settings.layouts_dir)
+    lines: list[Block] = [Paragraph("（二）依申请公开", 2), Paragraph("2023年，本机关共收到政府信息", 2),
+             Paragraph("公开申请75件，予以公开3件。", 2), Paragraph("行政复议", 2), Paragraph("2件", 3)]
+    read = [(c.claim, c.value, c.span.block) for c in read_claims(lines, rules, "2021", 2023)]
+    assert read == [("requests_received", 75, 1), ("granted", 3, 2)]  # a new page does not run on

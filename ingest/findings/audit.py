@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, converted, read_results
-from ingest.findings.rules import load_rules
 from ingest.findings.contradictions import current_findings, sure_in_result
+from ingest.findings.rules import load_rules
 from ingest.findings.years import YearReport, cross_year_findings
 from ingest.layouts import load_layouts
 from ingest.output import finding_to_dict

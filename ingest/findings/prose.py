@@ -8,13 +8,15 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fnmatch import fnmatchcase
 
-from ingest.findings.rules import Claim, FindingRules, Meaning
+from ingest.findings.rules import FindingRules, Meaning
 from ingest.labels import nfkc
 from ingest.models import Block, Finding, Number, Paragraph, ProseClaim, ProseSpan
 
 # A table cell this long with a full stop in it is prose, not a label or a number.
 _CELL_PROSE = 40
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+# A paragraph ending so does not run on into the next one.
+_RUNS_OUT = re.compile(r"[。；;！!？?：:]\s*$")
 _CLAUSE_END = re.compile(r"[，,：:]")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -61,17 +63,21 @@ def _excluded(rules: FindingRules, sentence: str, match: re.Match[str], year: in
     return any(w in clause for w in rules.unless_in_clause)
 
 
-def _prose(blocks: list[Block]) -> Iterator[tuple[int, str, int | None]]:
-    """Each paragraph (block index, text, page), and each table cell holding sentences: a line of
-    prose with a tab in it is read as a row of cells (a web page's text saved by a crawler)."""
+def _prose(blocks: list[Block]) -> Iterator[tuple[int, str, str, int | None]]:
+    """Each paragraph (block index, text, page) with the text of the next one when it runs on
+    into it (a scan's lines are paragraphs of their own: 收到政府信息
+    公开申请 may end one and 75件 open the next); and each table cell holding sentences (a
+    crawled line of prose with a tab in it is read as a row of cells)."""
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
-            yield index, block.text, block.page
+            after = blocks[index + 1] if index + 1 < len(blocks) else None
+            runs_on = isinstance(after, Paragraph) and after.page == block.page and not _RUNS_OUT.search(block.text)
+            yield index, block.text, after.text if isinstance(after, Paragraph) and runs_on else "", block.page
             continue
         for row in block.rows:
             for cell in row:
                 if cell.origin in (None, (cell.row, cell.col)) and len(cell.text) >= _CELL_PROSE and "。" in cell.text:
-                    yield index, cell.text, cell.page
+                    yield index, cell.text, "", cell.page
 
 
 def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
@@ -80,8 +86,9 @@ def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
     (and in prose a reader took for a table's cell: the span is then within that cell's text)."""
     claims = [c for c in rules.claims if template is None or template in c.templates]
     hits: list[ProseClaim] = []
-    for index, raw, page in _prose(blocks):
+    for index, raw, continued, page in _prose(blocks):
         text = nfkc(raw)
+        own, text = len(text), text + nfkc(continued)
         seen: set[tuple[str, int]] = set()
         if not rules.counted.search(text):
             continue
@@ -93,7 +100,8 @@ def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
                     for match in pattern.finditer(sentence):
                         value = parse_count(match.group("n"))
                         where = (claim.id, offset + match.start("n"))
-                        if value is None or where in seen or _excluded(rules, sentence, match, year):
+                        if (value is None or where in seen or offset + match.start() >= own
+                                or _excluded(rules, sentence, match, year)):
                             continue
                         seen.add(where)
                         start, end = offset + match.start(), offset + match.end()

@@ -15,6 +15,7 @@ from ingest.layouts import TemplateLayout
 from ingest.models import Document, Paragraph, Report
 from ingest.settings import Settings
 
+
 def add_findings(document: Document, report: Report, layout: TemplateLayout, settings: Settings) -> None:
     """Set the report's findings — template departures, relations broken, prose that contradicts
     the tables — and the prose claims they were read from. On the cells as the checks left
