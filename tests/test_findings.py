@@ -194,6 +194,7 @@ def test_contradictions_follow_a_review_decision(settings: Settings, rules: Find
     """Relations and prose claims are found again on the cells as a reviewer left them."""
     data = report_to_dict(convert_file(SEEDS[2], settings))
     layouts, least = load_layouts(settings.layouts_dir), settings.findings_min_confidence
+    layout = next(t for t in layouts if t.template == data["template"])
     assert not {f["kind"] for f in data["findings"]} & {"relation_broken", "prose_table"}
     claimed = [c for c in data["prose_claims"] if c["claim"] == "requests_received"]
     assert claimed and claimed[0]["value"] == data["cells"]["s3.new.total"]["value"]
@@ -203,11 +204,11 @@ def test_contradictions_follow_a_review_decision(settings: Settings, rules: Find
     data["cells"][key].update({"review": False, "reviewed": True})  # a person says 3
     assert "s3.balance.natural_person" in [f.get("ref") for f in current_findings(data, rules, layouts, least)]
     data["cells"]["s3.new.total"].update({"value": claimed[0]["value"] + 3, "reviewed": True})
-    refresh_findings(data, settings.layouts_dir, least)
+    refresh_findings(data, layout, settings)
     assert [f["prose"]["text"] for f in data["findings"] if f["kind"] == "prose_table"] == [claimed[0]["prose"]["text"]]
     data["cells"][key].update({"value": 0})  # mended
     data["cells"]["s3.new.total"].update({"value": claimed[0]["value"]})
-    refresh_findings(data, settings.layouts_dir, least)
+    refresh_findings(data, layout, settings)
     assert not {f["kind"] for f in data["findings"]} & {"relation_broken", "prose_table"}
 
 

@@ -13,11 +13,13 @@ from ingest.findings.contradictions import surely_broken
 from ingest.findings.prose import read_claims
 from ingest.findings.rules import load_rules
 from ingest.models import Block, CheckResult, Paragraph
+from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.lines import line_boxes
 from ingest.scan.prose_digits import holds_digits
 from ingest.settings import Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEEDS
+from workers.corrections import Correction, apply_decisions
 
 REAL_DEV = ROOT.parent / "shared" / "real-dev"
 
@@ -73,3 +75,21 @@ def test_a_claim_broken_over_two_lines_is_read_once(settings: Settings) -> None:
              Paragraph("公开申请75件，予以公开3件。", 2), Paragraph("行政复议", 2), Paragraph("2件", 3)]
     read = [(c.claim, c.value, c.span.block) for c in read_claims(lines, rules, "2021", 2023)]
     assert read == [("requests_received", 75, 1), ("granted", 3, 2)]  # a new page does not run on
+
+
+def test_a_correction_brings_the_prose_findings_up_to_date(settings: Settings) -> None:
+    """A reviewer corrects 本年新收 away from what the prose quotes: the prose finding appears;
+    the correction undone, it goes."""
+    data = report_to_dict(convert_file(SEEDS[2], settings))
+    quoted = next(c for c in data["prose_claims"] if c["claim"] == "requests_received")
+    assert "prose_table" not in {f["kind"] for f in data["findings"]}
+
+    def decide(value: int) -> None:
+        decision = Correction("seed", "", "s3.new.total", "correct", None, None, value, "test", 0.0, 1)
+        assert apply_decisions(data, [decision], settings.layouts_dir) == 1
+
+    decide(quoted["value"] + 3)
+    found = [f for f in data["findings"] if f["kind"] == "prose_table"]
+    assert [f["prose"]["text"] for f in found] == [quoted["prose"]["text"]]
+    decide(quoted["value"])
+    assert "prose_table" not in {f["kind"] for f in data["findings"]}

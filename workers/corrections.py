@@ -23,10 +23,12 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from ingest.checks import run_checks
+from ingest.findings.contradictions import refresh_findings
 from ingest.labels import nfkc
 from ingest.layouts import ColumnLayout, TemplateLayout, load_layouts
 from ingest.models import CellReading, Number
 from ingest.output import check_to_dict, write_json_atomic
+from ingest.settings import load_settings
 from workers.db import Database, corrections
 
 ACTIONS = ("accept", "correct", "illegible")
@@ -134,6 +136,7 @@ def recheck(payload: dict[str, Any], layout: TemplateLayout) -> None:
         # A broken relation's suspects are the cells of it still flagged: reviewed ones are settled.
         check.suspects = [k for k in check.cells if not check.ok and payload["cells"][k].get("review")]
     payload["checks"] = [check_to_dict(c) for c in checks]
+    refresh_findings(payload, layout, load_settings())
 
 
 def refresh_review_list(payload: dict[str, Any]) -> None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from ingest.checks import run_checks
 from ingest.findings.prose import prose_findings
 from ingest.findings.rules import FindingRules, load_rules
 from ingest.findings.template import relation_findings
-from ingest.layouts import TemplateLayout, load_layouts
+from ingest.layouts import TemplateLayout
 from ingest.models import CellReading, CheckResult, Finding, Number, ProseClaim, ProseSpan
 from ingest.output import finding_to_dict
+from ingest.settings import Settings
 
 # The kinds found again after a decision; the others do not depend on a cell's value.
 RECOMPUTED = ("relation_broken", "prose_table")
@@ -92,8 +92,8 @@ def current_findings(payload: Mapping[str, Any], rules: FindingRules, layouts: I
     return [f for f in findings if f.get("kind") not in RECOMPUTED] + [finding_to_dict(f) for f in found]
 
 
-def refresh_findings(payload: dict[str, Any], layouts_dir: Path, min_confidence: float) -> None:
+def refresh_findings(payload: dict[str, Any], layout: TemplateLayout, settings: Settings) -> None:
     """After a reviewer's decision: the result's contradictions found again (one mended by a
     correction is gone, one a correction makes or a reviewed cell settles is listed)."""
-    rules = load_rules(layouts_dir)
-    payload["findings"] = current_findings(payload, rules, load_layouts(layouts_dir), min_confidence)
+    rules = load_rules(settings.layouts_dir)
+    payload["findings"] = current_findings(payload, rules, [layout], settings.findings_min_confidence)
