@@ -16,7 +16,7 @@ from ingest.models import Block, CheckResult, Paragraph
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.lines import line_boxes
-from ingest.scan.prose_digits import holds_digits
+from ingest.scan.prose_digits import first_digit, lines_to_read
 from ingest.settings import Settings
 from tests.conftest import ROOT, SEEDS
 from workers.corrections import Correction, apply_decisions
@@ -63,7 +63,8 @@ def test_prose_lines_holding_digits_are_told_without_ocr() -> None:
                "工作人员业务能力有待进一步提高。我们将进一步加强培训，提高服务水平，以",
                "依法依规做好政府信息公开申请办理工作，规范答复格式，提升答复质量"]
     for size in (22, 30, 42):
-        picked = [holds_digits(ink, line_boxes(ink, 3, 2)[0]) for ink in (_ink(t, size) for t in with_digits + without)]
+        inks = [_ink(t, size) for t in with_digits + without]
+        picked = [first_digit(ink, line_boxes(ink, 3, 2)[0]) is not None for ink in inks]
         assert all(picked[:5]), size
         assert sum(picked[5:]) <= 1, size
 
@@ -93,3 +94,17 @@ def test_a_correction_brings_the_prose_findings_up_to_date(settings: Settings) -
     assert [f["prose"]["text"] for f in found] == [quoted["prose"]["text"]]
     decide(quoted["value"])
     assert "prose_table" not in {f["kind"] for f in data["findings"]}
+
+
+def test_the_line_above_a_number_near_a_lines_start_is_read_too() -> None:
+    """收到政府信息公开申请 may end one line and 75件 open the next: both are read."""
+    lines = ["本机关认真做好依申请公开工作，共收到政府信息公开申请", "75件，均在法定期限内答复完毕，答复率达到百分之百",
+             "我们将进一步加强培训，提高服务水平，规范答复格式", "同时结合本地实际开展专项检查，全年开展12次"]
+    size, inks = 30, []
+    for text in lines:
+        inks.append(_ink(text, size)[:, : size * 30])
+    page = np.vstack(inks)
+    boxes = line_boxes(page, 3, 2)
+    assert len(boxes) == 4
+    assert lines_to_read(page, boxes, []) == [boxes[0], boxes[1], boxes[3]]
+    assert lines_to_read(page, boxes, [boxes[2]]) == boxes

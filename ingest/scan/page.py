@@ -16,7 +16,7 @@ from ingest.scan.grid import GridSettings, GridTable, Rulings, find_rulings, fin
 from ingest.scan.lines import Box, has_ink, line_boxes
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, may_be_value, read_values
-from ingest.scan.prose_digits import holds_digits
+from ingest.scan.prose_digits import lines_to_read
 from ingest.settings import Settings
 
 # Text windows read both ways round to tell an upright page from an upside-down one, the first
@@ -323,7 +323,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
         blocks.append((y0, read))
     lines = [b for b in line_boxes(outside, gs.text_height // 2, min_gap=2) if b[2] - b[0] >= gs.text_height // 2]
     kept = _worth_reading(lines, [t.box for t in tables])
-    lines = [b for b in lines if b in kept or holds_digits(outside, b)]  # prose lines holding numbers
+    lines = lines_to_read(outside, lines, kept)  # prose lines holding numbers too
     readings = engines.labels.read_lines([_scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
     for box, reading in zip(lines, readings, strict=True):
         if reading.text.strip():
