@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from ingest.findings.rules import FindingRules
 from ingest.labels import nfkc
 from ingest.layouts import TemplateLayout
-from ingest.mapping import ROW_NOT_PRINTED
+from ingest.mapper.mapping import ROW_NOT_PRINTED
 from ingest.models import CellReading, CheckResult, Finding
 
 # 自2023年1月1日起至2023年12月31日止 / 从2023年1月1日至12月31日, after 统计 (期限, 时限, 数据…).
