@@ -9,11 +9,11 @@ import subprocess
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ingest.contract import report_from_dict, report_to_dict
 from ingest.findings.contradictions import surely_broken
 from ingest.findings.prose import read_claims
 from ingest.findings.rules import load_rules
 from ingest.models import Block, CheckResult, Paragraph
-from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.lines import line_boxes
 from ingest.scan.prose_digits import first_digit, lines_to_read
@@ -80,20 +80,19 @@ def test_a_claim_broken_over_two_lines_is_read_once(settings: Settings) -> None:
 
 def test_a_correction_brings_the_prose_findings_up_to_date(settings: Settings) -> None:
     """A reviewer corrects 本年新收 away from what the prose quotes: the prose finding appears;
-    the correction undone, it goes."""
-    data = report_to_dict(convert_file(SEEDS[2], settings))
-    quoted = next(c for c in data["prose_claims"] if c["claim"] == "requests_received")
-    assert "prose_table" not in {f["kind"] for f in data["findings"]}
+    the correction undone, it goes. The claims go through the result's JSON and back."""
+    report = report_from_dict(report_to_dict(convert_file(SEEDS[2], settings)))
+    quoted = next(c for c in report.prose_claims if c.claim == "requests_received")
+    assert "prose_table" not in {f.kind for f in report.findings}
 
     def decide(value: int) -> None:
         decision = Correction("seed", "", "s3.new.total", "correct", None, None, value, "test", 0.0, 1)
-        assert apply_decisions(data, [decision], settings.layouts_dir) == 1
+        assert apply_decisions(report, [decision], settings.layouts_dir) == 1
 
-    decide(quoted["value"] + 3)
-    found = [f for f in data["findings"] if f["kind"] == "prose_table"]
-    assert [f["prose"]["text"] for f in found] == [quoted["prose"]["text"]]
-    decide(quoted["value"])
-    assert "prose_table" not in {f["kind"] for f in data["findings"]}
+    decide(quoted.value + 3)
+    assert [f.prose.text for f in report.findings if f.kind == "prose_table" and f.prose] == [quoted.span.text]
+    decide(quoted.value)
+    assert "prose_table" not in {f.kind for f in report.findings}
 
 
 def test_the_line_above_a_number_near_a_lines_start_is_read_too() -> None:

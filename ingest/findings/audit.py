@@ -7,16 +7,18 @@ import argparse
 import os
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.contract import as_report, finding_to_dict
 from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, converted, read_results
-from ingest.findings.contradictions import current_findings, sure_in_result
+from ingest.findings.contradictions import current_findings, sure
 from ingest.findings.rules import load_rules
 from ingest.findings.years import YearReport, cross_year_findings
 from ingest.layouts import load_layouts
-from ingest.output import finding_to_dict
+from ingest.models import Report, ReportMeta
 from ingest.settings import Settings, load_settings
 
 COLUMNS = [
@@ -48,16 +50,16 @@ class AuditRow:
                 " ".join(f.get("cells") or []), prose.get("text"), " ".join(f.get("reports") or [])]
 
 
-def year_report(path: str, data: dict[str, Any], min_confidence: float) -> YearReport | None:
+def year_report(path: str, result: Report | Mapping[str, Any], min_confidence: float) -> YearReport | None:
     """The cross-year view of a converted result: its cells read sure and not flagged (or reviewed
     by a person); None when its agency or year is unknown, or its year listed for review."""
-    report = data.get("report") or {}
-    listed = set((data.get("review") or {}).get("cells") or [])
-    if "error" in data or not report.get("agency") or not report.get("year") or "report.year" in listed:
+    report = as_report(result)
+    meta = report.report or ReportMeta(None, None)
+    listed = set(report.flagged_fields)
+    if report.error is not None or not meta.agency or not meta.year or "report.year" in listed:
         return None
-    values = {k: c.get("value") for k, c in (data.get("cells") or {}).items()
-              if sure_in_result(c, min_confidence)}
-    return YearReport(path, report["agency"], int(report["year"]), str(data.get("template")), values,
+    values = {k: c.value for k, c in report.cells.items() if sure(c, min_confidence)}
+    return YearReport(path, meta.agency, meta.year, str(report.template), values,
                       name_unsure="report.agency" in listed)
 
 
@@ -70,13 +72,13 @@ def audit(results: list[Result], settings: Settings) -> list[AuditRow]:
     by_path: dict[str, Result] = {}
     for result in converted(results):
         by_path[result.path] = result
-        report = result.data.get("report") or {}
-        for own in current_findings(result.data, rules, layouts, settings.findings_min_confidence):
-            rows.append(AuditRow(result.path, report.get("agency"), report.get("year"), own))
-    views = [v for r in converted(results) if (v := year_report(r.path, r.data, settings.findings_min_confidence))]
+        meta = result.report.report or ReportMeta(None, None)
+        for own in current_findings(result.report, rules, layouts, settings.findings_min_confidence):
+            rows.append(AuditRow(result.path, meta.agency, meta.year, own))
+    views = [v for r in converted(results) if (v := year_report(r.path, r.report, settings.findings_min_confidence))]
     for finding in cross_year_findings(rules, views):
-        later = by_path[finding.reports[-1]].data.get("report") or {}
-        rows.append(AuditRow(finding.reports[-1], later.get("agency"), later.get("year"), finding_to_dict(finding)))
+        later = by_path[finding.reports[-1]].report.report or ReportMeta(None, None)
+        rows.append(AuditRow(finding.reports[-1], later.agency, later.year, finding_to_dict(finding)))
     return rows
 
 

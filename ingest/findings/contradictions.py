@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from ingest.checks import run_checks
+from ingest.contract import as_report, finding_from_dict, finding_to_dict
 from ingest.findings.prose import prose_findings
 from ingest.findings.rules import FindingRules, load_rules
 from ingest.findings.template import relation_findings
 from ingest.layouts import TemplateLayout
-from ingest.models import CellReading, CheckResult, Finding, Number, ProseClaim, ProseSpan
-from ingest.output import finding_to_dict
+from ingest.models import CellReading, CheckResult, Finding, Number, ProseClaim, Report
 from ingest.settings import Settings
 
 # The kinds found again after a decision; the others do not depend on a cell's value.
@@ -54,46 +54,34 @@ def contradictions(rules: FindingRules, layout: TemplateLayout, values: Mapping[
     return relation_findings(rules, broken) + prose
 
 
-def sure_in_result(cell: Mapping[str, Any], min_confidence: float) -> bool:
-    """Whether a result's cell can bear a finding: reviewed by a person, or read sure and not flagged."""
-    return bool(cell.get("reviewed")) or (float(cell.get("confidence") or 0) >= min_confidence
-                                          and not cell.get("review"))
+def sure(cell: CellReading, min_confidence: float) -> bool:
+    """Whether a cell can bear a finding: reviewed by a person, or read sure and not flagged."""
+    return cell.reviewed or (cell.confidence >= min_confidence and not cell.review)
 
 
-def _number(raw: object) -> Number | None:
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        return None
-    return raw if isinstance(raw, int) else Decimal(str(raw))
-
-
-def _claims(payload: Mapping[str, Any]) -> list[ProseClaim]:
-    out = []
-    for raw in payload.get("prose_claims") or []:
-        p = raw.get("prose") or {}
-        span = ProseSpan(str(p.get("text", "")), int(p.get("block", 0)), int(p.get("start", 0)), int(p.get("end", 0)),
-                         p.get("page"))
-        out.append(ProseClaim(str(raw.get("claim")), int(raw.get("value", 0)), span))
-    return out
-
-
-def current_findings(payload: Mapping[str, Any], rules: FindingRules, layouts: Iterable[TemplateLayout],
+def current_findings(result: Report | Mapping[str, Any], rules: FindingRules, layouts: Iterable[TemplateLayout],
                      min_confidence: float) -> list[dict[str, Any]]:
     """A result's findings with its contradictions found again on its cells as they stand: a
     reviewed cell is sure, a cell still flagged is not."""
-    findings = list(payload.get("findings") or [])
-    cells = payload.get("cells")
-    layout = next((t for t in layouts if t.template == payload.get("template")), None)
-    if "error" in payload or not isinstance(cells, dict) or layout is None:
-        return findings
-    values = {k: _number(c.get("value")) for k, c in cells.items()}
-    sure = {k for k, c in cells.items() if sure_in_result(c, min_confidence)}
-    checks = run_checks(layout, {k: CellReading(v, None, 1.0) for k, v in values.items()})
-    found = contradictions(rules, layout, values, sure, checks, _claims(payload))
-    return [f for f in findings if f.get("kind") not in RECOMPUTED] + [finding_to_dict(f) for f in found]
+    report = as_report(result)
+    layout = next((t for t in layouts if t.template == report.template), None)
+    if report.error is not None or layout is None:
+        return [finding_to_dict(f) for f in report.findings]
+    values = {k: c.value for k, c in report.cells.items()}
+    settled = {k for k, c in report.cells.items() if sure(c, min_confidence)}
+    checks = run_checks(layout, report.cells)
+    found = contradictions(rules, layout, values, settled, checks, report.prose_claims)
+    kept = [f for f in report.findings if f.kind not in RECOMPUTED]
+    return [finding_to_dict(f) for f in kept + found]
 
 
-def refresh_findings(payload: dict[str, Any], layout: TemplateLayout, settings: Settings) -> None:
+def refresh_findings(result: Report | dict[str, Any], layout: TemplateLayout, settings: Settings) -> None:
     """After a reviewer's decision: the result's contradictions found again (one mended by a
-    correction is gone, one a correction makes or a reviewed cell settles is listed)."""
+    correction is gone, one a correction makes or a reviewed cell settles is listed), in the
+    typed report or the JSON object given."""
     rules = load_rules(settings.layouts_dir)
-    payload["findings"] = current_findings(payload, rules, [layout], settings.findings_min_confidence)
+    found = current_findings(result, rules, [layout], settings.findings_min_confidence)
+    if isinstance(result, Report):
+        result.findings = [finding_from_dict(f) for f in found]
+    else:
+        result["findings"] = found

@@ -13,7 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ingest.scan.lines import Box
+from ingest.tables.model import PixelBox as Box
 
 # Where a digit stands, in shares of the line's height, against the line's Chinese characters
 # (the shapes nearly the line's height): its top a little below theirs, its foot a little above
