@@ -44,6 +44,7 @@ from bench.findings import print_findings, score_findings
 from bench.reliability import by_format, plot, print_calibration
 from bench.render_webpage import STYLE as WEBPAGE
 from bench.score import DocScore, score_result
+from ingest.errors import ErrorCode
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.baseline import baseline_seconds
@@ -73,7 +74,7 @@ def _convert(path: Path) -> tuple[dict[str, Any], float, float]:
     try:
         result = report_to_dict(convert_file(path, load_settings()))
     except Exception as exc:  # a bug on one document is a finding, not the end of the run
-        result = {"source": {"file": path.name}, "error": {"code": "internal_error", "message": repr(exc)}}
+        result = {"source": {"file": path.name}, "error": {"code": ErrorCode.INTERNAL_ERROR, "message": repr(exc)}}
     seconds = time.perf_counter() - start
     # ru_maxrss is in KiB on Linux; children covers the tools a reader starts (soffice, tesseract).
     rss = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
@@ -103,7 +104,7 @@ def run_corpus(items: list[CorpusItem], jobs: int, baseline: bool | None = None)
                 result, seconds, rss = future.result()
             except BrokenProcessPool:
                 result = {"source": {"file": item.document.name},
-                          "error": {"code": "worker_crashed", "message": "the converting process died"}}
+                          "error": {"code": ErrorCode.WORKER_CRASHED, "message": "the converting process died"}}
                 seconds, rss = 0.0, 0.0
             score = score_result(result, item.truth(), item.visible_keys())
             runs.append(Run(item, score, seconds, rss, result=result))

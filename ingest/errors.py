@@ -1,12 +1,66 @@
-"""One exception tree; each class carries the error code written into the JSON."""
+"""Every error code of the product, and the exception tree whose codes land in a result's `error.code`.
+
+In the manner of OCRmyPDF's exceptions: each exception class names its code; code that catches an
+`IngestError` writes `exc.code`, never a string of its own. The HTTP API answers errors in the same
+shape (`{"error": {"code", "message"}}`), so its codes are here too: one namespace, no two meanings.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import ClassVar
+
+
+class ErrorCode(StrEnum):
+    """An error's code as written in JSON (results, the service's index, HTTP answers)."""
+
+    # The input cannot give a result: the same bytes would fail again (never retried).
+    EMPTY_FILE = "empty_file"
+    FILE_TOO_LARGE = "file_too_large"
+    UNREADABLE_FILE = "unreadable_file"
+    UNKNOWN_FORMAT = "unknown_format"
+    UNDECODABLE_TEXT = "undecodable_text"
+    PASSWORD_PROTECTED = "password_protected"
+    DAMAGED_DOCUMENT = "damaged_document"
+    ATTACHMENT_ONLY = "attachment_only"
+    NOT_A_REPORT = "not_a_report"
+    OLD_FORMAT = "old_format"
+    # An external program (soffice, tesseract, an OCR engine) failed: may be transient, the service retries.
+    TOOL_FAILED = "tool_failed"
+    TOOL_TIMEOUT = "tool_timeout"
+    # The process, not the document.
+    INTERNAL_ERROR = "internal_error"  # a bug met while converting one file; the run goes on
+    WORKER_CRASHED = "worker_crashed"  # the process converting the file died
+    WRITE_FAILED = "write_failed"  # `ingest run` could not write the result (there is no JSON then)
+    UNREADABLE_RESULT = "unreadable_result"  # `ingest export` met a result file that is not JSON
+    JOB_TIMEOUT = "job_timeout"  # a service job ran over INGEST_JOB_TIMEOUT on every attempt
+    JOB_FAILED = "job_failed"  # a service job raised something else (database, storage) on every attempt
+    # HTTP API answers (workers/api.py, workers/review.py).
+    UNAUTHORIZED = "unauthorized"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    INVALID_REQUEST = "invalid_request"
+    TOO_LARGE = "too_large"
+    BUSY = "busy"
+    URL_NOT_ALLOWED = "url_not_allowed"
+    FETCH_FAILED = "fetch_failed"
+    REDIS_UNAVAILABLE = "redis_unavailable"
+    UNKNOWN_JOB = "unknown_job"
+    UNKNOWN_REPORT = "unknown_report"
+    NOT_READY = "not_ready"
+    CONFLICT = "conflict"
+    INVALID_VALUE = "invalid_value"
+    HTTP_ERROR = "http_error"  # another HTTP error (its status says which)
+
 
 class IngestError(Exception):
-    """A file could not be converted; `code` lands in the result's `error.code`."""
+    """A file could not be converted; `code` lands in the result's `error.code`.
 
-    code = "ingest_error"
+    Only the leaves are raised: each names its own code.
+    """
+
+    code: ClassVar[ErrorCode]
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -16,61 +70,66 @@ class IngestError(Exception):
 class InputError(IngestError):
     """The input itself is unusable: nothing to retry."""
 
-    code = "bad_input"
-
 
 class EmptyFile(InputError):
-    code = "empty_file"
+    code = ErrorCode.EMPTY_FILE
 
 
 class FileTooLarge(InputError):
-    code = "file_too_large"
+    code = ErrorCode.FILE_TOO_LARGE
+
+
+class UnreadableFile(InputError):
+    """The input file cannot be read (gone, a folder, no permission)."""
+
+    code = ErrorCode.UNREADABLE_FILE
 
 
 class UnknownFormat(InputError):
-    code = "unknown_format"
-
-
-class FormatNotSupportedYet(InputError):
-    code = "format_not_supported_yet"
+    code = ErrorCode.UNKNOWN_FORMAT
 
 
 class UndecodableText(InputError):
-    code = "undecodable_text"
+    code = ErrorCode.UNDECODABLE_TEXT
 
 
 class NotAReport(InputError):
-    code = "not_a_report"
+    code = ErrorCode.NOT_A_REPORT
 
 
 class OldFormat(InputError):
     """A report in the statistics format used until 2018 (指标名称 / 计量单位 / 统计数): its
     table is not the national template, so no cell of ours can be read from it."""
 
-    code = "old_format"
+    code = ErrorCode.OLD_FORMAT
 
 
 class PasswordProtected(InputError):
-    code = "password_protected"
+    code = ErrorCode.PASSWORD_PROTECTED
 
 
 class DamagedDocument(InputError):
     """The container is of a known format but its content cannot be read."""
 
-    code = "damaged_document"
+    code = ErrorCode.DAMAGED_DOCUMENT
 
 
 class AttachmentOnly(InputError):
     """A web page that only links to the report as an attached file."""
 
-    code = "attachment_only"
+    code = ErrorCode.ATTACHMENT_ONLY
 
 
 class ToolError(IngestError):
     """An external program (soffice, tesseract) failed or timed out: may be transient."""
 
-    code = "tool_failed"
+    code = ErrorCode.TOOL_FAILED
 
 
 class ToolTimeout(ToolError):
-    code = "tool_timeout"
+    code = ErrorCode.TOOL_TIMEOUT
+
+
+# The codes of faults that may go away on their own, with the exception that says so again (the service's
+# job raises it so that RQ retries the job).
+TRANSIENT: dict[str, type[ToolError]] = {cls.code: cls for cls in (ToolError, ToolTimeout)}

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ingest.contract import JsonNumber, MalformedResult, is_result, json_number, report_from_dict
+from ingest.errors import ErrorCode
 from ingest.layouts import TemplateLayout, load_layouts
 from ingest.models import CellReading, ErrorInfo, Report, ReportMeta, SourceInfo
 from ingest.settings import load_settings
@@ -141,7 +142,7 @@ def read_results(out_dir: Path) -> list[Result]:
             if is_result(data):
                 results.append(Result(str(relative), report_from_dict(data)))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, MalformedResult) as exc:
-            unreadable = ErrorInfo("unreadable_result", str(exc))
+            unreadable = ErrorInfo(ErrorCode.UNREADABLE_RESULT, str(exc))
             results.append(Result(str(relative), Report(SourceInfo(path.name, "", None), error=unreadable)))
     return results
 

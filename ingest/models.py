@@ -195,6 +195,7 @@ class Finding:
 
 @dataclass
 class ErrorInfo:
+    # An ErrorCode where the pipeline gives it; read back from a result, whatever string that holds.
     code: str
     message: str
 

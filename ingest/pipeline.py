@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.checks import run_checks
 from ingest.detect import detect
-from ingest.errors import FileTooLarge, IngestError, NotAReport, OldFormat
+from ingest.errors import FileTooLarge, IngestError, NotAReport, OldFormat, UnreadableFile
 from ingest.evidence import source_confidences
 from ingest.findings.report import add_findings
 from ingest.layouts import load_layouts
@@ -35,15 +35,20 @@ def convert_file(path: Path, settings: Settings, name: str | None = None) -> Rep
     input or unreadable files."""
     name = name or path.name
     try:
+        data = _read_input(path, settings)
+    except IngestError as exc:
+        return Report(source=SourceInfo(name, "", None), error=ErrorInfo(exc.code, f"{name}: {exc.message}"))
+    return convert_bytes(data, name, settings)
+
+
+def _read_input(path: Path, settings: Settings) -> bytes:
+    try:
         size = path.stat().st_size
         if size > settings.max_file_bytes:
             raise FileTooLarge(f"{size} bytes; the limit is {settings.max_file_bytes}")
-        data = path.read_bytes()
-    except (OSError, FileTooLarge) as exc:
-        code = exc.code if isinstance(exc, IngestError) else "unreadable_file"
-        message = exc.message if isinstance(exc, IngestError) else str(exc)
-        return Report(source=SourceInfo(name, "", None), error=ErrorInfo(code, f"{name}: {message}"))
-    return convert_bytes(data, name, settings)
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(str(exc)) from exc
 
 
 def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:

@@ -14,15 +14,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import ErrorCode
 from ingest.models import ErrorInfo, Report, SourceInfo
 from ingest.output import JsonWriter, fit_name, write_report
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
-
-# The result could not be written (output folder full, read-only, gone): there is no error JSON then.
-WRITE_FAILED = "write_failed"
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ def convert_report(path: Path, settings: Settings, name: str | None = None) -> R
     except Exception as exc:  # one file's bug must not stop the run
         return Report(
             source=SourceInfo(name, "", None),
-            error=ErrorInfo("internal_error", f"{name}: {type(exc).__name__}: {exc}"),
+            error=ErrorInfo(ErrorCode.INTERNAL_ERROR, f"{name}: {type(exc).__name__}: {exc}"),
         )
 
 
@@ -89,14 +87,16 @@ def _written(report: Report, path: Path, output: Path, write_json: JsonWriter | 
     try:
         write_report(report, output, write_json)
     except OSError as exc:
-        return FileOutcome(path, output, WRITE_FAILED, f"{output}: cannot write the result: {exc.strerror or exc}")
+        # No error JSON then: the folder is full, read-only or gone.
+        reason = f"{output}: cannot write the result: {exc.strerror or exc}"
+        return FileOutcome(path, output, ErrorCode.WRITE_FAILED, reason)
     return FileOutcome(path, output, report.error.code if report.error else None)
 
 
 def _crashed(path: Path, output: Path, name: str) -> FileOutcome:
     report = Report(
         source=SourceInfo(name, "", None),
-        error=ErrorInfo("worker_crashed", f"{name}: the process converting it died"),
+        error=ErrorInfo(ErrorCode.WORKER_CRASHED, f"{name}: the process converting it died"),
     )
     return _written(report, path, output)
 

@@ -1,24 +1,60 @@
-"""Every tunable of the pipeline in one object, built by a function (never at import)."""
+"""Every tunable of the pipeline in one object, built by a function (never at import).
+
+`load_settings` (and the service's `load_service_settings`) go through one loader, `load`: defaults, then
+the environment variables named in the fields' metadata (`env`), then explicit overrides (the command line's).
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from ingest.calibration import default_review_threshold
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 LAYOUTS_DIR = Path(__file__).resolve().parent.parent / "layouts"
+
+SettingsT = TypeVar("SettingsT", bound="DataclassInstance")
+
+
+def env(variable: str, parse: Callable[[str], object] = str, empty_counts: bool = False) -> dict[str, object]:
+    """A settings field's metadata: it is also read from the environment variable `variable` (through `parse`).
+
+    A variable set to the empty string counts as unset, unless `empty_counts` (a list that may be empty).
+    """
+    return {"env": variable, "parse": parse, "empty_counts": empty_counts}
+
+
+def load(cls: type[SettingsT], overrides: Mapping[str, object], **required: object) -> SettingsT:
+    """`cls` from its defaults, then its fields' environment variables, then `overrides` (None: not given)."""
+    values: dict[str, object] = {}
+    for f in fields(cls):
+        variable = f.metadata.get("env")
+        raw = os.environ.get(variable) if variable else None
+        if raw is None or (raw == "" and not f.metadata["empty_counts"]):
+            continue
+        try:
+            values[f.name] = f.metadata["parse"](raw)
+        except ValueError as exc:
+            raise ValueError(f"{variable}={raw!r}: {exc}") from None
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    return cls(**required, **values)
 
 
 @dataclass(frozen=True)
 class Settings:
-    layouts_dir: Path = LAYOUTS_DIR
+    layouts_dir: Path = field(default=LAYOUTS_DIR, metadata=env("INGEST_LAYOUTS_DIR", Path))
     # Agency, year and template below this confidence are flagged for review.
-    review_threshold: float = 0.9
+    review_threshold: float = field(default=0.9, metadata=env("INGEST_REVIEW_THRESHOLD", float))
     # A cell whose calibrated confidence is below this is flagged `review: true`. Default: the
     # lowest review rate with no silent error on the benchmark (ingest/calibration.json).
-    cell_review_threshold: float = field(default_factory=default_review_threshold)
+    cell_review_threshold: float = field(default_factory=default_review_threshold,
+                                         metadata=env("INGEST_CELL_REVIEW_THRESHOLD", float))
     # Inputs larger than this are refused before reading.
     max_file_bytes: int = 100 * 1024 * 1024
     # Text (and HTML) larger than this is refused: no real report comes near it.
@@ -41,7 +77,7 @@ class Settings:
     pdf_garbage_share: float = 0.3
     # Scans and images: OCR engine ("both" reads every value with Tesseract and RapidOCR,
     # "tesseract" or "rapidocr" alone read it twice with two preprocessings).
-    ocr_engine: str = "both"
+    ocr_engine: str = field(default="both", metadata=env("INGEST_OCR_ENGINE"))
     # Scanned PDF pages are rendered at their embedded image's resolution, within these bounds;
     # a 150-dpi scan of an 8-pt table loses its rulings unless rendered larger.
     scan_min_dpi: int = 250
@@ -100,7 +136,8 @@ class Settings:
     # Runs of digits: cuts of one row weighed at most, and states of the table-wide search.
     max_run_cuts: int = 1000
     max_cut_states: int = 20_000
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # Conversions at once: processes of `ingest run`, work horses of `ingest worker`.
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1, metadata=env("INGEST_WORKERS", int))
     # The mapper (ingest/mapper/). A label run into other words (a web page's text) is compared
     # over lengths this many characters either side of the template label's; labels joined from
     # more characters than this are not a row label.
@@ -151,16 +188,5 @@ class Settings:
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Settings from defaults, `INGEST_*` environment variables, then explicit overrides."""
-    env: dict[str, object] = {}
-    if "INGEST_LAYOUTS_DIR" in os.environ:
-        env["layouts_dir"] = Path(os.environ["INGEST_LAYOUTS_DIR"])
-    if "INGEST_REVIEW_THRESHOLD" in os.environ:
-        env["review_threshold"] = float(os.environ["INGEST_REVIEW_THRESHOLD"])
-    if "INGEST_CELL_REVIEW_THRESHOLD" in os.environ:
-        env["cell_review_threshold"] = float(os.environ["INGEST_CELL_REVIEW_THRESHOLD"])
-    if "INGEST_OCR_ENGINE" in os.environ:
-        env["ocr_engine"] = os.environ["INGEST_OCR_ENGINE"]
-    if "INGEST_WORKERS" in os.environ:
-        env["workers"] = int(os.environ["INGEST_WORKERS"])
-    return replace(Settings(), **{**env, **overrides})  # type: ignore[arg-type]
+    """Settings from defaults, `INGEST_*` environment variables, then explicit (non-None) overrides."""
+    return load(Settings, overrides)

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ingest.errors import ErrorCode
 from workers.client import Service, Submission
 from workers.config import ServiceSettings
 from workers.fetch import FetchFailed, FetchRefused, FetchTooLarge, fetch
@@ -38,7 +39,7 @@ _ENVELOPE_BYTES = 64 * 1024
 class ApiError(HTTPException):
     """An error answered as {"error": {"code", "message"}}."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: ErrorCode, message: str) -> None:
         super().__init__(status, message)
         self.code = code
 
@@ -111,7 +112,8 @@ class BodyLimit:
         too_large = f"the request body is over the limit of {self.limit} bytes"
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
-            await JSONResponse({"error": {"code": "too_large", "message": too_large}}, 413)(scope, receive, send)
+            answer = JSONResponse({"error": {"code": ErrorCode.TOO_LARGE, "message": too_large}}, 413)
+            await answer(scope, receive, send)
             return
         received = 0
 
@@ -121,7 +123,7 @@ class BodyLimit:
             received += len(message.get("body", b""))
             if received > self.limit:
                 # Raised inside the route's body read: the app's error handler answers it.
-                raise ApiError(413, "too_large", too_large)
+                raise ApiError(413, ErrorCode.TOO_LARGE, too_large)
             return message
 
         await self.app(scope, limited, send)
@@ -146,26 +148,25 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         if settings.token is None:
             return
         if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), settings.token.encode()):
-            raise ApiError(401, "unauthorized", "a valid `Authorization: Bearer <token>` header is required")
+            raise ApiError(401, ErrorCode.UNAUTHORIZED, "a valid `Authorization: Bearer <token>` header is required")
 
     guarded = [Depends(authorized)]
 
     @app.exception_handler(StarletteHTTPException)  # also the router's own 404/405
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = exc.code if isinstance(exc, ApiError) else {404: "not_found", 405: "method_not_allowed"}.get(
-            exc.status_code, "http_error"
-        )
+        routing = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}
+        code = exc.code if isinstance(exc, ApiError) else routing.get(exc.status_code, ErrorCode.HTTP_ERROR)
         return JSONResponse({"error": {"code": code, "message": str(exc.detail)}}, exc.status_code, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()]
         message = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in details)
-        return JSONResponse({"error": {"code": "invalid_request", "message": message, "details": details}}, 422)
+        return JSONResponse({"error": {"code": ErrorCode.INVALID_REQUEST, "message": message, "details": details}}, 422)
 
     @app.exception_handler(redis.exceptions.ConnectionError)
     async def redis_down(request: Request, exc: redis.exceptions.ConnectionError) -> JSONResponse:
-        return JSONResponse({"error": {"code": "redis_unavailable", "message": str(exc)}}, 503)
+        return JSONResponse({"error": {"code": ErrorCode.REDIS_UNAVAILABLE, "message": str(exc)}}, 503)
 
     @app.post(
         "/jobs",
@@ -198,7 +199,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         elif content_type.startswith("application/json"):
             submission = await _fetch(request, force)
         else:
-            raise ApiError(415, "unsupported_media_type", "send multipart/form-data with `file`, or JSON {\"url\"}")
+            raise ApiError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                           "send multipart/form-data with `file`, or JSON {\"url\"}")
         row = await run_in_threadpool(service.index.get, submission.sha256)
         assert row is not None
         body = _job_out(row, submission.job_id, enqueued=submission.enqueued).model_dump(mode="json")
@@ -208,12 +210,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         form = await request.form(max_files=1)
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
-            raise ApiError(422, "invalid_request", "the multipart form needs a `file` part")
+            raise ApiError(422, ErrorCode.INVALID_REQUEST, "the multipart form needs a `file` part")
         try:
             return await run_in_threadpool(service.submit_stream, upload.file, upload.filename or "upload", force)
         except OverflowError as exc:
             limit = settings.max_upload_bytes
-            raise ApiError(413, "too_large", f"the file is over the limit of {limit} bytes") from exc
+            raise ApiError(413, ErrorCode.TOO_LARGE, f"the file is over the limit of {limit} bytes") from exc
         finally:
             await upload.close()
 
@@ -222,9 +224,11 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         try:
             wanted = FetchRequest.model_validate_json(await request.body())
         except ValidationError as exc:
-            raise ApiError(422, "invalid_request", f"expected JSON {{\"url\": …}}: {exc.errors()[0]['msg']}") from exc
+            reason = exc.errors()[0]["msg"]
+            raise ApiError(422, ErrorCode.INVALID_REQUEST, f"expected JSON {{\"url\": …}}: {reason}") from exc
         if fetches_pending >= settings.fetch_concurrency + settings.fetch_waiting:
-            raise ApiError(503, "busy", f"{fetches_pending} URL fetches are under way or waiting; try again later")
+            busy = f"{fetches_pending} URL fetches are under way or waiting; try again later"
+            raise ApiError(503, ErrorCode.BUSY, busy)
         fetches_pending += 1
         try:
             fetched = await asyncio.get_running_loop().run_in_executor(fetchers, functools.partial(
@@ -232,11 +236,11 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 settings.fetch_timeout, settings.fetch_max_redirects,
             ))
         except FetchRefused as exc:
-            raise ApiError(403, "url_not_allowed", str(exc)) from exc
+            raise ApiError(403, ErrorCode.URL_NOT_ALLOWED, str(exc)) from exc
         except FetchTooLarge as exc:
-            raise ApiError(413, "too_large", str(exc)) from exc
+            raise ApiError(413, ErrorCode.TOO_LARGE, str(exc)) from exc
         except FetchFailed as exc:
-            raise ApiError(502, "fetch_failed", str(exc)) from exc
+            raise ApiError(502, ErrorCode.FETCH_FAILED, str(exc)) from exc
         finally:
             fetches_pending -= 1
         return await run_in_threadpool(
@@ -250,7 +254,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     async def get_job(job_id: Annotated[str, PathParam(pattern=JOB_ID_PATTERN)]) -> JobOut:
         state = await run_in_threadpool(service.state, job_id)
         if state is None:
-            raise ApiError(404, "unknown_job", f"no job {job_id}")
+            raise ApiError(404, ErrorCode.UNKNOWN_JOB, f"no job {job_id}")
         return _job_out(state.document, job_id, state.progress)
 
     @app.get(
@@ -264,12 +268,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         lookup = service.index.by_job if len(report_id) == 32 else service.index.get
         row = await run_in_threadpool(lookup, report_id)
         if row is None:
-            raise ApiError(404, "unknown_report", f"no document or job {report_id}")
+            raise ApiError(404, ErrorCode.UNKNOWN_REPORT, f"no document or job {report_id}")
         if row.status not in FINAL or row.report is None:
-            raise ApiError(409, "not_ready", f"{row.name} is {row.status}: no report yet")
+            raise ApiError(409, ErrorCode.NOT_READY, f"{row.name} is {row.status}: no report yet")
         data = await run_in_threadpool(service.storage.result_bytes, row)
         if data is None:
-            raise ApiError(404, "unknown_report", f"the report of {row.name} is missing")
+            raise ApiError(404, ErrorCode.UNKNOWN_REPORT, f"the report of {row.name} is missing")
         return Response(data, media_type="application/json")
 
     @app.get("/health", response_model=HealthOut, summary="Liveness and Redis reachability")

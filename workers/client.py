@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from redis import Redis
-from rq import Queue, Retry
+from rq import Callback, Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry
 
 from workers.config import ServiceSettings, load_service_settings
 from workers.db import Database
-from workers.jobs import convert_document
+from workers.jobs import convert_document, on_failure, recorded_failure
 from workers.storage import storage_for
 from workers.store import ACTIVE, DocumentRow, Index
 
@@ -49,22 +49,6 @@ class FailedJob:
     name: str | None
     error: str
     ended_at: str | None
-
-
-def failure_code(exc_string: str) -> str:
-    """A short code for why RQ gave up on a job, from its exception text."""
-    text = exc_string or ""
-    for marker, code in (
-        ("ToolTimeout", "tool_timeout"),
-        ("ToolError", "tool_failed"),
-        ("JobTimeoutException", "job_timeout"),
-        ("JobTimeoutBeyondGuards", "job_timeout"),
-        ("Work-horse terminated", "worker_crashed"),
-        ("AbandonedJobError", "worker_crashed"),
-    ):
-        if marker in text:
-            return code
-    return "job_failed"
 
 
 def last_line(text: str) -> str:
@@ -121,6 +105,7 @@ class Service:
             job_timeout=self.settings.job_timeout,
             result_ttl=self.settings.result_ttl,
             retry=Retry(max=len(backoff), interval=backoff) if backoff else None,
+            on_failure=Callback(on_failure),
         )
 
     def refresh(self, row: DocumentRow) -> DocumentRow:
@@ -135,7 +120,7 @@ class Service:
         status = job.get_status(refresh=False)
         if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
             exc = self._exc_string(job)
-            self.index.fail(row.sha256, row.job_id, failure_code(exc), f"{row.name}: {last_line(exc)}")
+            self.index.fail(row.sha256, row.job_id, recorded_failure(job), f"{row.name}: {last_line(exc)}")
             return self.index.get(row.sha256) or row
         return row
 

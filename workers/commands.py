@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ingest.names import escaped
+from ingest.settings import load_settings
 from workers.config import ServiceSettings, load_service_settings
 
 
@@ -26,7 +27,7 @@ def worker(args: argparse.Namespace) -> int:
         # Read by the jobs in the work horses (forked from this process) that name no folder.
         os.environ["INGEST_DB"] = args.db
     settings = _settings(args)
-    run_pool(settings, args.processes or settings.workers, args.log_level)
+    run_pool(settings, args.processes or load_settings().workers, args.log_level)
     return 0
 
 

@@ -1,16 +1,29 @@
-"""Settings of the service (Redis, queue, store, limits), built from defaults, environment and overrides."""
+"""Settings of the service (Redis, queue, store, limits), built from defaults, environment and overrides
+by the library's one loader (`ingest.settings.load`)."""
 
 from __future__ import annotations
 
 import ipaddress
-import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+from ingest.settings import env, load
 from workers.db import database_url
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+T = TypeVar("T")
+
+
+def ip_network(text: str) -> Network:
+    return ipaddress.ip_network(text, strict=False)
+
+
+def list_of(parse: Callable[[str], T]) -> Callable[[str], tuple[T, ...]]:
+    """A parser of comma-separated values (`127.0.0.1, 10.0.0.0/8`); an empty string gives none."""
+    return lambda text: tuple(parse(part.strip()) for part in text.split(",") if part.strip())
 
 
 @dataclass(frozen=True)
@@ -19,27 +32,31 @@ class ServiceSettings:
     # that keeps everything.
     out: Path | None
     # `sqlite:///…` or `postgresql://…`; None: the embedded index of the output folder.
-    db_url: str | None = None
-    redis_url: str = DEFAULT_REDIS_URL
-    queue: str = "ingest"
+    db_url: str | None = field(default=None, metadata=env("INGEST_DB"))
+    redis_url: str = field(default=DEFAULT_REDIS_URL, metadata=env("REDIS_URL"))
+    queue: str = field(default="ingest", metadata=env("INGEST_QUEUE"))
     # A job running longer than this is killed (and counted as a failed attempt).
-    job_timeout: int = 600
+    job_timeout: int = field(default=600, metadata=env("INGEST_JOB_TIMEOUT", int))
     # Seconds to wait before each retry of a transient fault (tool failure, crash, lost Redis):
-    # as many retries as entries.
-    retry_backoff: tuple[int, ...] = (5, 30, 120)
+    # as many retries as entries (INGEST_RETRY_BACKOFF="": none).
+    retry_backoff: tuple[int, ...] = field(
+        default=(5, 30, 120), metadata=env("INGEST_RETRY_BACKOFF", list_of(int), empty_counts=True)
+    )
     # Finished jobs stay in Redis this long; the database keeps them for good.
     result_ttl: int = 7 * 24 * 3600
     # Uploads and fetched documents larger than this are refused (413).
-    max_upload_bytes: int = 100 * 1024 * 1024
+    max_upload_bytes: int = field(default=100 * 1024 * 1024, metadata=env("INGEST_MAX_UPLOAD_BYTES", int))
     # URL fetches: only hosts resolving inside these networks are contacted (none by default).
-    fetch_allow: tuple[Network, ...] = ()
+    fetch_allow: tuple[Network, ...] = field(
+        default=(), metadata=env("INGEST_FETCH_ALLOW", list_of(ip_network), empty_counts=True)
+    )
     fetch_timeout: float = 60.0
     # At most this many fetches at once, this many more waiting; beyond, POST /jobs answers 503.
     fetch_concurrency: int = 4
     fetch_waiting: int = 32
     fetch_max_redirects: int = 3
     # Bearer token of the HTTP API; required when bound to a non-loopback address.
-    token: str | None = None
+    token: str | None = field(default=None, metadata=env("INGEST_TOKEN"))
     # The watcher submits a file once its size and mtime have not changed for this long.
     settle_seconds: float = 2.0
     poll_seconds: float = 0.5
@@ -50,36 +67,12 @@ class ServiceSettings:
     job_monitoring_interval: int = 5
     maintenance_interval: int = 10
     worker_ttl: int = 30
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
     @property
     def database_url(self) -> str:
         return database_url(self.out, self.db_url)
 
 
-def parse_networks(text: str) -> tuple[Network, ...]:
-    """`127.0.0.1, 10.0.0.0/8` -> networks; an empty string allows nothing."""
-    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
-
-
 def load_service_settings(out: Path | str | None, **overrides: object) -> ServiceSettings:
     """Defaults, then REDIS_URL / INGEST_* environment variables, then explicit (non-None) overrides."""
-    env: dict[str, object] = {}
-    if os.environ.get("INGEST_DB"):
-        env["db_url"] = os.environ["INGEST_DB"]
-    if os.environ.get("REDIS_URL"):
-        env["redis_url"] = os.environ["REDIS_URL"]
-    if os.environ.get("INGEST_QUEUE"):
-        env["queue"] = os.environ["INGEST_QUEUE"]
-    if os.environ.get("INGEST_TOKEN"):
-        env["token"] = os.environ["INGEST_TOKEN"]
-    if "INGEST_FETCH_ALLOW" in os.environ:
-        env["fetch_allow"] = parse_networks(os.environ["INGEST_FETCH_ALLOW"])
-    if os.environ.get("INGEST_MAX_UPLOAD_BYTES"):
-        env["max_upload_bytes"] = int(os.environ["INGEST_MAX_UPLOAD_BYTES"])
-    if os.environ.get("INGEST_JOB_TIMEOUT"):
-        env["job_timeout"] = int(os.environ["INGEST_JOB_TIMEOUT"])
-    if "INGEST_RETRY_BACKOFF" in os.environ:
-        env["retry_backoff"] = tuple(int(s) for s in os.environ["INGEST_RETRY_BACKOFF"].split(",") if s.strip())
-    given = {k: v for k, v in overrides.items() if v is not None}
-    return replace(ServiceSettings(out=Path(out) if out else None), **{**env, **given})  # type: ignore[arg-type]
+    return load(ServiceSettings, overrides, out=Path(out) if out else None)

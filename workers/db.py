@@ -96,10 +96,9 @@ def default_url(out: Path) -> str:
 
 
 def database_url(out: Path | None, given: str | None = None) -> str:
-    """`given`, else $INGEST_DB, else the folder's embedded index."""
-    url = given or os.environ.get("INGEST_DB")
-    if url:
-        return url
+    """`given` (the settings' --db or INGEST_DB), else the folder's embedded index."""
+    if given:
+        return given
     if out is None:
         raise NoFolder("give an output folder (--out), or a database (--db URL or INGEST_DB)")
     return default_url(out)

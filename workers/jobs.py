@@ -9,17 +9,58 @@ from pathlib import Path
 
 import redis
 from rq import get_current_job
+from rq.exceptions import AbandonedJobError
+from rq.job import Job
+from rq.timeouts import JobTimeoutException
 
-from ingest.errors import ToolError, ToolTimeout
+from ingest.errors import TRANSIENT, ErrorCode, IngestError
 from ingest.layouts import load_layouts
 from ingest.runner import convert_report
 from ingest.settings import load_settings
-from workers.db import Database, database_url
+from workers.config import load_service_settings
+from workers.db import Database
 from workers.storage import storage_for
 from workers.store import DocumentRow, Index
 
-# Error codes of faults that may go away on their own: the job raises, RQ retries it with backoff.
-TRANSIENT_CODES = frozenset({ToolError.code, ToolTimeout.code})
+# The job's meta key holding the code of its last failed attempt, for the client to read.
+FAILURE_CODE = "error_code"
+
+
+class JobTimeoutBeyondGuards(BaseException):
+    """A job over its time limit (RQ's JobTimeoutException is an Exception: the library's guards
+    against one file's bug would turn it into a final `internal_error` result instead of a retry)."""
+
+
+def failure_code(exc: BaseException) -> ErrorCode:
+    """The code of an exception that ended an attempt of a job."""
+    if isinstance(exc, IngestError):
+        return exc.code
+    if isinstance(exc, JobTimeoutBeyondGuards | JobTimeoutException):
+        return ErrorCode.JOB_TIMEOUT
+    if isinstance(exc, AbandonedJobError):  # its worker died: RQ's registry cleanup says so
+        return ErrorCode.WORKER_CRASHED
+    return ErrorCode.JOB_FAILED
+
+
+def record_failure(job: Job, code: ErrorCode) -> None:
+    """Keep `code` in the job's meta: the client reads it when RQ gives up on the job."""
+    job.meta[FAILURE_CODE] = code
+    with contextlib.suppress(redis.exceptions.RedisError):
+        job.save_meta()  # type: ignore[no-untyped-call]
+
+
+def on_failure(job: Job, connection: redis.Redis, exc_type: type[BaseException], exc: BaseException,
+               traceback: object) -> None:
+    """RQ's failure callback of every conversion job (also run for a job whose worker died)."""
+    record_failure(job, failure_code(exc))
+
+
+def recorded_failure(job: Job) -> ErrorCode:
+    """Why the last attempt of a failed job failed, as the job recorded it; `job_failed` when it could not."""
+    try:
+        return ErrorCode(str(job.meta.get(FAILURE_CODE)))
+    except ValueError:
+        return ErrorCode.JOB_FAILED
 
 
 def preload() -> None:
@@ -41,6 +82,7 @@ def _progress(stage: str) -> None:
     if job is None:
         return
     job.meta.update({"stage": stage, "pid": os.getpid()})
+    job.meta.pop(FAILURE_CODE, None)  # a failure of an earlier attempt is not this one's
     with contextlib.suppress(redis.exceptions.RedisError):
         job.save_meta()  # type: ignore[no-untyped-call]
 
@@ -61,7 +103,7 @@ def convert_document(out: str | None, sha256: str, db_url: str | None = None) ->
     that RQ retries the job.
     """
     folder = Path(out) if out else None
-    db = Database(database_url(folder, db_url))
+    db = Database(load_service_settings(folder, db_url=db_url).database_url)
     index, storage = Index(db), storage_for(folder, db)
     row = index.start(sha256)
     if row is None:
@@ -76,8 +118,8 @@ def convert_document(out: str | None, sha256: str, db_url: str | None = None) ->
     name = result_name(row.name, sha256)
     result_path = storage.save_result(sha256, name, report, settings.layouts_dir)
     error = report.error
-    if error is not None and error.code in TRANSIENT_CODES:
-        raise ToolError(f"{row.name}: {error.code}: {error.message}")
+    if error is not None and error.code in TRANSIENT:
+        raise TRANSIENT[error.code](f"{row.name}: {error.code}: {error.message}")
     _progress("indexing")
     index.finish(sha256, name, result_path, error.code if error else None, error.message if error else None)
     return _summary(index.get(sha256))

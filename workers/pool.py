@@ -17,14 +17,10 @@ from rq.scheduler import RQScheduler
 from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 from rq.worker_pool import WorkerPool
 
+from ingest.errors import ErrorCode
 from ingest.runner import end_with_parent
 from workers.config import ServiceSettings
-from workers.jobs import preload
-
-
-class JobTimeoutBeyondGuards(BaseException):
-    """A job over its time limit (RQ's JobTimeoutException is an Exception: the library's guards
-    against one file's bug would turn it into a final `internal_error` result instead of a retry)."""
+from workers.jobs import JobTimeoutBeyondGuards, preload, record_failure
 
 
 class TimeLimit(UnixSignalDeathPenalty):
@@ -100,6 +96,11 @@ class IngestWorker(Worker):
         if self.outage.down:
             self.outage.down = False
             self.log.warning("Worker %s: Redis reachable again", self.name)
+
+    def handle_work_horse_killed(self, job: Job, retpid: int, ret_val: int, rusage: Any) -> None:
+        # The horse died without running the job's failure callback: the worker records why.
+        record_failure(job, ErrorCode.WORKER_CRASHED)
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)  # type: ignore[no-untyped-call]
 
     def get_heartbeat_ttl(self, job: Job) -> int:
         interval = int(self.job_monitoring_interval)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Protocol
 
 from ingest.detect import Detected
-from ingest.errors import FormatNotSupportedYet
 from ingest.models import Document, Format
 from ingest.readers.doc import DocReader
 from ingest.readers.docx import DocxReader
@@ -34,8 +33,5 @@ READERS: dict[Format, Reader] = {
 
 
 def reader_for(fmt: Format) -> Reader:
-    """The reader of a format, or a clear error for a format not handled yet."""
-    try:
-        return READERS[fmt]
-    except KeyError:
-        raise FormatNotSupportedYet(f"{fmt} files are recognised but not supported yet") from None
+    """The reader of a format (every format detected has one)."""
+    return READERS[fmt]

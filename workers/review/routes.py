@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ingest.contract import report_to_dict
+from ingest.errors import ErrorCode
 from ingest.layouts import load_layouts
 from ingest.settings import Settings, load_settings
 from workers.config import ServiceSettings
@@ -102,10 +103,10 @@ def _add_api(router: APIRouter, reports: Reports, pages: Pages) -> None:
             report, _ = await run_in_threadpool(reports.log.decide, name, key, action, value, version, reviewer)
         except Conflict as exc:
             state = await run_in_threadpool(lambda: reports.state(name, reports.load(name)))
-            body = {"error": {"code": "conflict", "message": str(exc)}, "state": state}
+            body = {"error": {"code": ErrorCode.CONFLICT, "message": str(exc)}, "state": state}
             return JSONResponse(body, 409)
         except ReviewError as exc:
-            return JSONResponse({"error": {"code": "invalid_value", "message": str(exc)}}, 422)
+            return JSONResponse({"error": {"code": ErrorCode.INVALID_VALUE, "message": str(exc)}}, 422)
         return JSONResponse(await run_in_threadpool(reports.state, name, report))
 
     @router.get("/api/reports/{name}/cells/{key}/context")
