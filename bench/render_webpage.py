@@ -186,6 +186,14 @@ def _narrative(page: _Page, plan: list[Block]) -> list[Block]:
         opening = rng.choice(_openings(truth))
         plan = [b for b in plan if not (isinstance(b, Para) and b.kind == "title")]
         first = next(i for i, b in enumerate(plan) if isinstance(b, Para) and b.kind == "body")
+        replaced = plan[first]
+        if isinstance(replaced, Para) and "统计" in replaced.text and f"{truth.year - 1}年1月1日" in replaced.text:
+            # The paragraph carries a statistics period planted a year early (bench/plant.py):
+            # the opening shows it too; every opening states the end year.
+            opening = opening.replace(f"{truth.year}年1月1日", f"{truth.year - 1}年1月1日")
+            for plant in truth.planted:
+                if plant["kind"] == "period_mismatch":
+                    plant["ref"] = f"{truth.year - 1}、{truth.year}"
         plan[first] = Para(opening, "body")
     elif rng.random() < 0.15:
         # A title naming the year only: the agency is in the page's 标题, the opening or the signature.

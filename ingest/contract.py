@@ -19,6 +19,7 @@ from ingest.models import (
     Finding,
     Format,
     Number,
+    ProseClaim,
     ProseSpan,
     Report,
     ReportMeta,
@@ -96,6 +97,14 @@ def check_to_dict(check: CheckResult) -> dict[str, Any]:
     return out
 
 
+def span_to_dict(span: ProseSpan) -> dict[str, Any]:
+    """Where a phrase of the prose is: its text, paragraph, characters and page."""
+    out: dict[str, Any] = {"text": span.text, "block": span.block, "start": span.start, "end": span.end}
+    if span.page is not None:
+        out["page"] = span.page
+    return out
+
+
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     """A finding as the contract's JSON object (also used for cross-year findings)."""
     out: dict[str, Any] = {"kind": finding.kind, "severity": finding.severity, "message": finding.message}
@@ -103,10 +112,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         out["ref"] = finding.ref
     out["cells"] = finding.cells
     if finding.prose is not None:
-        span = finding.prose
-        out["prose"] = {"text": span.text, "block": span.block, "start": span.start, "end": span.end}
-        if span.page is not None:
-            out["prose"]["page"] = span.page
+        out["prose"] = span_to_dict(finding.prose)
     if finding.reports:
         out["reports"] = finding.reports
     return out
@@ -148,6 +154,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     if report.template_deviations:
         out["template_deviations"] = report.template_deviations
     out["findings"] = [finding_to_dict(f) for f in report.findings]
+    out["prose_claims"] = [{"claim": c.claim, "value": c.value, "prose": span_to_dict(c.span)}
+                           for c in report.prose_claims]
     return out
 
 
@@ -191,7 +199,8 @@ def report_from_dict(data: object) -> Report:
         cells=cells,
         checks=[_check(c) for c in _list(top.get("checks"), "checks")],
         template_deviations=[str(d) for d in _list(top.get("template_deviations"), "template_deviations")],
-        findings=[_finding(f) for f in _list(top.get("findings"), "findings")],
+        findings=[finding_from_dict(f) for f in _list(top.get("findings"), "findings")],
+        prose_claims=[_claim(c) for c in _list(top.get("prose_claims"), "prose_claims")],
         flagged_fields=[str(k) for k in _list(review.get("cells"), "review.cells") if k not in cells],
         review_reasons=[
             ReviewReason(str(r.get("code")), str(r.get("message")))
@@ -240,14 +249,11 @@ def _check(raw: object) -> CheckResult:
     )
 
 
-def _finding(raw: object) -> Finding:
+def finding_from_dict(raw: object) -> Finding:
+    """A finding's JSON object as the typed finding."""
     finding = _object(raw, "findings")
     prose = finding.get("prose")
-    span = None
-    if prose is not None:
-        p = _object(prose, "findings.prose")
-        span = ProseSpan(str(p.get("text")), int(p.get("block") or 0), int(p.get("start") or 0),
-                         int(p.get("end") or 0), _typed(p.get("page"), int, "findings.prose.page"))
+    span = None if prose is None else _span(prose, "findings.prose")
     return Finding(
         kind=str(finding.get("kind")),
         severity=str(finding.get("severity")),
@@ -257,6 +263,18 @@ def _finding(raw: object) -> Finding:
         ref=str(finding.get("ref") or ""),
         reports=[str(r) for r in _list(finding.get("reports"), "findings.reports")],
     )
+
+
+def _span(raw: object, where: str) -> ProseSpan:
+    p = _object(raw, where)
+    return ProseSpan(str(p.get("text")), int(p.get("block") or 0), int(p.get("start") or 0),
+                     int(p.get("end") or 0), _typed(p.get("page"), int, f"{where}.page"))
+
+
+def _claim(raw: object) -> ProseClaim:
+    claim = _object(raw, "prose_claims")
+    span = _span(claim.get("prose") or {}, "prose_claims.prose")
+    return ProseClaim(str(claim.get("claim")), int(claim.get("value") or 0), span)
 
 
 def _object(raw: object, where: str) -> Mapping[str, Any]:

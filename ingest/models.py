@@ -167,6 +167,16 @@ class ProseSpan:
     page: int | None = None
 
 
+@dataclass(frozen=True)
+class ProseClaim:
+    """A number the narrative states as a table figure: the claim (an id of
+    layouts/findings/prose.yaml), the number, and where it is printed."""
+
+    claim: str
+    value: int
+    span: ProseSpan
+
+
 @dataclass
 class Finding:
     """Something an oversight office would note about a report: a contradiction between its
@@ -202,6 +212,9 @@ class Report:
     checks: list[CheckResult] = field(default_factory=list)
     template_deviations: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Every table figure the prose quotes, agreeing or not: the findings are recomputed from them
+    # after a reviewer's decision changes a cell.
+    prose_claims: list[ProseClaim] = field(default_factory=list)
     error: ErrorInfo | None = None
     # Report-level fields below the review threshold (`report.agency`, `report.year`, `template`)
     # and every reason the result needs a person.

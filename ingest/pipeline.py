@@ -9,7 +9,7 @@ from ingest.checks import run_checks
 from ingest.detect import detect
 from ingest.errors import FileTooLarge, IngestError, NotAReport, OldFormat, UnreadableFile
 from ingest.evidence import source_confidences
-from ingest.findings.report import find_in_report
+from ingest.findings.report import add_findings
 from ingest.layouts import load_layouts
 from ingest.mapper import map_document
 from ingest.meta import find_meta
@@ -85,9 +85,8 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
         template_deviations=mapping.deviations,
         page_images=document.page_images,
     )
-    # Before scoring: findings need the confidence each cell was read with.
-    report.findings = find_in_report(document, report, mapping.template, settings)
     apply_checks(mapping.cells, checks, settings, document.format, source_confidences(document))
     # A partial report is a result, never an error: what was not found is null and flagged.
     flag_report(report, settings, one_page=document.may_be_partial)
+    add_findings(document, report, mapping.template, settings)
     return report

@@ -10,11 +10,12 @@ import pytest
 from openpyxl import load_workbook
 
 from ingest.cli import main
-from ingest.findings.audit import current_findings
+from ingest.findings.contradictions import current_findings, refresh_findings
 from ingest.findings.prose import parse_count, prose_findings, read_claims
 from ingest.findings.rules import FindingRules, load_rules
 from ingest.findings.template import period_findings, section_findings
 from ingest.findings.years import YearReport, body_key, cross_year_findings, group_bodies
+from ingest.layouts import load_layouts
 from ingest.models import Number, Paragraph
 from ingest.output import report_to_dict, write_report
 from ingest.pipeline import convert_bytes, convert_file
@@ -30,7 +31,7 @@ def rules(settings: Settings) -> FindingRules:
 
 
 def claims(rules: FindingRules, text: str, year: int = 2022, template: str = "2021") -> list[tuple[str, int]]:
-    return [(h.claim.id, h.value) for h in read_claims([Paragraph(text)], rules, template, year)]
+    return [(h.claim, h.value) for h in read_claims([Paragraph(text)], rules, template, year)]
 
 
 def test_counts_in_digits_and_chinese() -> None:
@@ -189,18 +190,26 @@ def test_approximate_numbers_and_sub_rows_are_not_claims(rules: FindingRules) ->
     assert counted == [("requests_received", 12), ("carried_over", 2)]
 
 
-def test_audit_lists_relations_as_they_stand_after_review(settings: Settings, rules: FindingRules) -> None:
+def test_contradictions_follow_a_review_decision(settings: Settings, rules: FindingRules) -> None:
+    """Relations and prose claims are found again on the cells as a reviewer left them."""
     data = report_to_dict(convert_file(SEEDS[2], settings))
+    layouts, least = load_layouts(settings.layouts_dir), settings.findings_min_confidence
+    layout = next(t for t in layouts if t.template == data["template"])
+    assert not {f["kind"] for f in data["findings"]} & {"relation_broken", "prose_table"}
+    claimed = [c for c in data["prose_claims"] if c["claim"] == "requests_received"]
+    assert claimed and claimed[0]["value"] == data["cells"]["s3.new.total"]["value"]
     key = "s3.new.natural_person"
-    data["cells"][key].update({"value": 3, "review": True})
-    data["checks"] = [{"id": "s3.balance.natural_person", "ok": False, "detail": "3 + 0 = 0 + 0", "cells": [key]}]
-    assert "relation_broken" not in {f["kind"] for f in current_findings(data, rules)}  # a cell left to review
-    data["cells"][key].update({"review": False, "reviewed": True})
-    assert [f["ref"] for f in current_findings(data, rules) if f["kind"] == "relation_broken"] == [
-        "s3.balance.natural_person"]
-    data["checks"][0]["ok"] = True  # mended by a correction
-    data["findings"] = current_findings({**data, "checks": [{**data["checks"][0], "ok": False}]}, rules)
-    assert "relation_broken" not in {f["kind"] for f in current_findings(data, rules)}
+    data["cells"][key].update({"value": 3, "review": True})  # a reading left to review
+    assert not {f["kind"] for f in current_findings(data, rules, layouts, least)} & {"relation_broken", "prose_table"}
+    data["cells"][key].update({"review": False, "reviewed": True})  # a person says 3
+    assert "s3.balance.natural_person" in [f.get("ref") for f in current_findings(data, rules, layouts, least)]
+    data["cells"]["s3.new.total"].update({"value": claimed[0]["value"] + 3, "reviewed": True})
+    refresh_findings(data, layout, settings)
+    assert [f["prose"]["text"] for f in data["findings"] if f["kind"] == "prose_table"] == [claimed[0]["prose"]["text"]]
+    data["cells"][key].update({"value": 0})  # mended
+    data["cells"]["s3.new.total"].update({"value": claimed[0]["value"]})
+    refresh_findings(data, layout, settings)
+    assert not {f["kind"] for f in data["findings"]} & {"relation_broken", "prose_table"}
 
 
 def test_more_table_figures_quoted(rules: FindingRules) -> None:
@@ -213,13 +222,17 @@ def test_more_table_figures_quoted(rules: FindingRules) -> None:
     assert in_2019 == ["licensing_decisions", "other_handling", "penalty_decisions"]
 
 
-def test_a_name_read_unsure_joins_only_the_same_name_read_sure() -> None:
+def test_a_name_read_unsure_joins_a_name_read_sure_and_never_draws_one() -> None:
     def report(name: str, year: int, unsure: bool) -> YearReport:
         return YearReport(f"{name}{year}.json", name, year, "2021", {}, name_unsure=unsure)
 
     groups = group_bodies([report("彭阳县白阳镇", 2022, False), report("彭阳县白阳镇", 2023, True),
                            report("白阳镇", 2024, True), report("新闻中心", 2023, True),
                            report("新闻中心", 2024, True), report("涪陵区公安局", 2020, False),
-                           report("涪陵区公安局", 2021, True), report("重庆市涪陵区公安局", 2023, False)])
+                           report("涪陵区公安局", 2021, True), report("重庆市涪陵区公安局", 2023, False),
+                           report("教育局", 2022, True), report("彭阳县教育局", 2023, False),
+                           report("涪陵区教育局", 2023, False), report("重庆市公安局", 2022, True)])
     assert {k: sorted(r.year for r in v) for k, v in groups.items()} == {
-        "彭阳县白阳镇": [2022, 2023], "重庆市涪陵区公安局": [2020, 2021, 2023]}
+        "彭阳县白阳镇": [2022, 2023, 2024], "重庆市涪陵区公安局": [2020, 2021, 2023],
+        "?新闻中心": [2023, 2024], "彭阳县教育局": [2023], "涪陵区教育局": [2023],
+        "?教育局": [2022], "?重庆市公安局": [2022]}

@@ -24,10 +24,12 @@ import sqlalchemy as sa
 
 from ingest.checks import run_checks
 from ingest.contract import as_report, check_to_dict, json_number, number_of, report_from_dict, report_to_dict
+from ingest.findings.contradictions import refresh_findings
 from ingest.labels import nfkc
 from ingest.layouts import ColumnLayout, TemplateLayout, load_layouts
 from ingest.models import CellReading, Number, Report
 from ingest.output import write_json_atomic
+from ingest.settings import load_settings
 from workers.db import Database, corrections
 
 ACTIONS = ("accept", "correct", "illegible")
@@ -122,6 +124,7 @@ def recheck(result: Report | dict[str, Any], layout: TemplateLayout) -> None:
         check.suspects = [k for k in check.cells if not check.ok and report.cells[k].review]
     if isinstance(result, dict):
         result["checks"] = [check_to_dict(c) for c in report.checks]
+    refresh_findings(result, layout, load_settings())
 
 
 def refresh_review_list(payload: dict[str, Any]) -> None:

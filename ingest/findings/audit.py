@@ -14,10 +14,11 @@ from typing import Any
 
 from ingest.contract import as_report, finding_to_dict
 from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, converted, read_results
-from ingest.findings.rules import FindingRules, load_rules
-from ingest.findings.template import relation_findings
+from ingest.findings.contradictions import current_findings, sure
+from ingest.findings.rules import load_rules
 from ingest.findings.years import YearReport, cross_year_findings
-from ingest.models import CheckResult, Report, ReportMeta
+from ingest.layouts import load_layouts
+from ingest.models import Report, ReportMeta
 from ingest.settings import Settings, load_settings
 
 COLUMNS = [
@@ -50,30 +51,16 @@ class AuditRow:
 
 
 def year_report(path: str, result: Report | Mapping[str, Any], min_confidence: float) -> YearReport | None:
-    """The cross-year view of a converted result: its cells read sure (or reviewed by a person);
-    None when its agency or year is unknown, or its year listed for review."""
+    """The cross-year view of a converted result: its cells read sure and not flagged (or reviewed
+    by a person); None when its agency or year is unknown, or its year listed for review."""
     report = as_report(result)
     meta = report.report or ReportMeta(None, None)
     listed = set(report.flagged_fields)
     if report.error is not None or not meta.agency or not meta.year or "report.year" in listed:
         return None
-    values = {k: c.value for k, c in report.cells.items() if c.reviewed or c.confidence >= min_confidence}
+    values = {k: c.value for k, c in report.cells.items() if sure(c, min_confidence)}
     return YearReport(path, meta.agency, meta.year, str(report.template), values,
                       name_unsure="report.agency" in listed)
-
-
-def current_findings(result: Report | Mapping[str, Any], rules: FindingRules) -> list[dict[str, Any]]:
-    """A result's findings with its relations as they stand after review: a break a reviewer's
-    correction mended is gone, a break whose cells are all settled (none left to review) is listed."""
-    report = as_report(result)
-    checks = {c.id: c for c in report.checks}
-    out = [f for f in report.findings
-           if f.kind != "relation_broken" or (f.ref in checks and not checks[f.ref].ok)]
-    listed = {f.ref for f in out if f.kind == "relation_broken"}
-    settled = [CheckResult(c.id, False, c.detail, list(c.cells))
-               for c in checks.values() if not c.ok and c.id not in listed
-               and not any(k in report.cells and report.cells[k].review for k in c.cells)]
-    return [finding_to_dict(f) for f in out + relation_findings(rules, settled)]
 
 
 def audit(results: list[Result], settings: Settings) -> list[AuditRow]:
@@ -81,11 +68,12 @@ def audit(results: list[Result], settings: Settings) -> list[AuditRow]:
     across each body's years."""
     rows = []
     rules = load_rules(settings.layouts_dir)
+    layouts = load_layouts(settings.layouts_dir)
     by_path: dict[str, Result] = {}
     for result in converted(results):
         by_path[result.path] = result
         meta = result.report.report or ReportMeta(None, None)
-        for own in current_findings(result.report, rules):
+        for own in current_findings(result.report, rules, layouts, settings.findings_min_confidence):
             rows.append(AuditRow(result.path, meta.agency, meta.year, own))
     views = [v for r in converted(results) if (v := year_report(r.path, r.report, settings.findings_min_confidence))]
     for finding in cross_year_findings(rules, views):

@@ -4,30 +4,24 @@ describe; a number that matches none of them is a finding."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fnmatch import fnmatchcase
 
-from ingest.findings.rules import Claim, FindingRules, Meaning
+from ingest.findings.rules import FindingRules, Meaning
 from ingest.labels import nfkc
-from ingest.models import Block, Finding, Number, Paragraph, ProseSpan
+from ingest.models import Block, Finding, Number, Paragraph, ProseClaim, ProseSpan
 
+# A table cell this long with a full stop in it is prose, not a label or a number.
+_CELL_PROSE = 40
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+# A paragraph ending so does not run on into the next one.
+_RUNS_OUT = re.compile(r"[。；;！!？?：:]\s*$")
 _CLAUSE_END = re.compile(r"[，,：:]")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-@dataclass(frozen=True)
-class ClaimHit:
-    """A claim read in the prose: which, the number it states, where."""
-
-    claim: Claim
-    value: int
-    span: ProseSpan
 
 
 def parse_count(text: str) -> int | None:
@@ -69,15 +63,32 @@ def _excluded(rules: FindingRules, sentence: str, match: re.Match[str], year: in
     return any(w in clause for w in rules.unless_in_clause)
 
 
-def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
-                year: int | None) -> list[ClaimHit]:
-    """Every claim of the rules that applies to the template, read in the document's paragraphs."""
-    claims = [c for c in rules.claims if template is None or template in c.templates]
-    hits: list[ClaimHit] = []
+def _prose(blocks: list[Block]) -> Iterator[tuple[int, str, str, int | None]]:
+    """Each paragraph (block index, text, page) with the text of the next one when it runs on
+    into it (a scan's lines are paragraphs of their own: 收到政府信息
+    公开申请 may end one and 75件 open the next); and each table cell holding sentences (a
+    crawled line of prose with a tab in it is read as a row of cells)."""
     for index, block in enumerate(blocks):
-        if not isinstance(block, Paragraph):
+        if isinstance(block, Paragraph):
+            after = blocks[index + 1] if index + 1 < len(blocks) else None
+            runs_on = isinstance(after, Paragraph) and after.page == block.page and not _RUNS_OUT.search(block.text)
+            yield index, block.text, after.text if isinstance(after, Paragraph) and runs_on else "", block.page
             continue
-        text = nfkc(block.text)
+        for row in block.rows:
+            for cell in row:
+                if cell.origin in (None, (cell.row, cell.col)) and len(cell.text) >= _CELL_PROSE and "。" in cell.text:
+                    yield index, cell.text, "", cell.page
+
+
+def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
+                year: int | None) -> list[ProseClaim]:
+    """Every claim of the rules that applies to the template, read in the document's paragraphs
+    (and in prose a reader took for a table's cell: the span is then within that cell's text)."""
+    claims = [c for c in rules.claims if template is None or template in c.templates]
+    hits: list[ProseClaim] = []
+    for index, raw, continued, page in _prose(blocks):
+        text = nfkc(raw)
+        own, text = len(text), text + nfkc(continued)
         seen: set[tuple[str, int]] = set()
         if not rules.counted.search(text):
             continue
@@ -89,12 +100,13 @@ def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
                     for match in pattern.finditer(sentence):
                         value = parse_count(match.group("n"))
                         where = (claim.id, offset + match.start("n"))
-                        if value is None or where in seen or _excluded(rules, sentence, match, year):
+                        if (value is None or where in seen or offset + match.start() >= own
+                                or _excluded(rules, sentence, match, year)):
                             continue
                         seen.add(where)
                         start, end = offset + match.start(), offset + match.end()
-                        span = ProseSpan(match.group(0), index, start, end, block.page)
-                        hits.append(ClaimHit(claim, value, span))
+                        span = ProseSpan(match.group(0), index, start, end, page)
+                        hits.append(ProseClaim(claim.id, value, span))
     return hits
 
 
@@ -105,16 +117,20 @@ def _figure(meaning: Meaning, values: Mapping[str, Number | None]) -> tuple[Numb
     return (sum(present, start=Decimal(0)), keys) if present else None
 
 
-def prose_findings(hits: list[ClaimHit], values: Mapping[str, Number | None], rules: FindingRules) -> list[Finding]:
+def prose_findings(hits: list[ProseClaim], values: Mapping[str, Number | None], rules: FindingRules) -> list[Finding]:
     """A finding for each claim whose number is none of the table figures it may describe.
     A claim whose figures are all blank is left to the blank-cell finding."""
     out = []
+    claims = {c.id: c for c in rules.claims}
     for hit in hits:
-        figures = [(m, f) for m in hit.claim.means if (f := _figure(m, values)) is not None]
+        claim = claims.get(hit.claim)
+        if claim is None:  # a claim the rules no longer have (a result converted before)
+            continue
+        figures = [(m, f) for m in claim.means if (f := _figure(m, values)) is not None]
         if not figures or any(f[0] == hit.value for _, f in figures):
             continue
         table = "，或".join(f"{m.label}为{f[0]}" for m, f in figures)
         message = f"正文“{hit.span.text}”称{hit.value}，而表格中{table}"
         cells = list(dict.fromkeys(k for _, f in figures for k in f[1]))
-        out.append(rules.finding("prose_table", message, cells=cells, prose=hit.span, ref=hit.claim.id))
+        out.append(rules.finding("prose_table", message, cells=cells, prose=hit.span, ref=hit.claim))
     return out

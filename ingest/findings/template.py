@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from ingest.findings.rules import FindingRules
 from ingest.labels import nfkc
 from ingest.layouts import TemplateLayout
+from ingest.mapper.mapping import ROW_NOT_PRINTED
 from ingest.models import CellReading, CheckResult, Finding
 
 # 自2023年1月1日起至2023年12月31日止 / 从2023年1月1日至12月31日, after 统计 (期限, 时限, 数据…).
@@ -57,6 +58,13 @@ def section_findings(rules: FindingRules, text: str) -> list[Finding]:
     return out
 
 
+def _printed_blank(cell: CellReading) -> bool:
+    """A cell the table prints with nothing in it: an empty or dashed cell, or one whose row
+    prints fewer numbers than it has cells (dropped from the text, or cut from a run of
+    digits). Not a cell of a row left out, nor one that is not found or not a number."""
+    return cell.value is None and cell.confidence > 0 and ROW_NOT_PRINTED not in cell.notes
+
+
 def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[Finding]:
     """A table of which no number was found, a row the mapper found left out of a table that is
     there, and the cells printed blank. A cell not found at all is not known to be either."""
@@ -70,11 +78,11 @@ def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[s
             continue
         for row in section.rows:
             own = [k for k in row.cell_keys() if k in cells]
-            if own and all(cells[k].value is None and cells[k].text is None and cells[k].confidence > 0 for k in own):
+            if own and all(ROW_NOT_PRINTED in cells[k].notes for k in own):
                 label = row.labels[0].text if row.labels else row.key
                 out.append(rules.finding("row_missing", f"表格未列出模板要求的“{label}”行", cells=own,
                                          ref=f"{row.section}.{row.key}"))
-        blank += [k for k in keys if cells[k].value is None and cells[k].text is not None]
+        blank += [k for k in keys if _printed_blank(cells[k])]
     if blank:
         out.append(rules.finding("cells_blank", f"表格中有{len(blank)}处应填数字的位置留空（应填0或实际数字）",
                                  cells=blank))

@@ -43,8 +43,8 @@ def body_key(agency: str) -> str:
 
 def group_bodies(reports: Iterable[YearReport]) -> dict[str, list[YearReport]]:
     """Reports by body. A shorter name joins the one longer name that ends with it (白阳镇 and
-    彭阳县白阳镇), never when several do (教育局 of two counties). A name read unsure joins only
-    the same name read sure."""
+    彭阳县白阳镇), never when several do (教育局 of two counties). A name read unsure joins a
+    name read sure the same way, never makes one join it; unsure names alike are one body."""
     groups: dict[str, list[YearReport]] = {}
     unsure: dict[str, list[YearReport]] = {}
     for report in reports:
@@ -55,9 +55,15 @@ def group_bodies(reports: Iterable[YearReport]) -> dict[str, list[YearReport]]:
         if len(longer) == 1 and len(short) >= 3:
             groups[longer[0]] += groups.pop(short)
             merged_into = {k: longer[0] if v == short else v for k, v in merged_into.items()}
+    named_surely = list(groups)
     for key, members in unsure.items():
+        longer = [k for k in named_surely if k.endswith(key)] if len(key) >= 3 else []
         if key in merged_into:
             groups[merged_into[key]] += members
+        elif len(longer) == 1:
+            groups[longer[0]] += members
+        else:  # no body named so surely: the reports named the same way, unsure, are one body
+            groups.setdefault(f"?{key}", []).extend(members)
     return groups
 
 

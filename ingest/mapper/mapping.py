@@ -17,6 +17,8 @@ from ingest.mapper.tokens import Kind, Token, tokenize
 from ingest.models import BBox, CellReading, Document, Number, SourceCell
 from ingest.settings import Settings
 
+# The note of a cell whose whole row the table leaves out (not a blank it prints).
+ROW_NOT_PRINTED = "row not printed"
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(?:单位[:：])?\s*(万元|元)\s*[)）]")
 
 
@@ -105,7 +107,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
             if key in cells:
                 ordered[key] = cells[key]
             elif row.deviation is None and id(row) in absent:
-                ordered[key] = CellReading(None, None, settings.conf_row_not_printed, notes=["row not printed"])
+                ordered[key] = CellReading(None, None, settings.conf_row_not_printed, notes=[ROW_NOT_PRINTED])
             elif row.deviation is None:
                 ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"])
     return Mapping(

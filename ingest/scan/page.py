@@ -15,6 +15,7 @@ from ingest.scan import photo, preprocess
 from ingest.scan.lines import has_ink, line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
+from ingest.scan.prose_digits import lines_to_read
 from ingest.settings import Settings
 from ingest.tables.model import GridSettings, Slot, bbox
 from ingest.tables.model import PixelBox as Box
@@ -320,7 +321,8 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
         read_tables.append(read)
         blocks.append((y0, read))
     lines = [b for b in line_boxes(outside, gs.text_height // 2, min_gap=2) if b[2] - b[0] >= gs.text_height // 2]
-    lines = _worth_reading(lines, [t.box for t in tables])
+    kept = _worth_reading(lines, [t.box for t in tables])
+    lines = lines_to_read(outside, lines, kept)  # prose lines holding numbers too
     readings = engines.labels.read_lines([_scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
     for box, reading in zip(lines, readings, strict=True):
         if reading.text.strip():
