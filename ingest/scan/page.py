@@ -16,6 +16,7 @@ from ingest.scan.grid import GridSettings, GridTable, Rulings, find_rulings, fin
 from ingest.scan.lines import Box, has_ink, line_boxes
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, may_be_value, read_values
+from ingest.scan.ocr.same_look import read_once
 from ingest.settings import Settings
 
 # Text windows read both ways round to tell an upright page from an upside-down one, the first
@@ -89,6 +90,9 @@ def _with_ink(gray: np.ndarray, source: np.ndarray, angle: float = 0.0) -> Prepa
 
 
 def _turned(page: Prepared, turns: int) -> Prepared:
+    if turns % 4 == 0:
+        # The page itself, with the measures and rulings it has found (not found again).
+        return page
     gray, ink, faint = (preprocess.quarter_turn(a, turns) for a in (page.gray, page.ink, page.faint))
     turned = Prepared(gray, ink, faint, page.source, page.angle, page.turns + turns)
     # A half turn keeps the page's measures and turns its rulings: found once, not again.
@@ -257,7 +261,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings, number: int, 
                                           min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append(((cell.row, cell.col), crops))
     flat = [crop for _, crops in pending for crop in crops]
-    flat_readings = iter(engines.labels.read_lines(flat, "label"))
+    flat_readings = iter(read_once(flat, engines.labels, "label", _OCR_TEXT_HEIGHT, may_be_value))
     first = []
     for _, crops in pending:
         parts = [next(flat_readings) for _ in crops]
