@@ -17,6 +17,7 @@ from pathlib import Path
 from ingest.models import ErrorInfo, Report, SourceInfo
 from ingest.output import JsonWriter, fit_name, write_report
 from ingest.pipeline import convert_file
+from ingest.scan.process import may_be_scan, prepare_process
 from ingest.settings import Settings
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -135,6 +136,8 @@ def run_files(
 
     pending = list(files)
     workers = max(1, min(settings.workers, len(files) or 1))
+    # The worker processes are forked from this one: they inherit the set-up and the models.
+    prepare_process(settings, load_ocr=any(may_be_scan(f.name) for f in files))
     while pending:
         retry: list[Path] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:

@@ -51,6 +51,12 @@ class Settings:
     # Scans with more pages, and pages with more table cells, are refused.
     scan_max_pages: int = 60
     scan_max_cells: int = 3000
+    # Threads OpenCV uses in a converting process: conversions run one per core, and more
+    # threads per conversion only contend for the cores (and cost CPU time in hand-overs).
+    scan_threads: int = 1
+    # Arrays this large (bytes) or larger get their own memory map, returned to the system when
+    # freed: glibc otherwise keeps a freed page image in its heap (0: glibc's own choice).
+    mmap_threshold: int = 1024 * 1024
     # A Tesseract run is killed after this many seconds.
     tesseract_timeout: float = 120.0
     # Confidence of an OCR value: two readings agree (scores high / one low), disagree, no ink.

@@ -13,6 +13,7 @@ from rq import get_current_job
 from ingest.errors import ToolError, ToolTimeout
 from ingest.layouts import load_layouts
 from ingest.runner import convert_report
+from ingest.scan.process import prepare_process
 from ingest.settings import load_settings
 from workers.db import Database, database_url
 from workers.storage import storage_for
@@ -23,11 +24,14 @@ TRANSIENT_CODES = frozenset({ToolError.code, ToolTimeout.code})
 
 
 def preload() -> None:
-    """Load the layouts once in the pool process: every job's work horse is forked from it and inherits them.
+    """Load the layouts and the OCR models once in the pool process, with its thread and memory
+    set-up: every job's work horse is forked from it and inherits them.
 
     (Importing this module there matters as much: the pipeline's imports take most of a second.)
     """
-    load_layouts(load_settings().layouts_dir)
+    settings = load_settings()
+    load_layouts(settings.layouts_dir)
+    prepare_process(settings, load_ocr=True)
 
 
 def result_name(name: str, sha256: str) -> str:

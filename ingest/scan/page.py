@@ -3,7 +3,7 @@ text outside the tables read line by line."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import cv2
@@ -43,20 +43,18 @@ _OCR_TEXT_HEIGHT = 32
 @dataclass
 class Prepared:
     """A page turned upright and straight: clean gray, ink (for text) and faint ink (for
-    rulings), and the colour page as fed with the skew and quarter turns that set it upright."""
+    rulings), with the skew and quarter turns that set the page as fed upright."""
 
     gray: np.ndarray
     ink: np.ndarray
     faint: np.ndarray
-    source: np.ndarray
     angle: float = 0.0
     turns: int = 0
 
-    @property
-    def color(self) -> np.ndarray:
-        """The page in colour as turned here (as kept for review): made only for the reading
-        kept, so a page's working set holds no turned colour copy."""
-        return preprocess.quarter_turn(preprocess.rotate(self.source, self.angle), self.turns)
+
+    def set_upright(self, color: np.ndarray) -> np.ndarray:
+        """The colour page as fed turned as this one (kept for review)."""
+        return _set_upright(color, self.angle, self.turns)
 
     @cached_property
     def grid(self) -> GridSettings:
@@ -79,14 +77,18 @@ class PageRead:
     score: float = 0.0
 
 
+def _set_upright(color: np.ndarray, angle: float, turns: int) -> np.ndarray:
+    return preprocess.quarter_turn(preprocess.rotate(color, angle), turns)
+
+
 def prepare(color: np.ndarray) -> Prepared:
     """Seal removed, light flattened, binarised: derived from the colour page as it stands."""
     gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
-    return _with_ink(gray, color)
+    return _with_ink(gray)
 
 
-def _with_ink(gray: np.ndarray, source: np.ndarray, angle: float = 0.0) -> Prepared:
-    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), source, angle)
+def _with_ink(gray: np.ndarray, angle: float = 0.0) -> Prepared:
+    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), angle)
 
 
 def _turned(page: Prepared, turns: int) -> Prepared:
@@ -94,7 +96,7 @@ def _turned(page: Prepared, turns: int) -> Prepared:
         # The page itself, with the measures and rulings it has found (not found again).
         return page
     gray, ink, faint = (preprocess.quarter_turn(a, turns) for a in (page.gray, page.ink, page.faint))
-    turned = Prepared(gray, ink, faint, page.source, page.angle, page.turns + turns)
+    turned = Prepared(gray, ink, faint, page.angle, page.turns + turns)
     # A half turn keeps the page's measures and turns its rulings: found once, not again.
     if turns % 4 == 2 and "rulings" in page.__dict__:
         turned.__dict__["grid"] = page.grid
@@ -118,7 +120,7 @@ def _straight(page: Prepared) -> Prepared:
     angle = preprocess.skew_angle(page.ink)
     if abs(angle) < 0.05:
         return page
-    return _with_ink(preprocess.rotate(page.gray, angle), page.source, angle)
+    return _with_ink(preprocess.rotate(page.gray, angle), angle)
 
 
 def _probe_windows(page: Prepared) -> list[np.ndarray]:
@@ -305,9 +307,21 @@ def _worth_reading(lines: list[Box], tables: list[Box]) -> list[Box]:
 
 def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     """A page's tables and text lines, top to bottom; a page whose orientation stays in
-    doubt is read both ways and the reading that scores better is kept."""
-    reads = [_read_upright(page, number, engines, settings) for page in upright(color, engines)]
-    return max(reads, key=lambda r: r.score)
+    doubt is read both ways and the reading that scores better is kept.
+
+    Each way's arrays are let go once it is read, and the colour page is turned (for
+    review) only for the reading kept: a page read both ways holds one way at a time."""
+    ways = upright(color, engines)
+    best: tuple[PageRead, float, int] | None = None
+    while ways:
+        page = ways.pop(0)
+        read = _read_upright(page, number, engines, settings)
+        if best is None or read.score > best[0].score:
+            best = (read, page.angle, page.turns)
+        del page
+    assert best is not None, "upright() gives at least one way"
+    read, angle, turns = best
+    return replace(read, image=_set_upright(color, angle, turns))
 
 
 def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Settings) -> PageRead:
@@ -336,4 +350,4 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     # A cell spanning rows or columns counts once.
     cells = {(id(t), c.origin): c.confidence * len(c.text) for t in read_tables for row in t.rows for c in row}
     score = sum(cells.values()) + sum(r.confidence * len(r.text.strip()) for r in readings)
-    return PageRead(number, blocks, page.color, read_tables, score)
+    return PageRead(number, blocks, np.zeros((0, 0, 3), np.uint8), read_tables, score)
