@@ -134,7 +134,9 @@ def run_files(
         if progress:
             progress(outcome)
 
-    pending = list(files)
+    # Largest first: a large file started last would run alone at the end while the other
+    # processes sit idle.
+    pending = sorted(files, key=_size, reverse=True)
     workers = max(1, min(settings.workers, len(files) or 1))
     # The worker processes are forked from this one: they inherit the set-up and the models.
     prepare_process(settings, load_ocr=any(may_be_scan(f.name) for f in files))
@@ -156,6 +158,13 @@ def run_files(
             retry = retry[1:]
         pending, workers = retry, 1
     return outcomes
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone or unreadable: its conversion says so
+        return 0
 
 
 def progress_printer(total: int) -> Callable[[FileOutcome], None]:

@@ -120,6 +120,8 @@ def load_settings(**overrides: object) -> Settings:
         env["cell_review_threshold"] = float(os.environ["INGEST_CELL_REVIEW_THRESHOLD"])
     if "INGEST_OCR_ENGINE" in os.environ:
         env["ocr_engine"] = os.environ["INGEST_OCR_ENGINE"]
+    if "INGEST_MMAP_THRESHOLD" in os.environ:
+        env["mmap_threshold"] = int(os.environ["INGEST_MMAP_THRESHOLD"])
     if "INGEST_WORKERS" in os.environ:
         env["workers"] = int(os.environ["INGEST_WORKERS"])
     return replace(Settings(), **{**env, **overrides})  # type: ignore[arg-type]
