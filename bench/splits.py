@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bench.truth import Value
-from ingest.checks import Relation, expand_relations
-from ingest.layouts import ColumnLayout, TemplateLayout
+from ingest.layouts import ColumnLayout, Relation, TemplateLayout, expand_relations
 
 # Past these sizes the search gives up and calls every key of the runs involved ambiguous:
 # a conservative truth (not scored, must be flagged) rather than a slow generator.

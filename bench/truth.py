@@ -14,8 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ingest.checks import expand_relations
-from ingest.layouts import TemplateLayout, load_layouts
+from ingest.layouts import TemplateLayout, expand_relations, load_layouts
 from ingest.settings import load_settings
 
 Value = int | Decimal | None

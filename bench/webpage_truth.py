@@ -12,7 +12,7 @@ import random
 from decimal import Decimal
 
 from bench.truth import S3_COLUMNS, ReportTruth, layout_for
-from ingest.checks import expand_relations
+from ingest.layouts import expand_relations
 
 _PLACES = ["南充", "岳阳", "金华", "韶关", "临沂", "双鸭山", "袁州", "卫辉"]
 _ZONES = ["经济技术开发区", "高新技术产业开发区", "综合实验区", "新区", "工业园区"]

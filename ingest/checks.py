@@ -1,67 +1,11 @@
-"""The consistency relations (勾稽关系) of a template, expanded and evaluated."""
+"""The consistency relations (勾稽关系) of a template evaluated on the mapped cells."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from collections.abc import Mapping
 
-from ingest.layouts import RelationLayout, TemplateLayout
+from ingest.layouts import Relation, TemplateLayout, expand_relations
 from ingest.models import CellReading, CheckResult, Number
-
-
-@dataclass(frozen=True)
-class Relation:
-    """sum(left) == sum(right) over concrete cell keys."""
-
-    id: str
-    left: tuple[str, ...]
-    right: tuple[str, ...]
-
-    def all_keys(self) -> tuple[str, ...]:
-        return self.left + self.right
-
-
-def _range(layout: TemplateLayout, spec: str | tuple[str, ...]) -> tuple[str, ...]:
-    if isinstance(spec, tuple):
-        return spec
-    kind, _, section_id = spec.partition(":")
-    section = layout.section(section_id)
-    if kind == "rows":
-        return tuple(row.key for row in section.rows)
-    if kind == "columns":
-        return tuple(col.key for col in section.columns)
-    raise ValueError(f"unknown range {spec!r} in template {layout.template}")
-
-
-def _expand_side(patterns: tuple[str, ...], binding: dict[str, str], keys: Collection[str]) -> list[str]:
-    out: list[str] = []
-    for pattern in patterns:
-        concrete = pattern.format(**binding)
-        if "*" in concrete:
-            out.extend(sorted(k for k in keys if fnmatchcase(k, concrete)))
-        elif concrete in keys:
-            out.append(concrete)
-    return out
-
-
-def _instances(layout: TemplateLayout, rel: RelationLayout, keys: Collection[str]) -> list[Relation]:
-    names = [name for name, _ in rel.loop]
-    ranges = [_range(layout, spec) for _, spec in rel.loop]
-    out = []
-    for values in itertools.product(*ranges):
-        binding = dict(zip(names, values, strict=True))
-        left = _expand_side(rel.left, binding, keys)
-        right = _expand_side(rel.right, binding, keys)
-        if left and right:
-            out.append(Relation(rel.id.format(**binding), tuple(left), tuple(right)))
-    return out
-
-
-def expand_relations(layout: TemplateLayout, keys: Collection[str]) -> list[Relation]:
-    """Every relation of the template over the cell keys present."""
-    return [inst for rel in layout.relations for inst in _instances(layout, rel, keys)]
 
 
 def _fmt(value: Number | None) -> str:

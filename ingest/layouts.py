@@ -1,7 +1,9 @@
-"""The report templates, loaded from the data files in `layouts/`."""
+"""The report templates, loaded from the data files in `layouts/`, and their relations expanded over cell keys."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Collection
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -21,6 +23,9 @@ class ColumnLayout:
     units_in_text: tuple[str, ...] = ()
     # The heading printed above several columns (法人或其他组织 over 商业企业 …).
     group: str | None = None
+    # With `units_in_text`: a word of the header labels that print the unit when the cells do not
+    # (采购总金额（万元）).
+    unit_header: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,10 @@ class TemplateLayout:
     aligns_with: Alignment | None = None
     # The first year whose reports the format was issued for.
     first_year: int | None = None
+    # Headings of the parts after the tables: the table rows end there.
+    end_headings: tuple[str, ...] = ()
+    # Words of the tables' labels: a web page naming too few of them does not carry the report.
+    page_markers: tuple[str, ...] = ()
 
     def rows(self) -> list[RowLayout]:
         return [row for section in self.sections for row in section.rows]
@@ -111,6 +120,7 @@ def _column(raw: dict[str, Any]) -> ColumnLayout:
         unit=raw.get("unit"),
         units_in_text=tuple(raw.get("unit_from_text", ())),
         group=raw.get("group"),
+        unit_header=raw.get("unit_header"),
     )
 
 
@@ -159,6 +169,8 @@ def parse_layout(raw: dict[str, Any]) -> TemplateLayout:
         relations=tuple(_relation(r) for r in raw.get("relations", ())),
         aligns_with=_alignment(raw["aligns_with"]) if "aligns_with" in raw else None,
         first_year=int(raw["first_year"]) if "first_year" in raw else None,
+        end_headings=tuple(raw.get("end_headings", ())),
+        page_markers=tuple(raw.get("page_markers", ())),
     )
 
 
@@ -172,3 +184,56 @@ def load_layouts(layouts_dir: Path) -> tuple[TemplateLayout, ...]:
     if not layouts:
         raise FileNotFoundError(f"no template layouts in {layouts_dir}")
     return tuple(sorted(layouts, key=lambda t: t.template, reverse=True))
+
+
+@dataclass(frozen=True)
+class Relation:
+    """sum(left) == sum(right) over concrete cell keys."""
+
+    id: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+    def all_keys(self) -> tuple[str, ...]:
+        return self.left + self.right
+
+
+def _range(layout: TemplateLayout, spec: str | tuple[str, ...]) -> tuple[str, ...]:
+    if isinstance(spec, tuple):
+        return spec
+    kind, _, section_id = spec.partition(":")
+    section = layout.section(section_id)
+    if kind == "rows":
+        return tuple(row.key for row in section.rows)
+    if kind == "columns":
+        return tuple(col.key for col in section.columns)
+    raise ValueError(f"unknown range {spec!r} in template {layout.template}")
+
+
+def _expand_side(patterns: tuple[str, ...], binding: dict[str, str], keys: Collection[str]) -> list[str]:
+    out: list[str] = []
+    for pattern in patterns:
+        concrete = pattern.format(**binding)
+        if "*" in concrete:
+            out.extend(sorted(k for k in keys if fnmatchcase(k, concrete)))
+        elif concrete in keys:
+            out.append(concrete)
+    return out
+
+
+def _instances(layout: TemplateLayout, rel: RelationLayout, keys: Collection[str]) -> list[Relation]:
+    names = [name for name, _ in rel.loop]
+    ranges = [_range(layout, spec) for _, spec in rel.loop]
+    out = []
+    for values in itertools.product(*ranges):
+        binding = dict(zip(names, values, strict=True))
+        left = _expand_side(rel.left, binding, keys)
+        right = _expand_side(rel.right, binding, keys)
+        if left and right:
+            out.append(Relation(rel.id.format(**binding), tuple(left), tuple(right)))
+    return out
+
+
+def expand_relations(layout: TemplateLayout, keys: Collection[str]) -> list[Relation]:
+    """Every relation of the template over the cell keys present."""
+    return [inst for rel in layout.relations for inst in _instances(layout, rel, keys)]

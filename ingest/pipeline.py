@@ -11,7 +11,7 @@ from ingest.errors import FileTooLarge, IngestError, NotAReport, OldFormat
 from ingest.evidence import source_confidences
 from ingest.findings.report import find_in_report
 from ingest.layouts import load_layouts
-from ingest.mapping import map_document
+from ingest.mapper import map_document
 from ingest.meta import find_meta
 from ingest.models import ErrorInfo, Format, Report, SourceInfo
 from ingest.readers import reader_for

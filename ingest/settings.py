@@ -107,6 +107,53 @@ class Settings:
     max_run_cuts: int = 1000
     max_cut_states: int = 20_000
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # The mapper (ingest/mapper/). A label run into other words (a web page's text) is compared
+    # over lengths this many characters either side of the template label's; labels joined from
+    # more characters than this are not a row label.
+    label_length_slack: int = 2
+    max_label_chars: int = 90
+    # A label is a section heading when it matches one this much (and is at most this long, unless
+    # the heading begins it).
+    heading_match_ratio: float = 0.8
+    max_heading_chars: int = 40
+    # Rows proposed for the labels before a run of values, best first.
+    label_candidates: int = 3
+    # A row label matched this well is exact; ahead of the next-best row by this much, fuzzy.
+    label_exact_ratio: float = 0.97
+    label_clear_margin: float = 0.15
+    # Under a section's heading, a row of another section scores this share of its match.
+    other_section_weight: float = 0.5
+    # A row printed without a label (section 四) is fully evidenced by this many of its headers,
+    # each found in or matching a printed label this much.
+    header_evidence_labels: int = 3
+    header_match_ratio: float = 0.8
+    # A proposed row's score grows by this share per value printed (more values read, surer row).
+    printed_value_bonus: float = 0.05
+    # Factor on a value its column cannot hold: a fraction in a whole-number column, a negative count.
+    conf_implausible_value: float = 0.5
+    # Factor on conf_ambiguous_alignment for a cell of a run that cuts fill differently (or a guess).
+    run_unsure_factor: float = 0.8
+    # A document prints its tables as runs of digits (a web page's text) with this many runs with
+    # leading zeros, or this many runs with leading zeros or glued to the next numbered label.
+    runs_style_min_zeros: int = 2
+    runs_style_min_runs: int = 3
+    # A table prints only its 总计 column when this many rows (and most) hold one lone value.
+    totals_only_min_rows: int = 15
+    # A row of this many columns whose one number has as many digits as cells is cells run together.
+    run_min_columns: int = 5
+    # Runs of digits: cuts looked at for each cut weighed (`max_run_cuts`).
+    run_cuts_scan_factor: int = 100
+    # What a cut of a whole table costs: a relation broken; voided by a blank read (as much, else
+    # blanks would be a way out of every relation); a blank read elsewhere than a row's last cell.
+    cut_cost_broken: int = 4
+    cut_cost_voided: int = 4
+    cut_cost_blank_not_last: int = 1
+    # The prose quotes a row's number when the row's label stands at most this many characters
+    # before it; a row's cut is the one of which this many numbers (past single digits) are quoted.
+    prose_label_window: int = 16
+    prose_min_quotes: int = 2
+    # A web page carries the report itself when it names this many of the templates' page markers.
+    html_min_report_markers: int = 3
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ingest.checks import Relation
-from ingest.cuts import RowCuts, cut_table, decide
+from ingest.layouts import Relation
+from ingest.mapper.cuts import RowCuts, cut_table, decide
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes
 from ingest.settings import Settings
@@ -24,34 +24,34 @@ def _row(key: str, *options: int) -> RowCuts:
 
 def test_rows_that_each_allow_two_cuts_are_settled_by_a_relation_between_them() -> None:
     rows = [_row("new", 5, 3), _row("carried", 1), _row("total", 6, 40)]
-    table = cut_table(rows, [BALANCE])
+    table = cut_table(rows, [BALANCE], Settings())
     assert table.best == [(0,), (0,), (0,)] and table.cost == 0 and table.exhaustive
 
 
 def test_two_cuts_of_the_table_that_both_hold_leave_their_cells_unsure() -> None:
     rows = [_row("new", 5, 3), _row("carried", 1), _row("total", 6, 4)]
-    decisions = decide(rows, [BALANCE], prose="", max_states=1000)
+    decisions = decide(rows, [BALANCE], "", Settings(max_cut_states=1000))
     assert decisions[0].candidates == {0: [3, 5]} and decisions[2].candidates == {0: [4, 6]}
     assert decisions[1].candidates == {}
 
 
 def test_a_relation_over_a_blank_cell_does_not_apply() -> None:
     rows = [_row("new", 5, 3), RowCuts.parse(("carried",), [(None,)], [False]), _row("total", 6, 4)]
-    assert cut_table(rows, [BALANCE]).best[0] == (0, 1)
+    assert cut_table(rows, [BALANCE], Settings()).best[0] == (0, 1)
 
 
 def test_the_prose_quotes_tell_apart_cuts_no_relation_can() -> None:
     row = RowCuts.parse(("a", "b", "c"), [("88", "55", "698"), ("885", "5", "698"), ("8", "855", "698")],
                         [False] * 3, label="规范性文件")
     prose = "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件。"
-    assert decide([row], [], prose, 1000)[0].choice == 0
-    assert decide([row], [], "", 1000)[0].candidates
+    assert decide([row], [], prose, Settings(max_cut_states=1000))[0].choice == 0
+    assert decide([row], [], "", Settings(max_cut_states=1000))[0].candidates
 
 
 def test_the_search_stays_bounded_on_a_long_table_of_unsure_rows() -> None:
     rows = [_row(f"r{i}", *range(1, 9)) for i in range(26)] + [_row("sum", 100)]
     relation = Relation("sum", ("sum",), tuple(f"r{i}" for i in range(26)))
-    table = cut_table(rows, [relation], max_states=500)
+    table = cut_table(rows, [relation], Settings(max_cut_states=500))
     assert table.widest <= 500 * 8 and table.cost == 0
 
 

@@ -14,7 +14,7 @@ import pytest
 from bench.render_text import STYLES, Damage, render_text
 from bench.splits import Run, ambiguous_keys, run_candidates
 from bench.truth import S3_COLUMNS, ReportTruth, Value, layout_for, make_truth
-from ingest.checks import expand_relations
+from ingest.layouts import expand_relations
 
 _TABLES = re.compile(r"二、主动公开政府信息情况(.*)五、", re.S)
 

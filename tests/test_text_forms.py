@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ingest.layouts import load_layouts
-from ingest.mapping import map_document
+from ingest.mapper import map_document
 from ingest.models import Document, SourceCell, Table
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes

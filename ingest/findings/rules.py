@@ -43,6 +43,9 @@ class FindingRules:
     kinds: dict[str, Kind]
     current_template: str
     current_from_year: int
+    # Rows of `in_force_template` whose documents in force carry from year to year, and their names.
+    in_force_template: str
+    in_force_rows: dict[str, str]
     deviations: dict[str, str]
     sections: dict[str, tuple[str, ...]]
     claims: tuple[Claim, ...]
@@ -81,6 +84,8 @@ def load_rules(layouts_dir: Path) -> FindingRules:
         kinds={k: Kind(v["severity"], v["title"]) for k, v in kinds["kinds"].items()},
         current_template=str(kinds["current_template"]["template"]),
         current_from_year=int(kinds["current_template"]["from_year"]),
+        in_force_template=str(kinds["in_force"]["template"]),
+        in_force_rows=dict(kinds["in_force"]["rows"]),
         deviations=dict(kinds["deviations"]),
         sections={k: tuple(v) for k, v in kinds["sections"].items()},
         claims=tuple(_claim(c, prose["number"], prose["unit"]) for c in prose["claims"]),

@@ -17,8 +17,6 @@ S3_COLUMNS = ("natural_person", "enterprise", "research", "public_interest", "le
 COLUMN_ZH = {"natural_person": "自然人", "enterprise": "商业企业", "research": "科研机构",
              "public_interest": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他法人或其他组织",
              "total": "总计"}
-# 2021 section 二 rows whose documents in force carry from year to year, and their names.
-IN_FORCE_ROWS = {"regulations": "规章", "normative_docs": "行政规范性文件"}
 # The end of a name that says what kind of office it is, not which body.
 _OFFICE_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
 _NOT_NAME = re.compile(r"[\s\W_]+")
@@ -81,10 +79,10 @@ def _carried(rules: FindingRules, last: YearReport, this: YearReport) -> list[Fi
 
 
 def _in_force(rules: FindingRules, last: YearReport, this: YearReport) -> list[Finding]:
-    if last.template != "2021" or this.template != "2021":
+    if last.template != rules.in_force_template or this.template != rules.in_force_template:
         return []
     out = []
-    for row, name in IN_FORCE_ROWS.items():
+    for row, name in rules.in_force_rows.items():
         before = last.values.get(f"s2.{row}.in_force")
         issued, repealed, now = (this.values.get(f"s2.{row}.{c}") for c in ("issued", "repealed", "in_force"))
         if before is None or issued is None or repealed is None or now is None:

@@ -21,6 +21,7 @@ from lxml import etree
 
 from ingest.detect import Detected, decode_text
 from ingest.errors import AttachmentOnly, DamagedDocument, FileTooLarge
+from ingest.layouts import load_layouts
 from ingest.models import Block, Document, Paragraph, Table
 from ingest.readers.grid import GridBuilder, GridTooLarge, join_lines
 from ingest.readers.text import parse_text
@@ -53,10 +54,6 @@ _BODY_ENDINGS = (
     "政府", "办公室", "办事处", "委员会", "局", "厅", "委", "办", "镇", "乡", "街道", "中心", "院", "所", "处"
 )
 _ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|ofd|zip|rar)(?:$|[?#])", re.I)
-# Labels of the template's tables: a page naming fewer of them does not carry the report itself.
-_REPORT_MARKERS = ("本年新收", "上年结转", "予以公开", "部分公开", "不予公开", "结转下年度", "本年制发件数",
-                   "新制作数量", "处理决定数量", "未经复议直接起诉")
-_MIN_REPORT_MARKERS = 3
 
 
 def _codec(name: str) -> str | None:
@@ -276,10 +273,12 @@ def _attachments(root: etree._Element) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _has_report_content(blocks: list[Block]) -> bool:
-    """Whether the page carries the report's tables, as tables or as text."""
+def _has_report_content(blocks: list[Block], settings: Settings) -> bool:
+    """Whether the page carries the report's tables, as tables or as text: it names enough of
+    the words of the templates' labels (`page_markers`)."""
     text = "\n".join(Document("html", blocks).lines())
-    return sum(1 for m in _REPORT_MARKERS if m in text) >= _MIN_REPORT_MARKERS
+    markers = dict.fromkeys(m for layout in load_layouts(settings.layouts_dir) for m in layout.page_markers)
+    return sum(1 for m in markers if m in text) >= settings.html_min_report_markers
 
 
 def read_html(text: str, settings: Settings) -> list[Block]:
@@ -293,7 +292,7 @@ def read_html(text: str, settings: Settings) -> list[Block]:
     _walk(body if body is not None else root, walker.text, walker.table)
     walker.flush_text()
     blocks = walker.blocks
-    if not _has_report_content(blocks):
+    if not _has_report_content(blocks, settings):
         attached = _attachments(root)
         if attached:
             raise AttachmentOnly(

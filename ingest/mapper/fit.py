@@ -3,7 +3,7 @@
 The mapper proposes a row wherever values follow labels; this module decides which
 value goes to which column: one value per cell, cells dropped from text pasted from a
 PDF, blank cells at a row's edge, and cells run together with no separator (a web
-page's text), whose possible cuts go to `ingest.cuts` to be settled over the table.
+page's text), whose possible cuts go to `cuts` to be settled over the table.
 """
 
 from __future__ import annotations
@@ -11,17 +11,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from ingest.checks import Relation
-from ingest.cuts import Cut, even_cut, run_options
 from ingest.labels import split_ordinal
-from ingest.layouts import ColumnLayout, RowLayout
+from ingest.layouts import ColumnLayout, Relation, RowLayout
+from ingest.mapper.cuts import Cut, even_cut, run_options
+from ingest.mapper.numbers import parse_number
+from ingest.mapper.tokens import Kind, Token
 from ingest.models import Number, SourceCell
-from ingest.numbers import parse_number
 from ingest.settings import Settings
-from ingest.tokens import Kind, Token
-
-# A document with this many runs of digits between row labels prints its tables run together.
-_RUNS_STYLE_MIN = 3
 
 
 @dataclass(frozen=True)
@@ -96,7 +92,7 @@ def _sums_to_last(ctx: RowContext) -> bool:
 
 def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     """Cut cells printed without separators (a run) into the row's cells; when several
-    cuts remain, the table decides (ingest.cuts)."""
+    cuts remain, the table decides (`cuts`)."""
     n = len(ctx.columns)
     cell = printed[0].cell
     parts = [t.text for t in printed]
@@ -105,12 +101,12 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
         return Fit([Slot(run, False, cell, s.conf_exact)])
     kinds = [(c.type == "decimal", c.signed) for c in ctx.columns]
     sums_to_last = _sums_to_last(ctx)
-    options = run_options(parts, kinds, lambda cut: holds(list(cut), ctx.local), s.max_run_cuts, sums_to_last)
+    options = run_options(parts, kinds, lambda cut: holds(list(cut), ctx.local), s, s.max_run_cuts, sums_to_last)
     cuts: list[Cut] = list(options.cuts)
     if sums_to_last and not options.holding:
         # No cut adds up to a 总计: one cell may be printed blank and leave no trace in the run
         # (总计 on a 2019 page's detail rows, or any cell): the digits are the other cells.
-        fewer = run_options(parts, kinds[:-1], lambda cut: True, s.max_run_cuts // n, False, keep_spaces=True)
+        fewer = run_options(parts, kinds[:-1], lambda cut: True, s, s.max_run_cuts // n, False, keep_spaces=True)
         cuts += [(*c[:blank], None, *c[blank:]) for c in fewer.cuts for blank in range(n)]
     if not cuts:
         return Fit([Slot(None, True, cell, s.conf_missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
@@ -119,7 +115,8 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     guess = even_cut(cuts)
     if options.truncated:
         note = f"cells run together as {run!r}; too many cuts to weigh"
-        return Fit([Slot(d, d is None, cell, s.conf_ambiguous_alignment * 0.8, note) for d in guess], guessed=True)
+        conf = s.conf_ambiguous_alignment * s.run_unsure_factor
+        return Fit([Slot(d, d is None, cell, conf, note) for d in guess], guessed=True)
     return Fit([Slot(d, d is None, cell, s.conf_fuzzy_label) for d in guess], tuple(cuts))
 
 
@@ -157,7 +154,7 @@ def _fit_short(values: list[Token], ctx: RowContext, s: Settings) -> list[Slot]:
     return fitted + [missing] * (n - len(values))
 
 
-def _is_run(values: list[Token], printed: list[Token], ctx: RowContext) -> bool:
+def _is_run(values: list[Token], printed: list[Token], ctx: RowContext, s: Settings) -> bool:
     """Whether a row's values are cells run together rather than one value per cell."""
     n = len(ctx.columns)
     if len(printed) == 1 and printed[0].kind is Kind.RUN:
@@ -165,7 +162,7 @@ def _is_run(values: list[Token], printed: list[Token], ctx: RowContext) -> bool:
         return len(printed[0].text) >= n or len(values) > 1 or ctx.runs_style
     if not printed or len(printed) < len(values):
         return False
-    if len(printed) == 1 and n >= 5 and len(printed[0].text) >= n and printed[0].text.isdigit():
+    if len(printed) == 1 and n >= s.run_min_columns and len(printed[0].text) >= n and printed[0].text.isdigit():
         # As many digits as cells, or more, in one number (100010000000000): no count is that large.
         return True
     # Spaces only on some cell boundaries (`10 0 0 0 01`): the digits are one run.
@@ -176,7 +173,7 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     """Fit the value tokens after a label to the row's columns."""
     n = len(ctx.columns)
     printed = [t for t in values if t.kind is not Kind.BLANK]
-    if _is_run(values, printed, ctx) and sum(len(t.text) for t in printed) >= n - _sums_to_last(ctx):
+    if _is_run(values, printed, ctx, s) and sum(len(t.text) for t in printed) >= n - _sums_to_last(ctx):
         return _fit_run(printed, ctx, s)
     values = [Token(Kind.VALUE, t.text, t.cell, t.row_break, t.position, t.block) if t.kind is Kind.RUN else t
               for t in values]
@@ -210,7 +207,7 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     ])
 
 
-def prints_runs(tokens: list[Token]) -> bool:
+def prints_runs(tokens: list[Token], s: Settings) -> bool:
     """Tables printed as runs of digits between row labels (a web page's text with the
     table markup stripped): digits with leading zeros (no printed number has them: two
     are enough), or glued to the next row's numbered label. Prose numbers glued to words
@@ -223,10 +220,10 @@ def prints_runs(tokens: list[Token]) -> bool:
             zeros += 1
         elif nxt.kind is Kind.LABEL and split_ordinal(nxt.text)[0]:
             glued += 1
-    return zeros >= 2 or zeros + glued >= _RUNS_STYLE_MIN
+    return zeros >= s.runs_style_min_zeros or zeros + glued >= s.runs_style_min_runs
 
 
-def prints_only_totals(tokens: list[Token]) -> bool:
+def prints_only_totals(tokens: list[Token], s: Settings) -> bool:
     """Rows of lone values, many of them: a table printed with only its 总计 column and
     the blank cells dropped (as text pasted from a PDF of seed 004's kind comes)."""
     lone = multi = 0
@@ -241,4 +238,4 @@ def prints_only_totals(tokens: list[Token]) -> bool:
         elif sum(1 for t in run if t.kind is not Kind.BLANK) > 1:
             multi += 1
         i = max(j, i + 1)
-    return lone >= 15 and lone > multi
+    return lone >= s.totals_only_min_rows and lone > multi

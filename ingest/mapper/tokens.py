@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ingest.labels import nfkc
+from ingest.mapper.numbers import clean, is_blank
 from ingest.models import Document, Paragraph, SourceCell, Table
-from ingest.numbers import clean, is_blank
 
 
 class Kind(Enum):
@@ -21,6 +21,8 @@ class Kind(Enum):
 
 @dataclass(frozen=True)
 class Token:
+    """One label, value, blank cell or run of digits, where the document printed it."""
+
     kind: Kind
     text: str
     cell: SourceCell | None

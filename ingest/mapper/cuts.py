@@ -18,9 +18,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ingest.checks import Relation
+from ingest.layouts import Relation
+from ingest.mapper.numbers import parse_number, piece_pattern, split_unit, splits, splits_summing
 from ingest.models import Number
-from ingest.numbers import parse_number, piece_pattern, split_unit, splits, splits_summing
+from ingest.settings import Settings
 
 Values = tuple[Number | None, ...]
 # Differences of the relations still open (None: voided by a blank).
@@ -40,14 +41,14 @@ class RunOptions:
 
 
 def run_options(
-    parts: list[str], kinds: list[tuple[bool, bool]], holds: Callable[[Cut], bool], limit: int, sums_to_last: bool,
-    keep_spaces: bool = False,
+    parts: list[str], kinds: list[tuple[bool, bool]], holds: Callable[[Cut], bool], s: Settings, limit: int,
+    sums_to_last: bool, keep_spaces: bool = False,
 ) -> RunOptions:
     """Every cut of a run (printed in `parts`, split where the text had spaces) into one
     piece per (decimal, signed) column kind, no leading zeros; when some cuts satisfy the
     row's own relations, only those. A space falls on a cell boundary, though not every
     boundary has one: cuts keep the spaces unless no cut can (or always, `keep_spaces`). At most `limit` cuts are
-    kept, of at most a hundred times as many looked at. `sums_to_last`: the row's one
+    kept, of at most `run_cuts_scan_factor` times as many looked at. `sums_to_last`: the row's one
     relation is that its last cell (总计) is the sum of the others, whole numbers all."""
     body, unit = split_unit("".join(parts))
     patterns = [piece_pattern(decimal, signed) for decimal, signed in kinds]
@@ -57,17 +58,18 @@ def run_options(
             summing: list[Cut] = [tuple(c) for c in splits_summing(body, patterns, limit + 1, must_cut)]
             if summing:
                 return RunOptions(summing[:limit], len(summing) > limit, True)
+    scan = limit * s.run_cuts_scan_factor
     agreeing: list[Cut] = []
     others: list[Cut] = []
     seen = 0
     for must_cut in (spaces, frozenset()) if spaces and not keep_spaces else (spaces,):
-        for pieces in splits(body, patterns, limit=limit * 100, must_cut=must_cut):
+        for pieces in splits(body, patterns, limit=scan, must_cut=must_cut):
             seen += 1
             cut = (*pieces[:-1], pieces[-1] + (unit or ""))
             (agreeing if holds(cut) else others).append(cut)
         if seen:
             break
-    truncated = seen >= limit * 100 or len(agreeing or others) > limit
+    truncated = seen >= scan or len(agreeing or others) > limit
     return RunOptions((agreeing or others)[:limit], truncated, bool(agreeing))
 
 
@@ -136,16 +138,6 @@ def _applicable(relations: list[Relation], rows: list[RowCuts]) -> list[tuple[Re
     return out
 
 
-# What a table cut costs: a relation broken, or voided by a reading that leaves one of its
-# cells blank. Voiding costs as much as breaking: else reading blanks (a 总计 printed 0 read
-# as a blank and its digit glued to the next cell) would be a way out of every relation.
-_BROKEN = 4
-_VOIDED = 4
-# A blank read anywhere but in a row's last cell: where nothing else tells, the blank a run
-# dropped is taken to be its 总计 (left blank on detail rows, a 2019 habit).
-_BLANK_NOT_LAST = 1
-
-
 def _order(rows: list[RowCuts]) -> list[int]:
     """Rows with one reading first (they fix sums without branching), then the rest by
     how many cuts they allow: sums known early let sure breaks close relations early."""
@@ -162,12 +154,18 @@ def _can_move(rows: list[RowCuts], terms: list[tuple[int, int, int]]) -> tuple[b
     return any(m > 0 for m in moves), any(m < 0 for m in moves)
 
 
-def cut_table(rows: list[RowCuts], relations: list[Relation], max_states: int = 20_000) -> TableCut:
+def cut_table(rows: list[RowCuts], relations: list[Relation], s: Settings) -> TableCut:
     """The best cuts of every row together: fewest relations broken over the whole table.
 
     Rows are taken in `_order`; a state holds the differences (left - right so far) of the
     relations still open. A relation closes at its last row, or earlier once the rows still
-    to come can no longer bring its difference back to zero (a break for sure)."""
+    to come can no longer bring its difference back to zero (a break for sure). A cut costs
+    `cut_cost_broken` a relation broken and `cut_cost_voided` a relation voided by a reading that
+    leaves one of its cells blank (as much: else reading blanks, a 总计 printed 0 read as a blank
+    and its digit glued to the next cell, would be a way out of every relation); and
+    `cut_cost_blank_not_last` a blank read anywhere but in a row's last cell (where nothing else
+    tells, the blank a run dropped is its 总计, left blank on detail rows, a 2019 habit). At most
+    `max_cut_states` states are kept at each step."""
     order = _order(rows)
     applicable = _applicable(relations, rows)
     step_of = {r: k for k, r in enumerate(order)}
@@ -204,16 +202,16 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], max_states: int = 
                     diff = diffs[j]
                     # A blank in this reading voids the relation (None): it no longer applies.
                     diffs[j] = None if diff is None or value is None else diff + term.sign * value
-                added = _BLANK_NOT_LAST * (inner_blanks[o] - min(inner_blanks))
+                added = s.cut_cost_blank_not_last * (inner_blanks[o] - min(inner_blanks))
                 kept: list[Number | None] = []
                 for j, rel in enumerate(now_open):
                     diff = diffs[j]
                     if last[rel] == k:
-                        added += _VOIDED if diff is None else _BROKEN * (diff != 0)
+                        added += s.cut_cost_voided if diff is None else s.cut_cost_broken * (diff != 0)
                         continue
                     up, down = moves_after[(rel, k)]
                     if diff is not None and ((diff > 0 and not down) or (diff < 0 and not up)):
-                        added += _BROKEN
+                        added += s.cut_cost_broken
                         kept.append(0)  # broken for sure: its difference no longer matters
                     else:
                         kept.append(diffs[j])
@@ -221,9 +219,9 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], max_states: int = 
                 step.append((state, o, nxt, added))
                 if cost + added < layer.get(nxt, 1 << 30):
                     layer[nxt] = cost + added
-        if len(layer) > max_states:
+        if len(layer) > s.max_cut_states:
             exhaustive = False
-            layer = dict(sorted(layer.items(), key=lambda kv: kv[1])[:max_states])
+            layer = dict(sorted(layer.items(), key=lambda kv: kv[1])[: s.max_cut_states])
             step = [t for t in step if t[2] in layer]
         widest = max(widest, len(layer))
         forward.append(layer)
@@ -267,36 +265,36 @@ class RowDecision:
 
 
 _PROSE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
-# How far before a quoted number the row's label may stand (规范性文件698件, 制发的规范性文件88件).
-_PROSE_WINDOW = 16
 
 
-def _prose_quotes(prose: str, label: str) -> set[str]:
-    """Numbers the prose gives right after naming the row (its label within a few characters)."""
+def _prose_quotes(prose: str, label: str, window: int) -> set[str]:
+    """Numbers the prose gives right after naming the row: its label within `window` characters
+    before (规范性文件698件, 制发的规范性文件88件)."""
     if len(label) < 2:
         return set()
     return {
         m.group(0) for m in _PROSE_NUMBER.finditer(prose)
-        if label in prose[max(0, m.start() - _PROSE_WINDOW) : m.start()]
+        if label in prose[max(0, m.start() - window) : m.start()]
     }
 
 
-def _by_prose(row: RowCuts, best: tuple[int, ...], prose: str) -> int | None:
-    """The one best cut at least two of whose pieces (past single digits) the prose quotes."""
-    quotes = _prose_quotes(prose, row.label)
+def _by_prose(row: RowCuts, best: tuple[int, ...], prose: str, s: Settings) -> int | None:
+    """The one best cut with more pieces (past single digits) quoted by the prose than any
+    other, and at least `prose_min_quotes`."""
+    quotes = _prose_quotes(prose, row.label, s.prose_label_window)
     if not quotes:
         return None
     support = {o: sum(1 for t in row.texts[o] if t and len(t) > 1 and split_unit(t)[0] in quotes) for o in best}
     ranked = sorted(support.values(), reverse=True)
     top = ranked[0]
-    if top >= 2 and (len(ranked) == 1 or ranked[1] < top):
+    if top >= s.prose_min_quotes and (len(ranked) == 1 or ranked[1] < top):
         return next(o for o in best if support[o] == top)
     return None
 
 
-def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_states: int) -> list[RowDecision]:
+def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settings) -> list[RowDecision]:
     """A decision for every row: its best cut over the whole table, what stays unsure."""
-    table = cut_table(rows, relations, max_states)
+    table = cut_table(rows, relations, s)
     choices: list[int] = []
     decisions: list[RowDecision] = []
     for row, best in zip(rows, table.best, strict=True):
@@ -314,7 +312,7 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
             choices.append(pool[0])
             decisions.append(RowDecision(pool[0]))
             continue
-        chosen = _by_prose(row, pool, prose)
+        chosen = _by_prose(row, pool, prose, s)
         if chosen is not None:
             choices.append(chosen)
             decisions.append(RowDecision(chosen, by_prose=True))
@@ -331,7 +329,7 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, max_state
     if broken:
         # Without the relations the printed numbers break, is each row's cut still the only one?
         held = [rel for rel in relations if rel.id not in broken]
-        alone = cut_table(rows, held, max_states).best
+        alone = cut_table(rows, held, s).best
         decisions = [
             RowDecision(d.choice, d.candidates, True, d.by_prose)
             if len(rows[r].options) > 1 and not d.candidates and alone[r] != (d.choice,) else d

@@ -1,0 +1,127 @@
+"""A document's proposals settled into cell readings, for each template; the template the
+document follows chosen."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ingest.labels import label_core, nfkc
+from ingest.layouts import ColumnLayout, TemplateLayout
+from ingest.mapper.chain import best_chain, cut_runs, rows_not_printed
+from ingest.mapper.fit import Slot
+from ingest.mapper.numbers import parse_number, unit_of
+from ingest.mapper.proposals import Walker
+from ingest.mapper.tokens import Kind, Token, tokenize
+from ingest.models import BBox, CellReading, Document, Number, SourceCell
+from ingest.settings import Settings
+
+_UNIT_IN_HEADER = re.compile(r"[（(]\s*(?:单位[:：])?\s*(万元|元)\s*[)）]")
+
+
+@dataclass
+class Mapping:
+    """The mapper's result for one template."""
+
+    template: TemplateLayout
+    cells: dict[str, CellReading]
+    deviations: list[str]
+    located: int
+    score: float
+    signature_hits: int
+    notes: list[str] = field(default_factory=list)
+
+
+def _reading(slot: Slot, column: ColumnLayout, label_conf: float, header_unit: str | None,
+             s: Settings) -> CellReading:
+    notes = [slot.note] if slot.note else []
+    if slot.text is None or slot.blank:
+        conf = label_conf * slot.confidence
+        return CellReading(None, slot.text, conf, *_where(slot.cell), notes=notes)
+    value: Number
+    conf = label_conf * slot.confidence
+    try:
+        value = parse_number(slot.text, decimal=column.type == "decimal")
+    except ValueError:
+        return CellReading(None, slot.text, 0.0, *_where(slot.cell), notes=[*notes, "not a number"])
+    if isinstance(value, Decimal) and column.type == "int":
+        conf *= s.conf_implausible_value
+        notes.append("a fraction in a whole-number column")
+    if value < 0 and not column.signed:
+        conf *= s.conf_implausible_value
+        notes.append("negative count")
+    unit = column.unit
+    if column.units_in_text:
+        unit = unit_of(slot.text) or header_unit
+    return CellReading(value, slot.text, conf, *_where(slot.cell), unit=unit, notes=notes,
+                       candidates=list(slot.candidates))
+
+
+def _where(cell: SourceCell | None) -> tuple[int | None, BBox | None]:
+    if cell is None:
+        return None, None
+    return cell.page, cell.bbox
+
+
+def _signature_hits(layout: TemplateLayout, tokens: list[Token]) -> int:
+    text = "".join(label_core(t.text) for t in tokens if t.kind is Kind.LABEL)
+    return sum(1 for sig in layout.signature_labels if label_core(sig) in text)
+
+
+def _header_unit(tokens: list[Token], column: ColumnLayout) -> str | None:
+    """The unit printed in the header labels that hold the column's `unit_header` word."""
+    if not column.unit_header:
+        return None
+    found = _UNIT_IN_HEADER.search(
+        "".join(t.text for t in tokens if t.kind is Kind.LABEL and column.unit_header in t.text)
+    )
+    return found.group(1) if found else None
+
+
+def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Settings, prose: str = "") -> Mapping:
+    """Map a document's tokens onto one template's keys."""
+    walker = Walker(layout, tokens, settings)
+    chain = best_chain(walker.proposals())
+    cut_runs(chain, layout, prose, settings)
+    cells: dict[str, CellReading] = {}
+    deviations: list[str] = []
+    replaced: set[str] = set()
+    for prop in chain:
+        if prop.deviation and prop.deviation not in deviations:
+            deviations.append(prop.deviation)
+        for rep in prop.row.replaces:
+            replaced.update(layout.row_by_key(prop.row.section, rep).cell_keys())
+        for column, slot in zip(prop.row.columns, prop.slots, strict=True):
+            header_unit = _header_unit(tokens, column)
+            cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit, settings)
+    located = len(cells)
+    absent = rows_not_printed(chain, layout, tokens, walker.marks, settings)
+    ordered: dict[str, CellReading] = {}
+    for row in layout.rows():
+        for key in row.cell_keys():
+            if key in replaced:
+                continue
+            if key in cells:
+                ordered[key] = cells[key]
+            elif row.deviation is None and id(row) in absent:
+                ordered[key] = CellReading(None, None, settings.conf_row_not_printed, notes=["row not printed"])
+            elif row.deviation is None:
+                ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"])
+    return Mapping(
+        template=layout,
+        cells=ordered,
+        deviations=deviations,
+        located=located,
+        score=sum(p.score for p in chain),
+        signature_hits=_signature_hits(layout, tokens),
+    )
+
+
+def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settings: Settings) -> Mapping:
+    """Map onto the template the document follows: the one whose own labels it prints
+    most, then the one it follows without deviations, then the one its rows fit best."""
+    tokens = tokenize(document)
+    prose = nfkc("\n".join(document.lines()))
+    mappings = [map_to_template(tokens, layout, settings, prose) for layout in layouts]
+    return max(mappings, key=lambda m: (m.signature_hits, -len(m.deviations), m.score))
