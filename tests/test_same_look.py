@@ -27,7 +27,7 @@ def crop(text: str, font_path: str, rng: random.Random, noisy: bool) -> np.ndarr
     JPEG-compressed as a scan would be."""
     scale = 4
     font = ImageFont.truetype(font_path, TEXT_HEIGHT * scale, index=2)
-    left, top, right, bottom = font.getbbox(text)
+    left, top, right, bottom = (round(v) for v in font.getbbox(text))
     size = (right - left + 16 * scale, bottom - top + 12 * scale)
     image = Image.new("L", size, 255)
     ImageDraw.Draw(image).text((8 * scale - left + rng.randrange(scale), 6 * scale - top + rng.randrange(scale)),
@@ -38,7 +38,9 @@ def crop(text: str, font_path: str, rng: random.Random, noisy: bool) -> np.ndarr
         grain = np.random.default_rng(rng.randrange(1 << 30)).normal(0, 8, gray.shape)
         gray = np.clip(gray + grain, 0, 255).astype(np.uint8)
         _, jpeg = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, 70])
-        gray = cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+        decoded = cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+        assert decoded is not None
+        return decoded
     return gray
 
 
