@@ -26,7 +26,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from bench.report_text import Block, GridCell, Para, ReportTable, build_plan, draw_style
+from bench.report_text import Block, Para, PlanCell, ReportTable, build_plan, draw_style
 from bench.truth import ReportTruth
 from ingest.tools.soffice import convert
 
@@ -196,7 +196,7 @@ def _table(doc: Document, holder: _Cell | None, block: ReportTable, style: DocxS
         holder.add_paragraph()  # Word needs a paragraph after a nested table
 
 
-def _merged(table: Table, block: ReportTable) -> list[tuple[GridCell, CT_Tc]]:
+def _merged(table: Table, block: ReportTable) -> list[tuple[PlanCell, CT_Tc]]:
     """Merge the grid as Word does (gridSpan across, vMerge restart/continue down); each printed
     cell with its top-left <w:tc>. Done on the XML: python-docx's merge() rescans the table per call."""
     covered = {(r, k) for c in block.cells for r in range(c.row, c.row + c.rowspan)

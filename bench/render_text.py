@@ -33,6 +33,7 @@ import yaml
 from bench.plant import plant_blocks
 from bench.render_webpage import STYLE as WEBPAGE
 from bench.render_webpage import render_webpage
+from bench.report_text import S3_APPLICANTS, S3_NOTE, row_label, short_name
 from bench.truth import ReportTruth, Value, layout_for
 from ingest.layouts import ColumnLayout, RowLayout
 from ingest.settings import load_settings
@@ -49,8 +50,6 @@ _S2_ARTICLE_ITEM = {
     "regulations": "一", "normative_docs": "一", "licensing": "五", "other_services": "五",
     "penalty": "六", "coercion": "六", "fees": "八", "procurement": "九",
 }
-_S3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-_S3_APPLICANTS = "申请人情况"
 _S5_HEADINGS = ("五、存在的主要问题及改进情况", "五、当前存在的主要问题及下步改进措施")
 _S6_HEADING = "六、其他需要报告的事项"
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、])")
@@ -58,15 +57,17 @@ _HALF_WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ","})
 
 
 @dataclass
-class GridCell:
-    """One grid position. kind: label | group (a row-group label spanning several rows) |
-    value | merged (covered by a merged cell) | pad (nothing there: the row is shorter)."""
+class TextCell:
+    """One grid position of a table as a Word document's text extraction gives it (merged
+    cells leave placeholders), not a printed cell of the plan (report_text.PlanCell).
+    kind: label | group (a row-group label spanning several rows) | value | merged
+    (covered by a merged cell) | pad (nothing there: the row is shorter)."""
 
     text: str
     kind: str = "label"
 
 
-Grid = list[list[GridCell]]
+Grid = list[list[TextCell]]
 
 
 @dataclass
@@ -149,12 +150,12 @@ def _typo(rng: random.Random, text: str) -> str:
 # ---------------------------------------------------------------- grids
 
 
-def _values(doc: _Doc, keys: list[str]) -> list[GridCell]:
-    return [GridCell(_value_text(doc.truth.cells.get(k)), "value") for k in keys]
+def _values(doc: _Doc, keys: list[str]) -> list[TextCell]:
+    return [TextCell(_value_text(doc.truth.cells.get(k)), "value") for k in keys]
 
 
-def _pad(row: list[GridCell], width: int) -> list[GridCell]:
-    return row + [GridCell("", "pad") for _ in range(width - len(row))]
+def _pad(row: list[TextCell], width: int) -> list[TextCell]:
+    return row + [TextCell("", "pad") for _ in range(width - len(row))]
 
 
 def _printed_rows(truth: ReportTruth, section: str) -> list[RowLayout]:
@@ -163,13 +164,6 @@ def _printed_rows(truth: ReportTruth, section: str) -> list[RowLayout]:
     rows = [r for r in layout.section(section).rows if r.deviation is None or r.deviation in truth.deviations]
     replaced = {k for r in rows if r.deviation for k in r.replaces}
     return [r for r in rows if r.key not in replaced]
-
-
-def _row_label(truth: ReportTruth, row: RowLayout) -> str:
-    for variant in row.labels:
-        if variant.deviation and variant.deviation in truth.deviations:
-            return variant.text
-    return next(v.text for v in row.labels if v.deviation is None)
 
 
 def _s2_grid(doc: _Doc) -> Grid:
@@ -181,12 +175,12 @@ def _s2_grid(doc: _Doc) -> Grid:
         labels = tuple(_column_label(doc, c) for c in row.columns)
         if _S2_ARTICLE_ITEM[row.key] != article:
             article = _S2_ARTICLE_ITEM[row.key]
-            grid.append(_pad([GridCell(_label(doc, f"第二十条第（{article}）项"))], width))
+            grid.append(_pad([TextCell(_label(doc, f"第二十条第（{article}）项"))], width))
             header = ()
         if labels != header:
             header = labels
-            grid.append(_pad([GridCell("信息内容"), *(GridCell(_label(doc, t)) for t in labels)], width))
-        grid.append(_pad([GridCell(_label(doc, _row_label(doc.truth, row))), *_values(doc, row.cell_keys())], width))
+            grid.append(_pad([TextCell("信息内容"), *(TextCell(_label(doc, t)) for t in labels)], width))
+        grid.append(_pad([TextCell(_label(doc, row_label(doc.truth, row))), *_values(doc, row.cell_keys())], width))
     return grid
 
 
@@ -211,10 +205,10 @@ def _s3_grid(doc: _Doc) -> Grid:
     groups = _column_groups(doc.truth.template)
     grouped = [c for c in cols if c.key in groups]
     grid: Grid = [
-        _pad([GridCell(_label(doc, _S3_NOTE)), GridCell("", "merged"), GridCell(_S3_APPLICANTS)], width),
-        [GridCell("", "merged"), GridCell("", "merged"), GridCell(cols[0].label), GridCell(groups[grouped[0].key]),
-         *(GridCell("", "merged") for _ in grouped[1:]), GridCell(cols[-1].label), GridCell("", "pad")],
-        _pad([GridCell("", "merged") for _ in range(3)] + [GridCell(_wrap_two(c.label)) for c in grouped], width),
+        _pad([TextCell(_label(doc, S3_NOTE)), TextCell("", "merged"), TextCell(S3_APPLICANTS)], width),
+        [TextCell("", "merged"), TextCell("", "merged"), TextCell(cols[0].label), TextCell(groups[grouped[0].key]),
+         *(TextCell("", "merged") for _ in grouped[1:]), TextCell(cols[-1].label), TextCell("", "pad")],
+        _pad([TextCell("", "merged") for _ in range(3)] + [TextCell(_wrap_two(c.label)) for c in grouped], width),
     ]
     rows = _printed_rows(doc.truth, "s3")
     top_group = next(r.group for r in rows if r.group)
@@ -222,9 +216,9 @@ def _s3_grid(doc: _Doc) -> Grid:
     end = next(i for i, r in enumerate(rows) if r.key == "total")
     seen: set[str] = set()
     for i, row in enumerate(rows):
-        label = GridCell(_label(doc, _row_label(doc.truth, row)))
+        label = TextCell(_label(doc, row_label(doc.truth, row)))
         if not start <= i <= end:
-            cells = [label, GridCell("", "pad")]
+            cells = [label, TextCell("", "pad")]
         else:
             top = _group_cell(doc, top_group, seen)
             if row.group and row.group != top_group:
@@ -235,12 +229,12 @@ def _s3_grid(doc: _Doc) -> Grid:
     return grid
 
 
-def _group_cell(doc: _Doc, group: str, seen: set[str]) -> GridCell:
+def _group_cell(doc: _Doc, group: str, seen: set[str]) -> TextCell:
     """A group label is printed on its first row only; later rows hold its placeholder."""
     if group in seen:
-        return GridCell("", "merged")
+        return TextCell("", "merged")
     seen.add(group)
-    return GridCell(_label(doc, group), "group")
+    return TextCell(_label(doc, group), "group")
 
 
 def _wrap_two(text: str) -> str:
@@ -253,19 +247,19 @@ def _s4_grid(doc: _Doc) -> Grid:
     parts = [c.label.split() for c in row.columns]
     width = len(parts)
     top, mid, low = (
-        [GridCell("", "merged") for _ in range(width)],
-        [GridCell("", "merged") for _ in range(width)],
-        [GridCell("", "merged") for _ in range(width)],
+        [TextCell("", "merged") for _ in range(width)],
+        [TextCell("", "merged") for _ in range(width)],
+        [TextCell("", "merged") for _ in range(width)],
     )
     for i, p in enumerate(parts):
         if i == 0 or parts[i - 1][0] != p[0]:
-            top[i] = GridCell(p[0])
+            top[i] = TextCell(p[0])
         if len(p) == 2:
-            mid[i] = GridCell(_wrap_two(p[1]))
+            mid[i] = TextCell(_wrap_two(p[1]))
         else:
             if parts[i - 1][1] != p[1]:
-                mid[i] = GridCell(p[1])
-            low[i] = GridCell(_wrap_two(p[2]))
+                mid[i] = TextCell(p[1])
+            low[i] = TextCell(_wrap_two(p[2]))
     return [top, mid, low, _values(doc, row.cell_keys())]
 
 
@@ -288,7 +282,7 @@ def _page_break(doc: _Doc) -> str:
     return doc.rng.choice([f"- {doc.page} -", f"— {doc.page} —", f"第 {doc.page} 页"])
 
 
-def _split_label(doc: _Doc, cell: GridCell, joiner: str = "\n") -> list[str]:
+def _split_label(doc: _Doc, cell: TextCell, joiner: str = "\n") -> list[str]:
     """The lines a label cell is printed on: a narrow column wraps it, a vertical group
     label stands one character per line, a page may end inside it."""
     text = cell.text
@@ -395,14 +389,6 @@ def _print_grid(doc: _Doc, style: str, grid: Grid) -> None:
 # ---------------------------------------------------------------- narrative
 
 
-def _we(agency: str) -> str:
-    for suffix, word in (("街道办事处", "我街道"), ("镇人民政府", "我镇"), ("乡人民政府", "我乡"), ("镇", "我镇"),
-                         ("乡", "我乡"), ("局", "我局"), ("委员会", "我委"), ("办公室", "我办")):
-        if agency.endswith(suffix):
-            return word
-    return "我单位"
-
-
 def _title_lines(doc: _Doc) -> list[str]:
     t, rng = doc.truth, doc.rng
     roll = rng.random()
@@ -420,7 +406,7 @@ def _title_lines(doc: _Doc) -> list[str]:
 
 def _section_one(doc: _Doc, titled: bool) -> list[str]:
     t, rng = doc.truth, doc.rng
-    we = _we(t.agency)
+    we = short_name(t.agency)
     opening = (
         f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室"
         f"关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》要求编制。本报告所列数据的统计期限自"
@@ -456,7 +442,7 @@ def _closing_sections(doc: _Doc) -> list[str]:
     return [
         "", rng.choice(_S5_HEADINGS), "",
         "（一）存在的主要问题。一是信息公开的及时性有待提高；二是政策解读形式较为单一，多以文字为主。", "",
-        f"（二）改进措施。{t.year + 1}年，{_we(t.agency)}将进一步健全政务公开工作机制，丰富政策解读形式，"
+        f"（二）改进措施。{t.year + 1}年，{short_name(t.agency)}将进一步健全政务公开工作机制，丰富政策解读形式，"
         "加强工作人员业务培训，不断提升政务公开工作质效。", "",
         _S6_HEADING, "",
         f"{t.year}年度，本机关未收取信息处理费。" if not fee

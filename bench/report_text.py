@@ -15,12 +15,14 @@ from decimal import Decimal
 
 from bench.plant import plant_blocks
 from bench.truth import S3_COLUMNS, ReportTruth, Value, layout_for
+from ingest.layouts import RowLayout
 
 NBSP = "\u00a0"
 PROBE_LENGTH = 5
 IDEOGRAPHIC_SPACE = "\u3000"
 
 S3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+S3_APPLICANTS = "申请人情况"
 S3_OUTCOME_GROUP = "三、本年度办理结果"
 S3_COLUMN_LABELS = {
     "natural_person": "自然人", "enterprise": "商业企业", "research": "科研机构",
@@ -48,7 +50,7 @@ TEMPLATE_LETTER = {"2021": "国办公开办函〔2021〕30号", "2019": "国办�
 
 
 @dataclass(frozen=True)
-class GridCell:
+class PlanCell:
     """One printed cell: its top-left grid position, spans and text ("\n" = printed line break)."""
 
     row: int
@@ -74,7 +76,7 @@ class ReportTable:
     section: str
     n_cols: int
     rows: list[GridRow]
-    cells: list[GridCell]
+    cells: list[PlanCell]
     widths: list[float]  # relative column widths
     header_rows: int = 0
 
@@ -169,7 +171,7 @@ def _halfwidth(block: Block) -> Block:
     table = str.maketrans({"（": "(", "）": ")", "，": ",", "：": ":"})
     if isinstance(block, Para):
         return Para(block.text.translate(table), block.kind)
-    cells = [GridCell(c.row, c.col, c.text.translate(table), c.rowspan, c.colspan, c.header, c.key)
+    cells = [PlanCell(c.row, c.col, c.text.translate(table), c.rowspan, c.colspan, c.header, c.key)
              for c in block.cells]
     rows = [GridRow(r.keys, r.probe.translate(table) if r.probe else None) for r in block.rows]
     return ReportTable(block.section, block.n_cols, rows, cells, block.widths, block.header_rows)
@@ -194,7 +196,7 @@ class _Grid:
 
     def __init__(self, n_cols: int) -> None:
         self.n_cols = n_cols
-        self.cells: list[GridCell] = []
+        self.cells: list[PlanCell] = []
         self.rows: list[GridRow] = []
 
     def new_row(self, keys: list[str] | None = None, probe: str | None = None) -> int:
@@ -203,19 +205,22 @@ class _Grid:
 
     def put(self, row: int, col: int, text: str, rowspan: int = 1, colspan: int = 1,
             header: bool = False, key: str | None = None) -> None:
-        self.cells.append(GridCell(row, col, text, rowspan, colspan, header, key))
+        self.cells.append(PlanCell(row, col, text, rowspan, colspan, header, key))
 
     def table(self, section: str, widths: list[float], header_rows: int = 0) -> ReportTable:
         return ReportTable(section, self.n_cols, self.rows, self.cells, widths, header_rows)
 
 
-def _row_label(truth: ReportTruth, section: str, row_key: str) -> str:
+def row_label(truth: ReportTruth, row: RowLayout) -> str:
     """The printed label of a row: the variant naming one of the truth's deviations, else the standard one."""
-    row = layout_for(truth.template).row_by_key(section, row_key)
     for variant in row.labels:
         if variant.deviation and variant.deviation in truth.deviations:
             return variant.text
     return next(v.text for v in row.labels if v.deviation is None)
+
+
+def _row_label(truth: ReportTruth, section: str, row_key: str) -> str:
+    return row_label(truth, layout_for(truth.template).row_by_key(section, row_key))
 
 
 def _column_label(truth: ReportTruth, label: str) -> str:
@@ -262,7 +267,7 @@ def _s3_table(truth: ReportTruth, rng: random.Random, style: PlanStyle) -> Repor
     for _ in range(3):
         grid.new_row()
     grid.put(0, 0, S3_NOTE, rowspan=3, colspan=3, header=True)
-    grid.put(0, 3, "申请人情况", colspan=7, header=True)
+    grid.put(0, 3, S3_APPLICANTS, colspan=7, header=True)
     grid.put(1, 3, S3_COLUMN_LABELS["natural_person"], rowspan=2, header=True)
     grid.put(1, 4, "法人或其他组织", colspan=5, header=True)
     grid.put(1, 9, S3_COLUMN_LABELS["total"], rowspan=2, header=True)

@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 
 
 def convert(path: str | os.PathLike[str], settings: Settings | None = None) -> Report:
-    """Convert one file to its typed Report (`ingest.output.report_to_dict` gives the JSON of the contract);
+    """Convert one file to its typed Report (`ingest.contract.report_to_dict` gives the JSON of the contract);
     its `source.file` is `path` as given.
 
     Bad input gives a Report whose `error` says why; it never raises for it.

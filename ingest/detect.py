@@ -1,4 +1,5 @@
-"""The format of a file from its content: magic bytes, container parts, text layer."""
+"""The format of a file from its content: magic bytes, container parts, text layer; of a
+PDF, what each page is (text or scanned), from the PDF opened once."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from ingest.errors import EmptyFile, PasswordProtected, UndecodableText, UnknownFormat
+from ingest.errors import EmptyFile, IngestError, PasswordProtected, UndecodableText, UnknownFormat
 from ingest.models import Format
+from ingest.settings import Settings
+from ingest.tools.pdfium import PdfFile, open_pdf_file
 
 _IMAGE_MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -32,6 +35,8 @@ class Detected:
     # Decoded text for text and HTML inputs.
     text: str | None = None
     encoding: str | None = None
+    # A PDF, open, with the kind of each page: the readers take their pages from it.
+    pdf: PdfFile | None = None
 
 
 def _plausible_text(text: str) -> bool:
@@ -96,13 +101,25 @@ def _ole2_format(data: bytes) -> Format:
     raise UnknownFormat("an Office (OLE2) file that is not a Word document")
 
 
-def detect(data: bytes) -> Detected:
-    """The input's format, from its bytes only."""
+def _pdf(data: bytes, settings: Settings) -> Detected:
+    """A PDF with a text layer on any page is read as text (its scanned pages by OCR); one
+    without is a scan. One all blank is left to the text reader, which says so; so is one
+    that cannot be opened (damaged, locked, too long): still a PDF, the reader says why."""
+    try:
+        pdf = open_pdf_file(data, settings.pdf_max_pages)
+    except IngestError:
+        return Detected("pdf_text")
+    scanned = "text" not in pdf.kinds and "scanned" in pdf.kinds
+    return Detected("pdf_scanned" if scanned else "pdf_text", pdf=pdf)
+
+
+def detect(data: bytes, settings: Settings | None = None) -> Detected:
+    """The input's format, from its bytes only; a PDF is opened (the caller closes `pdf`)."""
     if not data.strip():
         raise EmptyFile("the file is empty")
     head = data[:1024]
     if b"%PDF-" in head:
-        return Detected("pdf_text")
+        return _pdf(data, settings or Settings())
     for magic, _name in _IMAGE_MAGIC:
         if data.startswith(magic):
             return Detected("image")

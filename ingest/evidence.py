@@ -30,7 +30,7 @@ _SURE_PLACEMENTS = ("exact", "fuzzy")
 # probability a class starts from before the fit's cells, so a class the fit saw a few
 # times (an engine disagreement on a corpus read almost perfectly) is not trusted for it.
 _CLAIMED = {"exact": 1.0, "agree": 0.995, "agree_low": 0.97, "disagree": 0.3, "no_ink": 0.99, "none": 0.9}
-_PLACED = {"exact": 0.99, "fuzzy": 0.965, "weak": 0.6, "ambiguous": 0.5, "missing": 0.3, "absent": 0.0}
+_PLACED = {"exact": 0.99, "fuzzy": 0.965, "weak": 0.6, "ambiguous": 0.5, "cut": 0.5, "missing": 0.3, "absent": 0.0}
 # A suspect of a broken relation: the break or its own reading is wrong (or the document is).
 _RELATED = {"suspect": 0.5}
 _UNSURE_READINGS = ("agree_low", "disagree", "none")
@@ -43,7 +43,9 @@ class Evidence:
     format: str
     kind: str  # exact | ocr
     reading: str  # exact | agree | agree_low | disagree | no_ink | none (no source cell)
-    placement: str  # exact | fuzzy | weak | ambiguous | missing | absent (not found, not a number)
+    # exact | fuzzy | weak | ambiguous | cut (digits run together: other cuts offer other values)
+    # | missing | absent (not found, not a number)
+    placement: str
     printed: str  # value | blank
     relations: str = "unchecked"  # suspect | broken | held | held_zero | unchecked
 
@@ -52,11 +54,12 @@ class Evidence:
         return self.placement not in _SURE_PLACEMENTS or (self.kind == "ocr" and self.reading in _UNSURE_READINGS)
 
     def must_review(self) -> bool:
-        """Whatever the fit says: nothing placed; a placement the document alone cannot settle
-        that no relation over printed numbers confirms; a scan's cell where OCR found no ink
-        (a 0 under a seal's rest). All-zero sums cannot tell a blank from a 0."""
-        unsettled = self.placement == "ambiguous" or self.reading == "no_ink"
-        return self.placement == "absent" or (unsettled and self.relations != "held")
+        """Whatever the fit says: nothing placed; a suspect of a broken relation (its uncertain
+        reading or placement may explain the break); a placement the document alone cannot
+        settle that no relation over printed numbers confirms; a scan's cell where OCR found
+        no ink (a 0 under a seal's rest). All-zero sums cannot tell a blank from a 0."""
+        unsettled = self.placement in ("ambiguous", "cut") or self.reading == "no_ink"
+        return self.placement == "absent" or self.relations == "suspect" or (unsettled and self.relations != "held")
 
     @staticmethod
     def parse(key: str) -> Evidence:
@@ -111,9 +114,11 @@ def cell_evidence(cell: CellReading, fmt: Format | None, sources: Mapping[tuple[
     else:
         reading, source = "exact", None
     placement = _placement(cell.confidence / source if source else cell.confidence)
-    if cell.candidates and placement in _SURE_PLACEMENTS:
+    if cell.candidates:
         # The mapper offers other values: the document alone cannot tell (cells run together).
-        placement = "ambiguous"
+        # Kept apart from other ambiguous placements (blank cells at a row's edge): right as
+        # often as the digits' cuts happen to be, not as the alignment.
+        placement = "cut"
     printed = "blank" if cell.value is None else "value"
     return Evidence(str(fmt), kind, reading, placement, printed)
 

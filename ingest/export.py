@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ingest.contract import JsonNumber, MalformedResult, is_result, json_number, report_from_dict
 from ingest.layouts import TemplateLayout, load_layouts
-from ingest.output import SCHEMA
+from ingest.models import CellReading, ErrorInfo, Report, ReportMeta, SourceInfo
 from ingest.settings import load_settings
 
 Kind = Literal["str", "int", "float", "bool"]
@@ -51,7 +52,7 @@ class Result:
     """One result JSON: where it is (relative to the folder) and what it holds."""
 
     path: str
-    data: dict[str, Any]
+    report: Report
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ class KeyCatalog:
 def read_results(out_dir: Path) -> list[Result]:
     """Every result JSON below `out_dir` (hidden files skipped), in path order.
 
-    A JSON that cannot be parsed becomes an error result, so that it shows in the errors table.
+    A JSON that cannot be parsed, or not as the contract's result, becomes an error result, so that it
+    shows in the errors table.
     """
     results = []
     for path in sorted(out_dir.rglob("*.json")):
@@ -136,18 +138,17 @@ def read_results(out_dir: Path) -> list[Result]:
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            data = {"source": {"file": path.name}, "error": {"code": "unreadable_result", "message": str(exc)}}
-            results.append(Result(str(relative), data))
-            continue
-        if isinstance(data, dict) and data.get("schema") == SCHEMA:
-            results.append(Result(str(relative), data))
+            if is_result(data):
+                results.append(Result(str(relative), report_from_dict(data)))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, MalformedResult) as exc:
+            unreadable = ErrorInfo("unreadable_result", str(exc))
+            results.append(Result(str(relative), Report(SourceInfo(path.name, "", None), error=unreadable)))
     return results
 
 
-def read_value(cell: dict[str, Any]) -> Any:
+def read_value(cell: CellReading) -> JsonNumber | None:
     """What the machine read: the original reading of a reviewed cell, else its value."""
-    return cell.get("read_value") if cell.get("reviewed") else cell.get("value")
+    return json_number(cell.read_value if cell.reviewed else cell.value)
 
 
 _REPORT_COLUMNS = [
@@ -183,26 +184,25 @@ ERROR_COLUMNS = [
 ]
 
 
-def _report_fields(data: dict[str, Any]) -> list[Any]:
-    report = data.get("report") or {}
-    return [report.get("agency"), report.get("year"), data.get("template")]
+def _report_fields(report: Report) -> list[Any]:
+    meta = report.report or ReportMeta(None, None)
+    return [meta.agency, meta.year, report.template]
 
 
-def _source_fields(data: dict[str, Any]) -> list[Any]:
-    source = data.get("source") or {}
-    return [source.get("file"), source.get("sha256") or None, source.get("format")]
+def _source_fields(report: Report) -> list[Any]:
+    return [report.source.file, report.source.sha256 or None, report.source.format]
 
 
 def converted(results: Iterable[Result]) -> list[Result]:
-    return [r for r in results if "error" not in r.data]
+    return [r for r in results if r.report.error is None]
 
 
 def errors_table(results: Iterable[Result]) -> Table:
     """One row per result that failed: the source, the error code and message."""
     rows = [
-        [*_source_fields(r.data), r.data["error"].get("code"), r.data["error"].get("message"), r.path]
+        [*_source_fields(r.report), r.report.error.code, r.report.error.message, r.path]
         for r in results
-        if "error" in r.data
+        if r.report.error is not None
     ]
     return Table(ERROR_COLUMNS, rows)
 
@@ -211,14 +211,13 @@ def long_table(results: Iterable[Result], catalog: KeyCatalog) -> Table:
     """One row per report and cell key, with the key's labels in Chinese."""
     rows = []
     for result in converted(results):
-        data = result.data
-        report, source = _report_fields(data), _source_fields(data)
-        for key, cell in (data.get("cells") or {}).items():
-            info = catalog.info(data.get("template"), key)
+        report = result.report
+        fields, source = _report_fields(report), _source_fields(report)
+        for key, cell in report.cells.items():
+            info = catalog.info(report.template, key)
             rows.append([
-                *report, key, info.common_key, info.section, info.row, info.column,
-                cell.get("value"), cell.get("unit"), cell.get("confidence"),
-                bool(cell.get("review")), bool(cell.get("reviewed")), read_value(cell),
+                *fields, key, info.common_key, info.section, info.row, info.column,
+                json_number(cell.value), cell.unit, cell.confidence, cell.review, cell.reviewed, read_value(cell),
                 *source,
             ])
     return Table(LONG_COLUMNS, rows)
@@ -229,8 +228,8 @@ def wide_table(results: Iterable[Result], catalog: KeyCatalog) -> Table:
     reports = converted(results)
     present: dict[str, CellInfo] = {}
     for result in reports:
-        for key in result.data.get("cells") or {}:
-            info = catalog.info(result.data.get("template"), key)
+        for key in result.report.cells:
+            info = catalog.info(result.report.template, key)
             present.setdefault(info.common_key, catalog.common.get(info.common_key, info))
     keys = sorted(present, key=catalog.order)
     columns = [
@@ -246,20 +245,19 @@ def wide_table(results: Iterable[Result], catalog: KeyCatalog) -> Table:
             columns.append(Column(f"{key}.unit", f"{header} 单位", "str"))
     rows = []
     for result in reports:
-        data = result.data
-        cells = data.get("cells") or {}
-        by_common = {catalog.info(data.get("template"), k).common_key: c for k, c in cells.items()}
+        report = result.report
+        by_common = {catalog.info(report.template, k).common_key: c for k, c in report.cells.items()}
         row = [
-            *_report_fields(data), *_source_fields(data),
-            sum(1 for c in cells.values() if c.get("review")),
-            sum(1 for c in cells.values() if c.get("reviewed")),
-            sum(1 for c in data.get("checks") or [] if not c.get("ok")),
+            *_report_fields(report), *_source_fields(report),
+            sum(1 for c in report.cells.values() if c.review),
+            sum(1 for c in report.cells.values() if c.reviewed),
+            sum(1 for c in report.checks if not c.ok),
         ]
         for key in keys:
-            cell = by_common.get(key, {})
-            row.append(cell.get("value"))
+            cell = by_common.get(key)
+            row.append(json_number(cell.value) if cell else None)
             if present[key].unit_varies:
-                row.append(cell.get("unit"))
+                row.append(cell.unit if cell else None)
         rows.append(row)
     return Table(columns, rows)
 
@@ -360,7 +358,7 @@ def command_results(command: str, args: argparse.Namespace) -> list[Result] | No
     from workers.storage import database_results  # the service's database: SQLAlchemy, no Redis
 
     try:
-        return [Result(name, data) for name, data in database_results(url)]
+        return [Result(name, report) for name, report in database_results(url)]
     except Exception as exc:  # a database that cannot be reached or read: said in one line
         reason = (str(exc).splitlines() or [""])[0]
         print(f"ingest {command}: {url.split('@')[-1]}: {type(exc).__name__}: {reason}", file=sys.stderr)

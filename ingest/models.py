@@ -96,6 +96,12 @@ class CellReading:
     notes: list[str] = field(default_factory=list)
     # The evidence class the calibrated confidence was looked up by (ingest/evidence.py).
     evidence: str | None = None
+    # A person's decision (the service's review pages): the value first read stays in `read_value`;
+    # an illegible cell has no value.
+    reviewed: bool = False
+    reviewed_by: str | None = None
+    read_value: Number | None = None
+    illegible: bool = False
 
     @property
     def found(self) -> bool:

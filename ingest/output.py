@@ -1,4 +1,4 @@
-"""The JSON document of the contract, written atomically."""
+"""A result written: its page images and its JSON object (`ingest.contract`), each atomically."""
 
 from __future__ import annotations
 
@@ -6,108 +6,14 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ingest.models import CellReading, CheckResult, Finding, Number, Report, ReportMeta
+from ingest.contract import report_to_dict as report_to_dict  # the writer's callers convert too
+from ingest.models import Report
 
-SCHEMA = "gov-disclosure-report/1"
 # Writes a report's JSON object to its path (atomically).
 JsonWriter = Callable[[Path, dict[str, Any]], None]
-
-
-def _number(value: Number | None) -> int | float | None:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
-    return value
-
-
-def _cell(cell: CellReading) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "value": _number(cell.value),
-        "text": cell.text,
-        "confidence": cell.confidence,
-    }
-    if cell.page is not None:
-        out["page"] = cell.page
-    if cell.bbox is not None:
-        out["bbox"] = cell.bbox.as_list()
-    if cell.unit is not None:
-        out["unit"] = cell.unit
-    out["review"] = cell.review
-    if cell.suggestion is not None:
-        out["suggestion"] = _number(cell.suggestion)
-    if cell.candidates:
-        out["candidates"] = [_number(v) for v in cell.candidates]
-    if cell.notes:
-        out["notes"] = cell.notes
-    if cell.evidence is not None:
-        out["evidence"] = cell.evidence
-    return out
-
-
-def check_to_dict(check: CheckResult) -> dict[str, Any]:
-    """A relation's check as the contract's JSON object."""
-    out: dict[str, Any] = {"id": check.id, "ok": check.ok, "detail": check.detail, "cells": check.cells}
-    if check.suggestion:
-        out["suggestion"] = {k: _number(v) for k, v in check.suggestion.items()}
-    if not check.applies:
-        out["applies"] = False
-    if not check.ok:
-        # The cells whose reading may explain the break; none: the document is inconsistent as printed.
-        out["suspects"] = check.suspects
-    return out
-
-
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    """A finding as the contract's JSON object (also used for cross-year findings)."""
-    out: dict[str, Any] = {"kind": finding.kind, "severity": finding.severity, "message": finding.message}
-    if finding.ref:
-        out["ref"] = finding.ref
-    out["cells"] = finding.cells
-    if finding.prose is not None:
-        span = finding.prose
-        out["prose"] = {"text": span.text, "block": span.block, "start": span.start, "end": span.end}
-        if span.page is not None:
-            out["prose"]["page"] = span.page
-    if finding.reports:
-        out["reports"] = finding.reports
-    return out
-
-
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """The report as the contract's JSON object."""
-    out: dict[str, Any] = {
-        "schema": SCHEMA,
-        "source": {
-            "file": report.source.file,
-            "sha256": report.source.sha256,
-            "format": report.source.format,
-            "pages": report.source.pages,
-        },
-    }
-    if report.error is not None:
-        out["error"] = {"code": report.error.code, "message": report.error.message}
-        return out
-    flagged = report.flagged_fields + [key for key, cell in report.cells.items() if cell.review]
-    meta = report.report or ReportMeta(None, None)
-    out.update(
-        {
-            "template": report.template,
-            "report": {"agency": meta.agency, "year": meta.year,
-                       "agency_confidence": meta.agency_confidence, "year_confidence": meta.year_confidence,
-                       "template_confidence": report.template_confidence},
-            "cells": {key: _cell(cell) for key, cell in report.cells.items()},
-            "checks": [check_to_dict(c) for c in report.checks],
-            "review": {"needed": bool(flagged), "cells": flagged,
-                       "reasons": [{"code": r.code, "message": r.message} for r in report.review_reasons]},
-        }
-    )
-    if report.template_deviations:
-        out["template_deviations"] = report.template_deviations
-    out["findings"] = [finding_to_dict(f) for f in report.findings]
-    return out
 
 
 def page_images_dir(json_path: Path) -> Path:

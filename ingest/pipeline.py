@@ -13,7 +13,7 @@ from ingest.findings.report import find_in_report
 from ingest.layouts import load_layouts
 from ingest.mapper import map_document
 from ingest.meta import find_meta
-from ingest.models import ErrorInfo, Format, Report, SourceInfo
+from ingest.models import ErrorInfo, Report, SourceInfo
 from ingest.readers import reader_for
 from ingest.review_flags import flag_report
 from ingest.scoring import apply_checks
@@ -47,10 +47,14 @@ def convert_file(path: Path, settings: Settings, name: str | None = None) -> Rep
 
 
 def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
-    detected = detect(data)
-    fmt: Format = detected.format
-    source.format = fmt
-    document = reader_for(fmt).read(data, detected, settings)
+    detected = detect(data, settings)
+    source.format = detected.format
+    try:
+        document = reader_for(detected.format).read(data, detected, settings)
+    finally:
+        if detected.pdf is not None:
+            detected.pdf.close()
+    # A PDF whose text layer proves garbage on every page (only parsing it tells) is read as a scan.
     source.format = document.format
     source.pages = document.pages
     layouts = load_layouts(settings.layouts_dir)

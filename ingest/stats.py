@@ -9,10 +9,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ingest.export import Result, add_source_arguments, command_results, converted
 from ingest.findings.audit import audit, count_by_kind
+from ingest.models import CellReading, Report, ReportMeta
 from ingest.settings import load_settings
 
 if TYPE_CHECKING:
@@ -31,10 +32,10 @@ def _cjk_fonts() -> AbstractContextManager[None]:
     return plt.rc_context({"font.family": "sans-serif", "font.sans-serif": CJK_FONTS, "axes.unicode_minus": False})
 
 
-def _sum(cells: dict[str, Any], pattern: str) -> int | None:
-    """The sum of the non-blank values of the cells matching `pattern`; None when all are blank."""
-    values = [c.get("value") for k, c in cells.items() if fnmatchcase(k, pattern)]
-    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+def _sum(cells: dict[str, CellReading], pattern: str) -> int | None:
+    """The sum of the whole, non-blank values of the cells matching `pattern`; None when there are none."""
+    values = [c.value for k, c in cells.items() if fnmatchcase(k, pattern)]
+    numbers = [v for v in values if isinstance(v, int)]
     return sum(numbers) if numbers else None
 
 
@@ -49,11 +50,11 @@ class GroupStats:
     granted: int = 0
     denied: int = 0
 
-    def add(self, data: dict[str, Any]) -> None:
-        cells: dict[str, Any] = data.get("cells") or {}
+    def add(self, report: Report) -> None:
+        cells = report.cells
         self.reports += 1
-        self.cells_flagged += sum(1 for c in cells.values() if c.get("review"))
-        self.relations_broken += sum(1 for c in data.get("checks") or [] if not c.get("ok"))
+        self.cells_flagged += sum(1 for c in cells.values() if c.review)
+        self.relations_broken += sum(1 for c in report.checks if not c.ok)
         self.received += _sum(cells, RECEIVED) or 0
         self.granted += _sum(cells, GRANTED) or 0
         self.denied += _sum(cells, DENIED) or 0
@@ -82,10 +83,10 @@ def summarize(results: Iterable[Result]) -> Summary:
     results = list(results)
     groups: dict[tuple[int | None, str], GroupStats] = {}
     for result in converted(results):
-        report = result.data.get("report") or {}
-        key = (report.get("year"), str(result.data.get("template")))
-        groups.setdefault(key, GroupStats()).add(result.data)
-    errors = Counter(str(r.data["error"].get("code")) for r in results if "error" in r.data)
+        meta = result.report.report or ReportMeta(None, None)
+        key = (meta.year, str(result.report.template))
+        groups.setdefault(key, GroupStats()).add(result.report)
+    errors = Counter(r.report.error.code for r in results if r.report.error is not None)
     ordered = dict(sorted(groups.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1])))
     return Summary(ordered, errors, count_by_kind(audit(results, load_settings())))
 
@@ -128,13 +129,13 @@ def requests_per_report(results: Iterable[Result]) -> list[tuple[str, int]]:
     """
     found = []
     for result in converted(results):
-        received = _sum(result.data.get("cells") or {}, RECEIVED)
+        received = _sum(result.report.cells, RECEIVED)
         if received is None:
             continue
-        report = result.data.get("report") or {}
-        source = result.data.get("source", {}).get("file") or str(result.path)
-        name = report.get("agency") or source
-        found.append((f"{name} {report.get('year') or ''}".strip(), source, received))
+        meta = result.report.report or ReportMeta(None, None)
+        source = result.report.source.file or result.path
+        name = meta.agency or source
+        found.append((f"{name} {meta.year or ''}".strip(), source, received))
     shared = Counter(label for label, _, _ in found)
     pairs = [(f"{label} · {source}" if shared[label] > 1 else label, n) for label, source, n in found]
     return sorted(pairs, key=lambda p: -p[1])

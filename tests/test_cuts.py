@@ -48,6 +48,61 @@ def test_the_prose_quotes_tell_apart_cuts_no_relation_can() -> None:
     assert decide([row], [], "", Settings(max_cut_states=1000))[0].candidates
 
 
+def _dropped_blank(keys: tuple[str, ...], digits: list[str]) -> RowCuts:
+    """A run that dropped a blank cell: its pieces in order, the blank at any place."""
+    texts = [(*digits[:i], None, *digits[i:]) for i in range(len(keys))]
+    return RowCuts.parse(keys, texts, [False] * len(keys))
+
+
+COLUMNS = [Relation(f"col.{c}", (f"x.{c}",), (f"y.{c}",)) for c in "abc"]
+
+
+def test_a_dropped_blank_leaves_unsure_the_zeros_it_may_trade_with_not_a_number_a_relation_holds() -> None:
+    # x prints "5 0" for three cells; y (5, 0, 0) ties each column.
+    rows = [_dropped_blank(("x.a", "x.b", "x.c"), ["5", "0"]), RowCuts.parse(("y.a", "y.b", "y.c"),
+                                                                              [("5", "0", "0")], [False] * 3)]
+    x = decide(rows, COLUMNS, "", Settings(max_cut_states=1000))[0]
+    assert rows[0].options[x.choice][0] == 5
+    # Blank in b or c: the same digits, a 0 and a blank add nothing: no relation can tell.
+    assert sorted(x.candidates) == [1, 2]
+
+
+def test_a_dropped_blank_before_a_number_no_relation_holds_leaves_every_cell_unsure() -> None:
+    rows = [_dropped_blank(("x.a", "x.b", "x.c"), ["5", "0"]), RowCuts.parse(("y.a", "y.b", "y.c"),
+                                                                              [("5", "0", "0")], [False] * 3)]
+    # Without column a's relation the 5 could stand in a or b (a silent error before).
+    x = decide(rows, COLUMNS[1:], "", Settings(max_cut_states=1000))[0]
+    assert sorted(x.candidates) == [0, 1, 2]
+
+
+def _sum_row(name: str) -> Relation:
+    return Relation(f"row.{name}", (f"s3.{name}.total",), (f"s3.{name}.p", f"s3.{name}.q"))
+
+
+def test_a_column_every_row_leaves_blank_settles_the_rows_that_print_only_zeros() -> None:
+    names = "abcd"
+    keys = [tuple(f"s3.{name}.{c}" for c in ("p", "q", "total")) for name in names]
+    # a and b print "2 0" and "3 0": a 总计 cannot be 0 beside a 2, so their blank is the 总计;
+    # c and d print "0 0", whose blank could be anywhere, but every row leaves the 总计 blank.
+    rows = [_dropped_blank(keys[0], ["2", "0"]), _dropped_blank(keys[1], ["3", "0"]),
+            _dropped_blank(keys[2], ["0", "0"]), _dropped_blank(keys[3], ["0", "0"]),
+            RowCuts.parse(("s3.t.p",), [("5",)], [False])]
+    # A column relation holds over the 2 and the 3: the blank cannot have displaced them.
+    relations = [_sum_row(name) for name in names] + [
+        Relation("col.p", ("s3.t.p",), tuple(f"s3.{name}.p" for name in names))]
+    decisions = decide(rows, relations, "", Settings(max_cut_states=1000))
+    for row, d in zip(rows[:4], decisions, strict=False):
+        assert row.options[d.choice][2] is None and not d.candidates
+    assert decisions[2].by_column and decisions[3].by_column
+    # One row's counts alone settle nothing (the document may break its sum as printed).
+    few = decide(rows[:1] + rows[2:], relations, "", Settings(max_cut_states=1000))
+    assert sorted(few[1].candidates) == [0, 1, 2] and not few[1].by_column
+    # A row printing its 总计 shows the column is not left blank: the zero rows stay unsure.
+    rows[3] = RowCuts.parse(keys[3], [("0", "0", "0")], [False] * 3)
+    decisions = decide(rows, relations, "", Settings(max_cut_states=1000))
+    assert sorted(decisions[2].candidates) == [0, 1, 2] and not decisions[2].by_column
+
+
 def test_the_search_stays_bounded_on_a_long_table_of_unsure_rows() -> None:
     rows = [_row(f"r{i}", *range(1, 9)) for i in range(26)] + [_row("sum", 100)]
     relation = Relation("sum", ("sum",), tuple(f"r{i}" for i in range(26)))

@@ -15,9 +15,12 @@ from PIL import Image
 from ingest.detect import detect
 from ingest.models import Document, Paragraph, Table
 from ingest.pipeline import convert_file
-from ingest.readers.pdf import PdfReader, RuledTable, _assemble, _garbage_share
-from ingest.readers.pdf_grid import Frame, Glyph, grid_settings, line_text, place_cells
+from ingest.readers.pdf import PdfReader, _garbage_share, ruled_piece
 from ingest.settings import Settings
+from ingest.tables.glyphs import Glyph, line_text
+from ingest.tables.model import place_cells
+from ingest.tables.stitch import assemble
+from ingest.tables.vector import Frame, vector_settings
 from ingest.tools.soffice import convert
 
 _S3_ROWS = [
@@ -199,7 +202,7 @@ def test_rotated_page_reads_in_displayed_coordinates(pdfs: dict[str, Path], tmp_
 
 
 def test_ascii_words_keep_their_space_and_cjk_none() -> None:
-    gs = grid_settings([10.0])
+    gs = vector_settings([10.0])
     glyphs = [Glyph(t, x, 0, x + w, 10) for t, x, w in
               [("行", 0, 10), ("政", 12, 10), ("A", 22, 6), ("B", 28, 6), ("1", 38, 5), ("2", 43, 5)]]
     assert line_text(glyphs, gs) == "行政AB 12"
@@ -213,13 +216,13 @@ def test_spans_come_from_the_rules() -> None:
 
 
 def test_row_split_by_a_page_break_is_joined() -> None:
-    gs = grid_settings([10.0])
+    gs = vector_settings([10.0])
     columns = [(0.0, 100.0), (100.0, 120.0), (120.0, 140.0)]
     frame = Frame(0, 595, 842)
-    before = RuledTable(1, [(x0, 700.0, x1, 720.0) for x0, x1 in columns], ["2.其他法律", "3", "4"], gs, frame, False)
-    after = RuledTable(2, [(x0, 70.0, x1, 90.0) for x0, x1 in columns] + [(x0, 90.0, x1, 110.0) for x0, x1 in columns],
-                       ["行政法规禁止公开", "", "", "3.危及安全", "0", "1"], gs, frame, True)
-    table = _assemble([before, after])
+    before = ruled_piece([(x0, 700.0, x1, 720.0) for x0, x1 in columns], ["2.其他法律", "3", "4"], 1, gs, frame, False)
+    after = ruled_piece([(x0, 70.0, x1, 90.0) for x0, x1 in columns] + [(x0, 90.0, x1, 110.0) for x0, x1 in columns],
+                        ["行政法规禁止公开", "", "", "3.危及安全", "0", "1"], 2, gs, frame, True)
+    table = assemble([before, after])
     assert [[c.text for c in row] for row in table.rows] == [["2.其他法律行政法规禁止公开", "3", "4"],
                                                              ["3.危及安全", "0", "1"]]
     assert [c.page for c in table.rows[1]] == [2, 2, 2]

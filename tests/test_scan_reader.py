@@ -13,11 +13,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
-from ingest.scan.grid import find_tables
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import agree, looks_numeric, may_be_value
 from ingest.scan.page import _worth_reading, prepare
 from ingest.settings import Settings, load_settings
+from ingest.tables.raster import find_tables
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 ROWS = [["项目", "自然人", "商业企业", "总计"], ["本年新收", "12", "", "12"], ["上年结转", "3", "0", "3"]]
@@ -69,7 +69,7 @@ def test_grid_finds_merged_header_and_bridges_broken_rules() -> None:
     assert len(tables) == 1
     table = tables[0]
     assert (table.n_rows, table.n_cols) == (4, 4)
-    spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
+    spans = {(c.row, c.col): (c.row_span, c.col_span) for c in table.cells}
     assert spans[(0, 0)] == (1, 4)
     assert len(table.cells) == 13
 

@@ -47,6 +47,14 @@ def test_ambiguous_run_is_flagged_not_guessed_silently(settings: Settings) -> No
     assert all(c["review"] for c in cells) or [c["value"] for c in cells] == [1, 1, 2]
 
 
+def test_zeros_glued_with_two_blanks_dropped_are_not_one_total(settings: Settings) -> None:
+    # Five zeros for seven cells: two blanks dropped somewhere; "00000" is no lone 总计 of 0.
+    result = convert(BASE.replace(NEW_ROW, "一、本年新收政府信息公开申请数量00000"), settings)
+    cells = [result["cells"][k] for k in result["cells"] if k.startswith("s3.new.")]
+    assert len(cells) == 7 and all(c["review"] for c in cells)
+    assert not any("lone value" in note for c in cells for note in c.get("notes", []))
+
+
 def test_group_label_one_character_per_line(settings: Settings) -> None:
     line = "三、本年度办理结果\t(一) 予以公开\t0\t0\t0\t0\t0\t0\t0\t"
     text = BASE.replace(line, "\n".join("三、本年度办理结果") + "\n\t(一) 予以公开\t0\t0\t0\t0\t0\t0\t7\t")

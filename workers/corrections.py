@@ -23,10 +23,11 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from ingest.checks import run_checks
+from ingest.contract import as_report, check_to_dict, json_number, number_of, report_from_dict, report_to_dict
 from ingest.labels import nfkc
 from ingest.layouts import ColumnLayout, TemplateLayout, load_layouts
-from ingest.models import CellReading, Number
-from ingest.output import check_to_dict, write_json_atomic
+from ingest.models import CellReading, Number, Report
+from ingest.output import write_json_atomic
 from workers.db import Database, corrections
 
 ACTIONS = ("accept", "correct", "illegible")
@@ -46,7 +47,7 @@ class ReviewError(ValueError):
 class Conflict(Exception):
     """The cell changed since the reviewer saw it."""
 
-    def __init__(self, cell: dict[str, Any], version: int, last: Correction | None) -> None:
+    def __init__(self, cell: CellReading, version: int, last: Correction | None) -> None:
         who = f" by {last.reviewer}" if last else ""
         super().__init__(f"the cell was changed{who} since you saw it (now version {version})")
         self.cell = cell
@@ -79,22 +80,6 @@ def _json_default(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def json_number(value: Number | None) -> int | float | None:
-    """A value as the report JSON writes it: decimals printed without a point stay integers."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
-    return value
-
-
-def number_of(raw: object) -> Number | None:
-    """A JSON cell value back as a number (floats as the decimals they were written from)."""
-    if raw is None or isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    return Decimal(str(raw))
-
-
 def parse_value(text: str, column: ColumnLayout) -> Number | None:
     """A typed value (full-width digits allowed); blank is null. Raises ReviewError when it is not a number."""
     compact = nfkc(text).strip().replace(",", "")
@@ -112,82 +97,81 @@ def parse_value(text: str, column: ColumnLayout) -> Number | None:
     return value
 
 
-def layout_of(payload: Mapping[str, Any], layouts_dir: Path) -> TemplateLayout:
+def layout_of(result: Report | Mapping[str, Any], layouts_dir: Path) -> TemplateLayout:
+    """The layout of a result's template (the typed report, or its JSON object)."""
+    template = as_report(result).template
     for layout in load_layouts(layouts_dir):
-        if layout.template == payload.get("template"):
+        if layout.template == template:
             return layout
-    raise ReviewError(f"unknown template {payload.get('template')!r}")
+    raise ReviewError(f"unknown template {template!r}")
 
 
 def columns_by_key(layout: TemplateLayout) -> dict[str, ColumnLayout]:
     return {row.cell_key(column): column for row in layout.rows() for column in row.columns}
 
 
-def recheck(payload: dict[str, Any], layout: TemplateLayout) -> None:
-    """Evaluate the relations again on the cells' current values (corrections included)."""
-    cells = {
-        key: CellReading(number_of(cell.get("value")), cell.get("text"), float(cell.get("confidence", 0)))
-        for key, cell in payload["cells"].items()
-    }
-    checks = run_checks(layout, cells)
-    for check in checks:
+def recheck(result: Report | dict[str, Any], layout: TemplateLayout) -> None:
+    """Evaluate the relations again on the cells' current values (corrections included).
+
+    Of a result's JSON object (edited by hand, as tests do), the `checks` are replaced in place.
+    """
+    report = as_report(result)
+    report.checks = run_checks(layout, report.cells)
+    for check in report.checks:
         # A broken relation's suspects are the cells of it still flagged: reviewed ones are settled.
-        check.suspects = [k for k in check.cells if not check.ok and payload["cells"][k].get("review")]
-    payload["checks"] = [check_to_dict(c) for c in checks]
+        check.suspects = [k for k in check.cells if not check.ok and report.cells[k].review]
+    if isinstance(result, dict):
+        result["checks"] = [check_to_dict(c) for c in report.checks]
 
 
 def refresh_review_list(payload: dict[str, Any]) -> None:
-    review = payload.get("review") or {}
-    # Report-level fields (report.agency, report.year, template) stay listed: no cell decides them.
-    fields = [key for key in review.get("cells", []) if key not in payload["cells"]]
-    flagged = fields + [key for key, cell in payload["cells"].items() if cell.get("review")]
-    payload["review"] = {**review, "needed": bool(flagged), "cells": flagged}
+    """A result's JSON object edited by hand: its review list brought in line with its cells again.
+
+    (The typed report needs none: its JSON lists the flagged cells as they stand.)
+    """
+    payload["review"] = report_to_dict(report_from_dict(payload))["review"]
 
 
-def _decide(cell: dict[str, Any], action: str, value: Number | None, reviewer: str) -> None:
+def _decide(cell: CellReading, action: str, value: Number | None, reviewer: str) -> None:
     """Set a cell to its reviewed value; the value first read stays in `read_value`."""
-    cell.setdefault("read_value", cell.get("value"))
+    if not cell.reviewed:
+        cell.read_value = cell.value
     if action == "correct":
-        cell["value"] = json_number(value)
+        cell.value = number_of(json_number(value))  # as the JSON holds it: a typed 12.50 is 12.5
     elif action == "illegible":
         # Exports read `value`: an illegible cell is unknown, never a number someone guessed.
-        cell["value"] = None
-    if action == "illegible":
-        cell["illegible"] = True
-    else:
-        cell.pop("illegible", None)
-    cell["review"] = False
-    cell["reviewed"] = True
-    cell["reviewed_by"] = reviewer
+        cell.value = None
+    cell.illegible = action == "illegible"
+    cell.review = False
+    cell.reviewed = True
+    cell.reviewed_by = reviewer
 
 
-def content_key(report: str, payload: Mapping[str, Any]) -> str:
+def content_key(name: str, report: Report) -> str:
     """What decisions are kept under: the content's sha256 (a report without one: its name)."""
-    sha = str((payload.get("source") or {}).get("sha256") or "")
-    return sha if SHA256.match(sha) else f"report:{report}"
+    sha = report.source.sha256
+    return sha if SHA256.match(sha) else f"report:{name}"
 
 
-def apply_decisions(payload: dict[str, Any], decisions: list[Correction], layouts_dir: Path) -> int:
+def apply_decisions(report: Report, decisions: list[Correction], layouts_dir: Path) -> int:
     """Apply the last decision on each cell to a freshly converted report; returns the cells reviewed.
 
     The reviewed value stands whatever the new reading is; that reading is kept in `read_value`.
     A decision on a cell the new conversion does not have is left in the table, unapplied.
     """
-    cells = payload.get("cells")
-    if "error" in payload or not isinstance(cells, dict):
+    if report.error is not None:
         return 0
     latest = {d.cell: d for d in decisions}
     applied = 0
     for key, decision in latest.items():
-        cell = cells.get(key)
+        cell = report.cells.get(key)
         if cell is None:
             continue
         _decide(cell, "correct" if decision.action == "accept" else decision.action, decision.value,
                 decision.reviewer)
         applied += 1
     if applied:
-        recheck(payload, layout_of(payload, layouts_dir))
-        refresh_review_list(payload)
+        recheck(report, layout_of(report, layouts_dir))
     return applied
 
 
@@ -230,8 +214,8 @@ class ReviewLog:
 
     def decide(
         self, report: str, key: str, action: str, text: str, seen_version: int, reviewer: str
-    ) -> tuple[dict[str, Any], int]:
-        """Apply one decision to the report named `report`; returns the new JSON and the cell's new version.
+    ) -> tuple[Report, int]:
+        """Apply one decision to the report named `report`; returns it as it now is and the cell's new version.
 
         The write transaction (and the report's row, in a database that keeps results) is taken first, so
         two reviewers' decisions on one cell are serialized and the second, made on the version the first
@@ -243,32 +227,31 @@ class ReviewLog:
             payload = self.records.load_report(conn, report, lock=True)
             if payload is None:
                 raise ReviewError(f"no report {report}")
-            cell = payload.get("cells", {}).get(key)
+            result = report_from_dict(payload)
+            cell = result.cells.get(key)
             if cell is None:
                 raise ReviewError(f"{report} has no cell {key}")
-            content = content_key(report, payload)
+            content = content_key(report, result)
             past = history(conn, content, key)
             if seen_version != len(past):
                 raise Conflict(cell, len(past), past[-1] if past else None)
-            layout = layout_of(payload, self.layouts_dir)
+            layout = layout_of(result, self.layouts_dir)
             value = parse_value(text, columns_by_key(layout)[key]) if action == "correct" else None
-            previous = number_of(cell.get("value"))
-            read = number_of(cell.get("read_value", cell.get("value")))
+            previous = cell.value
+            read = cell.read_value if cell.reviewed else cell.value
             _decide(cell, action, value, reviewer)
-            recheck(payload, layout)
-            refresh_review_list(payload)
+            recheck(result, layout)
             decision = Correction(
-                report, content, key, action, read, previous, number_of(cell["value"]), reviewer, time.time(),
-                len(past) + 1,
+                report, content, key, action, read, previous, cell.value, reviewer, time.time(), len(past) + 1,
             )
             conn.execute(corrections.insert().values(
                 report=report, sha256=content, cell=key, action=action, read_value=_stored(read),
                 previous_value=_stored(previous), value=_stored(decision.value), reviewer=reviewer,
                 at=decision.at, version=decision.version,
             ))
-            self.records.store_report(conn, report, payload)
+            self.records.store_report(conn, report, report_to_dict(result))
             self.records.append_audit(conn, decision.at, decision.audit_line())
-        return payload, decision.version
+        return result, decision.version
 
 
 def history(conn: sa.Connection, content: str, cell: str | None = None) -> list[Correction]:
@@ -285,9 +268,13 @@ def history(conn: sa.Connection, content: str, cell: str | None = None) -> list[
     ]
 
 
-def reapply(conn: sa.Connection, name: str, payload: dict[str, Any], layouts_dir: Path) -> int:
-    """Apply again the decisions recorded for the report's content (inside the caller's write transaction)."""
-    return apply_decisions(payload, history(conn, content_key(name, payload)), layouts_dir)
+def reapply(conn: sa.Connection, name: str, payload: dict[str, Any], layouts_dir: Path) -> dict[str, Any]:
+    """A result's JSON object with the decisions recorded for its content applied again (inside the caller's
+    write transaction); unchanged when there are none."""
+    report = report_from_dict(payload)
+    if apply_decisions(report, history(conn, content_key(name, report)), layouts_dir):
+        return report_to_dict(report)
+    return payload
 
 
 @dataclass(frozen=True)
@@ -304,7 +291,6 @@ class ReviewedWriter:
     def __call__(self, path: Path, payload: dict[str, Any]) -> None:
         try:
             with Database(self.db_url).write() as conn:
-                reapply(conn, path.name, payload, self.layouts_dir)
-                write_json_atomic(path, payload)
+                write_json_atomic(path, reapply(conn, path.name, payload, self.layouts_dir))
         except sa.exc.OperationalError as exc:  # the folder's index unusable (full, read-only): a write failure
             raise OSError(f"{self.db_url}: {(str(exc.orig) or type(exc.orig).__name__)}") from exc

@@ -17,8 +17,9 @@ from typing import Any, BinaryIO
 
 import sqlalchemy as sa
 
+from ingest.contract import report_from_dict, report_to_dict
 from ingest.models import Report
-from ingest.output import page_image_path, page_images_dir, report_to_dict, write_json_atomic, write_report
+from ingest.output import page_image_path, page_images_dir, write_json_atomic, write_report
 from workers.corrections import ReviewedWriter, reapply
 from workers.db import Database, NoFolder, audit, blobs, documents, page_images
 from workers.store import SHA256_RE, BlobStore, DocumentRow, hashed_chunks, sha256_of
@@ -70,6 +71,7 @@ class FolderStorage:
         return path if ok else None
 
     def load_report(self, conn: sa.Connection, name: str, lock: bool = False) -> dict[str, Any] | None:
+        """A result's JSON object (`ingest.contract.report_from_dict` makes it the typed report)."""
         path = self.report_path(name)
         if path is None:
             return None
@@ -141,7 +143,7 @@ class DatabaseStorage:
         with self.db.write() as conn:
             # The document's row is the lock a reviewer's decision takes too: neither overwrites the other.
             conn.execute(sa.select(documents.c.sha256).where(documents.c.sha256 == sha256).with_for_update())
-            reapply(conn, name, payload, layouts_dir)
+            payload = reapply(conn, name, payload, layouts_dir)
             conn.execute(documents.update().where(documents.c.sha256 == sha256).values(result=payload, report=name))
             conn.execute(page_images.delete().where(page_images.c.sha256 == sha256))
             if report.page_images:
@@ -156,6 +158,7 @@ class DatabaseStorage:
         return None if result is None else json.dumps(result, ensure_ascii=False, indent=1).encode("utf-8")
 
     def load_report(self, conn: sa.Connection, name: str, lock: bool = False) -> dict[str, Any] | None:
+        """A result's JSON object (`ingest.contract.report_from_dict` makes it the typed report)."""
         query = sa.select(documents.c.result).where(documents.c.report == name)
         result = conn.execute(query.with_for_update() if lock else query).scalar()
         return result if isinstance(result, dict) else None
@@ -163,12 +166,12 @@ class DatabaseStorage:
     def store_report(self, conn: sa.Connection, name: str, payload: dict[str, Any]) -> None:
         conn.execute(documents.update().where(documents.c.report == name).values(result=payload))
 
-    def reports(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Every result: (name, JSON)."""
+    def reports(self) -> Iterator[tuple[str, Report]]:
+        """Every result: (name, report)."""
         with self.db.read() as conn:
             query = sa.select(documents.c.report, documents.c.result).where(documents.c.result.is_not(None))
             for name, result in conn.execute(query.order_by(documents.c.report)):
-                yield str(name), result
+                yield str(name), report_from_dict(result)
 
     def page_image(self, name: str, sha256: str, page: int) -> bytes | None:
         with self.db.read() as conn:
@@ -197,8 +200,8 @@ def storage_for(out: Path | None, db: Database) -> Storage:
     return FolderStorage(out, db)
 
 
-def database_results(url: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every result of a service by its database: (name, JSON), from the rows or from the folder's files."""
+def database_results(url: str) -> Iterator[tuple[str, Report]]:
+    """Every result of a service by its database: (name, report), from the rows or from the folder's files."""
     embedded = sa.make_url(url).database if url.startswith("sqlite") else None
     if embedded is not None and not Path(embedded).is_file():
         raise FileNotFoundError(f"{embedded}: no such database")
@@ -211,4 +214,4 @@ def database_results(url: str) -> Iterator[tuple[str, dict[str, Any]]]:
         paths = sorted(Path(p) for p in conn.scalars(query.order_by(documents.c.result_path)))
     for path in paths:
         if path.is_file():
-            yield path.name, json.loads(path.read_text(encoding="utf-8"))
+            yield path.name, report_from_dict(json.loads(path.read_text(encoding="utf-8")))

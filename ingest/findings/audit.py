@@ -7,16 +7,17 @@ import argparse
 import os
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.contract import as_report, finding_to_dict
 from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, converted, read_results
 from ingest.findings.rules import FindingRules, load_rules
 from ingest.findings.template import relation_findings
 from ingest.findings.years import YearReport, cross_year_findings
-from ingest.models import CheckResult
-from ingest.output import finding_to_dict
+from ingest.models import CheckResult, Report, ReportMeta
 from ingest.settings import Settings, load_settings
 
 COLUMNS = [
@@ -48,31 +49,31 @@ class AuditRow:
                 " ".join(f.get("cells") or []), prose.get("text"), " ".join(f.get("reports") or [])]
 
 
-def year_report(path: str, data: dict[str, Any], min_confidence: float) -> YearReport | None:
+def year_report(path: str, result: Report | Mapping[str, Any], min_confidence: float) -> YearReport | None:
     """The cross-year view of a converted result: its cells read sure (or reviewed by a person);
     None when its agency or year is unknown, or its year listed for review."""
-    report = data.get("report") or {}
-    listed = set((data.get("review") or {}).get("cells") or [])
-    if "error" in data or not report.get("agency") or not report.get("year") or "report.year" in listed:
+    report = as_report(result)
+    meta = report.report or ReportMeta(None, None)
+    listed = set(report.flagged_fields)
+    if report.error is not None or not meta.agency or not meta.year or "report.year" in listed:
         return None
-    values = {k: c.get("value") for k, c in (data.get("cells") or {}).items()
-              if c.get("reviewed") or (c.get("confidence") or 0) >= min_confidence}
-    return YearReport(path, report["agency"], int(report["year"]), str(data.get("template")), values,
+    values = {k: c.value for k, c in report.cells.items() if c.reviewed or c.confidence >= min_confidence}
+    return YearReport(path, meta.agency, meta.year, str(report.template), values,
                       name_unsure="report.agency" in listed)
 
 
-def current_findings(data: dict[str, Any], rules: FindingRules) -> list[dict[str, Any]]:
+def current_findings(result: Report | Mapping[str, Any], rules: FindingRules) -> list[dict[str, Any]]:
     """A result's findings with its relations as they stand after review: a break a reviewer's
     correction mended is gone, a break whose cells are all settled (none left to review) is listed."""
-    checks = {c.get("id"): c for c in data.get("checks") or []}
-    cells = data.get("cells") or {}
-    out = [f for f in data.get("findings") or []
-           if f.get("kind") != "relation_broken" or not checks.get(f.get("ref"), {}).get("ok", True)]
-    listed = {f.get("ref") for f in out if f.get("kind") == "relation_broken"}
-    settled = [CheckResult(c["id"], False, c.get("detail", ""), list(c.get("cells") or []))
-               for c in checks.values() if not c.get("ok") and c.get("id") not in listed
-               and not any((cells.get(k) or {}).get("review") for k in c.get("cells") or [])]
-    return out + [finding_to_dict(f) for f in relation_findings(rules, settled)]
+    report = as_report(result)
+    checks = {c.id: c for c in report.checks}
+    out = [f for f in report.findings
+           if f.kind != "relation_broken" or (f.ref in checks and not checks[f.ref].ok)]
+    listed = {f.ref for f in out if f.kind == "relation_broken"}
+    settled = [CheckResult(c.id, False, c.detail, list(c.cells))
+               for c in checks.values() if not c.ok and c.id not in listed
+               and not any(k in report.cells and report.cells[k].review for k in c.cells)]
+    return [finding_to_dict(f) for f in out + relation_findings(rules, settled)]
 
 
 def audit(results: list[Result], settings: Settings) -> list[AuditRow]:
@@ -83,13 +84,13 @@ def audit(results: list[Result], settings: Settings) -> list[AuditRow]:
     by_path: dict[str, Result] = {}
     for result in converted(results):
         by_path[result.path] = result
-        report = result.data.get("report") or {}
-        for own in current_findings(result.data, rules):
-            rows.append(AuditRow(result.path, report.get("agency"), report.get("year"), own))
-    views = [v for r in converted(results) if (v := year_report(r.path, r.data, settings.findings_min_confidence))]
+        meta = result.report.report or ReportMeta(None, None)
+        for own in current_findings(result.report, rules):
+            rows.append(AuditRow(result.path, meta.agency, meta.year, own))
+    views = [v for r in converted(results) if (v := year_report(r.path, r.report, settings.findings_min_confidence))]
     for finding in cross_year_findings(rules, views):
-        later = by_path[finding.reports[-1]].data.get("report") or {}
-        rows.append(AuditRow(finding.reports[-1], later.get("agency"), later.get("year"), finding_to_dict(finding)))
+        later = by_path[finding.reports[-1]].report.report or ReportMeta(None, None)
+        rows.append(AuditRow(finding.reports[-1], later.agency, later.year, finding_to_dict(finding)))
     return rows
 
 

@@ -57,6 +57,8 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
             if candidates:
                 conf = s.conf_ambiguous_alignment * s.run_unsure_factor
                 note: str | None = f"cells run together; {len(candidates)} values fit"
+            elif decision.by_column:
+                conf, note = s.conf_fuzzy_label, "cells run together; the blank put in the blank column"
             elif decision.by_prose:
                 conf, note = s.conf_prose_cut, "cells run together; cut as the prose quotes"
             elif decision.in_broken:

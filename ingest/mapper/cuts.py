@@ -16,9 +16,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.layouts import Relation
+from ingest.mapper.blanks import blank_column, dropped_blank, into_column
 from ingest.mapper.numbers import parse_number, piece_pattern, split_unit, splits, splits_summing
 from ingest.models import Number
 from ingest.settings import Settings
@@ -258,10 +259,13 @@ class RowDecision:
     choice: int
     # Columns whose value differs between the best cuts: flagged, with the alternatives.
     candidates: dict[int, list[Number]] = field(default_factory=dict)
-    # The row's cut is unique but the best table cut breaks a relation through this row.
+    # The best table cut breaks a relation through this row, which could be cut otherwise
+    # without the broken relations: its cells that no other cut changes are weak too.
     in_broken: bool = False
     # The best cuts were told apart by the numbers the report's prose quotes.
     by_prose: bool = False
+    # The row's dropped blank was put in the column the table leaves blank (ingest/mapper/blanks.py).
+    by_column: bool = False
 
 
 _PROSE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
@@ -299,15 +303,6 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
     decisions: list[RowDecision] = []
     for row, best in zip(rows, table.best, strict=True):
         pool = best or tuple(range(len(row.options)))
-        if len(pool) == 1 and None in row.options[pool[0]] and len(row.options) > 1:
-            # The run dropped a blank cell, and relations over zeros cannot say which: the blank
-            # and the zeros it may have been are flagged (a cut chosen only because blanks in one
-            # column void fewer relations than blanks spread out is no evidence).
-            option = row.options[pool[0]]
-            zeros: dict[int, list[Number]] = {col: [0] for col, v in enumerate(option) if v is None or v == 0}
-            choices.append(pool[0])
-            decisions.append(RowDecision(pool[0], zeros))
-            continue
         if len(pool) == 1:
             choices.append(pool[0])
             decisions.append(RowDecision(pool[0]))
@@ -325,24 +320,43 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
         }
         choices.append(guess)
         decisions.append(RowDecision(guess, unsure))
-    broken = _broken_ids(rows, relations, choices) if table.cost else set()
+    sums = _sums(rows, relations, choices)
+    held = {(r, c) for _, terms, diff in sums if diff == 0 for r, c, _ in terms}
+    # A cut chosen only because blanks in one column void fewer relations than blanks spread
+    # out is no evidence of where a dropped blank was (ingest/mapper/blanks.py).
+    blanks = [
+        dropped_blank(rows, r, choices, {c for rr, c in held if rr == r},
+                      [terms for _, terms, _ in sums if any(rr == r for rr, _, _ in terms)])
+        for r in range(len(rows))
+    ]
+    column = blank_column(rows, blanks)
+    for r, (row, blank) in enumerate(zip(rows, blanks, strict=True)):
+        moved = into_column(row, choices[r], column) if column and len(blank.places) > 1 else None
+        if moved is not None and not decisions[r].candidates:
+            choices[r] = moved
+            decisions[r] = RowDecision(moved, by_column=True)
+        else:
+            decisions[r] = replace(decisions[r], candidates={**blank.unsure, **decisions[r].candidates})
+    broken = {rel.id for rel, _, diff in sums if diff} if table.cost else set()
     if broken:
         # Without the relations the printed numbers break, is each row's cut still the only one?
-        held = [rel for rel in relations if rel.id not in broken]
-        alone = cut_table(rows, held, s).best
+        kept = [rel for rel in relations if rel.id not in broken]
+        alone = cut_table(rows, kept, s).best
         decisions = [
             RowDecision(d.choice, d.candidates, True, d.by_prose)
-            if len(rows[r].options) > 1 and not d.candidates and alone[r] != (d.choice,) else d
+            if len(rows[r].options) > 1 and alone[r] != (d.choice,) else d
             for r, d in enumerate(decisions)
         ]
     return decisions
 
 
-def _broken_ids(rows: list[RowCuts], relations: list[Relation], choices: list[int]) -> set[str]:
-    """The relations the chosen cuts break."""
-    out: set[str] = set()
+def _sums(rows: list[RowCuts], relations: list[Relation], choices: list[int]
+          ) -> list[tuple[Relation, list[tuple[int, int, int]], Number | None]]:
+    """Every applicable relation with its terms and its difference under the chosen cuts
+    (None: voided by a blank)."""
+    out = []
     for rel, terms in _applicable(relations, rows):
         values = [(sign, rows[r].options[choices[r]][c]) for r, c, sign in terms]
-        if all(v is not None for _, v in values) and sum(sign * v for sign, v in values if v is not None) != 0:
-            out.add(rel.id)
+        voided = any(v is None for _, v in values)
+        out.append((rel, terms, None if voided else sum(sign * v for sign, v in values if v is not None)))
     return out

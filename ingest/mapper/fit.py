@@ -144,7 +144,10 @@ def _fit_short(values: list[Token], ctx: RowContext, s: Settings) -> list[Slot]:
     n = len(ctx.columns)
     missing = Slot(None, True, None, s.conf_missing_cells, f"row has {len(values)} of {n} cells")
     has_total = ctx.columns[-1].key == "total"
-    if has_total and len(values) == 1 and values[0].kind is not Kind.BLANK:
+    lone = values[0].text if len(values) == 1 and values[0].kind is not Kind.BLANK else ""
+    # Digits after a leading 0 (00000) are no one count: cells run together, blanks dropped.
+    glued = len(lone) > 1 and lone.isdigit() and lone.startswith("0")
+    if has_total and lone and not glued:
         # A lone value is the 总计 column when the whole table prints only totals (seed 004).
         conf = s.conf_exact if ctx.totals_only else s.conf_weak_label
         note = None if ctx.totals_only else "a lone value taken as the row's 总计"

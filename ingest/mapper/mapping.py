@@ -38,7 +38,7 @@ def _reading(slot: Slot, column: ColumnLayout, label_conf: float, header_unit: s
     notes = [slot.note] if slot.note else []
     if slot.text is None or slot.blank:
         conf = label_conf * slot.confidence
-        return CellReading(None, slot.text, conf, *_where(slot.cell), notes=notes)
+        return CellReading(None, slot.text, conf, *_where(slot.cell), notes=notes, candidates=list(slot.candidates))
     value: Number
     conf = label_conf * slot.confidence
     try:

@@ -1,7 +1,8 @@
 """Tables with merged cells laid out on their grid, shared by the Word and HTML readers.
 
-A merged cell is written at every grid position it covers, each copy carrying the
-merged cell's top-left position as `origin`, so the tokenizer counts it once per row.
+A merged cell stands at every grid position it covers (one Slot, ingest/tables), each
+SourceCell carrying the merged cell's top-left position as `origin`, so the tokenizer
+counts it once per row.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ingest.models import SourceCell, Table
+from ingest.tables.model import Slot
 
 # HTML caps colspan at 1000; a table with more columns than that is not a report table.
 MAX_SPAN = 1000
@@ -37,7 +39,7 @@ class GridBuilder:
     """Places cells on a table's grid: explicit spans (HTML) or merges with the row above (Word)."""
 
     def __init__(self, max_cells: int) -> None:
-        self._cells: dict[tuple[int, int], SourceCell] = {}
+        self._cells: dict[tuple[int, int], Slot] = {}
         self._rows = 0
         self._max_cells = max_cells
 
@@ -56,9 +58,10 @@ class GridBuilder:
         rowspan = max(1, rowspan)
         colspan = min(max(1, colspan), MAX_SPAN)
         self._reserve(rowspan * colspan)
+        slot = Slot(text, (row, col))
         for r in range(row, row + rowspan):
             for c in range(col, col + colspan):
-                self._cells[(r, c)] = SourceCell(text, r, c, origin=(row, col))
+                self._cells[(r, c)] = slot
         self._rows = max(self._rows, row + rowspan)
         return col + colspan
 
@@ -67,12 +70,12 @@ class GridBuilder:
 
         Without a cell above to continue, the cell stands on its own with its text."""
         above = self._cells.get((row - 1, col))
-        if above is None or above.origin is None:
+        if above is None:
             return self.place(text, row, col, 1, colspan)
         colspan = min(max(1, colspan), MAX_SPAN)
         self._reserve(colspan)
         for c in range(col, col + colspan):
-            self._cells[(row, c)] = SourceCell(above.text, row, c, origin=above.origin)
+            self._cells[(row, c)] = above
         self._rows = max(self._rows, row + 1)
         return col + colspan
 
@@ -82,7 +85,7 @@ class GridBuilder:
         `rows` cuts off rows that only spans reaching past the table's end created."""
         count = self._rows if rows is None else min(rows, self._rows)
         grid: list[list[SourceCell]] = [[] for _ in range(count)]
-        for (r, _c), cell in sorted(self._cells.items()):
+        for (r, c), slot in sorted(self._cells.items()):
             if r < count:
-                grid[r].append(cell)
+                grid[r].append(slot.at(r, c))
         return Table(grid)

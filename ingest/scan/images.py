@@ -84,9 +84,11 @@ def _render(page: pypdfium2.PdfPage, scale: float) -> np.ndarray:
     return np.ascontiguousarray(bgrx[:, :, :3])
 
 
-def pdf_pages(data: bytes, settings: Settings, pages: list[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
-    """(1-based page number, BGR image) of a PDF's pages, rendered at the scan's own resolution."""
-    pdf = open_pdf(data)
+def pdf_pages(source: bytes | pypdfium2.PdfDocument, settings: Settings,
+              pages: list[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """(1-based page number, BGR image) of a PDF's pages (its bytes, or the PDF open: left
+    open), rendered at the scan's own resolution."""
+    pdf = open_pdf(source) if isinstance(source, bytes) else source
     try:
         count = len(pdf)
         wanted = pages if pages is not None else list(range(1, count + 1))
@@ -104,4 +106,5 @@ def pdf_pages(data: bytes, settings: Settings, pages: list[int] | None = None) -
             finally:
                 page.close()
     finally:
-        pdf.close()
+        if pdf is not source:
+            pdf.close()

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import numpy as np
 
-Box = tuple[int, int, int, int]
+from ingest.tables.model import PixelBox as Box
 
 
 def line_boxes(ink: np.ndarray, min_height: int, min_gap: int = 1) -> list[Box]:

@@ -10,14 +10,17 @@ import cv2
 import numpy as np
 
 from ingest.errors import FileTooLarge
-from ingest.models import BBox, Paragraph, SourceCell, Table
+from ingest.models import Paragraph
 from ingest.scan import preprocess
-from ingest.scan.grid import GridSettings, GridTable, Rulings, find_rulings, find_tables, grid_settings
-from ingest.scan.lines import Box, has_ink, line_boxes
+from ingest.scan.lines import has_ink, line_boxes
 from ingest.scan.ocr.base import CellText
-from ingest.scan.ocr.consensus import EngineSet, may_be_value, read_values
+from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
 from ingest.scan.ocr.same_look import read_once
 from ingest.settings import Settings
+from ingest.tables.model import GridSettings, Slot, bbox
+from ingest.tables.model import PixelBox as Box
+from ingest.tables.raster import GridTable, Rulings, find_rulings, find_tables, raster_settings
+from ingest.tables.stitch import TablePiece
 
 # Text windows read both ways round to tell an upright page from an upside-down one, the first
 # few before the rest; a window is at most this many text heights wide (eight characters decide
@@ -57,8 +60,8 @@ class Prepared:
         return _set_upright(color, self.angle, self.turns)
 
     @cached_property
-    def grid(self) -> GridSettings:
-        return grid_settings(self.ink)
+    def grid(self) -> GridSettings[int]:
+        return raster_settings(self.ink)
 
     @cached_property
     def rulings(self) -> Rulings:
@@ -69,10 +72,10 @@ class Prepared:
 class PageRead:
     number: int
     # (top y, block) in reading order.
-    blocks: list[tuple[int, Paragraph | Table]]
+    blocks: list[tuple[int, Paragraph | TablePiece[int]]]
     image: np.ndarray
-    # Table cells per table, for joining tables across pages.
-    tables: list[Table]
+    # The page's tables, for scoring the reading.
+    tables: list[TablePiece[int]]
     # How much was read, and how surely (to choose between two readings of one page).
     score: float = 0.0
 
@@ -224,13 +227,13 @@ def upright(color: np.ndarray, engines: EngineSet) -> list[Prepared]:
     return ways[:1] if options[0][3] else ways
 
 
-def _interior(box: tuple[int, int, int, int], gs: GridSettings) -> Box:
+def _interior(box: Box, gs: GridSettings[int]) -> Box:
     inset = gs.line_thickness + 2
     x0, y0, x1, y1 = box
     return (x0 + inset, y0 + inset, max(x0 + inset + 1, x1 - inset), max(y0 + inset + 1, y1 - inset))
 
 
-def _thin_marks(region: np.ndarray, gs: GridSettings) -> list[Box]:
+def _thin_marks(region: np.ndarray, gs: GridSettings[int]) -> list[Box]:
     """The box of a cell's marks drawn in strokes too thin to survive the speck filter (a "2"
     of a faint 150 dpi scan): marks a third of a character tall clear of the cell's sides,
     where rests of vertical rules lie (a low row's text may touch its top or bottom).
@@ -244,8 +247,8 @@ def _thin_marks(region: np.ndarray, gs: GridSettings) -> list[Box]:
     return [(min(m[0] for m in marks), min(m[1] for m in marks), max(m[2] for m in marks), max(m[3] for m in marks))]
 
 
-def read_table(page: Prepared, table: GridTable, gs: GridSettings, number: int, engines: EngineSet,
-               settings: Settings) -> Table:
+def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: int, engines: EngineSet,
+               settings: Settings) -> TablePiece[int]:
     """The table's cells read one by one: labels as Chinese, values twice as numbers."""
     texts: dict[tuple[int, int], CellText] = {}
     # Each inked cell as its text lines (a label may wrap; a value never does).
@@ -274,17 +277,10 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings, number: int, 
         first[i] = reading
     for (position, _), reading in zip(pending, first, strict=True):
         texts[position] = reading
-    grid: list[list[SourceCell]] = [[] for _ in range(table.n_rows)]
-    for cell in table.cells:
-        reading = texts[(cell.row, cell.col)]
-        bbox = BBox(*(float(v) for v in cell.box))
-        for r in range(cell.row, cell.row + cell.rowspan):
-            for c in range(cell.col, cell.col + cell.colspan):
-                grid[r].append(SourceCell(reading.text, r, c, origin=(cell.row, cell.col), page=number, bbox=bbox,
-                                          confidence=reading.confidence))
-    for row in grid:
-        row.sort(key=lambda sc: sc.col)
-    return Table(grid)
+    slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
+             for c in table.cells]
+    return TablePiece(number, list(zip(table.cells, slots, strict=True)), table.n_rows, table.n_cols, gs.snap,
+                      numeric=looks_numeric)
 
 
 def _worth_reading(lines: list[Box], tables: list[Box]) -> list[Box]:
@@ -329,7 +325,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     tables = find_tables(page.rulings, gs)
     if sum(len(t.cells) for t in tables) > settings.scan_max_cells:
         raise FileTooLarge(f"page {number} has more than {settings.scan_max_cells} table cells")
-    blocks: list[tuple[int, Paragraph | Table]] = []
+    blocks: list[tuple[int, Paragraph | TablePiece[int]]] = []
     read_tables = []
     outside = page.ink.copy()
     for table in tables:
@@ -348,6 +344,6 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     # Characters read, each weighed by its reading's confidence: a page read the wrong way
     # round yields few characters, and those unsure.
     # A cell spanning rows or columns counts once.
-    cells = {(id(t), c.origin): c.confidence * len(c.text) for t in read_tables for row in t.rows for c in row}
-    score = sum(cells.values()) + sum(r.confidence * len(r.text.strip()) for r in readings)
+    cells = sum(s.confidence * len(s.text) for t in read_tables for _, s in t.cells)
+    score = cells + sum(r.confidence * len(r.text.strip()) for r in readings)
     return PageRead(number, blocks, np.zeros((0, 0, 3), np.uint8), read_tables, score)

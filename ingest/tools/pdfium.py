@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 import pypdfium2
 
-from ingest.errors import DamagedDocument, PasswordProtected
+from ingest.errors import DamagedDocument, FileTooLarge, PasswordProtected
 
 
 def open_pdf(data: bytes) -> pypdfium2.PdfDocument:
@@ -25,3 +28,46 @@ def load_page(pdf: pypdfium2.PdfDocument, index: int) -> pypdfium2.PdfPage:
         return pdf[index]
     except pypdfium2.PdfiumError as exc:
         raise DamagedDocument(f"page {index + 1} of the PDF cannot be loaded (damaged page tree): {exc}") from None
+
+
+PageKind = Literal["text", "scanned", "blank"]
+
+# Page objects of outlined text: a page drawn with this many paths but no text needs OCR.
+_OUTLINED_TEXT_PATHS = 200
+
+
+@dataclass(frozen=True)
+class PdfFile:
+    """A PDF opened once, and what each of its pages is: text (a text layer), scanned
+    (images, or text drawn as outlines: OCR reads it) or blank."""
+
+    document: pypdfium2.PdfDocument
+    kinds: tuple[PageKind, ...]
+
+    def close(self) -> None:
+        self.document.close()
+
+
+def open_pdf_file(data: bytes, max_pages: int) -> PdfFile:
+    """The PDF opened and its pages sorted; raises for damaged, locked or oversized PDFs."""
+    pdf = open_pdf(data)
+    try:
+        count = len(pdf)
+        if count > max_pages:
+            raise FileTooLarge(f"the PDF has {count} pages; the limit is {max_pages}")
+        return PdfFile(pdf, tuple(_page_kind(load_page(pdf, i)) for i in range(count)))
+    except BaseException:
+        pdf.close()
+        raise
+
+
+def _page_kind(page: pypdfium2.PdfPage) -> PageKind:
+    try:
+        if page.get_textpage().count_chars() > 0:
+            return "text"
+        objects = [o.type for o in page.get_objects(max_depth=2)]
+    finally:
+        page.close()
+    if pypdfium2.raw.FPDF_PAGEOBJ_IMAGE in objects or len(objects) >= _OUTLINED_TEXT_PATHS:
+        return "scanned"
+    return "blank"

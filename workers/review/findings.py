@@ -5,7 +5,6 @@ across years side by side. Added to the review router by `add_findings_pages`.""
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
@@ -16,6 +15,7 @@ from ingest.export import converted, read_results
 from ingest.findings.audit import AuditRow, audit, year_report
 from ingest.findings.rules import load_rules
 from ingest.findings.years import body_key, group_bodies
+from ingest.models import CellReading
 from ingest.settings import Settings
 
 Page = Callable[..., Response]
@@ -28,7 +28,7 @@ class BodyColumn:
     name: str
     year: int
     template: str
-    cells: dict[str, Any]
+    cells: dict[str, CellReading]
 
 
 def finding_rows(out: Path, settings: Settings, kind: str = "", agency: str = "") -> tuple[list[AuditRow], list[str]]:
@@ -43,14 +43,14 @@ def finding_rows(out: Path, settings: Settings, kind: str = "", agency: str = ""
 def body_columns(out: Path, settings: Settings, body: str) -> tuple[str, list[BodyColumn], list[AuditRow]]:
     """A body's reports by year (its longest name, the reports, their findings)."""
     results = converted(read_results(out))
-    by_path = {r.path: r.data for r in results}
-    views = [v for r in results if (v := year_report(r.path, r.data, 0.0))]
+    by_path = {r.path: r.report for r in results}
+    views = [v for r in results if (v := year_report(r.path, r.report, 0.0))]
     group = next((g for k, g in group_bodies(views).items() if k == body or body in {body_key(v.agency) for v in g}),
                  None)
     if group is None:
         raise HTTPException(404, f"no reports of {body}")
     group = sorted(group, key=lambda v: (v.year, v.file))
-    columns = [BodyColumn(v.file, v.year, v.template, by_path[v.file].get("cells") or {}) for v in group]
+    columns = [BodyColumn(v.file, v.year, v.template, by_path[v.file].cells) for v in group]
     files = {v.file for v in group}
     findings = [r for r in audit(read_results(out), settings) if r.file in files]
     return max((v.agency for v in group), key=len), columns, findings

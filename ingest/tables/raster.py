@@ -1,9 +1,9 @@
-"""Ruled tables of a page image: rulings by morphology -> table regions -> row and column
-lines -> cells with their row and column spans.
+"""The raster front end: a page image's rulings by morphology -> table regions -> row and
+column lines -> cells with their row and column spans.
 
-Every tolerance lives in one GridSettings derived from the page itself (median text
-height, rule thickness), and each step is a named pure transform, as in pdfplumber's
-table finder: masks in, geometry out.
+Every tolerance lives in the page's GridSettings, derived from the page itself (text
+height, rule thickness), in pixels; each step is a named pure transform, as in
+pdfplumber's table finder: masks in, geometry out.
 """
 
 from __future__ import annotations
@@ -13,44 +13,20 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ingest.tables.model import GridCell, GridSettings, PixelBox
+
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
 _CONTACT = 2
-
-
-@dataclass(frozen=True)
-class GridSettings:
-    """Tolerances of one page, in its pixels."""
-
-    text_height: int
-    line_thickness: int
-    # A horizontal ruling is at least this long (longer than any stroke of a character);
-    # a vertical one, at least this high (a one-row border is hardly taller than its text).
-    min_line: int
-    min_vline: int
-    # Breaks in a faint or broken rule up to this long are bridged.
-    bridge: int
-    # Rules closer than this are the same rule.
-    snap: int
-    # A cell border exists where this share of its length is ruled.
-    edge_coverage: float = 0.6
-
-
-@dataclass(frozen=True)
-class GridCell:
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
-    # x0, y0, x1, y1 in page pixels, rule to rule.
-    box: tuple[int, int, int, int]
+# A cell border exists where this share of its length is ruled.
+_EDGE_COVERAGE = 0.6
 
 
 @dataclass(frozen=True)
 class GridTable:
-    box: tuple[int, int, int, int]
+    box: PixelBox
     ys: list[int]
     xs: list[int]
-    cells: list[GridCell]
+    cells: list[GridCell[int]]
 
     @property
     def n_rows(self) -> int:
@@ -72,7 +48,7 @@ def text_height(ink: np.ndarray) -> int:
     return int(max(8, np.percentile(glyphs, 75)))
 
 
-def grid_settings(ink: np.ndarray) -> GridSettings:
+def raster_settings(ink: np.ndarray) -> GridSettings[int]:
     """The page's tolerances from its text height and the thickness of its long rules."""
     height = text_height(ink)
     min_line = int(2.5 * height)
@@ -83,11 +59,20 @@ def grid_settings(ink: np.ndarray) -> GridSettings:
     thickness = max(1, min(thickness, height // 3 or 1))
     return GridSettings(
         text_height=height,
-        line_thickness=thickness,
+        snap=max(3, thickness + height // 3),
+        # Breaks in a faint or broken rule up to this long are bridged.
+        bridge=max(4, height // 2),
+        # A horizontal ruling is longer than any stroke of a character; a vertical one is
+        # shorter (a one-row border is hardly taller than its text).
         min_line=min_line,
         min_vline=int(1.4 * height),
-        bridge=max(4, height // 2),
-        snap=max(3, thickness + height // 3),
+        intersection=_CONTACT,
+        line_thickness=thickness,
+        stitch=0,
+        space_gap=0,
+        same_line=0,
+        stream_gap=0,
+        edge_coverage=_EDGE_COVERAGE,
     )
 
 
@@ -111,7 +96,7 @@ def _rule_mask(ink: np.ndarray, size_open: tuple[int, int], size_close: tuple[in
     return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, size_close))
 
 
-def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings) -> Rulings:
+def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> Rulings:
     """Horizontal rules from the faint-ink mask (a thin rule of a bilevel scan turned a
     fraction of a degree is half gray: Otsu cuts it into dashes), vertical ones from the
     ink mask (in the faint one, strokes of characters touching a low row's rules pass for
@@ -121,7 +106,7 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings) -> Ruling
     return Rulings(horizontal, vertical | _row_high_rules(ink, horizontal, gs))
 
 
-def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings) -> np.ndarray:
+def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
     """Vertical rules too short for the vertical mask: those of a one-row table (a table's
     last row carried over to the next page) are hardly taller than its text. A short upright
     stroke counts only where it runs into a horizontal rule at both ends, as printed rules
@@ -141,7 +126,7 @@ def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings) -
         return (ruled[y1, x1] - ruled[y0, x1] - ruled[y1, x0] + ruled[y0, x0]) > 0  # type: ignore[no-any-return]
 
     keep = (h < gs.min_vline) & (w <= gs.line_thickness + 4) \
-        & any_rule(y - _CONTACT, y + 1) & any_rule(y + h - 1, y + h + _CONTACT)
+        & any_rule(y - gs.intersection, y + 1) & any_rule(y + h - 1, y + h + gs.intersection)
     keep[0] = False
     out = np.zeros_like(ink)
     # Few strokes pass (a carried-over row's rules): each box copied, a stroke fills its own.
@@ -154,7 +139,7 @@ def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
     return (min(size[0], cap), min(size[1], cap))
 
 
-def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings) -> list[tuple[int, int, int, int]]:
+def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings[int]) -> list[PixelBox]:
     """Boxes of ruled tables: connected rulings with at least two rows and two columns of joints."""
     frame = cv2.dilate(horizontal | vertical, np.ones((gs.snap, gs.snap), np.uint8))
     near_vertical = cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8))
@@ -172,7 +157,7 @@ def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
 
-def rule_positions(mask: np.ndarray, axis: int, gs: GridSettings, min_length: int) -> list[int]:
+def rule_positions(mask: np.ndarray, axis: int, gs: GridSettings[int], min_length: int) -> list[int]:
     """Centres of the rules of a table-region mask: axis 0 gives y of horizontal rules, 1 gives x of vertical."""
     coverage = (mask > 0).sum(axis=1 - axis)
     rows = np.flatnonzero(coverage >= min_length)
@@ -183,7 +168,7 @@ def rule_positions(mask: np.ndarray, axis: int, gs: GridSettings, min_length: in
     return [int(g[0] + g[-1]) // 2 for g in groups]
 
 
-def _border(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool, gs: GridSettings) -> bool:
+def _border(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool, gs: GridSettings[int]) -> bool:
     """Whether a rule runs at `fixed` from lo to hi over the required share of its length."""
     pad = gs.snap
     if hi - lo <= 2 * pad:
@@ -199,7 +184,7 @@ def _border(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool, gs: 
 
 
 def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: list[int],
-               gs: GridSettings) -> list[GridCell]:
+               gs: GridSettings[int]) -> list[GridCell[int]]:
     """Cells of a table: slots between rules, merged wherever their shared border is not ruled."""
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     parent = list(range(n_rows * n_cols))
@@ -233,8 +218,8 @@ def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: 
     return cells
 
 
-def _rules(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int],
-           gs: GridSettings) -> tuple[list[int], list[int]]:
+def _rules(horizontal: np.ndarray, vertical: np.ndarray, box: PixelBox,
+           gs: GridSettings[int]) -> tuple[list[int], list[int]]:
     x0, y0, x1, y1 = box
     ys = [y0 + y for y in rule_positions(horizontal[y0:y1, x0:x1], 0, gs, gs.min_line)]
     # A one-row table's side rules are only as long as the row is high.
@@ -242,7 +227,7 @@ def _rules(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, in
     return ys, xs
 
 
-def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridSettings) -> list[tuple[int, int]]:
+def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridSettings[int]) -> list[tuple[int, int]]:
     """Runs of rule rows (first, last index into ys) between which the table's side frame runs.
 
     Two tables one heading apart join through the heading's strokes; the heading's band
@@ -260,7 +245,7 @@ def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridS
     return runs
 
 
-def find_tables(rulings: Rulings, gs: GridSettings) -> list[GridTable]:
+def find_tables(rulings: Rulings, gs: GridSettings[int]) -> list[GridTable]:
     """The ruled tables of a page, top to bottom."""
     horizontal, vertical = rulings.horizontal, rulings.vertical
     tables = []

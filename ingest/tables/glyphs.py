@@ -1,0 +1,124 @@
+"""The vector front end's text: a PDF page's characters -> lines -> cell text, and the
+stream rows of tables drawn without rules (cut where a gap is wider than a cell separation)."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ingest.tables.model import Box, GridSettings
+
+_NUMBER = re.compile(r"^[-+−]?\d[\d,，.]*%?$")
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One printed character, top-left origin."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def size(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Line:
+    """Glyphs on one baseline, left to right."""
+
+    glyphs: tuple[Glyph, ...]
+
+    @property
+    def box(self) -> Box[float]:
+        return bounds(self.glyphs)
+
+
+def bounds(glyphs: Sequence[Glyph]) -> Box[float]:
+    return (
+        min(g.x0 for g in glyphs),
+        min(g.top for g in glyphs),
+        max(g.x1 for g in glyphs),
+        max(g.bottom for g in glyphs),
+    )
+
+
+# --- glyphs -> lines and text ------------------------------------------------------------
+
+
+def inside(glyph: Glyph, box: Box[float]) -> bool:
+    return box[0] <= glyph.cx <= box[2] and box[1] <= glyph.cy <= box[3]
+
+
+def lines_of(glyphs: Iterable[Glyph], gs: GridSettings[float]) -> list[Line]:
+    """Glyphs grouped into lines (top to bottom), each left to right."""
+    rows: list[list[Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
+        if rows and abs(g.cy - statistics.fmean(x.cy for x in rows[-1])) <= gs.same_line:
+            rows[-1].append(g)
+        else:
+            rows.append([g])
+    return [Line(tuple(sorted(r, key=lambda g: g.x0))) for r in rows]
+
+
+def _wordy(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ".%")
+
+
+def join_text(a: str, b: str, spaced: bool) -> str:
+    """Two pieces of text: a space only between separate ASCII words or numbers."""
+    if a and b and spaced and _wordy(a[-1]) and _wordy(b[0]):
+        return a + " " + b
+    return a + b
+
+
+def line_text(glyphs: Sequence[Glyph], gs: GridSettings[float]) -> str:
+    """A line's text; CJK joined, ASCII words kept apart by the gaps between them."""
+    text = ""
+    previous: Glyph | None = None
+    for g in glyphs:
+        spaced = previous is not None and g.x0 - previous.x1 > gs.space_gap
+        text = join_text(text, g.text, spaced)
+        previous = g
+    return text
+
+
+def cell_text(lines: Sequence[Line], gs: GridSettings[float]) -> str:
+    """Text of a cell's lines; digits wrapped onto the next line continue one number."""
+    text = ""
+    for line in lines:
+        piece = line_text(line.glyphs, gs)
+        wrapped_number = bool(text) and text[-1].isdigit() and piece[:1].isdigit()
+        text = join_text(text, piece, not wrapped_number)
+    return text
+
+
+# --- stream: rows of tables drawn without rules ------------------------------------------
+
+
+def segments(line: Line, gs: GridSettings[float]) -> list[tuple[Glyph, ...]]:
+    """A line cut where a gap is wider than a cell separation."""
+    parts: list[list[Glyph]] = []
+    for g in line.glyphs:
+        if parts and g.x0 - parts[-1][-1].x1 <= gs.stream_gap:
+            parts[-1].append(g)
+        else:
+            parts.append([g])
+    return [tuple(p) for p in parts]
+
+
+def is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text))

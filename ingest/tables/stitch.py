@@ -1,0 +1,196 @@
+"""One table from its pieces on consecutive pages, for both front ends.
+
+A piece that opens a page continues the table that closed the page before when their
+columns agree; its rows that repeat the table's header are dropped, a row the page break
+cut is joined to its first part, and a label cell merged down across the break continues
+above. Pages in between with nothing on them do not part the pieces; a page not read in
+this pass (the other kind of a mixed PDF) does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic
+
+from ingest.models import Block, Table
+from ingest.tables.glyphs import is_number, join_text
+from ingest.tables.model import (
+    Box,
+    Grid,
+    GridCell,
+    N,
+    Slot,
+    column_stops,
+    place_cells,
+    row_stops,
+    source_rows,
+    spread,
+    stops,
+)
+
+# A line opening a new item: never the wrapped end of the line above.
+ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
+
+
+@dataclass
+class TablePiece(Generic[N]):
+    """A ruled table's part on one page: its cells on its own grid, each with its slot
+    (text, page, displayed box)."""
+
+    page: int
+    cells: list[tuple[GridCell[N], Slot]]
+    n_rows: int
+    n_cols: int
+    snap: float
+    # Column rules of two pages' pieces this close are the same rule. 0: the pieces are
+    # matched column for column instead (a scan's pages differ in scale, skew and turn).
+    stitch: float = 0.0
+    # Its top rule was missing (added): the first row may continue one cut by the page break.
+    open_top: bool = False
+    # Whether a cell's text is a number (as printed; an OCR reading allows look-alike letters).
+    numeric: Callable[[str], bool] = field(default=is_number)
+
+    @property
+    def box(self) -> Box[N]:
+        boxes = [cell.box for cell, _ in self.cells]
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                max(b[3] for b in boxes))
+
+    def columns(self) -> list[float]:
+        return column_stops((cell.box for cell, _ in self.cells), self.snap)
+
+
+def _same_columns(a: TablePiece[Any], b: TablePiece[Any]) -> bool:
+    """b continues a's table: by rule positions (same outer sides, mostly the same column
+    rules) where both were measured on one scale, else by the number of columns."""
+    if not (a.stitch and b.stitch):
+        return a.n_cols == b.n_cols
+    tol = max(a.stitch, b.stitch)
+    ca, cb = a.columns(), b.columns()
+    if abs(ca[0] - cb[0]) > tol or abs(ca[-1] - cb[-1]) > tol:
+        return False
+    shared = sum(1 for x in cb if any(abs(x - y) <= tol for y in ca))
+    return shared >= 0.6 * max(len(ca), len(cb))
+
+
+def _grids(group: list[TablePiece[Any]]) -> list[Grid]:
+    """Each piece's grid (origins local to the piece): measured pieces laid out on the columns
+    of the whole table, so a piece lacking a column rule spans the columns it merges."""
+    if not all(p.stitch for p in group):
+        return [spread(p.cells, p.n_rows, p.n_cols, p.page) for p in group]
+    columns = stops((x for p in group for x in p.columns()), max(p.stitch for p in group))
+    out = []
+    for piece in group:
+        boxes = [cell.box for cell, _ in piece.cells]
+        rows = row_stops(boxes, piece.snap)
+        placed = place_cells(boxes, columns, rows)
+        slots = [slot for _, slot in piece.cells]
+        out.append(spread(zip(placed, slots, strict=True), len(rows) - 1, len(columns) - 1, piece.page))
+    return out
+
+
+def _unique(row: list[Slot]) -> list[Slot]:
+    return list({id(s): s for s in row}.values())
+
+
+def _texts(row: list[Slot]) -> tuple[str, ...]:
+    return tuple(s.text for s in row)
+
+
+def _repeated_header(table: Grid, cont: Grid, numeric: Callable[[str], bool]) -> int:
+    """How many leading rows of the continuation repeat the table's header: rows with text and
+    no number, equal to the table's rows above its first row of numbers. The continuation
+    keeps at least one row."""
+    n = 0
+    while n < min(len(table), len(cont) - 1) and _texts(table[n]) == _texts(cont[n]):
+        if not any(s.text for s in cont[n]) or any(numeric(s.text) for s in table[n] if s.text):
+            break
+        n += 1
+    return n
+
+
+def _is_split_row(last: list[Slot], cont: list[Slot], piece: TablePiece[Any]) -> bool:
+    """The continuation's first row is the rest of the row the page break cut: it has
+    text, starts no new item, and numbers are on one side of the break only."""
+    texts = [s.text for s in cont if s.text]
+    if not texts or ITEM_START.match(texts[0]) or not (piece.open_top or not cont[0].text):
+        return False
+    return not (any(piece.numeric(s.text) for s in last) and any(piece.numeric(s.text) for s in cont))
+
+
+def _join_rows(last: list[Slot], cont: list[Slot]) -> None:
+    """Append the continuation's texts to the cells of the cut row, column by column."""
+    done: set[int] = set()
+    for before, after in zip(last, cont, strict=True):
+        if after.text and id(before) not in done and id(after) not in done:
+            done.update((id(before), id(after)))
+            before.text = join_text(before.text, after.text, spaced=True)
+
+
+def _shift(grid: Grid, dropped: int, base: int) -> None:
+    """Make the origins of a continuation's cells global (its first `dropped` rows gone)."""
+    for slot in _unique([s for row in grid for s in row]):
+        slot.origin = (max(slot.origin[0] - dropped, 0) + base, slot.origin[1])
+
+
+def _height(grid: Grid, slot: Slot) -> int:
+    return sum(1 for row in grid if any(s is slot for s in row))
+
+
+def _continue_merges(last: list[Slot], last_index: int, grid: Grid, numeric: Callable[[str], bool]) -> None:
+    """A label cell merged over several rows and cut by the break continues above it:
+    the part below is empty or holds the rest of the text (no new item number)."""
+    for above, below in zip(last, grid[0], strict=True):
+        if above is below or not above.text or numeric(above.text) or numeric(below.text):
+            continue
+        merged = above.origin[0] < last_index or _height(grid, below) > 1
+        if not merged or ITEM_START.match(below.text):
+            continue
+        above.text = join_text(above.text, below.text, spaced=True)
+        for row in grid:
+            for c, slot in enumerate(row):
+                if slot is below:
+                    row[c] = above
+
+
+def assemble(group: list[TablePiece[Any]]) -> Table:
+    """One table from its pieces on consecutive pages."""
+    rows: Grid = []
+    for piece, grid in zip(group, _grids(group), strict=True):
+        dropped = 0
+        if rows:
+            dropped = _repeated_header(rows, grid, piece.numeric)
+            if dropped < len(grid) and _is_split_row(rows[-1], grid[dropped], piece):
+                _join_rows(rows[-1], grid[dropped])
+                dropped += 1
+        grid = grid[dropped:]
+        _shift(grid, dropped, len(rows))
+        if rows and grid:
+            _continue_merges(rows[-1], len(rows) - 1, grid, piece.numeric)
+        rows.extend(grid)
+    return Table(source_rows(rows))
+
+
+def stitch(pages: Sequence[tuple[int, Sequence[Block | TablePiece[Any]]]]) -> list[Block]:
+    """Blocks in reading order (pages in order), a table that ends one page and starts the
+    next as one."""
+    entries: list[Block | list[TablePiece[Any]]] = []
+    tail: list[TablePiece[Any]] | None = None
+    previous = None
+    for number, items in pages:
+        if previous is not None and number != previous + 1:
+            tail = None
+        previous = number
+        for i, item in enumerate(items):
+            if not isinstance(item, TablePiece):
+                entries.append(item)
+            elif i == 0 and tail and _same_columns(tail[-1], item):
+                tail.append(item)
+            else:
+                entries.append([item])
+        if items:
+            last = entries[-1]
+            tail = last if isinstance(last, list) and last[-1].page == number else None
+    return [assemble(e) if isinstance(e, list) else e for e in entries]
