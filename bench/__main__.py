@@ -17,7 +17,8 @@ confidence, share right) with its expected calibration error, and review rate ag
 errors by threshold (bench/reliability.py; `--plot DIR` draws both).
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
 same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
-stand beside the pipeline's.
+stand beside the pipeline's, and its CPU seconds per page (user + system, Tesseract's
+processes included; over all the group's pages) beside the pipeline's.
 A measurement, not a test: nothing here asserts on speed or accuracy.
 """
 
@@ -48,6 +49,7 @@ from ingest.errors import ErrorCode
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.baseline import baseline_seconds
+from ingest.scan.process import prepare_process
 from ingest.settings import load_settings
 
 
@@ -59,8 +61,11 @@ class Run:
     score: DocScore
     seconds: float
     peak_rss_mb: float
-    # Whole-page Tesseract on the same pages (scans only).
+    # CPU seconds (user + system, tools it started included).
+    cpu_seconds: float = 0.0
+    # Whole-page Tesseract on the same pages (scans only): seconds and CPU seconds per page.
     baseline_s_per_page: float | None = None
+    baseline_cpu_per_page: float | None = None
     # The result JSON, for scoring its findings.
     result: dict[str, Any] = field(default_factory=dict)
 
@@ -68,57 +73,73 @@ class Run:
 SCAN_FORMATS = ("pdf_scanned", "image", "pdf_turned", "fax", "photo")
 
 
-def _convert(path: Path) -> tuple[dict[str, Any], float, float]:
-    """In a worker: the result JSON, the seconds it took, the process's peak RSS so far."""
-    start = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds of this process and of the tools it started and waited for."""
+    usage = map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return sum(u.ru_utime + u.ru_stime for u in usage)
+
+
+def _convert(path: Path) -> tuple[dict[str, Any], float, float, float]:
+    """In a worker: the result JSON, the seconds and CPU seconds it took, the process's peak RSS so far."""
+    start, cpu = time.perf_counter(), _cpu()
     try:
         result = report_to_dict(convert_file(path, load_settings()))
     except Exception as exc:  # a bug on one document is a finding, not the end of the run
         result = {"source": {"file": path.name}, "error": {"code": ErrorCode.INTERNAL_ERROR, "message": repr(exc)}}
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     # ru_maxrss is in KiB on Linux; children covers the tools a reader starts (soffice, tesseract).
     rss = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    return result, seconds, rss / 1024
+    return result, seconds, rss / 1024, cpu
 
 
-def _baseline(path: Path) -> float | None:
-    """In a worker: seconds per page of whole-page Tesseract on the document's pages."""
+def _baseline(path: Path) -> tuple[float, float] | None:
+    """In a worker: seconds and CPU seconds per page of whole-page Tesseract on the document's pages."""
+    cpu = _cpu()
     try:
         pages, seconds = baseline_seconds(path.read_bytes(), path.suffix.lower() == ".pdf", load_settings())
     except Exception:  # a page the baseline cannot read has no baseline time
         return None
-    return seconds / pages if pages else None
+    return (seconds / pages, (_cpu() - cpu) / pages) if pages else None
 
 
 def run_corpus(items: list[CorpusItem], jobs: int, baseline: bool | None = None) -> list[Run]:
     """Convert every document on `jobs` processes and score each result; time the whole-page
     baseline on scans too (when `baseline` is None) or on every document (True)."""
     runs: list[Run] = []
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # Worker processes set up as `ingest run` sets up its own (threads, memory, OCR models).
+    with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=prepare_process,
+                             initargs=(load_settings(), True)) as pool:
         futures = [(item, pool.submit(_convert, item.document)) for item in items]
         timed = [item for item in items if baseline or (baseline is None and item.format in SCAN_FORMATS)]
         # Queued behind the conversions: both run `jobs` at a time on the same machine.
         baselines = {item.document: pool.submit(_baseline, item.document) for item in timed}
         for item, future in futures:
             try:
-                result, seconds, rss = future.result()
+                result, seconds, rss, cpu = future.result()
             except BrokenProcessPool:
                 result = {"source": {"file": item.document.name},
                           "error": {"code": ErrorCode.WORKER_CRASHED, "message": "the converting process died"}}
-                seconds, rss = 0.0, 0.0
+                seconds, rss, cpu = 0.0, 0.0, 0.0
             score = score_result(result, item.truth(), item.visible_keys())
-            runs.append(Run(item, score, seconds, rss, result=result))
+            runs.append(Run(item, score, seconds, rss, cpu, result=result))
         for run in runs:
             if run.item.document in baselines:
                 try:
-                    run.baseline_s_per_page = baselines[run.item.document].result()
+                    timed_base = baselines[run.item.document].result()
                 except BrokenProcessPool:
-                    run.baseline_s_per_page = None
+                    timed_base = None
+                if timed_base:
+                    run.baseline_s_per_page, run.baseline_cpu_per_page = timed_base
     return runs
 
 
 def _pct(part: float, whole: float) -> float | None:
     return round(100 * part / whole, 2) if whole else None
+
+
+def _per_page(timed: list[tuple[float, int]]) -> float | None:
+    pages = sum(p for _, p in timed)
+    return round(sum(t for t, _ in timed) / pages, 4) if pages else None
 
 
 def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
@@ -148,6 +169,10 @@ def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
         "median_s_per_doc": round(statistics.median(r.seconds for r in runs), 4) if runs else None,
         "median_s_per_page": round(statistics.median(r.seconds / r.score.pages for r in runs), 4) if runs else None,
         "baseline_s_per_page": round(statistics.median(base), 4) if base else None,
+        # CPU over the whole group (all its pages): less swayed by other load than seconds.
+        "cpu_s_per_page": _per_page([(r.cpu_seconds, r.score.pages) for r in runs]),
+        "baseline_cpu_s_per_page": _per_page([(r.baseline_cpu_per_page * r.score.pages, r.score.pages)
+                                              for r in runs if r.baseline_cpu_per_page is not None]),
         "peak_rss_mb": round(max((r.peak_rss_mb for r in runs), default=0.0), 1),
     }
 
@@ -201,7 +226,8 @@ _COLUMNS = [
     ("year_pct", "year%", 6), ("year_silent", "yrSil", 5), ("ambiguous", "ambig", 5),
     ("ambiguous_unflagged", "ambUnfl", 7), ("ambiguous_not_offered", "ambMiss", 7),
     ("median_s_per_doc", "s/doc", 7), ("median_s_per_page", "s/page", 7),
-    ("baseline_s_per_page", "base s/p", 8), ("peak_rss_mb", "RSS MB", 7),
+    ("baseline_s_per_page", "base s/p", 8), ("cpu_s_per_page", "CPU s/p", 7),
+    ("baseline_cpu_s_per_page", "base CPU", 8), ("peak_rss_mb", "RSS MB", 7),
 ]
 
 

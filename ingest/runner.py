@@ -18,6 +18,7 @@ from ingest.errors import ErrorCode
 from ingest.models import ErrorInfo, Report, SourceInfo
 from ingest.output import JsonWriter, fit_name, write_report
 from ingest.pipeline import convert_file
+from ingest.scan.process import may_be_scan, prepare_process
 from ingest.settings import Settings
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -133,8 +134,12 @@ def run_files(
         if progress:
             progress(outcome)
 
-    pending = list(files)
+    # Largest first: a large file started last would run alone at the end while the other
+    # processes sit idle.
+    pending = sorted(files, key=_size, reverse=True)
     workers = max(1, min(settings.workers, len(files) or 1))
+    # The worker processes are forked from this one: they inherit the set-up and the models.
+    prepare_process(settings, load_ocr=any(may_be_scan(f.name) for f in files))
     while pending:
         retry: list[Path] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
@@ -153,6 +158,13 @@ def run_files(
             retry = retry[1:]
         pending, workers = retry, 1
     return outcomes
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone or unreadable: its conversion says so
+        return 0
 
 
 def progress_printer(total: int) -> Callable[[FileOutcome], None]:

@@ -53,7 +53,7 @@ def test_turned_table_page_is_set_upright(settings: Settings, mode: str, dpi: in
     assert (axis < 0.25) if turn % 180 else (axis > 4), axis
     ways = upright(turned, engine_set(settings))
     assert len(ways) == 1
-    found = cv2.cvtColor(ways[0].color, cv2.COLOR_BGR2GRAY)
+    found = cv2.cvtColor(ways[0].set_upright(turned), cv2.COLOR_BGR2GRAY)
     expected = cv2.cvtColor(upright_page, cv2.COLOR_BGR2GRAY)
     assert found.shape == expected.shape
     # The same page the same way up: its ink lies where the upright scan's does (the skew

@@ -16,6 +16,7 @@ from rq.timeouts import JobTimeoutException
 from ingest.errors import TRANSIENT, ErrorCode, IngestError
 from ingest.layouts import load_layouts
 from ingest.runner import convert_report
+from ingest.scan.process import prepare_process
 from ingest.settings import load_settings
 from workers.config import load_service_settings
 from workers.db import Database
@@ -64,11 +65,14 @@ def recorded_failure(job: Job) -> ErrorCode:
 
 
 def preload() -> None:
-    """Load the layouts once in the pool process: every job's work horse is forked from it and inherits them.
+    """Load the layouts and the OCR models once in the pool process, with its thread and memory
+    set-up: every job's work horse is forked from it and inherits them.
 
     (Importing this module there matters as much: the pipeline's imports take most of a second.)
     """
-    load_layouts(load_settings().layouts_dir)
+    settings = load_settings()
+    load_layouts(settings.layouts_dir)
+    prepare_process(settings, load_ocr=True)
 
 
 def result_name(name: str, sha256: str) -> str:

@@ -3,7 +3,7 @@ text outside the tables read line by line."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import cv2
@@ -15,6 +15,7 @@ from ingest.scan import photo, preprocess
 from ingest.scan.lines import has_ink, line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
+from ingest.scan.ocr.same_look import read_once
 from ingest.scan.prose_digits import lines_to_read
 from ingest.settings import Settings
 from ingest.tables.model import GridSettings, Slot, bbox
@@ -46,20 +47,18 @@ _OCR_TEXT_HEIGHT = 32
 @dataclass
 class Prepared:
     """A page turned upright and straight: clean gray, ink (for text) and faint ink (for
-    rulings), and the colour page as fed with the skew and quarter turns that set it upright."""
+    rulings), with the skew and quarter turns that set the page as fed upright."""
 
     gray: np.ndarray
     ink: np.ndarray
     faint: np.ndarray
-    source: np.ndarray
     angle: float = 0.0
     turns: int = 0
 
-    @property
-    def color(self) -> np.ndarray:
-        """The page in colour as turned here (as kept for review): made only for the reading
-        kept, so a page's working set holds no turned colour copy."""
-        return preprocess.quarter_turn(preprocess.rotate(self.source, self.angle), self.turns)
+
+    def set_upright(self, color: np.ndarray) -> np.ndarray:
+        """The colour page as fed turned as this one (kept for review)."""
+        return _set_upright(color, self.angle, self.turns)
 
     @cached_property
     def grid(self) -> GridSettings[int]:
@@ -82,19 +81,26 @@ class PageRead:
     score: float = 0.0
 
 
+def _set_upright(color: np.ndarray, angle: float, turns: int) -> np.ndarray:
+    return preprocess.quarter_turn(preprocess.rotate(color, angle), turns)
+
+
 def prepare(color: np.ndarray) -> Prepared:
     """Seal removed, light flattened, binarised: derived from the colour page as it stands."""
     gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
-    return _with_ink(gray, color)
+    return _with_ink(gray)
 
 
-def _with_ink(gray: np.ndarray, source: np.ndarray, angle: float = 0.0) -> Prepared:
-    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), source, angle)
+def _with_ink(gray: np.ndarray, angle: float = 0.0) -> Prepared:
+    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), angle)
 
 
 def _turned(page: Prepared, turns: int) -> Prepared:
+    if turns % 4 == 0:
+        # The page itself, with the measures and rulings it has found (not found again).
+        return page
     gray, ink, faint = (preprocess.quarter_turn(a, turns) for a in (page.gray, page.ink, page.faint))
-    turned = Prepared(gray, ink, faint, page.source, page.angle, page.turns + turns)
+    turned = Prepared(gray, ink, faint, page.angle, page.turns + turns)
     # A half turn keeps the page's measures and turns its rulings: found once, not again.
     if turns % 4 == 2 and "rulings" in page.__dict__:
         turned.__dict__["grid"] = page.grid
@@ -118,7 +124,7 @@ def _straight(page: Prepared) -> Prepared:
     angle = preprocess.skew_angle(page.ink)
     if abs(angle) < 0.05:
         return page
-    return _with_ink(preprocess.rotate(page.gray, angle), page.source, angle)
+    return _with_ink(preprocess.rotate(page.gray, angle), angle)
 
 
 def _probe_windows(page: Prepared) -> list[np.ndarray]:
@@ -262,7 +268,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
                                           min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append(((cell.row, cell.col), crops))
     flat = [crop for _, crops in pending for crop in crops]
-    flat_readings = iter(engines.labels.read_lines(flat, "label"))
+    flat_readings = iter(read_once(flat, engines.labels, "label", _OCR_TEXT_HEIGHT, may_be_value))
     first = []
     for _, crops in pending:
         parts = [next(flat_readings) for _ in crops]
@@ -300,10 +306,22 @@ def _worth_reading(lines: list[Box], tables: list[Box]) -> list[Box]:
 def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     """A page's tables and text lines, top to bottom; a page whose orientation stays in
     doubt is read both ways and the reading that scores better is kept. A phone photo's sheet
-    is found and flattened first."""
+    is found and flattened first.
+
+    Each way's arrays are let go once it is read, and the colour page is turned (for
+    review) only for the reading kept: a page read both ways holds one way at a time."""
     color = photo.as_scanned(color, settings)
-    reads = [_read_upright(page, number, engines, settings) for page in upright(color, engines)]
-    return max(reads, key=lambda r: r.score)
+    ways = upright(color, engines)
+    best: tuple[PageRead, float, int] | None = None
+    while ways:
+        page = ways.pop(0)
+        read = _read_upright(page, number, engines, settings)
+        if best is None or read.score > best[0].score:
+            best = (read, page.angle, page.turns)
+        del page
+    assert best is not None, "upright() gives at least one way"
+    read, angle, turns = best
+    return replace(read, image=_set_upright(color, angle, turns))
 
 
 def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Settings) -> PageRead:
@@ -333,4 +351,4 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     # A cell spanning rows or columns counts once.
     cells = sum(s.confidence * len(s.text) for t in read_tables for _, s in t.cells)
     score = cells + sum(r.confidence * len(r.text.strip()) for r in readings)
-    return PageRead(number, blocks, page.color, read_tables, score)
+    return PageRead(number, blocks, np.zeros((0, 0, 3), np.uint8), read_tables, score)

@@ -98,6 +98,12 @@ def engine_set(settings: Settings) -> EngineSet:
     return EngineSet(rapid, (ValueReader(rapid, as_gray), ValueReader(tesseract, as_binary)))
 
 
+def load_engines(settings: Settings) -> None:
+    """The configured engines' models loaded now (they are kept for the process)."""
+    if settings.ocr_engine in ("both", "rapidocr"):
+        RapidOcrEngine().load()
+
+
 def agree(first: CellText, second: CellText, settings: Settings) -> CellText:
     """One value from two readings: agreement earns trust, disagreement review."""
     a, b = as_digits(first.text), as_digits(second.text)

@@ -67,6 +67,10 @@ class RapidOcrEngine:
     def __init__(self, threads: int = 1) -> None:
         self.threads = threads
 
+    def load(self) -> None:
+        """The model loaded now rather than at the first reading."""
+        _recogniser(self.threads)
+
     def read_lines(self, images: list[np.ndarray], kind: Kind) -> list[CellText]:
         if not images:
             return []

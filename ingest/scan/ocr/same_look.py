@@ -1,0 +1,83 @@
+"""Crops that look the same, grouped so the first engine reads each look once.
+
+A table page prints the same short value many times (most cells of a report are "0"): its
+crops, scaled to one text height, differ only by scanning noise. Only short crops (one or
+two characters) are grouped, and only when their ink matches almost pixel for pixel; the
+second value reading still reads every crop on its own, so a crop grouped with the wrong
+look gets two readings that disagree and goes to review."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+from ingest.scan.ocr.base import CellText, Kind, OcrEngine
+
+# Grouped crops are at most this many text heights wide (a digit or two; labels are wider).
+_MAX_WIDTH = 2.0
+# Ink of one crop allowed to lie more than a pixel from the other's ink, as a share of its
+# ink: a scan's noise and a sub-pixel shift move edges by a pixel; "0" against "8" or "6"
+# differs by a whole stroke several pixels from any of the other's (the closest pair of
+# different digits measured, "8" and "6" in Noto Sans, 5 % of the ink; "0" and "8" 20 %).
+_MAX_APART = 0.02
+# Ink boxes of one look differ by at most this share in width and in height.
+_SIZE_SLACK = 0.12
+_NEAR = np.ones((3, 3), np.uint8)
+
+
+def _ink(crop: np.ndarray) -> np.ndarray | None:
+    """The crop's ink (Otsu) cut to its bounding box, 0/1; None for no ink."""
+    _, binary = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    points = cv2.findNonZero(binary)
+    if points is None:
+        return None
+    x, y, w, h = cv2.boundingRect(points)
+    return binary[y:y + h, x:x + w]
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two inks are one look: boxes of nearly one size, and (scaled to one size) no
+    more than a few of either's pixels farther than a pixel from the other's ink."""
+    (ha, wa), (hb, wb) = a.shape, b.shape
+    if abs(ha - hb) > _SIZE_SLACK * max(ha, hb) + 1 or abs(wa - wb) > _SIZE_SLACK * max(wa, wb) + 1:
+        return False
+    if b.shape != a.shape:
+        b = cv2.resize(b, (wa, ha), interpolation=cv2.INTER_NEAREST)
+    for one, other in ((a, b), (b, a)):
+        apart = np.count_nonzero(one & (1 - cv2.dilate(other, _NEAR)))
+        if apart > _MAX_APART * np.count_nonzero(one):
+            return False
+    return True
+
+
+def group_looks(crops: list[np.ndarray], text_height: int) -> list[int]:
+    """For each crop (text scaled to `text_height`), the index of the first crop that looks
+    the same (itself when none does)."""
+    owners: list[int] = []
+    # Looks found so far: (first crop's index, its ink).
+    looks: list[tuple[int, np.ndarray]] = []
+    for i, crop in enumerate(crops):
+        ink = _ink(crop) if crop.shape[1] <= 3 * _MAX_WIDTH * text_height else None
+        if ink is None or ink.shape[1] > _MAX_WIDTH * text_height:
+            owners.append(i)
+            continue
+        owner = next((j for j, seen in looks if _same(ink, seen)), None)
+        if owner is None:
+            looks.append((i, ink))
+            owner = i
+        owners.append(owner)
+    return owners
+
+
+def read_once(crops: list[np.ndarray], engine: OcrEngine, kind: Kind, text_height: int,
+              shared: Callable[[str], bool]) -> list[CellText]:
+    """Every crop's reading, each look read once when its reading is one that may be shared
+    (`shared`: a value); crops grouped with a look whose reading may not are read on their own."""
+    owners = group_looks(crops, text_height)
+    firsts = sorted(set(owners))
+    readings = dict(zip(firsts, engine.read_lines([crops[i] for i in firsts], kind), strict=True))
+    alone = [i for i, owner in enumerate(owners) if owner != i and not shared(readings[owner].text)]
+    readings.update(zip(alone, engine.read_lines([crops[i] for i in alone], kind), strict=True))
+    return [readings.get(i, readings[owner]) for i, owner in enumerate(owners)]

@@ -1,0 +1,34 @@
+"""Set-up of a process that converts scans, done once before conversions are forked from it."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+
+import cv2
+
+from ingest.scan.ocr.consensus import load_engines
+from ingest.settings import Settings
+
+_M_MMAP_THRESHOLD = -3  # mallopt(3)
+# Files that may be scans, by name (only to decide whether loading the OCR models up front
+# pays; what a file is is still found from its content).
+_MAY_BE_SCAN = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"})
+
+
+def may_be_scan(name: str) -> bool:
+    """Whether a file of this name may be a scanned PDF or an image."""
+    return any(name.lower().endswith(suffix) for suffix in _MAY_BE_SCAN)
+
+
+def prepare_process(settings: Settings, load_ocr: bool) -> None:
+    """OpenCV on `scan_threads` threads, large arrays memory-mapped (`mmap_threshold`), and,
+    with `load_ocr`, the OCR models loaded now: processes forked later share them instead
+    of each loading its own (half a second and some 70 MB each)."""
+    cv2.setNumThreads(settings.scan_threads)
+    if settings.mmap_threshold > 0:
+        # Not glibc: its own allocator's choice stands.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, settings.mmap_threshold)
+    if load_ocr:
+        load_engines(settings)

@@ -1,0 +1,89 @@
+"""Crops read once per look: the same printed value under scanning noise is one look; two
+different values never are (a wrong grouping would give a cell another cell's reading)."""
+
+from __future__ import annotations
+
+import random
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.scan.ocr.base import CellText, Kind
+from ingest.scan.ocr.consensus import may_be_value
+from ingest.scan.ocr.rapid import RapidOcrEngine
+from ingest.scan.ocr.same_look import group_looks, read_once
+
+TEXT_HEIGHT = 32
+FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+         "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"]
+VALUES = [str(d) for d in range(10)] + ["10", "11", "01", "00", "-", "1.5", "号"]
+
+
+def crop(text: str, font_path: str, rng: random.Random, noisy: bool) -> np.ndarray:
+    """`text` printed about TEXT_HEIGHT px high on white as a cell crop: drawn four times
+    larger at a random sub-pixel offset and scaled down, then (noisy) blurred, grained and
+    JPEG-compressed as a scan would be."""
+    scale = 4
+    font = ImageFont.truetype(font_path, TEXT_HEIGHT * scale, index=2)
+    left, top, right, bottom = (round(v) for v in font.getbbox(text))
+    size = (right - left + 16 * scale, bottom - top + 12 * scale)
+    image = Image.new("L", size, 255)
+    ImageDraw.Draw(image).text((8 * scale - left + rng.randrange(scale), 6 * scale - top + rng.randrange(scale)),
+                               text, font=font, fill=0)
+    gray = cv2.resize(np.asarray(image), (size[0] // scale, size[1] // scale), interpolation=cv2.INTER_AREA)
+    if noisy:
+        gray = cv2.GaussianBlur(gray, (3, 3), rng.uniform(0.3, 0.8))
+        grain = np.random.default_rng(rng.randrange(1 << 30)).normal(0, 8, gray.shape)
+        gray = np.clip(gray + grain, 0, 255).astype(np.uint8)
+        _, jpeg = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, 70])
+        decoded = cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+        assert decoded is not None
+        return decoded
+    return gray
+
+
+@pytest.mark.parametrize("font_path", FONTS)
+def test_different_values_are_never_one_look(font_path: str) -> None:
+    rng = random.Random(7)
+    crops, texts = [], []
+    for text in VALUES:
+        for noisy in (False, True, True):
+            crops.append(crop(text, font_path, rng, noisy))
+            texts.append(text)
+    owners = group_looks(crops, TEXT_HEIGHT)
+    wrong = [(texts[i], texts[owner]) for i, owner in enumerate(owners) if texts[i] != texts[owner]]
+    assert wrong == []
+    # The same value under noise is mostly one look (else nothing is saved).
+    grouped = sum(owner != i for i, owner in enumerate(owners))
+    assert grouped >= len(VALUES)
+
+
+class CountingEngine:
+    """The real RapidOCR engine, counting the crops it is given."""
+
+    name = "rapidocr"
+    kind_blind = True
+
+    def __init__(self) -> None:
+        self.engine = RapidOcrEngine()
+        self.crops = 0
+
+    def read_lines(self, images: list[np.ndarray], kind: Kind) -> list[CellText]:
+        self.crops += len(images)
+        return self.engine.read_lines(images, kind)
+
+
+def test_values_read_once_per_look_and_labels_alone() -> None:
+    rng = random.Random(3)
+    font = FONTS[0]
+    texts = ["0"] * 12 + ["8", "6", "0", "11", "11"] + ["号"] * 3
+    crops = [crop(t, font, rng, noisy=True) for t in texts]
+    counting = CountingEngine()
+    once = read_once(crops, counting, "label", TEXT_HEIGHT, may_be_value)
+    alone = RapidOcrEngine().read_lines(crops, "label")
+    assert [r.text for r in once] == [r.text for r in alone]
+    assert [r.text for r in once][:14] == ["0"] * 12 + ["8", "6"]
+    # Twelve "0"s and two "11"s read as few looks; the Chinese character (not a value) each time.
+    assert counting.crops <= len(crops) - 10
