@@ -18,10 +18,8 @@ from ingest.pipeline import convert_file
 from ingest.scan.lines import line_boxes
 from ingest.scan.prose_digits import first_digit, lines_to_read
 from ingest.settings import Settings
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import SAMPLES, SEEDS
 from workers.corrections import Correction, apply_decisions
-
-REAL_DEV = ROOT.parent / "shared" / "real-dev"
 
 
 def test_a_relation_is_surely_broken_only_when_its_unsure_cells_cannot_mend_it() -> None:
@@ -39,7 +37,7 @@ def test_a_relation_is_surely_broken_only_when_its_unsure_cells_cannot_mend_it()
 def test_a_bureaus_prose_read_as_a_table_cell_is_read_for_claims(settings: Settings) -> None:
     """平潭's 市场监督管理局 2023: the crawler's line with a tab is read as a row of two cells;
     its 收到政府信息公开申请1件，予以公开1件 agrees with its table (1 new, 1 granted)."""
-    report = convert_file(REAL_DEV / "fj_pingtan_scjgj_2023.txt", settings)
+    report = convert_file(SAMPLES / "documents" / "webpage_fj_pingtan_scjgj_2023.txt", settings)
     assert [(c.claim, c.value) for c in report.prose_claims] == [("requests_received", 1), ("granted", 1)]
     assert "prose_table" not in {f.kind for f in report.findings}
 
