@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
-import resource
 import statistics
 import sys
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -40,15 +39,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.conversions import baseline_timed, convert_timed
 from bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
 from bench.findings import print_findings, score_findings
 from bench.reliability import by_format, plot, print_calibration
 from bench.render_webpage import STYLE as WEBPAGE
 from bench.score import DocScore, score_result
 from ingest.errors import ErrorCode
-from ingest.output import report_to_dict
-from ingest.pipeline import convert_file
-from ingest.scan.baseline import baseline_seconds
 from ingest.scan.process import prepare_process
 from ingest.settings import load_settings
 
@@ -73,46 +70,20 @@ class Run:
 SCAN_FORMATS = ("pdf_scanned", "image", "pdf_turned", "fax", "photo")
 
 
-def _cpu() -> float:
-    """CPU seconds of this process and of the tools it started and waited for."""
-    usage = map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    return sum(u.ru_utime + u.ru_stime for u in usage)
-
-
-def _convert(path: Path) -> tuple[dict[str, Any], float, float, float]:
-    """In a worker: the result JSON, the seconds and CPU seconds it took, the process's peak RSS so far."""
-    start, cpu = time.perf_counter(), _cpu()
-    try:
-        result = report_to_dict(convert_file(path, load_settings()))
-    except Exception as exc:  # a bug on one document is a finding, not the end of the run
-        result = {"source": {"file": path.name}, "error": {"code": ErrorCode.INTERNAL_ERROR, "message": repr(exc)}}
-    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
-    # ru_maxrss is in KiB on Linux; children covers the tools a reader starts (soffice, tesseract).
-    rss = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    return result, seconds, rss / 1024, cpu
-
-
-def _baseline(path: Path) -> tuple[float, float] | None:
-    """In a worker: seconds and CPU seconds per page of whole-page Tesseract on the document's pages."""
-    cpu = _cpu()
-    try:
-        pages, seconds = baseline_seconds(path.read_bytes(), path.suffix.lower() == ".pdf", load_settings())
-    except Exception:  # a page the baseline cannot read has no baseline time
-        return None
-    return (seconds / pages, (_cpu() - cpu) / pages) if pages else None
-
-
 def run_corpus(items: list[CorpusItem], jobs: int, baseline: bool | None = None) -> list[Run]:
     """Convert every document on `jobs` processes and score each result; time the whole-page
     baseline on scans too (when `baseline` is None) or on every document (True)."""
     runs: list[Run] = []
-    # Worker processes set up as `ingest run` sets up its own (threads, memory, OCR models).
+    # Worker processes set up as `ingest run` sets up its own (threads, memory, OCR models), but
+    # started from a fresh server process: this one has run the generator's OpenCV on many threads,
+    # and a child forked from it hung at its first OpenCV call (photos, seed 59).
     with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=prepare_process,
+                             mp_context=multiprocessing.get_context("forkserver"),
                              initargs=(load_settings(), True)) as pool:
-        futures = [(item, pool.submit(_convert, item.document)) for item in items]
+        futures = [(item, pool.submit(convert_timed, item.document)) for item in items]
         timed = [item for item in items if baseline or (baseline is None and item.format in SCAN_FORMATS)]
         # Queued behind the conversions: both run `jobs` at a time on the same machine.
-        baselines = {item.document: pool.submit(_baseline, item.document) for item in timed}
+        baselines = {item.document: pool.submit(baseline_timed, item.document) for item in timed}
         for item, future in futures:
             try:
                 result, seconds, rss, cpu = future.result()
