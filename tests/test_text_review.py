@@ -39,12 +39,15 @@ def _s3_nothing_received(truth: ReportTruth) -> None:
 def test_a_table_printing_only_its_totals_between_pipe_fillers(tmp_path: Path, settings: Settings,
                                                                template: str, seed: int) -> None:
     # Each row prints its 总计 0 among `|` fillers: the run of blanks before it may end the row
-    # above or start this one, but the whole table prints only totals, so the 0 is the 总计.
+    # above or start this one, but the whole table prints only totals, so the 0 is the 总计;
+    # so are the second 2s of the rows printing `2 … 2` (not a 2 in 其他 beside a blank 总计).
     truth = make_truth(seed, template=template)
     _s3_nothing_received(truth)
     for key in truth.cells:
         if key.startswith("s3.") and not key.endswith(".total"):
             truth.cells[key] = None
+    for row in ("new", "granted", "total"):
+        truth.cells[f"s3.{row}.enterprise"] = truth.cells[f"s3.{row}.total"] = 2
     path = render_text(truth, tmp_path / "r", random.Random(seed), style="pipe", encoding="utf-8",
                        damage=Damage.draw(random.Random(seed)))
     result = _convert(path, settings)

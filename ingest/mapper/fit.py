@@ -172,13 +172,13 @@ def _is_run(values: list[Token], printed: list[Token], ctx: RowContext, s: Setti
     return ctx.runs_style or any(t.kind is Kind.RUN for t in printed)
 
 
-def _lone_total(content: tuple[str | None, ...], ctx: RowContext) -> bool:
-    """A row printing one value among its blank cells (`|` fillers), in a document whose
-    rows print only their 总计 column: the value is the 总计 the row's relation holds with.
-    Which blanks end the row and which start the next cannot say; the table's style does."""
-    printed = [i for i, text in enumerate(content) if text is not None]
+def _total_as_the_table_prints(content: tuple[str | None, ...], ctx: RowContext) -> bool:
+    """A row among blank cells (`|` fillers) whose placements differ only in which blanks end
+    the row and which start the next, in a document whose rows print only their 总计 column
+    (most print one lone value): the placement printing the 总计, its relation holding, is
+    the table's own. Which blanks belong to which row cannot say; the table's style does."""
     n = len(ctx.columns)
-    return (ctx.totals_only and printed == [n - 1] and ctx.columns[-1].key == "total"
+    return (ctx.totals_only and content[n - 1] is not None and ctx.columns[-1].key == "total"
             and holds(list(content), ctx.local))
 
 
@@ -210,7 +210,7 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     # ties: they never make an ambiguous row certain.
     best = max(starts, key=lambda i: (holds(list(content(i)), ctx.local), header_fit(i), -i))
     variants = {content(i) for i in starts}
-    if len(variants) == 1 or _lone_total(content(best), ctx):
+    if len(variants) == 1 or _total_as_the_table_prints(content(best), ctx):
         return Fit([_slot(t, s.conf_exact) for t in values[best : best + n]])
     unsure = {c for c in range(n) if len({v[c] for v in variants}) > 1}
     note = "blank cells at the row's edge make its alignment ambiguous"
