@@ -98,3 +98,19 @@ def test_a_row_label_printed_with_nothing_after_it_is_a_blank_row(tmp_path: Path
     path = render_text(later, tmp_path / "later", random.Random(5), style=style, encoding="utf-8", damage=Damage())
     cells = _convert(path, settings)["cells"]
     assert all(cells[f"s3.other.{row}.total"]["review"] for row in ("no_fee", "other"))
+
+
+def test_a_blank_row_whose_label_wraps_onto_two_lines_is_printed_not_missing(tmp_path: Path,
+                                                                             settings: Settings) -> None:
+    # 政府集 / 中采购 on two lines and nothing after it: the row is there, printed blank, not a
+    # row the table leaves out (no row_missing finding).
+    truth = make_truth(5, template="2019")
+    truth.cells["s2.procurement.items"] = truth.cells["s2.procurement.amount"] = None
+    path = render_text(truth, tmp_path / "r", random.Random(5), style="spaces", encoding="utf-8",
+                       damage=Damage(broken_labels=1.0))
+    assert "政府集中采购" not in path.read_text(encoding="utf-8")
+    result = _convert(path, settings)
+    assert [k for k in _wrong(result, truth) if not result["cells"][k]["review"]] == []
+    procurement = [result["cells"][k] for k in ("s2.procurement.items", "s2.procurement.amount")]
+    assert [(c["value"], c["review"]) for c in procurement] == [(None, False)] * 2
+    assert "row_missing" not in [f["kind"] for f in result["findings"]]

@@ -89,11 +89,14 @@ def _gaps(
     return out
 
 
-def _names(token: Token, row: RowLayout, s: Settings) -> bool:
-    """Whether a label token names the row."""
-    core = label_core(token.text)
-    return token.kind is Kind.LABEL and any(
-        c in core or similarity(core, c) >= s.label_match_ratio for c in (label_core(v.text) for v in row.labels)
+def _names(gap: list[Token], row: RowLayout, s: Settings) -> bool:
+    """Whether the gap's labels name the row: one of them, or their words joined (a label
+    wrapped onto two lines, 政府集 / 中采购)."""
+    cores = [label_core(t.text) for t in gap if t.kind is Kind.LABEL]
+    joined = "".join(cores)
+    return any(
+        c in joined or any(similarity(core, c) >= s.label_match_ratio for core in cores)
+        for c in (label_core(v.text) for v in row.labels)
     )
 
 
@@ -105,7 +108,7 @@ def rows_not_printed(
     label. A label printed with no values (a merged cell's other rows) is not this."""
     rows = layout.rows()
     return {id(rows[index]) for index, gap in _gaps(chain, layout, tokens, marks)
-            if not any(t.kind is not Kind.LABEL or _names(t, rows[index], s) for t in gap)}
+            if all(t.kind is Kind.LABEL for t in gap) and not _names(gap, rows[index], s)}
 
 
 def rows_printed_blank(
@@ -120,7 +123,7 @@ def rows_printed_blank(
     out: set[int] = set()
     for index, gap in _gaps(chain, layout, tokens, marks):
         row = rows[index]
-        if ((row.section, row.key) not in merged and any(_names(t, row, s) for t in gap)
+        if ((row.section, row.key) not in merged and _names(gap, row, s)
                 and all(t.kind in (Kind.LABEL, Kind.BLANK) for t in gap)):
             out.add(id(row))
     return out
