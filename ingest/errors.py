@@ -1,8 +1,8 @@
 """Every error code of the product, and the exception tree whose codes land in a result's `error.code`.
 
 An exception carries its code: code that catches an `IngestError` writes `exc.code`, never a string of its
-own; its class (`InputError`, `ToolError`) says only whether trying again may help. The HTTP API answers errors in the same
-shape (`{"error": {"code", "message"}}`), so its codes are here too: one namespace, no two meanings.
+own; its class (`InputError`, `ToolError`) says only whether trying again may help. The HTTP API answers
+errors in the same shape (`{"error": {"code", "message"}}`), so its codes are here too: one namespace, no two meanings.
 """
 
 from __future__ import annotations
