@@ -40,14 +40,6 @@ FORMATS = (".csv", ".xlsx", ".parquet")
 
 
 @dataclass(frozen=True)
-class Result:
-    """One result JSON: where it is (relative to the folder) and what it holds."""
-
-    path: str
-    report: Report
-
-
-@dataclass(frozen=True)
 class CellInfo:
     """What a cell key means, for a dataset of every template."""
 
@@ -115,6 +107,14 @@ class KeyCatalog:
 
     def order(self, common_key: str) -> int:
         return self._order.get(common_key, len(self._order))
+
+
+@dataclass(frozen=True)
+class Result:
+    """One result JSON: where it is (relative to the folder) and what it holds."""
+
+    path: str
+    report: Report
 
 
 def read_results(out_dir: Path) -> list[Result]:
@@ -201,12 +201,20 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
-class ErrorRow:
-    """A row of the errors table: a result that failed."""
+class ErrorFields:
+    """Why a result failed: its `error` object."""
 
-    source: SourceFields
     code: str = field(metadata=zh("错误代码"))
     message: str = field(metadata=zh("错误信息"))
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    """A row of the errors table: a result that failed, as the contract writes it (`source`, `error`), and
+    where it is."""
+
+    source: SourceFields
+    error: ErrorFields
     result: str = field(metadata=zh("结果文件"))
 
 
@@ -217,7 +225,7 @@ def converted(results: Iterable[Result]) -> list[Result]:
 def errors_table(results: Iterable[Result]) -> Table:
     """One row per result that failed: the source, the error code and message."""
     rows = [
-        values_of(ErrorRow(SourceFields.of(r.report), r.report.error.code, r.report.error.message, r.path))
+        values_of(ErrorRow(SourceFields.of(r.report), ErrorFields(r.report.error.code, r.report.error.message), r.path))
         for r in results
         if r.report.error is not None
     ]

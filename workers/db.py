@@ -34,9 +34,9 @@ def _document_key() -> sa.Column[str]:
     return sa.Column("sha256", sa.Text, primary_key=True)
 
 
-def _serial_key() -> sa.Column[int]:
-    """A row number of its own, for the tables that only grow (decisions, the audit trail)."""
-    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+def _text(name: str) -> sa.Column[str]:
+    """Text that every row has."""
+    return sa.Column(name, sa.Text, nullable=False)
 
 
 def _time(name: str) -> sa.Column[float]:
@@ -45,13 +45,25 @@ def _time(name: str) -> sa.Column[float]:
 
 
 metadata = sa.MetaData()
+
+
+def _journal(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    """A table that only grows (reviewers' decisions, the audit trail): each row numbered and timed."""
+    return sa.Table(
+        name, metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        _time("at"),
+        *columns,
+    )
+
+
 documents = sa.Table(
     "documents", metadata,
     _document_key(),
-    sa.Column("name", sa.Text, nullable=False),
+    _text("name"),
     sa.Column("size", sa.BigInteger, nullable=False),
-    sa.Column("status", sa.Text, nullable=False),
-    sa.Column("job_id", sa.Text, nullable=False),
+    _text("status"),
+    _text("job_id"),
     sa.Column("error_code", sa.Text),
     sa.Column("error", sa.Text),
     sa.Column("result_path", sa.Text),
@@ -81,26 +93,19 @@ page_images = sa.Table(
     sa.Column("page", sa.Integer, primary_key=True),
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
-corrections = sa.Table(
-    "corrections", metadata,
-    _serial_key(),
-    sa.Column("report", sa.Text, nullable=False),
-    sa.Column("sha256", sa.Text, nullable=False),
-    sa.Column("cell", sa.Text, nullable=False),
-    sa.Column("action", sa.Text, nullable=False),
+corrections = _journal(
+    "corrections",
+    _text("report"),
+    _text("sha256"),
+    _text("cell"),
+    _text("action"),
     sa.Column("read_value", sa.Text),
     sa.Column("previous_value", sa.Text),
     sa.Column("value", sa.Text),
-    sa.Column("reviewer", sa.Text, nullable=False),
-    _time("at"),
+    _text("reviewer"),
     sa.Column("version", sa.Integer, nullable=False),
 )
-audit = sa.Table(
-    "audit", metadata,
-    _serial_key(),
-    _time("at"),
-    sa.Column("line", sa.Text, nullable=False),
-)
+audit = _journal("audit", _text("line"))
 
 
 class NoFolder(ValueError):
