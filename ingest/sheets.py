@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, fields
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal, cast, get_args, get_type_hints
 
@@ -50,6 +51,16 @@ def _kind(annotation: object) -> Kind:
 
 
 @cache
+def _paths(row_type: type) -> tuple[str, ...]:
+    """The dotted paths of a row type's columns (`report.agency`), in the order of `columns_of`."""
+    hints = get_type_hints(row_type)
+    paths: list[str] = []
+    for f in fields(row_type):
+        paths += [f.name] if "zh" in f.metadata else [f"{f.name}.{p}" for p in _paths(hints[f.name])]
+    return tuple(paths)
+
+
+@cache
 def columns_of(row_type: type) -> tuple[Column, ...]:
     """The columns of a row type: its fields, those of its parts (fields without a header) in their place."""
     hints = get_type_hints(row_type)
@@ -62,16 +73,16 @@ def columns_of(row_type: type) -> tuple[Column, ...]:
     return tuple(columns)
 
 
+@cache
+def _getter(row_type: type) -> attrgetter[Any]:
+    return attrgetter(*_paths(row_type))
+
+
 def values_of(row: Any) -> list[Any]:
     """A row's values in the order of `columns_of` its type."""
-    values: list[Any] = []
-    for f in fields(row):
-        value = getattr(row, f.name)
-        if "zh" in f.metadata:
-            values.append(value)
-        else:
-            values += values_of(value)
-    return values
+    values = _getter(row.__class__)(row)
+    # attrgetter of one path gives the value itself, of several a tuple.
+    return list(values) if len(_paths(row.__class__)) > 1 else [values]
 
 
 def write_csv(table: Table, path: Path, labels: str) -> None:
