@@ -28,7 +28,6 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-
 def _document_key() -> sa.Column[str]:
     """The SHA-256 of an input's bytes: the key of each thing kept once per document."""
     return sa.Column("sha256", sa.Text, primary_key=True)
