@@ -57,3 +57,19 @@ def without_rule_rests(region: np.ndarray, reach: int) -> np.ndarray:
     out = region.copy()
     out[np.isin(labels, rests)] = 0
     return out
+
+
+def rules_painted_out(gray: np.ndarray, ink: np.ndarray, rules: list[np.ndarray],
+                      box: Box) -> tuple[np.ndarray, np.ndarray]:
+    """The gray and ink of a page's `box` with its rules (masks of the whole page) painted
+    paper-white: a rule's dash that drifts into a cell is read as a "1" beside the value."""
+    x0, y0, x1, y1 = box
+    ruled: np.ndarray = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for mask in rules:
+        ruled |= mask[y0:y1, x0:x1]
+    # Antialiased rims of a rule go with it.
+    ruled = cv2.dilate(ruled, np.ones((3, 3), np.uint8))
+    clean_gray, clean_ink = gray[y0:y1, x0:x1].copy(), ink[y0:y1, x0:x1].copy()
+    clean_gray[ruled > 0] = 255
+    clean_ink[ruled > 0] = 0
+    return clean_gray, clean_ink

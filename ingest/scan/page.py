@@ -12,7 +12,7 @@ import numpy as np
 from ingest.errors import FileTooLarge
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
-from ingest.scan.lines import has_ink, line_boxes, without_rule_rests
+from ingest.scan.lines import has_ink, line_boxes, rules_painted_out, without_rule_rests
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
 from ingest.scan.ocr.same_look import read_once
@@ -254,18 +254,22 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     texts: dict[tuple[int, int], CellText] = {}
     # Each inked cell as its text lines (a label may wrap; a value never does).
     pending: list[tuple[tuple[int, int], list[np.ndarray]]] = []
+    h, w = page.ink.shape
+    ox, oy = max(0, table.box[0] - gs.snap), max(0, table.box[1] - gs.snap)
+    gray, ink = rules_painted_out(page.gray, page.ink, [page.rulings.horizontal, page.rulings.vertical],
+                                  (ox, oy, min(w, table.box[2] + gs.snap), min(h, table.box[3] + gs.snap)))
     for cell in table.cells:
-        x0, y0, x1, y1 = _interior(cell.box, gs)
+        x0, y0, x1, y1 = _interior((cell.box[0] - ox, cell.box[1] - oy, cell.box[2] - ox, cell.box[3] - oy), gs)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
-        region = without_rule_rests(cv2.morphologyEx(page.ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)),
+        region = without_rule_rests(cv2.morphologyEx(ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)),
                                     gs.line_thickness + 4)
         lines = [b for b in line_boxes(region, gs.text_height // 3, min_gap=2) if has_ink(
-            region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)] or _thin_marks(page.ink[y0:y1, x0:x1], gs)
+            region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)] or _thin_marks(ink[y0:y1, x0:x1], gs)
         if not lines:
             texts[(cell.row, cell.col)] = CellText("", settings.ocr_conf_blank)
             continue
-        crops = [_scaled_crop(page.gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
-                                          min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
+        crops = [_scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
+                                     min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append(((cell.row, cell.col), crops))
     flat = [crop for _, crops in pending for crop in crops]
     flat_readings = iter(read_once(flat, engines.labels, "label", _OCR_TEXT_HEIGHT, may_be_value))
