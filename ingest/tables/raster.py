@@ -75,11 +75,12 @@ def raster_settings(ink: np.ndarray) -> GridSettings[int]:
         same_line=0,
         stream_gap=0,
         edge_coverage=_EDGE_COVERAGE,
-        # A dash steps a pixel or so off its line, and a deskewed page keeps a pixel or two of slant.
-        rule_drift=thickness + 1,
+        # A dash steps a pixel or so off its line, and a deskewed page keeps a pixel or two of
+        # slant (from the text height, as the rules' own thickness is unsure on such a page).
+        rule_drift=max(1, height // 15),
         # Wider than a dash gap of a hair-thin rule, narrower than the space between two
         # strokes of one character (so a line of text never closes up into a rule).
-        dash_gap=max(3, height // 3),
+        dash_gap=max(3, height // 4),
     )
 
 
@@ -135,7 +136,9 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     width = 2 * gs.rule_drift + 1
     across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, width))
     band = cv2.dilate(ink, across)
-    pieces = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((1, max(2, gs.dash_gap // 2)), np.uint8))
+    # Longer than a crossing rule is thick (a column of digits does not join up through the rules).
+    piece = max(gs.line_thickness + 2, gs.dash_gap // 2)
+    pieces = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((1, piece), np.uint8))
     joined = cv2.morphologyEx(pieces, cv2.MORPH_CLOSE, np.ones((1, gs.dash_gap), np.uint8))
     on = cv2.morphologyEx(joined, cv2.MORPH_OPEN, np.ones((1, gs.min_vline), np.uint8)) > 0
     # Each row's runs numbered apart: a run never joins the next row's, as a rule does not
