@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
+from ingest.scan.lines import without_rule_rests
 from ingest.scan.page import _straight, prepare
 from ingest.settings import load_settings
 from ingest.tables.raster import find_tables
@@ -99,3 +100,17 @@ def test_rule_dashes_are_not_read_as_ones() -> None:
              if cells[key].text != value}
     assert all(conf < settings.cell_review_threshold for _, conf in wrong.values()), wrong
     assert len(wrong) <= 1, wrong
+
+
+def test_dash_where_a_merged_cells_rule_dropped_out_goes() -> None:
+    """A rule that dropped out over one row merges two value cells; the dash it left between
+    their "0"s is a rule's rest, not a "1" ("010")."""
+    region = np.zeros((40, 240), np.uint8)
+    cv2.circle(region, (60, 20), 10, 255, 2)
+    region[12:26, 119:121] = 255  # the dash, where the inner rule runs
+    cv2.circle(region, (180, 20), 10, 255, 2)
+    kept = without_rule_rests(region, 5, (120,))
+    assert not kept[:, 115:125].any()
+    assert kept[:, 48:72].any() and kept[:, 168:192].any()
+    # Without the inner rule's place, the dash stays: it may be a "1".
+    assert without_rule_rests(region, 5)[12:26, 119:121].all()

@@ -44,14 +44,18 @@ def has_ink(ink: np.ndarray, min_height: int) -> bool:
     return int(tall[-1] - tall[0] + 1) >= min_height and int(cols.sum()) >= 2
 
 
-def without_rule_rests(region: np.ndarray, reach: int) -> np.ndarray:
+def without_rule_rests(region: np.ndarray, reach: int, inner: tuple[int, ...] = ()) -> np.ndarray:
     """A cell's ink with the rests of its side rules taken out: marks no wider than `reach`
-    lying within `reach` of the left or right side (a thin rule of a black-and-white scan
-    comes out in dashes a few pixels off its line; read beside a "0" it makes "10")."""
+    lying within `reach` of the left or right side, or of an `inner` x where a rule would part
+    a merged cell (a thin rule of a black-and-white scan comes out in dashes a few pixels off
+    its line, or drops out over a row and leaves a dash; read beside a "0" it makes "10")."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
     width = region.shape[1]
     x, w = stats[1:count, cv2.CC_STAT_LEFT], stats[1:count, cv2.CC_STAT_WIDTH]
-    rests = np.flatnonzero((w <= reach) & ((x + w <= reach) | (x >= width - reach))) + 1
+    rest = (w <= reach) & ((x + w <= reach) | (x >= width - reach))
+    for at in inner:
+        rest |= (w <= reach) & (x >= at - reach) & (x + w <= at + reach)
+    rests = np.flatnonzero(rest) + 1
     if rests.size == 0:
         return region
     out = region.copy()

@@ -261,8 +261,13 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     for cell in table.cells:
         x0, y0, x1, y1 = _interior((cell.box[0] - ox, cell.box[1] - oy, cell.box[2] - ox, cell.box[3] - oy), gs)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
-        region = without_rule_rests(cv2.morphologyEx(ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)),
-                                    gs.line_thickness + 4)
+        # Where a merged cell's inner rule would run, if it dropped out over this row.
+        inner = tuple(x - ox - x0 for x in table.xs[cell.col + 1:cell.col + cell.col_span])
+        opened = cv2.morphologyEx(ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        region = without_rule_rests(opened, gs.line_thickness + 4, inner)
+        # Rule rests are not read either (the rest of their pixels, cut off as specks, with them).
+        rests = cv2.dilate(((opened > 0) & (region == 0)).astype(np.uint8), np.ones((3, 3), np.uint8))
+        gray[y0:y1, x0:x1][rests > 0] = 255
         lines = [b for b in line_boxes(region, gs.text_height // 3, min_gap=2) if has_ink(
             region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)] or _thin_marks(ink[y0:y1, x0:x1], gs)
         if not lines:
