@@ -54,6 +54,8 @@ class Prepared:
     faint: np.ndarray
     angle: float = 0.0
     turns: int = 0
+    # A black-and-white scan (a fax): its hair-thin rules may be dashes.
+    bilevel: bool = False
 
 
     def set_upright(self, color: np.ndarray) -> np.ndarray:
@@ -62,7 +64,7 @@ class Prepared:
 
     @cached_property
     def grid(self) -> GridSettings[int]:
-        return raster_settings(self.ink)
+        return raster_settings(self.ink, self.bilevel)
 
     @cached_property
     def rulings(self) -> Rulings:
@@ -87,12 +89,12 @@ def _set_upright(color: np.ndarray, angle: float, turns: int) -> np.ndarray:
 
 def prepare(color: np.ndarray) -> Prepared:
     """Seal removed, light flattened, binarised: derived from the colour page as it stands."""
-    gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
-    return _with_ink(gray)
+    raw = cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY)
+    return _with_ink(preprocess.flatten_light(raw), bilevel=preprocess.is_bilevel(raw))
 
 
-def _with_ink(gray: np.ndarray, angle: float = 0.0) -> Prepared:
-    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), angle)
+def _with_ink(gray: np.ndarray, angle: float = 0.0, bilevel: bool = False) -> Prepared:
+    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), angle, bilevel=bilevel)
 
 
 def _turned(page: Prepared, turns: int) -> Prepared:
@@ -100,7 +102,7 @@ def _turned(page: Prepared, turns: int) -> Prepared:
         # The page itself, with the measures and rulings it has found (not found again).
         return page
     gray, ink, faint = (preprocess.quarter_turn(a, turns) for a in (page.gray, page.ink, page.faint))
-    turned = Prepared(gray, ink, faint, page.angle, page.turns + turns)
+    turned = Prepared(gray, ink, faint, page.angle, page.turns + turns, page.bilevel)
     # A half turn keeps the page's measures and turns its rulings: found once, not again.
     if turns % 4 == 2 and "rulings" in page.__dict__:
         turned.__dict__["grid"] = page.grid
@@ -124,7 +126,7 @@ def _straight(page: Prepared) -> Prepared:
     angle = preprocess.skew_angle(page.ink)
     if abs(angle) < 0.05:
         return page
-    return _with_ink(preprocess.rotate(page.gray, angle), angle)
+    return _with_ink(preprocess.rotate(page.gray, angle), angle, page.bilevel)
 
 
 def _probe_windows(page: Prepared) -> list[np.ndarray]:
@@ -256,18 +258,22 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     pending: list[tuple[tuple[int, int], list[np.ndarray]]] = []
     h, w = page.ink.shape
     ox, oy = max(0, table.box[0] - gs.snap), max(0, table.box[1] - gs.snap)
-    gray, ink = rules_painted_out(page.gray, page.ink, [page.rulings.horizontal, page.rulings.vertical],
+    # A black-and-white scan's rules (dashes drifting into cells) are painted out; other
+    # scans were measured as read as well without (seed 43: photos lost a row with it).
+    rules = [page.rulings.horizontal, page.rulings.vertical] if page.bilevel else []
+    gray, ink = rules_painted_out(page.gray, page.ink, rules,
                                   (ox, oy, min(w, table.box[2] + gs.snap), min(h, table.box[3] + gs.snap)))
     for cell in table.cells:
         x0, y0, x1, y1 = _interior((cell.box[0] - ox, cell.box[1] - oy, cell.box[2] - ox, cell.box[3] - oy), gs)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
         # Where a merged cell's inner rule would run, if it dropped out over this row.
-        inner = tuple(x - ox - x0 for x in table.xs[cell.col + 1:cell.col + cell.col_span])
+        inner = tuple(x - ox - x0 for x in table.xs[cell.col + 1:cell.col + cell.col_span]) if page.bilevel else ()
         opened = cv2.morphologyEx(ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
         region = without_rule_rests(opened, gs.line_thickness + 4, inner)
-        # Rule rests are not read either (the rest of their pixels, cut off as specks, with them).
-        rests = cv2.dilate(((opened > 0) & (region == 0)).astype(np.uint8), np.ones((3, 3), np.uint8))
-        gray[y0:y1, x0:x1][rests > 0] = 255
+        if page.bilevel:
+            # Rule rests are not read either (the rest of their pixels, cut off as specks, with them).
+            rests = cv2.dilate(((opened > 0) & (region == 0)).astype(np.uint8), np.ones((3, 3), np.uint8))
+            gray[y0:y1, x0:x1][rests > 0] = 255
         lines = [b for b in line_boxes(region, gs.text_height // 3, min_gap=2) if has_ink(
             region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)] or _thin_marks(ink[y0:y1, x0:x1], gs)
         if not lines:

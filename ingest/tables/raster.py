@@ -50,8 +50,9 @@ def text_height(ink: np.ndarray) -> int:
     return int(max(8, np.percentile(glyphs, 75)))
 
 
-def raster_settings(ink: np.ndarray) -> GridSettings[int]:
-    """The page's tolerances from its text height and the thickness of its long rules."""
+def raster_settings(ink: np.ndarray, bilevel: bool = False) -> GridSettings[int]:
+    """The page's tolerances from its text height and the thickness of its long rules; on a
+    `bilevel` (black-and-white) scan, those of rules broken into dashes too."""
     height = text_height(ink)
     min_line = int(2.5 * height)
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_line, 1)))
@@ -77,10 +78,10 @@ def raster_settings(ink: np.ndarray) -> GridSettings[int]:
         edge_coverage=_EDGE_COVERAGE,
         # A dash steps a pixel or so off its line, and a deskewed page keeps a pixel or two of
         # slant (from the text height, as the rules' own thickness is unsure on such a page).
-        rule_drift=max(1, height // 15),
+        rule_drift=max(1, height // 15) if bilevel else 0,
         # Wider than a dash gap of a hair-thin rule, narrower than the space between two
         # strokes of one character (so a line of text never closes up into a rule).
-        dash_gap=max(3, height // 4),
+        dash_gap=max(3, height // 4) if bilevel else 0,
     )
 
 
