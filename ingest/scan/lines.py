@@ -44,14 +44,18 @@ def has_ink(ink: np.ndarray, min_height: int) -> bool:
     return int(tall[-1] - tall[0] + 1) >= min_height and int(cols.sum()) >= 2
 
 
-def without_rule_rests(region: np.ndarray, reach: int) -> np.ndarray:
+def without_rule_rests(region: np.ndarray, reach: int, inner: tuple[int, ...] = ()) -> np.ndarray:
     """A cell's ink with the rests of its side rules taken out: marks no wider than `reach`
-    lying within `reach` of the left or right side (a thin rule of a black-and-white scan
-    comes out in dashes a few pixels off its line; read beside a "0" it makes "10")."""
+    lying within `reach` of the left or right side, or of an `inner` x where a rule would part
+    a merged cell (a thin rule of a black-and-white scan comes out in dashes a few pixels off
+    its line, or drops out over a row and leaves a dash; read beside a "0" it makes "10")."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
     width = region.shape[1]
     x, w = stats[1:count, cv2.CC_STAT_LEFT], stats[1:count, cv2.CC_STAT_WIDTH]
-    rests = np.flatnonzero((w <= reach) & ((x + w <= reach) | (x >= width - reach))) + 1
+    rest = (w <= reach) & ((x + w <= reach) | (x >= width - reach))
+    for at in inner:
+        rest |= (w <= reach) & (x >= at - reach) & (x + w <= at + reach)
+    rests = np.flatnonzero(rest) + 1
     if rests.size == 0:
         return region
     out = region.copy()
@@ -97,3 +101,19 @@ def _stroke(box: Box, text_height: int) -> bool:
     三 or 二; a speck is narrower, a rule's rest wider."""
     height, width = box[3] - box[1], box[2] - box[0]
     return height < text_height // 3 and text_height // 2 <= width <= _CHARACTER * text_height
+
+
+def rules_painted_out(gray: np.ndarray, ink: np.ndarray, rules: list[np.ndarray],
+                      box: Box) -> tuple[np.ndarray, np.ndarray]:
+    """The gray and ink of a page's `box` with its rules (masks of the whole page) painted
+    paper-white: a rule's dash that drifts into a cell is read as a "1" beside the value."""
+    x0, y0, x1, y1 = box
+    ruled: np.ndarray = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for mask in rules:
+        ruled |= mask[y0:y1, x0:x1]
+    # Antialiased rims of a rule go with it.
+    ruled = cv2.dilate(ruled, np.ones((3, 3), np.uint8))
+    clean_gray, clean_ink = gray[y0:y1, x0:x1].copy(), ink[y0:y1, x0:x1].copy()
+    clean_gray[ruled > 0] = 255
+    clean_ink[ruled > 0] = 0
+    return clean_gray, clean_ink
