@@ -5,15 +5,16 @@ hold digits picked without OCR."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.contract import report_from_dict, report_to_dict
-from ingest.findings.contradictions import surely_broken
 from ingest.findings.prose import read_claims
+from ingest.findings.readings import Doubt
 from ingest.findings.rules import load_rules
-from ingest.models import Block, CheckResult, Paragraph
+from ingest.models import Block, CellReading, CheckResult, Paragraph
 from ingest.pipeline import convert_file
 from ingest.scan.lines import line_boxes
 from ingest.scan.prose_digits import first_digit, lines_to_read
@@ -22,16 +23,43 @@ from tests.conftest import SAMPLES, SEEDS
 from workers.corrections import Correction, apply_decisions
 
 
-def test_a_relation_is_surely_broken_only_when_its_unsure_cells_cannot_mend_it() -> None:
-    # total = a + b + c, with c unsure (read blank, perhaps a dropped cell).
-    check = CheckResult("r", False, "", ["total", "a", "b", "c"], left=["total"])
-    counts = {"total", "a", "b", "c"}
-    sure = {"total", "a", "b"}
-    assert surely_broken(check, {"total": 1, "a": 1, "b": 1, "c": None}, sure, counts)  # 1 < 2 + c
-    assert not surely_broken(check, {"total": 3, "a": 1, "b": 1, "c": None}, sure, counts)  # c may be 1
-    assert not surely_broken(check, {"total": 1, "a": 1, "b": 1, "c": None}, sure, counts - {"c"})  # c may be -1
-    assert not surely_broken(check, {"total": 1, "a": 1, "b": 1, "c": 0}, {"a", "b", "c"}, counts)  # total unsure
-    assert surely_broken(check, {"total": 1, "a": 1, "b": 1, "c": 0}, counts, counts)  # all sure
+def _cell(value: int | None, candidates: Sequence[int] = ()) -> CellReading:
+    return CellReading(value, None if value is None else str(value), 1.0, candidates=list(candidates))
+
+
+def test_a_relation_is_broken_whatever_its_unsure_cells_hold_only_when_no_reading_mends_it() -> None:
+    # total = a + b + c, with c unsure.
+    check = CheckResult("r", False, "", ["s.r.total", "s.r.a", "s.r.b", "s.r.c"], left=["s.r.total"])
+    counts = set(check.cells)
+    sure = {"s.r.total", "s.r.a", "s.r.b"}
+
+    def broken(values: dict[str, int | None], sure: set[str], exact: bool = False, signed: bool = False) -> bool:
+        cells = {f"s.r.{k}": _cell(v) for k, v in values.items()}
+        return Doubt(cells, sure, exact).broken_whatever(check, counts - {"s.r.c"} if signed else counts)
+
+    # Read by OCR, c may hold anything: 1 < 2 + c whatever it is, but 3 = 2 + 1 may hold.
+    assert broken({"total": 1, "a": 1, "b": 1, "c": None}, sure)
+    assert not broken({"total": 3, "a": 1, "b": 1, "c": None}, sure)
+    assert not broken({"total": 1, "a": 1, "b": 1, "c": None}, sure, signed=True)  # c may be -1
+    assert not broken({"total": 1, "a": 1, "b": 1, "c": 0}, {"s.r.a", "s.r.b", "s.r.c"})  # total unsure
+    assert broken({"total": 1, "a": 1, "b": 1, "c": 0}, counts)  # all sure
+    # Read exactly, c's doubt is only where the row's numbers go: one of them (1, 3) or blank.
+    assert broken({"total": 5, "a": 1, "b": 1, "c": 0}, sure, exact=True)
+    assert not broken({"total": 5, "a": 1, "b": 1, "c": 3}, sure, exact=True)
+
+
+def test_digits_run_together_are_all_used_by_every_reading() -> None:
+    """A web page's `00004800` under seven cells: 4 and 80, or 48 and 0 — the 总计 0 is broken
+    under either, though each cell alone may be 0."""
+    keys = [f"s3.new.{c}" for c in ("a", "b", "c", "d", "e", "f", "total")]
+    read = [_cell(0, [0]), _cell(0, [0]), _cell(0, [0]), _cell(0, [0]), _cell(4, [0, 4, 48, 480]),
+            _cell(80, [0, 4, 80, 480, 800]), _cell(0, [0, 800])]
+    cells = dict(zip(keys, read, strict=True))
+    check = CheckResult("s3.row_sum.new", False, "", keys, left=["s3.new.total"])
+    assert Doubt(cells, set(), True).broken_whatever(check, set(keys))
+    # A blank 总计 among the candidates would void it.
+    cells["s3.new.total"] = _cell(None, [800])
+    assert not Doubt(cells, set(), True).broken_whatever(check, set(keys))
 
 
 def test_a_bureaus_prose_read_as_a_table_cell_is_read_for_claims(settings: Settings) -> None:

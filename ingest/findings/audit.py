@@ -51,16 +51,18 @@ class AuditRow:
 
 
 def year_report(path: str, result: Report | Mapping[str, Any], min_confidence: float) -> YearReport | None:
-    """The cross-year view of a converted result: its cells read sure and not flagged (or reviewed
-    by a person); None when its agency or year is unknown, or its year listed for review."""
+    """The cross-year view of a converted result: its cells as read, those not read sure (and
+    not reviewed by a person) named, so that a finding on them is pending their review; None
+    when its agency or year is unknown."""
     report = as_report(result)
     meta = report.report or ReportMeta(None, None)
     listed = set(report.flagged_fields)
-    if report.error is not None or not meta.agency or not meta.year or "report.year" in listed:
+    if report.error is not None or not meta.agency or not meta.year:
         return None
-    values = {k: c.value for k, c in report.cells.items() if sure(c, min_confidence)}
+    values = {k: c.value for k, c in report.cells.items()}
+    unsure = frozenset(k for k, c in report.cells.items() if not sure(c, min_confidence))
     return YearReport(path, meta.agency, meta.year, str(report.template), values,
-                      name_unsure="report.agency" in listed)
+                      name_unsure="report.agency" in listed, unsure=unsure, year_unsure="report.year" in listed)
 
 
 def audit(results: list[Result], settings: Settings) -> list[AuditRow]:

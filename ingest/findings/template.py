@@ -89,7 +89,13 @@ def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[s
     return out
 
 
-def relation_findings(rules: FindingRules, checks: list[CheckResult]) -> list[Finding]:
-    """Each relation of the template the printed numbers break."""
-    return [rules.finding("relation_broken", f"勾稽关系 {c.id} 不成立：{c.detail}", cells=c.cells, ref=c.id)
-            for c in checks if not c.ok]
+def relation_findings(rules: FindingRules, checks: list[CheckResult], sure: set[str]) -> list[Finding]:
+    """Each relation of the template the printed numbers break, pending the review of the
+    cells not read sure (broken whichever way that review goes)."""
+    out = []
+    for c in checks:
+        pending = [k for k in c.cells if k not in sure]
+        note = f"（待复核的单元格{'、'.join(pending)}无论如何读，该关系均不成立）" if pending else ""
+        out.append(rules.finding("relation_broken", f"勾稽关系 {c.id} 不成立：{c.detail}{note}", cells=c.cells,
+                                 ref=c.id, pending=pending))
+    return out

@@ -34,6 +34,15 @@ class YearReport:
     # The reader was unsure of the agency's name (listed for review): it joins only a body another
     # report names the same way, with certainty.
     name_unsure: bool = False
+    # Cells read but listed for review: a finding on them is pending that review.
+    unsure: frozenset[str] = frozenset()
+    # The year was listed for review: its findings are pending too.
+    year_unsure: bool = False
+
+    def pending(self, keys: Iterable[str]) -> list[str]:
+        """`file:key` of each of the keys (and of the year) this report is unsure of."""
+        own = [k for k in keys if k in self.unsure] + (["report.year"] if self.year_unsure else [])
+        return [f"{self.file}:{k}" for k in own]
 
 
 def body_key(agency: str) -> str:
@@ -71,16 +80,21 @@ def _differs(a: Number | None, b: Number | None) -> bool:
     return a is not None and b is not None and Decimal(a) != Decimal(b)
 
 
+def _pending_note(pending: list[str]) -> str:
+    return f"（待复核：{'、'.join(pending)}）" if pending else ""
+
+
 def _carried(rules: FindingRules, last: YearReport, this: YearReport) -> list[Finding]:
     out = []
     for col in S3_COLUMNS:
-        forward = last.values.get(f"s3.carried_forward.{col}")
-        over = this.values.get(f"s3.carried_over.{col}")
+        forward_key, over_key = f"s3.carried_forward.{col}", f"s3.carried_over.{col}"
+        forward, over = last.values.get(forward_key), this.values.get(over_key)
         if _differs(forward, over):
+            pending = last.pending([forward_key]) + this.pending([over_key])
             message = (f"{this.year}年报告“上年结转政府信息公开申请数量”（{COLUMN_ZH[col]}）为{over}，"
-                       f"而{last.year}年报告“结转下年度继续办理”为{forward}")
+                       f"而{last.year}年报告“结转下年度继续办理”为{forward}{_pending_note(pending)}")
             out.append(rules.finding("carried_over_mismatch", message, ref=col, reports=[last.file, this.file],
-                                     cells=[f"s3.carried_over.{col}", f"s3.carried_forward.{col}"]))
+                                     cells=[over_key, forward_key], pending=pending))
     return out
 
 
@@ -95,11 +109,12 @@ def _in_force(rules: FindingRules, last: YearReport, this: YearReport) -> list[F
             continue
         expected = Decimal(before) + Decimal(issued) - Decimal(repealed)
         if expected != Decimal(now):
-            message = (f"{this.year}年报告{name}现行有效件数为{now}，而{last.year}年的{before}件加本年制发{issued}件"
-                       f"减本年废止{repealed}件应为{expected}件")
             keys = [f"s2.{row}.{c}" for c in ("issued", "repealed", "in_force")]
+            pending = last.pending([f"s2.{row}.in_force"]) + this.pending(keys)
+            message = (f"{this.year}年报告{name}现行有效件数为{now}，而{last.year}年的{before}件加本年制发{issued}件"
+                       f"减本年废止{repealed}件应为{expected}件{_pending_note(pending)}")
             out.append(rules.finding("in_force_mismatch", message, ref=row, reports=[last.file, this.file],
-                                     cells=keys))
+                                     cells=keys, pending=pending))
     return out
 
 
