@@ -10,12 +10,12 @@ from typing import Any
 from ingest.checks import run_checks
 from ingest.contract import as_report, finding_from_dict, finding_to_dict
 from ingest.evidence import OCR_FORMATS
-from ingest.findings.prose import prose_findings
+from ingest.findings.prose import meaning_keys, prose_findings
 from ingest.findings.readings import Doubt
 from ingest.findings.rules import FindingRules, load_rules
 from ingest.findings.template import relation_findings
 from ingest.layouts import TemplateLayout
-from ingest.models import CellReading, CheckResult, Finding, ProseClaim, Report
+from ingest.models import CellReading, CheckResult, Finding, Number, ProseClaim, Report
 from ingest.settings import Settings
 
 # The kinds found again after a decision; the others do not depend on a cell's value.
@@ -37,8 +37,26 @@ def contradictions(rules: FindingRules, layout: TemplateLayout, cells: Mapping[s
     doubt = Doubt(cells, sure, exact)
     broken = [c for c in checks if not c.ok and c.applies and doubt.broken_whatever(c, never_negative)]
     values = {k: c.value for k, c in cells.items()}
-    prose = [f for f in prose_findings(claims, values, rules) if sure.issuperset(f.cells)]
-    return relation_findings(rules, broken, sure) + prose
+    return relation_findings(rules, broken, sure) + _prose_whatever(rules, claims, values, sure, doubt)
+
+
+def _prose_whatever(rules: FindingRules, claims: list[ProseClaim], values: Mapping[str, Number | None],
+                    sure: set[str], doubt: Doubt) -> list[Finding]:
+    """The prose findings on the cells as read that no reading of their unsure cells mends
+    (pending those cells' review)."""
+    quoted = {(c.claim, c.span.block, c.span.start): c.value for c in claims}
+    means = {c.id: c.means for c in rules.claims}
+    out = []
+    for found in prose_findings(claims, values, rules):
+        pending = [k for k in found.cells if k not in sure]
+        if pending and found.prose is not None:
+            value = quoted[found.ref, found.prose.block, found.prose.start]
+            if any(doubt.may_sum_to(meaning_keys(m, values), value) for m in means[found.ref]):
+                continue
+            found.pending = pending
+            found.message += f"（待复核的单元格{'、'.join(pending)}无论如何读，均不等于正文所述）"
+        out.append(found)
+    return out
 
 
 def sure(cell: CellReading, min_confidence: float) -> bool:

@@ -4,8 +4,8 @@ the relation is broken whichever way that doubt is settled.
 A cell read sure holds its value. A cell of digits run together holds one of its `candidates`,
 and its row's pieces together hold the row's printed digits (`00004800` is 4 and 80 or 48 and 0,
 never all zeros). Another cell of an exactly read format whose place in its row is unsure holds
-one of the numbers its row prints, or nothing. A cell not found, or read by OCR and flagged, may
-hold anything.
+one of the numbers its row prints or a piece of one, or nothing. A cell not found, or read by OCR
+and flagged, may hold anything.
 """
 
 from __future__ import annotations
@@ -47,6 +47,12 @@ def _pieces(run: str, allowed: list[set[str]], at: int = 0) -> Iterator[tuple[st
                 yield (piece, *rest)
 
 
+def _numbers_in(digits: str) -> set[int]:
+    """Every number a piece of the digits can be (no leading zeros)."""
+    return {int(digits[i:j]) for i in range(len(digits)) for j in range(i + 1, len(digits) + 1)
+            if digits[i] != "0" or j == i + 1}
+
+
 def _run_readings(cells: list[CellReading]) -> list[Reading] | None:
     """The readings of a row of digits run together that agree with its cells' candidates and
     use every digit it prints; None when the row is not such a row."""
@@ -84,8 +90,10 @@ class Doubt:
             run = _run_readings(cells)
             if run is not None:
                 return _Row(tuple(own), run)
-        # Cells placed unsure within their row: any number the row prints, or nothing.
-        printed = {c.value for c in cells if c.value is not None}
+        # Cells placed unsure within their row: any number the row prints (or a piece of one: a
+        # lone 22 may be two cells run together), or nothing.
+        printed = {c.value for c in cells if c.value is not None} | {
+            n for c in cells if c.text and c.text.isdigit() for n in _numbers_in(c.text)}
         options = [[self.cells[k].value] if k in self.sure or self._free(k) else
                    [*sorted(printed | set(self.cells[k].candidates), key=Decimal), None] for k in keys]
         readings: list[Reading] = [()]
@@ -95,27 +103,21 @@ class Doubt:
                 break
         return _Row(tuple(keys), readings)
 
-    def broken_whatever(self, check: CheckResult, never_negative: set[str]) -> bool:
-        """Whether no reading of its unsure cells makes the relation hold (or void it by a
-        blank side): the break is the document's, whichever way their reviews go."""
-        left = set(check.left)
-        free = [k for k in check.cells if self._free(k)]
-        if any(k not in never_negative for k in free):
-            return False
-        fixed = [k for k in check.cells if k not in free]
+    def _states(self, keys: list[str], left: set[str]) -> set[tuple[Number, bool, bool]] | None:
+        """Every (sum of `left` − sum of the others, a left cell printed, another printed) the
+        keys' readings reach (free cells left out); None when there are too many."""
         rows: dict[str, list[str]] = {}
-        for key in fixed:
+        for key in keys:
             rows.setdefault(row_of(key), []).append(key)
-        # State: (left - right, left printed, right printed).
         states: set[tuple[Number, bool, bool]] = {(0, False, False)}
-        for row, keys in rows.items():
-            found = self._row(row, keys)
-            index = [found.keys.index(k) for k in keys]
+        for row, own in rows.items():
+            found = self._row(row, own)
+            index = [found.keys.index(k) for k in own]
             moves = set()
             for reading in found.readings:
                 diff: Number = 0
                 lp = rp = False
-                for key, i in zip(keys, index, strict=True):
+                for key, i in zip(own, index, strict=True):
                     value = reading[i]
                     if value is None:
                         continue
@@ -126,7 +128,19 @@ class Doubt:
                 moves.add((diff, lp, rp))
             states = {(d + md, lp or ml, rp or mr) for d, lp, rp in states for md, ml, mr in moves}
             if len(states) > MAX_STATES:
-                return False
+                return None
+        return states
+
+    def broken_whatever(self, check: CheckResult, never_negative: set[str]) -> bool:
+        """Whether no reading of its unsure cells makes the relation hold (or void it by a
+        blank side): the break is the document's, whichever way their reviews go."""
+        left = set(check.left)
+        free = [k for k in check.cells if self._free(k)]
+        if any(k not in never_negative for k in free):
+            return False
+        states = self._states([k for k in check.cells if k not in free], left)
+        if states is None:
+            return False
         grows_left = any(k in left for k in free)
         grows_right = any(k not in left for k in free)
         for diff, lp, rp in states:
@@ -136,3 +150,10 @@ class Doubt:
             if diff == 0 or (grows_left and diff < 0) or (grows_right and diff > 0):
                 return False
         return True
+
+    def may_sum_to(self, keys: list[str], value: Number) -> bool:
+        """Whether some reading of the cells prints a sum of `value` (a free cell: any sum)."""
+        if any(self._free(k) for k in keys):
+            return True
+        states = self._states(keys, set(keys))
+        return states is None or any(lp and diff == value for diff, lp, _ in states)
