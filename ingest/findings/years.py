@@ -40,8 +40,9 @@ class YearReport:
     year_unsure: bool = False
 
     def pending(self, keys: Iterable[str]) -> list[str]:
-        """`file:key` of each of the keys (and of the year) this report is unsure of."""
-        own = [k for k in keys if k in self.unsure] + (["report.year"] if self.year_unsure else [])
+        """`file:key` of each of the keys (and of the agency and year) this report is unsure of."""
+        own = ([k for k in keys if k in self.unsure] + (["report.agency"] if self.name_unsure else [])
+               + (["report.year"] if self.year_unsure else []))
         return [f"{self.file}:{k}" for k in own]
 
 
@@ -53,7 +54,9 @@ def body_key(agency: str) -> str:
 def group_bodies(reports: Iterable[YearReport]) -> dict[str, list[YearReport]]:
     """Reports by body. A shorter name joins the one longer name that ends with it (白阳镇 and
     彭阳县白阳镇), never when several do (教育局 of two counties). A name read unsure joins a
-    name read sure the same way, never makes one join it; unsure names alike are one body."""
+    name read sure the same way, or the one body named surely by the end of it (a province
+    prefixed: 四川省彭阳县龙泉镇 and 龙泉镇); unsure names alike are one body. Findings on a
+    name read unsure are pending its review."""
     groups: dict[str, list[YearReport]] = {}
     unsure: dict[str, list[YearReport]] = {}
     for report in reports:
@@ -67,10 +70,13 @@ def group_bodies(reports: Iterable[YearReport]) -> dict[str, list[YearReport]]:
     named_surely = list(groups)
     for key, members in unsure.items():
         longer = [k for k in named_surely if k.endswith(key)] if len(key) >= 3 else []
+        shorter = {merged_into[k] for k in merged_into if len(k) >= 3 and key.endswith(k) and k != key}
         if key in merged_into:
             groups[merged_into[key]] += members
         elif len(longer) == 1:
             groups[longer[0]] += members
+        elif not longer and len(shorter) == 1:
+            groups[shorter.pop()] += members
         else:  # no body named so surely: the reports named the same way, unsure, are one body
             groups.setdefault(f"?{key}", []).extend(members)
     return groups
@@ -120,10 +126,12 @@ def _in_force(rules: FindingRules, last: YearReport, this: YearReport) -> list[F
 
 def _missing_years(rules: FindingRules, reports: list[YearReport]) -> list[Finding]:
     years = sorted({r.year for r in reports})
-    files = [r.file for r in sorted(reports, key=lambda r: r.year)]
+    ordered = sorted(reports, key=lambda r: r.year)
     missing = [y for y in range(years[0], years[-1] + 1) if y not in years] if years else []
-    return [rules.finding("year_missing", f"{reports[0].agency}有{years[0]}年至{years[-1]}年的报告，缺少{y}年度报告",
-                          ref=str(y), reports=files) for y in missing]
+    pending = [p for r in ordered for p in r.pending([])]
+    return [rules.finding("year_missing", f"{reports[0].agency}有{years[0]}年至{years[-1]}年的报告，缺少{y}年度报告"
+                          f"{_pending_note(pending)}", ref=str(y), reports=[r.file for r in ordered], pending=pending)
+            for y in missing]
 
 
 def cross_year_findings(rules: FindingRules, reports: Iterable[YearReport]) -> list[Finding]:

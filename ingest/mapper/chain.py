@@ -1,10 +1,12 @@
 """The rows the document prints, in order: the best chain of proposals, its runs of digits
-cut over the whole table, and the template rows it surely leaves out."""
+cut over the whole table, and the template rows it surely leaves out or prints empty."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ingest.labels import label_core, similarity
-from ingest.layouts import TemplateLayout, expand_relations
+from ingest.layouts import RowLayout, TemplateLayout, expand_relations
 from ingest.mapper.cuts import RowCuts, decide
 from ingest.mapper.fit import Slot
 from ingest.mapper.proposals import Proposal, SectionMark
@@ -69,14 +71,35 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
         prop.slots = slots
 
 
-def rows_not_printed(
+@dataclass(frozen=True)
+class Unmatched:
+    """Rows (their ids) of the sections found that no proposal holds: those the document does
+    not print (a body with no 规章 row), and those printed as a label with nothing after it."""
+
+    not_printed: set[int]
+    printed_empty: set[int]
+
+
+def _merged(row: RowLayout, rows: list[RowLayout], found: set[int], empty: set[int]) -> bool:
+    """Whether the row is one of its group's last rows printed empty after a first row printed
+    with values: one merged cell's values under several labels (a bureau's three （六） labels),
+    not blanks."""
+    group = [i for i, r in enumerate(rows) if r.group is not None and r.group == row.group and r.section == row.section]
+    if not group or group[0] not in found:
+        return False
+    after = group[group.index(rows.index(row)):]
+    return all(i in empty for i in after)
+
+
+def unmatched_rows(
     chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
-) -> set[int]:
-    """Rows (their ids) of a section found in the document that the document does not print
-    (a body with no 规章 row): between the rows around them stand neither values nor their
-    label. A label printed with no values (a merged cell's other rows) is not this."""
+) -> Unmatched:
+    """Rows of a section found in the document that no proposal holds: not printed when between
+    the rows around them stand neither values nor their label; printed empty when only labels
+    stand there, one of them theirs (a row of blanks its style drops), unless merged (`_merged`)."""
     rows = layout.rows()
-    out: set[int] = set()
+    absent: set[int] = set()
+    empty: set[int] = set()
     found = {p.row_index for p in chain}
     headings = {mark.section: position for position, mark in sorted(marks.items(), reverse=True)}
     for index, row in enumerate(rows):
@@ -89,11 +112,11 @@ def rows_not_printed(
             continue
         gap = tokens[start + (not before) : after[0].position]
         cores = [label_core(v.text) for v in row.labels]
-        printed = any(
-            t.kind is not Kind.LABEL
-            or any(c in label_core(t.text) or similarity(label_core(t.text), c) >= s.label_match_ratio for c in cores)
-            for t in gap
-        )
-        if not printed:
-            out.add(id(row))
-    return out
+        own = [t.kind is Kind.LABEL and any(c in label_core(t.text) or similarity(label_core(t.text), c)
+                                            >= s.label_match_ratio for c in cores) for t in gap]
+        if not any(own) and all(t.kind is Kind.LABEL for t in gap):
+            absent.add(index)
+        elif any(own) and all(t.kind is Kind.LABEL for t in gap):
+            empty.add(index)
+    merged = {i for i in empty if _merged(rows[i], rows, found, empty)}
+    return Unmatched({id(rows[i]) for i in absent}, {id(rows[i]) for i in empty - merged})

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ingest.labels import label_core, nfkc
 from ingest.layouts import ColumnLayout, TemplateLayout
-from ingest.mapper.chain import best_chain, cut_runs, rows_not_printed
+from ingest.mapper.chain import best_chain, cut_runs, unmatched_rows
 from ingest.mapper.fit import Slot
 from ingest.mapper.numbers import parse_number, unit_of
 from ingest.mapper.proposals import Walker
@@ -19,6 +19,8 @@ from ingest.settings import Settings
 
 # The note of a cell whose whole row the table leaves out (not a blank it prints).
 ROW_NOT_PRINTED = "row not printed"
+# The note of a cell of a row printed as its label with nothing after it (blanks dropped).
+ROW_PRINTED_EMPTY = "row printed as its label alone"
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(?:单位[:：])?\s*(万元|元)\s*[)）]")
 
 
@@ -98,7 +100,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
             header_unit = _header_unit(tokens, column)
             cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit, settings)
     located = len(cells)
-    absent = rows_not_printed(chain, layout, tokens, walker.marks, settings)
+    unmatched = unmatched_rows(chain, layout, tokens, walker.marks, settings)
     ordered: dict[str, CellReading] = {}
     for row in layout.rows():
         for key in row.cell_keys():
@@ -106,10 +108,12 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
                 continue
             if key in cells:
                 ordered[key] = cells[key]
-            elif row.deviation is None and id(row) in absent:
+            elif row.deviation is None and id(row) in unmatched.not_printed:
                 ordered[key] = CellReading(None, None, settings.conf_row_not_printed, notes=[ROW_NOT_PRINTED])
             elif row.deviation is None:
-                ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"])
+                # Not found: a row printed empty is left for a person too (its values may be elsewhere).
+                empty = [ROW_PRINTED_EMPTY] if id(row) in unmatched.printed_empty else []
+                ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document", *empty])
     return Mapping(
         template=layout,
         cells=ordered,
