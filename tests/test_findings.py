@@ -222,7 +222,10 @@ def test_more_table_figures_quoted(rules: FindingRules) -> None:
     assert in_2019 == ["licensing_decisions", "other_handling", "penalty_decisions"]
 
 
-def test_a_name_read_unsure_joins_a_name_read_sure_and_never_draws_one() -> None:
+def test_a_name_read_unsure_joins_a_name_read_sure() -> None:
+    """An unsure name joins the one sure name ending with it, or the one sure body its own end
+    names (a province prefixed); unsure names alike are one body; a sure name never joins an
+    unsure one it merely ends like (教育局 of two counties)."""
     def report(name: str, year: int, unsure: bool) -> YearReport:
         return YearReport(f"{name}{year}.json", name, year, "2021", {}, name_unsure=unsure)
 
@@ -231,8 +234,21 @@ def test_a_name_read_unsure_joins_a_name_read_sure_and_never_draws_one() -> None
                            report("新闻中心", 2024, True), report("涪陵区公安局", 2020, False),
                            report("涪陵区公安局", 2021, True), report("重庆市涪陵区公安局", 2023, False),
                            report("教育局", 2022, True), report("彭阳县教育局", 2023, False),
-                           report("涪陵区教育局", 2023, False), report("重庆市公安局", 2022, True)])
+                           report("涪陵区教育局", 2023, False), report("重庆市公安局", 2022, True),
+                           report("龙泉镇人民政府", 2020, False), report("四川省彭阳县龙泉镇", 2024, True)])
     assert {k: sorted(r.year for r in v) for k, v in groups.items()} == {
-        "彭阳县白阳镇": [2022, 2023, 2024], "重庆市涪陵区公安局": [2020, 2021, 2023],
+        "彭阳县白阳镇": [2022, 2023, 2024], "重庆市涪陵区公安局": [2020, 2021, 2023], "龙泉镇": [2020, 2024],
         "?新闻中心": [2023, 2024], "彭阳县教育局": [2023], "涪陵区教育局": [2023],
         "?教育局": [2022], "?重庆市公安局": [2022]}
+
+
+def test_a_break_across_years_on_an_unsure_cell_or_year_is_found_pending_its_review(rules: FindingRules) -> None:
+    last = YearReport("2022.json", "白阳镇", 2022, "2021", {"s3.carried_forward.total": 0})
+    this = YearReport("2023.json", "白阳镇", 2023, "2021", {"s3.carried_over.total": 5},
+                      unsure=frozenset({"s3.carried_over.total"}), year_unsure=True)
+    found = [f for f in cross_year_findings(rules, [last, this]) if f.kind == "carried_over_mismatch"]
+    assert [(f.ref, f.pending) for f in found] == [
+        ("total", ["2023.json:s3.carried_over.total", "2023.json:report.year"])]
+    assert "待复核" in found[0].message
+    sure = YearReport("2023.json", "白阳镇", 2023, "2021", {"s3.carried_over.total": 5})
+    assert [f.pending for f in cross_year_findings(rules, [last, sure]) if f.kind == "carried_over_mismatch"] == [[]]

@@ -15,7 +15,8 @@ from ingest.findings.prose import read_claims
 from ingest.findings.readings import Doubt
 from ingest.findings.rules import load_rules
 from ingest.models import Block, CellReading, CheckResult, Paragraph
-from ingest.pipeline import convert_file
+from bench.truth import S3_COLUMNS
+from ingest.pipeline import convert_bytes, convert_file
 from ingest.scan.lines import line_boxes
 from ingest.scan.prose_digits import first_digit, lines_to_read
 from ingest.settings import Settings
@@ -133,3 +134,22 @@ def test_the_line_above_a_number_near_a_lines_start_is_read_too() -> None:
     assert len(boxes) == 4
     assert lines_to_read(page, boxes, []) == [boxes[0], boxes[1], boxes[3]]
     assert lines_to_read(page, boxes, [boxes[2]]) == boxes
+
+
+def test_a_row_printed_as_its_label_alone_is_blank_unless_it_closes_a_merged_group(settings: Settings) -> None:
+    """A style that drops blanks prints a row of blanks as its label alone: its cells are printed
+    blank. The last sub-rows of （六） printed as labels after a first sub-row with values are one
+    merged cell's values (a bureau's page), not blanks."""
+    seed = next(s for s in SEEDS if s.name == "seed_002.txt")
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    carried = next(i for i, line in enumerate(lines) if line.startswith("二、上年结转政府信息公开申请数量"))
+    no_fee = next(i for i, line in enumerate(lines) if "2. 申请人逾期未按收费通知" in line)
+    lines[carried] = "二、上年结转政府信息公开申请数量"
+    lines[no_fee] = lines[no_fee].split("申请\t")[0] + "申请"
+    lines[no_fee + 1] = "3. 其他"
+    report = convert_bytes("\n".join(lines).encode(), "dropped.txt", settings)
+    blank = [f for f in report.findings if f.kind == "cells_blank"]
+    assert len(blank) == 1
+    assert {k for k in blank[0].cells if k.startswith("s3.carried_over.")} == {
+        f"s3.carried_over.{c}" for c in (*S3_COLUMNS, "total")}
+    assert not [k for k in blank[0].cells if k.startswith("s3.other.")]

@@ -31,6 +31,7 @@ COLUMNS = [
     Column("cells", "相关单元格", "str"),
     Column("prose", "正文原文", "str"),
     Column("reports", "相关报告", "str"),
+    Column("pending", "待复核", "str"),
 ]
 
 
@@ -47,7 +48,8 @@ class AuditRow:
         f = self.finding
         prose = f.get("prose") or {}
         return [self.file, self.agency, self.year, f.get("kind"), f.get("severity"), f.get("message"),
-                " ".join(f.get("cells") or []), prose.get("text"), " ".join(f.get("reports") or [])]
+                " ".join(f.get("cells") or []), prose.get("text"), " ".join(f.get("reports") or []),
+                " ".join(f.get("pending") or [])]
 
 
 def year_report(path: str, result: Report | Mapping[str, Any], min_confidence: float) -> YearReport | None:
