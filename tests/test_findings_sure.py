@@ -10,12 +10,12 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from bench.truth import S3_COLUMNS
 from ingest.contract import report_from_dict, report_to_dict
 from ingest.findings.prose import read_claims
 from ingest.findings.readings import Doubt
 from ingest.findings.rules import load_rules
 from ingest.models import Block, CellReading, CheckResult, Paragraph
-from bench.truth import S3_COLUMNS
 from ingest.pipeline import convert_bytes, convert_file
 from ingest.scan.lines import line_boxes
 from ingest.scan.prose_digits import first_digit, lines_to_read
