@@ -81,14 +81,15 @@ class Unmatched:
 
 
 def _merged(row: RowLayout, rows: list[RowLayout], found: set[int], empty: set[int]) -> bool:
-    """Whether the row is one of its group's last rows printed empty after a first row printed
-    with values: one merged cell's values under several labels (a bureau's three （六） labels),
-    not blanks."""
+    """Whether the row is one of its group's last rows (two or more) printed empty after a first
+    row printed with values: one merged cell's values under several labels (a bureau's three
+    （六） labels), not blanks. A group's one last row printed empty is a row of blanks."""
     group = [i for i, r in enumerate(rows) if r.group is not None and r.group == row.group and r.section == row.section]
     if not group or group[0] not in found:
         return False
-    after = group[group.index(rows.index(row)):]
-    return all(i in empty for i in after)
+    first_empty = next(i for i in group if i not in found)
+    after = group[group.index(first_empty):]
+    return len(after) >= 2 and all(i in empty for i in after)
 
 
 def unmatched_rows(
