@@ -15,6 +15,7 @@ from typing import Any
 from ingest.contract import as_report, finding_to_dict
 from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, converted, read_results
 from ingest.findings.contradictions import current_findings, sure
+from ingest.findings.readings import alternatives
 from ingest.findings.rules import load_rules
 from ingest.findings.years import YearReport, cross_year_findings
 from ingest.layouts import load_layouts
@@ -63,8 +64,10 @@ def year_report(path: str, result: Report | Mapping[str, Any], min_confidence: f
         return None
     values = {k: c.value for k, c in report.cells.items()}
     unsure = frozenset(k for k, c in report.cells.items() if not sure(c, min_confidence))
-    return YearReport(path, meta.agency, meta.year, str(report.template), values,
-                      name_unsure="report.agency" in listed, unsure=unsure, year_unsure="report.year" in listed)
+    could_be = {k: frozenset(int(p) if p else None for p in alternatives(c) if not p or p.isdigit())
+                for k, c in report.cells.items() if k in unsure and c.candidates}
+    return YearReport(path, meta.agency, meta.year, str(report.template), values, name_unsure="report.agency" in listed,
+                      unsure=unsure, year_unsure="report.year" in listed, could_be=could_be)
 
 
 def audit(results: list[Result], settings: Settings) -> list[AuditRow]:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ingest.mapper.chain import RUN_MAY_BE_BLANK
 from ingest.models import CellReading, CheckResult, Number
 
 # More partial sums than this: the relation is not decided (left to the cells' reviews).
@@ -53,6 +54,12 @@ def _numbers_in(digits: str) -> set[int]:
             if digits[i] != "0" or j == i + 1}
 
 
+def alternatives(cell: CellReading) -> set[str]:
+    """The pieces a cell of digits run together may print ("": blank)."""
+    blank = {""} if cell.text is None or any(RUN_MAY_BE_BLANK in n for n in cell.notes) else set()
+    return {str(v) for v in cell.candidates} | {cell.text or ""} | blank
+
+
 def _run_readings(cells: list[CellReading]) -> list[Reading] | None:
     """The readings of a row of digits run together that agree with its cells' candidates and
     use every digit it prints; None when the row is not such a row."""
@@ -61,7 +68,7 @@ def _run_readings(cells: list[CellReading]) -> list[Reading] | None:
     if any(c.text is not None and not c.text.isdigit() for c in cells):
         return None
     run = "".join(c.text or "" for c in cells)
-    allowed = [{str(v) for v in c.candidates} | {c.text or ""} if c.candidates else {c.text or ""} for c in cells]
+    allowed = [alternatives(c) if c.candidates else {c.text or ""} for c in cells]
     out: list[Reading] = []
     for pieces in _pieces(run, allowed):
         out.append(tuple(int(p) if p else None for p in pieces))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product
 
@@ -38,6 +38,8 @@ class YearReport:
     unsure: frozenset[str] = frozenset()
     # The year was listed for review: its findings are pending too.
     year_unsure: bool = False
+    # Of cells of digits run together, every value a cut of the table gives them (None: blank).
+    could_be: Mapping[str, frozenset[Number | None]] = field(default_factory=dict)
 
     def pending(self, keys: Iterable[str]) -> list[str]:
         """`file:key` of each of the keys (and of the agency and year) this report is unsure of."""
@@ -86,6 +88,13 @@ def _differs(a: Number | None, b: Number | None) -> bool:
     return a is not None and b is not None and Decimal(a) != Decimal(b)
 
 
+def _may_agree(last: YearReport, forward_key: str, this: YearReport, over_key: str) -> bool:
+    """Whether another cut of digits run together in either report makes the two agree."""
+    forward = last.could_be.get(forward_key, frozenset({last.values.get(forward_key)}))
+    over = this.could_be.get(over_key, frozenset({this.values.get(over_key)}))
+    return any(not _differs(a, b) for a in forward for b in over)
+
+
 def _pending_note(pending: list[str]) -> str:
     return f"（待复核：{'、'.join(pending)}）" if pending else ""
 
@@ -95,7 +104,7 @@ def _carried(rules: FindingRules, last: YearReport, this: YearReport) -> list[Fi
     for col in S3_COLUMNS:
         forward_key, over_key = f"s3.carried_forward.{col}", f"s3.carried_over.{col}"
         forward, over = last.values.get(forward_key), this.values.get(over_key)
-        if _differs(forward, over):
+        if _differs(forward, over) and not _may_agree(last, forward_key, this, over_key):
             pending = last.pending([forward_key]) + this.pending([over_key])
             message = (f"{this.year}年报告“上年结转政府信息公开申请数量”（{COLUMN_ZH[col]}）为{over}，"
                        f"而{last.year}年报告“结转下年度继续办理”为{forward}{_pending_note(pending)}")
