@@ -54,9 +54,12 @@ def _numbers_in(digits: str) -> set[int]:
             if digits[i] != "0" or j == i + 1}
 
 
-def alternatives(cell: CellReading) -> set[str]:
-    """The pieces a cell of digits run together may print ("": blank)."""
-    blank = {""} if cell.text is None or any(RUN_MAY_BE_BLANK in n for n in cell.notes) else set()
+def alternatives(cell: CellReading, blank_needed: bool = True) -> set[str]:
+    """The pieces a cell of digits run together may print ("": blank). A cut of the table may
+    leave it blank; that reading is weighed only where the row's digits are too few for every
+    cell (`blank_needed`): a run long enough for all its cells is read as printing them all."""
+    may_be_blank = blank_needed and any(RUN_MAY_BE_BLANK in n for n in cell.notes)
+    blank = {""} if cell.text is None or may_be_blank else set()
     return {str(v) for v in cell.candidates} | {cell.text or ""} | blank
 
 
@@ -68,7 +71,7 @@ def _run_readings(cells: list[CellReading]) -> list[Reading] | None:
     if any(c.text is not None and not c.text.isdigit() for c in cells):
         return None
     run = "".join(c.text or "" for c in cells)
-    allowed = [alternatives(c) if c.candidates else {c.text or ""} for c in cells]
+    allowed = [alternatives(c, len(run) < len(cells)) if c.candidates else {c.text or ""} for c in cells]
     out: list[Reading] = []
     for pieces in _pieces(run, allowed):
         out.append(tuple(int(p) if p else None for p in pieces))
