@@ -66,8 +66,9 @@ def year_report(path: str, result: Report | Mapping[str, Any], min_confidence: f
     unsure = frozenset(k for k, c in report.cells.items() if not sure(c, min_confidence))
     could_be = {k: frozenset(int(p) if p else None for p in alternatives(c) if not p or p.isdigit())
                 for k, c in report.cells.items() if k in unsure and c.candidates}
+    suspect = frozenset(k for c in report.checks if c.applies and not c.ok for k in c.suspects if k in unsure)
     return YearReport(path, meta.agency, meta.year, str(report.template), values, name_unsure="report.agency" in listed,
-                      unsure=unsure, year_unsure="report.year" in listed, could_be=could_be)
+                      unsure=unsure, year_unsure="report.year" in listed, could_be=could_be, suspect=suspect)
 
 
 def audit(results: list[Result], settings: Settings) -> list[AuditRow]:

@@ -40,6 +40,9 @@ class YearReport:
     year_unsure: bool = False
     # Of cells of digits run together, every value a cut of the table gives them (None: blank).
     could_be: Mapping[str, frozenset[Number | None]] = field(default_factory=dict)
+    # Unsure cells whose misreading may explain a relation of the report broken as read: their
+    # value is not one to hold another year to.
+    suspect: frozenset[str] = frozenset()
 
     def pending(self, keys: Iterable[str]) -> list[str]:
         """`file:key` of each of the keys (and of the agency and year) this report is unsure of."""
@@ -104,6 +107,8 @@ def _carried(rules: FindingRules, last: YearReport, this: YearReport) -> list[Fi
     for col in S3_COLUMNS:
         forward_key, over_key = f"s3.carried_forward.{col}", f"s3.carried_over.{col}"
         forward, over = last.values.get(forward_key), this.values.get(over_key)
+        if forward_key in last.suspect or over_key in this.suspect:
+            continue
         if _differs(forward, over) and not _may_agree(last, forward_key, this, over_key):
             pending = last.pending([forward_key]) + this.pending([over_key])
             message = (f"{this.year}年报告“上年结转政府信息公开申请数量”（{COLUMN_ZH[col]}）为{over}，"

@@ -13,6 +13,8 @@ from ingest.mapper.proposals import Proposal, SectionMark
 from ingest.mapper.tokens import Kind, Token
 from ingest.settings import Settings
 
+# A row label this long is looked for in the labels of a gap joined, as well as in each.
+_JOINED_LABEL_MIN = 4
 # Said of a cell of digits run together that a best cut of the table leaves blank.
 RUN_MAY_BE_BLANK = "or blank"
 
@@ -119,9 +121,10 @@ def unmatched_rows(
         cores = [label_core(v.text) for v in row.labels]
         own = [t.kind is Kind.LABEL and any(c in label_core(t.text) or similarity(label_core(t.text), c)
                                             >= s.label_match_ratio for c in cores) for t in gap]
-        if not any(own) and all(t.kind is Kind.LABEL for t in gap):
-            absent.add(index)
-        elif any(own) and all(t.kind is Kind.LABEL for t in gap):
-            empty.add(index)
+        # A label a narrow page wraps (政府集 / 中采购) is found in the labels joined.
+        joined = "".join(label_core(t.text) for t in gap if t.kind is Kind.LABEL)
+        printed = any(own) or any(len(c) >= _JOINED_LABEL_MIN and c in joined for c in cores)
+        if all(t.kind is Kind.LABEL for t in gap):
+            (empty if printed else absent).add(index)
     merged = {i for i in empty if _merged(rows[i], rows, found, empty)}
     return Unmatched({id(rows[i]) for i in absent}, {id(rows[i]) for i in empty - merged})
