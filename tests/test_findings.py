@@ -131,6 +131,7 @@ def test_a_statistics_period_of_another_year_and_a_missing_part_are_found(settin
 
 def test_bodies_are_matched_after_normalisation() -> None:
     assert body_key("彭阳县白阳镇人民政府") == body_key("彭阳县 白阳镇") == "彭阳县白阳镇"
+    assert body_key("双鸭山综合实验区管理委员会") == body_key("双鸭山综合实验区管委会") == "双鸭山综合实验区"
     reports = [YearReport(f"{name}.json", name, 2023, "2021", {})
                for name in ("彭阳县白阳镇人民政府", "白阳镇", "卫辉市教育局", "南充市教育局", "教育局")]
     groups = {k: sorted(r.file for r in v) for k, v in group_bodies(reports).items()}

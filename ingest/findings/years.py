@@ -18,7 +18,7 @@ COLUMN_ZH = {"natural_person": "自然人", "enterprise": "商业企业", "resea
              "public_interest": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他法人或其他组织",
              "total": "总计"}
 # The end of a name that says what kind of office it is, not which body.
-_OFFICE_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
+_OFFICE_SUFFIX = re.compile(r"(?:党工委管委会|管理委员会|管委会|人民政府|政府|办事处)$")
 _NOT_NAME = re.compile(r"[\s\W_]+")
 
 
@@ -52,7 +52,8 @@ class YearReport:
 
 
 def body_key(agency: str) -> str:
-    """A body's name with spacing, punctuation and the office word (人民政府, 办事处) removed."""
+    """A body's name with spacing, punctuation and the office word (人民政府, 办事处, 管委会 and
+    its full form 管理委员会) removed."""
     return _OFFICE_SUFFIX.sub("", _NOT_NAME.sub("", nfkc(agency)))
 
 
