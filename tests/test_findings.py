@@ -236,9 +236,12 @@ def test_a_name_read_unsure_joins_a_name_read_sure() -> None:
                            report("涪陵区公安局", 2021, True), report("重庆市涪陵区公安局", 2023, False),
                            report("教育局", 2022, True), report("彭阳县教育局", 2023, False),
                            report("涪陵区教育局", 2023, False), report("重庆市公安局", 2022, True),
-                           report("龙泉镇人民政府", 2020, False), report("四川省彭阳县龙泉镇", 2024, True)])
+                           report("龙泉镇人民政府", 2020, False), report("四川省彭阳县龙泉镇", 2024, True),
+                           report("永安镇", 2022, False), report("河南省韶关市永安镇", 2021, True),
+                           report("金华市永安镇", 2021, False)])
     assert {k: sorted(r.year for r in v) for k, v in groups.items()} == {
         "彭阳县白阳镇": [2022, 2023, 2024], "重庆市涪陵区公安局": [2020, 2021, 2023], "龙泉镇": [2020, 2024],
+        "永安镇": [2022], "金华市永安镇": [2021], "?河南省韶关市永安镇": [2021],
         "?新闻中心": [2023, 2024], "彭阳县教育局": [2023], "涪陵区教育局": [2023],
         "?教育局": [2022], "?重庆市公安局": [2022]}
 

@@ -60,9 +60,9 @@ def body_key(agency: str) -> str:
 def group_bodies(reports: Iterable[YearReport]) -> dict[str, list[YearReport]]:
     """Reports by body. A shorter name joins the one longer name that ends with it (白阳镇 and
     彭阳县白阳镇), never when several do (教育局 of two counties). A name read unsure joins a
-    name read sure the same way, or the one body named surely by the end of it (a province
-    prefixed: 四川省彭阳县龙泉镇 and 龙泉镇); unsure names alike are one body. Findings on a
-    name read unsure are pending its review."""
+    name read sure the same way, or the body named surely by the end of it when no other name
+    ends so (a province prefixed: 四川省彭阳县龙泉镇 and 龙泉镇); unsure names alike are one body.
+    Findings on a name read unsure are pending its review."""
     groups: dict[str, list[YearReport]] = {}
     unsure: dict[str, list[YearReport]] = {}
     for report in reports:
@@ -70,13 +70,19 @@ def group_bodies(reports: Iterable[YearReport]) -> dict[str, list[YearReport]]:
     merged_into = {key: key for key in groups}
     for short in sorted(groups, key=len):
         longer = [k for k in groups if k != short and k.endswith(short)]
-        if len(longer) == 1 and len(short) >= 3:
+        # An unsure name ending so that is not the longer one's may be a third body.
+        rivals = [k for k in unsure if k != short and k.endswith(short)
+                  and not (longer and (k.endswith(longer[0]) or longer[0].endswith(k)))]
+        if len(longer) == 1 and not rivals and len(short) >= 3:
             groups[longer[0]] += groups.pop(short)
             merged_into = {k: longer[0] if v == short else v for k, v in merged_into.items()}
     named_surely = list(groups)
     for key, members in unsure.items():
         longer = [k for k in named_surely if k.endswith(key)] if len(key) >= 3 else []
-        shorter = {merged_into[k] for k in merged_into if len(k) >= 3 and key.endswith(k) and k != key}
+        # The body named by the end of this name, if no other longer name ends like it.
+        names = set(merged_into) | set(unsure)
+        shorter = {merged_into[k] for k in merged_into if len(k) >= 3 and key.endswith(k) and k != key
+                   and not any(n not in (k, key) and n.endswith(k) for n in names)}
         if key in merged_into:
             groups[merged_into[key]] += members
         elif len(longer) == 1:
