@@ -256,3 +256,18 @@ def test_a_break_across_years_on_an_unsure_cell_or_year_is_found_pending_its_rev
     assert "待复核" in found[0].message
     sure = YearReport("2023.json", "白阳镇", 2023, "2021", {"s3.carried_over.total": 5})
     assert [f.pending for f in cross_year_findings(rules, [last, sure]) if f.kind == "carried_over_mismatch"] == [[]]
+
+
+def test_another_cut_of_a_run_that_makes_the_years_agree_is_no_break(rules: FindingRules) -> None:
+    """Last year's `1270` is 1, 27, 0 or 1, 2, 70: an in-force count of 0 + 0 − 0 = 0 this year
+    follows from one of them; a carried-over 3 follows from neither of 0 and 2."""
+    last = YearReport("2022.json", "岳阳市市场监督管理局", 2022, "2021",
+                      {"s2.normative_docs.in_force": 70, "s3.carried_forward.total": 2},
+                      unsure=frozenset({"s2.normative_docs.in_force", "s3.carried_forward.total"}),
+                      could_be={"s2.normative_docs.in_force": frozenset({0, 70}),
+                                "s3.carried_forward.total": frozenset({0, 2})})
+    this = YearReport("2023.json", "岳阳市市场监督管理局", 2023, "2021",
+                      {"s2.normative_docs.issued": 0, "s2.normative_docs.repealed": 0,
+                       "s2.normative_docs.in_force": 0, "s3.carried_over.total": 3})
+    found = [(f.kind, f.ref) for f in cross_year_findings(rules, [last, this])]
+    assert found == [("carried_over_mismatch", "total")]
