@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from ingest.findings.rules import FindingRules
 from ingest.labels import nfkc
 from ingest.layouts import TemplateLayout
-from ingest.mapper.mapping import ROW_NOT_PRINTED, ROW_PRINTED_EMPTY
+from ingest.mapper.mapping import ROW_NOT_PRINTED
 from ingest.models import CellReading, CheckResult, Finding
 
 # 自2023年1月1日起至2023年12月31日止 / 从2023年1月1日至12月31日, after 统计 (期限, 时限, 数据…).
@@ -63,8 +63,7 @@ def _printed_blank(cell: CellReading) -> bool:
     prints fewer numbers than it has cells (dropped from the text, or cut from a run of
     digits), or one of a row printed as its label alone. Not a cell of a row left out, nor one
     that is not found or not a number."""
-    return cell.value is None and (ROW_PRINTED_EMPTY in cell.notes
-                                   or (cell.confidence > 0 and ROW_NOT_PRINTED not in cell.notes))
+    return cell.value is None and cell.confidence > 0 and ROW_NOT_PRINTED not in cell.notes
 
 
 def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[Finding]:

@@ -1,9 +1,7 @@
 """The rows the document prints, in order: the best chain of proposals, its runs of digits
-cut over the whole table, and the template rows it surely leaves out or prints empty."""
+cut over the whole table, and the template rows it surely leaves out."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from ingest.labels import label_core, similarity
 from ingest.layouts import RowLayout, TemplateLayout, expand_relations
@@ -13,11 +11,8 @@ from ingest.mapper.proposals import Proposal, SectionMark
 from ingest.mapper.tokens import Kind, Token
 from ingest.settings import Settings
 
-# A row label this long is looked for in the labels of a gap joined, as well as in each.
-_JOINED_LABEL_MIN = 4
 # Said of a cell of digits run together that a best cut of the table leaves blank.
 RUN_MAY_BE_BLANK = "or blank"
-
 
 def best_chain(proposals: list[Proposal]) -> list[Proposal]:
     """The highest-scoring proposals increasing in both document position and row order."""
@@ -77,39 +72,15 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
         prop.slots = slots
 
 
-@dataclass(frozen=True)
-class Unmatched:
-    """Rows (their ids) of the sections found that no proposal holds: those the document does
-    not print (a body with no 规章 row), and those printed as a label with nothing after it."""
-
-    not_printed: set[int]
-    printed_empty: set[int]
-
-
-def _merged(row: RowLayout, rows: list[RowLayout], found: set[int], empty: set[int]) -> bool:
-    """Whether the row is one of its group's last rows (two or more) printed empty after a first
-    row printed with values: one merged cell's values under several labels (a bureau's three
-    （六） labels), not blanks. A group's one last row printed empty is a row of blanks."""
-    group = [i for i, r in enumerate(rows) if r.group is not None and r.group == row.group and r.section == row.section]
-    if not group or group[0] not in found:
-        return False
-    first_empty = next(i for i in group if i not in found)
-    after = group[group.index(first_empty):]
-    return len(after) >= 2 and all(i in empty for i in after)
-
-
-def unmatched_rows(
-    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
-) -> Unmatched:
-    """Rows of a section found in the document that no proposal holds: not printed when between
-    the rows around them stand neither values nor their label; printed empty when only labels
-    stand there, one of them theirs (a row of blanks its style drops), unless merged (`_merged`)."""
-    rows = layout.rows()
-    absent: set[int] = set()
-    empty: set[int] = set()
+def _gaps(
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark]
+) -> list[tuple[int, list[Token]]]:
+    """Each template row of a section found in the document that the chain leaves out, with
+    the tokens between the rows found around it (its heading when none comes before it)."""
+    out = []
     found = {p.row_index for p in chain}
     headings = {mark.section: position for position, mark in sorted(marks.items(), reverse=True)}
-    for index, row in enumerate(rows):
+    for index, row in enumerate(layout.rows()):
         if index in found or row.deviation is not None or not row.labels:
             continue
         before = [p.end for p in chain if p.row_index < index and p.row.section == row.section]
@@ -117,14 +88,45 @@ def unmatched_rows(
         start = before[-1] if before else headings.get(row.section)
         if start is None or not after:
             continue
-        gap = tokens[start + (not before) : after[0].position]
-        cores = [label_core(v.text) for v in row.labels]
-        own = [t.kind is Kind.LABEL and any(c in label_core(t.text) or similarity(label_core(t.text), c)
-                                            >= s.label_match_ratio for c in cores) for t in gap]
-        # A label a narrow page wraps (政府集 / 中采购) is found in the labels joined.
-        joined = "".join(label_core(t.text) for t in gap if t.kind is Kind.LABEL)
-        printed = any(own) or any(len(c) >= _JOINED_LABEL_MIN and c in joined for c in cores)
-        if all(t.kind is Kind.LABEL for t in gap):
-            (empty if printed else absent).add(index)
-    merged = {i for i in empty if _merged(rows[i], rows, found, empty)}
-    return Unmatched({id(rows[i]) for i in absent}, {id(rows[i]) for i in empty - merged})
+        out.append((index, tokens[start + (not before) : after[0].position]))
+    return out
+
+
+def _names(gap: list[Token], row: RowLayout, s: Settings) -> bool:
+    """Whether the gap's labels name the row: one of them, or their words joined (a label
+    wrapped onto two lines, 政府集 / 中采购)."""
+    cores = [label_core(t.text) for t in gap if t.kind is Kind.LABEL]
+    joined = "".join(cores)
+    return any(
+        c in joined or any(similarity(core, c) >= s.label_match_ratio for core in cores)
+        for c in (label_core(v.text) for v in row.labels)
+    )
+
+
+def rows_not_printed(
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
+) -> set[int]:
+    """Rows (their ids) of a section found in the document that the document does not print
+    (a body with no 规章 row): between the rows around them stand neither values nor their
+    label. A label printed with no values (a merged cell's other rows) is not this."""
+    rows = layout.rows()
+    return {id(rows[index]) for index, gap in _gaps(chain, layout, tokens, marks)
+            if all(t.kind is Kind.LABEL for t in gap) and not _names(gap, rows[index], s)}
+
+
+def rows_printed_blank(
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
+) -> set[int]:
+    """Rows (their ids) whose label is printed with nothing after it up to the next row found:
+    every cell left blank (a row of zeros a web page leaves empty, 政府集中采购 with no
+    purchases). Not the later rows of those a layout's single row replaces (（六）其他处理's
+    three): some tables print one merged row of values under their labels, after the first."""
+    rows = layout.rows()
+    merged = {(r.section, key) for r in rows if r.deviation for key in r.replaces[1:]}
+    out: set[int] = set()
+    for index, gap in _gaps(chain, layout, tokens, marks):
+        row = rows[index]
+        if ((row.section, row.key) not in merged and _names(gap, row, s)
+                and all(t.kind in (Kind.LABEL, Kind.BLANK) for t in gap)):
+            out.add(id(row))
+    return out

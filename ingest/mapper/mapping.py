@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ingest.labels import label_core, nfkc
 from ingest.layouts import ColumnLayout, TemplateLayout
-from ingest.mapper.chain import best_chain, cut_runs, unmatched_rows
+from ingest.mapper.chain import best_chain, cut_runs, rows_not_printed, rows_printed_blank
 from ingest.mapper.fit import Slot
 from ingest.mapper.numbers import parse_number, unit_of
 from ingest.mapper.proposals import Walker
@@ -19,8 +19,8 @@ from ingest.settings import Settings
 
 # The note of a cell whose whole row the table leaves out (not a blank it prints).
 ROW_NOT_PRINTED = "row not printed"
-# The note of a cell of a row printed as its label with nothing after it (blanks dropped).
-ROW_PRINTED_EMPTY = "row printed as its label alone"
+# The note of a cell whose row label is printed with nothing after it.
+ROW_PRINTED_BLANK = "row label printed with no values"
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(?:单位[:：])?\s*(万元|元)\s*[)）]")
 
 
@@ -100,7 +100,8 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
             header_unit = _header_unit(tokens, column)
             cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit, settings)
     located = len(cells)
-    unmatched = unmatched_rows(chain, layout, tokens, walker.marks, settings)
+    absent = rows_not_printed(chain, layout, tokens, walker.marks, settings)
+    blank = rows_printed_blank(chain, layout, tokens, walker.marks, settings)
     ordered: dict[str, CellReading] = {}
     for row in layout.rows():
         for key in row.cell_keys():
@@ -108,12 +109,12 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
                 continue
             if key in cells:
                 ordered[key] = cells[key]
-            elif row.deviation is None and id(row) in unmatched.not_printed:
+            elif row.deviation is None and id(row) in absent:
                 ordered[key] = CellReading(None, None, settings.conf_row_not_printed, notes=[ROW_NOT_PRINTED])
+            elif row.deviation is None and id(row) in blank:
+                ordered[key] = CellReading(None, "", settings.conf_row_not_printed, notes=[ROW_PRINTED_BLANK])
             elif row.deviation is None:
-                # Not found: a row printed empty is left for a person too (its values may be elsewhere).
-                empty = [ROW_PRINTED_EMPTY] if id(row) in unmatched.printed_empty else []
-                ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document", *empty])
+                ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"])
     return Mapping(
         template=layout,
         cells=ordered,
