@@ -11,6 +11,8 @@ from ingest.mapper.proposals import Proposal, SectionMark
 from ingest.mapper.tokens import Kind, Token
 from ingest.settings import Settings
 
+# Said of a cell of digits run together that a best cut of the table leaves blank.
+RUN_MAY_BE_BLANK = "or blank"
 
 def best_chain(proposals: list[Proposal]) -> list[Proposal]:
     """The highest-scoring proposals increasing in both document position and row order."""
@@ -56,7 +58,8 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
             candidates = tuple(decision.candidates.get(col, ()))
             if candidates:
                 conf = s.conf_ambiguous_alignment * s.run_unsure_factor
-                note: str | None = f"cells run together; {len(candidates)} values fit"
+                blank = f"; {RUN_MAY_BE_BLANK}" if col in decision.may_be_blank else ""
+                note: str | None = f"cells run together; {len(candidates)} values fit{blank}"
             elif decision.by_column:
                 conf, note = s.conf_fuzzy_label, "cells run together; the blank put in the blank column"
             elif decision.by_prose:
