@@ -16,6 +16,7 @@ from ingest.scan.lines import has_ink, line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
 from ingest.scan.ocr.same_look import read_once
+from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
 from ingest.settings import Settings
 from ingest.tables.model import GridSettings, Slot, bbox
@@ -331,6 +332,9 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
         del page
     assert best is not None, "upright() gives at least one way"
     read, angle, turns = best
+    # The OCR engine's buffers for long text lines, freed, go back to the system before the
+    # colour page is turned: held in the heap they were the peak of a 300-dpi page.
+    release_freed_memory()
     return replace(read, image=_set_upright(color, angle, turns))
 
 
