@@ -9,7 +9,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from ingest.errors import FileTooLarge
+from ingest.errors import ErrorCode, InputError
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
 from ingest.scan.lines import has_ink, line_boxes, without_rule_rests
@@ -342,7 +342,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     gs = page.grid
     tables = find_tables(page.rulings, gs)
     if sum(len(t.cells) for t in tables) > settings.scan_max_cells:
-        raise FileTooLarge(f"page {number} has more than {settings.scan_max_cells} table cells")
+        raise InputError(ErrorCode.FILE_TOO_LARGE, f"page {number} has more than {settings.scan_max_cells} table cells")
     blocks: list[tuple[int, Paragraph | TablePiece[int]]] = []
     read_tables = []
     outside = page.ink.copy()
