@@ -16,6 +16,7 @@ from ingest.scan.lines import cell_lines, line_boxes, rules_painted_out, without
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
 from ingest.scan.ocr.same_look import read_once
+from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
 from ingest.settings import Settings
 from ingest.tables.model import GridSettings, Slot, bbox
@@ -40,6 +41,8 @@ _CHAR_GAP = 0.3
 # Text running this many times more across than down (or down than across) settles whether
 # the page lies upright or turned a quarter (measured: upright pages hundreds, turned < 0.2).
 _SURE_AXIS = 4.0
+# Text lines are told from columns on the page scaled so its text is about this tall.
+_AXIS_TEXT_HEIGHT = 16
 # Crops are scaled so their text is about this tall (both engines read best near it).
 _OCR_TEXT_HEIGHT = 32
 
@@ -192,10 +195,18 @@ def text_axis(page: Prepared) -> float:
     gs = page.grid
     rules = cv2.dilate(cv2.bitwise_or(page.rulings.horizontal, page.rulings.vertical), np.ones((5, 5), np.uint8))
     text = cv2.subtract(page.ink, rules)
-    k = max(3, round(_CHAR_GAP * gs.text_height))
-    across = _line_runs(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)), gs.text_height)
-    down = _line_runs(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((k, 1), np.uint8)).T, gs.text_height)
-    return (across + gs.text_height) / (down + gs.text_height)
+    # Lines and the gaps between them show as well at a smaller scale: the closings and the
+    # page of component labels cost a fraction of the time and memory there (a pixel is ink
+    # where ink covered at least half of it: any ink at all ran a bilevel page's lines together).
+    scale = min(1.0, _AXIS_TEXT_HEIGHT / max(gs.text_height, 1))
+    if scale < 1:
+        text = cv2.threshold(cv2.resize(text, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), 127, 255,
+                             cv2.THRESH_BINARY)[1]
+    height = max(1, round(gs.text_height * scale))
+    k = max(3, round(_CHAR_GAP * height))
+    across = _line_runs(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)), height)
+    down = _line_runs(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((k, 1), np.uint8)).T, height)
+    return (across + height) / (down + height)
 
 
 def _line_runs(closed: np.ndarray, text_height: int) -> int:
@@ -352,6 +363,9 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
         del page
     assert best is not None, "upright() gives at least one way"
     read, angle, turns = best
+    # The OCR engine's buffers for long text lines, freed, go back to the system before the
+    # colour page is turned: held in the heap they were the peak of a 300-dpi page.
+    release_freed_memory()
     return replace(read, image=_set_upright(color, angle, turns))
 
 

@@ -225,7 +225,7 @@ def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings
     frame = cv2.dilate(horizontal | vertical, np.ones((gs.snap, gs.snap), np.uint8))
     near_vertical = cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8))
     joints = cv2.dilate(horizontal & near_vertical, np.ones((3, 3), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(frame, connectivity=8)
+    count, labels, stats = _components(frame)
     boxes = []
     for i in range(1, count):
         x, y, w, h = (int(v) for v in stats[i, :4])
@@ -236,6 +236,16 @@ def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings
         if n_joints - 1 >= 4:
             boxes.append((x, y, x + w, y + h))
     return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def _components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """Connected components of a mask: count, labels, stats. 16-bit labels where they fit (a
+    page of 32-bit ones was the peak of a 300-dpi page's memory; rulings make few webs)."""
+    try:
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
+    except cv2.error:  # more than 65,534 components
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return count, labels, stats
 
 
 def rule_positions(mask: np.ndarray, axis: int, gs: GridSettings[int], min_length: int) -> list[int]:
