@@ -65,7 +65,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     layouts = load_layouts(settings.layouts_dir)
     lines = document.lines()
     text = "\n".join(lines)
-    meta = find_meta(lines, settings)
+    meta = find_meta(lines, settings, document.format)
     sure_year = meta.year if meta.year_confidence >= settings.review_threshold else None
     if is_old_format(text, layouts, sure_year):
         of_year = f"a {sure_year} report" if sure_year else "the report"
@@ -75,10 +75,13 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     if not found_a_table(mapping.template, mapping.cells, text):
         raise NotAReport("no table of the annual-report template was found")
     checks = run_checks(mapping.template, mapping.cells)
+    template_conf, template_class = template_confidence(text, layouts, mapping.template.template, meta.year,
+                                                        settings, document.format)
     report = Report(
         source=source,
         template=mapping.template.template,
-        template_confidence=template_confidence(text, layouts, mapping.template.template, meta.year, settings),
+        template_confidence=template_conf,
+        template_evidence=template_class,
         report=meta,
         cells=mapping.cells,
         checks=checks,
