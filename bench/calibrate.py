@@ -68,7 +68,8 @@ def fitted(samples: Samples, fitted_on: dict[str, object], settings: Settings | 
     cells = Counter(e.format for e, _ in samples.cells)
     threshold = zero_silent_threshold(scored, MIN_REVIEW_THRESHOLD)
     by_field = replace(model, field_counts=count((e.classes(), right) for e, right in samples.fields))
-    scored_fields = [(by_field.field_probability(e, e.claimed(s)), right) for e, right in samples.fields]
+    scored_fields = [(by_field.field_probability(e, e.claimed(s)), right)
+                     for e, right in samples.fields if not e.must_review()]
     return replace(by_field, review_threshold=threshold,
                    field_review_threshold=zero_silent_threshold(scored_fields, MIN_REVIEW_THRESHOLD),
                    fitted_on={**fitted_on, "cells": dict(cells), "wrong": sum(not r for _, r in samples.cells),

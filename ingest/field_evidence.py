@@ -30,6 +30,8 @@ _CLAIMS = {
     "clear": "template_conf_clear", "tied": "template_conf_tied", "year_mismatch": "template_conf_year_mismatch",
 }
 
+_UNSURE = ("medium", "weak", "doubted", "conflict", "none")
+
 
 @dataclass(frozen=True)
 class FieldEvidence:
@@ -46,6 +48,12 @@ class FieldEvidence:
         """The evidence of a field read from a document of format `fmt`."""
         kind = "ocr" if fmt in OCR_FORMATS else "exact"
         return FieldEvidence(field, source.replace(" ", "_"), status, kind, str(fmt))
+
+    def must_review(self) -> bool:
+        """Whatever the fit says: a value no strong place gives unconfirmed (a name only in the
+        opening, a banner, a signature glued to a clause), one other strong places contradict,
+        or none at all. The generated corpus names its bodies one way; real reports do not."""
+        return self.status in _UNSURE
 
     def claimed(self, settings: Settings) -> float:
         """What the hand rules claim for this status: the fit's prior."""

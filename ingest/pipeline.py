@@ -15,7 +15,7 @@ from ingest.mapper import map_document
 from ingest.meta import find_meta
 from ingest.models import ErrorInfo, Report, SourceInfo
 from ingest.readers import reader_for
-from ingest.review_flags import flag_report
+from ingest.review_flags import field_unsure, flag_report
 from ingest.scoring import apply_checks
 from ingest.settings import Settings
 from ingest.template_check import found_a_table, is_old_format, template_confidence
@@ -66,7 +66,8 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     lines = document.lines()
     text = "\n".join(lines)
     meta = find_meta(lines, settings, document.format)
-    sure_year = meta.year if meta.year_confidence >= settings.review_threshold else None
+    unsure = field_unsure(meta.year_confidence, meta.year_evidence, settings.review_threshold)
+    sure_year = None if unsure else meta.year
     if is_old_format(text, layouts, sure_year):
         of_year = f"a {sure_year} report" if sure_year else "the report"
         raise OldFormat(f"{of_year} in the pre-2019 statistics format (指标名称 / 计量单位 / 统计数), "

@@ -53,7 +53,7 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
                 check.suggestion = {key: restored} if restored is not None else None
     model = calibration.load()
     for key, cell in cells.items():
-        seen = replace(evidence[key], relations=relation_status(key, cell, checks))
+        seen = replace(evidence[key], relations=relation_status(key, cell, checks, cells))
         cell.evidence = seen.classes()[1]
         cell.notes.extend(_notes(key, checks))
         confidence = model.probability(seen) if model is not None else cell.confidence
