@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from ingest.errors import EmptyFile, IngestError, PasswordProtected, UndecodableText, UnknownFormat
+from ingest.errors import ErrorCode, IngestError, InputError
 from ingest.models import Format
 from ingest.settings import Settings
 from ingest.tools.pdfium import PdfFile, open_pdf_file
@@ -76,7 +76,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             text = ""
         if _plausible_text(text):
             return text, best.encoding
-    raise UndecodableText("the text is in no encoding recognised (UTF-8, UTF-16, GB18030)")
+    raise InputError(ErrorCode.UNDECODABLE_TEXT, "the text is in no encoding recognised (UTF-8, UTF-16, GB18030)")
 
 
 def _zip_format(data: bytes) -> Format:
@@ -84,12 +84,12 @@ def _zip_format(data: bytes) -> Format:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
     except zipfile.BadZipFile as exc:
-        raise UnknownFormat(f"a damaged ZIP container: {exc}") from exc
+        raise InputError(ErrorCode.UNKNOWN_FORMAT, f"a damaged ZIP container: {exc}") from exc
     if "word/document.xml" in names:
         return "docx"
     if any(n.startswith(("xl/", "ppt/")) for n in names):
-        raise UnknownFormat("an Excel or PowerPoint file, not a report document")
-    raise UnknownFormat("a ZIP archive that is not a Word document")
+        raise InputError(ErrorCode.UNKNOWN_FORMAT, "an Excel or PowerPoint file, not a report document")
+    raise InputError(ErrorCode.UNKNOWN_FORMAT, "a ZIP archive that is not a Word document")
 
 
 def _ole2_format(data: bytes) -> Format:
@@ -97,8 +97,8 @@ def _ole2_format(data: bytes) -> Format:
     if "WordDocument".encode("utf-16-le") in data or b"WordDocument" in data:
         return "doc"
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise PasswordProtected("a password-protected (encrypted) Office document")
-    raise UnknownFormat("an Office (OLE2) file that is not a Word document")
+        raise InputError(ErrorCode.PASSWORD_PROTECTED, "a password-protected (encrypted) Office document")
+    raise InputError(ErrorCode.UNKNOWN_FORMAT, "an Office (OLE2) file that is not a Word document")
 
 
 def _pdf(data: bytes, settings: Settings) -> Detected:
@@ -116,7 +116,7 @@ def _pdf(data: bytes, settings: Settings) -> Detected:
 def detect(data: bytes, settings: Settings | None = None) -> Detected:
     """The input's format, from its bytes only; a PDF is opened (the caller closes `pdf`)."""
     if not data.strip():
-        raise EmptyFile("the file is empty")
+        raise InputError(ErrorCode.EMPTY_FILE, "the file is empty")
     head = data[:1024]
     if b"%PDF-" in head:
         return _pdf(data, settings or Settings())
@@ -130,11 +130,11 @@ def detect(data: bytes, settings: Settings | None = None) -> Detected:
     if data.startswith(_OLE2):
         return Detected(_ole2_format(data))
     if data.lstrip().startswith(b"{\\rtf"):
-        raise UnknownFormat("an RTF document (not supported)")
+        raise InputError(ErrorCode.UNKNOWN_FORMAT, "an RTF document (not supported)")
     try:
         text, encoding = decode_text(data)
-    except UndecodableText:
-        raise UnknownFormat("binary data of no known document format") from None
+    except InputError:  # its one fault: no text encoding fits
+        raise InputError(ErrorCode.UNKNOWN_FORMAT, "binary data of no known document format") from None
     probe = text[:20000].encode("utf-8", "ignore")
     if _HTML.search(probe):
         return Detected("html", text, encoding)

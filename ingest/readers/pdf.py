@@ -19,7 +19,7 @@ from typing import Any
 import pdfplumber
 
 from ingest.detect import Detected
-from ingest.errors import DamagedDocument, NotAReport
+from ingest.errors import ErrorCode, InputError
 from ingest.models import Block, Document, Paragraph, SourceCell, Table
 from ingest.readers.scan import read_scanned_pdf
 from ingest.settings import Settings
@@ -210,12 +210,14 @@ def _continues(previous: Line, line: Line, right: float, gs: GridSettings[float]
 
 
 def _parsed_chars(pdf: Any, index: int) -> list[dict[str, Any]]:
-    """The page's characters, its content parsed; DamagedDocument when pdfminer cannot."""
+    """The page's characters, its content parsed; a DAMAGED_DOCUMENT InputError when pdfminer cannot."""
     try:
         page = pdf.pages[index]
         page.objects  # noqa: B018 - parse here, where a damaged stream is caught
     except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
-        raise DamagedDocument(f"page {index + 1} of the PDF cannot be read: {type(exc).__name__}: {exc}") from None
+        raise InputError(
+            ErrorCode.DAMAGED_DOCUMENT, f"page {index + 1} of the PDF cannot be read: {type(exc).__name__}: {exc}"
+        ) from None
     chars: list[dict[str, Any]] = page.chars
     return chars
 
@@ -231,7 +233,9 @@ class PdfReader:
         try:
             plumber = pdfplumber.open(io.BytesIO(data), password="")
         except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
-            raise DamagedDocument(f"the PDF cannot be read: {type(exc).__name__}: {exc}") from None
+            raise InputError(
+                ErrorCode.DAMAGED_DOCUMENT, f"the PDF cannot be read: {type(exc).__name__}: {exc}"
+            ) from None
         with plumber:
             for index, kind in enumerate(kinds):
                 if kind != "text":
@@ -252,7 +256,7 @@ def _with_scanned_pages(pdf: PdfFile, pages: list[tuple[int, list[PageItem]]], k
     if not pages:
         if scanned:
             return read_scanned_pdf(pdf.document, settings)
-        raise NotAReport(f"all {len(kinds)} pages of the PDF are blank")
+        raise InputError(ErrorCode.NOT_A_REPORT, f"all {len(kinds)} pages of the PDF are blank")
     document = Document(format="pdf_text", blocks=stitch(pages), pages=len(kinds))
     if scanned:
         ocr = read_scanned_pdf(pdf.document, settings, scanned)

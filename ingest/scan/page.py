@@ -9,10 +9,10 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from ingest.errors import FileTooLarge
+from ingest.errors import ErrorCode, InputError
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
-from ingest.scan.lines import has_ink, line_boxes, without_rule_rests
+from ingest.scan.lines import cell_lines, line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
 from ingest.scan.ocr.same_look import read_once
@@ -248,6 +248,13 @@ def _thin_marks(region: np.ndarray, gs: GridSettings[int]) -> list[Box]:
     return [(min(m[0] for m in marks), min(m[1] for m in marks), max(m[2] for m in marks), max(m[3] for m in marks))]
 
 
+def _marks(ink: np.ndarray, gs: GridSettings[int]) -> list[Box]:
+    """The text lines of a cell's ink (interior), rule rests and specks cut off; else the box
+    of its thin marks, if any."""
+    region = without_rule_rests(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)), gs.line_thickness + 4)
+    return cell_lines(region, gs.text_height) or _thin_marks(ink, gs)
+
+
 def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: int, engines: EngineSet,
                settings: Settings) -> TablePiece[int]:
     """The table's cells read one by one: labels as Chinese, values twice as numbers."""
@@ -257,12 +264,13 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     for cell in table.cells:
         x0, y0, x1, y1 = _interior(cell.box, gs)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
-        region = without_rule_rests(cv2.morphologyEx(page.ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)),
-                                    gs.line_thickness + 4)
-        lines = [b for b in line_boxes(region, gs.text_height // 3, min_gap=2) if has_ink(
-            region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)] or _thin_marks(page.ink[y0:y1, x0:x1], gs)
+        lines = _marks(page.ink[y0:y1, x0:x1], gs)
         if not lines:
-            texts[(cell.row, cell.col)] = CellText("", settings.ocr_conf_blank)
+            # Paper lighter than any ink all over is surely blank; faint marks may be a digit
+            # that thresholding lost (a 0 under a seal's rest, a washed-out stroke).
+            faint = bool(_marks(page.faint[y0:y1, x0:x1], gs))
+            blank = settings.ocr_conf_blank_marks if faint else settings.ocr_conf_blank
+            texts[(cell.row, cell.col)] = CellText("", blank)
             continue
         crops = [_scaled_crop(page.gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
                                           min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
@@ -328,7 +336,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     gs = page.grid
     tables = find_tables(page.rulings, gs)
     if sum(len(t.cells) for t in tables) > settings.scan_max_cells:
-        raise FileTooLarge(f"page {number} has more than {settings.scan_max_cells} table cells")
+        raise InputError(ErrorCode.FILE_TOO_LARGE, f"page {number} has more than {settings.scan_max_cells} table cells")
     blocks: list[tuple[int, Paragraph | TablePiece[int]]] = []
     read_tables = []
     outside = page.ink.copy()
