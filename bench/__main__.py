@@ -6,15 +6,16 @@
 
 Prints per format (and per renderer variant, e.g. the text style): documents, cells,
 cell accuracy, silent errors (wrong and not flagged), review rate, error JSONs,
-template/agency/year accuracy with the agency and year silent errors (wrong and not in
-review.cells), the ambiguous cells (not scored) left unflagged and those whose printed value
+template/agency/year accuracy with their silent errors (wrong and not in review.cells) and
+the share of them flagged, the ambiguous cells (not scored) left unflagged and those whose printed value
 is neither the result's value nor among its `candidates`, median seconds per document
 and per page, peak RSS; findings (ingest/findings/) per kind, recall and false ones
 (`--findings` plants contradictions to find: bench/plant.py). Documents whose truth
 records forms (the web-page text style) are broken down by form too, with the longest runs of
 glued digits they print. Then per format a reliability table (confidence bins: cells, mean
 confidence, share right) with its expected calibration error, and review rate against silent
-errors by threshold (bench/reliability.py; `--plot DIR` draws both).
+errors by threshold (bench/reliability.py; `--plot DIR` draws both); the same over the reports'
+agency, year and template.
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
 same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
 stand beside the pipeline's, and its CPU seconds per page (user + system, Tesseract's
@@ -42,7 +43,7 @@ from typing import Any
 from bench.conversions import baseline_timed, convert_timed
 from bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
 from bench.findings import print_findings, score_findings
-from bench.reliability import by_format, plot, print_calibration
+from bench.reliability import by_format, field_scores, plot, print_calibration
 from bench.render_webpage import STYLE as WEBPAGE
 from bench.score import DocScore, score_result
 from ingest.errors import ErrorCode
@@ -134,6 +135,9 @@ def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
         "agency_silent": sum(r.score.agency_silent for r in runs),
         "year_pct": _pct(sum(r.score.year_right for r in runs), docs),
         "year_silent": sum(r.score.year_silent for r in runs),
+        "template_silent": sum(r.score.template_silent for r in runs),
+        # Agency, year and template flagged, of three per report.
+        "fields_review_pct": _pct(sum(r.score.fields_flagged for r in runs), 3 * docs),
         "ambiguous": sum(r.score.ambiguous for r in runs),
         "ambiguous_unflagged": sum(r.score.ambiguous_unflagged for r in runs),
         "ambiguous_not_offered": sum(r.score.ambiguous_not_offered for r in runs),
@@ -194,7 +198,8 @@ _COLUMNS = [
     ("group", "group", 24), ("documents", "docs", 5), ("cells", "cells", 7), ("accuracy_pct", "acc%", 7),
     ("silent_errors", "silent", 7), ("silent_pct", "sil%", 6), ("review_pct", "review%", 8), ("errors", "errJSON", 7),
     ("template_pct", "tmpl%", 6), ("agency_pct", "agency%", 8), ("agency_silent", "agSil", 5),
-    ("year_pct", "year%", 6), ("year_silent", "yrSil", 5), ("ambiguous", "ambig", 5),
+    ("year_pct", "year%", 6), ("year_silent", "yrSil", 5), ("template_silent", "tmSil", 5),
+    ("fields_review_pct", "fldRev%", 7), ("ambiguous", "ambig", 5),
     ("ambiguous_unflagged", "ambUnfl", 7), ("ambiguous_not_offered", "ambMiss", 7),
     ("median_s_per_doc", "s/doc", 7), ("median_s_per_page", "s/page", 7),
     ("baseline_s_per_page", "base s/p", 8), ("cpu_s_per_page", "CPU s/p", 7),
@@ -216,7 +221,8 @@ def _table(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str, int]] |
 
 _FORM_COLUMNS = [c for c in _COLUMNS if c[0] in (
     "group", "documents", "cells", "accuracy_pct", "silent_errors", "review_pct", "errors", "template_pct",
-    "agency_pct", "agency_silent", "year_pct", "year_silent", "ambiguous", "ambiguous_unflagged",
+    "agency_pct", "agency_silent", "year_pct", "year_silent", "template_silent", "fields_review_pct", "ambiguous",
+    "ambiguous_unflagged",
     "ambiguous_not_offered")]
 
 
@@ -244,9 +250,11 @@ def longest_runs(runs: list[Run]) -> dict[str, dict[str, float]]:
 def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
     cells_of = {fmt: [c for r in runs if r.item.format == fmt for c in r.score.cells]
                 for fmt in dict.fromkeys(r.item.format for r in runs)}
+    settings = load_settings()
     out: dict[str, Any] = {
         "groups": [summarize(name, group) for name, group in groups(runs)],
-        "calibration": by_format(cells_of, load_settings().cell_review_threshold),
+        "calibration": by_format(cells_of, settings.cell_review_threshold),
+        "field_calibration": by_format(field_scores([(r.result, r.score) for r in runs]), settings.review_threshold),
         "findings": score_findings([(r.item.document.name, r.item.format, r.item.truth(),
                                      r.item.visible_keys() is not None, r.result) for r in runs]),
     }
@@ -279,6 +287,7 @@ def wrong_meta(runs: list[Run], limit: int) -> list[dict[str, Any]]:
 def print_report(out: dict[str, Any]) -> None:
     print(_table(out["groups"]))
     print_calibration(out["calibration"])
+    print_calibration(out["field_calibration"], "reports")
     print_findings(out["findings"])
     if "forms" in out:
         print("\nby form (documents showing it; a document shows several)")

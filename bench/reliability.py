@@ -1,13 +1,15 @@
 """Whether confidence means what it says: per format, a reliability table (bins, cells, mean
 confidence, share right) with its expected calibration error; review rate against silent
-errors over review thresholds; both drawn as PNGs."""
+errors over review thresholds; both drawn as PNGs. The same for each report's agency, year
+and template (one score per converted report)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from bench.score import CellScore, calibration, expected_calibration_error, trade_offs
+from bench.score import CellScore, DocScore, calibration, expected_calibration_error, trade_offs
+from ingest.field_evidence import FIELDS
 
 # Bins with fewer cells than this are too small to judge the gap on.
 MIN_BIN_CELLS = 30
@@ -49,18 +51,34 @@ def by_format(cells_of: dict[str, list[CellScore]], threshold: float) -> dict[st
     }
 
 
-def print_calibration(out: dict[str, Any]) -> None:
+def field_scores(scored: list[tuple[dict[str, Any], DocScore]]) -> dict[str, list[CellScore]]:
+    """Agency, year and template of every converted report, scored like cells (a field is
+    flagged when the result lists it for review)."""
+    out: dict[str, list[CellScore]] = {name: [] for name in FIELDS}
+    for result, doc in scored:
+        if doc.error is not None:
+            continue
+        meta = result.get("report") or {}
+        listed = set((result.get("review") or {}).get("cells") or [])
+        right = {"agency": doc.agency_right, "year": doc.year_right, "template": doc.template_right}
+        for name in FIELDS:
+            flagged = ("template" if name == "template" else f"report.{name}") in listed
+            out[name].append(CellScore(name, None, None, meta.get(f"{name}_confidence"), flagged, right[name]))
+    return out
+
+
+def print_calibration(out: dict[str, Any], unit: str = "cells") -> None:
     for fmt, table in out["reliability"].items():
-        print(f"\nreliability, {fmt}: ECE {table['ece_pct']}%, largest gap over bins of ≥ {MIN_BIN_CELLS} cells "
+        print(f"\nreliability, {fmt}: ECE {table['ece_pct']}%, largest gap over bins of ≥ {MIN_BIN_CELLS} {unit} "
               f"{table['max_gap_pct']} points")
-        print(f"  {'bin':<14} {'cells':>7} {'mean conf':>10} {'right':>8}")
+        print(f"  {'bin':<14} {unit:>7} {'mean conf':>10} {'right':>8}")
         for b in table["bins"]:
             mean = "-" if b["mean_confidence"] is None else f"{100 * b['mean_confidence']:.2f}%"
             share = "-" if b["share_right"] is None else f"{100 * b['share_right']:.2f}%"
             print(f"  {b['bin']:<14} {b['cells']:>7} {mean:>10} {share:>8}")
-    print(f"\nreview rate % / silent errors by threshold (current {out['threshold']})")
+    print(f"\nreview rate % / silent errors by threshold, {unit} (current {out['threshold']})")
     thresholds = [t["threshold"] for t in next(iter(out["trade_off"].values()))]
-    print("  " + f"{'format':<12}" + "".join(f"{t:>14}" for t in thresholds))
+    print("  " + f"{'group':<12}" + "".join(f"{t:>14}" for t in thresholds))
     for fmt, sweep in out["trade_off"].items():
         print("  " + f"{fmt:<12}" + "".join(f"{s['review_pct']:>9.2f}/{s['silent_errors']:<4}" for s in sweep))
 

@@ -47,6 +47,9 @@ class DocScore:
     # Wrong and not listed in review.cells as report.agency / report.year.
     agency_silent: bool = False
     year_silent: bool = False
+    template_silent: bool = False
+    # How many of agency, year and template the result lists for review.
+    fields_flagged: int = 0
     agency: Any = None  # what the result says, for the error listing
     year: Any = None
 
@@ -107,6 +110,8 @@ def score_result(result: dict[str, Any], truth: ReportTruth, visible: set[str] |
     doc.year_right = doc.year == truth.year
     doc.agency_silent = not doc.agency_right and "report.agency" not in listed
     doc.year_silent = not doc.year_right and "report.year" not in listed
+    doc.template_silent = not doc.template_right and "template" not in listed
+    doc.fields_flagged = len({"report.agency", "report.year", "template"} & listed)
     return doc
 
 

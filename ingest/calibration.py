@@ -5,6 +5,8 @@ without the format. A class's probability is its share right shrunk by `smoothin
 pseudo-cells toward what the reader and mapper claim for that evidence; the class of one
 format is shrunk toward the class over all formats. So a class seen a few times keeps
 close to the reader's own claim, and a class never seen is worth that claim alone.
+Agency, year and template get theirs the same way from a table of their own classes
+(ingest/field_evidence.py), counted per report, with a review threshold of their own.
 Stored as data in calibration.json beside this module; refitted by
 `python -m bench.calibrate`.
 """
@@ -19,26 +21,42 @@ from pathlib import Path
 from typing import Any
 
 from ingest.evidence import Evidence
+from ingest.field_evidence import FieldEvidence
 
 MODEL_PATH = Path(__file__).resolve().parent / "calibration.json"
 # Used only when no model file exists (a checkout that lost it): the pre-calibration rule.
 _FALLBACK_THRESHOLD = 0.9
 
+Counts = dict[str, tuple[int, int]]
+
+
+def _shrunk(counts: Counts, keys: Iterable[str], claimed: float, smoothing: float) -> float:
+    """The share right of the finest class, each class shrunk toward the coarser one before it."""
+    p = claimed
+    for key in keys:
+        right, seen = counts.get(key, (0, 0))
+        p = (right + smoothing * p) / (seen + smoothing)
+    return p
+
 
 @dataclass(frozen=True)
 class CalibrationModel:
-    counts: dict[str, tuple[int, int]]
+    counts: Counts
     smoothing: float
     review_threshold: float
     fitted_on: dict[str, Any] = field(default_factory=dict)
+    # Agency, year and template: counts per class of ingest/field_evidence.py, and the threshold
+    # below which they are flagged.
+    field_counts: Counts = field(default_factory=dict)
+    field_review_threshold: float = _FALLBACK_THRESHOLD
 
     def probability(self, evidence: Evidence) -> float:
         """P(right) of a cell with this evidence."""
-        p = evidence.claimed()
-        for key in evidence.classes():
-            right, cells = self.counts.get(key, (0, 0))
-            p = (right + self.smoothing * p) / (cells + self.smoothing)
-        return p
+        return _shrunk(self.counts, evidence.classes(), evidence.claimed(), self.smoothing)
+
+    def field_probability(self, evidence: FieldEvidence, claimed: float) -> float:
+        """P(right) of an agency, year or template with this evidence (`claimed`: the hand rules' value)."""
+        return _shrunk(self.field_counts, evidence.classes(), claimed, self.smoothing)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,24 +64,36 @@ class CalibrationModel:
             "review_threshold": self.review_threshold,
             "fitted_on": self.fitted_on,
             "counts": {k: list(v) for k, v in sorted(self.counts.items())},
+            "fields": {"review_threshold": self.field_review_threshold,
+                       "counts": {k: list(v) for k, v in sorted(self.field_counts.items())}},
         }
 
     @staticmethod
     def from_json(raw: dict[str, Any]) -> CalibrationModel:
-        counts = {k: (int(v[0]), int(v[1])) for k, v in raw["counts"].items()}
-        return CalibrationModel(counts, float(raw["smoothing"]), float(raw["review_threshold"]),
-                                dict(raw.get("fitted_on", {})))
+        fields_raw = raw.get("fields") or {}
+        return CalibrationModel(_counts(raw["counts"]), float(raw["smoothing"]), float(raw["review_threshold"]),
+                                dict(raw.get("fitted_on", {})), _counts(fields_raw.get("counts") or {}),
+                                float(fields_raw.get("review_threshold", _FALLBACK_THRESHOLD)))
 
 
-def fit(samples: Iterable[tuple[Evidence, bool]], smoothing: float = 5.0) -> CalibrationModel:
-    """Count right and all cells per evidence class at every level (threshold set apart)."""
+def _counts(raw: dict[str, Any]) -> Counts:
+    return {k: (int(v[0]), int(v[1])) for k, v in raw.items()}
+
+
+def count(samples: Iterable[tuple[Iterable[str], bool]]) -> Counts:
+    """Right and all samples per class key, every sample counted in each of its classes."""
     counts: dict[str, list[int]] = {}
-    for evidence, right in samples:
-        for key in evidence.classes():
+    for keys, right in samples:
+        for key in keys:
             seen = counts.setdefault(key, [0, 0])
             seen[0] += int(right)
             seen[1] += 1
-    return CalibrationModel({k: (v[0], v[1]) for k, v in counts.items()}, smoothing, _FALLBACK_THRESHOLD)
+    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def fit(samples: Iterable[tuple[Evidence, bool]], smoothing: float = 5.0) -> CalibrationModel:
+    """Count right and all cells per evidence class at every level (thresholds and fields set apart)."""
+    return CalibrationModel(count((e.classes(), right) for e, right in samples), smoothing, _FALLBACK_THRESHOLD)
 
 
 def zero_silent_threshold(scored: Iterable[tuple[float, bool]], floor: float) -> float:
@@ -86,6 +116,19 @@ def load(path: Path = MODEL_PATH) -> CalibrationModel | None:
 
 
 def default_review_threshold() -> float:
-    """The review threshold chosen on the benchmark (see the model's `fitted_on`)."""
+    """The cells' review threshold chosen on the benchmark (see the model's `fitted_on`)."""
     model = load()
     return model.review_threshold if model is not None else _FALLBACK_THRESHOLD
+
+
+def default_field_review_threshold() -> float:
+    """The review threshold of agency, year and template chosen on the benchmark."""
+    model = load()
+    return model.field_review_threshold if model is not None else _FALLBACK_THRESHOLD
+
+
+def field_confidence(evidence: FieldEvidence, claimed: float) -> float:
+    """The calibrated P(right) of a report-level field; the hand rules' claim when no model is stored."""
+    model = load()
+    p = model.field_probability(evidence, claimed) if model is not None else claimed
+    return round(min(1.0, max(0.0, p)), 4)

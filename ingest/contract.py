@@ -67,6 +67,8 @@ def cell_to_dict(cell: CellReading) -> dict[str, Any]:
     if cell.unit is not None:
         out["unit"] = cell.unit
     out["review"] = cell.review
+    if not cell.found:
+        out["found"] = False
     if cell.suggestion is not None:
         out["suggestion"] = json_number(cell.suggestion)
     if cell.candidates:
@@ -146,7 +148,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "template": report.template,
             "report": {"agency": meta.agency, "year": meta.year,
                        "agency_confidence": meta.agency_confidence, "year_confidence": meta.year_confidence,
-                       "template_confidence": report.template_confidence},
+                       "template_confidence": report.template_confidence, **_field_classes(report, meta)},
             "cells": {key: cell_to_dict(cell) for key, cell in report.cells.items()},
             "checks": [check_to_dict(c) for c in report.checks],
             "review": {"needed": bool(flagged), "cells": flagged,
@@ -159,6 +161,13 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     out["prose_claims"] = [{"claim": c.claim, "value": c.value, "prose": span_to_dict(c.span)}
                            for c in report.prose_claims]
     return out
+
+
+def _field_classes(report: Report, meta: ReportMeta) -> dict[str, str]:
+    """The evidence classes the report-level confidences were looked up by, where known."""
+    classes = {"agency_evidence": meta.agency_evidence, "year_evidence": meta.year_evidence,
+               "template_evidence": report.template_evidence}
+    return {k: v for k, v in classes.items() if v is not None}
 
 
 def is_result(data: object) -> bool:
@@ -192,11 +201,14 @@ def report_from_dict(data: object) -> Report:
         source=info,
         template=_typed(top.get("template"), str, "template"),
         template_confidence=_float(meta.get("template_confidence"), "report.template_confidence"),
+        template_evidence=_typed(meta.get("template_evidence"), str, "report.template_evidence"),
         report=ReportMeta(
             _typed(meta.get("agency"), str, "report.agency"),
             _typed(meta.get("year"), int, "report.year"),
             _float(meta.get("agency_confidence"), "report.agency_confidence"),
             _float(meta.get("year_confidence"), "report.year_confidence"),
+            agency_evidence=_typed(meta.get("agency_evidence"), str, "report.agency_evidence"),
+            year_evidence=_typed(meta.get("year_evidence"), str, "report.year_evidence"),
         ),
         cells=cells,
         checks=[_check(c) for c in _list(top.get("checks"), "checks")],
@@ -232,9 +244,18 @@ def _cell(raw: object, where: str) -> CellReading:
             reviewed_by=_typed(cell.get("reviewed_by"), str, f"{where}.reviewed_by"),
             read_value=number_of(cell.get("read_value")) if reviewed else None,
             illegible=reviewed and bool(cell.get("illegible")),
+            found=_found(cell),
         )
     except (TypeError, ValueError) as exc:
         raise MalformedResult(f"{where}: {exc}") from exc
+
+
+def _found(cell: Mapping[str, Any]) -> bool:
+    """Whether the mapper found the cell; results written before `found` was stored said it
+    with a null value and text at confidence 0."""
+    if "found" in cell:
+        return bool(cell["found"])
+    return not (cell.get("value") is None and cell.get("text") is None and cell.get("confidence") in (0, None))
 
 
 def _check(raw: object) -> CheckResult:

@@ -50,7 +50,7 @@ class Evidence:
     # | missing | absent (not found, not a number)
     placement: str
     printed: str  # value | blank
-    relations: str = "unchecked"  # suspect | broken | held | held_zero | unchecked
+    relations: str = "unchecked"  # suspect | broken | blank_sum | held | held_zero | unchecked
 
     def uncertain(self) -> bool:
         """Whether the reading or placement could be wrong enough to explain a broken relation."""
@@ -132,14 +132,25 @@ def suspects(check: CheckResult, evidence: Mapping[str, Evidence]) -> list[str]:
     return [key for key in check.cells if evidence[key].uncertain()]
 
 
-def relation_status(key: str, cell: CellReading, checks: list[CheckResult]) -> str:
+def _blank_sum(key: str, check: CheckResult, cells: Mapping[str, CellReading]) -> bool:
+    """Whether `key` is the blank sum (the lone left side) of a relation whose parts print a
+    number other than 0: a row printed short of a cell places its blanks so (a missing 总计),
+    a 2019 page prints 总计 blank on its detail rows so; which of the two, the fit tells."""
+    return check.left == [key] and any(cells[k].value for k in check.cells if k != key)
+
+
+def relation_status(key: str, cell: CellReading, checks: list[CheckResult],
+                    cells: Mapping[str, CellReading]) -> str:
     """What the relations say of one cell: suspect of a break, in a broken relation without
-    being a suspect, in a relation that holds over printed numbers (all zero or not), or in none."""
+    being a suspect, a blank sum of printed numbers, in a relation that holds over printed
+    numbers (all zero or not), or in none."""
     mine = [c for c in checks if c.applies and key in c.cells]
     if any(key in c.suspects for c in mine):
         return "suspect"
     if any(not c.ok for c in mine):
         return "broken"
+    if cell.value is None and any(_blank_sum(key, c, cells) for c in checks):
+        return "blank_sum"
     if not mine:
         return "unchecked"
     return "held" if cell.value else "held_zero"

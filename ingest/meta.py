@@ -3,7 +3,9 @@
 Every place a report names itself is read as evidence: its title (also as a crawler's `标题:`
 label and as a 《…》 quote in the opening), the opening's subject, its signature and closing date,
 the span of its statistics. The first strong piece of evidence gives the value; the others
-confirm it (confidence above the review threshold) or contradict it (below: a person looks).
+confirm it or contradict it. Where the value was read and how the others bear it out are the
+evidence its calibrated confidence is looked up by (ingest/field_evidence.py); below the review
+threshold a person looks.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ingest.agency import clean_name, same_body, strip_citations, tail_names, well_formed
+from ingest.calibration import field_confidence
+from ingest.field_evidence import FieldEvidence
 from ingest.labels import nfkc
 from ingest.models import ReportMeta
 from ingest.settings import Settings
@@ -239,11 +243,22 @@ def _year_evidence(page: _Page, text: str, closing_year: int | None) -> list[Evi
     return out
 
 
-def _decide(evidence: list[Evidence], agree: Callable[[str | int, str | int], bool],
-            s: Settings) -> tuple[str | int | None, float]:
+@dataclass(frozen=True)
+class _Decision:
+    value: str | int | None
+    source: str  # the kind of the evidence that gave the value
+    status: str  # how the rest bears it out (ingest/field_evidence.py)
+
+    def calibrated(self, field: str, fmt: str | None, s: Settings) -> tuple[float, str]:
+        """The calibrated confidence and the evidence class it was looked up by."""
+        evidence = FieldEvidence.of(field, self.source, self.status, fmt)
+        return field_confidence(evidence, evidence.claimed(s)), evidence.classes()[-1]
+
+
+def _decide(evidence: list[Evidence], agree: Callable[[str | int, str | int], bool]) -> _Decision:
     """The value of the strongest evidence, and how far the rest bears it out."""
     if not evidence:
-        return None, 0.0
+        return _Decision(None, "none", "none")
     primary = max(evidence, key=lambda e: e.strength)  # first of the strongest: evidence is in priority order
     others = [e for e in evidence if e.kind != primary.kind]
     # Weighed by strength: a title and a signature outweigh one page label, not two other places.
@@ -251,17 +266,18 @@ def _decide(evidence: list[Evidence], agree: Callable[[str | int, str | int], bo
     against = [e.strength for e in others if not agree(e.value, primary.value) and e.strength > WEAK]
     if primary.strength == STRONG:
         outweighed = bool(against) and sum(against) >= support
-        conf = (s.meta_conf_conflict if STRONG in against else s.meta_conf_doubted if outweighed
-                else s.meta_conf_confirmed if support else s.meta_conf_single)
+        status = ("conflict" if STRONG in against else "doubted" if outweighed
+                  else "confirmed" if support else "single")
     elif primary.strength == MEDIUM:
-        conf = s.meta_conf_medium_confirmed if support > sum(against) else s.meta_conf_medium
+        status = "medium_confirmed" if support > sum(against) else "medium"
     else:
-        conf = s.meta_conf_weak
-    return primary.value, conf
+        status = "weak"
+    return _Decision(primary.value, primary.kind, status)
 
 
-def find_meta(lines: list[str], settings: Settings | None = None) -> ReportMeta:
-    """Agency and year, with confidences, from the report's title, opening and closing."""
+def find_meta(lines: list[str], settings: Settings | None = None, fmt: str | None = None) -> ReportMeta:
+    """Agency and year, with calibrated confidences, from the report's title, opening and closing
+    (`fmt`: the document's format, whose reading the confidence depends on)."""
     s = settings or Settings()
     page = _page(lines)
     text = "\n".join(page.lines)
@@ -283,12 +299,16 @@ def find_meta(lines: list[str], settings: Settings | None = None) -> ReportMeta:
         strength = STRONG if agencies or signed.apart else MEDIUM
         agencies.insert(after_titles, Evidence(signed.name, "signature", strength))
     years += _year_evidence(page, text, signed.year) + opening_years
-    agency, agency_conf = _decide(agencies, lambda a, b: same_body(str(a), str(b)), s)
-    year, year_conf = _decide(years, lambda a, b: a == b, s)
+    agency = _decide(agencies, lambda a, b: same_body(str(a), str(b)))
+    year = _decide(years, lambda a, b: a == b)
+    agency_conf, agency_class = agency.calibrated("agency", fmt, s)
+    year_conf, year_class = year.calibrated("year", fmt, s)
     return ReportMeta(
-        agency=str(agency) if agency is not None else None,
-        year=int(year) if year is not None else None,
+        agency=str(agency.value) if agency.value is not None else None,
+        year=int(year.value) if year.value is not None else None,
         agency_confidence=agency_conf,
         year_confidence=year_conf,
         evidence=[f"{e.kind}: {e.value}" for e in agencies + years],
+        agency_evidence=agency_class,
+        year_evidence=year_class,
     )

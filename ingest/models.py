@@ -102,11 +102,9 @@ class CellReading:
     reviewed_by: str | None = None
     read_value: Number | None = None
     illegible: bool = False
-
-    @property
-    def found(self) -> bool:
-        """Whether the mapper found the cell: one not found has no text, value or confidence."""
-        return not (self.value is None and self.text is None and self.confidence == 0.0)
+    # False when the mapper did not find the cell at all (null, always flagged); its confidence
+    # is still the calibrated P(null is right): most such rows are left out of the document.
+    found: bool = True
 
 
 @dataclass
@@ -144,6 +142,9 @@ class ReportMeta:
     year_confidence: float = 0.0
     # Where each was read ("title: 平潭综合实验区"), shown to the person who reviews them.
     evidence: list[str] = field(default_factory=list)
+    # The evidence classes the calibrated confidences were looked up by (ingest/field_evidence.py).
+    agency_evidence: str | None = None
+    year_evidence: str | None = None
 
 
 @dataclass
@@ -212,6 +213,8 @@ class Report:
     source: SourceInfo
     template: str | None = None
     template_confidence: float = 0.0
+    # The evidence class the template's calibrated confidence was looked up by (ingest/field_evidence.py).
+    template_evidence: str | None = None
     report: ReportMeta | None = None
     cells: dict[str, CellReading] = field(default_factory=dict)
     checks: list[CheckResult] = field(default_factory=list)

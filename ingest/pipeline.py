@@ -15,7 +15,7 @@ from ingest.mapper import map_document
 from ingest.meta import find_meta
 from ingest.models import ErrorInfo, Report, SourceInfo
 from ingest.readers import reader_for
-from ingest.review_flags import flag_report
+from ingest.review_flags import field_unsure, flag_report
 from ingest.scoring import apply_checks
 from ingest.settings import Settings
 from ingest.template_check import found_a_table, is_old_format, template_confidence
@@ -65,8 +65,9 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     layouts = load_layouts(settings.layouts_dir)
     lines = document.lines()
     text = "\n".join(lines)
-    meta = find_meta(lines, settings)
-    sure_year = meta.year if meta.year_confidence >= settings.review_threshold else None
+    meta = find_meta(lines, settings, document.format)
+    unsure = field_unsure(meta.year_confidence, meta.year_evidence, settings.review_threshold)
+    sure_year = None if unsure else meta.year
     if is_old_format(text, layouts, sure_year):
         of_year = f"a {sure_year} report" if sure_year else "the report"
         raise InputError(
@@ -77,10 +78,13 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     if not found_a_table(mapping.template, mapping.cells, text):
         raise InputError(ErrorCode.NOT_A_REPORT, "no table of the annual-report template was found")
     checks = run_checks(mapping.template, mapping.cells)
+    template_conf, template_class = template_confidence(text, layouts, mapping.template.template, meta.year,
+                                                        settings, document.format)
     report = Report(
         source=source,
         template=mapping.template.template,
-        template_confidence=template_confidence(text, layouts, mapping.template.template, meta.year, settings),
+        template_confidence=template_conf,
+        template_evidence=template_class,
         report=meta,
         cells=mapping.cells,
         checks=checks,

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from ingest.field_evidence import FieldEvidence
 from ingest.models import Report, ReviewReason
 from ingest.settings import Settings
+
+
+def field_unsure(confidence: float, evidence: str | None, threshold: float) -> bool:
+    """Whether an agency, year or template is flagged: below the threshold, or read from
+    evidence that is looked at whatever its confidence (FieldEvidence.must_review)."""
+    return confidence < threshold or (evidence is not None and FieldEvidence.parse(evidence).must_review())
 
 
 def flag_report(report: Report, settings: Settings, one_page: bool = False) -> None:
@@ -25,14 +32,14 @@ def flag_report(report: Report, settings: Settings, one_page: bool = False) -> N
     if unsure:
         reasons.append(ReviewReason("cells_flagged", f"{unsure} cells were read with low confidence"))
     evidence = "; ".join(meta.evidence) if meta and meta.evidence else "no evidence found"
-    if meta is None or meta.agency_confidence < threshold:
+    if meta is None or field_unsure(meta.agency_confidence, meta.agency_evidence, threshold):
         fields.append("report.agency")
         agency = meta.agency if meta else None
         reasons.append(ReviewReason("agency_unsure", f"agency {agency!r} is unsure ({evidence})"))
-    if meta is None or meta.year_confidence < threshold:
+    if meta is None or field_unsure(meta.year_confidence, meta.year_evidence, threshold):
         fields.append("report.year")
         reasons.append(ReviewReason("year_unsure", f"year {meta.year if meta else None!r} is unsure ({evidence})"))
-    if report.template_confidence < threshold:
+    if field_unsure(report.template_confidence, report.template_evidence, threshold):
         fields.append("template")
         reasons.append(ReviewReason(
             "template_unsure",

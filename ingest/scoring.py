@@ -53,15 +53,13 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
                 check.suggestion = {key: restored} if restored is not None else None
     model = calibration.load()
     for key, cell in cells.items():
-        seen = replace(evidence[key], relations=relation_status(key, cell, checks))
+        seen = replace(evidence[key], relations=relation_status(key, cell, checks, cells))
         cell.evidence = seen.classes()[1]
         cell.notes.extend(_notes(key, checks))
-        if not cell.found:
-            cell.review = True  # nothing was read: null, confidence 0, for a person to find
-            continue
         confidence = model.probability(seen) if model is not None else cell.confidence
         cell.confidence = round(min(1.0, max(0.0, confidence)), 4)
-        cell.review = cell.confidence < settings.cell_review_threshold or seen.must_review()
+        # A cell not found is null for a person to find, however often such cells were blank.
+        cell.review = not cell.found or cell.confidence < settings.cell_review_threshold or seen.must_review()
     for check in checks:
         for key, value in (check.suggestion or {}).items():
             if cells[key].suggestion is None and key in check.suspects:

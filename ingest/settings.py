@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from ingest.calibration import default_review_threshold
+from ingest.calibration import default_field_review_threshold, default_review_threshold
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -49,8 +49,10 @@ def load(cls: type[SettingsT], overrides: Mapping[str, object], **required: obje
 @dataclass(frozen=True)
 class Settings:
     layouts_dir: Path = field(default=LAYOUTS_DIR, metadata=env("INGEST_LAYOUTS_DIR", Path))
-    # Agency, year and template below this confidence are flagged for review.
-    review_threshold: float = field(default=0.9, metadata=env("INGEST_REVIEW_THRESHOLD", float))
+    # Agency, year and template below this (calibrated) confidence are flagged for review. Default:
+    # the lowest review rate with no wrong one unflagged on the benchmark (ingest/calibration.json).
+    review_threshold: float = field(default_factory=default_field_review_threshold,
+                                    metadata=env("INGEST_REVIEW_THRESHOLD", float))
     # A cell whose calibrated confidence is below this is flagged `review: true`. Default: the
     # lowest review rate with no silent error on the benchmark (ingest/calibration.json).
     cell_review_threshold: float = field(default_factory=default_review_threshold,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ingest.calibration import field_confidence
+from ingest.field_evidence import FieldEvidence
 from ingest.labels import label_core, nfkc
 from ingest.layouts import TemplateLayout
 from ingest.models import CellReading
@@ -57,15 +59,16 @@ def found_a_table(layout: TemplateLayout, cells: Mapping[str, CellReading], text
 
 
 def template_confidence(text: str, layouts: tuple[TemplateLayout, ...], chosen: str, year: int | None,
-                        s: Settings) -> float:
-    """How sure the chosen template is: clear when the document prints more of its own header
-    words than of any other's, lower when only the rows told them apart, and lower still when
-    the year is before the template existed."""
+                        s: Settings, fmt: str | None = None) -> tuple[float, str]:
+    """How sure the chosen template is, calibrated (ingest/field_evidence.py), and the evidence
+    class: clear when the document prints more of its own header words than of any other's,
+    tied when only the rows told them apart, and a year before the template existed."""
     core = _core(text)
     hits = {t.template: header_hits(t, core) for t in layouts}
     rivals = [n for name, n in hits.items() if name != chosen]
-    conf = s.template_conf_clear if hits.get(chosen, 0) > max(rivals, default=0) else s.template_conf_tied
+    status = "clear" if hits.get(chosen, 0) > max(rivals, default=0) else "tied"
     first = next((t.first_year for t in layouts if t.template == chosen), None)
     if year is not None and first is not None and year < first:
-        conf = min(conf, s.template_conf_year_mismatch)
-    return conf
+        status = "year_mismatch"
+    evidence = FieldEvidence.of("template", "header", status, fmt)
+    return field_confidence(evidence, evidence.claimed(s)), evidence.classes()[-1]

@@ -37,6 +37,11 @@ def test_benchmark_json_on_a_corpus(tmp_path, capsys):
     reliability = out["calibration"]["reliability"]
     assert set(reliability) == {"text", "all"} and len(reliability["text"]["bins"]) == 7
     assert sum(b["cells"] for b in reliability["text"]["bins"]) == text["cells"]
+    # Agency, year and template: one score each per converted report.
+    fields = out["field_calibration"]["reliability"]
+    assert set(fields) == {"agency", "year", "template", "all"}
+    assert all(sum(b["cells"] for b in fields[name]["bins"]) == 4 for name in ("agency", "year", "template"))
+    assert 0 <= text["fields_review_pct"] <= 100 and text["template_silent"] == 0
     assert out["forms"] and set(out["longest_runs"]) == {"s2", "s3", "s4"}
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from ingest.agency import clean_name
 from ingest.meta import find_meta
+from ingest.review_flags import field_unsure
 from ingest.settings import Settings
 
 
@@ -132,7 +133,7 @@ def test_a_2019_report_covering_part_of_a_year_is_that_year() -> None:
 def test_a_name_only_in_the_opening_is_right_but_flagged() -> None:
     meta = find_meta(["2023年以来，慈化镇坚持“以公开促监管”，紧紧围绕区委部署。", "一、总体情况"])
     assert meta.agency == "慈化镇"
-    assert meta.agency_confidence < THRESHOLD
+    assert field_unsure(meta.agency_confidence, meta.agency_evidence, THRESHOLD)
 
 
 def test_no_evidence_gives_nothing_and_zero_confidence() -> None:
@@ -188,12 +189,12 @@ def test_the_title_outranks_the_signature() -> None:
 def test_a_banner_above_a_nameless_title_on_a_web_page_is_not_trusted() -> None:
     lines = ["标题: 2023年政府信息公开工作年度报告", "福州市人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"]
     meta = find_meta(lines)
-    assert meta.agency_confidence < THRESHOLD
+    assert field_unsure(meta.agency_confidence, meta.agency_evidence, THRESHOLD)
 
 
 def test_a_site_banner_is_not_a_body() -> None:
     meta = find_meta(["泉州市人民政府门户网站", "2023年政府信息公开工作年度报告", "一、总体情况"])
-    assert meta.agency is None or meta.agency_confidence < THRESHOLD
+    assert meta.agency is None or field_unsure(meta.agency_confidence, meta.agency_evidence, THRESHOLD)
 
 
 def test_signature_glued_to_the_last_sentence_is_read() -> None:
@@ -296,7 +297,7 @@ def test_a_signature_glued_to_a_clause_alone_is_flagged() -> None:
     # Nothing tells where the clause ends and the name begins.
     meta = find_meta(["本报告由六个部分组成。",
                       "六、其他需要报告的事项 本机关依申请提供政府信息，不收取费用蕉城区审计局", "2024年1月5日"])
-    assert meta.agency is None or meta.agency_confidence < THRESHOLD
+    assert meta.agency is None or field_unsure(meta.agency_confidence, meta.agency_evidence, THRESHOLD)
 
 
 def test_the_office_that_compiles_names_its_body() -> None:

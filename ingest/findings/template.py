@@ -63,7 +63,7 @@ def _printed_blank(cell: CellReading) -> bool:
     prints fewer numbers than it has cells (dropped from the text, or cut from a run of
     digits), or one of a row printed as its label alone. Not a cell of a row left out, nor one
     that is not found or not a number."""
-    return cell.value is None and cell.confidence > 0 and ROW_NOT_PRINTED not in cell.notes
+    return cell.value is None and cell.found and ROW_NOT_PRINTED not in cell.notes
 
 
 def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[Finding]:

@@ -114,7 +114,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
             elif row.deviation is None and id(row) in blank:
                 ordered[key] = CellReading(None, "", settings.conf_row_not_printed, notes=[ROW_PRINTED_BLANK])
             elif row.deviation is None:
-                ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"])
+                ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"], found=False)
     return Mapping(
         template=layout,
         cells=ordered,

@@ -110,6 +110,8 @@ def cell_labels(layout: TemplateLayout) -> dict[str, CellLabels]:
 
 
 def confidence_class(cell: CellReading, threshold: float) -> str:
+    if not cell.found:
+        return "conf-low"
     if cell.confidence >= threshold:
         return "conf-high"
     return "conf-mid" if cell.confidence >= LOW_CONFIDENCE else "conf-low"
