@@ -246,7 +246,7 @@ def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
                 for fmt in dict.fromkeys(r.item.format for r in runs)}
     out: dict[str, Any] = {
         "groups": [summarize(name, group) for name, group in groups(runs)],
-        "calibration": by_format(cells_of, load_settings().cell_review_threshold),
+        "calibration": by_format(cells_of, load_settings().review.cell_threshold),
         "findings": score_findings([(r.item.document.name, r.item.format, r.item.truth(),
                                      r.item.visible_keys() is not None, r.result) for r in runs]),
     }

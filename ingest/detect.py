@@ -106,7 +106,7 @@ def _pdf(data: bytes, settings: Settings) -> Detected:
     without is a scan. One all blank is left to the text reader, which says so; so is one
     that cannot be opened (damaged, locked, too long): still a PDF, the reader says why."""
     try:
-        pdf = open_pdf_file(data, settings.pdf_max_pages)
+        pdf = open_pdf_file(data, settings.limits.pdf_pages)
     except IngestError:
         return Detected("pdf_text")
     scanned = "text" not in pdf.kinds and "scanned" in pdf.kinds

@@ -95,9 +95,9 @@ def _reading(cell: CellReading, source: float | None, settings: Settings) -> str
         return "none"
     if cell.text in (None, ""):
         return "no_ink"
-    if source >= settings.ocr_conf_agree:
+    if source >= settings.ocr.conf_agree:
         return "agree"
-    return "agree_low" if source >= settings.ocr_conf_agree_low_score else "disagree"
+    return "agree_low" if source >= settings.ocr.conf_agree_low_score else "disagree"
 
 
 def _placement(confidence: float) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -352,12 +351,13 @@ def command_results(command: str, args: argparse.Namespace) -> list[Result] | No
             print(f"ingest {command}: {args.out_dir}: no such folder", file=sys.stderr)
             return None
         return read_results(Path(args.out_dir))
-    url = args.db or os.environ.get("INGEST_DB")
+    from workers.config import load_service_settings  # the service's database: SQLAlchemy, no Redis
+    from workers.storage import database_results
+
+    url = load_service_settings(None, db_url=args.db).db_url
     if not url:
         print(f"ingest {command}: give OUT_DIR or --db URL", file=sys.stderr)
         return None
-    from workers.storage import database_results  # the service's database: SQLAlchemy, no Redis
-
     try:
         return [Result(name, report) for name, report in database_results(url)]
     except Exception as exc:  # a database that cannot be reached or read: said in one line

@@ -246,12 +246,12 @@ def _decide(evidence: list[Evidence], agree: Callable[[str | int, str | int], bo
     against = [e.strength for e in others if not agree(e.value, primary.value) and e.strength > WEAK]
     if primary.strength == STRONG:
         outweighed = bool(against) and sum(against) >= support
-        conf = (s.meta_conf_conflict if STRONG in against else s.meta_conf_doubted if outweighed
-                else s.meta_conf_confirmed if support else s.meta_conf_single)
+        conf = (s.meta.conflict if STRONG in against else s.meta.doubted if outweighed
+                else s.meta.confirmed if support else s.meta.single)
     elif primary.strength == MEDIUM:
-        conf = s.meta_conf_medium_confirmed if support > sum(against) else s.meta_conf_medium
+        conf = s.meta.medium_confirmed if support > sum(against) else s.meta.medium
     else:
-        conf = s.meta_conf_weak
+        conf = s.meta.weak
     return primary.value, conf
 
 

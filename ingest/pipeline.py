@@ -44,8 +44,8 @@ def convert_file(path: Path, settings: Settings, name: str | None = None) -> Rep
 def _read_input(path: Path, settings: Settings) -> bytes:
     try:
         size = path.stat().st_size
-        if size > settings.max_file_bytes:
-            raise FileTooLarge(f"{size} bytes; the limit is {settings.max_file_bytes}")
+        if size > settings.limits.file_bytes:
+            raise FileTooLarge(f"{size} bytes; the limit is {settings.limits.file_bytes}")
         return path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(str(exc)) from exc
@@ -66,7 +66,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     lines = document.lines()
     text = "\n".join(lines)
     meta = find_meta(lines, settings)
-    sure_year = meta.year if meta.year_confidence >= settings.review_threshold else None
+    sure_year = meta.year if meta.year_confidence >= settings.review.report_threshold else None
     if is_old_format(text, layouts, sure_year):
         of_year = f"a {sure_year} report" if sure_year else "the report"
         raise OldFormat(f"{of_year} in the pre-2019 statistics format (指标名称 / 计量单位 / 统计数), "

@@ -64,8 +64,8 @@ def template_confidence(text: str, layouts: tuple[TemplateLayout, ...], chosen: 
     core = _core(text)
     hits = {t.template: header_hits(t, core) for t in layouts}
     rivals = [n for name, n in hits.items() if name != chosen]
-    conf = s.template_conf_clear if hits.get(chosen, 0) > max(rivals, default=0) else s.template_conf_tied
+    conf = s.meta.template_clear if hits.get(chosen, 0) > max(rivals, default=0) else s.meta.template_tied
     first = next((t.first_year for t in layouts if t.template == chosen), None)
     if year is not None and first is not None and year < first:
-        conf = min(conf, s.template_conf_year_mismatch)
+        conf = min(conf, s.meta.template_year_mismatch)
     return conf

@@ -33,7 +33,7 @@ def test_the_model_round_trips_and_sets_the_default_threshold(tmp_path: Path) ->
     save(model, tmp_path / "model.json")
     assert load(tmp_path / "model.json") == model
     stored = load(MODEL_PATH)
-    assert stored is not None and Settings().cell_review_threshold == stored.review_threshold
+    assert stored is not None and Settings().review.cell_threshold == stored.review_threshold
 
 
 def test_evidence_survives_its_class_key() -> None:

@@ -25,7 +25,7 @@ def add_findings(document: Document, report: Report, layout: TemplateLayout, set
     rules = load_rules(settings.layouts_dir)
     values = {key: cell.value for key, cell in report.cells.items()}
     sure = {key for key, cell in report.cells.items()
-            if cell.confidence >= settings.findings_min_confidence and not cell.review}
+            if cell.confidence >= settings.review.findings_min_confidence and not cell.review}
     year = report.report.year if report.report else None
     prose = "\n".join(b.text for b in document.blocks if isinstance(b, Paragraph))
     out = template_findings(rules, layout.template, year, report.template_deviations)

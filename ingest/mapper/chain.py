@@ -55,16 +55,16 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
         for col, text in enumerate(row.texts[decision.choice]):
             candidates = tuple(decision.candidates.get(col, ()))
             if candidates:
-                conf = s.conf_ambiguous_alignment * s.run_unsure_factor
+                conf = s.confidence.ambiguous_alignment * s.confidence.run_unsure_factor
                 note: str | None = f"cells run together; {len(candidates)} values fit"
             elif decision.by_column:
-                conf, note = s.conf_fuzzy_label, "cells run together; the blank put in the blank column"
+                conf, note = s.confidence.fuzzy_label, "cells run together; the blank put in the blank column"
             elif decision.by_prose:
-                conf, note = s.conf_prose_cut, "cells run together; cut as the prose quotes"
+                conf, note = s.confidence.prose_cut, "cells run together; cut as the prose quotes"
             elif decision.in_broken:
-                conf, note = s.conf_weak_label, "cells run together; cut where a relation breaks"
+                conf, note = s.confidence.weak_label, "cells run together; cut where a relation breaks"
             else:
-                conf, note = s.conf_exact, None
+                conf, note = s.confidence.exact, None
             slots.append(Slot(text, text is None, cell, conf, note, candidates))
         prop.slots = slots
 
@@ -91,7 +91,8 @@ def rows_not_printed(
         cores = [label_core(v.text) for v in row.labels]
         printed = any(
             t.kind is not Kind.LABEL
-            or any(c in label_core(t.text) or similarity(label_core(t.text), c) >= s.label_match_ratio for c in cores)
+            or any(c in label_core(t.text) or similarity(label_core(t.text), c) >= s.mapper.label_match_ratio
+                   for c in cores)
             for t in gap
         )
         if not printed:

@@ -225,7 +225,7 @@ class PdfReader:
 
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
         # Opened here only when detect could not: to say why (damaged, locked, too long).
-        pdf = detected.pdf or open_pdf_file(data, settings.pdf_max_pages)
+        pdf = detected.pdf or open_pdf_file(data, settings.limits.pdf_pages)
         kinds = list(pdf.kinds)
         pages: list[tuple[int, list[PageItem]]] = []
         try:
@@ -236,7 +236,7 @@ class PdfReader:
             for index, kind in enumerate(kinds):
                 if kind != "text":
                     continue
-                if _garbage_share(_parsed_chars(plumber, index)) > settings.pdf_garbage_share:
+                if _garbage_share(_parsed_chars(plumber, index)) > settings.readers.pdf_garbage_share:
                     kinds[index] = "scanned"
                 else:
                     pages.append((index + 1, _read_page(plumber.pages[index], index + 1)))

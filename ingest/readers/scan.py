@@ -68,7 +68,7 @@ class ImageReader:
 
 class ScannedPdfReader:
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
-        pdf = detected.pdf or open_pdf_file(data, settings.pdf_max_pages)
+        pdf = detected.pdf or open_pdf_file(data, settings.limits.pdf_pages)
         return read_scanned_pdf(pdf.document, settings)
 
 

@@ -117,6 +117,6 @@ class TextReader:
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
         if detected.text is None:
             raise UndecodableText("no text could be decoded")
-        if len(detected.text) > settings.max_text_chars:
-            raise FileTooLarge(f"{len(detected.text)} characters of text; the limit is {settings.max_text_chars}")
+        if len(detected.text) > settings.limits.text_chars:
+            raise FileTooLarge(f"{len(detected.text)} characters of text; the limit is {settings.limits.text_chars}")
         return Document(format="text", blocks=parse_text(detected.text))

@@ -262,7 +262,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
         lines = [b for b in line_boxes(region, gs.text_height // 3, min_gap=2) if has_ink(
             region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)] or _thin_marks(page.ink[y0:y1, x0:x1], gs)
         if not lines:
-            texts[(cell.row, cell.col)] = CellText("", settings.ocr_conf_blank)
+            texts[(cell.row, cell.col)] = CellText("", settings.ocr.conf_blank)
             continue
         crops = [_scaled_crop(page.gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
                                           min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
@@ -327,8 +327,8 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
 def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     gs = page.grid
     tables = find_tables(page.rulings, gs)
-    if sum(len(t.cells) for t in tables) > settings.scan_max_cells:
-        raise FileTooLarge(f"page {number} has more than {settings.scan_max_cells} table cells")
+    if sum(len(t.cells) for t in tables) > settings.limits.scan_cells:
+        raise FileTooLarge(f"page {number} has more than {settings.limits.scan_cells} table cells")
     blocks: list[tuple[int, Paragraph | TablePiece[int]]] = []
     read_tables = []
     outside = page.ink.copy()
