@@ -53,14 +53,14 @@ def _read_input(path: Path, settings: Settings) -> bytes:
 
 def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     detected = detect(data, settings)
+    # The report's format is detect's (a PDF's pages sorted there, text layers of garbage included):
+    # the reader reads that format.
     source.format = detected.format
     try:
         document = reader_for(detected.format).read(data, detected, settings)
     finally:
         if detected.pdf is not None:
             detected.pdf.close()
-    # A PDF whose text layer proves garbage on every page (only parsing it tells) is read as a scan.
-    source.format = document.format
     source.pages = document.pages
     layouts = load_layouts(settings.layouts_dir)
     lines = document.lines()
