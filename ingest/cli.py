@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from ingest import __version__
-from ingest.export import add_export_command
+from ingest.export import Result, add_export_command, read_results
 from ingest.findings.audit import add_audit_command
 from ingest.logs import add_logging_options, setup_logging
 from ingest.names import escaped
@@ -62,6 +62,23 @@ def _reviewed_writer(out: Path) -> JsonWriter | None:
     from workers.db import default_url
 
     return ReviewedWriter(default_url(out), load_settings().layouts_dir)
+
+
+def _command_results(command: str, args: argparse.Namespace) -> list[Result] | None:
+    """The results `ingest export|stats` read: a folder's JSON files, or (--db) the service's database.
+
+    None (after saying why) when there are none to read.
+    """
+    if args.out_dir:
+        if not Path(args.out_dir).is_dir():
+            print(f"ingest {command}: {args.out_dir}: no such folder", file=sys.stderr)
+            return None
+        return read_results(Path(args.out_dir))
+    # Imported here, as the service commands are: the service's database is the service's (SQLAlchemy, no Redis).
+    from workers.commands import stored_results
+
+    stored = stored_results(command, args.db)
+    return None if stored is None else [Result(name, report) for name, report in stored]
 
 
 def _service(args: argparse.Namespace) -> int:
@@ -126,8 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, help="folder for the JSON results")
     run.add_argument("--jobs", type=positive_int, help="worker processes (default: all cores)")
     run.set_defaults(handler=_run)
-    add_export_command(sub)
-    add_stats_command(sub)
+    add_export_command(sub, _command_results)
+    add_stats_command(sub, _command_results)
     add_audit_command(sub)
     _add_service_commands(sub)
     for command in sub.choices.values():

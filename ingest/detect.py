@@ -16,7 +16,7 @@ from typing import Any
 import pdfplumber
 from charset_normalizer import from_bytes
 
-from ingest.errors import DamagedDocument, EmptyFile, IngestError, PasswordProtected, UndecodableText, UnknownFormat
+from ingest.errors import ErrorCode, IngestError, InputError
 from ingest.models import Format
 from ingest.settings import Settings
 from ingest.tools.pdfium import PageKind, PdfFile, open_pdf_file
@@ -56,7 +56,7 @@ class PdfPages:
     # A text page whose text layer is more than this share garbage is a scanned page.
     garbage_share: float
     _data: bytes = field(repr=False)
-    _plumber: Any = None  # pdfplumber's PDF, or the DamagedDocument it could not be opened with
+    _plumber: Any = None  # pdfplumber's PDF, or the InputError it could not be opened with
     _kinds: dict[int, PageKind] = field(default_factory=dict)
 
     @property
@@ -64,18 +64,20 @@ class PdfPages:
         return len(self.file.kinds)
 
     def text_layer(self) -> Any:
-        """pdfplumber's PDF; DamagedDocument when pdfminer cannot read the file."""
+        """pdfplumber's PDF; a DAMAGED_DOCUMENT InputError when pdfminer cannot read the file."""
         if self._plumber is None:
             try:
                 self._plumber = pdfplumber.open(io.BytesIO(self._data), password="")
             except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
-                self._plumber = DamagedDocument(f"the PDF cannot be read: {type(exc).__name__}: {exc}")
-        if isinstance(self._plumber, DamagedDocument):
+                self._plumber = InputError(
+                    ErrorCode.DAMAGED_DOCUMENT, f"the PDF cannot be read: {type(exc).__name__}: {exc}"
+                )
+        if isinstance(self._plumber, InputError):
             raise self._plumber
         return self._plumber
 
     def kind(self, index: int) -> PageKind:
-        """What page `index` (from 0) is; DamagedDocument when its text layer cannot be parsed."""
+        """What page `index` (from 0) is; a DAMAGED_DOCUMENT InputError when its text layer cannot be parsed."""
         if index not in self._kinds:
             kind = self.file.kinds[index]
             if kind == "text":
@@ -90,10 +92,12 @@ class PdfPages:
         try:
             page = self.text_layer().pages[index]
             page.objects  # noqa: B018 - parse here, where a damaged stream is caught
-        except DamagedDocument:
+        except InputError:
             raise
         except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
-            raise DamagedDocument(f"page {index + 1} of the PDF cannot be read: {type(exc).__name__}: {exc}") from None
+            raise InputError(
+                ErrorCode.DAMAGED_DOCUMENT, f"page {index + 1} of the PDF cannot be read: {type(exc).__name__}: {exc}"
+            ) from None
         return page
 
     def format(self) -> Format:
@@ -104,7 +108,7 @@ class PdfPages:
         return "pdf_scanned" if any(self.kind(i) == "scanned" for i in range(self.count)) else "pdf_text"
 
     def close(self) -> None:
-        if self._plumber is not None and not isinstance(self._plumber, DamagedDocument):
+        if self._plumber is not None and not isinstance(self._plumber, InputError):
             self._plumber.close()
         self.file.close()
 
@@ -161,7 +165,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             text = ""
         if _plausible_text(text):
             return text, best.encoding
-    raise UndecodableText("the text is in no encoding recognised (UTF-8, UTF-16, GB18030)")
+    raise InputError(ErrorCode.UNDECODABLE_TEXT, "the text is in no encoding recognised (UTF-8, UTF-16, GB18030)")
 
 
 def _zip_format(data: bytes) -> Format:
@@ -169,12 +173,12 @@ def _zip_format(data: bytes) -> Format:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
     except zipfile.BadZipFile as exc:
-        raise UnknownFormat(f"a damaged ZIP container: {exc}") from exc
+        raise InputError(ErrorCode.UNKNOWN_FORMAT, f"a damaged ZIP container: {exc}") from exc
     if "word/document.xml" in names:
         return "docx"
     if any(n.startswith(("xl/", "ppt/")) for n in names):
-        raise UnknownFormat("an Excel or PowerPoint file, not a report document")
-    raise UnknownFormat("a ZIP archive that is not a Word document")
+        raise InputError(ErrorCode.UNKNOWN_FORMAT, "an Excel or PowerPoint file, not a report document")
+    raise InputError(ErrorCode.UNKNOWN_FORMAT, "a ZIP archive that is not a Word document")
 
 
 def _ole2_format(data: bytes) -> Format:
@@ -182,8 +186,8 @@ def _ole2_format(data: bytes) -> Format:
     if "WordDocument".encode("utf-16-le") in data or b"WordDocument" in data:
         return "doc"
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise PasswordProtected("a password-protected (encrypted) Office document")
-    raise UnknownFormat("an Office (OLE2) file that is not a Word document")
+        raise InputError(ErrorCode.PASSWORD_PROTECTED, "a password-protected (encrypted) Office document")
+    raise InputError(ErrorCode.UNKNOWN_FORMAT, "an Office (OLE2) file that is not a Word document")
 
 
 def _pdf(data: bytes, settings: Settings) -> Detected:
@@ -203,7 +207,7 @@ def _pdf(data: bytes, settings: Settings) -> Detected:
 def detect(data: bytes, settings: Settings | None = None) -> Detected:
     """The input's format, from its bytes only; a PDF is opened (the caller closes `pdf`)."""
     if not data.strip():
-        raise EmptyFile("the file is empty")
+        raise InputError(ErrorCode.EMPTY_FILE, "the file is empty")
     head = data[:1024]
     if b"%PDF-" in head:
         return _pdf(data, settings or Settings())
@@ -217,11 +221,11 @@ def detect(data: bytes, settings: Settings | None = None) -> Detected:
     if data.startswith(_OLE2):
         return Detected(_ole2_format(data))
     if data.lstrip().startswith(b"{\\rtf"):
-        raise UnknownFormat("an RTF document (not supported)")
+        raise InputError(ErrorCode.UNKNOWN_FORMAT, "an RTF document (not supported)")
     try:
         text, encoding = decode_text(data)
-    except UndecodableText:
-        raise UnknownFormat("binary data of no known document format") from None
+    except InputError:  # its one fault: no text encoding fits
+        raise InputError(ErrorCode.UNKNOWN_FORMAT, "binary data of no known document format") from None
     probe = text[:20000].encode("utf-8", "ignore")
     if _HTML.search(probe):
         return Detected("html", text, encoding)

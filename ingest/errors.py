@@ -1,14 +1,13 @@
 """Every error code of the product, and the exception tree whose codes land in a result's `error.code`.
 
-In the manner of OCRmyPDF's exceptions: each exception class names its code; code that catches an
-`IngestError` writes `exc.code`, never a string of its own. The HTTP API answers errors in the same
-shape (`{"error": {"code", "message"}}`), so its codes are here too: one namespace, no two meanings.
+An exception carries its code: code that catches an `IngestError` writes `exc.code`, never a string of its
+own; its class (`InputError`, `ToolError`) says only whether trying again may help. The HTTP API answers
+errors in the same shape (`{"error": {"code", "message"}}`), so its codes are here too: one namespace, no two meanings.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
 
 
 class ErrorCode(StrEnum):
@@ -57,79 +56,28 @@ class ErrorCode(StrEnum):
 class IngestError(Exception):
     """A file could not be converted; `code` lands in the result's `error.code`.
 
-    Only the leaves are raised: each names its own code.
+    Only the two kinds below are raised: the class says whether trying again may help, the code what went
+    wrong (`raise InputError(ErrorCode.EMPTY_FILE, "the file is empty")`).
     """
 
-    code: ClassVar[ErrorCode]
-
-    def __init__(self, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(message)
+        self.code = code
         self.message = message
+
+    def __reduce__(self) -> tuple[type[IngestError], tuple[ErrorCode, str]]:
+        # Both arguments survive pickling (a worker process's exception reaches its parent whole).
+        return type(self), (self.code, self.message)
 
 
 class InputError(IngestError):
-    """The input itself is unusable: nothing to retry."""
-
-
-class EmptyFile(InputError):
-    code = ErrorCode.EMPTY_FILE
-
-
-class FileTooLarge(InputError):
-    code = ErrorCode.FILE_TOO_LARGE
-
-
-class UnreadableFile(InputError):
-    """The input file cannot be read (gone, a folder, no permission)."""
-
-    code = ErrorCode.UNREADABLE_FILE
-
-
-class UnknownFormat(InputError):
-    code = ErrorCode.UNKNOWN_FORMAT
-
-
-class UndecodableText(InputError):
-    code = ErrorCode.UNDECODABLE_TEXT
-
-
-class NotAReport(InputError):
-    code = ErrorCode.NOT_A_REPORT
-
-
-class OldFormat(InputError):
-    """A report in the statistics format used until 2018 (指标名称 / 计量单位 / 统计数): its
-    table is not the national template, so no cell of ours can be read from it."""
-
-    code = ErrorCode.OLD_FORMAT
-
-
-class PasswordProtected(InputError):
-    code = ErrorCode.PASSWORD_PROTECTED
-
-
-class DamagedDocument(InputError):
-    """The container is of a known format but its content cannot be read."""
-
-    code = ErrorCode.DAMAGED_DOCUMENT
-
-
-class AttachmentOnly(InputError):
-    """A web page that only links to the report as an attached file."""
-
-    code = ErrorCode.ATTACHMENT_ONLY
+    """The input itself is unusable (empty, too large, damaged, locked, not a report): nothing to retry."""
 
 
 class ToolError(IngestError):
     """An external program (soffice, tesseract) failed or timed out: may be transient."""
 
-    code = ErrorCode.TOOL_FAILED
 
-
-class ToolTimeout(ToolError):
-    code = ErrorCode.TOOL_TIMEOUT
-
-
-# The codes of faults that may go away on their own, with the exception that says so again (the service's
-# job raises it so that RQ retries the job).
-TRANSIENT: dict[str, type[ToolError]] = {cls.code: cls for cls in (ToolError, ToolTimeout)}
+# The codes of faults that may go away on their own (the service's job raises a ToolError of the code again,
+# so that RQ retries the job).
+TRANSIENT = frozenset({ErrorCode.TOOL_FAILED, ErrorCode.TOOL_TIMEOUT})

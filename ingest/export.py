@@ -11,48 +11,32 @@ a separate errors table.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal
 
 from ingest.contract import JsonNumber, MalformedResult, is_result, json_number, report_from_dict
 from ingest.errors import ErrorCode
 from ingest.layouts import TemplateLayout, load_layouts
-from ingest.models import CellReading, ErrorInfo, Report, ReportMeta, SourceInfo
+from ingest.models import CellReading, ErrorInfo, Format, Report, ReportMeta, SourceInfo
 from ingest.settings import load_settings
+from ingest.sheets import (
+    XLSX_MAX_ROWS,
+    Column,
+    Kind,
+    Table,
+    columns_of,
+    values_of,
+    write_csv,
+    write_parquet,
+    write_xlsx,
+    zh,
+)
 
-Kind = Literal["str", "int", "float", "bool"]
-# An Excel sheet holds 1,048,576 rows, the header included.
-XLSX_MAX_ROWS = 1_048_575
 FORMATS = (".csv", ".xlsx", ".parquet")
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    zh: str
-    kind: Kind
-
-
-@dataclass
-class Table:
-    columns: list[Column]
-    rows: list[list[Any]]
-
-    def header(self, labels: str) -> list[str]:
-        return [c.zh if labels == "zh" else c.name for c in self.columns]
-
-
-@dataclass(frozen=True)
-class Result:
-    """One result JSON: where it is (relative to the folder) and what it holds."""
-
-    path: str
-    report: Report
 
 
 @dataclass(frozen=True)
@@ -125,6 +109,14 @@ class KeyCatalog:
         return self._order.get(common_key, len(self._order))
 
 
+@dataclass(frozen=True)
+class Result:
+    """One result JSON: where it is (relative to the folder) and what it holds."""
+
+    path: str
+    report: Report
+
+
 def read_results(out_dir: Path) -> list[Result]:
     """Every result JSON below `out_dir` (hidden files skipped), in path order.
 
@@ -151,46 +143,80 @@ def read_value(cell: CellReading) -> JsonNumber | None:
     return json_number(cell.read_value if cell.reviewed else cell.value)
 
 
-_REPORT_COLUMNS = [
-    Column("agency", "机关", "str"),
-    Column("year", "年度", "int"),
-    Column("template", "模板", "str"),
-]
-_SOURCE_COLUMNS = [
-    Column("file", "来源文件", "str"),
-    Column("sha256", "SHA-256", "str"),
-    Column("format", "格式", "str"),
-]
-LONG_COLUMNS = [
-    *_REPORT_COLUMNS,
-    Column("key", "键", "str"),
-    Column("common_key", "通用键", "str"),
-    Column("section_label", "部分", "str"),
-    Column("row_label", "行", "str"),
-    Column("column_label", "列", "str"),
-    Column("value", "数值", "float"),
-    Column("unit", "单位", "str"),
-    Column("confidence", "置信度", "float"),
-    Column("flagged", "待复核", "bool"),
-    Column("reviewed", "已复核", "bool"),
-    Column("read_value", "识别值", "float"),
-    *_SOURCE_COLUMNS,
-]
-ERROR_COLUMNS = [
-    *_SOURCE_COLUMNS,
-    Column("code", "错误代码", "str"),
-    Column("message", "错误信息", "str"),
-    Column("result", "结果文件", "str"),
-]
+@dataclass(frozen=True)
+class ReportFields:
+    """Who reports, for which year, on which template."""
+
+    agency: str | None = field(metadata=zh("机关"))
+    year: int | None = field(metadata=zh("年度"))
+    template: str | None = field(metadata=zh("模板"))
+
+    @classmethod
+    def of(cls, report: Report) -> ReportFields:
+        meta = report.report or ReportMeta(None, None)
+        return cls(meta.agency, meta.year, report.template)
 
 
-def _report_fields(report: Report) -> list[Any]:
-    meta = report.report or ReportMeta(None, None)
-    return [meta.agency, meta.year, report.template]
+@dataclass(frozen=True)
+class SourceFields:
+    """The file a result was converted from."""
+
+    file: str = field(metadata=zh("来源文件"))
+    sha256: str | None = field(metadata=zh("SHA-256"))
+    format: Format | None = field(metadata=zh("格式"))
+
+    @classmethod
+    def of(cls, report: Report) -> SourceFields:
+        return cls(report.source.file, report.source.sha256 or None, report.source.format)
 
 
-def _source_fields(report: Report) -> list[Any]:
-    return [report.source.file, report.source.sha256 or None, report.source.format]
+# Not frozen: one is made for every cell of every report, and a frozen dataclass takes twice as long to make.
+@dataclass(slots=True)
+class CellRow:
+    """A row of the long table: one cell of one report, its key's labels in Chinese."""
+
+    report: ReportFields
+    key: str = field(metadata=zh("键"))
+    common_key: str = field(metadata=zh("通用键"))
+    section_label: str = field(metadata=zh("部分"))
+    row_label: str = field(metadata=zh("行"))
+    column_label: str = field(metadata=zh("列"))
+    value: JsonNumber | None = field(metadata=zh("数值"))
+    unit: str | None = field(metadata=zh("单位"))
+    confidence: float = field(metadata=zh("置信度"))
+    flagged: bool = field(metadata=zh("待复核"))
+    reviewed: bool = field(metadata=zh("已复核"))
+    read_value: JsonNumber | None = field(metadata=zh("识别值"))
+    source: SourceFields
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """The leading columns of the wide table's row of a report (its cells' columns follow)."""
+
+    report: ReportFields
+    source: SourceFields
+    cells_flagged: int = field(metadata=zh("待复核单元格数"))
+    cells_reviewed: int = field(metadata=zh("已复核单元格数"))
+    relations_broken: int = field(metadata=zh("勾稽关系不符数"))
+
+
+@dataclass(frozen=True)
+class ErrorFields:
+    """Why a result failed: its `error` object."""
+
+    code: str = field(metadata=zh("错误代码"))
+    message: str = field(metadata=zh("错误信息"))
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    """A row of the errors table: a result that failed, as the contract writes it (`source`, `error`), and
+    where it is."""
+
+    source: SourceFields
+    error: ErrorFields
+    result: str = field(metadata=zh("结果文件"))
 
 
 def converted(results: Iterable[Result]) -> list[Result]:
@@ -200,11 +226,11 @@ def converted(results: Iterable[Result]) -> list[Result]:
 def errors_table(results: Iterable[Result]) -> Table:
     """One row per result that failed: the source, the error code and message."""
     rows = [
-        [*_source_fields(r.report), r.report.error.code, r.report.error.message, r.path]
+        values_of(ErrorRow(SourceFields.of(r.report), ErrorFields(r.report.error.code, r.report.error.message), r.path))
         for r in results
         if r.report.error is not None
     ]
-    return Table(ERROR_COLUMNS, rows)
+    return Table(list(columns_of(ErrorRow)), rows)
 
 
 def long_table(results: Iterable[Result], catalog: KeyCatalog) -> Table:
@@ -212,15 +238,15 @@ def long_table(results: Iterable[Result], catalog: KeyCatalog) -> Table:
     rows = []
     for result in converted(results):
         report = result.report
-        fields, source = _report_fields(report), _source_fields(report)
+        of_report, source = ReportFields.of(report), SourceFields.of(report)
         for key, cell in report.cells.items():
             info = catalog.info(report.template, key)
-            rows.append([
-                *fields, key, info.common_key, info.section, info.row, info.column,
+            rows.append(values_of(CellRow(
+                of_report, key, info.common_key, info.section, info.row, info.column,
                 json_number(cell.value), cell.unit, cell.confidence, cell.review, cell.reviewed, read_value(cell),
-                *source,
-            ])
-    return Table(LONG_COLUMNS, rows)
+                source,
+            )))
+    return Table(list(columns_of(CellRow)), rows)
 
 
 def wide_table(results: Iterable[Result], catalog: KeyCatalog) -> Table:
@@ -232,12 +258,7 @@ def wide_table(results: Iterable[Result], catalog: KeyCatalog) -> Table:
             info = catalog.info(result.report.template, key)
             present.setdefault(info.common_key, catalog.common.get(info.common_key, info))
     keys = sorted(present, key=catalog.order)
-    columns = [
-        *_REPORT_COLUMNS, *_SOURCE_COLUMNS,
-        Column("cells_flagged", "待复核单元格数", "int"),
-        Column("cells_reviewed", "已复核单元格数", "int"),
-        Column("relations_broken", "勾稽关系不符数", "int"),
-    ]
+    columns = list(columns_of(ReportRow))
     for key in keys:
         header = present[key].header_zh()
         columns.append(Column(key, header, present[key].kind))
@@ -247,12 +268,12 @@ def wide_table(results: Iterable[Result], catalog: KeyCatalog) -> Table:
     for result in reports:
         report = result.report
         by_common = {catalog.info(report.template, k).common_key: c for k, c in report.cells.items()}
-        row = [
-            *_report_fields(report), *_source_fields(report),
-            sum(1 for c in report.cells.values() if c.review),
-            sum(1 for c in report.cells.values() if c.reviewed),
-            sum(1 for c in report.checks if not c.ok),
-        ]
+        row = values_of(ReportRow(
+            ReportFields.of(report), SourceFields.of(report),
+            cells_flagged=sum(1 for c in report.cells.values() if c.review),
+            cells_reviewed=sum(1 for c in report.cells.values() if c.reviewed),
+            relations_broken=sum(1 for c in report.checks if not c.ok),
+        ))
         for key in keys:
             cell = by_common.get(key)
             row.append(json_number(cell.value) if cell else None)
@@ -265,51 +286,6 @@ def wide_table(results: Iterable[Result], catalog: KeyCatalog) -> Table:
 def errors_path(target: Path) -> Path:
     """Where the errors table of a CSV or Parquet export goes: `x.csv` -> `x.errors.csv`."""
     return target.with_suffix(f".errors{target.suffix}")
-
-
-def _write_csv(table: Table, path: Path, labels: str) -> None:
-    # UTF-8 with BOM: Excel opens it with the Chinese intact.
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(table.header(labels))
-        writer.writerows(table.rows)
-
-
-def _exact_float(value: Any) -> float:
-    number = float(value)
-    if isinstance(value, int) and int(number) != value:
-        raise OverflowError(f"{value} has no exact float")
-    return number
-
-
-def _write_parquet(table: Table, path: Path, labels: str) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
-    arrays = []
-    for i, column in enumerate(table.columns):
-        raw = [row[i] for row in table.rows]
-        try:
-            values = [None if v is None else _exact_float(v) for v in raw] if column.kind == "float" else raw
-            arrays.append(pa.array(values, type=types[column.kind]))
-        except (OverflowError, pa.ArrowInvalid):
-            # A whole number past int64 or past what a float64 holds exactly (hand-edited, or from an
-            # older review): the column keeps every value exact, as text, rather than failing the export.
-            arrays.append(pa.array([None if v is None else str(v) for v in raw], pa.string()))
-    pq.write_table(pa.Table.from_arrays(arrays, names=table.header(labels)), path)
-
-
-def _write_xlsx(sheets: list[tuple[str, Table]], path: Path, labels: str) -> None:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for name, table in sheets:
-        sheet = workbook.create_sheet(name)
-        sheet.append(table.header(labels))
-        for row in table.rows:
-            sheet.append(row)
-    workbook.save(path)
 
 
 def export(
@@ -333,37 +309,18 @@ def export(
                 f"{len(table.rows)} rows are more than an Excel sheet holds ({XLSX_MAX_ROWS}); "
                 "use --wide, .csv or .parquet"
             )
-        _write_xlsx([("reports" if wide else "cells", table), ("errors", errors)], target, labels)
+        write_xlsx([("reports" if wide else "cells", table), ("errors", errors)], target, labels)
     else:
-        write = _write_csv if suffix == ".csv" else _write_parquet
+        write = write_csv if suffix == ".csv" else write_parquet
         write(table, target, labels)
         write(errors, errors_path(target), labels)
     return table, errors
 
 
-def command_results(command: str, args: argparse.Namespace) -> list[Result] | None:
-    """The results `ingest export|stats` read: a folder's JSON files, or (--db) the service's database.
-
-    None (after saying why) when there are none to read.
-    """
-    if args.out_dir:
-        if not Path(args.out_dir).is_dir():
-            print(f"ingest {command}: {args.out_dir}: no such folder", file=sys.stderr)
-            return None
-        return read_results(Path(args.out_dir))
-    from workers.config import load_service_settings  # the service's database: SQLAlchemy, no Redis
-    from workers.storage import database_results
-
-    url = load_service_settings(None, db_url=args.db).db_url
-    if not url:
-        print(f"ingest {command}: give OUT_DIR or --db URL", file=sys.stderr)
-        return None
-    try:
-        return [Result(name, report) for name, report in database_results(url)]
-    except Exception as exc:  # a database that cannot be reached or read: said in one line
-        reason = (str(exc).splitlines() or [""])[0]
-        print(f"ingest {command}: {url.split('@')[-1]}: {type(exc).__name__}: {reason}", file=sys.stderr)
-        return None
+# Where `ingest export|stats` get their results: a function of the command's name and its arguments (OUT_DIR
+# or --db), None when there are none to read (it has said why). The CLI passes it in: reading the service's
+# database is the service's part (workers/), not the library's.
+ResultsOf = Callable[[str, argparse.Namespace], list[Result] | None]
 
 
 def add_source_arguments(cmd: argparse.ArgumentParser) -> None:
@@ -373,9 +330,9 @@ def add_source_arguments(cmd: argparse.ArgumentParser) -> None:
                      "(sqlite:///… or postgresql://…; default: $INGEST_DB)")
 
 
-def _export_command(args: argparse.Namespace) -> int:
+def _export_command(results_of: ResultsOf, args: argparse.Namespace) -> int:
     target = Path(args.to)
-    results = command_results("export", args)
+    results = results_of("export", args)
     if results is None:
         return 2
     catalog = KeyCatalog(load_layouts(load_settings().layouts_dir))
@@ -389,11 +346,11 @@ def _export_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser], results_of: ResultsOf) -> None:
     """`ingest export OUT_DIR|--db URL --to FILE [--wide] [--labels zh]`."""
     cmd = sub.add_parser("export", help="the results of a folder as one table (.csv, .xlsx or .parquet)")
     add_source_arguments(cmd)
     cmd.add_argument("--to", required=True, metavar="FILE", help="the table; its extension picks the format")
     cmd.add_argument("--wide", action="store_true", help="one row per report and one column per cell")
     cmd.add_argument("--labels", choices=("key", "zh"), default="key", help="column headers: keys or Chinese labels")
-    cmd.set_defaults(handler=_export_command)
+    cmd.set_defaults(handler=partial(_export_command, results_of))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.checks import run_checks
 from ingest.detect import detect
-from ingest.errors import FileTooLarge, IngestError, NotAReport, OldFormat, UnreadableFile
+from ingest.errors import ErrorCode, IngestError, InputError
 from ingest.evidence import source_confidences
 from ingest.findings.report import add_findings
 from ingest.layouts import load_layouts
@@ -45,10 +45,10 @@ def _read_input(path: Path, settings: Settings) -> bytes:
     try:
         size = path.stat().st_size
         if size > settings.limits.file_bytes:
-            raise FileTooLarge(f"{size} bytes; the limit is {settings.limits.file_bytes}")
+            raise InputError(ErrorCode.FILE_TOO_LARGE, f"{size} bytes; the limit is {settings.limits.file_bytes}")
         return path.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(str(exc)) from exc
+        raise InputError(ErrorCode.UNREADABLE_FILE, str(exc)) from exc
 
 
 def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
@@ -69,11 +69,13 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     sure_year = meta.year if meta.year_confidence >= settings.review.report_threshold else None
     if is_old_format(text, layouts, sure_year):
         of_year = f"a {sure_year} report" if sure_year else "the report"
-        raise OldFormat(f"{of_year} in the pre-2019 statistics format (指标名称 / 计量单位 / 统计数), "
-                        "not the national annual-report template: there are no template cells to read")
+        raise InputError(
+            ErrorCode.OLD_FORMAT, f"{of_year} in the pre-2019 statistics format (指标名称 / 计量单位 / 统计数), "
+            "not the national annual-report template: there are no template cells to read"
+        )
     mapping = map_document(document, layouts, settings)
     if not found_a_table(mapping.template, mapping.cells, text):
-        raise NotAReport("no table of the annual-report template was found")
+        raise InputError(ErrorCode.NOT_A_REPORT, "no table of the annual-report template was found")
     checks = run_checks(mapping.template, mapping.cells)
     report = Report(
         source=source,

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.export import Result, add_source_arguments, command_results, converted
+from ingest.export import Result, ResultsOf, add_source_arguments, converted
 from ingest.findings.audit import audit, count_by_kind
 from ingest.models import CellReading, Report, ReportMeta
 from ingest.settings import load_settings
@@ -191,8 +192,8 @@ def requests_figure(pairs: list[tuple[str, int]], max_bars: int = 40) -> Figure:
     return fig
 
 
-def _stats_command(args: argparse.Namespace) -> int:
-    results = command_results("stats", args)
+def _stats_command(results_of: ResultsOf, args: argparse.Namespace) -> int:
+    results = results_of("stats", args)
     if results is None:
         return 2
     print(format_summary(summarize(results)))
@@ -202,9 +203,9 @@ def _stats_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_stats_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_stats_command(sub: argparse._SubParsersAction[argparse.ArgumentParser], results_of: ResultsOf) -> None:
     """`ingest stats OUT_DIR|--db URL [--plot FILE.png]`."""
     cmd = sub.add_parser("stats", help="reports, flagged cells and request totals per year and template")
     add_source_arguments(cmd)
     cmd.add_argument("--plot", metavar="FILE.png", help="also draw the requests received per report")
-    cmd.set_defaults(handler=_stats_command)
+    cmd.set_defaults(handler=partial(_stats_command, results_of))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import ipaddress
+import pickle
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from redis import Redis
 from rq.job import Job
 
 from bench.redis_server import RedisServer, free_port, running_redis
-from ingest.errors import ErrorCode
+from ingest.errors import ErrorCode, InputError, ToolError
 from ingest.export import read_results
 from ingest.output import write_report
 from ingest.runner import convert_report, convert_to
@@ -207,3 +208,11 @@ def test_every_code_is_produced_by_a_test() -> None:
         source = (root / file).read_text(encoding="utf-8")
         assert marker in source, (code, file)
     assert set(ErrorCode) == here | set(ELSEWHERE)
+
+
+def test_an_error_keeps_its_code_and_message_across_processes() -> None:
+    """A conversion's exception may be pickled to the parent process: its code and message come back."""
+    for error in (InputError(ErrorCode.OLD_FORMAT, "a 2017 report"), ToolError(ErrorCode.TOOL_TIMEOUT, "slow")):
+        again = pickle.loads(pickle.dumps(error))
+        assert (type(again), again.code, again.message, str(again)) == (
+            type(error), error.code, error.message, error.message)

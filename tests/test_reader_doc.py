@@ -13,7 +13,7 @@ from docx import Document as new_document
 from bench.render_docx import render_doc
 from bench.truth import make_truth
 from ingest.detect import detect
-from ingest.errors import ToolTimeout
+from ingest.errors import ErrorCode, ToolError
 from ingest.models import Table
 from ingest.pipeline import convert_bytes, convert_file
 from ingest.readers.doc import DocReader
@@ -101,8 +101,10 @@ def test_conversion_over_its_time_limit_is_killed(tmp_path, private_tmp):
     source = tmp_path / "slow.docx"
     new_document().save(str(source))
 
-    with pytest.raises(ToolTimeout, match="did not finish"):
+    with pytest.raises(ToolError, match="did not finish") as caught:
         convert(source, "doc", tmp_path / "out", timeout=0.2)
+
+    assert caught.value.code is ErrorCode.TOOL_TIMEOUT
 
     assert _soffice_under(private_tmp) == []
 

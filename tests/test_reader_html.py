@@ -10,7 +10,7 @@ import pytest
 from bench.render_docx import render_docx
 from bench.truth import make_truth
 from ingest.detect import decode_text, detect
-from ingest.errors import AttachmentOnly
+from ingest.errors import InputError
 from ingest.meta import find_meta
 from ingest.models import Document, Paragraph, Table
 from ingest.pipeline import convert_bytes
@@ -152,7 +152,7 @@ def test_page_linking_only_to_the_attached_report_names_the_attachment(settings)
     <p>附件：<a href="/upload/2024/report2023.pdf">某某镇2023年年报.pdf</a></p>
     <p><a href="/files/nianbao.docx?id=3">下载Word版</a></p></body></html>"""
 
-    with pytest.raises(AttachmentOnly) as caught:
+    with pytest.raises(InputError) as caught:
         _read(page, settings)
 
     assert caught.value.code == "attachment_only"

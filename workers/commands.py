@@ -1,4 +1,5 @@
-"""The service subcommands of `ingest` (worker, watch, enqueue, serve, failed); imported only when used."""
+"""The service subcommands of `ingest` (worker, watch, enqueue, serve, failed), and the results of the service's
+database for `ingest export|stats --db`; imported only when used."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from ingest.models import Report
 from ingest.names import escaped
 from ingest.settings import load_settings
 from workers.config import ServiceSettings, load_service_settings
@@ -86,6 +88,23 @@ def failed(args: argparse.Namespace) -> int:
         print(f"ingest: {job_id}: not in the failed registry", file=sys.stderr)
     print(f"{len(ids) - len(unknown)} requeued")
     return 1 if unknown else 0
+
+
+def stored_results(command: str, db: str | None) -> list[tuple[str, Report]] | None:
+    """Every result in the service's database (`db`, else INGEST_DB), for `ingest export|stats`: (name,
+    report). None, after saying why, when no database is named or it cannot be read."""
+    url = load_service_settings(None, db_url=db).db_url
+    if not url:
+        print(f"ingest {command}: give OUT_DIR or --db URL", file=sys.stderr)
+        return None
+    from workers.storage import database_results  # SQLAlchemy, no Redis
+
+    try:
+        return list(database_results(url))
+    except Exception as exc:  # a database that cannot be reached or read: said in one line
+        reason = (str(exc).splitlines() or [""])[0]
+        print(f"ingest {command}: {url.split('@')[-1]}: {type(exc).__name__}: {reason}", file=sys.stderr)
+        return None
 
 
 def _is_loopback(host: str) -> bool:

@@ -27,19 +27,47 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 # Alembic reports each plugin (when imported) and step at INFO: the service's logs need none of it.
 logging.getLogger("alembic").setLevel(logging.WARNING)
 
+
+def _document_key() -> sa.Column[str]:
+    """The SHA-256 of an input's bytes: the key of each thing kept once per document."""
+    return sa.Column("sha256", sa.Text, primary_key=True)
+
+
+def _text(name: str) -> sa.Column[str]:
+    """Text that every row has."""
+    return sa.Column(name, sa.Text, nullable=False)
+
+
+def _time(name: str) -> sa.Column[float]:
+    """A moment that every row has, in seconds since the epoch."""
+    return sa.Column(name, sa.Float, nullable=False)
+
+
 metadata = sa.MetaData()
+
+
+def _journal(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    """A table that only grows (reviewers' decisions, the audit trail): each row numbered and timed."""
+    return sa.Table(
+        name, metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        _time("at"),
+        *columns,
+    )
+
+
 documents = sa.Table(
     "documents", metadata,
-    sa.Column("sha256", sa.Text, primary_key=True),
-    sa.Column("name", sa.Text, nullable=False),
+    _document_key(),
+    _text("name"),
     sa.Column("size", sa.BigInteger, nullable=False),
-    sa.Column("status", sa.Text, nullable=False),
-    sa.Column("job_id", sa.Text, nullable=False),
+    _text("status"),
+    _text("job_id"),
     sa.Column("error_code", sa.Text),
     sa.Column("error", sa.Text),
     sa.Column("result_path", sa.Text),
     sa.Column("conversions", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("submitted_at", sa.Float, nullable=False),
+    _time("submitted_at"),
     sa.Column("started_at", sa.Float),
     sa.Column("finished_at", sa.Float),
     # The result's name (`<stem>.<sha prefix>.json`) and, in a database that keeps everything, its JSON.
@@ -50,40 +78,33 @@ jobs = sa.Table(
     "jobs", metadata,
     sa.Column("job_id", sa.Text, primary_key=True),
     sa.Column("sha256", sa.Text, sa.ForeignKey("documents.sha256"), nullable=False),
-    sa.Column("submitted_at", sa.Float, nullable=False),
+    _time("submitted_at"),
 )
 blobs = sa.Table(
     "blobs", metadata,
-    sa.Column("sha256", sa.Text, primary_key=True),
+    _document_key(),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
 page_images = sa.Table(
     "page_images", metadata,
-    sa.Column("sha256", sa.Text, primary_key=True),
+    _document_key(),
     sa.Column("page", sa.Integer, primary_key=True),
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
-corrections = sa.Table(
-    "corrections", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("report", sa.Text, nullable=False),
-    sa.Column("sha256", sa.Text, nullable=False),
-    sa.Column("cell", sa.Text, nullable=False),
-    sa.Column("action", sa.Text, nullable=False),
+corrections = _journal(
+    "corrections",
+    _text("report"),
+    _text("sha256"),
+    _text("cell"),
+    _text("action"),
     sa.Column("read_value", sa.Text),
     sa.Column("previous_value", sa.Text),
     sa.Column("value", sa.Text),
-    sa.Column("reviewer", sa.Text, nullable=False),
-    sa.Column("at", sa.Float, nullable=False),
+    _text("reviewer"),
     sa.Column("version", sa.Integer, nullable=False),
 )
-audit = sa.Table(
-    "audit", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.Float, nullable=False),
-    sa.Column("line", sa.Text, nullable=False),
-)
+audit = _journal("audit", _text("line"))
 
 
 class NoFolder(ValueError):

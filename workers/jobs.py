@@ -13,7 +13,7 @@ from rq.exceptions import AbandonedJobError
 from rq.job import Job
 from rq.timeouts import JobTimeoutException
 
-from ingest.errors import TRANSIENT, ErrorCode, IngestError
+from ingest.errors import TRANSIENT, ErrorCode, IngestError, ToolError
 from ingest.layouts import load_layouts
 from ingest.runner import convert_report
 from ingest.scan.process import prepare_process
@@ -123,7 +123,7 @@ def convert_document(out: str | None, sha256: str, db_url: str | None = None) ->
     result_path = storage.save_result(sha256, name, report, settings.layouts_dir)
     error = report.error
     if error is not None and error.code in TRANSIENT:
-        raise TRANSIENT[error.code](f"{row.name}: {error.code}: {error.message}")
+        raise ToolError(ErrorCode(error.code), f"{row.name}: {error.code}: {error.message}")
     _progress("indexing")
     index.finish(sha256, name, result_path, error.code if error else None, error.message if error else None)
     return _summary(index.get(sha256))

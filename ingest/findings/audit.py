@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from ingest.contract import as_report, finding_to_dict
-from ingest.export import Column, Result, Table, _write_csv, _write_xlsx, converted, read_results
+from ingest.export import Result, converted, read_results
 from ingest.findings.contradictions import current_findings, sure
 from ingest.findings.rules import load_rules
 from ingest.findings.years import YearReport, cross_year_findings
 from ingest.layouts import load_layouts
 from ingest.models import Report, ReportMeta
 from ingest.settings import Settings, load_settings
+from ingest.sheets import Column, Table, write_csv, write_xlsx
 
 COLUMNS = [
     Column("file", "报告文件", "str"),
@@ -97,9 +98,9 @@ def write_table(rows: list[AuditRow], target: Path) -> None:
     partial = target.with_name(f".{target.name}.partial{suffix}")
     try:
         if suffix == ".csv":
-            _write_csv(table, partial, "zh")
+            write_csv(table, partial, "zh")
         else:
-            _write_xlsx([("findings", table)], partial, "zh")
+            write_xlsx([("findings", table)], partial, "zh")
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

@@ -17,9 +17,6 @@ S3_COLUMNS = ("natural_person", "enterprise", "research", "public_interest", "le
 COLUMN_ZH = {"natural_person": "自然人", "enterprise": "商业企业", "research": "科研机构",
              "public_interest": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他法人或其他组织",
              "total": "总计"}
-# The end of a name that says what kind of office it is, not which body.
-_OFFICE_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
-_NOT_NAME = re.compile(r"[\s\W_]+")
 
 
 @dataclass(frozen=True)
@@ -34,6 +31,11 @@ class YearReport:
     # The reader was unsure of the agency's name (listed for review): it joins only a body another
     # report names the same way, with certainty.
     name_unsure: bool = False
+
+
+# The end of a name that says what kind of office it is, not which body.
+_OFFICE_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
+_NOT_NAME = re.compile(r"[\s\W_]+")
 
 
 def body_key(agency: str) -> str:

@@ -16,7 +16,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from ingest.detect import Detected
-from ingest.errors import DamagedDocument, FileTooLarge
+from ingest.errors import ErrorCode, InputError
 from ingest.models import Block, Document, Paragraph, Table
 from ingest.readers.grid import GridBuilder, GridTooLarge, join_lines
 from ingest.settings import Settings
@@ -38,16 +38,16 @@ def check_zip_limits(data: bytes, settings: Settings) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except zipfile.BadZipFile as exc:
-        raise DamagedDocument(f"a damaged Word (ZIP) container: {exc}") from exc
+        raise InputError(ErrorCode.DAMAGED_DOCUMENT, f"a damaged Word (ZIP) container: {exc}") from exc
     total = sum(i.file_size for i in infos)
     if total > settings.limits.unzipped_bytes:
-        raise FileTooLarge(
+        raise InputError(ErrorCode.FILE_TOO_LARGE,
             f"the Word container declares {total} bytes uncompressed; the limit is {settings.limits.unzipped_bytes}"
         )
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_CHECKED_ABOVE and ratio > settings.limits.zip_ratio:
-            raise FileTooLarge(
+            raise InputError(ErrorCode.FILE_TOO_LARGE,
                 f"part {info.filename} inflates {ratio:.0f} times (limit {settings.limits.zip_ratio:.0f}): a ZIP bomb"
             )
 
@@ -178,9 +178,9 @@ def read_docx_blocks(data: bytes, settings: Settings) -> list[Block]:
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
-        raise DamagedDocument(f"a damaged Word document: {type(exc).__name__}: {exc}") from exc
+        raise InputError(ErrorCode.DAMAGED_DOCUMENT, f"a damaged Word document: {type(exc).__name__}: {exc}") from exc
     if body is None:
-        raise DamagedDocument("a damaged Word document: its main part has no body")
+        raise InputError(ErrorCode.DAMAGED_DOCUMENT, "a damaged Word document: its main part has no body")
     walker = _Walker(settings.limits.table_cells)
     walker.flow(body)
     return walker.blocks

@@ -20,7 +20,7 @@ import lxml.html
 from lxml import etree
 
 from ingest.detect import Detected, decode_text
-from ingest.errors import AttachmentOnly, DamagedDocument, FileTooLarge
+from ingest.errors import ErrorCode, InputError
 from ingest.layouts import load_layouts
 from ingest.models import Block, Document, Paragraph, Table
 from ingest.readers.grid import GridBuilder, GridTooLarge, join_lines
@@ -286,7 +286,7 @@ def read_html(text: str, settings: Settings) -> list[Block]:
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text.replace("\x00", "")))
     except (etree.ParserError, ValueError) as exc:
-        raise DamagedDocument(f"the web page cannot be parsed: {exc}") from exc
+        raise InputError(ErrorCode.DAMAGED_DOCUMENT, f"the web page cannot be parsed: {exc}") from exc
     walker = _PageWalker(settings.limits.table_cells)
     body = root.find("body")
     _walk(body if body is not None else root, walker.text, walker.table)
@@ -295,7 +295,7 @@ def read_html(text: str, settings: Settings) -> list[Block]:
     if not _has_report_content(blocks, settings):
         attached = _attachments(root)
         if attached:
-            raise AttachmentOnly(
+            raise InputError(ErrorCode.ATTACHMENT_ONLY,
                 "the page holds no report table, only attached file(s): " + "; ".join(attached[:5])
             )
     head: list[Block] = []
@@ -311,7 +311,9 @@ def read_html(text: str, settings: Settings) -> list[Block]:
 class HtmlReader:
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
         if len(data) > settings.limits.html_bytes:
-            raise FileTooLarge(f"{len(data)} bytes of HTML; the limit is {settings.limits.html_bytes}")
+            raise InputError(
+                ErrorCode.FILE_TOO_LARGE, f"{len(data)} bytes of HTML; the limit is {settings.limits.html_bytes}"
+            )
         mht = _mht_html(data)
         text = decode_html(*mht) if mht else decode_html(data)
         return Document(format="html", blocks=read_html(text, settings))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ingest.detect import Detected, PdfPages, open_pdf_pages
-from ingest.errors import NotAReport
+from ingest.errors import ErrorCode, InputError
 from ingest.models import Block, Document, Paragraph, SourceCell, Table
 from ingest.readers.scan import read_scanned_pdf
 from ingest.settings import Settings
@@ -213,7 +213,7 @@ def _with_scanned_pages(pdf: PdfPages, pages: list[tuple[int, list[PageItem]]], 
     """The text pages' document, the scanned pages read by OCR and put back in page order."""
     scanned = [i + 1 for i in range(pdf.count) if pdf.kind(i) == "scanned"]
     if not pages and not scanned:
-        raise NotAReport(f"all {pdf.count} pages of the PDF are blank")
+        raise InputError(ErrorCode.NOT_A_REPORT, f"all {pdf.count} pages of the PDF are blank")
     document = Document(format="pdf_text", blocks=stitch(pages), pages=pdf.count)
     if scanned:
         ocr = read_scanned_pdf(pdf.file.document, settings, scanned)

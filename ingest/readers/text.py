@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ingest.detect import Detected
-from ingest.errors import FileTooLarge, UndecodableText
+from ingest.errors import ErrorCode, InputError
 from ingest.models import Block, Document, Paragraph, SourceCell, Table
 from ingest.readers.grid import join_lines
 from ingest.settings import Settings
@@ -116,7 +116,8 @@ def parse_text(text: str) -> list[Block]:
 class TextReader:
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
         if detected.text is None:
-            raise UndecodableText("no text could be decoded")
+            raise InputError(ErrorCode.UNDECODABLE_TEXT, "no text could be decoded")
         if len(detected.text) > settings.limits.text_chars:
-            raise FileTooLarge(f"{len(detected.text)} characters of text; the limit is {settings.limits.text_chars}")
+            limit = settings.limits.text_chars
+            raise InputError(ErrorCode.FILE_TOO_LARGE, f"{len(detected.text)} characters of text; the limit is {limit}")
         return Document(format="text", blocks=parse_text(detected.text))

@@ -14,7 +14,7 @@ import numpy as np
 import pypdfium2
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ingest.errors import DamagedDocument, FileTooLarge, NotAReport
+from ingest.errors import ErrorCode, InputError
 from ingest.settings import Settings
 from ingest.tools.pdfium import load_page, open_pdf
 
@@ -24,10 +24,11 @@ POINTS_PER_INCH = 72.0
 
 
 def _check_size(width: int, height: int, settings: Settings) -> None:
-    if width * height > settings.limits.scan_pixels:
-        raise FileTooLarge(f"a {width}x{height} page image; the limit is {settings.limits.scan_pixels} pixels")
+    limit = settings.limits.scan_pixels
+    if width * height > limit:
+        raise InputError(ErrorCode.FILE_TOO_LARGE, f"a {width}x{height} page image; the limit is {limit} pixels")
     if min(width, height) < MIN_SIDE:
-        raise NotAReport(f"a {width}x{height} image is too small to hold a report")
+        raise InputError(ErrorCode.NOT_A_REPORT, f"a {width}x{height} image is too small to hold a report")
 
 
 def _to_bgr(image: Image.Image) -> np.ndarray:
@@ -49,12 +50,14 @@ def image_pages(data: bytes, settings: Settings) -> Iterator[np.ndarray]:
         try:
             image = Image.open(io.BytesIO(data))
         except Image.DecompressionBombError as exc:
-            raise FileTooLarge(f"the image is too large to decode: {exc}") from None
+            raise InputError(ErrorCode.FILE_TOO_LARGE, f"the image is too large to decode: {exc}") from None
         except (UnidentifiedImageError, OSError) as exc:
-            raise DamagedDocument(f"the image cannot be opened: {exc}") from None
+            raise InputError(ErrorCode.DAMAGED_DOCUMENT, f"the image cannot be opened: {exc}") from None
         frames = getattr(image, "n_frames", 1)
         if frames > settings.limits.scan_pages:
-            raise FileTooLarge(f"the image has {frames} pages; the limit is {settings.limits.scan_pages}")
+            raise InputError(
+                ErrorCode.FILE_TOO_LARGE, f"the image has {frames} pages; the limit is {settings.limits.scan_pages}"
+            )
         for index in range(frames):
             try:
                 image.seek(index)
@@ -62,7 +65,7 @@ def image_pages(data: bytes, settings: Settings) -> Iterator[np.ndarray]:
                 image.load()
                 yield _to_bgr(image)
             except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-                raise DamagedDocument(f"the image is damaged or truncated: {exc}") from None
+                raise InputError(ErrorCode.DAMAGED_DOCUMENT, f"the image is damaged or truncated: {exc}") from None
 
 
 def _embedded_dpi(page: pypdfium2.PdfPage, width_pt: float) -> float | None:
@@ -93,7 +96,9 @@ def pdf_pages(source: bytes | pypdfium2.PdfDocument, settings: Settings,
         count = len(pdf)
         wanted = pages if pages is not None else list(range(1, count + 1))
         if len(wanted) > settings.limits.scan_pages:
-            raise FileTooLarge(f"{len(wanted)} scanned pages; the limit is {settings.limits.scan_pages}")
+            raise InputError(
+                ErrorCode.FILE_TOO_LARGE, f"{len(wanted)} scanned pages; the limit is {settings.limits.scan_pages}"
+            )
         for number in wanted:
             page = load_page(pdf, number - 1)
             try:

@@ -9,7 +9,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from ingest.errors import FileTooLarge
+from ingest.errors import ErrorCode, InputError
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
 from ingest.scan.lines import has_ink, line_boxes, without_rule_rests
@@ -327,8 +327,9 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
 def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     gs = page.grid
     tables = find_tables(page.rulings, gs)
-    if sum(len(t.cells) for t in tables) > settings.limits.scan_cells:
-        raise FileTooLarge(f"page {number} has more than {settings.limits.scan_cells} table cells")
+    limit = settings.limits.scan_cells
+    if sum(len(t.cells) for t in tables) > limit:
+        raise InputError(ErrorCode.FILE_TOO_LARGE, f"page {number} has more than {limit} table cells")
     blocks: list[tuple[int, Paragraph | TablePiece[int]]] = []
     read_tables = []
     outside = page.ink.copy()

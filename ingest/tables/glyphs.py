@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 from ingest.tables.model import Box, GridSettings
 
-_NUMBER = re.compile(r"^[-+−]?\d[\d,，.]*%?$")
-
 
 @dataclass(frozen=True)
 class Glyph:
@@ -118,6 +116,9 @@ def segments(line: Line, gs: GridSettings[float]) -> list[tuple[Glyph, ...]]:
         else:
             parts.append([g])
     return [tuple(p) for p in parts]
+
+
+_NUMBER = re.compile(r"^[-+−]?\d[\d,，.]*%?$")
 
 
 def is_number(text: str) -> bool:

@@ -7,27 +7,31 @@ from typing import Literal
 
 import pypdfium2
 
-from ingest.errors import DamagedDocument, FileTooLarge, PasswordProtected
+from ingest.errors import ErrorCode, InputError
 
 
 def open_pdf(data: bytes) -> pypdfium2.PdfDocument:
-    """The PDF opened (an empty password is tried by pdfium itself); PasswordProtected or
-    DamagedDocument when it cannot be."""
+    """The PDF opened (an empty password is tried by pdfium itself); an InputError
+    (PASSWORD_PROTECTED, DAMAGED_DOCUMENT) when it cannot be."""
     try:
         return pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise PasswordProtected("the PDF is password-protected") from None
-        raise DamagedDocument(f"the PDF cannot be opened (damaged or truncated): {exc}") from None
+            raise InputError(ErrorCode.PASSWORD_PROTECTED, "the PDF is password-protected") from None
+        raise InputError(
+            ErrorCode.DAMAGED_DOCUMENT, f"the PDF cannot be opened (damaged or truncated): {exc}"
+        ) from None
 
 
 def load_page(pdf: pypdfium2.PdfDocument, index: int) -> pypdfium2.PdfPage:
-    """Page `index` (from 0); DamagedDocument when pdfium cannot load it (a page tree that loops, a
+    """Page `index` (from 0); a DAMAGED_DOCUMENT InputError when pdfium cannot load it (a page tree that loops, a
     missing page object)."""
     try:
         return pdf[index]
     except pypdfium2.PdfiumError as exc:
-        raise DamagedDocument(f"page {index + 1} of the PDF cannot be loaded (damaged page tree): {exc}") from None
+        raise InputError(
+            ErrorCode.DAMAGED_DOCUMENT, f"page {index + 1} of the PDF cannot be loaded (damaged page tree): {exc}"
+        ) from None
 
 
 PageKind = Literal["text", "scanned", "blank"]
@@ -54,7 +58,7 @@ def open_pdf_file(data: bytes, max_pages: int) -> PdfFile:
     try:
         count = len(pdf)
         if count > max_pages:
-            raise FileTooLarge(f"the PDF has {count} pages; the limit is {max_pages}")
+            raise InputError(ErrorCode.FILE_TOO_LARGE, f"the PDF has {count} pages; the limit is {max_pages}")
         return PdfFile(pdf, tuple(_page_kind(load_page(pdf, i)) for i in range(count)))
     except BaseException:
         pdf.close()

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ingest.errors import ToolError, ToolTimeout
+from ingest.errors import ErrorCode, ToolError
 
 
 def soffice_binary() -> str:
@@ -23,14 +23,14 @@ def soffice_binary() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise ToolError("LibreOffice (soffice) is not installed")
+    raise ToolError(ErrorCode.TOOL_FAILED, "LibreOffice (soffice) is not installed")
 
 
 def convert(source: Path, target: str, out_dir: Path, timeout: float = 120.0) -> Path:
     """Convert `source` with LibreOffice to `target` (e.g. "docx", "doc", "pdf") in `out_dir`.
 
     `target` may carry a filter, as soffice takes it ("docx:MS Word 2007 XML").
-    Returns the written file; raises ToolTimeout or ToolError."""
+    Returns the written file; raises a ToolError (TOOL_TIMEOUT or TOOL_FAILED)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     extension = target.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="ingest-soffice-") as profile:
@@ -48,14 +48,16 @@ def convert(source: Path, target: str, out_dir: Path, timeout: float = 120.0) ->
             stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            raise ToolTimeout(f"LibreOffice did not finish converting {source.name} in {timeout:.0f}s") from None
+            raise ToolError(
+                ErrorCode.TOOL_TIMEOUT, f"LibreOffice did not finish converting {source.name} in {timeout:.0f}s"
+            ) from None
         finally:
             _kill_group(proc)
     produced = out_dir / f"{source.stem}.{extension}"
     if proc.returncode != 0 or not produced.exists():
         detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
         reason = detail[-1] if detail else f"exit status {proc.returncode}"
-        raise ToolError(f"LibreOffice could not convert {source.name} to {extension}: {reason}")
+        raise ToolError(ErrorCode.TOOL_FAILED, f"LibreOffice could not convert {source.name} to {extension}: {reason}")
     return produced
 
 

@@ -75,6 +75,10 @@ class ValueReader:
     engine: OcrEngine
     preprocess: Preprocess
 
+    def read(self, crops: list[np.ndarray]) -> list[CellText]:
+        """The crops' values, each preprocessed as this reader looks at it."""
+        return self.engine.read_lines([self.preprocess(c) for c in crops], "number")
+
 
 @dataclass(frozen=True)
 class EngineSet:
@@ -131,6 +135,6 @@ def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellTex
     one, two = engines.values
     reusable = one.engine is engines.labels and one.engine.kind_blind and one.preprocess is as_gray
     if first is None or not reusable:
-        first = one.engine.read_lines([one.preprocess(c) for c in crops], "number")
-    second = two.engine.read_lines([two.preprocess(c) for c in crops], "number")
+        first = one.read(crops)
+    second = two.read(crops)
     return [agree(a, b, settings) for a, b in zip(first, second, strict=True)]

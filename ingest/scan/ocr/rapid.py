@@ -12,7 +12,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ingest.errors import ToolError
+from ingest.errors import ErrorCode, ToolError
 from ingest.scan.ocr.base import CellText, Kind
 
 
@@ -22,11 +22,11 @@ def _recogniser(threads: int) -> Any:
         import rapidocr
         from rapidocr import RapidOCR
     except ImportError:
-        raise ToolError("rapidocr is not installed") from None
+        raise ToolError(ErrorCode.TOOL_FAILED, "rapidocr is not installed") from None
     models = Path(rapidocr.__file__).parent / "models"
     rec = models / "PP-OCRv6_rec_small.onnx"
     if not rec.exists():
-        raise ToolError(f"the RapidOCR recognition model is missing: {rec}")
+        raise ToolError(ErrorCode.TOOL_FAILED, f"the RapidOCR recognition model is missing: {rec}")
     engine = RapidOCR(params={
         "Global.use_det": False,
         "Global.use_cls": False,

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import numpy as np
 import pytesseract
 
-from ingest.errors import ToolError, ToolTimeout
+from ingest.errors import ErrorCode, ToolError
 from ingest.scan.ocr.base import CellText, Kind
 
 _GAP = 40
@@ -69,13 +69,15 @@ class TesseractEngine:
                     canvas, lang=lang, config=config, output_type=pytesseract.Output.DICT, timeout=self.timeout
                 )
         except pytesseract.TesseractNotFoundError:
-            raise ToolError("tesseract is not installed") from None
+            raise ToolError(ErrorCode.TOOL_FAILED, "tesseract is not installed") from None
         except RuntimeError as exc:
             if "timeout" in str(exc).lower():
-                raise ToolTimeout(f"tesseract took more than {self.timeout:.0f}s") from None
-            raise ToolError(f"tesseract failed: {exc}") from None
+                raise ToolError(
+                    ErrorCode.TOOL_TIMEOUT, f"tesseract took more than {self.timeout:.0f}s"
+                ) from None
+            raise ToolError(ErrorCode.TOOL_FAILED, f"tesseract failed: {exc}") from None
         except pytesseract.TesseractError as exc:
-            raise ToolError(f"tesseract failed: {exc.message}") from None
+            raise ToolError(ErrorCode.TOOL_FAILED, f"tesseract failed: {exc.message}") from None
         # Tesseract lists words in reading order: kept as it is.
         words: list[list[tuple[str, float]]] = [[] for _ in images]
         for text, conf, top, height in zip(data["text"], data["conf"], data["top"], data["height"], strict=True):
