@@ -1,6 +1,8 @@
 """Findings measured: what each generated report should get (its truth and its plants,
 bench/plant.py) against the findings the pipeline gave, per kind; cross-year findings
-over each format's reports."""
+over each format's reports. Findings pending a review (`pending`: they rest on cells, a year or
+a name the reader is unsure of) count as found or false like the others, and are also counted
+apart."""
 
 from __future__ import annotations
 
@@ -53,11 +55,15 @@ def expected_in_report(truth: ReportTruth, partial: bool) -> Expected:
     return Expected(required, allowed)
 
 
-def _cross_year(reports: Iterable[YearReport]) -> dict[str, Counter[Key]]:
+def _cross_year(reports: Iterable[YearReport]) -> tuple[dict[str, Counter[Key]], set[tuple[str, Key]]]:
+    """The cross-year findings by the later report's name, and those pending a review."""
     out: dict[str, Counter[Key]] = {}
+    pending: set[tuple[str, Key]] = set()
     for f in cross_year_findings(load_rules(load_settings().layouts_dir), reports):
         out.setdefault(f.reports[-1], Counter())[f.kind, f.ref] += 1
-    return out
+        if f.pending:
+            pending.add((f.reports[-1], (f.kind, f.ref)))
+    return out, pending
 
 
 @dataclass
@@ -65,6 +71,9 @@ class KindScore:
     expected: int = 0
     found: int = 0
     false: int = 0
+    # Of those found / false, how many were pending a review of what they rest on.
+    found_pending: int = 0
+    false_pending: int = 0
 
 
 def score_findings(docs: list[tuple[str, str, ReportTruth, bool, dict[str, Any]]]) -> dict[str, Any]:
@@ -77,24 +86,31 @@ def score_findings(docs: list[tuple[str, str, ReportTruth, bool, dict[str, Any]]
     missed: list[dict[str, str]] = []
     for fmt in dict.fromkeys(d[1] for d in docs):
         of_format = [d for d in docs if d[1] == fmt]
-        truth_years = _cross_year(YearReport(n, t.agency, t.year, t.template, t.cells) for n, _, t, _, _ in of_format)
-        found_years = _cross_year(v for n, _, _, _, r in of_format if (v := year_report(n, r, min_confidence)))
+        truth_years, _ = _cross_year(
+            YearReport(n, t.agency, t.year, t.template, t.cells) for n, _, t, _, _ in of_format)
+        found_years, pending_years = _cross_year(
+            v for n, _, _, _, r in of_format if (v := year_report(n, r, min_confidence)))
         for name, _, truth, partial, result in of_format:
             expected = expected_in_report(truth, partial)
             expected.required.update(truth_years.get(name, Counter()))
-            found: Counter[Key] = Counter((f["kind"], f.get("ref", "")) for f in result.get("findings") or [])
+            own = result.get("findings") or []
+            found: Counter[Key] = Counter((f["kind"], f.get("ref", "")) for f in own)
             found.update(found_years.get(name, Counter()))
+            pending = {(f["kind"], f.get("ref", "")) for f in own if f.get("pending")}
+            pending |= {key for file, key in pending_years if file == name}
             for key, n in expected.required.items():
                 score = kinds.setdefault(key[0], KindScore())
                 score.expected += n
                 score.found += min(n, found[key])
+                score.found_pending += min(n, found[key]) if key in pending else 0
                 if found[key] < n:
                     missed.append({"file": name, "kind": key[0], "ref": key[1]})
             extra = found - expected.required
             extra = Counter({k: n for k, n in extra.items() if k not in expected.allowed})
             for key, n in extra.items():
                 kinds.setdefault(key[0], KindScore()).false += n
-                falses.append({"file": name, "kind": key[0], "ref": key[1]})
+                kinds[key[0]].false_pending += n if key in pending else 0
+                falses.append({"file": name, "kind": key[0], "ref": key[1], "pending": str(key in pending)})
             if extra:
                 with_false.append(name)
     return {
@@ -109,10 +125,11 @@ def score_findings(docs: list[tuple[str, str, ReportTruth, bool, dict[str, Any]]
 
 
 def print_findings(out: dict[str, Any]) -> None:
-    print("\nfindings (kind: expected, found, recall, false)")
+    print("\nfindings (kind: expected, found, recall, false; of found and false, pending a review)")
     for kind, s in out["kinds"].items():
         recall = "-" if s["recall_pct"] is None else f"{s['recall_pct']:.1f}%"
-        print(f"  {kind:<22} {s['expected']:>5} {s['found']:>5} {recall:>7} {s['false']:>5}")
+        print(f"  {kind:<22} {s['expected']:>5} {s['found']:>5} {recall:>7} {s['false']:>5}"
+              f"   pending {s['found_pending']:>4} {s['false_pending']:>4}")
     print(f"  reports with a false finding: {out['reports_with_false']} of {out['reports']}"
           f" ({out['reports_with_false_pct']}%)")
     for what in ("false", "missed"):

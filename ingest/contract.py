@@ -115,6 +115,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         out["prose"] = span_to_dict(finding.prose)
     if finding.reports:
         out["reports"] = finding.reports
+    if finding.pending:
+        out["pending"] = finding.pending
     return out
 
 
@@ -262,6 +264,7 @@ def finding_from_dict(raw: object) -> Finding:
         prose=span,
         ref=str(finding.get("ref") or ""),
         reports=[str(r) for r in _list(finding.get("reports"), "findings.reports")],
+        pending=[str(k) for k in _list(finding.get("pending"), "findings.pending")],
     )
 
 

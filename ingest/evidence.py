@@ -29,7 +29,8 @@ _SURE_PLACEMENTS = ("exact", "fuzzy")
 # What the reader and the mapper themselves claim for each reading and placement: the
 # probability a class starts from before the fit's cells, so a class the fit saw a few
 # times (an engine disagreement on a corpus read almost perfectly) is not trusted for it.
-_CLAIMED = {"exact": 1.0, "agree": 0.995, "agree_low": 0.97, "disagree": 0.3, "no_ink": 0.99, "none": 0.9}
+_CLAIMED = {"exact": 1.0, "agree": 0.995, "agree_low": 0.97, "disagree": 0.3, "no_ink": 0.99, "faint_ink": 0.5,
+            "none": 0.9}
 _PLACED = {"exact": 0.99, "fuzzy": 0.965, "weak": 0.6, "ambiguous": 0.5, "cut": 0.5, "missing": 0.3, "absent": 0.0}
 # A suspect of a broken relation: the break or its own reading is wrong (or the document is).
 _RELATED = {"suspect": 0.5}
@@ -42,7 +43,9 @@ class Evidence:
 
     format: str
     kind: str  # exact | ocr
-    reading: str  # exact | agree | agree_low | disagree | no_ink | none (no source cell)
+    # exact | agree | agree_low | disagree | no_ink (clean paper) | faint_ink (no ink, but marks
+    # fainter than ink, or the engines found no number) | none (no source cell)
+    reading: str
     # exact | fuzzy | weak | ambiguous | cut (digits run together: other cuts offer other values)
     # | missing | absent (not found, not a number)
     placement: str
@@ -56,9 +59,10 @@ class Evidence:
     def must_review(self) -> bool:
         """Whatever the fit says: nothing placed; a suspect of a broken relation (its uncertain
         reading or placement may explain the break); a placement the document alone cannot
-        settle that no relation over printed numbers confirms; a scan's cell where OCR found
-        no ink (a 0 under a seal's rest). All-zero sums cannot tell a blank from a 0."""
-        unsettled = self.placement in ("ambiguous", "cut") or self.reading == "no_ink"
+        settle that no relation over printed numbers confirms; a scan's cell read blank where
+        faint marks lie (a 0 under a seal's rest). All-zero sums cannot tell a blank from a 0;
+        clean paper is blank whatever the sums (a report printing whole columns blank)."""
+        unsettled = self.placement in ("ambiguous", "cut") or self.reading == "faint_ink"
         return self.placement == "absent" or self.relations == "suspect" or (unsettled and self.relations != "held")
 
     @staticmethod
@@ -94,7 +98,7 @@ def _reading(cell: CellReading, source: float | None, settings: Settings) -> str
     if source is None:
         return "none"
     if cell.text in (None, ""):
-        return "no_ink"
+        return "no_ink" if source >= settings.ocr.conf_blank else "faint_ink"
     if source >= settings.ocr.conf_agree:
         return "agree"
     return "agree_low" if source >= settings.ocr.conf_agree_low_score else "disagree"

@@ -112,6 +112,11 @@ def _title(lines: list[str]) -> tuple[int, str] | None:
             if not _YEAR.search(line) and _YEAR.search(above) and _is_title(above + line):
                 return i - 1, above + line
             return i, line
+        below = head[i + 1] if i + 1 < len(head) else ""
+        if i < 3 and below and not _is_title(below) and _is_title(head[i] + below):
+            # Wrapped at the top, neither half a title: before any later line that is one
+            # (the opening quoting the title, itself wrapped, would give half a name).
+            return i, head[i] + below
     return next(((i, a + b) for i, (a, b) in enumerate(pairwise(head)) if _is_title(a + b)), None)
 
 

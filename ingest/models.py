@@ -191,6 +191,11 @@ class Finding:
     ref: str = ""
     # Other reports the finding is about (cross-year findings): their file names.
     reports: list[str] = field(default_factory=list)
+    # What the finding rests on that is listed for review (cells, `report.year`; across years
+    # `file:key`): empty when it rests only on what was read sure. A pending finding holds
+    # whichever way the reader's doubt is settled, or reads as printed where the doubt is the
+    # cell's own; a person's review of those settles it.
+    pending: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -19,7 +19,8 @@ def flag_report(report: Report, settings: Settings, one_page: bool = False) -> N
             "cells_not_found",
             f"{len(missing)} of {len(report.cells)} template cells were not found in the document "
             + ("(a single page shows only part of a report)" if one_page
-               else "(a table or row is missing, cut short or unreadable)") + ": each is null with review: true"))
+               else "(a table or row is missing, cut short or unreadable)") + f"{_by_section(report, missing)}: "
+            "each is null with review: true"))
     unsure = sum(1 for k, c in report.cells.items() if c.review and k not in missing)
     if unsure:
         reasons.append(ReviewReason("cells_flagged", f"{unsure} cells were read with low confidence"))
@@ -39,3 +40,15 @@ def flag_report(report: Report, settings: Settings, one_page: bool = False) -> N
             "or its year is before the template was issued"))
     report.flagged_fields = fields
     report.review_reasons = reasons
+
+
+def _by_section(report: Report, missing: set[str]) -> str:
+    """Which sections the missing cells are in: those not found at all named first (a page
+    that does not hold them), then the rest with how many of their cells are missing."""
+    sections: dict[str, list[bool]] = {}
+    for key in report.cells:
+        sections.setdefault(key.split(".", 1)[0], []).append(key in missing)
+    whole = [s for s, lost in sections.items() if all(lost)]
+    part = [f"{s} {sum(lost)} of {len(lost)}" for s, lost in sections.items() if any(lost) and not all(lost)]
+    named = ([f"no cell of {', '.join(whole)}"] if whole else []) + part
+    return f" — {'; '.join(named)}" if named else ""

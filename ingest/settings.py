@@ -127,6 +127,9 @@ class OcrSettings:
     conf_agree_low_score: float = 0.97
     conf_disagree: float = 0.3
     conf_blank: float = 0.99
+    # A cell with no mark in its ink but marks in its faint ink (lighter than the ink's cut):
+    # a digit may be lost there, so it is reviewed (ingest/evidence.py: faint_ink).
+    conf_blank_marks: float = 0.5
     # An engine score below this makes a reading unsure.
     min_score: float = 0.6
 

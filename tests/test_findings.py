@@ -131,6 +131,7 @@ def test_a_statistics_period_of_another_year_and_a_missing_part_are_found(settin
 
 def test_bodies_are_matched_after_normalisation() -> None:
     assert body_key("彭阳县白阳镇人民政府") == body_key("彭阳县 白阳镇") == "彭阳县白阳镇"
+    assert body_key("双鸭山综合实验区管理委员会") == body_key("双鸭山综合实验区管委会") == "双鸭山综合实验区"
     reports = [YearReport(f"{name}.json", name, 2023, "2021", {})
                for name in ("彭阳县白阳镇人民政府", "白阳镇", "卫辉市教育局", "南充市教育局", "教育局")]
     groups = {k: sorted(r.file for r in v) for k, v in group_bodies(reports).items()}
@@ -222,7 +223,10 @@ def test_more_table_figures_quoted(rules: FindingRules) -> None:
     assert in_2019 == ["licensing_decisions", "other_handling", "penalty_decisions"]
 
 
-def test_a_name_read_unsure_joins_a_name_read_sure_and_never_draws_one() -> None:
+def test_a_name_read_unsure_joins_a_name_read_sure() -> None:
+    """An unsure name joins the one sure name ending with it, or the one sure body its own end
+    names (a province prefixed); unsure names alike are one body; a sure name never joins an
+    unsure one it merely ends like (教育局 of two counties)."""
     def report(name: str, year: int, unsure: bool) -> YearReport:
         return YearReport(f"{name}{year}.json", name, year, "2021", {}, name_unsure=unsure)
 
@@ -231,8 +235,39 @@ def test_a_name_read_unsure_joins_a_name_read_sure_and_never_draws_one() -> None
                            report("新闻中心", 2024, True), report("涪陵区公安局", 2020, False),
                            report("涪陵区公安局", 2021, True), report("重庆市涪陵区公安局", 2023, False),
                            report("教育局", 2022, True), report("彭阳县教育局", 2023, False),
-                           report("涪陵区教育局", 2023, False), report("重庆市公安局", 2022, True)])
+                           report("涪陵区教育局", 2023, False), report("重庆市公安局", 2022, True),
+                           report("龙泉镇人民政府", 2020, False), report("四川省彭阳县龙泉镇", 2024, True),
+                           report("永安镇", 2022, False), report("河南省韶关市永安镇", 2021, True),
+                           report("金华市永安镇", 2021, False)])
     assert {k: sorted(r.year for r in v) for k, v in groups.items()} == {
-        "彭阳县白阳镇": [2022, 2023, 2024], "重庆市涪陵区公安局": [2020, 2021, 2023],
+        "彭阳县白阳镇": [2022, 2023, 2024], "重庆市涪陵区公安局": [2020, 2021, 2023], "龙泉镇": [2020, 2024],
+        "永安镇": [2022], "金华市永安镇": [2021], "?河南省韶关市永安镇": [2021],
         "?新闻中心": [2023, 2024], "彭阳县教育局": [2023], "涪陵区教育局": [2023],
         "?教育局": [2022], "?重庆市公安局": [2022]}
+
+
+def test_a_break_across_years_on_an_unsure_cell_or_year_is_found_pending_its_review(rules: FindingRules) -> None:
+    last = YearReport("2022.json", "白阳镇", 2022, "2021", {"s3.carried_forward.total": 0})
+    this = YearReport("2023.json", "白阳镇", 2023, "2021", {"s3.carried_over.total": 5},
+                      unsure=frozenset({"s3.carried_over.total"}), year_unsure=True)
+    found = [f for f in cross_year_findings(rules, [last, this]) if f.kind == "carried_over_mismatch"]
+    assert [(f.ref, f.pending) for f in found] == [
+        ("total", ["2023.json:s3.carried_over.total", "2023.json:report.year"])]
+    assert "待复核" in found[0].message
+    sure = YearReport("2023.json", "白阳镇", 2023, "2021", {"s3.carried_over.total": 5})
+    assert [f.pending for f in cross_year_findings(rules, [last, sure]) if f.kind == "carried_over_mismatch"] == [[]]
+
+
+def test_another_cut_of_a_run_that_makes_the_years_agree_is_no_break(rules: FindingRules) -> None:
+    """Last year's `1270` is 1, 27, 0 or 1, 2, 70: an in-force count of 0 + 0 − 0 = 0 this year
+    follows from one of them; a carried-over 3 follows from neither of 0 and 2."""
+    last = YearReport("2022.json", "岳阳市市场监督管理局", 2022, "2021",
+                      {"s2.normative_docs.in_force": 70, "s3.carried_forward.total": 2},
+                      unsure=frozenset({"s2.normative_docs.in_force", "s3.carried_forward.total"}),
+                      could_be={"s2.normative_docs.in_force": frozenset({0, 70}),
+                                "s3.carried_forward.total": frozenset({0, 2})})
+    this = YearReport("2023.json", "岳阳市市场监督管理局", 2023, "2021",
+                      {"s2.normative_docs.issued": 0, "s2.normative_docs.repealed": 0,
+                       "s2.normative_docs.in_force": 0, "s3.carried_over.total": 3})
+    found = [(f.kind, f.ref) for f in cross_year_findings(rules, [last, this])]
+    assert found == [("carried_over_mismatch", "total")]

@@ -5,16 +5,19 @@ hold digits picked without OCR."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from bench.truth import S3_COLUMNS
 from ingest.contract import report_from_dict, report_to_dict
-from ingest.findings.contradictions import surely_broken
 from ingest.findings.prose import read_claims
+from ingest.findings.readings import Doubt
 from ingest.findings.rules import load_rules
-from ingest.models import Block, CheckResult, Paragraph
-from ingest.pipeline import convert_file
+from ingest.mapper.chain import RUN_MAY_BE_BLANK
+from ingest.models import Block, CellReading, CheckResult, Paragraph
+from ingest.pipeline import convert_bytes, convert_file
 from ingest.scan.lines import line_boxes
 from ingest.scan.prose_digits import first_digit, lines_to_read
 from ingest.settings import Settings
@@ -22,16 +25,51 @@ from tests.conftest import SAMPLES, SEEDS
 from workers.corrections import Correction, apply_decisions
 
 
-def test_a_relation_is_surely_broken_only_when_its_unsure_cells_cannot_mend_it() -> None:
-    # total = a + b + c, with c unsure (read blank, perhaps a dropped cell).
-    check = CheckResult("r", False, "", ["total", "a", "b", "c"], left=["total"])
-    counts = {"total", "a", "b", "c"}
-    sure = {"total", "a", "b"}
-    assert surely_broken(check, {"total": 1, "a": 1, "b": 1, "c": None}, sure, counts)  # 1 < 2 + c
-    assert not surely_broken(check, {"total": 3, "a": 1, "b": 1, "c": None}, sure, counts)  # c may be 1
-    assert not surely_broken(check, {"total": 1, "a": 1, "b": 1, "c": None}, sure, counts - {"c"})  # c may be -1
-    assert not surely_broken(check, {"total": 1, "a": 1, "b": 1, "c": 0}, {"a", "b", "c"}, counts)  # total unsure
-    assert surely_broken(check, {"total": 1, "a": 1, "b": 1, "c": 0}, counts, counts)  # all sure
+def _cell(value: int | None, candidates: Sequence[int] = ()) -> CellReading:
+    return CellReading(value, None if value is None else str(value), 1.0, candidates=list(candidates))
+
+
+def test_a_relation_is_broken_whatever_its_unsure_cells_hold_only_when_no_reading_mends_it() -> None:
+    # total = a + b + c, with c unsure.
+    check = CheckResult("r", False, "", ["s.r.total", "s.r.a", "s.r.b", "s.r.c"], left=["s.r.total"])
+    counts = set(check.cells)
+    sure = {"s.r.total", "s.r.a", "s.r.b"}
+
+    def broken(values: dict[str, int | None], sure: set[str], exact: bool = False, signed: bool = False) -> bool:
+        cells = {f"s.r.{k}": _cell(v) for k, v in values.items()}
+        return Doubt(cells, sure, exact).broken_whatever(check, counts - {"s.r.c"} if signed else counts)
+
+    # Read by OCR, c may hold anything: 1 < 2 + c whatever it is, but 3 = 2 + 1 may hold.
+    assert broken({"total": 1, "a": 1, "b": 1, "c": None}, sure)
+    assert not broken({"total": 3, "a": 1, "b": 1, "c": None}, sure)
+    assert not broken({"total": 1, "a": 1, "b": 1, "c": None}, sure, signed=True)  # c may be -1
+    assert not broken({"total": 1, "a": 1, "b": 1, "c": 0}, {"s.r.a", "s.r.b", "s.r.c"})  # total unsure
+    assert broken({"total": 1, "a": 1, "b": 1, "c": 0}, counts)  # all sure
+    # Read exactly, c's doubt is only where the row's numbers go: one of them (1, 3) or blank.
+    assert broken({"total": 5, "a": 1, "b": 1, "c": 0}, sure, exact=True)
+    assert not broken({"total": 5, "a": 1, "b": 1, "c": 3}, sure, exact=True)
+
+
+def test_digits_run_together_are_all_used_by_every_reading() -> None:
+    """A web page's `00004800` under seven cells: 4 and 80, or 48 and 0 — the 总计 0 is broken
+    under either, though each cell alone may be 0; a run with too few digits may leave the 总计
+    blank."""
+    keys = [f"s3.new.{c}" for c in ("a", "b", "c", "d", "e", "f", "total")]
+    read = [_cell(0, [0]), _cell(0, [0]), _cell(0, [0]), _cell(0, [0]), _cell(4, [0, 4, 48, 480]),
+            _cell(80, [0, 4, 80, 480, 800]), _cell(0, [0, 800])]
+    cells = dict(zip(keys, read, strict=True))
+    check = CheckResult("s3.row_sum.new", False, "", keys, left=["s3.new.total"])
+    assert Doubt(cells, set(), True).broken_whatever(check, set(keys))
+    # A 总计 some cut leaves blank: eight digits are enough for seven cells, so all are printed.
+    cells["s3.new.total"].notes.append(f"cells run together; 2 values fit; {RUN_MAY_BE_BLANK}")
+    assert Doubt(cells, set(), True).broken_whatever(check, set(keys))
+    # `600050` under seven cells: one is blank, perhaps the 总计 (a web page drops it): no break.
+    read = [_cell(None, [6]), _cell(6, [0, 6]), _cell(0, [0]), _cell(0, [0]), _cell(0, [0, 5]), _cell(5, [0, 5]),
+            _cell(0, [0])]
+    cells = dict(zip(keys, read, strict=True))
+    for cell in cells.values():
+        cell.notes.append(f"cells run together; 1 values fit; {RUN_MAY_BE_BLANK}")
+    assert not Doubt(cells, set(), True).broken_whatever(check, set(keys))
 
 
 def test_a_bureaus_prose_read_as_a_table_cell_is_read_for_claims(settings: Settings) -> None:
@@ -105,3 +143,22 @@ def test_the_line_above_a_number_near_a_lines_start_is_read_too() -> None:
     assert len(boxes) == 4
     assert lines_to_read(page, boxes, []) == [boxes[0], boxes[1], boxes[3]]
     assert lines_to_read(page, boxes, [boxes[2]]) == boxes
+
+
+def test_a_row_printed_as_its_label_alone_is_blank_unless_it_closes_a_merged_group(settings: Settings) -> None:
+    """A style that drops blanks prints a row of blanks as its label alone: its cells are printed
+    blank. The last sub-rows of （六） printed as labels after a first sub-row with values are one
+    merged cell's values (a bureau's page), not blanks."""
+    seed = next(s for s in SEEDS if s.name == "seed_002.txt")
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    carried = next(i for i, line in enumerate(lines) if line.startswith("二、上年结转政府信息公开申请数量"))
+    no_fee = next(i for i, line in enumerate(lines) if "2. 申请人逾期未按收费通知" in line)
+    lines[carried] = "二、上年结转政府信息公开申请数量"
+    lines[no_fee] = lines[no_fee].split("申请\t")[0] + "申请"
+    lines[no_fee + 1] = "3. 其他"
+    report = convert_bytes("\n".join(lines).encode(), "dropped.txt", settings)
+    blank = [f for f in report.findings if f.kind == "cells_blank"]
+    assert len(blank) == 1
+    assert {k for k in blank[0].cells if k.startswith("s3.carried_over.")} == {
+        f"s3.carried_over.{c}" for c in (*S3_COLUMNS, "total")}
+    assert not [k for k in blank[0].cells if k.startswith("s3.other.")]

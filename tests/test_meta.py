@@ -31,6 +31,9 @@ from ingest.settings import Settings
         # A large title wrapped over two lines, then the opening citing the format notice.
         (["江西省袁州区教育局2024年政府信息公", "开工作年度报告", "本报告根据《条例》和《关于印发",
           "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》要求编制。"], "江西省袁州区教育局", 2024),
+        # A scan's title wrapped at the top, and the opening quoting it wrapped inside the name.
+        (["临沂市白阳镇人民政府2020年政府信息公", "开工作年度报告", "根据《条例》第五十条规定，现发布《临沂市白",
+          "阳镇人民政府2020年政府信息公开工作年度报告》。本报告"], "临沂市白阳镇人民政府", 2020),
     ],
 )
 def test_title_forms(lines: list[str], agency: str | None, year: int) -> None:

@@ -40,6 +40,8 @@ def test_report_cut_short_keeps_every_cell_found(settings: Settings) -> None:
     assert set(missing) <= set(review["cells"])
     reasons = {r["code"]: r["message"] for r in review["reasons"]}
     assert f"{len(missing)} of {len(cells)}" in reasons["cells_not_found"]
+    # The sections the document does not hold are named.
+    assert "no cell of s3, s4" in reasons["cells_not_found"]
     assert (result["report"]["agency"], result["report"]["year"]) == ("彭阳县白阳镇人民政府", 2023)
 
 

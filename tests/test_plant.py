@@ -60,9 +60,11 @@ def test_plants_are_recorded_and_scored() -> None:
     truth = make_truth(1)
     truth.planted = [{"kind": "prose_table", "ref": "granted"}]
     expected = expected_in_report(truth, partial=False).required
-    result = {"findings": [{"kind": "prose_table", "ref": "granted"}, {"kind": "prose_table", "ref": "denied"}]}
+    result = {"findings": [{"kind": "prose_table", "ref": "granted"},
+                           {"kind": "prose_table", "ref": "denied", "pending": ["s3.denied.query.total"]}]}
     result["findings"] += [{"kind": k, "ref": r} for (k, r), n in expected.items() for _ in range(n)
                            if k != "prose_table"]
     scored = score_findings([("a.txt", "text", truth, False, result)])
-    assert scored["kinds"]["prose_table"] == {"expected": 1, "found": 1, "false": 1, "recall_pct": 100.0}
+    assert scored["kinds"]["prose_table"] == {"expected": 1, "found": 1, "false": 1, "recall_pct": 100.0,
+                                              "found_pending": 0, "false_pending": 1}
     assert scored["reports_with_false"] == 1

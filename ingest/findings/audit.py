@@ -15,6 +15,7 @@ from typing import Any
 from ingest.contract import as_report, finding_to_dict
 from ingest.export import Result, converted, read_results
 from ingest.findings.contradictions import current_findings, sure
+from ingest.findings.readings import alternatives
 from ingest.findings.rules import load_rules
 from ingest.findings.years import YearReport, cross_year_findings
 from ingest.layouts import load_layouts
@@ -32,6 +33,7 @@ COLUMNS = [
     Column("cells", "相关单元格", "str"),
     Column("prose", "正文原文", "str"),
     Column("reports", "相关报告", "str"),
+    Column("pending", "待复核", "str"),
 ]
 
 
@@ -48,20 +50,26 @@ class AuditRow:
         f = self.finding
         prose = f.get("prose") or {}
         return [self.file, self.agency, self.year, f.get("kind"), f.get("severity"), f.get("message"),
-                " ".join(f.get("cells") or []), prose.get("text"), " ".join(f.get("reports") or [])]
+                " ".join(f.get("cells") or []), prose.get("text"), " ".join(f.get("reports") or []),
+                " ".join(f.get("pending") or [])]
 
 
 def year_report(path: str, result: Report | Mapping[str, Any], min_confidence: float) -> YearReport | None:
-    """The cross-year view of a converted result: its cells read sure and not flagged (or reviewed
-    by a person); None when its agency or year is unknown, or its year listed for review."""
+    """The cross-year view of a converted result: its cells as read, those not read sure (and
+    not reviewed by a person) named, so that a finding on them is pending their review; None
+    when its agency or year is unknown."""
     report = as_report(result)
     meta = report.report or ReportMeta(None, None)
     listed = set(report.flagged_fields)
-    if report.error is not None or not meta.agency or not meta.year or "report.year" in listed:
+    if report.error is not None or not meta.agency or not meta.year:
         return None
-    values = {k: c.value for k, c in report.cells.items() if sure(c, min_confidence)}
-    return YearReport(path, meta.agency, meta.year, str(report.template), values,
-                      name_unsure="report.agency" in listed)
+    values = {k: c.value for k, c in report.cells.items()}
+    unsure = frozenset(k for k, c in report.cells.items() if not sure(c, min_confidence))
+    could_be = {k: frozenset(int(p) if p else None for p in alternatives(c) if not p or p.isdigit())
+                for k, c in report.cells.items() if k in unsure and c.candidates}
+    suspect = frozenset(k for c in report.checks if c.applies and not c.ok for k in c.suspects if k in unsure)
+    return YearReport(path, meta.agency, meta.year, str(report.template), values, name_unsure="report.agency" in listed,
+                      unsure=unsure, year_unsure="report.year" in listed, could_be=could_be, suspect=suspect)
 
 
 def audit(results: list[Result], settings: Settings) -> list[AuditRow]:

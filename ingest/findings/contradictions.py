@@ -1,15 +1,17 @@
-"""Numbers that contradict each other — a relation broken, prose against a table — found only on
-cells read sure, and found again on a result's JSON once a reviewer's decision changed a cell."""
+"""Numbers that contradict each other — a relation broken, prose against a table — found on
+cells read sure (a break whatever the unsure cells hold, pending their review), and found again
+on a result's JSON once a reviewer's decision changed a cell."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from typing import Any
 
 from ingest.checks import run_checks
 from ingest.contract import as_report, finding_from_dict, finding_to_dict
-from ingest.findings.prose import prose_findings
+from ingest.evidence import OCR_FORMATS
+from ingest.findings.prose import meaning_keys, prose_findings
+from ingest.findings.readings import Doubt
 from ingest.findings.rules import FindingRules, load_rules
 from ingest.findings.template import relation_findings
 from ingest.layouts import TemplateLayout
@@ -25,33 +27,36 @@ def counts(layout: TemplateLayout) -> set[str]:
     return {row.cell_key(c) for row in layout.rows() for c in row.columns if not c.signed}
 
 
-def surely_broken(check: CheckResult, values: Mapping[str, Number | None], sure: set[str],
-                  never_negative: set[str]) -> bool:
-    """Whether the relation is broken whatever its unsure cells hold: all of them on one side
-    and never negative, and that side's sure cells alone already more than the other side."""
-    unsure = [k for k in check.cells if k not in sure]
-    if not unsure:
-        return True
-    left = set(check.left)
-    on_left = unsure[0] in left
-    if any((k in left) != on_left or k not in never_negative for k in unsure):
-        return False
-    grows = [k for k in check.cells if (k in left) == on_left and k in sure]
-    other = [values.get(k) for k in check.cells if (k in left) != on_left]
-    if all(v is None for v in other):
-        return False
-    known = sum((Decimal(v) for k in grows if (v := values.get(k)) is not None), start=Decimal(0))
-    return known > sum((Decimal(v) for v in other if v is not None), start=Decimal(0))
-
-
-def contradictions(rules: FindingRules, layout: TemplateLayout, values: Mapping[str, Number | None], sure: set[str],
-                   checks: Iterable[CheckResult], claims: list[ProseClaim]) -> list[Finding]:
-    """Relations broken and prose contradicting the tables, on the cells read sure: one that
-    rests on an unsure cell may be the reader's error, left to that cell's review flag."""
+def contradictions(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading], sure: set[str],
+                   checks: Iterable[CheckResult], claims: list[ProseClaim], exact: bool) -> list[Finding]:
+    """Relations broken and prose contradicting the tables. A relation broken as read over cells
+    the reader was unsure of is reported when no reading of them mends it, pending their review
+    (`exact`: the format's characters are read exactly, so an unsure cell's doubt is only where
+    its row's numbers go, ingest/findings/readings.py); a prose figure only on cells read sure."""
     never_negative = counts(layout)
-    broken = [c for c in checks if not c.ok and c.applies and surely_broken(c, values, sure, never_negative)]
-    prose = [f for f in prose_findings(claims, values, rules) if sure.issuperset(f.cells)]
-    return relation_findings(rules, broken) + prose
+    doubt = Doubt(cells, sure, exact)
+    broken = [c for c in checks if not c.ok and c.applies and doubt.broken_whatever(c, never_negative)]
+    values = {k: c.value for k, c in cells.items()}
+    return relation_findings(rules, broken, sure) + _prose_whatever(rules, claims, values, sure, doubt)
+
+
+def _prose_whatever(rules: FindingRules, claims: list[ProseClaim], values: Mapping[str, Number | None],
+                    sure: set[str], doubt: Doubt) -> list[Finding]:
+    """The prose findings on the cells as read that no reading of their unsure cells mends
+    (pending those cells' review)."""
+    quoted = {(c.claim, c.span.block, c.span.start): c.value for c in claims}
+    means = {c.id: c.means for c in rules.claims}
+    out = []
+    for found in prose_findings(claims, values, rules):
+        pending = [k for k in found.cells if k not in sure]
+        if pending and found.prose is not None:
+            value = quoted[found.ref, found.prose.block, found.prose.start]
+            if any(doubt.may_sum_to(meaning_keys(m, values), value) for m in means[found.ref]):
+                continue
+            found.pending = pending
+            found.message += f"（待复核的单元格{'、'.join(pending)}无论如何读，均不等于正文所述）"
+        out.append(found)
+    return out
 
 
 def sure(cell: CellReading, min_confidence: float) -> bool:
@@ -67,10 +72,10 @@ def current_findings(result: Report | Mapping[str, Any], rules: FindingRules, la
     layout = next((t for t in layouts if t.template == report.template), None)
     if report.error is not None or layout is None:
         return [finding_to_dict(f) for f in report.findings]
-    values = {k: c.value for k, c in report.cells.items()}
     settled = {k for k, c in report.cells.items() if sure(c, min_confidence)}
     checks = run_checks(layout, report.cells)
-    found = contradictions(rules, layout, values, settled, checks, report.prose_claims)
+    found = contradictions(rules, layout, report.cells, settled, checks, report.prose_claims,
+                           report.source.format not in OCR_FORMATS)
     kept = [f for f in report.findings if f.kind not in RECOMPUTED]
     return [finding_to_dict(f) for f in kept + found]
 

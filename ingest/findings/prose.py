@@ -110,9 +110,14 @@ def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
     return hits
 
 
+def meaning_keys(meaning: Meaning, values: Mapping[str, Number | None]) -> list[str]:
+    """The cells whose sum the meaning names."""
+    return [k for pattern in meaning.cells for k in sorted(values) if fnmatchcase(k, pattern)]
+
+
 def _figure(meaning: Meaning, values: Mapping[str, Number | None]) -> tuple[Number, list[str]] | None:
     """The sum the meaning names over the cells present; None when every one is blank or absent."""
-    keys = [k for pattern in meaning.cells for k in sorted(values) if fnmatchcase(k, pattern)]
+    keys = meaning_keys(meaning, values)
     present = [Decimal(v) for k in keys if (v := values[k]) is not None]
     return (sum(present, start=Decimal(0)), keys) if present else None
 

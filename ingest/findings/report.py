@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ingest.evidence import OCR_FORMATS
 from ingest.findings.contradictions import contradictions
+from ingest.findings.contradictions import sure as settled
 from ingest.findings.prose import read_claims
 from ingest.findings.rules import load_rules
 from ingest.findings.template import (
@@ -23,9 +25,7 @@ def add_findings(document: Document, report: Report, layout: TemplateLayout, set
     that cell's review flag. A page that may show only part of a report is not faulted for the
     parts it does not show."""
     rules = load_rules(settings.layouts_dir)
-    values = {key: cell.value for key, cell in report.cells.items()}
-    sure = {key for key, cell in report.cells.items()
-            if cell.confidence >= settings.review.findings_min_confidence and not cell.review}
+    sure = {key for key, cell in report.cells.items() if settled(cell, settings.review.findings_min_confidence)}
     year = report.report.year if report.report else None
     prose = "\n".join(b.text for b in document.blocks if isinstance(b, Paragraph))
     out = template_findings(rules, layout.template, year, report.template_deviations)
@@ -34,5 +34,6 @@ def add_findings(document: Document, report: Report, layout: TemplateLayout, set
         out += section_findings(rules, "\n".join(document.lines()))
         out += table_findings(rules, layout, report.cells)
     report.prose_claims = read_claims(document.blocks, rules, layout.template, year)
-    out += contradictions(rules, layout, values, sure, report.checks, report.prose_claims)
+    out += contradictions(rules, layout, report.cells, sure, report.checks, report.prose_claims,
+                          document.format not in OCR_FORMATS)
     report.findings = out

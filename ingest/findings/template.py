@@ -59,9 +59,10 @@ def section_findings(rules: FindingRules, text: str) -> list[Finding]:
 
 
 def _printed_blank(cell: CellReading) -> bool:
-    """A cell the table prints with nothing in it: an empty or dashed cell, or one whose row
+    """A cell the table prints with nothing in it: an empty or dashed cell, one whose row
     prints fewer numbers than it has cells (dropped from the text, or cut from a run of
-    digits). Not a cell of a row left out, nor one that is not found or not a number."""
+    digits), or one of a row printed as its label alone. Not a cell of a row left out, nor one
+    that is not found or not a number."""
     return cell.value is None and cell.confidence > 0 and ROW_NOT_PRINTED not in cell.notes
 
 
@@ -89,7 +90,13 @@ def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[s
     return out
 
 
-def relation_findings(rules: FindingRules, checks: list[CheckResult]) -> list[Finding]:
-    """Each relation of the template the printed numbers break."""
-    return [rules.finding("relation_broken", f"勾稽关系 {c.id} 不成立：{c.detail}", cells=c.cells, ref=c.id)
-            for c in checks if not c.ok]
+def relation_findings(rules: FindingRules, checks: list[CheckResult], sure: set[str]) -> list[Finding]:
+    """Each relation of the template the printed numbers break, pending the review of the
+    cells not read sure (broken whichever way that review goes)."""
+    out = []
+    for c in checks:
+        pending = [k for k in c.cells if k not in sure]
+        note = f"（待复核的单元格{'、'.join(pending)}无论如何读，该关系均不成立）" if pending else ""
+        out.append(rules.finding("relation_broken", f"勾稽关系 {c.id} 不成立：{c.detail}{note}", cells=c.cells,
+                                 ref=c.id, pending=pending))
+    return out

@@ -4,13 +4,15 @@ cut over the whole table, and the template rows it surely leaves out."""
 from __future__ import annotations
 
 from ingest.labels import label_core, similarity
-from ingest.layouts import TemplateLayout, expand_relations
+from ingest.layouts import RowLayout, TemplateLayout, expand_relations
 from ingest.mapper.cuts import RowCuts, decide
 from ingest.mapper.fit import Slot
 from ingest.mapper.proposals import Proposal, SectionMark
 from ingest.mapper.tokens import Kind, Token
 from ingest.settings import Settings
 
+# Said of a cell of digits run together that a best cut of the table leaves blank.
+RUN_MAY_BE_BLANK = "or blank"
 
 def best_chain(proposals: list[Proposal]) -> list[Proposal]:
     """The highest-scoring proposals increasing in both document position and row order."""
@@ -56,7 +58,8 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
             candidates = tuple(decision.candidates.get(col, ()))
             if candidates:
                 conf = s.confidence.ambiguous_alignment * s.confidence.run_unsure_factor
-                note: str | None = f"cells run together; {len(candidates)} values fit"
+                blank = f"; {RUN_MAY_BE_BLANK}" if col in decision.may_be_blank else ""
+                note: str | None = f"cells run together; {len(candidates)} values fit{blank}"
             elif decision.by_column:
                 conf, note = s.confidence.fuzzy_label, "cells run together; the blank put in the blank column"
             elif decision.by_prose:
@@ -69,17 +72,15 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
         prop.slots = slots
 
 
-def rows_not_printed(
-    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
-) -> set[int]:
-    """Rows (their ids) of a section found in the document that the document does not print
-    (a body with no 规章 row): between the rows around them stand neither values nor their
-    label. A label printed with no values (a merged cell's other rows) is not this."""
-    rows = layout.rows()
-    out: set[int] = set()
+def _gaps(
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark]
+) -> list[tuple[int, list[Token]]]:
+    """Each template row of a section found in the document that the chain leaves out, with
+    the tokens between the rows found around it (its heading when none comes before it)."""
+    out = []
     found = {p.row_index for p in chain}
     headings = {mark.section: position for position, mark in sorted(marks.items(), reverse=True)}
-    for index, row in enumerate(rows):
+    for index, row in enumerate(layout.rows()):
         if index in found or row.deviation is not None or not row.labels:
             continue
         before = [p.end for p in chain if p.row_index < index and p.row.section == row.section]
@@ -87,14 +88,45 @@ def rows_not_printed(
         start = before[-1] if before else headings.get(row.section)
         if start is None or not after:
             continue
-        gap = tokens[start + (not before) : after[0].position]
-        cores = [label_core(v.text) for v in row.labels]
-        printed = any(
-            t.kind is not Kind.LABEL
-            or any(c in label_core(t.text) or similarity(label_core(t.text), c) >= s.mapper.label_match_ratio
-                   for c in cores)
-            for t in gap
-        )
-        if not printed:
+        out.append((index, tokens[start + (not before) : after[0].position]))
+    return out
+
+
+def _names(gap: list[Token], row: RowLayout, s: Settings) -> bool:
+    """Whether the gap's labels name the row: one of them, or their words joined (a label
+    wrapped onto two lines, 政府集 / 中采购)."""
+    cores = [label_core(t.text) for t in gap if t.kind is Kind.LABEL]
+    joined = "".join(cores)
+    return any(
+        c in joined or any(similarity(core, c) >= s.mapper.label_match_ratio for core in cores)
+        for c in (label_core(v.text) for v in row.labels)
+    )
+
+
+def rows_not_printed(
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
+) -> set[int]:
+    """Rows (their ids) of a section found in the document that the document does not print
+    (a body with no 规章 row): between the rows around them stand neither values nor their
+    label. A label printed with no values (a merged cell's other rows) is not this."""
+    rows = layout.rows()
+    return {id(rows[index]) for index, gap in _gaps(chain, layout, tokens, marks)
+            if all(t.kind is Kind.LABEL for t in gap) and not _names(gap, rows[index], s)}
+
+
+def rows_printed_blank(
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
+) -> set[int]:
+    """Rows (their ids) whose label is printed with nothing after it up to the next row found:
+    every cell left blank (a row of zeros a web page leaves empty, 政府集中采购 with no
+    purchases). Not the later rows of those a layout's single row replaces (（六）其他处理's
+    three): some tables print one merged row of values under their labels, after the first."""
+    rows = layout.rows()
+    merged = {(r.section, key) for r in rows if r.deviation for key in r.replaces[1:]}
+    out: set[int] = set()
+    for index, gap in _gaps(chain, layout, tokens, marks):
+        row = rows[index]
+        if ((row.section, row.key) not in merged and _names(gap, row, s)
+                and all(t.kind in (Kind.LABEL, Kind.BLANK) for t in gap)):
             out.add(id(row))
     return out

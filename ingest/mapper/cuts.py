@@ -266,6 +266,8 @@ class RowDecision:
     by_prose: bool = False
     # The row's dropped blank was put in the column the table leaves blank (ingest/mapper/blanks.py).
     by_column: bool = False
+    # Columns of `candidates` that some best cut leaves blank (a blank is not a candidate value).
+    may_be_blank: frozenset[int] = frozenset()
 
 
 _PROSE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
@@ -319,7 +321,8 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
             if len({row.options[o][col] for o in pool}) > 1
         }
         choices.append(guess)
-        decisions.append(RowDecision(guess, unsure))
+        blank_cols = frozenset(col for col in unsure if any(row.options[o][col] is None for o in pool))
+        decisions.append(RowDecision(guess, unsure, may_be_blank=blank_cols))
     sums = _sums(rows, relations, choices)
     held = {(r, c) for _, terms, diff in sums if diff == 0 for r, c, _ in terms}
     # A cut chosen only because blanks in one column void fewer relations than blanks spread
@@ -336,15 +339,15 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
             choices[r] = moved
             decisions[r] = RowDecision(moved, by_column=True)
         else:
-            decisions[r] = replace(decisions[r], candidates={**blank.unsure, **decisions[r].candidates})
+            decisions[r] = replace(decisions[r], candidates={**blank.unsure, **decisions[r].candidates},
+                                   may_be_blank=decisions[r].may_be_blank | frozenset(blank.unsure))
     broken = {rel.id for rel, _, diff in sums if diff} if table.cost else set()
     if broken:
         # Without the relations the printed numbers break, is each row's cut still the only one?
         kept = [rel for rel in relations if rel.id not in broken]
         alone = cut_table(rows, kept, s).best
         decisions = [
-            RowDecision(d.choice, d.candidates, True, d.by_prose)
-            if len(rows[r].options) > 1 and alone[r] != (d.choice,) else d
+            replace(d, in_broken=True, by_column=False) if len(rows[r].options) > 1 and alone[r] != (d.choice,) else d
             for r, d in enumerate(decisions)
         ]
     return decisions

@@ -172,6 +172,16 @@ def _is_run(values: list[Token], printed: list[Token], ctx: RowContext, s: Setti
     return ctx.runs_style or any(t.kind is Kind.RUN for t in printed)
 
 
+def _total_as_the_table_prints(content: tuple[str | None, ...], ctx: RowContext) -> bool:
+    """A row among blank cells (`|` fillers) whose placements differ only in which blanks end
+    the row and which start the next, in a document whose rows print only their 总计 column
+    (most print one lone value): the placement printing the 总计, its relation holding, is
+    the table's own. Which blanks belong to which row cannot say; the table's style does."""
+    n = len(ctx.columns)
+    return (ctx.totals_only and content[n - 1] is not None and ctx.columns[-1].key == "total"
+            and holds(list(content), ctx.local))
+
+
 def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     """Fit the value tokens after a label to the row's columns."""
     n = len(ctx.columns)
@@ -200,7 +210,7 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     # ties: they never make an ambiguous row certain.
     best = max(starts, key=lambda i: (holds(list(content(i)), ctx.local), header_fit(i), -i))
     variants = {content(i) for i in starts}
-    if len(variants) == 1:
+    if len(variants) == 1 or _total_as_the_table_prints(content(best), ctx):
         return Fit([_slot(t, s.confidence.exact) for t in values[best : best + n]])
     unsure = {c for c in range(n) if len({v[c] for v in variants}) > 1}
     note = "blank cells at the row's edge make its alignment ambiguous"
@@ -227,18 +237,19 @@ def prints_runs(tokens: list[Token], s: Settings) -> bool:
 
 
 def prints_only_totals(tokens: list[Token], s: Settings) -> bool:
-    """Rows of lone values, many of them: a table printed with only its 总计 column and
-    the blank cells dropped (as text pasted from a PDF of seed 004's kind comes)."""
+    """Rows of lone values, many of them: a table printed with only its 总计 column, the
+    blank cells dropped (as text pasted from a PDF of seed 004's kind comes) or printed as
+    empty cells (`|` fillers)."""
     lone = multi = 0
     i = 0
     while i < len(tokens):
         j = i
         while j < len(tokens) and tokens[j].kind is not Kind.LABEL:
             j += 1
-        run = tokens[i:j]
-        if len(run) == 1 and run[0].kind is Kind.VALUE:
+        printed = [t for t in tokens[i:j] if t.kind is not Kind.BLANK]
+        if len(printed) == 1 and printed[0].kind is Kind.VALUE:
             lone += 1
-        elif sum(1 for t in run if t.kind is not Kind.BLANK) > 1:
+        elif len(printed) > 1:
             multi += 1
         i = max(j, i + 1)
     return lone >= s.mapper.totals_only_min_rows and lone > multi

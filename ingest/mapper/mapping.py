@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ingest.labels import label_core, nfkc
 from ingest.layouts import ColumnLayout, TemplateLayout
-from ingest.mapper.chain import best_chain, cut_runs, rows_not_printed
+from ingest.mapper.chain import best_chain, cut_runs, rows_not_printed, rows_printed_blank
 from ingest.mapper.fit import Slot
 from ingest.mapper.numbers import parse_number, unit_of
 from ingest.mapper.proposals import Walker
@@ -19,6 +19,8 @@ from ingest.settings import Settings
 
 # The note of a cell whose whole row the table leaves out (not a blank it prints).
 ROW_NOT_PRINTED = "row not printed"
+# The note of a cell whose row label is printed with nothing after it.
+ROW_PRINTED_BLANK = "row label printed with no values"
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(?:单位[:：])?\s*(万元|元)\s*[)）]")
 
 
@@ -99,6 +101,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
             cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit, settings)
     located = len(cells)
     absent = rows_not_printed(chain, layout, tokens, walker.marks, settings)
+    blank = rows_printed_blank(chain, layout, tokens, walker.marks, settings)
     ordered: dict[str, CellReading] = {}
     for row in layout.rows():
         for key in row.cell_keys():
@@ -108,6 +111,8 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
                 ordered[key] = cells[key]
             elif row.deviation is None and id(row) in absent:
                 ordered[key] = CellReading(None, None, settings.confidence.row_not_printed, notes=[ROW_NOT_PRINTED])
+            elif row.deviation is None and id(row) in blank:
+                ordered[key] = CellReading(None, "", settings.confidence.row_not_printed, notes=[ROW_PRINTED_BLANK])
             elif row.deviation is None:
                 ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"])
     return Mapping(

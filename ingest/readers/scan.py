@@ -20,6 +20,7 @@ from ingest.models import Document, Format, Paragraph
 from ingest.scan.images import image_pages, pdf_pages
 from ingest.scan.ocr.consensus import engine_set
 from ingest.scan.page import PageRead, read_page
+from ingest.scan.process import release_freed_memory
 from ingest.settings import Settings
 from ingest.tables.stitch import stitch
 
@@ -45,6 +46,9 @@ def read_pages(
         del image
         page_images[page.number] = _jpeg(page.image)
         pages.append(replace(page, image=np.zeros((0, 0, 3), np.uint8)))
+        # The upright colour page goes now, not when the next page's reading is done.
+        del page
+        release_freed_memory()
     blocks = stitch([(page.number, [block for _, block in page.blocks]) for page in pages])
     return Document(fmt, blocks, pages=len(pages), page_images=page_images, may_be_partial=may_be_partial)
 

@@ -44,16 +44,76 @@ def has_ink(ink: np.ndarray, min_height: int) -> bool:
     return int(tall[-1] - tall[0] + 1) >= min_height and int(cols.sum()) >= 2
 
 
-def without_rule_rests(region: np.ndarray, reach: int) -> np.ndarray:
+def without_rule_rests(region: np.ndarray, reach: int, inner: tuple[int, ...] = ()) -> np.ndarray:
     """A cell's ink with the rests of its side rules taken out: marks no wider than `reach`
-    lying within `reach` of the left or right side (a thin rule of a black-and-white scan
-    comes out in dashes a few pixels off its line; read beside a "0" it makes "10")."""
+    lying within `reach` of the left or right side, or of an `inner` x where a rule would part
+    a merged cell (a thin rule of a black-and-white scan comes out in dashes a few pixels off
+    its line, or drops out over a row and leaves a dash; read beside a "0" it makes "10")."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
     width = region.shape[1]
     x, w = stats[1:count, cv2.CC_STAT_LEFT], stats[1:count, cv2.CC_STAT_WIDTH]
-    rests = np.flatnonzero((w <= reach) & ((x + w <= reach) | (x >= width - reach))) + 1
+    rest = (w <= reach) & ((x + w <= reach) | (x >= width - reach))
+    for at in inner:
+        rest |= (w <= reach) & (x >= at - reach) & (x + w <= at + reach)
+    rests = np.flatnonzero(rest) + 1
     if rests.size == 0:
         return region
     out = region.copy()
     out[np.isin(labels, rests)] = 0
     return out
+
+
+def cell_lines(ink: np.ndarray, text_height: int) -> list[Box]:
+    """The text lines of a table cell's ink, each at least a third of a character tall.
+
+    In a cell of several lines (a label set one character a line), the strokes of a
+    character that stand apart on a line of their own (the three of 三) make one line, not
+    strokes too thin to read, and a punctuation mark alone on its line (the 、 after 三) is
+    left out: read alone it passes for a "1"."""
+    bands = line_boxes(ink, 1, min_gap=2)
+    lines = [b for b in bands if _tall(ink, b, text_height)]
+    if len(lines) < 2:
+        return lines
+    # Bands so far, each with whether it is made of strokes only.
+    joined: list[tuple[Box, bool]] = []
+    for band in bands:
+        stroke = _stroke(band, text_height)
+        if joined and joined[-1][1] and stroke and band[3] - joined[-1][0][1] <= _CHARACTER * text_height:
+            last = joined[-1][0]
+            joined[-1] = ((min(last[0], band[0]), last[1], max(last[2], band[2]), band[3]), True)
+        else:
+            joined.append((band, stroke))
+    lines = [b for b, _ in joined if _tall(ink, b, text_height)]
+    words = [b for b in lines if max(b[2] - b[0], b[3] - b[1]) >= text_height // 2]
+    return words or lines
+
+
+# Strokes of one character lie within this many text heights from its top to its bottom.
+_CHARACTER = 1.15
+
+
+def _tall(ink: np.ndarray, box: Box, text_height: int) -> bool:
+    return has_ink(ink[box[1]:box[3], box[0]:box[2]], text_height // 3)
+
+
+def _stroke(box: Box, text_height: int) -> bool:
+    """A band under a third of a character tall and about a character wide: a stroke of
+    三 or 二; a speck is narrower, a rule's rest wider."""
+    height, width = box[3] - box[1], box[2] - box[0]
+    return height < text_height // 3 and text_height // 2 <= width <= _CHARACTER * text_height
+
+
+def rules_painted_out(gray: np.ndarray, ink: np.ndarray, rules: list[np.ndarray],
+                      box: Box) -> tuple[np.ndarray, np.ndarray]:
+    """The gray and ink of a page's `box` with its rules (masks of the whole page) painted
+    paper-white: a rule's dash that drifts into a cell is read as a "1" beside the value."""
+    x0, y0, x1, y1 = box
+    ruled: np.ndarray = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for mask in rules:
+        ruled |= mask[y0:y1, x0:x1]
+    # Antialiased rims of a rule go with it.
+    ruled = cv2.dilate(ruled, np.ones((3, 3), np.uint8))
+    clean_gray, clean_ink = gray[y0:y1, x0:x1].copy(), ink[y0:y1, x0:x1].copy()
+    clean_gray[ruled > 0] = 255
+    clean_ink[ruled > 0] = 0
+    return clean_gray, clean_ink

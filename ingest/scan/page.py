@@ -12,10 +12,11 @@ import numpy as np
 from ingest.errors import ErrorCode, InputError
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
-from ingest.scan.lines import has_ink, line_boxes, without_rule_rests
+from ingest.scan.lines import cell_lines, line_boxes, rules_painted_out, without_rule_rests
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
 from ingest.scan.ocr.same_look import read_once
+from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
 from ingest.settings import Settings
 from ingest.tables.model import GridSettings, Slot, bbox
@@ -40,6 +41,8 @@ _CHAR_GAP = 0.3
 # Text running this many times more across than down (or down than across) settles whether
 # the page lies upright or turned a quarter (measured: upright pages hundreds, turned < 0.2).
 _SURE_AXIS = 4.0
+# Text lines are told from columns on the page scaled so its text is about this tall.
+_AXIS_TEXT_HEIGHT = 16
 # Crops are scaled so their text is about this tall (both engines read best near it).
 _OCR_TEXT_HEIGHT = 32
 
@@ -54,6 +57,8 @@ class Prepared:
     faint: np.ndarray
     angle: float = 0.0
     turns: int = 0
+    # A black-and-white scan (a fax): its hair-thin rules may be dashes.
+    bilevel: bool = False
 
 
     def set_upright(self, color: np.ndarray) -> np.ndarray:
@@ -62,7 +67,7 @@ class Prepared:
 
     @cached_property
     def grid(self) -> GridSettings[int]:
-        return raster_settings(self.ink)
+        return raster_settings(self.ink, self.bilevel)
 
     @cached_property
     def rulings(self) -> Rulings:
@@ -87,12 +92,12 @@ def _set_upright(color: np.ndarray, angle: float, turns: int) -> np.ndarray:
 
 def prepare(color: np.ndarray) -> Prepared:
     """Seal removed, light flattened, binarised: derived from the colour page as it stands."""
-    gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
-    return _with_ink(gray)
+    raw = cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY)
+    return _with_ink(preprocess.flatten_light(raw), bilevel=preprocess.is_bilevel(raw))
 
 
-def _with_ink(gray: np.ndarray, angle: float = 0.0) -> Prepared:
-    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), angle)
+def _with_ink(gray: np.ndarray, angle: float = 0.0, bilevel: bool = False) -> Prepared:
+    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), angle, bilevel=bilevel)
 
 
 def _turned(page: Prepared, turns: int) -> Prepared:
@@ -100,7 +105,7 @@ def _turned(page: Prepared, turns: int) -> Prepared:
         # The page itself, with the measures and rulings it has found (not found again).
         return page
     gray, ink, faint = (preprocess.quarter_turn(a, turns) for a in (page.gray, page.ink, page.faint))
-    turned = Prepared(gray, ink, faint, page.angle, page.turns + turns)
+    turned = Prepared(gray, ink, faint, page.angle, page.turns + turns, page.bilevel)
     # A half turn keeps the page's measures and turns its rulings: found once, not again.
     if turns % 4 == 2 and "rulings" in page.__dict__:
         turned.__dict__["grid"] = page.grid
@@ -124,7 +129,7 @@ def _straight(page: Prepared) -> Prepared:
     angle = preprocess.skew_angle(page.ink)
     if abs(angle) < 0.05:
         return page
-    return _with_ink(preprocess.rotate(page.gray, angle), angle)
+    return _with_ink(preprocess.rotate(page.gray, angle), angle, page.bilevel)
 
 
 def _probe_windows(page: Prepared) -> list[np.ndarray]:
@@ -190,10 +195,18 @@ def text_axis(page: Prepared) -> float:
     gs = page.grid
     rules = cv2.dilate(cv2.bitwise_or(page.rulings.horizontal, page.rulings.vertical), np.ones((5, 5), np.uint8))
     text = cv2.subtract(page.ink, rules)
-    k = max(3, round(_CHAR_GAP * gs.text_height))
-    across = _line_runs(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)), gs.text_height)
-    down = _line_runs(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((k, 1), np.uint8)).T, gs.text_height)
-    return (across + gs.text_height) / (down + gs.text_height)
+    # Lines and the gaps between them show as well at a smaller scale: the closings and the
+    # page of component labels cost a fraction of the time and memory there (a pixel is ink
+    # where ink covered at least half of it: any ink at all ran a bilevel page's lines together).
+    scale = min(1.0, _AXIS_TEXT_HEIGHT / max(gs.text_height, 1))
+    if scale < 1:
+        text = cv2.threshold(cv2.resize(text, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), 127, 255,
+                             cv2.THRESH_BINARY)[1]
+    height = max(1, round(gs.text_height * scale))
+    k = max(3, round(_CHAR_GAP * height))
+    across = _line_runs(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)), height)
+    down = _line_runs(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((k, 1), np.uint8)).T, height)
+    return (across + height) / (down + height)
 
 
 def _line_runs(closed: np.ndarray, text_height: int) -> int:
@@ -248,24 +261,53 @@ def _thin_marks(region: np.ndarray, gs: GridSettings[int]) -> list[Box]:
     return [(min(m[0] for m in marks), min(m[1] for m in marks), max(m[2] for m in marks), max(m[3] for m in marks))]
 
 
+def _cell_ink(ink: np.ndarray, gs: GridSettings[int], inner: tuple[int, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """A cell's ink (interior) with specks opened away, and that ink without rule rests
+    (`inner`: where a merged cell's dropped inner rules would run)."""
+    opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    return opened, without_rule_rests(opened, gs.line_thickness + 4, inner)
+
+
+def _marks(ink: np.ndarray, region: np.ndarray, gs: GridSettings[int]) -> list[Box]:
+    """The text lines of a cell's `region` (its ink without rests and specks); else the box
+    of the thin marks of its raw `ink`, if any."""
+    return cell_lines(region, gs.text_height) or _thin_marks(ink, gs)
+
+
 def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: int, engines: EngineSet,
                settings: Settings) -> TablePiece[int]:
     """The table's cells read one by one: labels as Chinese, values twice as numbers."""
     texts: dict[tuple[int, int], CellText] = {}
     # Each inked cell as its text lines (a label may wrap; a value never does).
     pending: list[tuple[tuple[int, int], list[np.ndarray]]] = []
+    h, w = page.ink.shape
+    ox, oy = max(0, table.box[0] - gs.snap), max(0, table.box[1] - gs.snap)
+    # A black-and-white scan's rules (dashes drifting into cells) are painted out; other
+    # scans were measured as read as well without (seed 43: photos lost a row with it).
+    rules = [page.rulings.horizontal, page.rulings.vertical] if page.bilevel else []
+    gray, ink = rules_painted_out(page.gray, page.ink, rules,
+                                  (ox, oy, min(w, table.box[2] + gs.snap), min(h, table.box[3] + gs.snap)))
     for cell in table.cells:
-        x0, y0, x1, y1 = _interior(cell.box, gs)
+        x0, y0, x1, y1 = _interior((cell.box[0] - ox, cell.box[1] - oy, cell.box[2] - ox, cell.box[3] - oy), gs)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
-        region = without_rule_rests(cv2.morphologyEx(page.ink[y0:y1, x0:x1], cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)),
-                                    gs.line_thickness + 4)
-        lines = [b for b in line_boxes(region, gs.text_height // 3, min_gap=2) if has_ink(
-            region[b[1]:b[3], b[0]:b[2]], gs.text_height // 3)] or _thin_marks(page.ink[y0:y1, x0:x1], gs)
+        # Where a merged cell's inner rule would run, if it dropped out over this row.
+        inner = tuple(x - ox - x0 for x in table.xs[cell.col + 1:cell.col + cell.col_span]) if page.bilevel else ()
+        opened, region = _cell_ink(ink[y0:y1, x0:x1], gs, inner)
+        if page.bilevel:
+            # Rule rests are not read either (the rest of their pixels, cut off as specks, with them).
+            rests = cv2.dilate(((opened > 0) & (region == 0)).astype(np.uint8), np.ones((3, 3), np.uint8))
+            gray[y0:y1, x0:x1][rests > 0] = 255
+        lines = _marks(ink[y0:y1, x0:x1], region, gs)
         if not lines:
-            texts[(cell.row, cell.col)] = CellText("", settings.ocr.conf_blank)
+            # Paper lighter than any ink all over is surely blank; faint marks may be a digit
+            # that thresholding lost (a 0 under a seal's rest, a washed-out stroke).
+            faint_ink = page.faint[y0 + oy:y1 + oy, x0 + ox:x1 + ox]
+            faint = bool(_marks(faint_ink, _cell_ink(faint_ink, gs)[1], gs))
+            blank = settings.ocr.conf_blank_marks if faint else settings.ocr.conf_blank
+            texts[(cell.row, cell.col)] = CellText("", blank)
             continue
-        crops = [_scaled_crop(page.gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
-                                          min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
+        crops = [_scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
+                                     min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append(((cell.row, cell.col), crops))
     flat = [crop for _, crops in pending for crop in crops]
     flat_readings = iter(read_once(flat, engines.labels, "label", _OCR_TEXT_HEIGHT, may_be_value))
@@ -321,6 +363,9 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
         del page
     assert best is not None, "upright() gives at least one way"
     read, angle, turns = best
+    # The OCR engine's buffers for long text lines, freed, go back to the system before the
+    # colour page is turned: held in the heap they were the peak of a 300-dpi page.
+    release_freed_memory()
     return replace(read, image=_set_upright(color, angle, turns))
 
 

@@ -40,6 +40,10 @@ class GridSettings(Generic[N]):
     stream_gap: N  # vector: a wider gap on a line parts two cells of a rule-less table
     # raster: a cell border exists where this share of its length is ruled.
     edge_coverage: float = 0.0
+    # raster: a rule printed hair-thin (a fax, a 150-dpi black-and-white scan) comes out in
+    # dashes up to `rule_drift` pixels off its line with gaps up to `dash_gap`.
+    rule_drift: int = 0
+    dash_gap: int = 0
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from ingest.tables.model import GridCell, GridSettings, PixelBox
 _CONTACT = 2
 # A cell border exists where this share of its length is ruled.
 _EDGE_COVERAGE = 0.6
+# A dashed run with ink on both sides over more than this share of its length is text.
+_FLANKED = 0.3
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,9 @@ def text_height(ink: np.ndarray) -> int:
     return int(max(8, np.percentile(glyphs, 75)))
 
 
-def raster_settings(ink: np.ndarray) -> GridSettings[int]:
-    """The page's tolerances from its text height and the thickness of its long rules."""
+def raster_settings(ink: np.ndarray, bilevel: bool = False) -> GridSettings[int]:
+    """The page's tolerances from its text height and the thickness of its long rules; on a
+    `bilevel` (black-and-white) scan, those of rules broken into dashes too."""
     height = text_height(ink)
     min_line = int(2.5 * height)
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_line, 1)))
@@ -73,6 +76,12 @@ def raster_settings(ink: np.ndarray) -> GridSettings[int]:
         same_line=0,
         stream_gap=0,
         edge_coverage=_EDGE_COVERAGE,
+        # A dash steps a pixel or so off its line, and a deskewed page keeps a pixel or two of
+        # slant (from the text height, as the rules' own thickness is unsure on such a page).
+        rule_drift=max(1, height // 15) if bilevel else 0,
+        # Wider than a dash gap of a hair-thin rule, narrower than the space between two
+        # strokes of one character (so a line of text never closes up into a rule).
+        dash_gap=max(3, height // 4) if bilevel else 0,
     )
 
 
@@ -103,7 +112,79 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     rules between them)."""
     horizontal = _rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1))
     vertical = _rule_mask(ink, (1, gs.min_vline), (1, gs.bridge))
+    horizontal |= _dashed_rules(faint, horizontal, vertical, gs)
+    # Found along the page turned a quarter (a column's runs are a row's there); a column
+    # of digits joins up through the rules between them as a vertical run of dashes meeting
+    # rules, so a vertical run must carry on a solid rule.
+    vertical |= _dashed_rules(np.ascontiguousarray(ink.T), np.ascontiguousarray(vertical.T), None, gs).T
     return Rulings(horizontal, vertical | _row_high_rules(ink, horizontal, gs))
+
+
+def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | None,
+                  gs: GridSettings[int]) -> np.ndarray:
+    """The horizontal rules, or rests of rules, that a hair-thin rule of a low-resolution
+    black-and-white scan leaves: dashes stepping a pixel or two off the line (the skew's
+    staircase, straightened) with gaps between them.
+
+    Ink is widened across the line by the drift; pieces running along it (not the crossing
+    strokes of characters) are kept and gaps up to a dash gap closed. A row's run as long as a
+    one-row border is rule if it carries on a rule found `solid`, or (given `crossing`
+    rules) if it starts or ends at one with paper on at least one side of it. Strokes of a
+    line of text line up as dashes do, but they keep clear of the cell's rules and have ink
+    above and below."""
+    if gs.dash_gap == 0:
+        return np.zeros_like(ink)
+    width = 2 * gs.rule_drift + 1
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, width))
+    band = cv2.dilate(ink, across)
+    # Longer than a crossing rule is thick (a column of digits does not join up through the rules).
+    piece = max(gs.line_thickness + 2, gs.dash_gap // 2)
+    pieces = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((1, piece), np.uint8))
+    joined = cv2.morphologyEx(pieces, cv2.MORPH_CLOSE, np.ones((1, gs.dash_gap), np.uint8))
+    on = cv2.morphologyEx(joined, cv2.MORPH_OPEN, np.ones((1, gs.min_vline), np.uint8)) > 0
+    # Each row's runs numbered apart: a run never joins the next row's, as a rule does not
+    # join the text beneath it.
+    starts = on.copy()
+    starts[:, 1:] &= ~on[:, :-1]
+    run = np.cumsum(starts.ravel(), dtype=np.int32).reshape(on.shape)
+    count = int(run[-1, -1]) + 1
+    kept = np.zeros(count, bool)
+    kept[run[on & (cv2.dilate(solid, across) > 0)]] = True
+    if crossing is not None:
+        kept |= _from_crossing(ink, on, starts, run, crossing, gs)
+    kept[0] = False
+    lines = np.where(on & kept[run], 255, 0).astype(np.uint8)
+    return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((1, gs.bridge), np.uint8))
+
+
+def _from_crossing(ink: np.ndarray, on: np.ndarray, starts: np.ndarray, run: np.ndarray, crossing: np.ndarray,
+                   gs: GridSettings[int]) -> np.ndarray:
+    """Which runs (by number) start or end within a dash gap of a crossing rule with
+    paper on at least one side over most of their length."""
+    count = int(run[-1, -1]) + 1
+    # Runs that start or end (in run order, as the starts) within a dash gap of a crossing rule.
+    ends = on.copy()
+    ends[:, :-1] &= ~on[:, 1:]
+    width = 2 * gs.rule_drift + 1
+    reach = cv2.dilate(crossing, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * gs.dash_gap + 1, width))) > 0
+    met = np.zeros(count, bool)
+    met[1:] = reach[starts] | reach[ends]
+    lengths = np.bincount(run[on], minlength=count)
+    flanked = np.bincount(run[on], weights=_inked_both_sides(ink, gs)[on], minlength=count)
+    return met & (flanked <= _FLANKED * np.maximum(lengths, 1))
+
+
+def _inked_both_sides(ink: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
+    """1 where there is ink both within a third of a character above a pixel and below it,
+    past the drift (inside a line of text), else 0."""
+    reach = max(2, gs.text_height // 3)
+    near = cv2.dilate(ink, np.ones((reach, 1), np.uint8)) > 0
+    off = gs.rule_drift + 1 + reach // 2
+    above = np.zeros_like(near)
+    below = np.zeros_like(near)
+    above[off:] = near[:-off]
+    below[:-off] = near[off:]
+    return (above & below).astype(np.float32)
 
 
 def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
@@ -144,7 +225,7 @@ def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings
     frame = cv2.dilate(horizontal | vertical, np.ones((gs.snap, gs.snap), np.uint8))
     near_vertical = cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8))
     joints = cv2.dilate(horizontal & near_vertical, np.ones((3, 3), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(frame, connectivity=8)
+    count, labels, stats = _components(frame)
     boxes = []
     for i in range(1, count):
         x, y, w, h = (int(v) for v in stats[i, :4])
@@ -155,6 +236,16 @@ def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings
         if n_joints - 1 >= 4:
             boxes.append((x, y, x + w, y + h))
     return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def _components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """Connected components of a mask: count, labels, stats. 16-bit labels where they fit (a
+    page of 32-bit ones was the peak of a 300-dpi page's memory; rulings make few webs)."""
+    try:
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
+    except cv2.error:  # more than 65,534 components
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return count, labels, stats
 
 
 def rule_positions(mask: np.ndarray, axis: int, gs: GridSettings[int], min_length: int) -> list[int]:

@@ -1,0 +1,93 @@
+"""A scanned table's cells as the reader sees them: a label set one character a line keeps
+the strokes of 三 and leaves out a lone 、 (read alone it was a "1" that ran into every row's
+values), and a blank cell is sure only on clean paper (faint marks may be a lost digit)."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.evidence import Evidence
+from ingest.models import Table
+from ingest.readers.scan import read_image_file
+from ingest.scan.lines import cell_lines
+from ingest.settings import Settings
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+SIZE = 30
+VERTICAL = "三、本年度办理结果"
+
+
+def _vertical(draw: ImageDraw.ImageDraw, x: int, y: int, text: str, font: ImageFont.FreeTypeFont) -> None:
+    for i, char in enumerate(text):
+        draw.text((x, y + i * int(SIZE * 1.3)), char, font=font, fill="black")
+
+
+def test_vertical_label_lines() -> None:
+    image = Image.new("L", (60, 420), 255)
+    _vertical(ImageDraw.Draw(image), 12, 10, "三、本年度", ImageFont.truetype(FONT, SIZE))
+    ink = cv2.threshold(np.asarray(image), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    lines = cell_lines(ink, SIZE)
+    # 三 is one line as tall as a character; 、 is not a line; 本 年 度 are.
+    assert len(lines) == 4, lines
+    assert lines[0][3] - lines[0][1] >= SIZE // 2
+
+
+COLS = [100, 200, 520, 680, 840, 1000]  # the last is the right frame
+ROWS = [300, 360, 420, 480]
+
+
+def _page() -> np.ndarray:
+    """A table whose first column is one cell over three rows with a label set vertically;
+    blank cells on clean paper, and one cell holding only a light gray 0 (lighter than the
+    ink's cut: thresholding loses it)."""
+    image = Image.new("RGB", (1240, 900), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, SIZE)
+    draw.text((200, 120), "某某县人民政府2023年政府信息公开工作年度报告", font=font, fill="black")
+    top, bottom = 240, ROWS[-1] + 60
+    for y in [top, *ROWS, bottom]:
+        draw.line([(COLS[1] if top < y < bottom else COLS[0], y), (COLS[-1], y)], fill="black", width=2)
+    for x in COLS:
+        draw.line([(x, top), (x, bottom)], fill="black", width=2)
+    for c, text in enumerate(["项目", "自然人", "商业企业", "总计"], start=2):
+        draw.text((COLS[c - 1] + 15, top + 15), text, font=font, fill="black")
+    _vertical(draw, COLS[0] + 35, top + 20, VERTICAL[:4], font)
+    labels = ["（一）予以公开", "（二）部分公开", "（三）不予公开", "（四）无法提供"]
+    values = [["1", "", "1"], ["0", "", "0"], ["2", "", "2"], ["0", "faint", "0"]]
+    for r, (label, row) in enumerate(zip(labels, values, strict=True)):
+        draw.text((COLS[1] + 15, ROWS[r] + 12), label, font=font, fill="black")
+        for c, text in enumerate(row, start=2):
+            if text:
+                draw.text((COLS[c] + 60, ROWS[r] + 12), "0" if text == "faint" else text, font=font,
+                          fill=(175, 175, 175) if text == "faint" else "black")
+    return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
+
+
+def test_vertical_label_and_blank_cells(settings: Settings) -> None:
+    buffer = io.BytesIO()
+    Image.fromarray(cv2.cvtColor(_page(), cv2.COLOR_BGR2RGB)).save(buffer, "PNG")
+    document = read_image_file(buffer.getvalue(), settings)
+    tables = [b for b in document.blocks if isinstance(b, Table)]
+    assert len(tables) == 1
+    cells = {(c.row, c.col): c for row in tables[0].rows for c in row}
+    label = cells[(1, 0)]
+    assert not any(ch.isdigit() for ch in label.text), label
+    assert "本" in label.text
+    assert [cells[(r, 2)].text for r in range(1, 5)] == ["1", "0", "2", "0"]
+    clean = [cells[(r, 3)] for r in range(1, 4)]
+    assert all(c.text == "" and c.confidence >= settings.ocr.conf_blank for c in clean), clean
+    faint = cells[(4, 3)]
+    assert faint.text == "" and faint.confidence < settings.review.report_threshold, faint
+
+
+def test_blank_on_clean_paper_needs_no_review() -> None:
+    """All-zero sums cannot tell a blank from a 0: only the faint marks decide."""
+    clean = Evidence("image", "ocr", "no_ink", "exact", "blank", "held_zero")
+    faint = Evidence("image", "ocr", "faint_ink", "exact", "blank", "held_zero")
+    assert not clean.must_review()
+    assert faint.must_review()
+    assert not Evidence("image", "ocr", "faint_ink", "exact", "blank", "held").must_review()
