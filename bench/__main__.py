@@ -253,8 +253,9 @@ def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
     settings = load_settings()
     out: dict[str, Any] = {
         "groups": [summarize(name, group) for name, group in groups(runs)],
-        "calibration": by_format(cells_of, settings.cell_review_threshold),
-        "field_calibration": by_format(field_scores([(r.result, r.score) for r in runs]), settings.review_threshold),
+        "calibration": by_format(cells_of, settings.review.cell_threshold),
+        "field_calibration": by_format(field_scores([(r.result, r.score) for r in runs]),
+                                       settings.review.report_threshold),
         "findings": score_findings([(r.item.document.name, r.item.format, r.item.truth(),
                                      r.item.visible_keys() is not None, r.result) for r in runs]),
     }

@@ -5,7 +5,7 @@ of its 26 rows glued (7 cells each, many-digit counts), through the real pipelin
 
 Prints per table the CPU seconds of the whole conversion and the cells of section 三 right,
 flagged and silently wrong. Counts are drawn from `--values`: the wider they are, the more
-cuts each row allows (the search keeps at most `max_cut_states` states; past that it flags).
+cuts each row allows (the search keeps at most `cuts.max_states` states; past that it flags).
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ def score_findings(docs: list[tuple[str, str, ReportTruth, bool, dict[str, Any]]
     """docs: (name, format, truth, partial, result) each. Recall and false findings per kind, and
     the share of reports with any false finding."""
     kinds: dict[str, KindScore] = {}
-    min_confidence = load_settings().findings_min_confidence
+    min_confidence = load_settings().review.findings_min_confidence
     with_false: list[str] = []
     falses: list[dict[str, str]] = []
     missed: list[dict[str, str]] = []

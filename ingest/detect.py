@@ -1,20 +1,25 @@
 """The format of a file from its content: magic bytes, container parts, text layer; of a
-PDF, what each page is (text or scanned), from the PDF opened once."""
+PDF, what each page is (text, scanned or blank), from the PDF opened once. The format decided
+here is the report's: every reader reads the format it is given."""
 
 from __future__ import annotations
 
 import codecs
 import io
 import re
+import unicodedata
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
+import pdfplumber
 from charset_normalizer import from_bytes
 
 from ingest.errors import ErrorCode, IngestError, InputError
 from ingest.models import Format
 from ingest.settings import Settings
-from ingest.tools.pdfium import PdfFile, open_pdf_file
+from ingest.tools.pdfium import PageKind, PdfFile, open_pdf_file
 
 _IMAGE_MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -29,6 +34,90 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|table|meta|div|p)[\s>]", re.I)
 
 
+def _garbage_share(chars: Sequence[dict[str, Any]]) -> float:
+    """Share of the text layer that is no real text: (cid:NN), private-use or replacement glyphs."""
+    printed = [c["text"] for c in chars if c["text"].strip()]
+    if not printed:
+        return 1.0
+    bad = sum(
+        1 for t in printed
+        if t.startswith("(cid:") or "\ufffd" in t or any(unicodedata.category(ch) == "Co" for ch in t)
+    )
+    return bad / len(printed)
+
+
+@dataclass
+class PdfPages:
+    """A PDF opened once: pdfium (page kinds, rendering) and, for its text pages, pdfplumber (the
+    text layer, each page parsed once: the reader reads the pages parsed here). A page with a text
+    layer that is mostly garbage is a scanned page; that takes parsing it, so it is asked page by page."""
+
+    file: PdfFile
+    # A text page whose text layer is more than this share garbage is a scanned page.
+    garbage_share: float
+    _data: bytes = field(repr=False)
+    _plumber: Any = None  # pdfplumber's PDF, or the InputError it could not be opened with
+    _kinds: dict[int, PageKind] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.file.kinds)
+
+    def text_layer(self) -> Any:
+        """pdfplumber's PDF; a DAMAGED_DOCUMENT InputError when pdfminer cannot read the file."""
+        if self._plumber is None:
+            try:
+                self._plumber = pdfplumber.open(io.BytesIO(self._data), password="")
+            except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
+                self._plumber = InputError(
+                    ErrorCode.DAMAGED_DOCUMENT, f"the PDF cannot be read: {type(exc).__name__}: {exc}"
+                )
+        if isinstance(self._plumber, InputError):
+            raise self._plumber
+        return self._plumber
+
+    def kind(self, index: int) -> PageKind:
+        """What page `index` (from 0) is; a DAMAGED_DOCUMENT InputError when its text layer cannot be parsed."""
+        if index not in self._kinds:
+            kind = self.file.kinds[index]
+            if kind == "text":
+                page = self._parsed(index)
+                if _garbage_share(page.chars) > self.garbage_share:
+                    kind = "scanned"
+                    page.close()  # read by OCR: its parsed layer is of no more use
+            self._kinds[index] = kind
+        return self._kinds[index]
+
+    def _parsed(self, index: int) -> Any:
+        try:
+            page = self.text_layer().pages[index]
+            page.objects  # noqa: B018 - parse here, where a damaged stream is caught
+        except InputError:
+            raise
+        except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
+            raise InputError(
+                ErrorCode.DAMAGED_DOCUMENT, f"page {index + 1} of the PDF cannot be read: {type(exc).__name__}: {exc}"
+            ) from None
+        return page
+
+    def format(self) -> Format:
+        """pdf_text when a page has a usable text layer (or no page has anything: the text reader says
+        the PDF is blank); pdf_scanned when the pages with anything on them are all scans."""
+        if any(self.kind(i) == "text" for i in range(self.count)):
+            return "pdf_text"
+        return "pdf_scanned" if any(self.kind(i) == "scanned" for i in range(self.count)) else "pdf_text"
+
+    def close(self) -> None:
+        if self._plumber is not None and not isinstance(self._plumber, InputError):
+            self._plumber.close()
+        self.file.close()
+
+
+def open_pdf_pages(data: bytes, settings: Settings) -> PdfPages:
+    """The PDF opened and its pages sorted by pdfium; raises for damaged, locked or oversized PDFs."""
+    return PdfPages(open_pdf_file(data, settings.limits.pdf_pages), settings.readers.pdf_garbage_share, data)
+
+
 @dataclass(frozen=True)
 class Detected:
     format: Format
@@ -36,7 +125,7 @@ class Detected:
     text: str | None = None
     encoding: str | None = None
     # A PDF, open, with the kind of each page: the readers take their pages from it.
-    pdf: PdfFile | None = None
+    pdf: PdfPages | None = None
 
 
 def _plausible_text(text: str) -> bool:
@@ -102,15 +191,17 @@ def _ole2_format(data: bytes) -> Format:
 
 
 def _pdf(data: bytes, settings: Settings) -> Detected:
-    """A PDF with a text layer on any page is read as text (its scanned pages by OCR); one
+    """A PDF with a usable text layer on any page is read as text (its scanned pages by OCR); one
     without is a scan. One all blank is left to the text reader, which says so; so is one
-    that cannot be opened (damaged, locked, too long): still a PDF, the reader says why."""
+    that cannot be opened or parsed (damaged, locked, too long): still a PDF, the reader says why."""
     try:
-        pdf = open_pdf_file(data, settings.pdf_max_pages)
+        pdf = open_pdf_pages(data, settings)
     except IngestError:
         return Detected("pdf_text")
-    scanned = "text" not in pdf.kinds and "scanned" in pdf.kinds
-    return Detected("pdf_scanned" if scanned else "pdf_text", pdf=pdf)
+    try:
+        return Detected(pdf.format(), pdf=pdf)
+    except IngestError:
+        return Detected("pdf_text", pdf=pdf)
 
 
 def detect(data: bytes, settings: Settings | None = None) -> Detected:

@@ -98,10 +98,10 @@ def _reading(cell: CellReading, source: float | None, settings: Settings) -> str
     if source is None:
         return "none"
     if cell.text in (None, ""):
-        return "no_ink" if source >= settings.ocr_conf_blank else "faint_ink"
-    if source >= settings.ocr_conf_agree:
+        return "no_ink" if source >= settings.ocr.conf_blank else "faint_ink"
+    if source >= settings.ocr.conf_agree:
         return "agree"
-    return "agree_low" if source >= settings.ocr_conf_agree_low_score else "disagree"
+    return "agree_low" if source >= settings.ocr.conf_agree_low_score else "disagree"
 
 
 def _placement(confidence: float) -> str:

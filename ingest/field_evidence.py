@@ -23,11 +23,11 @@ FIELDS = ("agency", "year", "template")
 # source and kind.
 FIELD_FEATURES = ("field", "source", "status", "kind", "format")
 # The Settings field holding each status's claim (a status not listed: nothing found, 0).
+# The `MetaConfidence` field holding each status's claim.
 _CLAIMS = {
-    "confirmed": "meta_conf_confirmed", "single": "meta_conf_single", "doubted": "meta_conf_doubted",
-    "conflict": "meta_conf_conflict", "medium_confirmed": "meta_conf_medium_confirmed",
-    "medium": "meta_conf_medium", "weak": "meta_conf_weak",
-    "clear": "template_conf_clear", "tied": "template_conf_tied", "year_mismatch": "template_conf_year_mismatch",
+    "confirmed": "confirmed", "single": "single", "doubted": "doubted", "conflict": "conflict",
+    "medium_confirmed": "medium_confirmed", "medium": "medium", "weak": "weak",
+    "clear": "template_clear", "tied": "template_tied", "year_mismatch": "template_year_mismatch",
 }
 
 _UNSURE = ("medium", "weak", "doubted", "conflict", "none")
@@ -58,7 +58,7 @@ class FieldEvidence:
     def claimed(self, settings: Settings) -> float:
         """What the hand rules claim for this status: the fit's prior."""
         name = _CLAIMS.get(self.status)
-        return float(getattr(settings, name)) if name else 0.0
+        return float(getattr(settings.meta, name)) if name else 0.0
 
     def classes(self) -> tuple[str, str, str]:
         """The class keys, coarsest first: field and status; with source and kind; with the format."""

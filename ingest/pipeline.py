@@ -44,8 +44,8 @@ def convert_file(path: Path, settings: Settings, name: str | None = None) -> Rep
 def _read_input(path: Path, settings: Settings) -> bytes:
     try:
         size = path.stat().st_size
-        if size > settings.max_file_bytes:
-            raise InputError(ErrorCode.FILE_TOO_LARGE, f"{size} bytes; the limit is {settings.max_file_bytes}")
+        if size > settings.limits.file_bytes:
+            raise InputError(ErrorCode.FILE_TOO_LARGE, f"{size} bytes; the limit is {settings.limits.file_bytes}")
         return path.read_bytes()
     except OSError as exc:
         raise InputError(ErrorCode.UNREADABLE_FILE, str(exc)) from exc
@@ -53,20 +53,20 @@ def _read_input(path: Path, settings: Settings) -> bytes:
 
 def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
     detected = detect(data, settings)
+    # The report's format is detect's (a PDF's pages sorted there, text layers of garbage included):
+    # the reader reads that format.
     source.format = detected.format
     try:
         document = reader_for(detected.format).read(data, detected, settings)
     finally:
         if detected.pdf is not None:
             detected.pdf.close()
-    # A PDF whose text layer proves garbage on every page (only parsing it tells) is read as a scan.
-    source.format = document.format
     source.pages = document.pages
     layouts = load_layouts(settings.layouts_dir)
     lines = document.lines()
     text = "\n".join(lines)
     meta = find_meta(lines, settings, document.format)
-    unsure = field_unsure(meta.year_confidence, meta.year_evidence, settings.review_threshold)
+    unsure = field_unsure(meta.year_confidence, meta.year_evidence, settings.review.report_threshold)
     sure_year = None if unsure else meta.year
     if is_old_format(text, layouts, sure_year):
         of_year = f"a {sure_year} report" if sure_year else "the report"

@@ -16,7 +16,7 @@ def field_unsure(confidence: float, evidence: str | None, threshold: float) -> b
 def flag_report(report: Report, settings: Settings, one_page: bool = False) -> None:
     """Set the report-level fields below the review threshold and every reason for review
     (`one_page`: a lone photographed or scanned page, which shows only part of a report)."""
-    threshold = settings.review_threshold
+    threshold = settings.review.report_threshold
     meta = report.report
     fields: list[str] = []
     reasons: list[ReviewReason] = []

@@ -59,7 +59,7 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
         confidence = model.probability(seen) if model is not None else cell.confidence
         cell.confidence = round(min(1.0, max(0.0, confidence)), 4)
         # A cell not found is null for a person to find, however often such cells were blank.
-        cell.review = not cell.found or cell.confidence < settings.cell_review_threshold or seen.must_review()
+        cell.review = not cell.found or cell.confidence < settings.review.cell_threshold or seen.must_review()
     for check in checks:
         for key, value in (check.suggestion or {}).items():
             if cells[key].suggestion is None and key in check.suspects:

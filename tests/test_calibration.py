@@ -42,7 +42,7 @@ def test_the_model_round_trips_and_sets_the_default_threshold(tmp_path: Path) ->
     save(model, tmp_path / "model.json")
     assert load(tmp_path / "model.json") == model
     stored = load(MODEL_PATH)
-    assert stored is not None and Settings().cell_review_threshold == stored.review_threshold
+    assert stored is not None and Settings().review.cell_threshold == stored.review_threshold
 
 
 def test_evidence_survives_its_class_key() -> None:
@@ -87,7 +87,7 @@ def test_agency_year_and_template_get_their_share_right_and_a_threshold_that_fla
 def test_the_stored_model_sets_the_fields_threshold() -> None:
     stored = load(MODEL_PATH)
     assert stored is not None and stored.field_counts
-    assert Settings().review_threshold == stored.field_review_threshold
+    assert Settings().review.report_threshold == stored.field_review_threshold
 
 
 def test_a_cell_not_found_stays_not_found_through_the_json() -> None:

@@ -12,7 +12,7 @@ from ingest.layouts import Relation
 from ingest.mapper.cuts import RowCuts, cut_table, decide
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes
-from ingest.settings import Settings
+from ingest.settings import CutSettings, Settings
 from tests.conftest import SAMPLES, same_value, truth_of
 
 BALANCE = Relation("balance", ("new", "carried"), ("total",))
@@ -30,7 +30,7 @@ def test_rows_that_each_allow_two_cuts_are_settled_by_a_relation_between_them() 
 
 def test_two_cuts_of_the_table_that_both_hold_leave_their_cells_unsure() -> None:
     rows = [_row("new", 5, 3), _row("carried", 1), _row("total", 6, 4)]
-    decisions = decide(rows, [BALANCE], "", Settings(max_cut_states=1000))
+    decisions = decide(rows, [BALANCE], "", Settings(cuts=CutSettings(max_states=1000)))
     assert decisions[0].candidates == {0: [3, 5]} and decisions[2].candidates == {0: [4, 6]}
     assert decisions[1].candidates == {}
 
@@ -44,8 +44,8 @@ def test_the_prose_quotes_tell_apart_cuts_no_relation_can() -> None:
     row = RowCuts.parse(("a", "b", "c"), [("88", "55", "698"), ("885", "5", "698"), ("8", "855", "698")],
                         [False] * 3, label="规范性文件")
     prose = "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件。"
-    assert decide([row], [], prose, Settings(max_cut_states=1000))[0].choice == 0
-    assert decide([row], [], "", Settings(max_cut_states=1000))[0].candidates
+    assert decide([row], [], prose, Settings(cuts=CutSettings(max_states=1000)))[0].choice == 0
+    assert decide([row], [], "", Settings(cuts=CutSettings(max_states=1000)))[0].candidates
 
 
 def _dropped_blank(keys: tuple[str, ...], digits: list[str]) -> RowCuts:
@@ -61,7 +61,7 @@ def test_a_dropped_blank_leaves_unsure_the_zeros_it_may_trade_with_not_a_number_
     # x prints "5 0" for three cells; y (5, 0, 0) ties each column.
     rows = [_dropped_blank(("x.a", "x.b", "x.c"), ["5", "0"]), RowCuts.parse(("y.a", "y.b", "y.c"),
                                                                               [("5", "0", "0")], [False] * 3)]
-    x = decide(rows, COLUMNS, "", Settings(max_cut_states=1000))[0]
+    x = decide(rows, COLUMNS, "", Settings(cuts=CutSettings(max_states=1000)))[0]
     assert rows[0].options[x.choice][0] == 5
     # Blank in b or c: the same digits, a 0 and a blank add nothing: no relation can tell.
     assert sorted(x.candidates) == [1, 2]
@@ -71,7 +71,7 @@ def test_a_dropped_blank_before_a_number_no_relation_holds_leaves_every_cell_uns
     rows = [_dropped_blank(("x.a", "x.b", "x.c"), ["5", "0"]), RowCuts.parse(("y.a", "y.b", "y.c"),
                                                                               [("5", "0", "0")], [False] * 3)]
     # Without column a's relation the 5 could stand in a or b (a silent error before).
-    x = decide(rows, COLUMNS[1:], "", Settings(max_cut_states=1000))[0]
+    x = decide(rows, COLUMNS[1:], "", Settings(cuts=CutSettings(max_states=1000)))[0]
     assert sorted(x.candidates) == [0, 1, 2]
 
 
@@ -90,23 +90,23 @@ def test_a_column_every_row_leaves_blank_settles_the_rows_that_print_only_zeros(
     # A column relation holds over the 2 and the 3: the blank cannot have displaced them.
     relations = [_sum_row(name) for name in names] + [
         Relation("col.p", ("s3.t.p",), tuple(f"s3.{name}.p" for name in names))]
-    decisions = decide(rows, relations, "", Settings(max_cut_states=1000))
+    decisions = decide(rows, relations, "", Settings(cuts=CutSettings(max_states=1000)))
     for row, d in zip(rows[:4], decisions, strict=False):
         assert row.options[d.choice][2] is None and not d.candidates
     assert decisions[2].by_column and decisions[3].by_column
     # One row's counts alone settle nothing (the document may break its sum as printed).
-    few = decide(rows[:1] + rows[2:], relations, "", Settings(max_cut_states=1000))
+    few = decide(rows[:1] + rows[2:], relations, "", Settings(cuts=CutSettings(max_states=1000)))
     assert sorted(few[1].candidates) == [0, 1, 2] and not few[1].by_column
     # A row printing its 总计 shows the column is not left blank: the zero rows stay unsure.
     rows[3] = RowCuts.parse(keys[3], [("0", "0", "0")], [False] * 3)
-    decisions = decide(rows, relations, "", Settings(max_cut_states=1000))
+    decisions = decide(rows, relations, "", Settings(cuts=CutSettings(max_states=1000)))
     assert sorted(decisions[2].candidates) == [0, 1, 2] and not decisions[2].by_column
 
 
 def test_the_search_stays_bounded_on_a_long_table_of_unsure_rows() -> None:
     rows = [_row(f"r{i}", *range(1, 9)) for i in range(26)] + [_row("sum", 100)]
     relation = Relation("sum", ("sum",), tuple(f"r{i}" for i in range(26)))
-    table = cut_table(rows, [relation], Settings(max_cut_states=500))
+    table = cut_table(rows, [relation], Settings(cuts=CutSettings(max_states=500)))
     assert table.widest <= 500 * 8 and table.cost == 0
 
 

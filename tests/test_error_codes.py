@@ -44,7 +44,7 @@ MHT_OF_GARBAGE = (
 # files of tests/test_bad_office_input.py; None: no file at all) and the settings it is converted with.
 DOCUMENTS: dict[ErrorCode, tuple[bytes | str | None, dict[str, object]]] = {
     ErrorCode.EMPTY_FILE: (b"", {}),
-    ErrorCode.FILE_TOO_LARGE: (SEEDS[0].read_bytes(), {"max_file_bytes": 100}),
+    ErrorCode.FILE_TOO_LARGE: (SEEDS[0].read_bytes(), {"limits": {"file_bytes": 100}}),
     ErrorCode.UNREADABLE_FILE: (None, {}),
     ErrorCode.UNKNOWN_FORMAT: (random.Random(2).randbytes(5000), {}),
     ErrorCode.UNDECODABLE_TEXT: (MHT_OF_GARBAGE, {}),
@@ -54,7 +54,7 @@ DOCUMENTS: dict[ErrorCode, tuple[bytes | str | None, dict[str, object]]] = {
     ErrorCode.NOT_A_REPORT: (LETTER.encode(), {}),
     ErrorCode.OLD_FORMAT: (OLD_FORMAT.encode(), {}),
     ErrorCode.TOOL_FAILED: ("broken.doc", {}),
-    ErrorCode.TOOL_TIMEOUT: ("broken.doc", {"soffice_timeout": 0.01}),  # no time to open it
+    ErrorCode.TOOL_TIMEOUT: ("broken.doc", {"tools": {"soffice_timeout": 0.01}}),  # no time to open it
     ErrorCode.INTERNAL_ERROR: (SEEDS[0].read_bytes(), {"layouts_dir": Path("/nonexistent/layouts")}),
 }
 # Produced by slower tests elsewhere (a minute of service each): code -> test that asserts it.

@@ -194,7 +194,7 @@ def test_approximate_numbers_and_sub_rows_are_not_claims(rules: FindingRules) ->
 def test_contradictions_follow_a_review_decision(settings: Settings, rules: FindingRules) -> None:
     """Relations and prose claims are found again on the cells as a reviewer left them."""
     data = report_to_dict(convert_file(SEEDS[2], settings))
-    layouts, least = load_layouts(settings.layouts_dir), settings.findings_min_confidence
+    layouts, least = load_layouts(settings.layouts_dir), settings.review.findings_min_confidence
     layout = next(t for t in layouts if t.template == data["template"])
     assert not {f["kind"] for f in data["findings"]} & {"relation_broken", "prose_table"}
     claimed = [c for c in data["prose_claims"] if c["claim"] == "requests_received"]

@@ -46,7 +46,7 @@ def test_title_forms(lines: list[str], agency: str | None, year: int) -> None:
 
 # ---------------------------------------------------------------- bodies of every kind, confidence
 
-THRESHOLD = Settings().review_threshold
+THRESHOLD = Settings().review.report_threshold
 _NOTICE = ("根据《中华人民共和国政府信息公开条例》（以下简称《条例》）、《国务院办公厅政府信息与政务公开办公室关于印发"
            "<中华人民共和国政府信息公开工作年度报告格式>的通知》（国办公开办函〔2021〕30号）要求，")
 _BODIES = ["福建省晋江市安海镇人民政府", "永和乡", "青羊区草市街街道办事处", "平阳县人民政府",

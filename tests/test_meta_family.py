@@ -50,7 +50,7 @@ def _report(rng: random.Random, body: str, year: int) -> list[str]:
 
 def test_agency_and_year_are_never_wrong_unflagged() -> None:
     rng = random.Random(20261201)
-    threshold = Settings().review_threshold
+    threshold = Settings().review.report_threshold
     right = {"agency": 0, "year": 0}
     n = 600
     for seed in range(n):

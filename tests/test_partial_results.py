@@ -89,8 +89,8 @@ def test_template_report_with_an_extra_statistics_table_is_mapped(settings: Sett
 
 def test_report_fields_carry_confidences_and_unsure_ones_are_listed(settings: Settings) -> None:
     sure = report_to_dict(convert_file(SEEDS[2], settings))
-    assert sure["report"]["agency_confidence"] >= settings.review_threshold
-    assert sure["report"]["template_confidence"] >= settings.review_threshold
+    assert sure["report"]["agency_confidence"] >= settings.review.report_threshold
+    assert sure["report"]["template_confidence"] >= settings.review.report_threshold
     assert not {"report.agency", "report.year", "template"} & set(sure["review"]["cells"])
     # No title: the body is named only as the opening's subject.
     unsure = report_to_dict(convert_file(SEEDS[1], settings))

@@ -62,7 +62,7 @@ def test_spans_reaching_past_the_table_are_cut_at_its_end(settings):
 
 def test_table_whose_spans_cover_too_many_positions_is_skipped(settings):
     hostile = "<table>" + "<tr><td colspan=1000 rowspan=1000>1</td><td colspan=1000>2</td></tr>" * 50 + "</table>"
-    small = replace(settings, max_table_cells=10_000)
+    small = replace(settings, limits=replace(settings.limits, table_cells=10_000))
     document = _read(f"{hostile}<table><tr><td>规章</td><td>0</td></tr></table>", small)
 
     assert _tables(document) == [[["规章", "0"]]]

@@ -12,16 +12,17 @@ from docx.oxml import OxmlElement
 from docx.table import Table as WordTable
 from PIL import Image
 
-from ingest.detect import detect
+from ingest.detect import _garbage_share, detect
 from ingest.models import Document, Paragraph, Table
 from ingest.pipeline import convert_file
-from ingest.readers.pdf import PdfReader, _garbage_share, ruled_piece
+from ingest.readers.pdf import PdfReader, ruled_piece
 from ingest.settings import Settings
 from ingest.tables.glyphs import Glyph, line_text
 from ingest.tables.model import place_cells
 from ingest.tables.stitch import assemble
 from ingest.tables.vector import Frame, vector_settings
 from ingest.tools.soffice import convert
+from tests.conftest import SAMPLES, same_value, truth_of
 
 _S3_ROWS = [
     ("一、本年新收政府信息公开申请数量", None, None),
@@ -258,3 +259,38 @@ def test_garbage_text_layer_counts_as_scanned() -> None:
     chars = [{"text": "(cid:12)"}] * 8 + [{"text": "\ue001"}] * 4 + [{"text": "年"}] * 2
     assert _garbage_share(chars) > 0.8
     assert _garbage_share([{"text": "年"}, {"text": "报"}]) == 0.0
+
+
+_SAMPLE_PDF = SAMPLES / "documents" / "7-0000-pdf_text.pdf"
+
+
+def _garbled(pdf: bytes) -> bytes:
+    """The PDF with its fonts' ToUnicode maps unnamed (same length, offsets kept): pdfium still
+    counts the characters, but their text is (cid:NN), as in PDFs exported with broken fonts."""
+    return pdf.replace(b"/ToUnicode", b"/ToUnicodX")
+
+
+def test_garbage_text_layers_make_a_scanned_pdf(settings: Settings) -> None:
+    data = _garbled(_SAMPLE_PDF.read_bytes())
+    detected = detect(data, settings)
+    assert detected.pdf is not None
+    try:
+        assert detected.format == "pdf_scanned"
+        assert detected.pdf.file.kinds == ("text",) * 4
+        assert [detected.pdf.kind(i) for i in range(4)] == ["scanned"] * 4
+    finally:
+        detected.pdf.close()
+
+
+def test_a_garbage_page_among_text_pages_is_read_by_ocr(tmp_path: Path, settings: Settings) -> None:
+    mixed = pypdfium2.PdfDocument.new()
+    mixed.import_pages(pypdfium2.PdfDocument(_garbled(_SAMPLE_PDF.read_bytes())), [0])
+    mixed.import_pages(pypdfium2.PdfDocument(_SAMPLE_PDF), [1, 2, 3])
+    mixed.save(tmp_path / "mixed.pdf")
+    report = convert_file(tmp_path / "mixed.pdf", settings)
+    # One decision of the format (detect's): the report's is the text PDF's, its first page OCR's.
+    assert report.error is None and report.source.format == "pdf_text" and report.source.pages == 4
+    assert list(report.page_images) == [1]
+    truth = truth_of(_SAMPLE_PDF)["cells"]
+    wrong = [key for key, cell in report.cells.items() if not same_value(cell.value, truth[key])]
+    assert len(wrong) <= len(truth) // 20 and all(report.cells[key].review for key in wrong), wrong

@@ -79,9 +79,9 @@ def test_vertical_label_and_blank_cells(settings: Settings) -> None:
     assert "本" in label.text
     assert [cells[(r, 2)].text for r in range(1, 5)] == ["1", "0", "2", "0"]
     clean = [cells[(r, 3)] for r in range(1, 4)]
-    assert all(c.text == "" and c.confidence >= settings.ocr_conf_blank for c in clean), clean
+    assert all(c.text == "" and c.confidence >= settings.ocr.conf_blank for c in clean), clean
     faint = cells[(4, 3)]
-    assert faint.text == "" and faint.confidence < settings.review_threshold, faint
+    assert faint.text == "" and faint.confidence < settings.review.report_threshold, faint
 
 
 def test_blank_on_clean_paper_needs_no_review() -> None:

@@ -98,7 +98,7 @@ def test_rule_dashes_are_not_read_as_ones() -> None:
     cells = {(c.row, c.col): c for row in tables[0].rows for c in row}
     wrong = {key: (cells[key].text, cells[key].confidence) for key, value in values.items()
              if cells[key].text != value}
-    assert all(conf < settings.cell_review_threshold for _, conf in wrong.values()), wrong
+    assert all(conf < settings.review.cell_threshold for _, conf in wrong.values()), wrong
     assert len(wrong) <= 1, wrong
 
 

@@ -77,7 +77,7 @@ def test_grid_finds_merged_header_and_bridges_broken_rules() -> None:
 # Full-page OCR is slow: the default engine pair, and Tesseract alone (its own label path).
 @pytest.mark.parametrize("engine", ["both", "tesseract"])
 def test_image_read_cell_by_cell(engine: str) -> None:
-    settings = load_settings(ocr_engine=engine)
+    settings = load_settings(ocr={"engine": engine})
     document = read_image_file(_png(_skewed_upside_down(_page())), settings)
     tables = [b for b in document.blocks if isinstance(b, Table)]
     assert len(tables) == 1 and list(document.page_images) == [1]
@@ -98,16 +98,16 @@ def test_image_read_cell_by_cell(engine: str) -> None:
 def test_disagreeing_readings_go_to_review() -> None:
     settings = Settings()
     assert agree(CellText("12", 0.99), CellText("12", 0.95), settings).confidence >= 0.99
-    assert agree(CellText("12", 0.99), CellText("17", 0.95), settings).confidence < settings.review_threshold
-    assert agree(CellText("12", 0.99), CellText("", 0.0), settings).confidence < settings.review_threshold
+    assert agree(CellText("12", 0.99), CellText("17", 0.95), settings).confidence < settings.review.report_threshold
+    assert agree(CellText("12", 0.99), CellText("", 0.0), settings).confidence < settings.review.report_threshold
 
 
 def test_digit_lookalikes_agree_with_digits() -> None:
     """A general recogniser reads a lone 0 as "O": the digit engine's "0" agrees with it."""
     settings = Settings()
     reading = agree(CellText("O", 0.55), CellText("0", 0.95), settings)
-    assert reading.text == "0" and reading.confidence >= settings.review_threshold
-    assert agree(CellText("O", 0.55), CellText("8", 0.95), settings).confidence < settings.review_threshold
+    assert reading.text == "0" and reading.confidence >= settings.review.report_threshold
+    assert agree(CellText("O", 0.55), CellText("8", 0.95), settings).confidence < settings.review.report_threshold
 
 
 def test_digits_among_specks_stay_a_value_cell() -> None:
@@ -117,9 +117,9 @@ def test_digits_among_specks_stay_a_value_cell() -> None:
     assert may_be_value("0ª") and may_be_value("ad") and not may_be_value("1.属于国家秘密")
     assert not looks_numeric("ad")
     specked = agree(CellText("0a", 0.3), CellText("", 0.0), settings)
-    assert specked.text == "0" and specked.confidence < settings.review_threshold
+    assert specked.text == "0" and specked.confidence < settings.review.report_threshold
     lost = agree(CellText("ad", 0.57), CellText("", 0.0), settings)
-    assert lost.text == "" and lost.confidence < settings.review_threshold
+    assert lost.text == "" and lost.confidence < settings.review.report_threshold
 
 
 def test_prose_inside_paragraphs_is_not_read() -> None:

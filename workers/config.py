@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from ingest.settings import env, load
+from ingest.settings import Limits, env, load
 from workers.db import database_url
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -44,8 +44,9 @@ class ServiceSettings:
     )
     # Finished jobs stay in Redis this long; the database keeps them for good.
     result_ttl: int = 7 * 24 * 3600
-    # Uploads and fetched documents larger than this are refused (413).
-    max_upload_bytes: int = field(default=100 * 1024 * 1024, metadata=env("INGEST_MAX_UPLOAD_BYTES", int))
+    # Uploads and fetched documents larger than this are refused (413); by default the library's own
+    # limit, past which a document could not be converted anyway.
+    max_upload_bytes: int = field(default=Limits.file_bytes, metadata=env("INGEST_MAX_UPLOAD_BYTES", int))
     # URL fetches: only hosts resolving inside these networks are contacted (none by default).
     fetch_allow: tuple[Network, ...] = field(
         default=(), metadata=env("INGEST_FETCH_ALLOW", list_of(ip_network), empty_counts=True)

@@ -78,13 +78,14 @@ def audit(results: list[Result], settings: Settings) -> list[AuditRow]:
     rows = []
     rules = load_rules(settings.layouts_dir)
     layouts = load_layouts(settings.layouts_dir)
+    min_confidence = settings.review.findings_min_confidence
     by_path: dict[str, Result] = {}
     for result in converted(results):
         by_path[result.path] = result
         meta = result.report.report or ReportMeta(None, None)
-        for own in current_findings(result.report, rules, layouts, settings.findings_min_confidence):
+        for own in current_findings(result.report, rules, layouts, min_confidence):
             rows.append(AuditRow(result.path, meta.agency, meta.year, own))
-    views = [v for r in converted(results) if (v := year_report(r.path, r.report, settings.findings_min_confidence))]
+    views = [v for r in converted(results) if (v := year_report(r.path, r.report, min_confidence))]
     for finding in cross_year_findings(rules, views):
         later = by_path[finding.reports[-1]].report.report or ReportMeta(None, None)
         rows.append(AuditRow(finding.reports[-1], later.agency, later.year, finding_to_dict(finding)))

@@ -85,7 +85,7 @@ def refresh_findings(result: Report | dict[str, Any], layout: TemplateLayout, se
     correction is gone, one a correction makes or a reviewed cell settles is listed), in the
     typed report or the JSON object given."""
     rules = load_rules(settings.layouts_dir)
-    found = current_findings(result, rules, [layout], settings.findings_min_confidence)
+    found = current_findings(result, rules, [layout], settings.review.findings_min_confidence)
     if isinstance(result, Report):
         result.findings = [finding_from_dict(f) for f in found]
     else:

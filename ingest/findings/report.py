@@ -25,7 +25,7 @@ def add_findings(document: Document, report: Report, layout: TemplateLayout, set
     that cell's review flag. A page that may show only part of a report is not faulted for the
     parts it does not show."""
     rules = load_rules(settings.layouts_dir)
-    sure = {key for key, cell in report.cells.items() if settled(cell, settings.findings_min_confidence)}
+    sure = {key for key, cell in report.cells.items() if settled(cell, settings.review.findings_min_confidence)}
     year = report.report.year if report.report else None
     prose = "\n".join(b.text for b in document.blocks if isinstance(b, Paragraph))
     out = template_findings(rules, layout.template, year, report.template_deviations)

@@ -57,17 +57,17 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
         for col, text in enumerate(row.texts[decision.choice]):
             candidates = tuple(decision.candidates.get(col, ()))
             if candidates:
-                conf = s.conf_ambiguous_alignment * s.run_unsure_factor
+                conf = s.confidence.ambiguous_alignment * s.confidence.run_unsure_factor
                 blank = f"; {RUN_MAY_BE_BLANK}" if col in decision.may_be_blank else ""
                 note: str | None = f"cells run together; {len(candidates)} values fit{blank}"
             elif decision.by_column:
-                conf, note = s.conf_fuzzy_label, "cells run together; the blank put in the blank column"
+                conf, note = s.confidence.fuzzy_label, "cells run together; the blank put in the blank column"
             elif decision.by_prose:
-                conf, note = s.conf_prose_cut, "cells run together; cut as the prose quotes"
+                conf, note = s.confidence.prose_cut, "cells run together; cut as the prose quotes"
             elif decision.in_broken:
-                conf, note = s.conf_weak_label, "cells run together; cut where a relation breaks"
+                conf, note = s.confidence.weak_label, "cells run together; cut where a relation breaks"
             else:
-                conf, note = s.conf_exact, None
+                conf, note = s.confidence.exact, None
             slots.append(Slot(text, text is None, cell, conf, note, candidates))
         prop.slots = slots
 
@@ -98,7 +98,7 @@ def _names(gap: list[Token], row: RowLayout, s: Settings) -> bool:
     cores = [label_core(t.text) for t in gap if t.kind is Kind.LABEL]
     joined = "".join(cores)
     return any(
-        c in joined or any(similarity(core, c) >= s.label_match_ratio for core in cores)
+        c in joined or any(similarity(core, c) >= s.mapper.label_match_ratio for core in cores)
         for c in (label_core(v.text) for v in row.labels)
     )
 

@@ -49,7 +49,7 @@ def run_options(
     piece per (decimal, signed) column kind, no leading zeros; when some cuts satisfy the
     row's own relations, only those. A space falls on a cell boundary, though not every
     boundary has one: cuts keep the spaces unless no cut can (or always, `keep_spaces`). At most `limit` cuts are
-    kept, of at most `run_cuts_scan_factor` times as many looked at. `sums_to_last`: the row's one
+    kept, of at most `cuts.scan_factor` times as many looked at. `sums_to_last`: the row's one
     relation is that its last cell (总计) is the sum of the others, whole numbers all."""
     body, unit = split_unit("".join(parts))
     patterns = [piece_pattern(decimal, signed) for decimal, signed in kinds]
@@ -59,7 +59,7 @@ def run_options(
             summing: list[Cut] = [tuple(c) for c in splits_summing(body, patterns, limit + 1, must_cut)]
             if summing:
                 return RunOptions(summing[:limit], len(summing) > limit, True)
-    scan = limit * s.run_cuts_scan_factor
+    scan = limit * s.cuts.scan_factor
     agreeing: list[Cut] = []
     others: list[Cut] = []
     seen = 0
@@ -161,12 +161,12 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], s: Settings) -> Ta
     Rows are taken in `_order`; a state holds the differences (left - right so far) of the
     relations still open. A relation closes at its last row, or earlier once the rows still
     to come can no longer bring its difference back to zero (a break for sure). A cut costs
-    `cut_cost_broken` a relation broken and `cut_cost_voided` a relation voided by a reading that
+    `cuts.cost_broken` a relation broken and `cuts.cost_voided` a relation voided by a reading that
     leaves one of its cells blank (as much: else reading blanks, a 总计 printed 0 read as a blank
     and its digit glued to the next cell, would be a way out of every relation); and
-    `cut_cost_blank_not_last` a blank read anywhere but in a row's last cell (where nothing else
+    `cuts.cost_blank_not_last` a blank read anywhere but in a row's last cell (where nothing else
     tells, the blank a run dropped is its 总计, left blank on detail rows, a 2019 habit). At most
-    `max_cut_states` states are kept at each step."""
+    `cuts.max_states` states are kept at each step."""
     order = _order(rows)
     applicable = _applicable(relations, rows)
     step_of = {r: k for k, r in enumerate(order)}
@@ -203,16 +203,16 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], s: Settings) -> Ta
                     diff = diffs[j]
                     # A blank in this reading voids the relation (None): it no longer applies.
                     diffs[j] = None if diff is None or value is None else diff + term.sign * value
-                added = s.cut_cost_blank_not_last * (inner_blanks[o] - min(inner_blanks))
+                added = s.cuts.cost_blank_not_last * (inner_blanks[o] - min(inner_blanks))
                 kept: list[Number | None] = []
                 for j, rel in enumerate(now_open):
                     diff = diffs[j]
                     if last[rel] == k:
-                        added += s.cut_cost_voided if diff is None else s.cut_cost_broken * (diff != 0)
+                        added += s.cuts.cost_voided if diff is None else s.cuts.cost_broken * (diff != 0)
                         continue
                     up, down = moves_after[(rel, k)]
                     if diff is not None and ((diff > 0 and not down) or (diff < 0 and not up)):
-                        added += s.cut_cost_broken
+                        added += s.cuts.cost_broken
                         kept.append(0)  # broken for sure: its difference no longer matters
                     else:
                         kept.append(diffs[j])
@@ -220,9 +220,9 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], s: Settings) -> Ta
                 step.append((state, o, nxt, added))
                 if cost + added < layer.get(nxt, 1 << 30):
                     layer[nxt] = cost + added
-        if len(layer) > s.max_cut_states:
+        if len(layer) > s.cuts.max_states:
             exhaustive = False
-            layer = dict(sorted(layer.items(), key=lambda kv: kv[1])[: s.max_cut_states])
+            layer = dict(sorted(layer.items(), key=lambda kv: kv[1])[: s.cuts.max_states])
             step = [t for t in step if t[2] in layer]
         widest = max(widest, len(layer))
         forward.append(layer)
@@ -286,14 +286,14 @@ def _prose_quotes(prose: str, label: str, window: int) -> set[str]:
 
 def _by_prose(row: RowCuts, best: tuple[int, ...], prose: str, s: Settings) -> int | None:
     """The one best cut with more pieces (past single digits) quoted by the prose than any
-    other, and at least `prose_min_quotes`."""
-    quotes = _prose_quotes(prose, row.label, s.prose_label_window)
+    other, and at least `cuts.prose_min_quotes`."""
+    quotes = _prose_quotes(prose, row.label, s.cuts.prose_label_window)
     if not quotes:
         return None
     support = {o: sum(1 for t in row.texts[o] if t and len(t) > 1 and split_unit(t)[0] in quotes) for o in best}
     ranked = sorted(support.values(), reverse=True)
     top = ranked[0]
-    if top >= s.prose_min_quotes and (len(ranked) == 1 or ranked[1] < top):
+    if top >= s.cuts.prose_min_quotes and (len(ranked) == 1 or ranked[1] < top):
         return next(o for o in best if support[o] == top)
     return None
 

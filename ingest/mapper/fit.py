@@ -98,26 +98,26 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     parts = [t.text for t in printed]
     run = "".join(parts)
     if n == 1:
-        return Fit([Slot(run, False, cell, s.conf_exact)])
+        return Fit([Slot(run, False, cell, s.confidence.exact)])
     kinds = [(c.type == "decimal", c.signed) for c in ctx.columns]
     sums_to_last = _sums_to_last(ctx)
-    options = run_options(parts, kinds, lambda cut: holds(list(cut), ctx.local), s, s.max_run_cuts, sums_to_last)
+    options = run_options(parts, kinds, lambda cut: holds(list(cut), ctx.local), s, s.cuts.max_run_cuts, sums_to_last)
     cuts: list[Cut] = list(options.cuts)
     if sums_to_last and not options.holding:
         # No cut adds up to a 总计: one cell may be printed blank and leave no trace in the run
         # (总计 on a 2019 page's detail rows, or any cell): the digits are the other cells.
-        fewer = run_options(parts, kinds[:-1], lambda cut: True, s, s.max_run_cuts // n, False, keep_spaces=True)
+        fewer = run_options(parts, kinds[:-1], lambda cut: True, s, s.cuts.max_run_cuts // n, False, keep_spaces=True)
         cuts += [(*c[:blank], None, *c[blank:]) for c in fewer.cuts for blank in range(n)]
     if not cuts:
-        return Fit([Slot(None, True, cell, s.conf_missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
+        return Fit([Slot(None, True, cell, s.confidence.missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
     if len(cuts) == 1 and not options.truncated:
-        return Fit([Slot(d, d is None, cell, s.conf_exact) for d in cuts[0]])
+        return Fit([Slot(d, d is None, cell, s.confidence.exact) for d in cuts[0]])
     guess = even_cut(cuts)
     if options.truncated:
         note = f"cells run together as {run!r}; too many cuts to weigh"
-        conf = s.conf_ambiguous_alignment * s.run_unsure_factor
+        conf = s.confidence.ambiguous_alignment * s.confidence.run_unsure_factor
         return Fit([Slot(d, d is None, cell, conf, note) for d in guess], guessed=True)
-    return Fit([Slot(d, d is None, cell, s.conf_fuzzy_label) for d in guess], tuple(cuts))
+    return Fit([Slot(d, d is None, cell, s.confidence.fuzzy_label) for d in guess], tuple(cuts))
 
 
 def _window_ok(values: list[Token], start: int, n: int) -> bool:
@@ -142,18 +142,18 @@ def _slot(tok: Token, conf: float, note: str | None = None) -> Slot:
 def _fit_short(values: list[Token], ctx: RowContext, s: Settings) -> list[Slot]:
     """Fewer cells than columns: blank cells were dropped (text pasted from a PDF)."""
     n = len(ctx.columns)
-    missing = Slot(None, True, None, s.conf_missing_cells, f"row has {len(values)} of {n} cells")
+    missing = Slot(None, True, None, s.confidence.missing_cells, f"row has {len(values)} of {n} cells")
     has_total = ctx.columns[-1].key == "total"
     lone = values[0].text if len(values) == 1 and values[0].kind is not Kind.BLANK else ""
     # Digits after a leading 0 (00000) are no one count: cells run together, blanks dropped.
     glued = len(lone) > 1 and lone.isdigit() and lone.startswith("0")
     if has_total and lone and not glued:
         # A lone value is the 总计 column when the whole table prints only totals (seed 004).
-        conf = s.conf_exact if ctx.totals_only else s.conf_weak_label
+        conf = s.confidence.exact if ctx.totals_only else s.confidence.weak_label
         note = None if ctx.totals_only else "a lone value taken as the row's 总计"
         return [Slot(None, True, None, conf, note)] * (n - 1) + [_slot(values[0], conf, note)]
     note = f"row has {len(values)} of {n} cells; placed from the left"
-    fitted = [_slot(t, s.conf_missing_cells, note) for t in values]
+    fitted = [_slot(t, s.confidence.missing_cells, note) for t in values]
     return fitted + [missing] * (n - len(values))
 
 
@@ -165,7 +165,7 @@ def _is_run(values: list[Token], printed: list[Token], ctx: RowContext, s: Setti
         return len(printed[0].text) >= n or len(values) > 1 or ctx.runs_style
     if not printed or len(printed) < len(values):
         return False
-    if len(printed) == 1 and n >= s.run_min_columns and len(printed[0].text) >= n and printed[0].text.isdigit():
+    if len(printed) == 1 and n >= s.mapper.run_min_columns and len(printed[0].text) >= n and printed[0].text.isdigit():
         # As many digits as cells, or more, in one number (100010000000000): no count is that large.
         return True
     # Spaces only on some cell boundaries (`10 0 0 0 01`): the digits are one run.
@@ -191,14 +191,14 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     values = [Token(Kind.VALUE, t.text, t.cell, t.row_break, t.position, t.block) if t.kind is Kind.RUN else t
               for t in values]
     if len(values) == n:
-        return Fit([_slot(t, s.conf_exact) for t in values])
+        return Fit([_slot(t, s.confidence.exact) for t in values])
     if len(values) < n:
         return Fit(_fit_short(values, ctx, s))
     starts = [i for i in range(len(values) - n + 1) if _window_ok(values, i, n)]
     if not starts:
         # Non-blank values spread over more cells than the row has: a row label was lost.
         note = f"{len(printed)} values where {n} cells were expected"
-        return Fit([_slot(t, s.conf_missing_cells, note) for t in values[:n]])
+        return Fit([_slot(t, s.confidence.missing_cells, note) for t in values[:n]])
 
     def content(start: int) -> tuple[str | None, ...]:
         return tuple(None if t.kind is Kind.BLANK else t.text for t in values[start : start + n])
@@ -211,11 +211,11 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     best = max(starts, key=lambda i: (holds(list(content(i)), ctx.local), header_fit(i), -i))
     variants = {content(i) for i in starts}
     if len(variants) == 1 or _total_as_the_table_prints(content(best), ctx):
-        return Fit([_slot(t, s.conf_exact) for t in values[best : best + n]])
+        return Fit([_slot(t, s.confidence.exact) for t in values[best : best + n]])
     unsure = {c for c in range(n) if len({v[c] for v in variants}) > 1}
     note = "blank cells at the row's edge make its alignment ambiguous"
     return Fit([
-        _slot(t, s.conf_ambiguous_alignment if c in unsure else s.conf_exact, note if c in unsure else None)
+        _slot(t, s.confidence.ambiguous_alignment if c in unsure else s.confidence.exact, note if c in unsure else None)
         for c, t in enumerate(values[best : best + n])
     ])
 
@@ -233,7 +233,7 @@ def prints_runs(tokens: list[Token], s: Settings) -> bool:
             zeros += 1
         elif nxt.kind is Kind.LABEL and split_ordinal(nxt.text)[0]:
             glued += 1
-    return zeros >= s.runs_style_min_zeros or zeros + glued >= s.runs_style_min_runs
+    return zeros >= s.mapper.runs_style_min_zeros or zeros + glued >= s.mapper.runs_style_min_runs
 
 
 def prints_only_totals(tokens: list[Token], s: Settings) -> bool:
@@ -252,4 +252,4 @@ def prints_only_totals(tokens: list[Token], s: Settings) -> bool:
         elif len(printed) > 1:
             multi += 1
         i = max(j, i + 1)
-    return lone >= s.totals_only_min_rows and lone > multi
+    return lone >= s.mapper.totals_only_min_rows and lone > multi

@@ -50,10 +50,10 @@ def _reading(slot: Slot, column: ColumnLayout, label_conf: float, header_unit: s
     except ValueError:
         return CellReading(None, slot.text, 0.0, *_where(slot.cell), notes=[*notes, "not a number"])
     if isinstance(value, Decimal) and column.type == "int":
-        conf *= s.conf_implausible_value
+        conf *= s.confidence.implausible_value
         notes.append("a fraction in a whole-number column")
     if value < 0 and not column.signed:
-        conf *= s.conf_implausible_value
+        conf *= s.confidence.implausible_value
         notes.append("negative count")
     unit = column.unit
     if column.units_in_text:
@@ -110,9 +110,9 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
             if key in cells:
                 ordered[key] = cells[key]
             elif row.deviation is None and id(row) in absent:
-                ordered[key] = CellReading(None, None, settings.conf_row_not_printed, notes=[ROW_NOT_PRINTED])
+                ordered[key] = CellReading(None, None, settings.confidence.row_not_printed, notes=[ROW_NOT_PRINTED])
             elif row.deviation is None and id(row) in blank:
-                ordered[key] = CellReading(None, "", settings.conf_row_not_printed, notes=[ROW_PRINTED_BLANK])
+                ordered[key] = CellReading(None, "", settings.confidence.row_not_printed, notes=[ROW_PRINTED_BLANK])
             elif row.deviation is None:
                 ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"], found=False)
     return Mapping(

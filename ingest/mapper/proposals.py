@@ -51,9 +51,9 @@ def _heading_prefix(ordinal: str, core: str, heading: _Heading, s: Settings) -> 
     h_core = heading.core
     if not ordinal or ordinal != heading.ordinal or len(core) <= len(h_core):
         return None
-    slack = s.label_length_slack
+    slack = s.mapper.label_length_slack
     cut = max(range(len(h_core) - slack, len(h_core) + slack + 1), key=lambda k: similarity(core[:k], h_core))
-    if similarity(core[:cut], h_core) >= s.heading_match_ratio:
+    if similarity(core[:cut], h_core) >= s.mapper.heading_match_ratio:
         return core[cut:]
     return None
 
@@ -62,7 +62,7 @@ def _suffix_similarity(joined: str, core: str, s: Settings) -> float:
     """How alike `core` is to the whole of `joined` or to its end (0 below the label match ratio)."""
     if not joined or not core:
         return 0.0
-    floor, slack = s.label_match_ratio, s.label_length_slack
+    floor, slack = s.mapper.label_match_ratio, s.mapper.label_length_slack
     ratio = similarity(joined, core, floor)
     for k in range(max(1, len(core) - slack), min(len(joined), len(core) + slack) + 1):
         ratio = max(ratio, similarity(joined[-k:], core, floor))
@@ -79,8 +79,8 @@ def section_marks(tokens: list[Token], layout: TemplateLayout, s: Settings) -> d
             continue
         ordinal, core = split_ordinal(tok.text)[0], label_core(tok.text)
         for heading in headings:
-            if (len(tok.text) <= s.max_heading_chars
-                    and similarity(core, heading.core, s.heading_match_ratio) >= s.heading_match_ratio):
+            if (len(tok.text) <= s.mapper.max_heading_chars
+                    and similarity(core, heading.core, s.mapper.heading_match_ratio) >= s.mapper.heading_match_ratio):
                 marks[tok.position] = SectionMark(heading.section)
             elif (rest := _heading_prefix(ordinal, core, heading, s)) is not None:
                 marks[tok.position] = SectionMark(heading.section, rest)
@@ -127,7 +127,7 @@ class Walker:
         s = self.settings
         joined = ""
         for tok in reversed(buffer):
-            if len(joined) + len(tok.text) > s.max_label_chars and joined:
+            if len(joined) + len(tok.text) > s.mapper.max_label_chars and joined:
                 break
             joined = label_core(tok.text) + joined
         best: dict[int, tuple[float, str | None]] = {}
@@ -139,15 +139,15 @@ class Walker:
             top = max(ratios)
             # A deviation is declared only when its label clearly reads better than the
             # template's own (行规范性文件 is a typo of 行政规范性文件, not the 2019 label).
-            near = [v for v, r in zip(row.labels, ratios, strict=True) if r >= top - s.deviation_margin]
+            near = [v for v, r in zip(row.labels, ratios, strict=True) if r >= top - s.mapper.deviation_margin]
             chosen = next((v for v in near if v.deviation is None), near[0])
             best[i] = (top, chosen.deviation or row.deviation)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
-        return [(i, r, d) for i, (r, d) in ranked[: s.label_candidates] if r >= s.label_match_ratio]
+        return [(i, r, d) for i, (r, d) in ranked[: s.mapper.label_candidates] if r >= s.mapper.label_match_ratio]
 
     def _header_evidence(self, row: RowLayout, labels: list[Token]) -> float:
         """Share of the row's expected headers printed before it (headers may be glued together)."""
-        s = self.settings
+        s = self.settings.mapper
         joined = "".join(label_core(t.text) for t in labels)
         cores = {label_core(t.text) for t in labels}
         found = sum(
@@ -158,11 +158,11 @@ class Walker:
 
     def _label_confidence(self, ratio: float, runner_up: float) -> float:
         s = self.settings
-        if ratio >= s.label_exact_ratio:
-            return s.conf_exact
-        if ratio - runner_up >= s.label_clear_margin:
-            return s.conf_fuzzy_label
-        return s.conf_weak_label
+        if ratio >= s.mapper.label_exact_ratio:
+            return s.confidence.exact
+        if ratio - runner_up >= s.mapper.label_clear_margin:
+            return s.confidence.fuzzy_label
+        return s.confidence.weak_label
 
     def proposals(self) -> list[Proposal]:
         """Every row the document may print, wherever values follow labels."""
@@ -205,7 +205,7 @@ class Walker:
                 runner_up = max((r for k, r, _ in ranked if k != idx), default=0.0)
                 label_conf = self._label_confidence(ratio, runner_up)
                 # Under a section's heading, a row of another section is a weaker reading.
-                weight = 1.0 if section in (None, self.rows[idx].section) else s.other_section_weight
+                weight = 1.0 if section in (None, self.rows[idx].section) else s.mapper.other_section_weight
                 out.append(self._propose(idx, i, label_conf, ratio * weight, deviation, values))
             for idx in allowed:
                 row = self.rows[idx]
@@ -213,8 +213,9 @@ class Walker:
                     evidence = self._header_evidence(row, section_labels + buffer)
                     # Under an exact row label, only the full header (section 四's, ending in
                     # 总计 like a row label) makes a header row worth proposing.
-                    if evidence >= 1 or (evidence > 0 and (best_ratio < s.label_exact_ratio or row.section == section)):
-                        conf = s.conf_exact if evidence >= 1 else s.conf_weak_label
+                    exact = best_ratio >= s.mapper.label_exact_ratio
+                    if evidence >= 1 or (evidence > 0 and (not exact or row.section == section)):
+                        conf = s.confidence.exact if evidence >= 1 else s.confidence.weak_label
                         out.append(self._propose(idx, i, conf, evidence, None, values))
             buffer = []
             i = j
@@ -226,6 +227,6 @@ class Walker:
         fit = fit_values(values, self._context(row, values[0].block), self.settings)
         printed = sum(1 for sl in fit.slots if not sl.blank)
         mean = sum(sl.confidence for sl in fit.slots) / len(fit.slots)
-        score = ratio * mean * (1 + self.settings.printed_value_bonus * printed)
+        score = ratio * mean * (1 + self.settings.mapper.printed_value_bonus * printed)
         end = position + len(values)
         return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, fit.guessed, score, end)

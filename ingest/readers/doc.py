@@ -18,6 +18,6 @@ class DocReader:
         with tempfile.TemporaryDirectory(prefix="ingest-doc-") as work:
             source = Path(work) / "source.doc"
             source.write_bytes(data)
-            converted = convert(source, "docx:MS Word 2007 XML", Path(work) / "out", settings.soffice_timeout)
+            converted = convert(source, "docx:MS Word 2007 XML", Path(work) / "out", settings.tools.soffice_timeout)
             blocks = read_docx_blocks(converted.read_bytes(), settings)
         return Document(format="doc", blocks=blocks)

@@ -40,15 +40,15 @@ def check_zip_limits(data: bytes, settings: Settings) -> None:
     except zipfile.BadZipFile as exc:
         raise InputError(ErrorCode.DAMAGED_DOCUMENT, f"a damaged Word (ZIP) container: {exc}") from exc
     total = sum(i.file_size for i in infos)
-    if total > settings.max_unzipped_bytes:
+    if total > settings.limits.unzipped_bytes:
         raise InputError(ErrorCode.FILE_TOO_LARGE,
-            f"the Word container declares {total} bytes uncompressed; the limit is {settings.max_unzipped_bytes}"
+            f"the Word container declares {total} bytes uncompressed; the limit is {settings.limits.unzipped_bytes}"
         )
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > _RATIO_CHECKED_ABOVE and ratio > settings.max_zip_ratio:
+        if info.file_size > _RATIO_CHECKED_ABOVE and ratio > settings.limits.zip_ratio:
             raise InputError(ErrorCode.FILE_TOO_LARGE,
-                f"part {info.filename} inflates {ratio:.0f} times (limit {settings.max_zip_ratio:.0f}): a ZIP bomb"
+                f"part {info.filename} inflates {ratio:.0f} times (limit {settings.limits.zip_ratio:.0f}): a ZIP bomb"
             )
 
 
@@ -181,7 +181,7 @@ def read_docx_blocks(data: bytes, settings: Settings) -> list[Block]:
         raise InputError(ErrorCode.DAMAGED_DOCUMENT, f"a damaged Word document: {type(exc).__name__}: {exc}") from exc
     if body is None:
         raise InputError(ErrorCode.DAMAGED_DOCUMENT, "a damaged Word document: its main part has no body")
-    walker = _Walker(settings.max_table_cells)
+    walker = _Walker(settings.limits.table_cells)
     walker.flow(body)
     return walker.blocks
 

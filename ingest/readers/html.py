@@ -278,7 +278,7 @@ def _has_report_content(blocks: list[Block], settings: Settings) -> bool:
     the words of the templates' labels (`page_markers`)."""
     text = "\n".join(Document("html", blocks).lines())
     markers = dict.fromkeys(m for layout in load_layouts(settings.layouts_dir) for m in layout.page_markers)
-    return sum(1 for m in markers if m in text) >= settings.html_min_report_markers
+    return sum(1 for m in markers if m in text) >= settings.readers.html_min_report_markers
 
 
 def read_html(text: str, settings: Settings) -> list[Block]:
@@ -287,7 +287,7 @@ def read_html(text: str, settings: Settings) -> list[Block]:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text.replace("\x00", "")))
     except (etree.ParserError, ValueError) as exc:
         raise InputError(ErrorCode.DAMAGED_DOCUMENT, f"the web page cannot be parsed: {exc}") from exc
-    walker = _PageWalker(settings.max_table_cells)
+    walker = _PageWalker(settings.limits.table_cells)
     body = root.find("body")
     _walk(body if body is not None else root, walker.text, walker.table)
     walker.flush_text()
@@ -310,9 +310,9 @@ def read_html(text: str, settings: Settings) -> list[Block]:
 
 class HtmlReader:
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
-        if len(data) > settings.max_html_bytes:
+        if len(data) > settings.limits.html_bytes:
             raise InputError(
-                ErrorCode.FILE_TOO_LARGE, f"{len(data)} bytes of HTML; the limit is {settings.max_html_bytes}"
+                ErrorCode.FILE_TOO_LARGE, f"{len(data)} bytes of HTML; the limit is {settings.limits.html_bytes}"
             )
         mht = _mht_html(data)
         text = decode_html(*mht) if mht else decode_html(data)

@@ -1,24 +1,21 @@
 """Text PDFs (exported from Word or WPS): ruled tables, rule-less rows and paragraphs.
 
-detect has sorted the pages (text, scanned, blank) from the PDF it opened. Text pages
-are read with pdfplumber: ruled tables through the vector front end (ingest/tables:
-merged cells from the rule geometry), rows of rule-less tables from the gaps between
-words, and the other lines as paragraphs. A page whose text layer is garbage is read by
-OCR with the scanned ones. A table cut by a page break is stitched back into one.
+detect has sorted the pages (text, scanned, blank) from the PDF it opened, a page whose text
+layer is garbage counted as scanned. Text pages are read with pdfplumber: ruled tables through
+the vector front end (ingest/tables: merged cells from the rule geometry), rows of rule-less
+tables from the gaps between words, and the other lines as paragraphs. The scanned pages are
+read by OCR. A table cut by a page break is stitched back into one.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import pdfplumber
-
-from ingest.detect import Detected
+from ingest.detect import Detected, PdfPages, open_pdf_pages
 from ingest.errors import ErrorCode, InputError
 from ingest.models import Block, Document, Paragraph, SourceCell, Table
 from ingest.readers.scan import read_scanned_pdf
@@ -35,21 +32,8 @@ from ingest.tables.vector import (
     turned_edge,
     vector_settings,
 )
-from ingest.tools.pdfium import PageKind, PdfFile, open_pdf_file
 
 _PAGE_NUMBER = re.compile(r"^[-—–－]?\s*\d{1,3}\s*[-—–－]?$|^第\s*\d{1,3}\s*页.*$|^\d{1,3}\s*/\s*\d{1,3}$")
-
-
-def _garbage_share(chars: Sequence[dict[str, Any]]) -> float:
-    """Share of the text layer that is no real text: (cid:NN), private-use or replacement glyphs."""
-    printed = [c["text"] for c in chars if c["text"].strip()]
-    if not printed:
-        return 1.0
-    bad = sum(
-        1 for t in printed
-        if t.startswith("(cid:") or "\ufffd" in t or any(unicodedata.category(ch) == "Co" for ch in t)
-    )
-    return bad / len(printed)
 
 
 # --- one page: tables, rows and lines ----------------------------------------------------
@@ -209,57 +193,30 @@ def _continues(previous: Line, line: Line, right: float, gs: GridSettings[float]
 # --- the reader ---------------------------------------------------------------------------
 
 
-def _parsed_chars(pdf: Any, index: int) -> list[dict[str, Any]]:
-    """The page's characters, its content parsed; a DAMAGED_DOCUMENT InputError when pdfminer cannot."""
-    try:
-        page = pdf.pages[index]
-        page.objects  # noqa: B018 - parse here, where a damaged stream is caught
-    except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
-        raise InputError(
-            ErrorCode.DAMAGED_DOCUMENT, f"page {index + 1} of the PDF cannot be read: {type(exc).__name__}: {exc}"
-        ) from None
-    chars: list[dict[str, Any]] = page.chars
-    return chars
-
-
 class PdfReader:
-    """PDFs with a text layer on some page: text pages read here, the others by OCR."""
+    """PDFs with a usable text layer on some page (detect's pdf_text): text pages read here, the
+    scanned ones by OCR."""
 
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
         # Opened here only when detect could not: to say why (damaged, locked, too long).
-        pdf = detected.pdf or open_pdf_file(data, settings.pdf_max_pages)
-        kinds = list(pdf.kinds)
+        pdf = detected.pdf or open_pdf_pages(data, settings)
+        plumber = pdf.text_layer()
         pages: list[tuple[int, list[PageItem]]] = []
-        try:
-            plumber = pdfplumber.open(io.BytesIO(data), password="")
-        except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
-            raise InputError(
-                ErrorCode.DAMAGED_DOCUMENT, f"the PDF cannot be read: {type(exc).__name__}: {exc}"
-            ) from None
-        with plumber:
-            for index, kind in enumerate(kinds):
-                if kind != "text":
-                    continue
-                if _garbage_share(_parsed_chars(plumber, index)) > settings.pdf_garbage_share:
-                    kinds[index] = "scanned"
-                else:
-                    pages.append((index + 1, _read_page(plumber.pages[index], index + 1)))
+        for index in range(pdf.count):
+            if pdf.kind(index) == "text":
+                pages.append((index + 1, _read_page(plumber.pages[index], index + 1)))
                 plumber.pages[index].close()
-        return _with_scanned_pages(pdf, pages, kinds, settings)
+        return _with_scanned_pages(pdf, pages, settings)
 
 
-def _with_scanned_pages(pdf: PdfFile, pages: list[tuple[int, list[PageItem]]], kinds: list[PageKind],
-                        settings: Settings) -> Document:
-    """The text pages' document, the scanned pages read by OCR and put back in page order;
-    a PDF none of whose pages had usable text is read as a scan throughout."""
-    scanned = [i + 1 for i, k in enumerate(kinds) if k == "scanned"]
-    if not pages:
-        if scanned:
-            return read_scanned_pdf(pdf.document, settings)
-        raise InputError(ErrorCode.NOT_A_REPORT, f"all {len(kinds)} pages of the PDF are blank")
-    document = Document(format="pdf_text", blocks=stitch(pages), pages=len(kinds))
+def _with_scanned_pages(pdf: PdfPages, pages: list[tuple[int, list[PageItem]]], settings: Settings) -> Document:
+    """The text pages' document, the scanned pages read by OCR and put back in page order."""
+    scanned = [i + 1 for i in range(pdf.count) if pdf.kind(i) == "scanned"]
+    if not pages and not scanned:
+        raise InputError(ErrorCode.NOT_A_REPORT, f"all {pdf.count} pages of the PDF are blank")
+    document = Document(format="pdf_text", blocks=stitch(pages), pages=pdf.count)
     if scanned:
-        ocr = read_scanned_pdf(pdf.document, settings, scanned)
+        ocr = read_scanned_pdf(pdf.file.document, settings, scanned)
         document.blocks = sorted(document.blocks + ocr.blocks, key=_first_page)
         document.page_images = ocr.page_images
     return document

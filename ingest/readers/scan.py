@@ -1,7 +1,8 @@
 """Scanned PDFs and images: each page turned upright, its ruled tables read cell by cell
 with OCR (ingest/scan), the text outside them read line by line.
 
-`read_scanned_pdf` is the hook the text-PDF reader calls for the pages of a PDF that are scans.
+`read_scanned_pdf` is the hook the text-PDF reader calls for the pages of a PDF that are scans
+(detect's pdf_scanned: the pages with anything on them are all scans, or text layers of garbage).
 A table cut by a page break is stitched back into one (ingest/tables/stitch.py).
 """
 
@@ -14,7 +15,7 @@ import cv2
 import numpy as np
 import pypdfium2
 
-from ingest.detect import Detected
+from ingest.detect import Detected, open_pdf_pages
 from ingest.models import Document, Format, Paragraph
 from ingest.scan.images import image_pages, pdf_pages
 from ingest.scan.ocr.consensus import engine_set
@@ -22,7 +23,6 @@ from ingest.scan.page import PageRead, read_page
 from ingest.scan.process import release_freed_memory
 from ingest.settings import Settings
 from ingest.tables.stitch import stitch
-from ingest.tools.pdfium import open_pdf_file
 
 
 def _jpeg(image: np.ndarray) -> bytes:
@@ -72,8 +72,8 @@ class ImageReader:
 
 class ScannedPdfReader:
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
-        pdf = detected.pdf or open_pdf_file(data, settings.pdf_max_pages)
-        return read_scanned_pdf(pdf.document, settings)
+        pdf = detected.pdf or open_pdf_pages(data, settings)
+        return read_scanned_pdf(pdf.file.document, settings)
 
 
 __all__ = ["ImageReader", "Paragraph", "ScannedPdfReader", "read_image_file", "read_scanned_pdf"]

@@ -117,7 +117,7 @@ class TextReader:
     def read(self, data: bytes, detected: Detected, settings: Settings) -> Document:
         if detected.text is None:
             raise InputError(ErrorCode.UNDECODABLE_TEXT, "no text could be decoded")
-        if len(detected.text) > settings.max_text_chars:
-            limit = settings.max_text_chars
+        if len(detected.text) > settings.limits.text_chars:
+            limit = settings.limits.text_chars
             raise InputError(ErrorCode.FILE_TOO_LARGE, f"{len(detected.text)} characters of text; the limit is {limit}")
         return Document(format="text", blocks=parse_text(detected.text))

@@ -1,6 +1,6 @@
 """Page images from image files (PNG, JPEG, TIFF, BMP, WebP, GIF) and scanned PDFs, as BGR arrays.
 
-Sizes are checked against `scan_max_pixels` before anything is decoded at full size, so a
+Sizes are checked against `limits.scan_pixels` before anything is decoded at full size, so a
 decompression bomb costs a header read only.
 """
 
@@ -24,10 +24,9 @@ POINTS_PER_INCH = 72.0
 
 
 def _check_size(width: int, height: int, settings: Settings) -> None:
-    if width * height > settings.scan_max_pixels:
-        raise InputError(
-            ErrorCode.FILE_TOO_LARGE, f"a {width}x{height} page image; the limit is {settings.scan_max_pixels} pixels"
-        )
+    limit = settings.limits.scan_pixels
+    if width * height > limit:
+        raise InputError(ErrorCode.FILE_TOO_LARGE, f"a {width}x{height} page image; the limit is {limit} pixels")
     if min(width, height) < MIN_SIDE:
         raise InputError(ErrorCode.NOT_A_REPORT, f"a {width}x{height} image is too small to hold a report")
 
@@ -55,9 +54,9 @@ def image_pages(data: bytes, settings: Settings) -> Iterator[np.ndarray]:
         except (UnidentifiedImageError, OSError) as exc:
             raise InputError(ErrorCode.DAMAGED_DOCUMENT, f"the image cannot be opened: {exc}") from None
         frames = getattr(image, "n_frames", 1)
-        if frames > settings.scan_max_pages:
+        if frames > settings.limits.scan_pages:
             raise InputError(
-                ErrorCode.FILE_TOO_LARGE, f"the image has {frames} pages; the limit is {settings.scan_max_pages}"
+                ErrorCode.FILE_TOO_LARGE, f"the image has {frames} pages; the limit is {settings.limits.scan_pages}"
             )
         for index in range(frames):
             try:
@@ -96,16 +95,16 @@ def pdf_pages(source: bytes | pypdfium2.PdfDocument, settings: Settings,
     try:
         count = len(pdf)
         wanted = pages if pages is not None else list(range(1, count + 1))
-        if len(wanted) > settings.scan_max_pages:
+        if len(wanted) > settings.limits.scan_pages:
             raise InputError(
-                ErrorCode.FILE_TOO_LARGE, f"{len(wanted)} scanned pages; the limit is {settings.scan_max_pages}"
+                ErrorCode.FILE_TOO_LARGE, f"{len(wanted)} scanned pages; the limit is {settings.limits.scan_pages}"
             )
         for number in wanted:
             page = load_page(pdf, number - 1)
             try:
                 width_pt, height_pt = page.get_size()
                 dpi = _embedded_dpi(page, width_pt) or 200.0
-                dpi = min(max(dpi, settings.scan_min_dpi), settings.scan_max_dpi)
+                dpi = min(max(dpi, settings.scan.min_dpi), settings.scan.max_dpi)
                 scale = dpi / POINTS_PER_INCH
                 _check_size(int(width_pt * scale), int(height_pt * scale), settings)
                 yield number, _render(page, scale)

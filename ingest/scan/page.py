@@ -303,7 +303,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
             # that thresholding lost (a 0 under a seal's rest, a washed-out stroke).
             faint_ink = page.faint[y0 + oy:y1 + oy, x0 + ox:x1 + ox]
             faint = bool(_marks(faint_ink, _cell_ink(faint_ink, gs)[1], gs))
-            blank = settings.ocr_conf_blank_marks if faint else settings.ocr_conf_blank
+            blank = settings.ocr.conf_blank_marks if faint else settings.ocr.conf_blank
             texts[(cell.row, cell.col)] = CellText("", blank)
             continue
         crops = [_scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
@@ -372,8 +372,9 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
 def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     gs = page.grid
     tables = find_tables(page.rulings, gs)
-    if sum(len(t.cells) for t in tables) > settings.scan_max_cells:
-        raise InputError(ErrorCode.FILE_TOO_LARGE, f"page {number} has more than {settings.scan_max_cells} table cells")
+    limit = settings.limits.scan_cells
+    if sum(len(t.cells) for t in tables) > limit:
+        raise InputError(ErrorCode.FILE_TOO_LARGE, f"page {number} has more than {limit} table cells")
     blocks: list[tuple[int, Paragraph | TablePiece[int]]] = []
     read_tables = []
     outside = page.ink.copy()

@@ -301,6 +301,6 @@ def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
     is seen in perspective, squared by the table's frame; any other image as it is."""
     corners = find_page(bgr)
     if corners is not None:
-        return _straightened(flatten_sheet(bgr, corners, settings.scan_photo_dpi))
+        return _straightened(flatten_sheet(bgr, corners, settings.scan.photo_dpi))
     frame = find_frame(bgr)
     return bgr if frame is None else _straightened(square_frame(bgr, frame))

@@ -23,14 +23,14 @@ def may_be_scan(name: str) -> bool:
 
 
 def prepare_process(settings: Settings, load_ocr: bool) -> None:
-    """OpenCV on `scan_threads` threads, large arrays memory-mapped (`mmap_threshold`), and,
+    """OpenCV on `scan.threads` threads, large arrays memory-mapped (`scan.mmap_threshold`), and,
     with `load_ocr`, the OCR models loaded now: processes forked later share them instead
     of each loading its own (half a second and some 70 MB each)."""
-    cv2.setNumThreads(settings.scan_threads)
-    if settings.mmap_threshold > 0:
+    cv2.setNumThreads(settings.scan.threads)
+    if settings.scan.mmap_threshold > 0:
         # Not glibc: its own allocator's choice stands.
         with contextlib.suppress(OSError, AttributeError):
-            _libc().mallopt(_M_MMAP_THRESHOLD, settings.mmap_threshold)
+            _libc().mallopt(_M_MMAP_THRESHOLD, settings.scan.mmap_threshold)
     if load_ocr:
         load_engines(settings)
 

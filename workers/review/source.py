@@ -43,7 +43,13 @@ def _document_lines(storage: Storage, sha256: str, settings: Settings) -> list[s
     if data is None:
         return []
     try:
-        detected = detect(data)
+        detected = detect(data, settings)
+    except IngestError:
+        return []
+    try:
         return [line for line in reader_for(detected.format).read(data, detected, settings).lines() if line.strip()]
     except IngestError:
         return []
+    finally:
+        if detected.pdf is not None:
+            detected.pdf.close()

@@ -172,7 +172,7 @@ class Reports:
                 "version": versions.get(key, 0),
                 "row": names.row,
                 "column": names.column,
-                "level": confidence_class(cell, self.settings.cell_review_threshold),
+                "level": confidence_class(cell, self.settings.review.cell_threshold),
                 "crop": (f"/review/api/reports/{quote(name)}/cells/{key}/crop.png"
                          if with_pages and cell.page and cell.bbox else None),
             }

@@ -89,11 +89,11 @@ class EngineSet:
 
 
 def engine_set(settings: Settings) -> EngineSet:
-    """The configured engines; `settings.ocr_engine` is one of ENGINES."""
-    choice = settings.ocr_engine
+    """The configured engines; `settings.ocr.engine` is one of ENGINES."""
+    choice = settings.ocr.engine
     if choice not in ENGINES:
-        raise ValueError(f"ocr_engine must be one of {', '.join(ENGINES)}, not {choice!r}")
-    tesseract = TesseractEngine(settings.tesseract_timeout)
+        raise ValueError(f"ocr.engine must be one of {', '.join(ENGINES)}, not {choice!r}")
+    tesseract = TesseractEngine(settings.tools.tesseract_timeout)
     if choice == "tesseract":
         return EngineSet(tesseract, (ValueReader(tesseract, as_gray), ValueReader(tesseract, as_binary)))
     rapid = RapidOcrEngine()
@@ -104,7 +104,7 @@ def engine_set(settings: Settings) -> EngineSet:
 
 def load_engines(settings: Settings) -> None:
     """The configured engines' models loaded now (they are kept for the process)."""
-    if settings.ocr_engine in ("both", "rapidocr"):
+    if settings.ocr.engine in ("both", "rapidocr"):
         RapidOcrEngine().load()
 
 
@@ -112,8 +112,8 @@ def agree(first: CellText, second: CellText, settings: Settings) -> CellText:
     """One value from two readings: agreement earns trust, disagreement review."""
     a, b = as_digits(first.text), as_digits(second.text)
     if a == b and _NUMBER.match(a):
-        sure = min(first.confidence, second.confidence) >= settings.ocr_min_score
-        return CellText(a, settings.ocr_conf_agree if sure else settings.ocr_conf_agree_low_score)
+        sure = min(first.confidence, second.confidence) >= settings.ocr.min_score
+        return CellText(a, settings.ocr.conf_agree if sure else settings.ocr.conf_agree_low_score)
     numeric = [(text, r) for text, r in ((a, first), (b, second)) if _NUMBER.match(text)]
     if not numeric:
         # Marks around digits (a seal's rest) are dropped; a value cell that gave no number at
@@ -121,7 +121,7 @@ def agree(first: CellText, second: CellText, settings: Settings) -> CellText:
         numeric = [(text, r) for text, r in ((_digits_only(a), first), (_digits_only(b), second))
                    if _NUMBER.match(text)] or [("", first)]
     text, _ = max(numeric, key=lambda tr: tr[1].confidence)
-    return CellText(text, settings.ocr_conf_disagree)
+    return CellText(text, settings.ocr.conf_disagree)
 
 
 def _digits_only(text: str) -> str:
