@@ -19,6 +19,9 @@ from ingest.tables.model import GridCell, GridSettings, PixelBox
 _CONTACT = 2
 # A cell border exists where this share of its length is ruled.
 _EDGE_COVERAGE = 0.6
+# A dashed run lying beside a solid rule over more than this share of its length is not the
+# rule's continuation.
+_ON_SOLID = 0.5
 # A dashed run with ink on both sides over more than this share of its length is text.
 _FLANKED = 0.3
 
@@ -148,8 +151,14 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     starts[:, 1:] &= ~on[:, :-1]
     run = np.cumsum(starts.ravel(), dtype=np.int32).reshape(on.shape)
     count = int(run[-1, -1]) + 1
-    kept = np.zeros(count, bool)
-    kept[run[on & (cv2.dilate(solid, across) > 0)]] = True
+    # A run on a solid rule's own pixel rows carries it on. One only beside it (within the
+    # drift) carries it on where it meets it, not along it: lying by a rule over most of its
+    # length, it is the rule's rim with a low row's text touching it, which would thicken the
+    # rule into the text.
+    lengths = np.bincount(run[on], minlength=count)
+    on_rule = np.bincount(run[on], weights=(solid > 0)[on], minlength=count)
+    by_rule = np.bincount(run[on], weights=(cv2.dilate(solid, across) > 0)[on], minlength=count)
+    kept = (on_rule > 0) | ((by_rule > 0) & (by_rule <= _ON_SOLID * lengths))
     if crossing is not None:
         kept |= _from_crossing(ink, on, starts, run, crossing, gs)
     kept[0] = False
