@@ -1,14 +1,17 @@
 """The result contract (docs/report-schema.md): a typed `Report` as its JSON object, and back.
 
 The one place that knows the JSON's shape: the writer (`ingest.output`) calls `report_to_dict`; every
-reader of results (export, stats, the audit, the review pages, reviewers' decisions) calls
-`report_from_dict`. A JSON object that `report_to_dict` wrote comes back unchanged through both.
+reader of results (export, stats, the audit, the review pages, reviewers' decisions) reads a file through
+`read_result` (or its JSON object through `read_result_json`) and an object through `report_from_dict`.
+A JSON object that `report_to_dict` wrote comes back unchanged through both.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from ingest.models import (
@@ -173,6 +176,27 @@ def _field_classes(report: Report, meta: ReportMeta) -> dict[str, str]:
 def is_result(data: object) -> bool:
     """Whether a parsed JSON document says it is a result of this contract."""
     return isinstance(data, dict) and data.get("schema") == SCHEMA
+
+
+def parse_result(text: str | bytes) -> dict[str, Any] | None:
+    """A result's JSON object from its text; None for JSON that is not a result of this contract.
+
+    Raises ValueError (json.JSONDecodeError, UnicodeDecodeError) for text that is not JSON.
+    """
+    data = json.loads(text)
+    return data if is_result(data) else None
+
+
+def read_result_json(path: Path) -> dict[str, Any] | None:
+    """A result file's JSON object (`parse_result`); raises OSError for a file that cannot be read."""
+    return parse_result(path.read_bytes())
+
+
+def read_result(path: Path) -> Report | None:
+    """A result file as the typed report; None for a JSON file that is not a result. Raises OSError,
+    ValueError (not JSON) or MalformedResult (a result not as the contract says)."""
+    data = read_result_json(path)
+    return None if data is None else report_from_dict(data)
 
 
 def as_report(result: Report | Mapping[str, Any]) -> Report:

@@ -11,14 +11,13 @@ a separate errors table.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from ingest.contract import JsonNumber, MalformedResult, is_result, json_number, report_from_dict
+from ingest.contract import JsonNumber, json_number, read_result
 from ingest.errors import ErrorCode
 from ingest.layouts import TemplateLayout, load_layouts
 from ingest.models import CellReading, ErrorInfo, Format, Report, ReportMeta, SourceInfo
@@ -129,10 +128,10 @@ def read_results(out_dir: Path) -> list[Result]:
         if any(part.startswith(".") for part in relative.parts):
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if is_result(data):
-                results.append(Result(str(relative), report_from_dict(data)))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, MalformedResult) as exc:
+            report = read_result(path)
+            if report is not None:
+                results.append(Result(str(relative), report))
+        except (OSError, ValueError) as exc:  # not JSON, or MalformedResult: a result not as the contract says
             unreadable = ErrorInfo(ErrorCode.UNREADABLE_RESULT, str(exc))
             results.append(Result(str(relative), Report(SourceInfo(path.name, "", None), error=unreadable)))
     return results

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 import sqlalchemy as sa
 
-from ingest.contract import report_from_dict, report_to_dict
+from ingest.contract import read_result, read_result_json, report_from_dict, report_to_dict
 from ingest.models import Report
 from ingest.output import page_image_path, page_images_dir, write_json_atomic, write_report
 from workers.corrections import ReviewedWriter, reapply
@@ -75,8 +75,7 @@ class FolderStorage:
         path = self.report_path(name)
         if path is None:
             return None
-        payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return payload
+        return read_result_json(path)
 
     def store_report(self, conn: sa.Connection, name: str, payload: dict[str, Any]) -> None:
         write_json_atomic(self.out / name, payload)
@@ -214,4 +213,6 @@ def database_results(url: str) -> Iterator[tuple[str, Report]]:
         paths = sorted(Path(p) for p in conn.scalars(query.order_by(documents.c.result_path)))
     for path in paths:
         if path.is_file():
-            yield path.name, report_from_dict(json.loads(path.read_text(encoding="utf-8")))
+            report = read_result(path)
+            if report is not None:
+                yield path.name, report

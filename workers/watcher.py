@@ -8,7 +8,6 @@ nothing and enqueues nothing twice. Bad input ends in failed/ with `<name>.error
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -23,6 +22,7 @@ import sqlalchemy.exc
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from ingest.contract import parse_result
 from ingest.output import write_json_atomic
 from workers.client import Service
 from workers.store import FINAL, DocumentRow
@@ -204,8 +204,9 @@ class Watcher:
         if not self.service.db.keeps_everything or out is None or row.report is None:
             return
         data = self.service.storage.result_bytes(row)
-        if data is not None:
-            write_json_atomic(out / row.report, json.loads(data))
+        payload = None if data is None else parse_result(data)
+        if payload is not None:
+            write_json_atomic(out / row.report, payload)
 
 
 def _changed(path: Path, candidate: _Candidate) -> bool:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.contract import is_result, report_from_dict
+from ingest.contract import read_result
 from ingest.models import Report, ReportMeta
 from workers.storage import FolderStorage, Storage
 
@@ -50,8 +49,8 @@ def _entry(name: str, report: Report) -> QueueEntry | None:
 @lru_cache(maxsize=4096)
 def _cached_entry(path: Path, mtime_ns: int, size: int) -> QueueEntry | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return _entry(path.name, report_from_dict(data)) if is_result(data) else None
+        report = read_result(path)
+        return None if report is None else _entry(path.name, report)
     except (OSError, ValueError):
         return None
 
