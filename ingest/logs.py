@@ -49,3 +49,12 @@ def setup_logging(level: str = "INFO", log_format: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    sys.unraisablehook = _log_unraisable
+
+
+def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """An exception Python cannot raise is a log line, not a traceback on stderr: RQ's stop request
+    (raised by its signal handler) lands in logging's at-fork hook when SIGTERM comes as a worker forks."""
+    what = unraisable.exc_type.__name__
+    detail = f": {unraisable.exc_value}" if unraisable.exc_value is not None and str(unraisable.exc_value) else ""
+    logging.getLogger("ingest").warning("ignored %s%s in %r", what, detail, unraisable.object)

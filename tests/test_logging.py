@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -93,3 +95,14 @@ def test_run_names_files_on_one_line_each(tmp_path: Path) -> None:
     assert result.returncode == 1
     failed = result.stderr.splitlines()
     assert len(failed) == 1 and "/report\\u000aFORGED ERROR line\\u202e.txt: not_a_report" in failed[0]
+
+
+def test_an_exception_python_cannot_raise_is_one_log_line() -> None:
+    # RQ's stop request raised by its SIGTERM handler inside logging's at-fork hook reached stderr as a
+    # traceback (seen under load); any unraisable exception goes the same way.
+    program = ("from ingest.logs import setup_logging\nsetup_logging()\n"
+               "class Finaliser:\n    def __del__(self):\n        raise RuntimeError('stop requested')\n"
+               "Finaliser()\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and TEXT_LINE.match(lines[0]) and "RuntimeError: stop requested" in lines[0], lines
