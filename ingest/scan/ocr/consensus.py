@@ -106,6 +106,11 @@ def load_engines(settings: Settings) -> None:
     """The configured engines' models loaded now (they are kept for the process)."""
     if settings.ocr.engine in ("both", "rapidocr"):
         RapidOcrEngine().load()
+    if settings.ocr.engine in ("both", "tesseract"):
+        tesseract = TesseractEngine(settings.tools.tesseract_timeout)
+        tesseract.load("number")
+        if settings.ocr.engine == "tesseract":
+            tesseract.load("label")
 
 
 def agree(first: CellText, second: CellText, settings: Settings) -> CellText:
