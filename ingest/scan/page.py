@@ -310,13 +310,15 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append(((cell.row, cell.col), crops))
     flat = [crop for _, crops in pending for crop in crops]
-    flat_readings = iter(read_once(flat, engines.labels, "label", _OCR_TEXT_HEIGHT, may_be_value))
+    flat_readings = iter(read_once(flat, lambda crops: engines.labels.read_lines(crops, "label"), _OCR_TEXT_HEIGHT,
+                                   may_be_value))
     first = []
     for _, crops in pending:
         parts = [next(flat_readings) for _ in crops]
         first.append(CellText("".join(p.text for p in parts), min(p.confidence for p in parts)))
     values = [i for i, reading in enumerate(first) if len(pending[i][1]) == 1 and may_be_value(reading.text)]
-    numbers = read_values([pending[i][1][0] for i in values], engines, [first[i] for i in values], settings)
+    numbers = read_values([pending[i][1][0] for i in values], engines, [first[i] for i in values], settings,
+                          _OCR_TEXT_HEIGHT)
     for i, reading in zip(values, numbers, strict=True):
         first[i] = reading
     for (position, _), reading in zip(pending, first, strict=True):

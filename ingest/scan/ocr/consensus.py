@@ -16,6 +16,7 @@ import numpy as np
 
 from ingest.scan.ocr.base import CellText, OcrEngine
 from ingest.scan.ocr.rapid import RapidOcrEngine
+from ingest.scan.ocr.same_look import SURE_APART, read_once
 from ingest.scan.ocr.tesseract import TesseractEngine
 from ingest.settings import Settings
 
@@ -133,13 +134,24 @@ def _digits_only(text: str) -> str:
     return re.sub(r"[^0-9.]", "", text)
 
 
+def _one_digit(text: str) -> bool:
+    return len(text) == 1 and text.isdigit()
+
+
 def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellText] | None,
-                settings: Settings) -> list[CellText]:
-    """Every value crop read twice and reconciled; `first` reuses the label engine's reading
-    when it is the first value reader (same engine, same preprocessing)."""
+                settings: Settings, text_height: int) -> list[CellText]:
+    """Every value crop (text scaled to `text_height`) read twice and reconciled; `first` reuses
+    the label engine's reading when it is the first value reader (same engine, same
+    preprocessing). The second reader reads a look once among crops the first read as one
+    digit and that are all but pixel for pixel the same (most of a report's cells are "0"),
+    when it reads that look as one digit too."""
     one, two = engines.values
     reusable = one.engine is engines.labels and one.engine.kind_blind and one.preprocess is as_gray
     if first is None or not reusable:
         first = one.read(crops)
-    second = two.read(crops)
-    return [agree(a, b, settings) for a, b in zip(first, second, strict=True)]
+    digits = [i for i, reading in enumerate(first) if _one_digit(as_digits(reading.text))]
+    rest = [i for i, reading in enumerate(first) if not _one_digit(as_digits(reading.text))]
+    second = dict(zip(digits, read_once([crops[i] for i in digits], two.read, text_height, _one_digit, SURE_APART),
+                      strict=True))
+    second.update(zip(rest, two.read([crops[i] for i in rest]), strict=True))
+    return [agree(a, second[i], settings) for i, a in enumerate(first)]

@@ -110,5 +110,5 @@ class TesseractEngine:
             raise ToolError(ErrorCode.TOOL_FAILED, f"tesseract failed: {exc}") from None
         except pytesseract.TesseractError as exc:
             raise ToolError(ErrorCode.TOOL_FAILED, f"tesseract failed: {exc.message}") from None
-        return [(str(text), float(conf), int(top), int(height))
-                for text, conf, top, height in zip(data["text"], data["conf"], data["top"], data["height"], strict=True)]
+        columns = (data["text"], data["conf"], data["top"], data["height"])
+        return [(str(text), float(conf), int(top), int(height)) for text, conf, top, height in zip(*columns, strict=True)]
