@@ -111,4 +111,5 @@ class TesseractEngine:
         except pytesseract.TesseractError as exc:
             raise ToolError(ErrorCode.TOOL_FAILED, f"tesseract failed: {exc.message}") from None
         columns = (data["text"], data["conf"], data["top"], data["height"])
-        return [(str(text), float(conf), int(top), int(height)) for text, conf, top, height in zip(*columns, strict=True)]
+        return [(str(text), float(conf), int(top), int(height))
+                for text, conf, top, height in zip(*columns, strict=True)]
