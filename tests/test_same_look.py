@@ -62,14 +62,13 @@ def test_different_values_are_never_one_look(font_path: str) -> None:
     assert grouped >= len(VALUES)
 
 
-class CountingEngine:
-    """The real RapidOCR engine, counting the crops it is given."""
+class Counting:
+    """A real engine, counting the crops it is given."""
 
-    name = "rapidocr"
-    kind_blind = True
-
-    def __init__(self) -> None:
-        self.engine = RapidOcrEngine()
+    def __init__(self, engine: RapidOcrEngine | TesseractEngine) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self.kind_blind = engine.kind_blind
         self.crops = 0
 
     def read_lines(self, images: list[np.ndarray], kind: Kind) -> list[CellText]:
@@ -82,28 +81,13 @@ def test_values_read_once_per_look_and_labels_alone() -> None:
     font = FONTS[0]
     texts = ["0"] * 12 + ["8", "6", "0", "11", "11"] + ["号"] * 3
     crops = [crop(t, font, rng, noisy=True) for t in texts]
-    counting = CountingEngine()
+    counting = Counting(RapidOcrEngine())
     once = read_once(crops, lambda batch: counting.read_lines(batch, "label"), TEXT_HEIGHT, may_be_value)
     alone = RapidOcrEngine().read_lines(crops, "label")
     assert [r.text for r in once] == [r.text for r in alone]
     assert [r.text for r in once][:14] == ["0"] * 12 + ["8", "6"]
     # Twelve "0"s and two "11"s read as few looks; the Chinese character (not a value) each time.
     assert counting.crops <= len(crops) - 10
-
-
-class CountingTesseract:
-    """The real Tesseract engine, counting the crops it is given."""
-
-    name = "tesseract"
-    kind_blind = False
-
-    def __init__(self) -> None:
-        self.engine = TesseractEngine(timeout=60)
-        self.crops = 0
-
-    def read_lines(self, images: list[np.ndarray], kind: Kind) -> list[CellText]:
-        self.crops += len(images)
-        return self.engine.read_lines(images, kind)
 
 
 def test_second_reading_shares_only_one_digit_looks_all_but_identical() -> None:
@@ -113,7 +97,7 @@ def test_second_reading_shares_only_one_digit_looks_all_but_identical() -> None:
     # Clean crops of one value drawn at one offset are pixel for pixel one look; noisy ones may not be.
     crops = [crop(t, font, random.Random(1), noisy=False) for t in texts[:10]] + \
         [crop(t, font, rng, noisy=True) for t in texts[10:]]
-    counting = CountingTesseract()
+    counting = Counting(TesseractEngine(timeout=60))
     rapid = RapidOcrEngine()
     engines = EngineSet(rapid, (ValueReader(rapid, as_gray), ValueReader(counting, as_binary)))
     shared = read_values(crops, engines, None, load_settings(), TEXT_HEIGHT)
