@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import cv2
 import numpy as np
@@ -155,3 +156,21 @@ def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellTex
                       strict=True))
     second.update(zip(rest, two.read([crops[i] for i in rest]), strict=True))
     return [agree(a, second[i], settings) for i, a in enumerate(first)]
+
+
+def read_cells(cells: list[list[np.ndarray]], engines: EngineSet, settings: Settings,
+               text_height: int) -> list[CellText]:
+    """Each table cell's reading from the crops of its text lines (text scaled to `text_height`):
+    every line read by the label engine, a look once where it reads as a value; a one-line
+    cell that reads as a value (a number, or no Chinese) read twice as a number."""
+    flat = [crop for crops in cells for crop in crops]
+    flat_readings = iter(read_once(flat, partial(engines.labels.read_lines, kind="label"), text_height, may_be_value))
+    first = []
+    for crops in cells:
+        parts = [next(flat_readings) for _ in crops]
+        first.append(CellText("".join(p.text for p in parts), min(p.confidence for p in parts)))
+    values = [i for i, reading in enumerate(first) if len(cells[i]) == 1 and may_be_value(reading.text)]
+    numbers = read_values([cells[i][0] for i in values], engines, [first[i] for i in values], settings, text_height)
+    for i, reading in zip(values, numbers, strict=True):
+        first[i] = reading
+    return first
