@@ -11,9 +11,11 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.scan.ocr.base import CellText, Kind
-from ingest.scan.ocr.consensus import may_be_value
+from ingest.scan.ocr.consensus import EngineSet, ValueReader, as_binary, as_gray, may_be_value, read_values
 from ingest.scan.ocr.rapid import RapidOcrEngine
 from ingest.scan.ocr.same_look import group_looks, read_once
+from ingest.scan.ocr.tesseract import TesseractEngine
+from ingest.settings import load_settings
 
 TEXT_HEIGHT = 32
 FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -60,14 +62,13 @@ def test_different_values_are_never_one_look(font_path: str) -> None:
     assert grouped >= len(VALUES)
 
 
-class CountingEngine:
-    """The real RapidOCR engine, counting the crops it is given."""
+class Counting:
+    """A real engine, counting the crops it is given."""
 
-    name = "rapidocr"
-    kind_blind = True
-
-    def __init__(self) -> None:
-        self.engine = RapidOcrEngine()
+    def __init__(self, engine: RapidOcrEngine | TesseractEngine) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self.kind_blind = engine.kind_blind
         self.crops = 0
 
     def read_lines(self, images: list[np.ndarray], kind: Kind) -> list[CellText]:
@@ -80,10 +81,26 @@ def test_values_read_once_per_look_and_labels_alone() -> None:
     font = FONTS[0]
     texts = ["0"] * 12 + ["8", "6", "0", "11", "11"] + ["号"] * 3
     crops = [crop(t, font, rng, noisy=True) for t in texts]
-    counting = CountingEngine()
-    once = read_once(crops, counting, "label", TEXT_HEIGHT, may_be_value)
+    counting = Counting(RapidOcrEngine())
+    once = read_once(crops, lambda batch: counting.read_lines(batch, "label"), TEXT_HEIGHT, may_be_value)
     alone = RapidOcrEngine().read_lines(crops, "label")
     assert [r.text for r in once] == [r.text for r in alone]
     assert [r.text for r in once][:14] == ["0"] * 12 + ["8", "6"]
     # Twelve "0"s and two "11"s read as few looks; the Chinese character (not a value) each time.
     assert counting.crops <= len(crops) - 10
+
+
+def test_second_reading_shares_only_one_digit_looks_all_but_identical() -> None:
+    rng = random.Random(5)
+    font = FONTS[0]
+    texts = ["0"] * 10 + ["8", "6", "11", "11", "3"]
+    # Clean crops of one value drawn at one offset are pixel for pixel one look; noisy ones may not be.
+    crops = [crop(t, font, random.Random(1), noisy=False) for t in texts[:10]] + \
+        [crop(t, font, rng, noisy=True) for t in texts[10:]]
+    counting = Counting(TesseractEngine(timeout=60))
+    rapid = RapidOcrEngine()
+    engines = EngineSet(rapid, (ValueReader(rapid, as_gray), ValueReader(counting, as_binary)))
+    shared = read_values(crops, engines, None, load_settings(), TEXT_HEIGHT)
+    assert [r.text for r in shared] == texts
+    # The ten "0"s read once; "11" (two digits) each time.
+    assert counting.crops == len(crops) - 9

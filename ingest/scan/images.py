@@ -10,6 +10,7 @@ import io
 import warnings
 from collections.abc import Iterator
 
+import cv2
 import numpy as np
 import pypdfium2
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -38,8 +39,9 @@ def _to_bgr(image: Image.Image) -> np.ndarray:
         rgba = image.convert("RGBA")
         image = Image.new("RGB", rgba.size, "white")
         image.paste(rgba, mask=rgba.split()[3])
-    rgb = np.asarray(image.convert("RGB"))
-    return np.ascontiguousarray(rgb[:, :, ::-1])
+    # One OpenCV conversion (a copy) rather than PIL's to RGB and a reversed copy of that.
+    pixels = np.asarray(image)
+    return cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR if image.mode == "L" else cv2.COLOR_RGB2BGR)
 
 
 def image_pages(data: bytes, settings: Settings) -> Iterator[np.ndarray]:

@@ -14,8 +14,7 @@ from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
 from ingest.scan.lines import cell_lines, line_boxes, rules_painted_out, without_rule_rests
 from ingest.scan.ocr.base import CellText
-from ingest.scan.ocr.consensus import EngineSet, looks_numeric, may_be_value, read_values
-from ingest.scan.ocr.same_look import read_once
+from ingest.scan.ocr.consensus import EngineSet, looks_numeric, read_cells
 from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
 from ingest.settings import Settings
@@ -309,18 +308,8 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
         crops = [_scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append(((cell.row, cell.col), crops))
-    flat = [crop for _, crops in pending for crop in crops]
-    flat_readings = iter(read_once(flat, engines.labels, "label", _OCR_TEXT_HEIGHT, may_be_value))
-    first = []
-    for _, crops in pending:
-        parts = [next(flat_readings) for _ in crops]
-        first.append(CellText("".join(p.text for p in parts), min(p.confidence for p in parts)))
-    values = [i for i, reading in enumerate(first) if len(pending[i][1]) == 1 and may_be_value(reading.text)]
-    numbers = read_values([pending[i][1][0] for i in values], engines, [first[i] for i in values], settings)
-    for i, reading in zip(values, numbers, strict=True):
-        first[i] = reading
-    for (position, _), reading in zip(pending, first, strict=True):
-        texts[position] = reading
+    readings = read_cells([crops for _, crops in pending], engines, settings, _OCR_TEXT_HEIGHT)
+    texts.update((position, reading) for (position, _), reading in zip(pending, readings, strict=True))
     slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
              for c in table.cells]
     return TablePiece(number, list(zip(table.cells, slots, strict=True)), table.n_rows, table.n_cols, gs.snap,

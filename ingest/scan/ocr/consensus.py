@@ -10,12 +10,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import cv2
 import numpy as np
 
 from ingest.scan.ocr.base import CellText, OcrEngine
 from ingest.scan.ocr.rapid import RapidOcrEngine
+from ingest.scan.ocr.same_look import SURE_APART, read_once
 from ingest.scan.ocr.tesseract import TesseractEngine
 from ingest.settings import Settings
 
@@ -106,6 +108,11 @@ def load_engines(settings: Settings) -> None:
     """The configured engines' models loaded now (they are kept for the process)."""
     if settings.ocr.engine in ("both", "rapidocr"):
         RapidOcrEngine().load()
+    if settings.ocr.engine in ("both", "tesseract"):
+        tesseract = TesseractEngine(settings.tools.tesseract_timeout)
+        tesseract.load("number")
+        if settings.ocr.engine == "tesseract":
+            tesseract.load("label")
 
 
 def agree(first: CellText, second: CellText, settings: Settings) -> CellText:
@@ -128,13 +135,42 @@ def _digits_only(text: str) -> str:
     return re.sub(r"[^0-9.]", "", text)
 
 
+def _one_digit(text: str) -> bool:
+    return len(text) == 1 and text.isdigit()
+
+
 def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellText] | None,
-                settings: Settings) -> list[CellText]:
-    """Every value crop read twice and reconciled; `first` reuses the label engine's reading
-    when it is the first value reader (same engine, same preprocessing)."""
+                settings: Settings, text_height: int) -> list[CellText]:
+    """Every value crop (text scaled to `text_height`) read twice and reconciled; `first` reuses
+    the label engine's reading when it is the first value reader (same engine, same
+    preprocessing). The second reader reads a look once among crops the first read as one
+    digit and that are all but pixel for pixel the same (most of a report's cells are "0"),
+    when it reads that look as one digit too."""
     one, two = engines.values
     reusable = one.engine is engines.labels and one.engine.kind_blind and one.preprocess is as_gray
     if first is None or not reusable:
         first = one.read(crops)
-    second = two.read(crops)
-    return [agree(a, b, settings) for a, b in zip(first, second, strict=True)]
+    digits = [i for i, reading in enumerate(first) if _one_digit(as_digits(reading.text))]
+    rest = [i for i, reading in enumerate(first) if not _one_digit(as_digits(reading.text))]
+    second = dict(zip(digits, read_once([crops[i] for i in digits], two.read, text_height, _one_digit, SURE_APART),
+                      strict=True))
+    second.update(zip(rest, two.read([crops[i] for i in rest]), strict=True))
+    return [agree(a, second[i], settings) for i, a in enumerate(first)]
+
+
+def read_cells(cells: list[list[np.ndarray]], engines: EngineSet, settings: Settings,
+               text_height: int) -> list[CellText]:
+    """Each table cell's reading from the crops of its text lines (text scaled to `text_height`):
+    every line read by the label engine, a look once where it reads as a value; a one-line
+    cell that reads as a value (a number, or no Chinese) read twice as a number."""
+    flat = [crop for crops in cells for crop in crops]
+    flat_readings = iter(read_once(flat, partial(engines.labels.read_lines, kind="label"), text_height, may_be_value))
+    first = []
+    for crops in cells:
+        parts = [next(flat_readings) for _ in crops]
+        first.append(CellText("".join(p.text for p in parts), min(p.confidence for p in parts)))
+    values = [i for i, reading in enumerate(first) if len(cells[i]) == 1 and may_be_value(reading.text)]
+    numbers = read_values([cells[i][0] for i in values], engines, [first[i] for i in values], settings, text_height)
+    for i, reading in zip(values, numbers, strict=True):
+        first[i] = reading
+    return first

@@ -1,6 +1,7 @@
-"""Tesseract through pytesseract. Cells are stacked into one image with white gaps (one
-process per batch instead of one per cell) and each word goes back to its cell by position;
-labels are read as chi_sim, numbers as eng with a digit whitelist."""
+"""Tesseract on cell crops. Cells are stacked into one image with white gaps (one reading per
+batch instead of one per cell) and each word goes back to its cell by position; labels are
+read as chi_sim, numbers as eng with a digit whitelist. Read by Tesseract's library kept in
+the process (tess_api), else by running the program through pytesseract."""
 
 from __future__ import annotations
 
@@ -12,13 +13,17 @@ import numpy as np
 import pytesseract
 
 from ingest.errors import ErrorCode, ToolError
+from ingest.scan.ocr import tess_api
 from ingest.scan.ocr.base import CellText, Kind
 
 _GAP = 40
 _MARGIN = 20
-_CONFIG: dict[Kind, tuple[str, str]] = {
-    "label": ("chi_sim", "--psm 6 -c preserve_interword_spaces=1"),
-    "number": ("eng", "--psm 6 -c tessedit_char_whitelist=0123456789.-"),
+# Each crop a line of a block of text.
+_PSM = 6
+# Language and variables by kind of cell.
+_CONFIG: dict[Kind, tuple[str, dict[str, str]]] = {
+    "label": ("chi_sim", {"preserve_interword_spaces": "1"}),
+    "number": ("eng", {"tessedit_char_whitelist": "0123456789.-"}),
 }
 
 
@@ -58,11 +63,38 @@ class TesseractEngine:
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
 
+    def load(self, kind: Kind) -> None:
+        """The library's model for this kind loaded now, if the library is used."""
+        lang, variables = _CONFIG[kind]
+        tess_api.load(lang, _PSM, variables)
+
     def read_lines(self, images: list[np.ndarray], kind: Kind) -> list[CellText]:
         if not images:
             return []
         canvas, spans = _stack(images)
-        lang, config = _CONFIG[kind]
+        lang, variables = _CONFIG[kind]
+        found = tess_api.tsv_words(canvas, lang, _PSM, variables, self.timeout)
+        if found is None:
+            found = self._run(canvas, lang, variables)
+        # Tesseract lists words in reading order: kept as it is.
+        words: list[list[tuple[str, float]]] = [[] for _ in images]
+        for text, conf, top, height in found:
+            if not str(text).strip() or conf < 0:
+                continue
+            centre = top + height / 2
+            for i, (y0, y1) in enumerate(spans):
+                if y0 - _GAP / 2 <= centre < y1 + _GAP / 2:
+                    words[i].append((str(text).strip(), conf / 100))
+                    break
+        out = []
+        for found_words in words:
+            text = "".join(w for w, _ in found_words)
+            out.append(CellText(text, min((c for _, c in found_words), default=0.0)))
+        return out
+
+    def _run(self, canvas: np.ndarray, lang: str, variables: dict[str, str]) -> list[tuple[str, float, int, int]]:
+        """The words of the program run on the canvas: (text, confidence 0-100, top, height)."""
+        config = " ".join([f"--psm {_PSM}"] + [f"-c {name}={value}" for name, value in variables.items()])
         try:
             with one_thread():
                 data = pytesseract.image_to_data(
@@ -78,18 +110,6 @@ class TesseractEngine:
             raise ToolError(ErrorCode.TOOL_FAILED, f"tesseract failed: {exc}") from None
         except pytesseract.TesseractError as exc:
             raise ToolError(ErrorCode.TOOL_FAILED, f"tesseract failed: {exc.message}") from None
-        # Tesseract lists words in reading order: kept as it is.
-        words: list[list[tuple[str, float]]] = [[] for _ in images]
-        for text, conf, top, height in zip(data["text"], data["conf"], data["top"], data["height"], strict=True):
-            if not str(text).strip() or float(conf) < 0:
-                continue
-            centre = top + height / 2
-            for i, (y0, y1) in enumerate(spans):
-                if y0 - _GAP / 2 <= centre < y1 + _GAP / 2:
-                    words[i].append((str(text).strip(), float(conf) / 100))
-                    break
-        out = []
-        for found in words:
-            text = "".join(w for w, _ in found)
-            out.append(CellText(text, min((c for _, c in found), default=0.0)))
-        return out
+        columns = (data["text"], data["conf"], data["top"], data["height"])
+        return [(str(text), float(conf), int(top), int(height))
+                for text, conf, top, height in zip(*columns, strict=True)]
