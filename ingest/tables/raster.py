@@ -17,6 +17,10 @@ from ingest.tables.model import GridCell, GridSettings, PixelBox
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
 _CONTACT = 2
+# Dashes of a faint rule this far apart are joined before rules are looked for.
+_DASH_JOIN = 2
+# The space between two characters of a line, as a share of the text height.
+_CHARACTER_SPACE = 0.1
 # A cell border exists where this share of its length is ruled.
 _EDGE_COVERAGE = 0.6
 # A dashed run lying beside a solid rule over more than this share of its length is not the
@@ -24,6 +28,12 @@ _EDGE_COVERAGE = 0.6
 _ON_SOLID = 0.5
 # A dashed run with ink on both sides over more than this share of its length is text.
 _FLANKED = 0.3
+# A solid run so (measured on 150-200-dpi black-and-white pages: rules at most 0.36, strokes of
+# a line of text lined up at least 0.6) is text too.
+_STROKES = 0.5
+# ... and no longer than this many characters (strokes line up over a few characters; a rule
+# runs the width of a cell at least).
+_STROKE_CHARS = 5
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,9 @@ def raster_settings(ink: np.ndarray, bilevel: bool = False) -> GridSettings[int]
         # Wider than a dash gap of a hair-thin rule, narrower than the space between two
         # strokes of one character (so a line of text never closes up into a rule).
         dash_gap=max(3, height // 4) if bilevel else 0,
+        # Characters closer than dashes are joined: their strokes line up into rule-long runs
+        # (as on a black-and-white page, where no gray rim parts them).
+        strokes_join=bilevel or _CHARACTER_SPACE * height <= _DASH_JOIN,
     )
 
 
@@ -102,7 +115,7 @@ class Rulings:
 def _rule_mask(ink: np.ndarray, size_open: tuple[int, int], size_close: tuple[int, int]) -> np.ndarray:
     """Long runs along one axis kept by opening, then gaps bridged along the rule."""
     # A rule drawn faint breaks into dashes: join dashes a pixel apart before the opening.
-    dash = cv2.getStructuringElement(cv2.MORPH_RECT, _scaled(size_close, 2))
+    dash = cv2.getStructuringElement(cv2.MORPH_RECT, _scaled(size_close, _DASH_JOIN))
     joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, dash)
     lines = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size_open))
     return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, size_close))
@@ -113,14 +126,36 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     fraction of a degree is half gray: Otsu cuts it into dashes), vertical ones from the
     ink mask (in the faint one, strokes of characters touching a low row's rules pass for
     rules between them)."""
-    horizontal = _rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1))
-    vertical = _rule_mask(ink, (1, gs.min_vline), (1, gs.bridge))
+    horizontal = _without_strokes(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)), faint, gs)
+    vertical = _without_strokes(_rule_mask(ink, (1, gs.min_vline), (1, gs.bridge)), ink, gs, upright=True)
     horizontal |= _dashed_rules(faint, horizontal, vertical, gs)
     # Found along the page turned a quarter (a column's runs are a row's there); a column
     # of digits joins up through the rules between them as a vertical run of dashes meeting
     # rules, so a vertical run must carry on a solid rule.
     vertical |= _dashed_rules(np.ascontiguousarray(ink.T), np.ascontiguousarray(vertical.T), None, gs).T
     return Rulings(horizontal, vertical | _row_high_rules(ink, horizontal, gs))
+
+
+def _without_strokes(lines: np.ndarray, ink: np.ndarray, gs: GridSettings[int], upright: bool = False) -> np.ndarray:
+    """Horizontal (or `upright`) `lines` less the runs that are strokes of a line of text: in
+    small print a character's strokes close up with the next one's (a pixel or two apart) into
+    runs as long as a rule, but ink lies on both sides of them over most of their length,
+    inside the characters, where a rule has paper on one side at least."""
+    if not gs.strokes_join:
+        # Larger print on a gray page leaves its characters apart, and measured, rules there
+        # (a seal's rest beside them) lay as flanked as strokes.
+        return lines
+    if upright:
+        across = _without_strokes(np.ascontiguousarray(lines.T), np.ascontiguousarray(ink.T), gs)
+        return np.ascontiguousarray(across.T)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    flanked = np.bincount(labels.ravel(), weights=_inked_both_sides(ink, gs).ravel(), minlength=count)
+    strokes = (flanked > _STROKES * np.maximum(stats[:, cv2.CC_STAT_AREA], 1)) \
+        & (stats[:, cv2.CC_STAT_WIDTH] <= _STROKE_CHARS * gs.text_height)
+    strokes[0] = False
+    if not strokes.any():
+        return lines
+    return np.where(strokes[labels], 0, lines).astype(np.uint8)
 
 
 def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | None,
@@ -222,7 +257,9 @@ def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[in
     # Few strokes pass (a carried-over row's rules): each box copied, a stroke fills its own.
     for i in np.flatnonzero(keep):
         out[y[i]:y[i] + h[i], x[i]:x[i] + w[i]] = short[y[i]:y[i] + h[i], x[i]:x[i] + w[i]]
-    return out
+    # A small-print row's text touches its rules above and below (a black-and-white page
+    # keeps no gap between): the upright strokes of its characters are not rules.
+    return _without_strokes(out, ink, gs, upright=True)
 
 
 def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
