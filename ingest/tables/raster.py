@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from ingest.tables.model import GridCell, GridSettings, PixelBox
+from ingest.tables.rule_like import inked_both_sides, without_arcs, without_strokes
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
 _CONTACT = 2
@@ -28,12 +29,6 @@ _EDGE_COVERAGE = 0.6
 _ON_SOLID = 0.5
 # A dashed run with ink on both sides over more than this share of its length is text.
 _FLANKED = 0.3
-# A solid run so (measured on 150-200-dpi black-and-white pages: rules at most 0.36, strokes of
-# a line of text lined up at least 0.6) is text too.
-_STROKES = 0.5
-# ... and no longer than this many characters (strokes line up over a few characters; a rule
-# runs the width of a cell at least).
-_STROKE_CHARS = 5
 
 
 @dataclass(frozen=True)
@@ -126,36 +121,16 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     fraction of a degree is half gray: Otsu cuts it into dashes), vertical ones from the
     ink mask (in the faint one, strokes of characters touching a low row's rules pass for
     rules between them)."""
-    horizontal = _without_strokes(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)), faint, gs)
-    vertical = _without_strokes(_rule_mask(ink, (1, gs.min_vline), (1, gs.bridge)), ink, gs, upright=True)
+    # Strokes of small print lined up, arcs of a seal's ring: long runs too, but no rules.
+    horizontal = without_arcs(without_strokes(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)), faint, gs), gs)
+    vertical = _rule_mask(ink, (1, gs.min_vline), (1, gs.bridge))
+    vertical = without_arcs(without_strokes(vertical, ink, gs, upright=True), gs, upright=True)
     horizontal |= _dashed_rules(faint, horizontal, vertical, gs)
     # Found along the page turned a quarter (a column's runs are a row's there); a column
     # of digits joins up through the rules between them as a vertical run of dashes meeting
     # rules, so a vertical run must carry on a solid rule.
     vertical |= _dashed_rules(np.ascontiguousarray(ink.T), np.ascontiguousarray(vertical.T), None, gs).T
     return Rulings(horizontal, vertical | _row_high_rules(ink, horizontal, gs))
-
-
-def _without_strokes(lines: np.ndarray, ink: np.ndarray, gs: GridSettings[int], upright: bool = False) -> np.ndarray:
-    """Horizontal (or `upright`) `lines` less the runs that are strokes of a line of text: in
-    small print a character's strokes close up with the next one's (a pixel or two apart) into
-    runs as long as a rule, but ink lies on both sides of them over most of their length,
-    inside the characters, where a rule has paper on one side at least."""
-    if not gs.strokes_join:
-        # Larger print on a gray page leaves its characters apart, and measured, rules there
-        # (a seal's rest beside them) lay as flanked as strokes.
-        return lines
-    if upright:
-        across = _without_strokes(np.ascontiguousarray(lines.T), np.ascontiguousarray(ink.T), gs)
-        return np.ascontiguousarray(across.T)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
-    flanked = np.bincount(labels.ravel(), weights=_inked_both_sides(ink, gs).ravel(), minlength=count)
-    strokes = (flanked > _STROKES * np.maximum(stats[:, cv2.CC_STAT_AREA], 1)) \
-        & (stats[:, cv2.CC_STAT_WIDTH] <= _STROKE_CHARS * gs.text_height)
-    strokes[0] = False
-    if not strokes.any():
-        return lines
-    return np.where(strokes[labels], 0, lines).astype(np.uint8)
 
 
 def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | None,
@@ -214,21 +189,8 @@ def _from_crossing(ink: np.ndarray, on: np.ndarray, starts: np.ndarray, run: np.
     met = np.zeros(count, bool)
     met[1:] = reach[starts] | reach[ends]
     lengths = np.bincount(run[on], minlength=count)
-    flanked = np.bincount(run[on], weights=_inked_both_sides(ink, gs)[on], minlength=count)
+    flanked = np.bincount(run[on], weights=inked_both_sides(ink, gs)[on], minlength=count)
     return met & (flanked <= _FLANKED * np.maximum(lengths, 1))
-
-
-def _inked_both_sides(ink: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
-    """1 where there is ink both within a third of a character above a pixel and below it,
-    past the drift (inside a line of text), else 0."""
-    reach = max(2, gs.text_height // 3)
-    near = cv2.dilate(ink, np.ones((reach, 1), np.uint8)) > 0
-    off = gs.rule_drift + 1 + reach // 2
-    above = np.zeros_like(near)
-    below = np.zeros_like(near)
-    above[off:] = near[:-off]
-    below[:-off] = near[off:]
-    return (above & below).astype(np.float32)
 
 
 def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
@@ -259,7 +221,7 @@ def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[in
         out[y[i]:y[i] + h[i], x[i]:x[i] + w[i]] = short[y[i]:y[i] + h[i], x[i]:x[i] + w[i]]
     # A small-print row's text touches its rules above and below (a black-and-white page
     # keeps no gap between): the upright strokes of its characters are not rules.
-    return _without_strokes(out, ink, gs, upright=True)
+    return without_strokes(out, ink, gs, upright=True)
 
 
 def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
