@@ -1,9 +1,8 @@
 """Small print on a 150-dpi black-and-white page, made here: rows hardly taller than their
 text, so the strokes of a label's characters close up into runs as long as rules and stack
 up through the rules between rows. The grid is found whole (no rule through a line of text).
-Also on their own: a seal's arc is no rule, a straight thick rule is one; a minus sign
-centred in a merged cell is not a dropped rule's rest; a low row's cell reaches close to
-its painted-out rules."""
+Also on their own: a minus sign centred in a merged cell is not a dropped rule's rest; a
+low row's cell reaches close to its painted-out rules."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from ingest.scan.lines import without_rule_rests
 from ingest.scan.page import _interior, _straight, prepare
 from ingest.tables.model import GridSettings
 from ingest.tables.raster import find_tables
-from ingest.tables.rule_like import without_arcs
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 LABELS = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "1.属于国家秘密",
@@ -61,16 +59,6 @@ def test_small_print_keeps_its_grid(row: int) -> None:
 
 _GS = GridSettings(text_height=16, snap=7, bridge=8, min_line=40, min_vline=22, intersection=2,
                    line_thickness=2, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.6)
-
-
-def test_a_seals_arc_is_no_rule() -> None:
-    vertical = np.zeros((400, 400), np.uint8)
-    # The left end of a seal's ring, 8 px thick, and a rule as thick beside it (a table's frame).
-    cv2.ellipse(vertical, (220, 200), (120, 120), 0, 160, 200, 255, 8)
-    vertical[150:230, 40:46] = 255
-    kept = without_arcs(vertical, _GS, upright=True)
-    assert kept[150:230, 40:46].all()
-    assert not kept[:, 90:110].any()
 
 
 def test_a_centred_minus_is_no_rules_rest() -> None:

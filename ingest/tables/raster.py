@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from ingest.tables.model import GridCell, GridSettings, PixelBox
-from ingest.tables.rule_like import inked_both_sides, without_arcs, without_strokes
+from ingest.tables.rule_like import inked_both_sides, without_strokes
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
 _CONTACT = 2
@@ -121,10 +121,9 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     fraction of a degree is half gray: Otsu cuts it into dashes), vertical ones from the
     ink mask (in the faint one, strokes of characters touching a low row's rules pass for
     rules between them)."""
-    # Strokes of small print lined up, arcs of a seal's ring: long runs too, but no rules.
-    horizontal = without_arcs(without_strokes(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)), faint, gs), gs)
-    vertical = _rule_mask(ink, (1, gs.min_vline), (1, gs.bridge))
-    vertical = without_arcs(without_strokes(vertical, ink, gs, upright=True), gs, upright=True)
+    # Strokes of small print lined up are long runs too, but no rules.
+    horizontal = without_strokes(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)), faint, gs)
+    vertical = without_strokes(_rule_mask(ink, (1, gs.min_vline), (1, gs.bridge)), ink, gs, upright=True)
     horizontal |= _dashed_rules(faint, horizontal, vertical, gs)
     # Found along the page turned a quarter (a column's runs are a row's there); a column
     # of digits joins up through the rules between them as a vertical run of dashes meeting

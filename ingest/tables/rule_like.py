@@ -1,6 +1,6 @@
 """Marks that an opening keeps as rules but that are none: the strokes of a line of small
-print closed up into rule-long runs, and the arcs of a seal's ring where they run upright
-or level. Each filter takes a mask of runs along one axis and gives it back without them.
+print closed up into rule-long runs. The filter takes a mask of runs along one axis and gives
+it back without them.
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ _STROKES = 0.5
 # ... and no longer than this many characters (strokes line up over a few characters; a rule
 # runs the width of a cell at least).
 _STROKE_CHARS = 5
-# A seal's arc is no longer than this many characters (a ring is a dozen across); a rule's
-# piece that long with a seal's ink beside it stays a rule unless it bends.
-_ARC_CHARS = 8
 
 
 def without_strokes(lines: np.ndarray, ink: np.ndarray, gs: GridSettings[int], upright: bool = False) -> np.ndarray:
@@ -41,30 +38,6 @@ def without_strokes(lines: np.ndarray, ink: np.ndarray, gs: GridSettings[int], u
     if not strokes.any():
         return lines
     return np.where(strokes[labels], 0, lines).astype(np.uint8)
-
-
-def without_arcs(lines: np.ndarray, gs: GridSettings[int], upright: bool = False) -> np.ndarray:
-    """Horizontal (or `upright`) `lines` less the arcs of a seal's ring: short runs thicker
-    than two rules whose middle line bends across the run by more than a rule's dashes
-    step off their line (seeds 41 and 43: a seal on section 四 split its columns)."""
-    if upright:
-        return np.ascontiguousarray(without_arcs(np.ascontiguousarray(lines.T), gs).T)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
-    length, across, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
-    # Few runs are that thick and short (a seal's arcs, a heading's strokes): each is looked at.
-    candidates = (area > (2 * gs.line_thickness + gs.rule_drift) * np.maximum(length, 1)) \
-        & (length <= _ARC_CHARS * gs.text_height)
-    candidates[0] = False
-    out = lines
-    for i in np.flatnonzero(candidates):
-        x, y = stats[i, cv2.CC_STAT_LEFT], stats[i, cv2.CC_STAT_TOP]
-        piece = labels[y:y + across[i], x:x + length[i]] == i
-        inked = piece.sum(axis=0)
-        middle = (piece * np.arange(across[i])[:, None]).sum(axis=0)[inked > 0] / inked[inked > 0]
-        if np.percentile(middle, 90) - np.percentile(middle, 10) > 2 * gs.rule_drift + 1:
-            out = out.copy() if out is lines else out
-            out[y:y + across[i], x:x + length[i]][piece] = 0
-    return out
 
 
 def inked_both_sides(ink: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
