@@ -59,7 +59,6 @@ class Prepared:
     # A black-and-white scan (a fax): its hair-thin rules may be dashes.
     bilevel: bool = False
 
-
     def set_upright(self, color: np.ndarray) -> np.ndarray:
         """The colour page as fed turned as this one (kept for review)."""
         return _set_upright(color, self.angle, self.turns)
@@ -240,9 +239,10 @@ def upright(color: np.ndarray, engines: EngineSet) -> list[Prepared]:
     return ways[:1] if options[0][3] else ways
 
 
-def _interior(box: Box, gs: GridSettings[int]) -> Box:
-    inset = gs.line_thickness + 2
-    x0, y0, x1, y1 = box
+def _interior(box: Box, ox: int, oy: int, gs: GridSettings[int], painted: bool) -> Box:
+    """A cell's box from (ox, oy) inside its rules; just inside `painted`-out rules (small print comes close)."""
+    inset = (gs.line_thickness + 1) // 2 + 1 if painted else gs.line_thickness + 2
+    x0, y0, x1, y1 = box[0] - ox, box[1] - oy, box[2] - ox, box[3] - oy
     return (x0 + inset, y0 + inset, max(x0 + inset + 1, x1 - inset), max(y0 + inset + 1, y1 - inset))
 
 
@@ -287,7 +287,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     gray, ink = rules_painted_out(page.gray, page.ink, rules,
                                   (ox, oy, min(w, table.box[2] + gs.snap), min(h, table.box[3] + gs.snap)))
     for cell in table.cells:
-        x0, y0, x1, y1 = _interior((cell.box[0] - ox, cell.box[1] - oy, cell.box[2] - ox, cell.box[3] - oy), gs)
+        x0, y0, x1, y1 = _interior(cell.box, ox, oy, gs, page.bilevel)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
         # Where a merged cell's inner rule would run, if it dropped out over this row.
         inner = tuple(x - ox - x0 for x in table.xs[cell.col + 1:cell.col + cell.col_span]) if page.bilevel else ()

@@ -14,9 +14,14 @@ import cv2
 import numpy as np
 
 from ingest.tables.model import GridCell, GridSettings, PixelBox
+from ingest.tables.rule_like import inked_both_sides, without_strokes
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
 _CONTACT = 2
+# Dashes of a faint rule this far apart are joined before rules are looked for.
+_DASH_JOIN = 2
+# The space between two characters of a line, as a share of the text height.
+_CHARACTER_SPACE = 0.1
 # A cell border exists where this share of its length is ruled.
 _EDGE_COVERAGE = 0.6
 # A dashed run lying beside a solid rule over more than this share of its length is not the
@@ -85,6 +90,9 @@ def raster_settings(ink: np.ndarray, bilevel: bool = False) -> GridSettings[int]
         # Wider than a dash gap of a hair-thin rule, narrower than the space between two
         # strokes of one character (so a line of text never closes up into a rule).
         dash_gap=max(3, height // 4) if bilevel else 0,
+        # Characters closer than dashes are joined: their strokes line up into rule-long runs
+        # (as on a black-and-white page, where no gray rim parts them).
+        strokes_join=bilevel or _CHARACTER_SPACE * height <= _DASH_JOIN,
     )
 
 
@@ -102,7 +110,7 @@ class Rulings:
 def _rule_mask(ink: np.ndarray, size_open: tuple[int, int], size_close: tuple[int, int]) -> np.ndarray:
     """Long runs along one axis kept by opening, then gaps bridged along the rule."""
     # A rule drawn faint breaks into dashes: join dashes a pixel apart before the opening.
-    dash = cv2.getStructuringElement(cv2.MORPH_RECT, _scaled(size_close, 2))
+    dash = cv2.getStructuringElement(cv2.MORPH_RECT, _scaled(size_close, _DASH_JOIN))
     joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, dash)
     lines = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size_open))
     return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, size_close))
@@ -113,8 +121,9 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     fraction of a degree is half gray: Otsu cuts it into dashes), vertical ones from the
     ink mask (in the faint one, strokes of characters touching a low row's rules pass for
     rules between them)."""
-    horizontal = _rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1))
-    vertical = _rule_mask(ink, (1, gs.min_vline), (1, gs.bridge))
+    # Strokes of small print lined up are long runs too, but no rules.
+    horizontal = without_strokes(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)), faint, gs)
+    vertical = without_strokes(_rule_mask(ink, (1, gs.min_vline), (1, gs.bridge)), ink, gs, upright=True)
     horizontal |= _dashed_rules(faint, horizontal, vertical, gs)
     # Found along the page turned a quarter (a column's runs are a row's there); a column
     # of digits joins up through the rules between them as a vertical run of dashes meeting
@@ -179,21 +188,8 @@ def _from_crossing(ink: np.ndarray, on: np.ndarray, starts: np.ndarray, run: np.
     met = np.zeros(count, bool)
     met[1:] = reach[starts] | reach[ends]
     lengths = np.bincount(run[on], minlength=count)
-    flanked = np.bincount(run[on], weights=_inked_both_sides(ink, gs)[on], minlength=count)
+    flanked = np.bincount(run[on], weights=inked_both_sides(ink, gs)[on], minlength=count)
     return met & (flanked <= _FLANKED * np.maximum(lengths, 1))
-
-
-def _inked_both_sides(ink: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
-    """1 where there is ink both within a third of a character above a pixel and below it,
-    past the drift (inside a line of text), else 0."""
-    reach = max(2, gs.text_height // 3)
-    near = cv2.dilate(ink, np.ones((reach, 1), np.uint8)) > 0
-    off = gs.rule_drift + 1 + reach // 2
-    above = np.zeros_like(near)
-    below = np.zeros_like(near)
-    above[off:] = near[:-off]
-    below[:-off] = near[off:]
-    return (above & below).astype(np.float32)
 
 
 def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
@@ -222,7 +218,9 @@ def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[in
     # Few strokes pass (a carried-over row's rules): each box copied, a stroke fills its own.
     for i in np.flatnonzero(keep):
         out[y[i]:y[i] + h[i], x[i]:x[i] + w[i]] = short[y[i]:y[i] + h[i], x[i]:x[i] + w[i]]
-    return out
+    # A small-print row's text touches its rules above and below (a black-and-white page
+    # keeps no gap between): the upright strokes of its characters are not rules.
+    return without_strokes(out, ink, gs, upright=True)
 
 
 def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
