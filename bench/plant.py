@@ -6,7 +6,8 @@
 - prose: a sentence quoting table figures as real narratives do (收到政府信息公开申请N件，予以公开N件…),
   beside numbers that are not the tables' (主动公开政府信息N条, last year's, a channel's); in a
   share of reports one quoted figure is wrong;
-- template misuse: a statistics period of another year, a part (五 or 六) left out.
+- template misuse: a statistics period of another year, a part (五 or 六) left out, a row of
+  table 二 left out (a body that makes no 规章, one with no powers of 行政强制).
 
 Plants are made only in corpora generated with `--findings` (`generate_corpus(..., plant=True)`):
 other corpora, and the documents tests render from a truth, are as they always were. Draws use
@@ -34,6 +35,9 @@ PROSE_SHARE = 0.8
 PROSE_WRONG_SHARE = 0.35
 PERIOD_SHARE = 0.06
 SECTION_SHARE = 0.06
+ROW_SHARE = 0.12
+# Rows of table 二 a body may leave out, and how often each is the one: most bodies make no 规章.
+LEFT_OUT_ROWS = {"s2.regulations": 0.7, "s2.coercion": 0.3}
 
 
 def _rng(truth: ReportTruth, what: str) -> random.Random:
@@ -105,8 +109,25 @@ def plant_pairs(truth: ReportTruth, seed: int, index: int) -> ReportTruth:
         if previous.year + 1 < 2021 and truth.template != "2019":  # the 2021 format came in 2021
             truth = make_truth(truth.seed, template="2019")
         truth = successor(previous, truth)
+    _leave_out_row(truth)
     truth.plant = True
     return truth
+
+
+def _leave_out_row(truth: ReportTruth) -> None:
+    """In a share of reports, a row of table 二 that the document does not print."""
+    rng = _rng(truth, "row")
+    if rng.random() >= ROW_SHARE:
+        return
+    row = rng.choices(list(LEFT_OUT_ROWS), weights=list(LEFT_OUT_ROWS.values()))[0]
+    for key in [k for k in truth.cells if k.startswith(f"{row}.")]:
+        truth.cells[key] = None
+    truth.planted.append({"kind": "row_missing", "ref": row})
+
+
+def left_out_rows(truth: ReportTruth) -> set[str]:
+    """The rows (`s2.regulations`) a planted report does not print."""
+    return {p["ref"] for p in truth.planted if p["kind"] == "row_missing"}
 
 
 # ------------------------------------------------------------------ prose and template misuse
