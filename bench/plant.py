@@ -3,9 +3,9 @@
 - pairs: a share of reports is the next year's report of the report before it (same body),
   carrying over what it carried forward and keeping its 行政规范性文件 in force, unless a
   mismatch is planted (`successor`);
-- prose: a sentence quoting table figures as real narratives do (收到政府信息公开申请N件，予以公开N件…),
-  beside numbers that are not the tables' (主动公开政府信息N条, last year's, a channel's); in a
-  share of reports one quoted figure is wrong;
+- prose: a sentence quoting table figures as real narratives do (收到政府信息公开申请N件，予以公开N件…,
+  未发生…行政复议的情况 for none), beside numbers that are not the tables' (主动公开政府信息N条,
+  last year's, a channel's); in a share of reports one quoted figure is wrong;
 - template misuse: a statistics period of another year, a part (五 or 六) left out, a row of
   table 二 left out (a body that makes no 规章, one with no powers of 行政强制).
 
@@ -153,6 +153,11 @@ _CLAIMS_2021 = {
     "normative_issued": (lambda t: _sum(t, "s2.normative_docs.issued"), "本年制发行政规范性文件{}件"),
     "regulations_in_force": (lambda t: _sum(t, "s2.regulations.in_force"), "现行有效规章{}件"),
 }
+# How the narrative says there was none (the figure is 0): printed for a figure of 0 half the
+# time, and as a planted contradiction for a figure that is not.
+_NONE = {"requests_received": "未收到政府信息公开申请", "admin_review": "未发生因政府信息公开被申请行政复议的情况",
+         "lawsuits": "未发生被提起行政诉讼的情况"}
+NONE_SHARE = 0.4
 # Numbers that are not the tables': a finding on them is a false one.
 _DECOYS = ["主动公开政府信息{a}条", "其中通过网上申请{b}件", "收到申请较上年增加{b}件",
            "{y0}年收到政府信息公开申请{a}件", "办结率100%", "收到申请后均在15个工作日内答复"]
@@ -166,12 +171,13 @@ def _sentence(truth: ReportTruth, rng: random.Random) -> str:
     parts = []
     for cid in chosen:
         value, text = figures[cid]
+        says_none = cid in _NONE and rng.random() < NONE_SHARE
         if cid == wrong:
             received = {value, value + _int(truth.cells.get("s3.carried_over.total"))}
             shifted = (value + d for d in rng.sample([1, 2, 3, 5, 10, -1], 6))
-            value = next(v for v in shifted if v >= 0 and v not in received)
+            value = 0 if says_none and 0 not in received else next(v for v in shifted if v >= 0 and v not in received)
             truth.planted.append({"kind": "prose_table", "ref": cid})
-        parts.append(text.format(value))
+        parts.append(_NONE[cid] if says_none and value == 0 else text.format(value))
     decoy = rng.choice(_DECOYS).format(a=rng.randint(3, 900), b=rng.randint(1, 9), y0=truth.year - 1)
     return f"{truth.year}年，本机关{'，'.join(parts)}。{decoy}。"
 

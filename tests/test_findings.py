@@ -191,6 +191,33 @@ def test_approximate_numbers_and_sub_rows_are_not_claims(rules: FindingRules) ->
     assert counted == [("requests_received", 12), ("carried_over", 2)]
 
 
+def test_saying_there_was_none_is_a_claim_of_zero(rules: FindingRules) -> None:
+    for text, said in [("2022年，我局未收到政府信息公开申请。", [("requests_received", 0)]),
+                       ("全年未接到信息公开申请；各栏目共刊发文稿44篇。", [("requests_received", 0)]),
+                       ("2022年无依申请公开情况。", [("requests_received", 0)]),
+                       ("未发生因政府信息公开被申请行政复议和提起行政诉讼的情况。",
+                        [("admin_review", 0), ("lawsuits", 0)]),
+                       ("无行政复议、行政诉讼情况。", [("admin_review", 0), ("lawsuits", 0)]),
+                       ("未发生被申请行政复议的情况，被提起行政诉讼1件。", [("admin_review", 0), ("lawsuits", 1)]),
+                       # Every applicant named is not a sub-category (法人 alone is).
+                       ("截止目前，未收到公民、法人和其他组织通过各种形式提出的政府信息公开申请。",
+                        [("requests_received", 0)]),
+                       ("共收到公民、法人和其他组织提出的政府信息公开申请12件。", [("requests_received", 12)]),
+                       ("全年共受理依申请公开5件。", [("requests_received", 5)])]:
+        assert sorted(claims(rules, text)) == said, text
+    # Not a count of none: another year, a channel, other words after the phrase, no negation.
+    for text in ("2021年未收到政府信息公开申请。", "未收到通过信函提交的政府信息公开申请。", "收到法人申请3件。",
+                 "全年未收到政府信息公开申请人的投诉。", "未发生被行政复议纠错的情况。",
+                 "未发生因政府信息公开被申请行政复议、提起行政诉讼且被纠错的情况。",
+                 "申请人不服的，可依法申请行政复议或提起行政诉讼。"):
+        assert claims(rules, text) == [], text
+    values: dict[str, Number | None] = {"s3.new.total": 3, "s3.carried_over.total": 0}
+    hits = read_claims([Paragraph("本年度，我局未收到政府信息公开申请。")], rules, "2021", 2022)
+    found = prose_findings(hits, values, rules)
+    assert [(f.kind, f.ref, f.prose.text if f.prose else None) for f in found] == [
+        ("prose_table", "requests_received", "未收到政府信息公开申请")]
+
+
 def test_contradictions_follow_a_review_decision(settings: Settings, rules: FindingRules) -> None:
     """Relations and prose claims are found again on the cells as a reviewer left them."""
     data = report_to_dict(convert_file(SEEDS[2], settings))
