@@ -129,6 +129,15 @@ def test_a_statistics_period_of_another_year_and_a_missing_part_are_found(settin
     assert {(f.kind, f.ref) for f in report.findings} >= {("period_mismatch", "2022"), ("section_missing", "六")}
 
 
+def test_headings_as_ocr_reads_them_are_found_and_a_list_in_the_narrative_is_not_one(rules: FindingRules) -> None:
+    headings = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                "四政府信息公开行政复议、行政诉讼情况", "五存在的主要问题及改进情况",
+                "六、其他需报公信息处理费管理办法》收取信息处理费的情况"]  # 、 lost, 告 read 公, lines run together
+    assert section_findings(rules, "\n".join(headings)) == []
+    narrative = "\n".join([*headings[:3], "四是进一步依法做好行政复议答复", *headings[4:]])
+    assert [f.ref for f in section_findings(rules, narrative)] == ["四"]
+
+
 def test_bodies_are_matched_after_normalisation() -> None:
     assert body_key("彭阳县白阳镇人民政府") == body_key("彭阳县 白阳镇") == "彭阳县白阳镇"
     assert body_key("双鸭山综合实验区管理委员会") == body_key("双鸭山综合实验区管委会") == "双鸭山综合实验区"

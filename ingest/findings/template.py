@@ -17,9 +17,12 @@ _PERIOD = re.compile(
     r"统计[^。；;]{0,16}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|—|－|-|~|～)\s*"
     r"(?:((?:19|20)\d\d)\s*年\s*)?12\s*月\s*31\s*日"
 )
-# A part's heading: its numeral and 、 or ． then one of its words, or (numbering lost, as Word
-# list numbers are when text is pulled out) a short line of its own holding one of them.
+# A part's heading: its numeral and 、 or ． then one of its words; or a short line of its own
+# holding one of them, opening with the numeral (OCR often loses the 、: 四政府信息公开行政复议…
+# — but not 四是…, a list in the narrative) or without it (numbering lost, as Word list numbers
+# are when text is pulled out).
 _HEADING = ("(?<![一二三四五六七八九十第]){numeral}\\s*[、.．]\\s*[^。；;\\n]{{0,12}}?(?:{words})"
+            "|^\\s*{numeral}(?![是要])[^\\n。，,]{{0,12}}?(?:{words})[^\\n。，,]{{0,16}}$"
             "|^[^\\n。，,]{{0,6}}(?:{words})[^\\n。，,]{{0,16}}$")
 
 
