@@ -13,10 +13,10 @@ from ingest.cli import main
 from ingest.findings.contradictions import current_findings, refresh_findings
 from ingest.findings.prose import parse_count, prose_findings, read_claims
 from ingest.findings.rules import FindingRules, load_rules
-from ingest.findings.template import period_findings, section_findings
+from ingest.findings.template import period_findings, section_findings, table_findings
 from ingest.findings.years import YearReport, body_key, cross_year_findings, group_bodies
 from ingest.layouts import load_layouts
-from ingest.models import Number, Paragraph
+from ingest.models import CellReading, Number, Paragraph
 from ingest.output import report_to_dict, write_report
 from ingest.pipeline import convert_bytes, convert_file
 from ingest.settings import Settings
@@ -136,6 +136,20 @@ def test_headings_as_ocr_reads_them_are_found_and_a_list_in_the_narrative_is_not
     assert section_findings(rules, "\n".join(headings)) == []
     narrative = "\n".join([*headings[:3], "四是进一步依法做好行政复议答复", *headings[4:]])
     assert [f.ref for f in section_findings(rules, narrative)] == ["四"]
+
+
+def test_a_lone_number_that_may_be_its_rows_cells_run_together_is_not_a_blank(settings: Settings,
+                                                                               rules: FindingRules) -> None:
+    layout = next(t for t in load_layouts(settings.layouts_dir) if t.template == "2021")
+    cells = {k: CellReading(0, "0", 1.0) for row in layout.rows() for k in row.cell_keys()}
+    row = "s2.normative_docs"
+    unsure = [CellReading(None, None, 0.4, review=True), CellReading(None, None, 0.4, review=True)]
+    cells |= dict(zip([f"{row}.issued", f"{row}.repealed", f"{row}.in_force"],
+                      [CellReading(202, "202", 0.5, review=True), *unsure], strict=True))
+    assert [f.kind for f in table_findings(rules, layout, cells)] == []  # 2, 0 and 2 run together
+    cells[f"{row}.issued"] = CellReading(2, "2", 0.5, review=True)  # too few digits: a blank is printed
+    assert [(f.kind, f.cells) for f in table_findings(rules, layout, cells)] == [
+        ("cells_blank", [f"{row}.repealed", f"{row}.in_force"])]
 
 
 def test_bodies_are_matched_after_normalisation() -> None:

@@ -69,9 +69,18 @@ def _printed_blank(cell: CellReading) -> bool:
     return cell.value is None and cell.found and ROW_NOT_PRINTED not in cell.notes
 
 
+def _may_be_run_together(row: list[CellReading]) -> bool:
+    """Whether a row printing one number may print every cell, its digits run together (a lone
+    202 under three cells, read unsure, may be 2, 0 and 2): its blanks are then not known."""
+    printed = [c for c in row if c.value is not None]
+    digits = sum(ch.isdigit() for c in printed for ch in c.text or "")
+    return len(printed) == 1 and digits >= len(row) and any(c.review for c in row)
+
+
 def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[Finding]:
     """A table of which no number was found, a row the mapper found left out of a table that is
-    there, and the cells printed blank. A cell not found at all is not known to be either."""
+    there, and the cells printed blank. A cell not found at all is not known to be either, nor
+    one of a row whose one number may be all its cells run together."""
     out = []
     blank: list[str] = []
     for section in layout.sections:
@@ -86,7 +95,8 @@ def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[s
                 label = row.labels[0].text if row.labels else row.key
                 out.append(rules.finding("row_missing", f"表格未列出模板要求的“{label}”行", cells=own,
                                          ref=f"{row.section}.{row.key}"))
-        blank += [k for k in keys if _printed_blank(cells[k])]
+            elif not _may_be_run_together([cells[k] for k in own]):
+                blank += [k for k in own if _printed_blank(cells[k])]
     if blank:
         out.append(rules.finding("cells_blank", f"表格中有{len(blank)}处应填数字的位置留空（应填0或实际数字）",
                                  cells=blank))
