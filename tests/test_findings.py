@@ -136,6 +136,9 @@ def test_headings_as_ocr_reads_them_are_found_and_a_list_in_the_narrative_is_not
     assert section_findings(rules, "\n".join(headings)) == []
     narrative = "\n".join([*headings[:3], "四是进一步依法做好行政复议答复", *headings[4:]])
     assert [f.ref for f in section_findings(rules, narrative)] == ["四"]
+    misread = "\n".join(["三、收到和处埋政府信息公开甲请情况" if h.startswith("三") else h for h in headings])
+    assert [f.ref for f in section_findings(rules, misread)] == ["三"]
+    assert section_findings(rules, misread, frozenset({"s3"})) == []  # its table was read: it is there
 
 
 def test_a_lone_number_that_may_be_its_rows_cells_run_together_is_not_a_blank(settings: Settings,

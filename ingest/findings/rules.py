@@ -50,6 +50,8 @@ class FindingRules:
     in_force_rows: dict[str, str]
     deviations: dict[str, str]
     sections: dict[str, tuple[str, ...]]
+    # The parts that print a table, by numeral: the table's section id.
+    section_tables: dict[str, str]
     claims: tuple[Claim, ...]
     unless_in_sentence: tuple[str, ...]
     unless_in_clause: tuple[str, ...]
@@ -98,6 +100,7 @@ def load_rules(layouts_dir: Path) -> FindingRules:
         in_force_rows=dict(kinds["in_force"]["rows"]),
         deviations=dict(kinds["deviations"]),
         sections={k: tuple(v) for k, v in kinds["sections"].items()},
+        section_tables=dict(kinds["section_tables"]),
         claims=tuple(_claim(c, {"n": prose["number"], "unit": prose["unit"], "everyone": prose["everyone"]})
                      for c in prose["claims"]),
         unless_in_sentence=tuple(prose["unless_in_sentence"]),
