@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bench.plant import left_out_rows
 from bench.truth import ReportTruth, layout_for
 from ingest.checks import run_checks
 from ingest.findings.audit import year_report
@@ -41,14 +42,16 @@ def expected_in_report(truth: ReportTruth, partial: bool) -> Expected:
     cells = {k: CellReading(v, None, 1.0) for k, v in truth.cells.items()}
     broken = [c.id for c in run_checks(layout_for(truth.template), cells) if not c.ok]
     required.update(("relation_broken", b) for b in broken)
-    unprinted = (("s2.regulations.",) if "missing_row" in truth.forms else ()) + (
+    # Rows left out: planted (bench/plant.py) or the web-page style's missing 规章 row.
+    left_out = left_out_rows(truth) | ({"s2.regulations"} if "missing_row" in truth.forms else set())
+    unprinted = tuple(f"{row}." for row in left_out) + (
         ("s3.other.no_fee.", "s3.other.other.") if "merged_other" in truth.forms else ())
     if not partial and any(v is None and not k.startswith(unprinted) for k, v in truth.cells.items()):
         required["cells_blank", ""] += 1
     # The text renderer's own sentence counts requests from the columns: true when 总计 is off.
     allowed = {("prose_table", "requests_received")} if "s3.row_sum.new" in broken else set()
     # Rows the web-page style leaves out: the 规章 row, the values of the merged （六） sub-rows.
-    if "missing_row" in truth.forms:
+    if "missing_row" in truth.forms:  # the style's own: a row planted as left out is in `planted`
         required["row_missing", "s2.regulations"] += 1
     if "merged_other" in truth.forms:
         allowed |= {("row_missing", f"s3.other.{sub}") for sub in ("no_correction", "no_fee", "other")}

@@ -3,10 +3,11 @@
 - pairs: a share of reports is the next year's report of the report before it (same body),
   carrying over what it carried forward and keeping its 行政规范性文件 in force, unless a
   mismatch is planted (`successor`);
-- prose: a sentence quoting table figures as real narratives do (收到政府信息公开申请N件，予以公开N件…),
-  beside numbers that are not the tables' (主动公开政府信息N条, last year's, a channel's); in a
-  share of reports one quoted figure is wrong;
-- template misuse: a statistics period of another year, a part (五 or 六) left out.
+- prose: a sentence quoting table figures as real narratives do (收到政府信息公开申请N件，予以公开N件…,
+  未发生…行政复议的情况 for none), beside numbers that are not the tables' (主动公开政府信息N条,
+  last year's, a channel's); in a share of reports one quoted figure is wrong;
+- template misuse: a statistics period of another year, a part (五 or 六) left out, a row of
+  table 二 left out (a body that makes no 规章, one with no powers of 行政强制).
 
 Plants are made only in corpora generated with `--findings` (`generate_corpus(..., plant=True)`):
 other corpora, and the documents tests render from a truth, are as they always were. Draws use
@@ -34,6 +35,9 @@ PROSE_SHARE = 0.8
 PROSE_WRONG_SHARE = 0.35
 PERIOD_SHARE = 0.06
 SECTION_SHARE = 0.06
+ROW_SHARE = 0.12
+# Rows of table 二 a body may leave out, and how often each is the one: most bodies make no 规章.
+LEFT_OUT_ROWS = {"s2.regulations": 0.7, "s2.coercion": 0.3}
 
 
 def _rng(truth: ReportTruth, what: str) -> random.Random:
@@ -105,8 +109,25 @@ def plant_pairs(truth: ReportTruth, seed: int, index: int) -> ReportTruth:
         if previous.year + 1 < 2021 and truth.template != "2019":  # the 2021 format came in 2021
             truth = make_truth(truth.seed, template="2019")
         truth = successor(previous, truth)
+    _leave_out_row(truth)
     truth.plant = True
     return truth
+
+
+def _leave_out_row(truth: ReportTruth) -> None:
+    """In a share of reports, a row of table 二 that the document does not print."""
+    rng = _rng(truth, "row")
+    if rng.random() >= ROW_SHARE:
+        return
+    row = rng.choices(list(LEFT_OUT_ROWS), weights=list(LEFT_OUT_ROWS.values()))[0]
+    for key in [k for k in truth.cells if k.startswith(f"{row}.")]:
+        truth.cells[key] = None
+    truth.planted.append({"kind": "row_missing", "ref": row})
+
+
+def left_out_rows(truth: ReportTruth) -> set[str]:
+    """The rows (`s2.regulations`) a planted report does not print."""
+    return {p["ref"] for p in truth.planted if p["kind"] == "row_missing"}
 
 
 # ------------------------------------------------------------------ prose and template misuse
@@ -132,6 +153,11 @@ _CLAIMS_2021 = {
     "normative_issued": (lambda t: _sum(t, "s2.normative_docs.issued"), "本年制发行政规范性文件{}件"),
     "regulations_in_force": (lambda t: _sum(t, "s2.regulations.in_force"), "现行有效规章{}件"),
 }
+# How the narrative says there was none (the figure is 0): printed for a figure of 0 half the
+# time, and as a planted contradiction for a figure that is not.
+_NONE = {"requests_received": "未收到政府信息公开申请", "admin_review": "未发生因政府信息公开被申请行政复议的情况",
+         "lawsuits": "未发生被提起行政诉讼的情况"}
+NONE_SHARE = 0.4
 # Numbers that are not the tables': a finding on them is a false one.
 _DECOYS = ["主动公开政府信息{a}条", "其中通过网上申请{b}件", "收到申请较上年增加{b}件",
            "{y0}年收到政府信息公开申请{a}件", "办结率100%", "收到申请后均在15个工作日内答复"]
@@ -145,12 +171,13 @@ def _sentence(truth: ReportTruth, rng: random.Random) -> str:
     parts = []
     for cid in chosen:
         value, text = figures[cid]
+        says_none = cid in _NONE and rng.random() < NONE_SHARE
         if cid == wrong:
             received = {value, value + _int(truth.cells.get("s3.carried_over.total"))}
             shifted = (value + d for d in rng.sample([1, 2, 3, 5, 10, -1], 6))
-            value = next(v for v in shifted if v >= 0 and v not in received)
+            value = 0 if says_none and 0 not in received else next(v for v in shifted if v >= 0 and v not in received)
             truth.planted.append({"kind": "prose_table", "ref": cid})
-        parts.append(text.format(value))
+        parts.append(_NONE[cid] if says_none and value == 0 else text.format(value))
     decoy = rng.choice(_DECOYS).format(a=rng.randint(3, 900), b=rng.randint(1, 9), y0=truth.year - 1)
     return f"{truth.year}年，本机关{'，'.join(parts)}。{decoy}。"
 

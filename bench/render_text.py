@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from bench.plant import plant_blocks
+from bench.plant import left_out_rows, plant_blocks
 from bench.render_webpage import STYLE as WEBPAGE
 from bench.render_webpage import render_webpage
 from bench.report_text import S3_APPLICANTS, S3_NOTE, row_label, short_name
@@ -159,9 +159,12 @@ def _pad(row: list[TextCell], width: int) -> list[TextCell]:
 
 
 def _printed_rows(truth: ReportTruth, section: str) -> list[RowLayout]:
-    """The rows this report prints: deviation rows only when the truth names them."""
+    """The rows this report prints: deviation rows only when the truth names them, not a row
+    planted as left out."""
     layout = layout_for(truth.template)
-    rows = [r for r in layout.section(section).rows if r.deviation is None or r.deviation in truth.deviations]
+    left_out = left_out_rows(truth)
+    rows = [r for r in layout.section(section).rows
+            if (r.deviation is None or r.deviation in truth.deviations) and f"{section}.{r.key}" not in left_out]
     replaced = {k for r in rows if r.deviation for k in r.replaces}
     return [r for r in rows if r.key not in replaced]
 

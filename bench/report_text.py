@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bench.plant import plant_blocks
+from bench.plant import left_out_rows, plant_blocks
 from bench.truth import S3_COLUMNS, ReportTruth, Value, layout_for
 from ingest.layouts import RowLayout
 
@@ -241,7 +241,7 @@ def _s2_table(truth: ReportTruth, rng: random.Random, style: PlanStyle) -> Repor
         for i, col in enumerate(columns):
             span = 4 - 1 - i if i == len(columns) - 1 else 1
             grid.put(r, 1 + i, _column_label(truth, col.label), colspan=span, header=True)
-        for row_key in row_keys:
+        for row_key in [k for k in row_keys if f"s2.{k}" not in left_out_rows(truth)]:
             row = layout.row_by_key("s2", row_key)
             label = _row_label(truth, "s2", row_key)
             keys = row.cell_keys()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from bench.plant import left_out_rows
 from bench.truth import S3_COLUMNS, ReportTruth, layout_for
 from ingest.layouts import expand_relations
 
@@ -80,7 +81,7 @@ def apply_deviations(truth: ReportTruth, rng: random.Random) -> None:
     if rng.random() < 0.2:
         _large_volume(truth, rng)
         forms.append("large_volume")
-    if rng.random() < 0.12:
+    if rng.random() < 0.12 and "s2.regulations" not in left_out_rows(truth):
         for key in [k for k in truth.cells if k.startswith("s2.regulations.")]:
             truth.cells[key] = None
         forms.append("missing_row")

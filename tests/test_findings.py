@@ -13,10 +13,10 @@ from ingest.cli import main
 from ingest.findings.contradictions import current_findings, refresh_findings
 from ingest.findings.prose import parse_count, prose_findings, read_claims
 from ingest.findings.rules import FindingRules, load_rules
-from ingest.findings.template import period_findings, section_findings
+from ingest.findings.template import period_findings, section_findings, table_findings
 from ingest.findings.years import YearReport, body_key, cross_year_findings, group_bodies
 from ingest.layouts import load_layouts
-from ingest.models import Number, Paragraph
+from ingest.models import CellReading, Number, Paragraph
 from ingest.output import report_to_dict, write_report
 from ingest.pipeline import convert_bytes, convert_file
 from ingest.settings import Settings
@@ -129,6 +129,32 @@ def test_a_statistics_period_of_another_year_and_a_missing_part_are_found(settin
     assert {(f.kind, f.ref) for f in report.findings} >= {("period_mismatch", "2022"), ("section_missing", "六")}
 
 
+def test_headings_as_ocr_reads_them_are_found_and_a_list_in_the_narrative_is_not_one(rules: FindingRules) -> None:
+    headings = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                "四政府信息公开行政复议、行政诉讼情况", "五存在的主要问题及改进情况",
+                "六、其他需报公信息处理费管理办法》收取信息处理费的情况"]  # 、 lost, 告 read 公, lines run together
+    assert section_findings(rules, "\n".join(headings)) == []
+    narrative = "\n".join([*headings[:3], "四是进一步依法做好行政复议答复", *headings[4:]])
+    assert [f.ref for f in section_findings(rules, narrative)] == ["四"]
+    misread = "\n".join(["三、收到和处埋政府信息公开甲请情况" if h.startswith("三") else h for h in headings])
+    assert [f.ref for f in section_findings(rules, misread)] == ["三"]
+    assert section_findings(rules, misread, frozenset({"s3"})) == []  # its table was read: it is there
+
+
+def test_a_lone_number_that_may_be_its_rows_cells_run_together_is_not_a_blank(settings: Settings,
+                                                                               rules: FindingRules) -> None:
+    layout = next(t for t in load_layouts(settings.layouts_dir) if t.template == "2021")
+    cells = {k: CellReading(0, "0", 1.0) for row in layout.rows() for k in row.cell_keys()}
+    row = "s2.normative_docs"
+    unsure = [CellReading(None, None, 0.4, review=True), CellReading(None, None, 0.4, review=True)]
+    cells |= dict(zip([f"{row}.issued", f"{row}.repealed", f"{row}.in_force"],
+                      [CellReading(202, "202", 0.5, review=True), *unsure], strict=True))
+    assert [f.kind for f in table_findings(rules, layout, cells)] == []  # 2, 0 and 2 run together
+    cells[f"{row}.issued"] = CellReading(2, "2", 0.5, review=True)  # too few digits: a blank is printed
+    assert [(f.kind, f.cells) for f in table_findings(rules, layout, cells)] == [
+        ("cells_blank", [f"{row}.repealed", f"{row}.in_force"])]
+
+
 def test_bodies_are_matched_after_normalisation() -> None:
     assert body_key("彭阳县白阳镇人民政府") == body_key("彭阳县 白阳镇") == "彭阳县白阳镇"
     assert body_key("双鸭山综合实验区管理委员会") == body_key("双鸭山综合实验区管委会") == "双鸭山综合实验区"
@@ -189,6 +215,33 @@ def test_approximate_numbers_and_sub_rows_are_not_claims(rules: FindingRules) ->
         assert claims(rules, text) == [], text
     counted = claims(rules, "共受理政府信息公开申请十二件，上年结转两件。")
     assert counted == [("requests_received", 12), ("carried_over", 2)]
+
+
+def test_saying_there_was_none_is_a_claim_of_zero(rules: FindingRules) -> None:
+    for text, said in [("2022年，我局未收到政府信息公开申请。", [("requests_received", 0)]),
+                       ("全年未接到信息公开申请；各栏目共刊发文稿44篇。", [("requests_received", 0)]),
+                       ("2022年无依申请公开情况。", [("requests_received", 0)]),
+                       ("未发生因政府信息公开被申请行政复议和提起行政诉讼的情况。",
+                        [("admin_review", 0), ("lawsuits", 0)]),
+                       ("无行政复议、行政诉讼情况。", [("admin_review", 0), ("lawsuits", 0)]),
+                       ("未发生被申请行政复议的情况，被提起行政诉讼1件。", [("admin_review", 0), ("lawsuits", 1)]),
+                       # Every applicant named is not a sub-category (法人 alone is).
+                       ("截止目前，未收到公民、法人和其他组织通过各种形式提出的政府信息公开申请。",
+                        [("requests_received", 0)]),
+                       ("共收到公民、法人和其他组织提出的政府信息公开申请12件。", [("requests_received", 12)]),
+                       ("全年共受理依申请公开5件。", [("requests_received", 5)])]:
+        assert sorted(claims(rules, text)) == said, text
+    # Not a count of none: another year, a channel, other words after the phrase, no negation.
+    for text in ("2021年未收到政府信息公开申请。", "未收到通过信函提交的政府信息公开申请。", "收到法人申请3件。",
+                 "全年未收到政府信息公开申请人的投诉。", "未发生被行政复议纠错的情况。",
+                 "未发生因政府信息公开被申请行政复议、提起行政诉讼且被纠错的情况。",
+                 "申请人不服的，可依法申请行政复议或提起行政诉讼。"):
+        assert claims(rules, text) == [], text
+    values: dict[str, Number | None] = {"s3.new.total": 3, "s3.carried_over.total": 0}
+    hits = read_claims([Paragraph("本年度，我局未收到政府信息公开申请。")], rules, "2021", 2022)
+    found = prose_findings(hits, values, rules)
+    assert [(f.kind, f.ref, f.prose.text if f.prose else None) for f in found] == [
+        ("prose_table", "requests_received", "未收到政府信息公开申请")]
 
 
 def test_contradictions_follow_a_review_decision(settings: Settings, rules: FindingRules) -> None:

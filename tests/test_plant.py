@@ -3,12 +3,16 @@ recorded in the truth, and the findings score counts recall and false findings p
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from pathlib import Path
 
 from bench.findings import expected_in_report, score_findings
-from bench.plant import plant_blocks, plant_pairs, successor
+from bench.plant import left_out_rows, plant_blocks, plant_pairs, successor
+from bench.render_text import render_text
 from bench.truth import S3_COLUMNS, ReportTruth, layout_for, make_truth
 from ingest.checks import run_checks
+from ingest.detect import decode_text
 from ingest.models import CellReading
 
 
@@ -68,3 +72,17 @@ def test_plants_are_recorded_and_scored() -> None:
     assert scored["kinds"]["prose_table"] == {"expected": 1, "found": 1, "false": 1, "recall_pct": 100.0,
                                               "found_pending": 0, "false_pending": 1}
     assert scored["reports_with_false"] == 1
+
+
+def test_a_row_left_out_is_planted_blank_and_not_printed(tmp_path: Path) -> None:
+    left_out = [t for t in (plant_pairs(make_truth(9_000_000 + i), 9, i) for i in range(0, 120, 3)) if left_out_rows(t)]
+    assert left_out
+    truth = left_out[0]
+    (row,) = left_out_rows(truth)
+    assert all(v is None for k, v in truth.cells.items() if k.startswith(f"{row}."))
+    assert expected_in_report(truth, partial=False).required["row_missing", row] == 1
+    label = {"s2.regulations": "规章", "s2.coercion": "行政强制"}[row]
+    text, _ = decode_text(render_text(truth, tmp_path / "r", random.Random(1), style="tab_rows").read_bytes())
+    table = text.split("二、主动公开")[-1].split("三、")[0]
+    assert "行政规范性文件" in table or "规范性文件" in table
+    assert label not in table

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fnmatch import fnmatchcase
 
-from ingest.findings.rules import FindingRules, Meaning
+from ingest.findings.rules import Claim, FindingRules, Meaning
 from ingest.labels import nfkc
 from ingest.models import Block, Finding, Number, Paragraph, ProseClaim, ProseSpan
 
@@ -59,7 +59,7 @@ def _excluded(rules: FindingRules, sentence: str, match: re.Match[str], year: in
     if year is not None and any(int(y) != year for y in _YEAR.findall(before + match.group(0))):
         return True
     clause_start = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
-    clause = sentence[clause_start:match.end()]
+    clause = rules.everyone.sub("", sentence[clause_start:match.end()])
     return any(w in clause for w in rules.unless_in_clause)
 
 
@@ -90,24 +90,34 @@ def read_claims(blocks: list[Block], rules: FindingRules, template: str | None,
         text = nfkc(raw)
         own, text = len(text), text + nfkc(continued)
         seen: set[tuple[str, int]] = set()
-        if not rules.counted.search(text):
+        if not rules.counted.search(text) and not any(p.search(text) for c in claims for p in c.none):
             continue
         for offset, sentence in _sentences(text):
-            if not rules.counted.search(sentence):
-                continue
+            counted = rules.counted.search(sentence) is not None
             for claim in claims:
-                for pattern in claim.patterns:
-                    for match in pattern.finditer(sentence):
-                        value = parse_count(match.group("n"))
-                        where = (claim.id, offset + match.start("n"))
-                        if (value is None or where in seen or offset + match.start() >= own
-                                or _excluded(rules, sentence, match, year)):
-                            continue
-                        seen.add(where)
-                        start, end = offset + match.start(), offset + match.end()
-                        span = ProseSpan(match.group(0), index, start, end, page)
-                        hits.append(ProseClaim(claim.id, value, span))
+                for match, value, at in _matches(claim, sentence, counted):
+                    where = (claim.id, offset + at)
+                    if (value is None or where in seen or offset + match.start() >= own
+                            or _excluded(rules, sentence, match, year)):
+                        continue
+                    seen.add(where)
+                    start, end = offset + match.start(), offset + match.end()
+                    span = ProseSpan(match.group(0), index, start, end, page)
+                    hits.append(ProseClaim(claim.id, value, span))
     return hits
+
+
+def _matches(claim: Claim, sentence: str, counted: bool) -> Iterator[tuple[re.Match[str], int | None, int]]:
+    """The claim's phrases in the sentence, each with its number (None: not a count) and where
+    the number stands: those quoting one (only in a sentence that counts something), and those
+    saying there was none (0, standing where the phrase does)."""
+    if counted:
+        for pattern in claim.patterns:
+            for match in pattern.finditer(sentence):
+                yield match, parse_count(match.group("n")), match.start("n")
+    for pattern in claim.none:
+        for match in pattern.finditer(sentence):
+            yield match, 0, match.start()
 
 
 def meaning_keys(meaning: Meaning, values: Mapping[str, Number | None]) -> list[str]:

@@ -30,6 +30,8 @@ class Claim:
     templates: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
     means: tuple[Meaning, ...]
+    # Phrases saying there was none (未收到政府信息公开申请): the claim's number is 0.
+    none: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,13 @@ class FindingRules:
     in_force_rows: dict[str, str]
     deviations: dict[str, str]
     sections: dict[str, tuple[str, ...]]
+    # The parts that print a table, by numeral: the table's section id.
+    section_tables: dict[str, str]
     claims: tuple[Claim, ...]
     unless_in_sentence: tuple[str, ...]
     unless_in_clause: tuple[str, ...]
+    # Words naming every applicant (公民、法人和其他组织): not a sub-category however they read.
+    everyone: re.Pattern[str]
     # A number and its counter word: a sentence without one quotes no figure (checked first).
     counted: re.Pattern[str]
 
@@ -59,13 +65,19 @@ class FindingRules:
         return Finding(kind=kind, severity=self.kinds[kind].severity, message=message, **fields)
 
 
-def _claim(raw: dict[str, Any], number: str, unit: str) -> Claim:
+def _claim(raw: dict[str, Any], words: dict[str, str]) -> Claim:
+    def pattern(text: str) -> re.Pattern[str]:
+        for name, value in words.items():
+            text = text.replace(f"{{{name}}}", value)
+        return re.compile(text)
+
     return Claim(
         id=raw["id"],
         says=raw["says"],
         templates=tuple(str(t) for t in raw["templates"]),
-        patterns=tuple(re.compile(p.replace("{n}", number).replace("{unit}", unit)) for p in raw["patterns"]),
+        patterns=tuple(pattern(p) for p in raw["patterns"]),
         means=tuple(Meaning(m["label"], tuple(m["cells"])) for m in raw["means"]),
+        none=tuple(pattern(p) for p in raw.get("none", [])),
     )
 
 
@@ -88,8 +100,11 @@ def load_rules(layouts_dir: Path) -> FindingRules:
         in_force_rows=dict(kinds["in_force"]["rows"]),
         deviations=dict(kinds["deviations"]),
         sections={k: tuple(v) for k, v in kinds["sections"].items()},
-        claims=tuple(_claim(c, prose["number"], prose["unit"]) for c in prose["claims"]),
+        section_tables=dict(kinds["section_tables"]),
+        claims=tuple(_claim(c, {"n": prose["number"], "unit": prose["unit"], "everyone": prose["everyone"]})
+                     for c in prose["claims"]),
         unless_in_sentence=tuple(prose["unless_in_sentence"]),
         unless_in_clause=tuple(prose["unless_in_clause"]),
+        everyone=re.compile(prose["everyone"]),
         counted=re.compile(prose["number"] + r"\s*" + prose["unit"]),
     )

@@ -17,9 +17,12 @@ _PERIOD = re.compile(
     r"统计[^。；;]{0,16}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|—|－|-|~|～)\s*"
     r"(?:((?:19|20)\d\d)\s*年\s*)?12\s*月\s*31\s*日"
 )
-# A part's heading: its numeral and 、 or ． then one of its words, or (numbering lost, as Word
-# list numbers are when text is pulled out) a short line of its own holding one of them.
+# A part's heading: its numeral and 、 or ． then one of its words; or a short line of its own
+# holding one of them, opening with the numeral (OCR often loses the 、: 四政府信息公开行政复议…
+# — but not 四是…, a list in the narrative) or without it (numbering lost, as Word list numbers
+# are when text is pulled out).
 _HEADING = ("(?<![一二三四五六七八九十第]){numeral}\\s*[、.．]\\s*[^。；;\\n]{{0,12}}?(?:{words})"
+            "|^\\s*{numeral}(?![是要])[^\\n。，,]{{0,12}}?(?:{words})[^\\n。，,]{{0,16}}$"
             "|^[^\\n。，,]{{0,6}}(?:{words})[^\\n。，,]{{0,16}}$")
 
 
@@ -47,11 +50,15 @@ def period_findings(rules: FindingRules, text: str, year: int | None) -> list[Fi
     return []
 
 
-def section_findings(rules: FindingRules, text: str) -> list[Finding]:
-    """Each of the six parts whose numbered heading the text does not hold."""
+def section_findings(rules: FindingRules, text: str, tables: frozenset[str] = frozenset()) -> list[Finding]:
+    """Each of the six parts whose numbered heading the text does not hold, but for a part
+    whose table was read (`tables`: section ids): its heading was misread, as OCR may
+    (收到和处埋政府信息公开甲请情况), or misprinted, not left out."""
     text = nfkc(text)
     out = []
     for numeral, words in rules.sections.items():
+        if rules.section_tables.get(numeral) in tables:
+            continue
         pattern = _HEADING.format(numeral=numeral, words="|".join(map(re.escape, words)))
         if not re.search(pattern, text, re.MULTILINE):
             out.append(rules.finding("section_missing", f"未找到第{numeral}部分（{words[0]}）的标题", ref=numeral))
@@ -66,9 +73,18 @@ def _printed_blank(cell: CellReading) -> bool:
     return cell.value is None and cell.found and ROW_NOT_PRINTED not in cell.notes
 
 
+def _may_be_run_together(row: list[CellReading]) -> bool:
+    """Whether a row printing one number may print every cell, its digits run together (a lone
+    202 under three cells, read unsure, may be 2, 0 and 2): its blanks are then not known."""
+    printed = [c for c in row if c.value is not None]
+    digits = sum(ch.isdigit() for c in printed for ch in c.text or "")
+    return len(printed) == 1 and digits >= len(row) and any(c.review for c in row)
+
+
 def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[Finding]:
     """A table of which no number was found, a row the mapper found left out of a table that is
-    there, and the cells printed blank. A cell not found at all is not known to be either."""
+    there, and the cells printed blank. A cell not found at all is not known to be either, nor
+    one of a row whose one number may be all its cells run together."""
     out = []
     blank: list[str] = []
     for section in layout.sections:
@@ -83,7 +99,8 @@ def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[s
                 label = row.labels[0].text if row.labels else row.key
                 out.append(rules.finding("row_missing", f"表格未列出模板要求的“{label}”行", cells=own,
                                          ref=f"{row.section}.{row.key}"))
-        blank += [k for k in keys if _printed_blank(cells[k])]
+            elif not _may_be_run_together([cells[k] for k in own]):
+                blank += [k for k in own if _printed_blank(cells[k])]
     if blank:
         out.append(rules.finding("cells_blank", f"表格中有{len(blank)}处应填数字的位置留空（应填0或实际数字）",
                                  cells=blank))

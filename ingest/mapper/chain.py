@@ -79,14 +79,19 @@ def _gaps(
     the tokens between the rows found around it (its heading when none comes before it)."""
     out = []
     found = {p.row_index for p in chain}
-    headings = {mark.section: position for position, mark in sorted(marks.items(), reverse=True)}
     for index, row in enumerate(layout.rows()):
         if index in found or row.deviation is not None or not row.labels:
             continue
         before = [p.end for p in chain if p.row_index < index and p.row.section == row.section]
         after = [p for p in chain if p.row_index > index]
-        start = before[-1] if before else headings.get(row.section)
-        if start is None or not after:
+        if not after:
+            continue
+        # The section's last heading before the rows that follow: the narrative of part 一 may
+        # name a part's heading (（一）主动公开政府信息情况) well before its table.
+        heading = max((at for at, mark in marks.items() if mark.section == row.section and at < after[0].position),
+                      default=None)
+        start = before[-1] if before else heading
+        if start is None:
             continue
         out.append((index, tokens[start + (not before) : after[0].position]))
     return out
@@ -108,10 +113,11 @@ def rows_not_printed(
 ) -> set[int]:
     """Rows (their ids) of a section found in the document that the document does not print
     (a body with no 规章 row): between the rows around them stand neither values nor their
-    label. A label printed with no values (a merged cell's other rows) is not this."""
+    label, only other labels and the empty cells of header rows. A label printed with no values
+    (a merged cell's other rows) is not this."""
     rows = layout.rows()
     return {id(rows[index]) for index, gap in _gaps(chain, layout, tokens, marks)
-            if all(t.kind is Kind.LABEL for t in gap) and not _names(gap, rows[index], s)}
+            if all(t.kind in (Kind.LABEL, Kind.BLANK) for t in gap) and not _names(gap, rows[index], s)}
 
 
 def rows_printed_blank(
