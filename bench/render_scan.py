@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, replace
@@ -21,28 +20,16 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
 from bench.render_docx import pdf_with_plan
 from bench.report_text import Block, Para
+from bench.text_layer import TextLine, is_value_line
 from bench.truth import ReportTruth
 
 POINTS_PER_INCH = 72.0
 SEAL_DIAMETER_MM = 42.0  # the size of a government body's official seal
-
-
-@dataclass(frozen=True)
-class TextLine:
-    """One line of the text PDF's text layer (PDF points, top-left origin)."""
-
-    page: int
-    top: float
-    bottom: float
-    x0: float
-    x1: float
-    text: str  # whitespace removed
 
 
 @dataclass(frozen=True)
@@ -87,57 +74,6 @@ class ScannedPage:
 
 # --- Where things are in the text PDF ---------------------------------------------------------
 
-def text_lines(pdf_path: Path) -> list[TextLine]:
-    """Every text line of the PDF in reading order."""
-    out = []
-    with pdfplumber.open(pdf_path) as pdf:
-        for index, page in enumerate(pdf.pages):
-            for line in page.extract_text_lines():
-                text = re.sub(r"\s+", "", line["text"])
-                if text:
-                    out.append(TextLine(index, line["top"], line["bottom"], line["x0"], line["x1"], text))
-    return out
-
-
-def _is_value_line(text: str) -> bool:
-    return bool(re.fullmatch(r"[-+0-9.]+", text))
-
-
-def locate_keys(lines: list[TextLine], plan: list[Block]) -> dict[str, int]:
-    """The page of every truth key printed in the plan's tables.
-
-    Each row is found by its label (its probe) after the previous one, so repeated
-    words elsewhere do not mislead; the label-less value row of section 四 is the first
-    all-number line after the table's heading. Raises LookupError when a row is missing."""
-    pages: dict[str, int] = {}
-    cursor = 0
-
-    def find(needle: str | None) -> int:
-        """The first line from the cursor on holding `needle` (None: holding only numbers)."""
-        for i in range(cursor, len(lines)):
-            text = lines[i].text
-            if (needle in text) if needle is not None else _is_value_line(text):
-                return i
-        # The text layer may interleave a label with a vertical cell's characters beside it
-        # ("三年、度本办无供法提2作.没有现成"): the label's characters still come in order.
-        for i in range(cursor, len(lines) if needle is not None else cursor):
-            rest = iter(lines[i].text)
-            if all(char in rest for char in needle or ""):
-                return i
-        raise LookupError(f"not in the text layer after line {cursor}: {needle or 'a row of values'}")
-
-    for block in plan:
-        if isinstance(block, Para):
-            if block.kind == "heading":
-                cursor = find(block.text[:8])
-            continue
-        for row in block.rows:
-            if row.keys:
-                cursor = find(row.probe)
-                pages.update(dict.fromkeys(row.keys, lines[cursor].page))
-    return pages
-
-
 def _seal_spot(lines: list[TextLine], plan: list[Block], rng: random.Random) -> tuple[int, float, float]:
     """Page and centre (points) of the seal: over the signature, sometimes over section 四's values."""
     s4_values = _s4_value_line(lines, plan)
@@ -159,7 +95,7 @@ def _s4_value_line(lines: list[TextLine], plan: list[Block]) -> TextLine | None:
     start = next((i for i, ln in enumerate(lines) if heading[:8] in ln.text), None)
     if start is None:
         return None
-    return next((ln for ln in lines[start:] if _is_value_line(ln.text) and len(ln.text) >= 5), None)
+    return next((ln for ln in lines[start:] if is_value_line(ln.text) and len(ln.text) >= 5), None)
 
 
 # --- The seal ---------------------------------------------------------------------------------
@@ -290,9 +226,7 @@ def print_report(truth: ReportTruth, rng: random.Random, dpi: int, seal_on_signa
     """The report laid out (render_docx), printed at `dpi` and its seal's place drawn: over the
     signature, or (unless `seal_on_signature`) sometimes over section 四's values."""
     with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
-        pdf_path, plan = pdf_with_plan(truth, Path(tmp) / "report", rng)
-        lines = text_lines(pdf_path)
-        key_pages = locate_keys(lines, plan)
+        pdf_path, plan, lines, key_pages = pdf_with_plan(truth, Path(tmp) / "report", rng)
         seal_page, seal_x, seal_y = _signature_spot(lines, rng) if seal_on_signature else _seal_spot(lines, plan, rng)
         pdf = pdfium.PdfDocument(str(pdf_path))
         try:
