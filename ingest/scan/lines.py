@@ -9,6 +9,16 @@ import numpy as np
 
 from ingest.tables.model import PixelBox as Box
 
+# A band this many body lines tall is lines joined; a row holding this share of the band's
+# inked rows' ink (their 90th percentile) is a text line's; a parted line gets this share of
+# the body height back above and below (the rows its strokes' ends thin out in).
+_JOINED = 1.8
+_LINE_ROW_SHARE = 0.15
+_LINE_PAD = 0.12
+# Marks a body line's height or more beside a line's text whose ink is this much sparser than
+# its text's are not the line's (a seal's ring, specks): they do not widen it into prose.
+_STRAY_DENSITY_SHARE = 0.3
+
 
 def line_boxes(ink: np.ndarray, min_height: int, min_gap: int = 1) -> list[Box]:
     """Boxes (x0, y0, x1, y1) of the text lines of an ink mask, top to bottom.
@@ -120,3 +130,49 @@ def rules_painted_out(gray: np.ndarray, ink: np.ndarray, rules: list[np.ndarray]
     clean_gray[ruled > 0] = 255
     clean_ink[ruled > 0] = 0
     return clean_gray, clean_ink
+
+
+def text_line_boxes(ink: np.ndarray, min_height: int) -> list[Box]:
+    """The text lines of a page's ink outside its tables: `line_boxes`, bands of lines a seal
+    joined parted again, each line as wide as its text (not the seal's strokes beside it)."""
+    lines = [b for b in line_boxes(ink, min_height, min_gap=2) if b[2] - b[0] >= min_height]
+    if not lines:
+        return lines
+    body = float(np.median([b[3] - b[1] for b in lines]))
+    return [_as_wide_as_text(ink, b, body) for b in _part_joined_lines(ink, lines, body)]
+
+
+def _as_wide_as_text(ink: np.ndarray, box: Box, body: float) -> Box:
+    x0, y0, x1, y1 = box
+    inked = np.flatnonzero((ink[y0:y1, x0:x1] > 0).any(axis=0))
+    groups = np.split(inked, np.flatnonzero(np.diff(inked) > body) + 1)
+    density = [int((ink[y0:y1, x0 + g[0]:x0 + g[-1] + 1] > 0).sum()) / ((g[-1] - g[0] + 1) * (y1 - y0)) for g in groups]
+    kept = [g for g, d in zip(groups, density, strict=True) if d >= _STRAY_DENSITY_SHARE * max(density)]
+    return (x0 + int(kept[0][0]), y0, x0 + int(kept[-1][-1]) + 1, y1)
+
+
+def _part_joined_lines(ink: np.ndarray, boxes: list[Box], body: float) -> list[Box]:
+    """Text lines that a seal or a stain joined into one band (two or more body lines tall)
+    parted again: within the band, a line is a run of rows holding a good share of the band's
+    ink; the rows between lines hold only the seal's thin strokes. Read as one crop, such a
+    band came back as garbage and the heading in it was lost (六、其他需要报告的事项 under the seal)."""
+    out: list[Box] = []
+    for box in boxes:
+        x0, y0, x1, y1 = box
+        if y1 - y0 < _JOINED * body:
+            out.append(box)
+            continue
+        rows = (ink[y0:y1, x0:x1] > 0).sum(axis=1)
+        dense = np.concatenate(([False], rows > _LINE_ROW_SHARE * np.percentile(rows, 90), [False]))
+        edges = np.flatnonzero(np.diff(dense.astype(np.int8)))
+        runs = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= body / 2]
+        if len(runs) < 2:
+            out.append(box)
+            continue
+        pad = round(_LINE_PAD * body)
+        for a, b in runs:
+            top, bottom = y0 + max(0, a - pad), y0 + min(y1 - y0, b + pad)
+            cols = np.flatnonzero((ink[top:bottom, x0:x1] > 0).any(axis=0))
+            out.append((x0 + int(cols[0]), top, x0 + int(cols[-1]) + 1, bottom))
+    return out
+

@@ -12,7 +12,7 @@ import numpy as np
 from ingest.errors import ErrorCode, InputError
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
-from ingest.scan.lines import cell_lines, line_boxes, rules_painted_out, without_rule_rests
+from ingest.scan.lines import cell_lines, line_boxes, rules_painted_out, text_line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric, read_cells
 from ingest.scan.process import release_freed_memory
@@ -373,7 +373,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
         read = read_table(page, table, gs, number, engines, settings)
         read_tables.append(read)
         blocks.append((y0, read))
-    lines = [b for b in line_boxes(outside, gs.text_height // 2, min_gap=2) if b[2] - b[0] >= gs.text_height // 2]
+    lines = text_line_boxes(outside, gs.text_height // 2)
     kept = _worth_reading(lines, [t.box for t in tables])
     lines = lines_to_read(outside, lines, kept)  # prose lines holding numbers too
     readings = engines.labels.read_lines([_scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
