@@ -16,8 +16,10 @@ _JOINED = 1.8
 _LINE_ROW_SHARE = 0.15
 _LINE_PAD = 0.12
 # Marks a body line's height or more beside a line's text whose ink is this much sparser than
-# its text's are not the line's (a seal's ring, specks): they do not widen it into prose.
+# its text's (a seal's ring), or this small a share of it (specks), are not the line's: they do
+# not widen it into prose.
 _STRAY_DENSITY_SHARE = 0.3
+_STRAY_INK_SHARE = 0.05
 
 
 def line_boxes(ink: np.ndarray, min_height: int, min_gap: int = 1) -> list[Box]:
@@ -146,8 +148,10 @@ def _as_wide_as_text(ink: np.ndarray, box: Box, body: float) -> Box:
     x0, y0, x1, y1 = box
     inked = np.flatnonzero((ink[y0:y1, x0:x1] > 0).any(axis=0))
     groups = np.split(inked, np.flatnonzero(np.diff(inked) > body) + 1)
-    density = [int((ink[y0:y1, x0 + g[0]:x0 + g[-1] + 1] > 0).sum()) / ((g[-1] - g[0] + 1) * (y1 - y0)) for g in groups]
-    kept = [g for g, d in zip(groups, density, strict=True) if d >= _STRAY_DENSITY_SHARE * max(density)]
+    amount = [int((ink[y0:y1, x0 + g[0]:x0 + g[-1] + 1] > 0).sum()) for g in groups]
+    density = [n / ((g[-1] - g[0] + 1) * (y1 - y0)) for g, n in zip(groups, amount, strict=True)]
+    kept = [g for g, n, d in zip(groups, amount, density, strict=True)
+            if d >= _STRAY_DENSITY_SHARE * max(density) and n >= _STRAY_INK_SHARE * max(amount)]
     return (x0 + int(kept[0][0]), y0, x0 + int(kept[-1][-1]) + 1, y1)
 
 

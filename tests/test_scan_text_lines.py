@@ -1,0 +1,44 @@
+"""Text lines outside the tables of a scanned page: lines a seal's ring joins into one band are
+parted again, and a line is as wide as its text, not the seal's strokes beside it (the headings of
+parts 五 and 六 were lost under a seal: read as one garbage crop, or taken for full-width prose)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ingest.scan.lines import text_line_boxes
+
+BODY = 40  # a body line's height in pixels
+PITCH = 64
+
+
+def _page(lines: list[tuple[int, int]]) -> np.ndarray:
+    """An ink mask with text-like lines (x0, x1) one under another: dense vertical strokes."""
+    ink = np.zeros((100 + PITCH * len(lines), 1800), np.uint8)
+    for i, (x0, x1) in enumerate(lines):
+        top = 50 + i * PITCH
+        for x in range(x0, x1, 12):
+            ink[top:top + BODY, x:x + 5] = 255
+    return ink
+
+
+def test_a_seal_ring_across_lines_does_not_join_them() -> None:
+    ink = _page([(200, 1750)] * 4 + [(200, 900), (200, 1750), (200, 1750)])
+    top = 50 + 4 * PITCH
+    ink[top + 10:top + 2 * PITCH + BODY - 5, 1300:1303] = 255  # the ring's stroke crosses the gaps
+    boxes = text_line_boxes(ink, BODY // 2)
+    assert len(boxes) == 7, boxes
+    assert all(abs((b[3] - b[1]) - BODY) <= 12 for b in boxes), boxes
+    assert boxes[4][2] < 910, boxes[4]  # the heading-like short line stays short
+
+
+def test_a_line_is_as_wide_as_its_text_not_a_stroke_beside_it() -> None:
+    ink = _page([(200, 900)])
+    ink[60:80, 1700:1702] = 255  # a stray stroke of the seal at the right edge
+    (box,) = text_line_boxes(ink, BODY // 2)
+    assert box[0] == 200 and box[2] < 910, box
+
+
+def test_lines_of_a_page_without_a_seal_are_as_before() -> None:
+    ink = _page([(200, 1750), (260, 1750), (200, 700)])
+    assert [(b[0], b[2]) for b in text_line_boxes(ink, BODY // 2)] == [(200, 1753), (260, 1753), (200, 697)]
