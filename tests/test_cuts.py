@@ -103,6 +103,22 @@ def test_a_column_every_row_leaves_blank_settles_the_rows_that_print_only_zeros(
     assert sorted(decisions[2].candidates) == [0, 1, 2] and not decisions[2].by_column
 
 
+def test_a_table_of_zeros_one_cell_short_on_every_row_leaves_its_total_blank() -> None:
+    # A body with no requests prints "0 0" on every row of three cells: no row's digits tell
+    # where its blank is, but a page leaves blank the column it does not add up (总计).
+    names = "abc"
+    keys = [tuple(f"s3.{name}.{c}" for c in ("p", "q", "total")) for name in names]
+    rows = [_dropped_blank(k, ["0", "0"]) for k in keys]
+    relations = [_sum_row(name) for name in names]
+    decisions = decide(rows, relations, "", Settings(cuts=CutSettings(max_states=1000)))
+    for row, d in zip(rows, decisions, strict=True):
+        assert row.options[d.choice] == (0, 0, None) and d.by_column and not d.candidates
+    # One such row is no habit of the page; a row printing all three cells shows none.
+    assert decide(rows[:1], relations, "", Settings(cuts=CutSettings(max_states=1000)))[0].candidates
+    rows[2] = RowCuts.parse(keys[2], [("0", "0", "0")], [False] * 3)
+    assert decide(rows, relations, "", Settings(cuts=CutSettings(max_states=1000)))[0].candidates
+
+
 def test_the_search_stays_bounded_on_a_long_table_of_unsure_rows() -> None:
     rows = [_row(f"r{i}", *range(1, 9)) for i in range(26)] + [_row("sum", 100)]
     relation = Relation("sum", ("sum",), tuple(f"r{i}" for i in range(26)))

@@ -12,13 +12,14 @@ a relation that holds over that number rules out; a number none holds leaves eve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ingest.models import Number
 
 if TYPE_CHECKING:  # cuts calls this module
+    from ingest.layouts import Relation
     from ingest.mapper.cuts import RowCuts, Values
 
 # A relation's (row, column, sign) terms.
@@ -96,17 +97,36 @@ def _column(row: RowCuts, col: int) -> tuple[str, str]:
     return key.split(".", 1)[0], key.rsplit(".", 1)[-1]
 
 
-def blank_column(rows: list[RowCuts], blanks: list[DroppedBlank]) -> tuple[str, str] | None:
+def _sum_column(row: RowCuts, relations: Sequence[Relation]) -> tuple[str, str] | None:
+    """The row's one column that sums its others: the lone left side of a relation over its own cells."""
+    keys = set(row.keys)
+    found = {_column(row, row.keys.index(rel.left[0])) for rel in relations
+             if len(rel.left) == 1 and len(rel.right) > 1 and keys.issuperset(rel.all_keys())}
+    return found.pop() if len(found) == 1 else None
+
+
+def blank_column(rows: list[RowCuts], blanks: list[DroppedBlank],
+                 relations: Sequence[Relation]) -> tuple[str, str] | None:
     """The column every row of its section printing a cell too few left blank: at least
     `_VOTES` rows whose digits or counts settle their blank put it there (one could be a
-    relation the document breaks), no row puts it elsewhere, and every other row could."""
+    relation the document breaks), no row puts it elsewhere, and every other row could. Where
+    no row's digits tell (a table of zeros), the column that sums the others (总计): a page
+    leaves the column it does not add up blank throughout, not one of its counts."""
     settled = [_column(rows[r], next(iter(b.bounded))) for r, b in enumerate(blanks) if len(b.bounded) == 1]
-    if len(set(settled)) != 1 or len(settled) < _VOTES:
-        return None
-    column = settled[0]
+    if settled:
+        if len(set(settled)) != 1 or len(settled) < _VOTES:
+            return None
+        column = settled[0]
+    else:
+        short = [r for r, b in enumerate(blanks) if b.places]
+        sums = {_sum_column(rows[r], relations) for r in short}
+        if len(short) < _VOTES or len(sums) != 1 or (column_or_none := sums.pop()) is None:
+            return None
+        column = column_or_none
     for row, blank in zip(rows, blanks, strict=True):
         cols = [c for c in range(len(row.keys)) if _column(row, c) == column]
-        if cols and not (len(cols) == 1 and cols[0] in blank.places):
+        printed_nothing = len(row.options) == 1 and all(v is None for v in row.options[0])
+        if cols and not printed_nothing and not (len(cols) == 1 and cols[0] in blank.places):
             return None
     return column
 

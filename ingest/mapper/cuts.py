@@ -332,7 +332,7 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
                       [terms for _, terms, _ in sums if any(rr == r for rr, _, _ in terms)])
         for r in range(len(rows))
     ]
-    column = blank_column(rows, blanks)
+    column = blank_column(rows, blanks, relations)
     for r, (row, blank) in enumerate(zip(rows, blanks, strict=True)):
         moved = into_column(row, choices[r], column) if column and len(blank.places) > 1 else None
         if moved is not None and not decisions[r].candidates:
