@@ -27,9 +27,12 @@ _TITLE_WORDS = ("年度报告", "年报", "工作报告", "年度工作报告")
 _YEAR = re.compile(r"((?:19[89]|20[0-4])\d)\s*年")
 _TITLE_TAIL = re.compile(r"(?:关于)?(?:\d{4}\s*年(?:度)?)?\s*(?:政府)?信息公开.*$")
 # A crawler's page labels (`标题: …`) and the page furniture around a report.
-_PAGE_LABEL = re.compile(r"^(标题|题名|来源|信息来源|发布时间|发布日期|成文日期|生成日期|发布机构|发文机关|发文单位|"
-                         r"栏目|所属栏目|原文链接|链接|本地目录|文号|发文字号|索引号|主题分类|作者|浏览次数|点击数|访问量)"
-                         r"\s*[:：]\s*(.*)$")
+_LABEL_NAMES = (r"(?:标题|题名|来源|信息来源|发布时间|发布日期|成文日期|生成日期|发布机构|发文机关|发文单位|"
+                r"栏目|所属栏目|原文链接|链接|本地目录|文号|发文字号|索引号|主题分类|作者|浏览次数|点击数|访问量)")
+_PAGE_LABEL = re.compile(rf"^({_LABEL_NAMES})\s*[:：]\s*(.*)$")
+# Where a page's labels saved on one line with the report (its line breaks lost) part: before
+# each label, before the note on links, around the rule that opens the text.
+_RUN_IN_LABELS = re.compile(rf"\s+(?={_LABEL_NAMES}\s*[:：])|\s+(?=页面链接与图片详见)|\s*(=+\s*正文\s*=+)\s*")
 _PAGE_NOISE = re.compile(r"^(?:=+.*=+|页面链接与图片详见.*|.*(?:当前位置|您现在的位置|您的位置)\s*[:：].*|"
                          r".*(?:首页|主页)\s*[>＞»›/].*|.*[>＞»›].*[>＞»›].*|"
                          r".*(?:主办单位|承办单位|网站标识码|ICP备|版权所有|技术支持|打印本页|关闭窗口).*)$")
@@ -87,11 +90,13 @@ def _page(lines: list[str]) -> _Page:
     body: list[str] = []
     for n, raw in enumerate(line for line in lines if line.strip()):
         line = nfkc(raw).strip()
-        label = _PAGE_LABEL.match(line)
-        if label and n < _PAGE_HEAD_LINES:
-            labels.setdefault(label.group(1), label.group(2).strip())
-        elif len(line) > _PAGE_NOISE_CHARS or not _PAGE_NOISE.match(line):
-            body.append(line)
+        parts = _RUN_IN_LABELS.split(line) if n < _PAGE_HEAD_LINES and _PAGE_LABEL.match(line) else [line]
+        for part in filter(None, parts):
+            label = _PAGE_LABEL.match(part)
+            if label:
+                labels.setdefault(label.group(1), label.group(2).strip())
+            elif len(part) > _PAGE_NOISE_CHARS or not _PAGE_NOISE.match(part):
+                body.append(part)
     return _Page(labels, body)
 
 

@@ -72,6 +72,14 @@ def test_crawled_page_gives_the_body_not_a_label(body: str) -> None:
     assert meta.agency_confidence >= THRESHOLD and meta.year_confidence >= THRESHOLD
 
 
+@pytest.mark.parametrize("body", _BODIES[:3])
+def test_a_page_saved_on_one_line_gives_its_labels_and_report(body: str) -> None:
+    # Its line breaks lost: the labels, the rule that opens the text and the report run together.
+    meta = find_meta([" ".join(_crawled(body, 2023, ["六、其他需要报告的事项 无。"]))])
+    assert (meta.agency, meta.year) == (body, 2023)
+    assert meta.agency_confidence >= THRESHOLD and meta.year_confidence >= THRESHOLD
+
+
 @pytest.mark.parametrize("body", _BODIES)
 def test_signature_and_closing_date_confirm_the_title(body: str) -> None:
     lines = [f"{body}2021年政府信息公开工作年度报告", "一、总体情况", "2021年，本机关认真贯彻《条例》。",
