@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -20,6 +21,10 @@ from ingest.errors import ErrorCode, IngestError, InputError
 from ingest.models import Format
 from ingest.settings import Settings
 from ingest.tools.pdfium import PageKind, PdfFile, open_pdf_file
+
+# pdfminer warns once per glyph of a font it finds ill-described (Chromium's PDFs): thousands of
+# lines about the file, none about the run; what it cannot read still raises.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _IMAGE_MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),

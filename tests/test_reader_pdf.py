@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pypdfium2
@@ -12,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.table import Table as WordTable
 from PIL import Image
 
+from ingest.contract import read_result
 from ingest.detect import _garbage_share, detect
 from ingest.models import Document, Paragraph, Table
 from ingest.pipeline import convert_file
@@ -294,3 +297,22 @@ def test_a_garbage_page_among_text_pages_is_read_by_ocr(tmp_path: Path, settings
     truth = truth_of(_SAMPLE_PDF)["cells"]
     wrong = [key for key, cell in report.cells.items() if not same_value(cell.value, truth[key])]
     assert len(wrong) <= len(truth) // 20 and all(report.cells[key].review for key in wrong), wrong
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
+def test_a_web_page_printed_by_chromium_reads_its_cells_and_logs_no_glyph_warnings(tmp_path: Path) -> None:
+    # Chromium's PDFs: fonts pdfminer finds ill-described (a warning a glyph) and Kangxi radicals
+    # (⼀, U+2F00) for the CJK characters of the page's text.
+    page = SAMPLES / "documents" / "7-0000-html.html"
+    pdf = tmp_path / "printed.pdf"
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    run = subprocess.run([sys.executable, "-m", "ingest", "run", str(pdf), "--out", str(tmp_path / "out"),
+                          "--jobs", "1"], capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    assert len(run.stderr.splitlines()) < 5, run.stderr[:2000]
+    result = read_result(tmp_path / "out" / "printed.json")
+    assert result is not None and result.source.format == "pdf_text"
+    truth = truth_of(page)
+    wrong = [k for k, v in truth["cells"].items() if not same_value(result.cells[k].value, v)]
+    assert wrong == []
