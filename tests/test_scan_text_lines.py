@@ -42,3 +42,15 @@ def test_a_line_is_as_wide_as_its_text_not_a_stroke_beside_it() -> None:
 def test_lines_of_a_page_without_a_seal_are_as_before() -> None:
     ink = _page([(200, 1750), (260, 1750), (200, 700)])
     assert [(b[0], b[2]) for b in text_line_boxes(ink, BODY // 2)] == [(200, 1753), (260, 1753), (200, 697)]
+
+
+def test_a_line_between_the_rests_of_two_rules_is_its_text() -> None:
+    # A table's vertical rules cut off at the band's ends: thin, denser than the text (a light
+    # face: a quarter of its band inked), which crashed the reader.
+    ink = np.zeros((200, 1800), np.uint8)
+    for x in range(300, 1500, 12):
+        ink[50:50 + BODY, x:x + 3] = 255
+    ink[50:50 + BODY, 100:104] = 255
+    ink[50:50 + BODY, 1700:1704] = 255
+    (box,) = text_line_boxes(ink, BODY // 2)
+    assert (box[0], box[2]) == (300, 1491), box

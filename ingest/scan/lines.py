@@ -150,8 +150,10 @@ def _as_wide_as_text(ink: np.ndarray, box: Box, body: float) -> Box:
     groups = np.split(inked, np.flatnonzero(np.diff(inked) > body) + 1)
     amount = [int((ink[y0:y1, x0 + g[0]:x0 + g[-1] + 1] > 0).sum()) for g in groups]
     density = [n / ((g[-1] - g[0] + 1) * (y1 - y0)) for g, n in zip(groups, amount, strict=True)]
+    # The text is the run with the most ink; a rule's rest beside it is denser, not text.
+    text = int(np.argmax(amount))
     kept = [g for g, n, d in zip(groups, amount, density, strict=True)
-            if d >= _STRAY_DENSITY_SHARE * max(density) and n >= _STRAY_INK_SHARE * max(amount)]
+            if d >= _STRAY_DENSITY_SHARE * density[text] and n >= _STRAY_INK_SHARE * amount[text]]
     return (x0 + int(kept[0][0]), y0, x0 + int(kept[-1][-1]) + 1, y1)
 
 
