@@ -1,5 +1,5 @@
 """Ruled table regions on masks with few and with very many separate marks (the labels of a
-mask's components are 16-bit where they fit, 32-bit otherwise)."""
+mask's components are 16-bit where they fit, 32-bit otherwise); tables a page break leaves open."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from ingest.tables.model import GridSettings
-from ingest.tables.raster import table_regions
+from ingest.tables.raster import Rulings, find_tables, table_regions
 
 _GS = GridSettings(text_height=20, snap=4, bridge=10, min_line=50, min_vline=28, intersection=3,
                    line_thickness=2, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.8)
@@ -35,3 +35,22 @@ def test_table_found_among_many_marks(specks: bool) -> None:
         assert np.count_nonzero(dots) > 65_535
         vertical = vertical | dots
     assert table_regions(horizontal, vertical, _GS) == [(99, 99, 702, 404)]
+
+
+@pytest.mark.parametrize("open_end", ["top", "bottom", "none"])
+def test_a_table_a_page_break_leaves_open_keeps_its_row_there(open_end: str) -> None:
+    # A browser prints a continued table's first row on the next page with no rule above it:
+    # the side rules run on up to the row's top. Rules that overshoot by less are not a row.
+    horizontal, vertical = _grid((600, 800))
+    if open_end == "top":
+        horizontal[100:102] = 0
+        vertical[40:100] = 255 * (vertical[150] > 0)
+    elif open_end == "bottom":
+        horizontal[400:402] = 0
+        vertical[400:460] = 255 * (vertical[150] > 0)
+    else:
+        vertical[90:100] = 255 * (vertical[150] > 0)
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    expected = {"top": [40, 200, 300, 400], "bottom": [100, 200, 300, 459], "none": [100, 200, 300, 400]}
+    assert table.ys == expected[open_end] and table.n_cols == 3
+    assert len(table.cells) == 9

@@ -343,6 +343,20 @@ def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridS
     return runs
 
 
+def open_ends(vertical: np.ndarray, region: PixelBox, ys: list[int], xs: list[int],
+              gs: GridSettings[int]) -> tuple[int | None, int | None]:
+    """Where a table cut by a page break ends without a rule: both side rules run on past its
+    first (last) rule by a row's height or more, up (down) to there (a browser prints the rows
+    of a continued table so, and the first row on the page was lost)."""
+    x0, y0, _, y1 = region
+    sides = [vertical[y0:y1, max(x0, x - gs.snap):x + gs.snap + 1].any(axis=1) for x in (xs[0], xs[-1])]
+    rows = np.flatnonzero(sides[0] & sides[1])
+    if rows.size == 0:
+        return None, None
+    top, bottom = y0 + int(rows[0]), y0 + int(rows[-1])
+    return (top if ys[0] - top >= gs.min_vline else None), (bottom if bottom - ys[-1] >= gs.min_vline else None)
+
+
 def find_tables(rulings: Rulings, gs: GridSettings[int]) -> list[GridTable]:
     """The ruled tables of a page, top to bottom."""
     horizontal, vertical = rulings.horizontal, rulings.vertical
@@ -351,9 +365,14 @@ def find_tables(rulings: Rulings, gs: GridSettings[int]) -> list[GridTable]:
         ys, xs = _rules(horizontal, vertical, region, gs)
         if len(ys) < 2 or len(xs) < 2:
             continue
+        open_top, open_bottom = open_ends(vertical, region, ys, xs, gs)
+        ys = [*([open_top] if open_top is not None else []), *ys, *([open_bottom] if open_bottom is not None else [])]
         for first, last in split_unframed(vertical, ys, xs, gs):
             box = (region[0], ys[first] - gs.snap, region[2], ys[last] + gs.snap)
             part_ys, part_xs = _rules(horizontal, vertical, box, gs)
+            # The open ends have no rule to find again.
+            part_ys = [*([ys[0]] if first == 0 and open_top is not None else []), *part_ys,
+                       *([ys[-1]] if last == len(ys) - 1 and open_bottom is not None else [])]
             if len(part_ys) < 2 or len(part_xs) < 2:
                 continue
             cells = grid_cells(horizontal, vertical, part_ys, part_xs, gs)
