@@ -52,8 +52,10 @@ class FieldEvidence:
     def must_review(self) -> bool:
         """Whatever the fit says: a value no strong place gives unconfirmed (a name only in the
         opening, a banner, a signature glued to a clause), one other strong places contradict,
-        or none at all. The generated corpus names its bodies one way; real reports do not."""
-        return self.status in _UNSURE
+        or none at all; a name or year read by OCR in one place alone (one character misread
+        there, 东方红镇 as 东万红镇, and nothing tells). The generated corpus names its bodies
+        one way and prints them cleanly; real reports do not."""
+        return self.status in _UNSURE or (self.kind == "ocr" and self.status == "single")
 
     def claimed(self, settings: Settings) -> float:
         """What the hand rules claim for this status: the fit's prior."""

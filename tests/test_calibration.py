@@ -84,6 +84,14 @@ def test_agency_year_and_template_get_their_share_right_and_a_threshold_that_fla
     assert round_trip == model
 
 
+def test_a_name_or_year_read_by_ocr_in_one_place_alone_is_looked_at() -> None:
+    # One misread character (东方红镇 as 东万红镇) and nothing to tell it: whatever the fit says.
+    assert FieldEvidence.of("agency", "signature", "single", "pdf_scanned").must_review()
+    assert FieldEvidence.of("year", "title", "single", "image").must_review()
+    assert not FieldEvidence.of("agency", "signature", "single", "docx").must_review()
+    assert not FieldEvidence.of("agency", "title", "confirmed", "pdf_scanned").must_review()
+
+
 def test_the_stored_model_sets_the_fields_threshold() -> None:
     stored = load(MODEL_PATH)
     assert stored is not None and stored.field_counts
