@@ -54,3 +54,14 @@ def test_a_table_a_page_break_leaves_open_keeps_its_row_there(open_end: str) -> 
     expected = {"top": [40, 200, 300, 400], "bottom": [100, 200, 300, 459], "none": [100, 200, 300, 400]}
     assert table.ys == expected[open_end] and table.n_cols == 3
     assert len(table.cells) == 9
+
+
+def test_a_frame_around_a_table_is_not_a_table() -> None:
+    # A web page's frame rules around the table: a web of its own whose box holds the table's.
+    horizontal, vertical = _grid((900, 900))
+    horizontal[20:22, 20:880] = 255
+    horizontal[860:862, 20:880] = 255
+    vertical[20:862, 20:22] = 255
+    vertical[20:862, 878:880] = 255
+    tables = find_tables(Rulings(horizontal, vertical), _GS)
+    assert [(t.n_rows, t.n_cols, len(t.cells)) for t in tables] == [(3, 3, 9)]

@@ -376,5 +376,8 @@ def find_tables(rulings: Rulings, gs: GridSettings[int]) -> list[GridTable]:
             if len(part_ys) < 2 or len(part_xs) < 2:
                 continue
             cells = grid_cells(horizontal, vertical, part_ys, part_xs, gs)
+            if len(cells) < 2:
+                # A frame, not a table: a page's border around its tables, a box around text.
+                continue
             tables.append(GridTable((part_xs[0], part_ys[0], part_xs[-1], part_ys[-1]), part_ys, part_xs, cells))
     return tables
