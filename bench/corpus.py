@@ -45,6 +45,10 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "fax": ("bench.render_scan", "render_fax"),
     # A phone photo of one printed page on a desk (perspective, shadow, bow, JPEG).
     "photo": ("bench.render_photo", "render_photo"),
+    # The web page printed by a browser (Chromium) to PDF, and that print scanned: another
+    # renderer than LibreOffice's.
+    "browser_pdf": ("bench.render_browser", "render_browser_pdf"),
+    "browser_scan": ("bench.render_browser", "render_browser_scan"),
 }
 FORMATS = tuple(RENDERERS)
 KEYS_SUFFIX = ".keys.json"

@@ -14,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.table import Table as WordTable
 from PIL import Image
 
+from bench.render_browser import CHROMIUM, print_page
 from ingest.contract import read_result
 from ingest.detect import _garbage_share, detect
 from ingest.models import Document, Paragraph, Table
@@ -299,14 +300,12 @@ def test_a_garbage_page_among_text_pages_is_read_by_ocr(tmp_path: Path, settings
     assert len(wrong) <= len(truth) // 20 and all(report.cells[key].review for key in wrong), wrong
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 def test_a_web_page_printed_by_chromium_reads_its_cells_and_logs_no_glyph_warnings(tmp_path: Path) -> None:
     # Chromium's PDFs: fonts pdfminer finds ill-described (a warning a glyph) and Kangxi radicals
     # (⼀, U+2F00) for the CJK characters of the page's text.
     page = SAMPLES / "documents" / "7-0000-html.html"
-    pdf = tmp_path / "printed.pdf"
-    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    pdf = print_page(page, tmp_path / "printed.pdf")
     run = subprocess.run([sys.executable, "-m", "ingest", "run", str(pdf), "--out", str(tmp_path / "out"),
                           "--jobs", "1"], capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr

@@ -1,0 +1,62 @@
+"""The report's web page printed by a browser (headless Chromium), and that print scanned.
+
+Another renderer than LibreOffice: the site's sidebar beside the title, Kangxi radicals (⼀)
+for CJK characters in the text layer, fonts pdfminer finds ill-described, and tables a page
+break leaves open (no rule above the rows continued on the next page). Nothing is fetched:
+the page is a local file whose links are local paths, and Chromium's own network features are off.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
+
+from bench.render_html import render_html
+from bench.render_scan import POINTS_PER_INCH, ScannedPage, draw_scan_style, scan_look, write_scanned_pdf
+from bench.truth import ReportTruth
+
+CHROMIUM = Path("/usr/bin/chromium")
+_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic", "--no-pdf-header-footer")
+_TIMEOUT_S = 120
+
+
+def print_page(page: Path, pdf: Path) -> Path:
+    """`page` printed to `pdf` by headless Chromium."""
+    subprocess.run([str(CHROMIUM), *_ARGS, f"--print-to-pdf={pdf}", page.resolve().as_uri()],
+                   check=True, capture_output=True, timeout=_TIMEOUT_S)
+    if not pdf.exists():
+        raise RuntimeError(f"Chromium printed nothing for {page}")
+    return pdf
+
+
+def render_browser_pdf(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
+    """Renderer: the report's web page as a browser prints it to PDF (<out>.pdf)."""
+    with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
+        page = render_html(truth, Path(tmp) / out.name, rng)
+        return print_page(page, out.with_suffix(".pdf"))
+
+
+def render_browser_scan(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
+    """Renderer: the browser's print of the web page, printed on paper and scanned (<out>.pdf)."""
+    style = draw_scan_style(rng)
+    with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
+        printed = render_browser_pdf(truth, Path(tmp) / out.name, rng)
+        pdf = pdfium.PdfDocument(str(printed))
+        try:
+            rasters = [np.asarray(p.render(scale=style.dpi / POINTS_PER_INCH).to_pil().convert("RGB")) for p in pdf]
+        finally:
+            pdf.close()
+    pages = []
+    for index, raster in enumerate(rasters):
+        skew = style.skew + rng.uniform(-0.15, 0.15)
+        scanned = scan_look(raster, replace(style, skew=skew), rng)
+        pages.append(ScannedPage(Image.fromarray(scanned), index, [], False, 0, skew, style.dpi))
+    return write_scanned_pdf(pages, out, rng)
