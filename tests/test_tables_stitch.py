@@ -52,3 +52,26 @@ def test_a_page_with_nothing_read_does_not_part_a_table_but_a_page_not_read_does
     second = _piece(3, [["结转", "1", "1"]])
     assert len(stitch([(1, [first]), (2, []), (3, [second])])) == 1
     assert len(stitch([(1, [first]), (3, [second])])) == 2
+
+
+def _spanning_piece(page: int, heading: str, rows: list[list[str]], open_top: bool) -> TablePiece[int]:
+    """A piece opening with a heading across its three columns, then rows of one cell each."""
+    cells = [(GridCell(0, 0, 1, 3, (0, 0, 30, 10)), Slot(heading, (0, 0), page))]
+    cells += [(GridCell(r, c, 1, 1, (10 * c, 10 * r, 10 * c + 10, 10 * r + 10)), Slot(text, (r, c), page))
+              for r, row in enumerate(rows, start=1) for c, text in enumerate(row)]
+    return TablePiece(page, cells, len(rows) + 1, 3, 3, open_top=open_top, numeric=looks_numeric)
+
+
+def test_a_heading_across_the_table_opening_the_next_page_is_not_the_rest_of_the_cut_row() -> None:
+    # A browser's print: the page break falls after 行政许可's row, the next page opens with the
+    # heading of the next sub-table and no rule above it. Joined, the label was 行政许可第二十条….
+    first = _piece(1, [["信息内容", "本年", "决定"], ["行政许可", "3", "3"]])
+    second = _spanning_piece(2, "第二十条第（六）项", [["行政处罚", "1", "1"]], open_top=True)
+    [table] = stitch([(1, [first]), (2, [second])])
+    assert isinstance(table, Table)
+    assert _texts(table)[1:3] == [["行政许可", "3", "3"], ["第二十条第（六）项"] * 3]
+    # The rest of a row the break cut has the cut row's cells: it is joined.
+    cut = _piece(2, [["申请", "", ""], ["行政处罚", "1", "1"]])
+    cut.open_top = True
+    [joined] = stitch([(1, [_piece(1, [["信息内容", "本年", "决定"], ["行政许可", "3", "3"]])]), (2, [cut])])
+    assert isinstance(joined, Table) and _texts(joined)[1] == ["行政许可申请", "3", "3"]

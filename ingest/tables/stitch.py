@@ -111,11 +111,25 @@ def _repeated_header(table: Grid, cont: Grid, numeric: Callable[[str], bool]) ->
     return n
 
 
+def _spans(row: list[Slot]) -> list[int]:
+    """How many columns each cell of a row spans, left to right."""
+    spans: list[int] = []
+    for c, slot in enumerate(row):
+        if c and slot is row[c - 1]:
+            spans[-1] += 1
+        else:
+            spans.append(1)
+    return spans
+
+
 def _is_split_row(last: list[Slot], cont: list[Slot], piece: TablePiece[Any]) -> bool:
     """The continuation's first row is the rest of the row the page break cut: it has
-    text, starts no new item, and numbers are on one side of the break only."""
+    text, starts no new item, its cells are the cut row's (a heading across the table that
+    opens the next page is not), and numbers are on one side of the break only."""
     texts = [s.text for s in cont if s.text]
     if not texts or ITEM_START.match(texts[0]) or not (piece.open_top or not cont[0].text):
+        return False
+    if _spans(last) != _spans(cont):
         return False
     return not (any(piece.numeric(s.text) for s in last) and any(piece.numeric(s.text) for s in cont))
 
