@@ -12,6 +12,7 @@ import pytest
 
 from bench import __main__ as bench
 from bench.corpus import RENDERERS, generate_corpus, load_corpus, parse_styles, renderer_for
+from bench.render_browser import CHROMIUM
 from bench.score import calibration, same_value, score_result
 from bench.truth import ReportTruth, make_truth
 
@@ -152,3 +153,15 @@ def test_hand_written_truths_load_and_score() -> None:
     doc = score_result(_result(truth, agency="平潭综合实验区管委会"), truth)
     assert doc.agency_right and doc.ambiguous == 1 and doc.ambiguous_unflagged == 1
     assert len(doc.cells) == len(truth.cells) - 1 and all(c.right for c in doc.cells)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+def test_a_browser_printed_report_is_read_whole(tmp_path):
+    # Another renderer than LibreOffice: its print of a web page (sidebar, Kangxi radicals, tables
+    # left open at page breaks) and that print scanned.
+    items = generate_corpus(tmp_path, ["browser_pdf", "browser_scan"], 1, seed=733)
+    runs = bench.run_corpus(items, 2, baseline=False)
+    for run in runs:
+        cells = run.score.cells
+        assert run.score.error is None and not [c for c in cells if c.silent]
+        assert sum(c.right for c in cells) >= 0.98 * len(cells), run.item.document.name
