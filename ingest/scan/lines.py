@@ -147,6 +147,8 @@ def text_line_boxes(ink: np.ndarray, min_height: int) -> list[Box]:
 def _as_wide_as_text(ink: np.ndarray, box: Box, body: float) -> Box:
     x0, y0, x1, y1 = box
     inked = np.flatnonzero((ink[y0:y1, x0:x1] > 0).any(axis=0))
+    if y1 <= y0 or not inked.size:
+        return box
     groups = np.split(inked, np.flatnonzero(np.diff(inked) > body) + 1)
     amount = [int((ink[y0:y1, x0 + g[0]:x0 + g[-1] + 1] > 0).sum()) for g in groups]
     density = [n / ((g[-1] - g[0] + 1) * (y1 - y0)) for g, n in zip(groups, amount, strict=True)]

@@ -117,7 +117,9 @@ def _scaled_crop(gray: np.ndarray, box: Box, text_height: int) -> np.ndarray:
     scale = _OCR_TEXT_HEIGHT / max(text_height, 1)
     if abs(scale - 1) > 0.15:
         method = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
-        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=method)
+        # Never to nothing: a sliver (a desk's edge beside a photographed sheet) is a pixel wide.
+        size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+        crop = cv2.resize(crop, size, interpolation=method)
     return cv2.copyMakeBorder(crop, 6, 6, 8, 8, cv2.BORDER_CONSTANT, value=255)
 
 

@@ -1,6 +1,8 @@
 """Phone photos of a page: the sheet found on its background (the largest quadrilateral
-whose sides are paper against something darker), warped flat with a perspective transform
-to a scan's resolution, and a slight bow straightened along the table rulings.
+whose sides are paper against something darker; when the frame cuts the sheet, from the
+sides it shows: ingest/scan/cut_sheet.py), warped flat with a perspective transform to a
+scan's resolution, the desk left along its edges whitened, and a bow or a curled edge
+straightened along the table rulings.
 
 An image with no such quadrilateral (a scan: paper to the edges) is left as it is.
 """
@@ -13,6 +15,7 @@ import cv2
 import numpy as np
 
 from ingest.scan import preprocess
+from ingest.scan.cut_sheet import cut_sheet_corners
 from ingest.settings import Settings
 from ingest.tables.raster import find_rulings, raster_settings
 
@@ -23,6 +26,10 @@ _FIND_SIDE = 800
 _MIN_AREA = 0.2
 # A quadrilateral touching the frame this closely (share of the side) is cut off by it.
 _EDGE_MARGIN = 0.004
+# A sheet's outline this close to the image's border (share of its side) runs along it, cut.
+_CUT_MARGIN = 0.01
+# Of the sheet's outline, at least this share is in the picture.
+_MIN_SIDE_SEEN = 0.4
 # Corner angles of a sheet seen at up to ~25°: between these (degrees).
 _MIN_ANGLE, _MAX_ANGLE = 55.0, 125.0
 # Share of the outline where paper is brighter than what lies beyond it: a page edge runs
@@ -34,6 +41,11 @@ _EDGE_CONTRAST = 12
 _A_RATIO = math.sqrt(2)
 _A_RATIO_TOLERANCE = 0.12
 _A4_WIDTH_INCH = 210 / 25.4
+# Desk left along the flattened sheet's edges is looked for within this share of its side,
+# darker than this share of the paper's light just inside, in this many pieces per side.
+_DESK_BAND = 0.04
+_DESK_DARKER = 0.75
+_DESK_PIECES = 16
 # A bow is straightened only along rulings at least this share of the page long, and only
 # when it moves them at least this many pixels somewhere.
 _MIN_RULE_SPAN = 0.3
@@ -95,8 +107,15 @@ def _edge_support(gray: np.ndarray, quad: np.ndarray) -> float:
             inside.append(p + reach * normal)
             outside.append(p - reach * normal)
 
+    # Only where the side is in the picture (a sheet the frame cuts runs on beyond it).
+    border = _CUT_MARGIN * max(h, w)
+    seen = [bool(min(p[0], q[0]) > border and max(p[0], q[0]) < w - 1 - border and min(p[1], q[1]) > border
+                 and max(p[1], q[1]) < h - 1 - border) for p, q in zip(inside, outside, strict=True)]
+    if sum(seen) < _MIN_SIDE_SEEN * len(seen):
+        return 0.0
+
     def sample(points: list[np.ndarray]) -> np.ndarray:
-        xy = np.clip(np.round(np.array(points)), 0, [w - 1, h - 1]).astype(int)
+        xy = np.round(np.array([p for p, s in zip(points, seen, strict=True) if s])).astype(int)
         values: np.ndarray = gray[xy[:, 1], xy[:, 0]].astype(np.int32)
         return values
 
@@ -119,20 +138,30 @@ def _candidate_contours(gray: np.ndarray) -> list[np.ndarray]:
 
 
 def find_page(bgr: np.ndarray) -> np.ndarray | None:
-    """The corners (top-left, top-right, bottom-right, bottom-left; image pixels) of the
-    photographed sheet, or None when no sheet stands out from a background."""
+    """The corners (top-left, top-right, bottom-right, bottom-left; image pixels, maybe
+    beyond the image when the frame cuts the sheet) of the photographed sheet, or None when
+    no sheet stands out from a background."""
     scale = _FIND_SIDE / max(bgr.shape[:2])
     small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
+    margin = _EDGE_MARGIN * max(h, w)
     best: tuple[float, np.ndarray] | None = None
     for contour in _candidate_contours(gray):
         quad = _quad_of(contour)
+        if quad is not None and ((quad.min(axis=0) < margin).any()
+                                 or (quad.max(axis=0) > [w - margin, h - margin]).any()):
+            quad = None
+        if quad is None:
+            # A sheet the frame cuts: its corners from the sides it shows.
+            cut = cut_sheet_corners(contour, (h, w), _CUT_MARGIN * max(h, w))
+            quad = None if cut is None else order_corners(cut)
+            if quad is not None and len(np.unique(quad, axis=0)) < 4:
+                quad = None  # no corner is both (a kite's far tip, from a shadow's edge)
         if quad is None or not _angles_ok(quad):
             continue
         area = cv2.contourArea(quad) / (h * w)
-        margin = _EDGE_MARGIN * max(h, w)
-        if area < _MIN_AREA or (quad.min(axis=0) < margin).any() or (quad.max(axis=0) > [w - margin, h - margin]).any():
+        if area < _MIN_AREA:
             continue
         support = _edge_support(gray, quad)
         if support >= _MIN_EDGE_SUPPORT and (best is None or area > best[0]):
@@ -158,21 +187,56 @@ def _page_size(corners: np.ndarray, dpi: int) -> tuple[int, int]:
 
 
 def flatten_sheet(bgr: np.ndarray, corners: np.ndarray, dpi: int) -> np.ndarray:
-    """The sheet inside `corners` warped to a flat page at about `dpi`, never finer than the
-    photo shows it (enlarging adds nothing the reader can use)."""
+    """The sheet inside `corners` warped to a flat page at about `dpi`, a coarser photo's
+    enlarged too: at its own resolution a 5-megapixel photo's rules came out a pixel thin and
+    broke and cells merged (a bench photo, seed 229: 27 of 176 cells wrong, 1 of them
+    silently; enlarged, 1, flagged)."""
     width, height = _page_size(corners, dpi)
-    shrink = min(1.0, min(_seen_size(corners)) / min(width, height))
-    width, height = round(width * shrink), round(height * shrink)
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    # Paper white where the sheet runs on beyond the photo.
     flat: np.ndarray = cv2.warpPerspective(bgr, matrix, (width, height), flags=cv2.INTER_AREA,
-                                           borderMode=cv2.BORDER_REPLICATE)
+                                           borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
     return flat
+
+
+def desk_cleared(flat: np.ndarray) -> np.ndarray:
+    """The flattened sheet with the desk along its edges turned paper white: where its outline
+    bows in, or the corners found overshoot a little, slivers of desk came along, and their
+    edges framed the whole page like a table's rules (a page of text was read as one table).
+
+    Desk is a broad area reaching the border, within a band along it, much darker than the
+    paper just inside (measured piece by piece: a shadow darkens both alike) and thick along
+    the border; ink is thin, and a rule running out to a cut edge crosses the band."""
+    scale = _FIND_SIDE / max(flat.shape[:2])
+    gray = cv2.cvtColor(cv2.resize(flat, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    band = max(2, round(_DESK_BAND * min(h, w)))
+    broad = np.zeros((h, w), np.uint8)
+    along = np.ones((3, 7), np.uint8)
+    for turns in range(4):
+        # Each side in turn as the top one.
+        side, mark = np.rot90(gray, turns), np.rot90(broad, turns)
+        dark = np.zeros((band, side.shape[1]), np.uint8)
+        for cols in np.array_split(np.arange(side.shape[1]), _DESK_PIECES):
+            piece = slice(int(cols[0]), int(cols[-1]) + 1)
+            paper = float(np.percentile(side[band:3 * band, piece], 90))
+            dark[:, piece] = side[:band, piece] < _DESK_DARKER * paper
+        mark[:band] |= cv2.morphologyEx(dark, cv2.MORPH_OPEN, along, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    count, labels = cv2.connectedComponents(broad)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    desk = cv2.dilate(np.isin(labels, edge[edge > 0]).astype(np.uint8), np.ones((5, 5), np.uint8))
+    if count < 2 or not desk.any():
+        return flat
+    full = cv2.resize(desk, (flat.shape[1], flat.shape[0]), interpolation=cv2.INTER_NEAREST)
+    out = flat.copy()
+    out[full > 0] = 255
+    return out
 
 
 def _rule_curves(mask: np.ndarray, span: int) -> list[tuple[np.ndarray, float]]:
     """Each long rule of a horizontal-rule mask as its offset from straight at every column
-    (a quadratic fitted to its pixels, 0 at its middle) and its mean row."""
+    (a cubic fitted to its pixels, 0 at its middle) and its mean row."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     curves = []
     columns = np.arange(mask.shape[1], dtype=np.float64)
@@ -181,7 +245,8 @@ def _rule_curves(mask: np.ndarray, span: int) -> list[tuple[np.ndarray, float]]:
         if width < span:
             continue
         ys, xs = np.nonzero(labels[y:y + height, x:x + width] == i)
-        fit = np.polyfit((xs + x).astype(np.float64), (ys + y).astype(np.float64), 2)
+        # A cubic: a sheet curling up at one edge bends its rules there only.
+        fit = np.polyfit((xs + x).astype(np.float64), (ys + y).astype(np.float64), 3)
         along = np.polyval(fit, np.clip(columns, x, x + width - 1))
         middle = float(np.polyval(fit, x + width / 2))
         curves.append((along - middle, middle))
@@ -301,6 +366,13 @@ def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
     is seen in perspective, squared by the table's frame; any other image as it is."""
     corners = find_page(bgr)
     if corners is not None:
-        return _straightened(flatten_sheet(bgr, corners, settings.scan.photo_dpi))
+        flat = desk_cleared(flatten_sheet(bgr, corners, settings.scan.photo_dpi))
+        h, w = bgr.shape[:2]
+        if (corners.min(axis=0) < 0).any() or (corners.max(axis=0) > [w, h]).any():
+            # The frame cut the sheet: a side it hides was guessed (parallel to the one
+            # opposite), and its table's frame, if still seen in perspective, squares it.
+            frame = find_frame(flat)
+            flat = flat if frame is None else square_frame(flat, frame)
+        return _straightened(flat)
     frame = find_frame(bgr)
     return bgr if frame is None else _straightened(square_frame(bgr, frame))
