@@ -132,6 +132,21 @@ class OcrSettings:
     conf_blank_marks: float = 0.5
     # An engine score below this makes a reading unsure.
     min_score: float = 0.6
+    # Row labels matched against the templates' (ingest/scan/known_labels.py): a table cell whose
+    # first line is at least this many characters wide is first read by its opening characters
+    # (this many) and taken for the template row label they name, if they name exactly one,
+    # surely (this engine score, this many characters of the label besides its ordinal), and the
+    # cell is as wide (within this share of the label's width and these characters); labels
+    # between two so taken are told by the row order when as wide. Else a label is read whole.
+    label_opening_min_width: float = 9.0
+    # A Chinese character's printed width, as a share of its line's ink height (seed 41's labels
+    # measured 1.05-1.13, one document's letter-spaced 1.2-1.4).
+    label_char_width: float = 1.09
+    label_opening_chars: int = 6
+    label_opening_min_score: float = 0.9
+    label_opening_min_core: int = 3
+    label_width_slack: float = 0.25
+    label_width_slack_chars: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ import numpy as np
 from ingest.errors import ErrorCode, InputError
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
+from ingest.scan.known_labels import read_table_cells
 from ingest.scan.lines import cell_lines, line_boxes, rules_painted_out, text_line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
-from ingest.scan.ocr.consensus import EngineSet, looks_numeric, read_cells
+from ingest.scan.ocr.consensus import EngineSet, looks_numeric
 from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
 from ingest.settings import Settings
-from ingest.tables.model import GridSettings, Slot, bbox
+from ingest.tables.model import GridCell, GridSettings, Slot, bbox
 from ingest.tables.model import PixelBox as Box
 from ingest.tables.raster import GridTable, Rulings, find_rulings, find_tables, raster_settings
 from ingest.tables.stitch import TablePiece
@@ -280,7 +281,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     """The table's cells read one by one: labels as Chinese, values twice as numbers."""
     texts: dict[tuple[int, int], CellText] = {}
     # Each inked cell as its text lines (a label may wrap; a value never does).
-    pending: list[tuple[tuple[int, int], list[np.ndarray]]] = []
+    pending: list[tuple[GridCell[int], list[np.ndarray]]] = []
     h, w = page.ink.shape
     ox, oy = max(0, table.box[0] - gs.snap), max(0, table.box[1] - gs.snap)
     # A black-and-white scan's rules (dashes drifting into cells) are painted out; other
@@ -309,9 +310,10 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
             continue
         crops = [_scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
-        pending.append(((cell.row, cell.col), crops))
-    readings = read_cells([crops for _, crops in pending], engines, settings, _OCR_TEXT_HEIGHT)
-    texts.update((position, reading) for (position, _), reading in zip(pending, readings, strict=True))
+        pending.append((cell, crops))
+    readings = read_table_cells([c for c, _ in pending], [crops for _, crops in pending], engines, settings,
+                                _OCR_TEXT_HEIGHT)
+    texts.update(((c.row, c.col), reading) for (c, _), reading in zip(pending, readings, strict=True))
     slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
              for c in table.cells]
     return TablePiece(number, list(zip(table.cells, slots, strict=True)), table.n_rows, table.n_cols, gs.snap,

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from ingest.tables.model import GridCell, GridSettings, PixelBox
-from ingest.tables.rule_like import inked_both_sides, without_strokes
+from ingest.tables.rule_like import inked_both_sides_at, without_strokes
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
 _CONTACT = 2
@@ -188,7 +188,8 @@ def _from_crossing(ink: np.ndarray, on: np.ndarray, starts: np.ndarray, run: np.
     met = np.zeros(count, bool)
     met[1:] = reach[starts] | reach[ends]
     lengths = np.bincount(run[on], minlength=count)
-    flanked = np.bincount(run[on], weights=inked_both_sides(ink, gs)[on], minlength=count)
+    ys, xs = np.nonzero(on)
+    flanked = np.bincount(run[ys, xs], weights=inked_both_sides_at(ink, gs, ys, xs), minlength=count)
     return met & (flanked <= _FLANKED * np.maximum(lengths, 1))
 
 

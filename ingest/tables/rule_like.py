@@ -27,27 +27,40 @@ def without_strokes(lines: np.ndarray, ink: np.ndarray, gs: GridSettings[int], u
         # Larger print on a gray page leaves its characters apart, and measured, rules there
         # (a seal's rest beside them) lay as flanked as strokes.
         return lines
-    if upright:
-        across = without_strokes(np.ascontiguousarray(lines.T), np.ascontiguousarray(ink.T), gs)
-        return np.ascontiguousarray(across.T)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
-    flanked = np.bincount(labels.ravel(), weights=inked_both_sides(ink, gs).ravel(), minlength=count)
-    strokes = (flanked > _STROKES * np.maximum(stats[:, cv2.CC_STAT_AREA], 1)) \
-        & (stats[:, cv2.CC_STAT_WIDTH] <= _STROKE_CHARS * gs.text_height)
-    strokes[0] = False
+    length = stats[:, cv2.CC_STAT_HEIGHT if upright else cv2.CC_STAT_WIDTH]
+    short = length <= _STROKE_CHARS * gs.text_height
+    short[0] = False
+    if not short.any():
+        return lines
+    # Only the runs' own pixels are looked at (a page's rules are a sliver of it): the flanks
+    # of every pixel of the page cost a large share of finding its rulings.
+    ys, xs = np.nonzero(labels)
+    owner = labels[ys, xs]
+    flanked = np.bincount(owner, weights=inked_both_sides_at(ink, gs, ys, xs, upright), minlength=count)
+    strokes = short & (flanked > _STROKES * np.maximum(stats[:, cv2.CC_STAT_AREA], 1))
     if not strokes.any():
         return lines
-    return np.where(strokes[labels], 0, lines).astype(np.uint8)
+    out = lines.copy()
+    hit = strokes[owner]
+    out[ys[hit], xs[hit]] = 0
+    return out
 
 
-def inked_both_sides(ink: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
-    """1 where there is ink both within a third of a character above a pixel and below it,
-    past the drift (inside a line of text), else 0."""
+def inked_both_sides_at(ink: np.ndarray, gs: GridSettings[int], ys: np.ndarray, xs: np.ndarray,
+                        upright: bool = False) -> np.ndarray:
+    """For pixels (ys, xs): 1 where there is ink both within a third of a character above the
+    pixel and below it (left and right of it, `upright`), past the drift (inside a line of
+    text), else 0."""
     reach = max(2, gs.text_height // 3)
-    near = cv2.dilate(ink, np.ones((reach, 1), np.uint8)) > 0
+    near = cv2.dilate(ink, np.ones((1, reach) if upright else (reach, 1), np.uint8)) > 0
     off = gs.rule_drift + 1 + reach // 2
-    above = np.zeros_like(near)
-    below = np.zeros_like(near)
-    above[off:] = near[:-off]
-    below[:-off] = near[off:]
-    return (above & below).astype(np.float32)
+    along, limit = (xs, ink.shape[1]) if upright else (ys, ink.shape[0])
+    before, after = along - off, along + off
+    ok = (before >= 0) & (after < limit)
+    both = np.zeros(len(ys), np.float64)
+    if upright:
+        both[ok] = near[ys[ok], before[ok]] & near[ys[ok], after[ok]]
+    else:
+        both[ok] = near[before[ok], xs[ok]] & near[after[ok], xs[ok]]
+    return both

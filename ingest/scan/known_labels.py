@@ -1,0 +1,192 @@
+"""A table's row labels matched against the templates' labels instead of read whole: the
+long ones by their opening characters, the ones between by the row order.
+
+Reading costs grow with a crop's width, and a table's row labels are its widest crops
+(section 三's "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" wraps
+over lines). A long label is taken for a template's when all of these hold:
+- its opening characters read surely and name exactly one template row, with its ordinal
+  (the last character read may be cut by the crop's edge and is not compared);
+- the cell's width is that label's (wrapped lines together; a character's width measured
+  from the crop's ink height);
+- the table's labels taken so, row by row, come in one template's order, each once.
+Between two labels so taken whose template rows lie as many rows apart as their table rows,
+each row's label is the template's row as far down, if its cell is as wide. Anything else
+(a row the template lacks, rows merged or split by the grid, an unsure or ambiguous opening)
+is read whole. The labels are data (layouts/), the thresholds settings (`Settings.ocr.label_*`)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+from ingest.labels import label_core, split_ordinal
+from ingest.layouts import load_layouts
+from ingest.scan.ocr.base import CellText
+from ingest.scan.ocr.consensus import EngineSet, read_cells
+from ingest.settings import Settings
+from ingest.tables.model import GridCell
+
+# Ink darker than this is a character's (the crops are gray, paper near white).
+_INK = 128
+# White added right of an opening crop (as the crops' own border).
+_BORDER = 8
+
+
+@dataclass(frozen=True)
+class KnownLabel:
+    text: str
+    core: str
+    # Printed width in characters (a digit or a Latin mark is about half a Chinese character).
+    width: float
+    # Its row's place in each template that has it: (template, index of the row).
+    places: frozenset[tuple[str, int]]
+
+
+def _width(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text if not c.isspace())
+
+
+@cache
+def known_labels(layouts_dir: Path) -> tuple[KnownLabel, ...]:
+    """Every template's row labels printed without a deviation, each with its rows' places."""
+    places: dict[str, set[tuple[str, int]]] = {}
+    for layout in load_layouts(layouts_dir):
+        for index, row in enumerate(layout.rows()):
+            for variant in row.labels:
+                if variant.deviation is None:
+                    places.setdefault(variant.text, set()).add((layout.template, index))
+    return tuple(KnownLabel(text, label_core(text), _width(text), frozenset(p)) for text, p in places.items())
+
+
+def _ink_columns(crop: np.ndarray) -> np.ndarray:
+    return np.flatnonzero((crop < _INK).any(axis=0))
+
+
+def char_width(crop: np.ndarray, share: float) -> float:
+    """A Chinese character's width in a one-line crop: `share` of its ink's height."""
+    rows = np.flatnonzero((crop < _INK).any(axis=1))
+    return share * (rows[-1] - rows[0] + 1) if len(rows) else 0.0
+
+
+def ink_width(crop: np.ndarray, share: float) -> float:
+    """How many characters wide a one-line crop's ink is (`char_width`)."""
+    columns = _ink_columns(crop)
+    return 0.0 if len(columns) == 0 else (columns[-1] - columns[0] + 1) / char_width(crop, share)
+
+
+def opening(crop: np.ndarray, chars: int, char_width: float) -> np.ndarray:
+    """The crop's first `chars` characters (`char_width` pixels each): cut at the palest column
+    within a third of a character of that width, white beyond it."""
+    columns = _ink_columns(crop)
+    target = int(columns[0] + chars * char_width) if len(columns) else crop.shape[1]
+    reach = round(char_width / 3)
+    lo, hi = max(1, target - reach), min(crop.shape[1] - 1, target + reach)
+    if lo >= hi:
+        return crop
+    ink = (crop[:, lo:hi] < _INK).sum(axis=0)
+    cut = lo + int(np.argmin(ink))
+    out = np.full((crop.shape[0], cut + _BORDER), 255, crop.dtype)
+    out[:, :cut] = crop[:, :cut]
+    return out
+
+
+def _match(reading: CellText, width: float, labels: Sequence[KnownLabel], settings: Settings) -> KnownLabel | None:
+    """The one template label this opening reading and cell width name, if exactly one."""
+    ocr = settings.ocr
+    if reading.confidence < ocr.label_opening_min_score:
+        return None
+    ordinal, _ = split_ordinal(reading.text)
+    # The last character read may be cut by the crop's edge.
+    core = label_core(reading.text)[:-1]
+    if len(core) < ocr.label_opening_min_core:
+        return None
+    named = [k for k in labels if k.core.startswith(core)]
+    # The opening names one row (its ordinal read as printed in the template); the width only
+    # tells that row's variants apart ("（二）部分公开" with its note or without).
+    if len({k.places for k in named}) != 1 or any(split_ordinal(k.text)[0] != ordinal for k in named):
+        return None
+    fitting = [k for k in named if _fits(width, k, settings)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _in_order(matched: list[KnownLabel]) -> bool:
+    """Whether labels (in the table's row order) come in one template's row order, each once."""
+    templates = {t for k in matched for t, _ in k.places}
+    for template in templates:
+        indexes = [next((i for t, i in k.places if t == template), None) for k in matched]
+        if None not in indexes and all(a < b for a, b in pairwise(indexes)):  # type: ignore[operator]
+            return True
+    return not matched
+
+
+def _between(anchors: dict[int, KnownLabel], grid: list[GridCell[int]], widths: list[float],
+             labels: Sequence[KnownLabel], settings: Settings) -> dict[int, tuple[KnownLabel, int, int]]:
+    """Labels the row order tells: between two labels taken by their openings whose template
+    rows lie as many rows apart as their table rows, each table row in between holds the
+    template row as far down, its label the row's first cell of one row's height (a group's
+    label spans rows), if that cell is as wide as one of the row's labels. Each found with the
+    two labels that tell it (by index)."""
+    place_labels: dict[tuple[str, int], list[KnownLabel]] = {}
+    for label in labels:
+        for place in label.places:
+            place_labels.setdefault(place, []).append(label)
+    rows: dict[int, list[int]] = {}
+    for i, cell in enumerate(grid):
+        if cell.row_span == 1:
+            rows.setdefault(cell.row, []).append(i)
+    found: dict[int, tuple[KnownLabel, int, int]] = {}
+    order = sorted(anchors, key=lambda i: (grid[i].row, grid[i].col))
+    for a, b in pairwise(order):
+        ra, rb = grid[a].row, grid[b].row
+        if grid[a].row_span != 1 or grid[b].row_span != 1 or rb - ra < 2:
+            continue
+        for template, ta in anchors[a].places:
+            tb = next((t for name, t in anchors[b].places if name == template), None)
+            if tb != ta + rb - ra:
+                continue
+            for r in range(ra + 1, rb):
+                first = min(rows.get(r, []), key=lambda i: grid[i].col, default=None)
+                if first is None:
+                    continue
+                expected = place_labels.get((template, ta + r - ra), [])
+                fitting = [k for k in expected if _fits(widths[first], k, settings)]
+                if len(fitting) == 1:
+                    found[first] = (fitting[0], a, b)
+            break
+    return found
+
+
+def _fits(width: float, label: KnownLabel, settings: Settings) -> bool:
+    ocr = settings.ocr
+    return abs(width - label.width) <= ocr.label_width_slack * label.width + ocr.label_width_slack_chars
+
+
+def read_table_cells(grid: list[GridCell[int]], cells: list[list[np.ndarray]], engines: EngineSet,
+                     settings: Settings, text_height: int) -> list[CellText]:
+    """Each inked cell's reading (`grid`: the cells, `cells`: their crops, as `read_cells`), a
+    row label taken for the template's when the checks above hold."""
+    ocr = settings.ocr
+    labels = known_labels(settings.layouts_dir)
+    share = ocr.label_char_width
+    widths = [sum(ink_width(c, share) for c in crops) for crops in cells]
+    long = [i for i, crops in enumerate(cells) if crops and ink_width(crops[0], share) >= ocr.label_opening_min_width]
+    openings = dict(zip(long, engines.labels.read_lines(
+        [opening(cells[i][0], ocr.label_opening_chars, char_width(cells[i][0], share)) for i in long], "label"),
+        strict=True))
+    matched = {i: m for i, reading in openings.items() if (m := _match(reading, widths[i], labels, settings))}
+    order = sorted(matched, key=lambda i: (grid[i].row, grid[i].col))
+    if not _in_order([matched[i] for i in order]):
+        matched = {}
+    taken = {i: CellText(m.text, openings[i].confidence) for i, m in matched.items()}
+    taken.update((i, CellText(m.text, min(taken[a].confidence, taken[b].confidence)))
+                 for i, (m, a, b) in _between(matched, grid, widths, labels, settings).items() if i not in taken)
+    rest = [i for i in range(len(cells)) if i not in taken]
+    readings = dict(zip(rest, read_cells([cells[i] for i in rest], engines, settings, text_height), strict=True))
+    readings.update(taken)
+    return [readings[i] for i in range(len(cells))]

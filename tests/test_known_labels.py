@@ -1,0 +1,117 @@
+"""Row labels of a scanned table taken for the template's by their opening characters, and
+between two such labels by the row order, only when every check holds (else read whole)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.models import Table
+from ingest.readers.scan import read_image_file
+from ingest.scan import known_labels as known_labels_module
+from ingest.scan.known_labels import KnownLabel, _between, _match, known_labels
+from ingest.scan.ocr.base import CellText
+from ingest.scan.ocr.consensus import read_cells
+from ingest.settings import Settings, load_settings
+from ingest.tables.model import GridCell
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+NEW = "一、本年新收政府信息公开申请数量"
+CARRIED = "二、上年结转政府信息公开申请数量"
+GRANTED = "（一）予以公开"
+PARTLY = "（二）部分公开"
+SECRET = "1.属于国家秘密"
+OTHER_LAW = "2.其他法律行政法规禁止公开"
+
+
+def _table_png(labels: list[str]) -> bytes:
+    """A 150-dpi page holding a two-column table: a label and a value per row."""
+    image = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 28)
+    xs, top, height = [100, 760, 960], 300, 60
+    ys = [top + i * height for i in range(len(labels) + 1)]
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=2)
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill="black", width=2)
+    for r, label in enumerate(labels):
+        draw.text((xs[0] + 12, ys[r] + 14), label, font=font, fill="black")
+        draw.text((xs[1] + 40, ys[r] + 14), str(r + 3), font=font, fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _labels_read(labels: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], str]:
+    """The table's labels as read, and the cells read whole (by the engines themselves)."""
+    seen: list[str] = []
+
+    def reading(*args: Any) -> list[CellText]:
+        found = read_cells(*args)
+        seen.extend(r.text for r in found)
+        return found
+
+    monkeypatch.setattr(known_labels_module, "read_cells", reading)
+    document = read_image_file(_table_png(labels), load_settings())
+    table = next(b for b in document.blocks if isinstance(b, Table))
+    return [row[0].text for row in table.rows], "|".join(seen)
+
+
+def test_labels_named_by_their_openings_and_by_the_row_order_between_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rows 0 and 4 are long (read by their openings); rows 1-3 lie between as in the template.
+    labels = [CARRIED, GRANTED, PARTLY, SECRET, OTHER_LAW]
+    read, engine_read = _labels_read(labels, monkeypatch)
+    assert read == labels
+    # Neither long label was read whole, nor any label between them.
+    assert "申请数量" not in engine_read and "禁止公开" not in engine_read
+    assert "予以公开" not in engine_read and "国家秘密" not in engine_read
+
+
+def test_a_row_the_template_does_not_have_leaves_the_rows_around_it_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One row more than the template has between the long labels: nothing is told by the order.
+    labels = [CARRIED, GRANTED, "（二）附加说明", PARTLY, SECRET, OTHER_LAW]
+    read, engine_read = _labels_read(labels, monkeypatch)
+    assert read == labels
+    assert "予以公开" in engine_read and "国家秘密" in engine_read
+
+
+def _settings_and_labels() -> tuple[Settings, tuple[KnownLabel, ...]]:
+    settings = load_settings()
+    return settings, known_labels(settings.layouts_dir)
+
+
+def test_an_opening_naming_two_rows_or_another_ordinal_is_no_match() -> None:
+    settings, labels = _settings_and_labels()
+    # "申请人" opens two rows of section 三: the width does not choose between rows.
+    assert _match(CellText("1.申请人天", 0.99), 32.0, labels, settings) is None
+    # The opening's ordinal must be the template label's.
+    assert _match(CellText("3.其他法律行", 1.0), 13.0, labels, settings) is None
+    assert _match(CellText("2.其他法律行", 1.0), 13.0, labels, settings).text == OTHER_LAW  # type: ignore[union-attr]
+    # A cell wider than the label (more printed after it) or an unsure reading is read whole.
+    assert _match(CellText("2.其他法律行", 1.0), 20.0, labels, settings) is None
+    assert _match(CellText("2.其他法律行", 0.5), 13.0, labels, settings) is None
+
+
+def test_the_row_order_tells_only_rows_as_many_as_the_template_has_between() -> None:
+    settings, labels = _settings_and_labels()
+    by_text = {k.text: k for k in labels}
+
+    def cell(row: int, col: int = 0, row_span: int = 1) -> GridCell[int]:
+        return GridCell(row, col, row_span, 1, (0, 0, 1, 1))
+
+    # A group's label spanning the rows (col 0) is not a row's label; the values are narrow.
+    grid = [cell(0, 1), cell(1, 0, 3), cell(1, 1), cell(2, 1), cell(3, 1), cell(4, 1), cell(1, 2)]
+    widths = [16.0, 4.0, 7.0, 7.0, 7.0, 13.0, 0.5]
+    anchors = {0: by_text[CARRIED], 5: by_text[OTHER_LAW]}
+    found = _between(anchors, grid, widths, labels, settings)
+    assert {i: k.text for i, (k, _, _) in found.items()} == {2: GRANTED, 3: PARTLY, 4: SECRET}
+    # A cell as wide as no label of its row is left to be read.
+    widths[3] = 12.0
+    assert 3 not in _between(anchors, grid, widths, labels, settings)
+    # One table row fewer than the template rows between: nothing told.
+    anchors = {0: by_text[NEW], 5: by_text[OTHER_LAW]}
+    assert _between(anchors, grid, widths, labels, settings) == {}
