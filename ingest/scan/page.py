@@ -308,7 +308,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
         crops = [_scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append(((cell.row, cell.col), crops))
-    readings = read_cells([crops for _, crops in pending], engines, settings, _OCR_TEXT_HEIGHT)
+    readings = read_cells([crops for _, crops in pending], engines, settings, _OCR_TEXT_HEIGHT, page.bilevel)
     texts.update((position, reading) for (position, _), reading in zip(pending, readings, strict=True))
     slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
              for c in table.cells]
