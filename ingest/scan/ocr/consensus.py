@@ -167,6 +167,12 @@ def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellTex
     rest = [i for i, reading in enumerate(first) if not _one_digit(as_digits(reading.text))]
     lone = [smoothed(crops[i]) if bilevel else crops[i] for i in digits]
     second = dict(zip(digits, read_once(lone, two.read, text_height, _one_digit, SURE_APART), strict=True))
+    if bilevel:
+        # The crop as scanned, where the smoothed one read otherwise: agreement with either
+        # look is no likelier wrong than with the one each was read with before.
+        apart = [i for i in digits if as_digits(second[i].text) != as_digits(first[i].text)]
+        second.update((i, reading) for i, reading in zip(apart, two.read([crops[i] for i in apart]), strict=True)
+                      if as_digits(reading.text) == as_digits(first[i].text))
     second.update(zip(rest, two.read([crops[i] for i in rest]), strict=True))
     return [agree(a, second[i], settings) for i, a in enumerate(first)]
 
