@@ -168,9 +168,9 @@ def _fits(width: float, label: KnownLabel, settings: Settings) -> bool:
 
 
 def read_table_cells(grid: list[GridCell[int]], cells: list[list[np.ndarray]], engines: EngineSet,
-                     settings: Settings, text_height: int) -> list[CellText]:
-    """Each inked cell's reading (`grid`: the cells, `cells`: their crops, as `read_cells`), a
-    row label taken for the template's when the checks above hold."""
+                     settings: Settings, text_height: int, bilevel: bool = False) -> list[CellText]:
+    """Each inked cell's reading (`grid`: the cells, `cells`: their crops, `bilevel`: as
+    `read_cells`), a row label taken for the template's when the checks above hold."""
     ocr = settings.ocr
     labels = known_labels(settings.layouts_dir)
     share = ocr.label_char_width
@@ -187,6 +187,7 @@ def read_table_cells(grid: list[GridCell[int]], cells: list[list[np.ndarray]], e
     taken.update((i, CellText(m.text, min(taken[a].confidence, taken[b].confidence)))
                  for i, (m, a, b) in _between(matched, grid, widths, labels, settings).items() if i not in taken)
     rest = [i for i in range(len(cells)) if i not in taken]
-    readings = dict(zip(rest, read_cells([cells[i] for i in rest], engines, settings, text_height), strict=True))
+    readings = dict(zip(rest, read_cells([cells[i] for i in rest], engines, settings, text_height, bilevel),
+                        strict=True))
     readings.update(taken)
     return [readings[i] for i in range(len(cells))]

@@ -312,7 +312,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append((cell, crops))
     readings = read_table_cells([c for c, _ in pending], [crops for _, crops in pending], engines, settings,
-                                _OCR_TEXT_HEIGHT)
+                                _OCR_TEXT_HEIGHT, page.bilevel)
     texts.update(((c.row, c.col), reading) for (c, _), reading in zip(pending, readings, strict=True))
     slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
              for c in table.cells]
