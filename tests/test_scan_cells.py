@@ -91,3 +91,18 @@ def test_blank_on_clean_paper_needs_no_review() -> None:
     assert not clean.must_review()
     assert faint.must_review()
     assert not Evidence("image", "ocr", "faint_ink", "exact", "blank", "held").must_review()
+
+
+def test_a_sliver_of_a_grid_gone_wrong_is_not_sure_paper(settings: Settings) -> None:
+    # A rule drawn twice a few pixels apart (as a seal's stroke beside a rule is taken for one):
+    # the sliver between holds no digit, and its clean paper must not stand for a value.
+    page = _page()
+    cv2.line(page, (COLS[2] + 18, 240), (COLS[2] + 18, ROWS[-1] + 60), (0, 0, 0), 2)
+    buffer = io.BytesIO()
+    Image.fromarray(cv2.cvtColor(page, cv2.COLOR_BGR2RGB)).save(buffer, "PNG")
+    document = read_image_file(buffer.getvalue(), settings)
+    (table,) = [b for b in document.blocks if isinstance(b, Table)]
+    cells = {(c.row, c.col): c for row in table.rows for c in row}
+    sliver = [cells[(r, 2)] for r in range(1, 5)]
+    assert all(c.text == "" and c.confidence < settings.ocr.conf_blank for c in sliver), sliver
+    assert [cells[(r, 3)].text for r in range(1, 5)] == ["1", "0", "2", "0"]

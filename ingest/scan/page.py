@@ -305,7 +305,10 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
             # that thresholding lost (a 0 under a seal's rest, a washed-out stroke).
             faint_ink = page.faint[y0 + oy:y1 + oy, x0 + ox:x1 + ox]
             faint = bool(_marks(faint_ink, _cell_ink(faint_ink, gs)[1], gs))
-            blank = settings.ocr.conf_blank_marks if faint else settings.ocr.conf_blank
+            # A cell narrower than a character is a sliver of a grid gone wrong (a seal's
+            # strokes taken for a rule): its clean paper says nothing of the value beside it.
+            sliver = x1 - x0 < gs.text_height
+            blank = settings.ocr.conf_blank_marks if faint or sliver else settings.ocr.conf_blank
             texts[(cell.row, cell.col)] = CellText("", blank)
             continue
         crops = [_scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
