@@ -1,8 +1,9 @@
 """Confidence after the checks, and the review flags.
 
 A broken relation is first a finding about the document. Only its suspects (cells whose
-reading or placement is uncertain, ingest/evidence.py) are flagged, with the value that
-would restore the relation as `suggestion` when one suspect alone can. Every cell's
+reading or placement is uncertain, ingest/evidence.py; failing those, OCR'd cells a rule's
+dash read as a 1 would explain it) are flagged, with the value that would restore the
+relation as `suggestion` when one suspect alone can. Every cell's
 confidence is then the calibrated P(right) of its evidence; cells below the review
 threshold are flagged. Printed values are never changed."""
 
@@ -26,6 +27,23 @@ def _restoring(check: CheckResult, key: str, cells: Mapping[str, CellReading]) -
     return restored if restored >= 0 else None
 
 
+def _stray_stroke(check: CheckResult, cells: Mapping[str, CellReading], evidence: Mapping[str, Evidence]) -> list[str]:
+    """OCR'd cells that read a rule's dash beside their digits as a 1 would explain the break
+    with: the value without a leading or trailing 1 restores the relation ("0" read "10" by
+    both engines, a rule's dash drifting into a fax's cell)."""
+    out = []
+    for key in check.cells:
+        value = cells[key].value
+        if evidence[key].kind != "ocr" or not isinstance(value, int) or value < 10:
+            continue
+        digits = str(value)
+        stripped = {int(d) for d in (digits[1:] if digits[0] == "1" else None,
+                                     digits[:-1] if digits[-1] == "1" else None) if d and (d == "0" or d[0] != "0")}
+        if _restoring(check, key, cells) in stripped:
+            out.append(key)
+    return out
+
+
 def _notes(key: str, checks: list[CheckResult]) -> list[str]:
     broken = [c for c in checks if c.applies and not c.ok and key in c.cells]
     suspected = [c.id for c in broken if key in c.suspects]
@@ -46,7 +64,7 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
     evidence: dict[str, Evidence] = {k: cell_evidence(c, fmt, sources or {}, settings) for k, c in cells.items()}
     for check in checks:
         if check.applies and not check.ok:
-            check.suspects = suspects(check, evidence)
+            check.suspects = suspects(check, evidence) or _stray_stroke(check, cells, evidence)
             if len(check.suspects) == 1:
                 key = check.suspects[0]
                 restored = _restoring(check, key, cells)

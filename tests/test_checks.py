@@ -77,6 +77,25 @@ def test_an_ocr_break_flags_the_cell_that_may_explain_it_with_the_restoring_valu
     assert [k for k, c in cells.items() if c.review] == ["s3.new.total"]
 
 
+def test_a_rule_dash_read_as_a_1_by_both_engines_is_the_suspect_of_its_break(settings: Settings) -> None:
+    # Both engines agree on "10" where a 0 is printed beside a rule's dash: the break's only
+    # explanation short of the document is the dash; the same break in a Word file is the document's.
+    cells = _cells("2021")
+    key = next(k for k in cells if k.startswith("s3.granted.") and k != "s3.granted.total")
+    printed = cells[key].value or 0
+    cells[key] = CellReading(int(f"1{printed}"), f"1{printed}", 0.99)
+    sources = _scanned(cells, "")
+    checks = run_checks(layout_for("2021"), cells)
+    apply_checks(cells, checks, settings, "pdf_scanned", sources)
+    assert cells[key].review and cells[key].suggestion == printed
+    assert all(not c.review for k, c in cells.items() if k != key)
+    word = _cells("2021")
+    word[key] = CellReading(int(f"1{printed}"), f"1{printed}", 0.99)
+    word_checks = run_checks(layout_for("2021"), word)
+    apply_checks(word, word_checks, settings, "docx")
+    assert not word[key].review
+
+
 def test_a_side_printed_blank_is_not_a_zero() -> None:
     cells = _cells("2021")
     cells["s3.granted.natural_person"] = CellReading(3, "3", 0.99)
