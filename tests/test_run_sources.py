@@ -1,11 +1,14 @@
-"""A run of digits pieced from several read cells: each piece keeps the reading it came from."""
+"""A printed cell's reading and the template cells it fills: a run of digits pieced from
+several read cells keeps each piece's own reading; one printed cell read into two rows is
+flagged in both."""
 
 from __future__ import annotations
 
 from ingest.layouts import ColumnLayout
 from ingest.mapper.fit import RowContext, fit_values
 from ingest.mapper.tokens import Kind, Token
-from ingest.models import BBox, SourceCell
+from ingest.models import BBox, CellReading, SourceCell
+from ingest.scoring import SHARED_SOURCE, apply_checks
 from ingest.settings import Settings
 
 APPLICANTS = ("natural_person", "enterprise", "research", "public_interest", "legal_service", "other_org", "total")
@@ -39,3 +42,18 @@ def test_a_run_read_from_one_cell_is_that_cell_for_every_piece() -> None:
     fit = fit_values([Token(Kind.RUN, run.text, run, True)], ctx, Settings())
     assert [s.text for s in fit.slots] == ["1", "2", "3"]
     assert all(s.cell is run for s in fit.slots)
+
+
+def test_a_printed_cell_read_into_two_rows_flags_both_but_one_rows_cut_does_not(settings: Settings) -> None:
+    # A rule lost between two rows: one tall cell read once, its value given to both rows.
+    tall = _cell("3", 1, 0.995)
+    cut = _cell("12", 2, 0.995)
+    cells = {key: CellReading(value, text, 0.995, c.page, c.bbox) for key, value, text, c in (
+        ("s2.regulations.issued", 3, "3", tall), ("s2.normative_docs.issued", 3, "3", tall),
+        ("s2.regulations.repealed", 1, "1", cut), ("s2.regulations.in_force", 2, "2", cut))}
+    sources = {(c.page, tuple(c.bbox.as_list())): c.confidence for c in (tall, cut) if c.bbox is not None}
+    apply_checks(cells, [], settings, "image", sources)
+    assert cells["s2.regulations.issued"].review and cells["s2.normative_docs.issued"].review
+    assert SHARED_SOURCE in cells["s2.normative_docs.issued"].notes
+    assert SHARED_SOURCE not in cells["s2.regulations.in_force"].notes
+    assert SHARED_SOURCE not in cells["s2.regulations.repealed"].notes
