@@ -44,6 +44,23 @@ def _stray_stroke(check: CheckResult, cells: Mapping[str, CellReading], evidence
     return out
 
 
+# The note of a cell whose one printed cell was read into another row's cell too.
+SHARED_SOURCE = "its printed cell also fills another row"
+
+
+def _shared_across_rows(cells: Mapping[str, CellReading]) -> set[str]:
+    """Cells whose value comes from a printed cell (page, place) that also gives another
+    template row a value: a rule lost between two rows (one tall cell read once), or a row
+    placed on its neighbour's values. Which row the value belongs to, the document alone
+    cannot say. Cells of one row cut from one run of digits share their place by design."""
+    rows: dict[tuple[int | None, tuple[float, ...]], set[str]] = {}
+    for key, cell in cells.items():
+        if cell.bbox is not None and cell.value is not None:
+            rows.setdefault((cell.page, tuple(cell.bbox.as_list())), set()).add(key.rsplit(".", 1)[0])
+    return {key for key, cell in cells.items() if cell.bbox is not None and cell.value is not None
+            and len(rows[(cell.page, tuple(cell.bbox.as_list()))]) > 1}
+
+
 def _notes(key: str, checks: list[CheckResult]) -> list[str]:
     broken = [c for c in checks if c.applies and not c.ok and key in c.cells]
     suspected = [c.id for c in broken if key in c.suspects]
@@ -70,6 +87,7 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
                 restored = _restoring(check, key, cells)
                 check.suggestion = {key: restored} if restored is not None else None
     model = calibration.load()
+    shared = _shared_across_rows(cells)
     for key, cell in cells.items():
         seen = replace(evidence[key], relations=relation_status(key, cell, checks, cells))
         cell.evidence = seen.classes()[1]
@@ -78,6 +96,9 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
         cell.confidence = round(min(1.0, max(0.0, confidence)), 4)
         # A cell not found is null for a person to find, however often such cells were blank.
         cell.review = not cell.found or cell.confidence < settings.review.cell_threshold or seen.must_review()
+        if key in shared:
+            cell.notes.append(SHARED_SOURCE)
+            cell.review = True
     for check in checks:
         for key, value in (check.suggestion or {}).items():
             if cells[key].suggestion is None and key in check.suspects:

@@ -52,7 +52,8 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
     for prop, row, decision in zip(chain, rows, decide(rows, relations, prose, s), strict=True):
         if not prop.cuts:
             continue
-        cell = prop.slots[0].cell
+        # The table's cut differs from the row's own: each piece vouched for by the run's least sure cell.
+        cell = min((sl.cell for sl in prop.slots), key=lambda c: c.confidence if c is not None else 1.0)
         slots = []
         for col, text in enumerate(row.texts[decision.choice]):
             candidates = tuple(decision.candidates.get(col, ()))

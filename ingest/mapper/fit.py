@@ -90,6 +90,35 @@ def _sums_to_last(ctx: RowContext) -> bool:
     return counts and ctx.local == [([n - 1], list(range(n - 1)))]
 
 
+def _least_sure(tokens: list[Token]) -> SourceCell | None:
+    return min((t.cell for t in tokens), key=lambda c: c.confidence if c is not None else 1.0)
+
+
+def _piece_cells(printed: list[Token], cut: Cut) -> list[SourceCell | None]:
+    """The source cell each piece of a cut was read from: of the printed tokens its digits
+    span, the one read least surely. A run pieced from several cells (a photo's lost rule
+    read as a 1 between two 0s) keeps each piece's own reading, so a misread cell's pieces
+    are not vouched for by its neighbour's sure reading."""
+    out = []
+    start = 0
+    for piece in cut:
+        end = start + len(piece or "")
+        spanned, begin = [], 0
+        for tok in printed:
+            stop = begin + len(tok.text)
+            # A blank piece (no digits) lies in the token at its place.
+            if begin < max(end, start + 1) and stop > start:
+                spanned.append(tok)
+            begin = stop
+        out.append(_least_sure(spanned or printed[-1:]))
+        start = end
+    return out
+
+
+def _cut_slots(printed: list[Token], cut: Cut, conf: float, note: str | None = None) -> list[Slot]:
+    return [Slot(d, d is None, cell, conf, note) for d, cell in zip(cut, _piece_cells(printed, cut), strict=True)]
+
+
 def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     """Cut cells printed without separators (a run) into the row's cells; when several
     cuts remain, the table decides (`cuts`)."""
@@ -98,7 +127,7 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     parts = [t.text for t in printed]
     run = "".join(parts)
     if n == 1:
-        return Fit([Slot(run, False, cell, s.confidence.exact)])
+        return Fit([Slot(run, False, _least_sure(printed), s.confidence.exact)])
     kinds = [(c.type == "decimal", c.signed) for c in ctx.columns]
     sums_to_last = _sums_to_last(ctx)
     options = run_options(parts, kinds, lambda cut: holds(list(cut), ctx.local), s, s.cuts.max_run_cuts, sums_to_last)
@@ -111,13 +140,13 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     if not cuts:
         return Fit([Slot(None, True, cell, s.confidence.missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
     if len(cuts) == 1 and not options.truncated:
-        return Fit([Slot(d, d is None, cell, s.confidence.exact) for d in cuts[0]])
+        return Fit(_cut_slots(printed, cuts[0], s.confidence.exact))
     guess = even_cut(cuts)
     if options.truncated:
         note = f"cells run together as {run!r}; too many cuts to weigh"
         conf = s.confidence.ambiguous_alignment * s.confidence.run_unsure_factor
-        return Fit([Slot(d, d is None, cell, conf, note) for d in guess], guessed=True)
-    return Fit([Slot(d, d is None, cell, s.confidence.fuzzy_label) for d in guess], tuple(cuts))
+        return Fit(_cut_slots(printed, guess, conf, note), guessed=True)
+    return Fit(_cut_slots(printed, guess, s.confidence.fuzzy_label), tuple(cuts))
 
 
 def _window_ok(values: list[Token], start: int, n: int) -> bool:
