@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.layouts import Relation
+from ingest.mapper.blanks import printed_in_blank_column
 from ingest.mapper.cuts import RowCuts, cut_table, decide
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes
@@ -117,6 +118,18 @@ def test_a_table_of_zeros_one_cell_short_on_every_row_leaves_its_total_blank() -
     assert decide(rows[:1], relations, "", Settings(cuts=CutSettings(max_states=1000)))[0].candidates
     rows[2] = RowCuts.parse(keys[2], [("0", "0", "0")], [False] * 3)
     assert decide(rows, relations, "", Settings(cuts=CutSettings(max_states=1000)))[0].candidates
+
+
+def test_a_row_read_whole_on_a_page_that_leaves_its_total_blank_is_unsure() -> None:
+    # 总计 blank on every row but one, read "0 1 0" whole: "0 10" and a blank fit its digits as
+    # well (a silent 1 for a printed 10 on a seed-12 web page, every relation broken as printed).
+    keys = [tuple(f"s3.{name}.{c}" for c in ("p", "q", "total")) for name in "abct"]
+    rows = [_dropped_blank(k, ["2", "0"]) for k in keys[:3]]
+    rows.append(RowCuts.parse(keys[3], [("0", "1", "0"), ("0", "10", None)], [False] * 3))
+    assert printed_in_blank_column(rows, [2, 2, 2, 0]) == {3: 1}
+    # One row leaving a blank is no habit of the page; a page leaving blanks anywhere has none.
+    assert printed_in_blank_column(rows[2:], [2, 0]) == {}
+    assert printed_in_blank_column(rows, [0, 1, 2, 0]) == {}
 
 
 def test_the_search_stays_bounded_on_a_long_table_of_unsure_rows() -> None:

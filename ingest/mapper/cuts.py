@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.layouts import Relation
-from ingest.mapper.blanks import blank_column, dropped_blank, into_column
+from ingest.mapper.blanks import blank_column, dropped_blank, into_column, printed_in_blank_column
 from ingest.mapper.numbers import parse_number, piece_pattern, split_unit, splits, splits_summing
 from ingest.models import Number
 from ingest.settings import Settings
@@ -341,6 +341,12 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
         else:
             decisions[r] = replace(decisions[r], candidates={**blank.unsure, **decisions[r].candidates},
                                    may_be_blank=decisions[r].may_be_blank | frozenset(blank.unsure))
+    for r, other in printed_in_blank_column(rows, choices).items():
+        whole, habit = rows[r].options[choices[r]], rows[r].options[other]
+        differ = {col: sorted({v for v in (whole[col], habit[col]) if v is not None})
+                  for col in range(len(whole)) if whole[col] != habit[col]}
+        decisions[r] = replace(decisions[r], candidates={**differ, **decisions[r].candidates},
+                               may_be_blank=decisions[r].may_be_blank | {c for c in differ if habit[c] is None})
     broken = {rel.id for rel, _, diff in sums if diff} if table.cost else set()
     if broken:
         # Without the relations the printed numbers break, is each row's cut still the only one?
