@@ -8,7 +8,7 @@ packages=(
   poppler-utils              # pdftoppm, for looking at pages
   redis-server               # the job queue of the worker pool
   postgresql                 # the service's database for workers on many machines (tests start their own)
-  chromium                   # headless browser for the review pages' tests
+  chromium                   # headless browser: the review pages' tests, the benchmark's browser prints
   procps                     # pgrep: tests check no soffice process is left behind
 )
 missing=()

@@ -298,6 +298,13 @@ def _by_prose(row: RowCuts, best: tuple[int, ...], prose: str, s: Settings) -> i
     return None
 
 
+def differing(options: Sequence[Values]) -> dict[int, list[Number]]:
+    """The columns whose value differs between these readings of a row, with the values (a
+    blank is no value)."""
+    return {col: sorted({v for o in options if (v := o[col]) is not None})
+            for col in range(len(options[0])) if len({o[col] for o in options}) > 1}
+
+
 def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settings) -> list[RowDecision]:
     """A decision for every row: its best cut over the whole table, what stays unsure."""
     table = cut_table(rows, relations, s)
@@ -315,11 +322,7 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
             decisions.append(RowDecision(chosen, by_prose=True))
             continue
         guess = min(pool, key=lambda o: (max(len(t or "") for t in row.texts[o]), o))
-        unsure = {
-            col: sorted({v for o in pool if (v := row.options[o][col]) is not None})
-            for col in range(len(row.keys))
-            if len({row.options[o][col] for o in pool}) > 1
-        }
+        unsure = differing([row.options[o] for o in pool])
         choices.append(guess)
         blank_cols = frozenset(col for col in unsure if any(row.options[o][col] is None for o in pool))
         decisions.append(RowDecision(guess, unsure, may_be_blank=blank_cols))
@@ -342,9 +345,8 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
             decisions[r] = replace(decisions[r], candidates={**blank.unsure, **decisions[r].candidates},
                                    may_be_blank=decisions[r].may_be_blank | frozenset(blank.unsure))
     for r, other in printed_in_blank_column(rows, choices).items():
-        whole, habit = rows[r].options[choices[r]], rows[r].options[other]
-        differ = {col: sorted({v for v in (whole[col], habit[col]) if v is not None})
-                  for col in range(len(whole)) if whole[col] != habit[col]}
+        habit = rows[r].options[other]
+        differ = differing([rows[r].options[choices[r]], habit])
         decisions[r] = replace(decisions[r], candidates={**differ, **decisions[r].candidates},
                                may_be_blank=decisions[r].may_be_blank | {c for c in differ if habit[c] is None})
     broken = {rel.id for rel, _, diff in sums if diff} if table.cost else set()

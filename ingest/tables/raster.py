@@ -366,14 +366,13 @@ def find_tables(rulings: Rulings, gs: GridSettings[int]) -> list[GridTable]:
         ys, xs = _rules(horizontal, vertical, region, gs)
         if len(ys) < 2 or len(xs) < 2:
             continue
-        open_top, open_bottom = open_ends(vertical, region, ys, xs, gs)
-        ys = [*([open_top] if open_top is not None else []), *ys, *([open_bottom] if open_bottom is not None else [])]
+        above, below = ([end] if end is not None else [] for end in open_ends(vertical, region, ys, xs, gs))
+        ys = [*above, *ys, *below]
         for first, last in split_unframed(vertical, ys, xs, gs):
             box = (region[0], ys[first] - gs.snap, region[2], ys[last] + gs.snap)
             part_ys, part_xs = _rules(horizontal, vertical, box, gs)
             # The open ends have no rule to find again.
-            part_ys = [*([ys[0]] if first == 0 and open_top is not None else []), *part_ys,
-                       *([ys[-1]] if last == len(ys) - 1 and open_bottom is not None else [])]
+            part_ys = [*(above if first == 0 else []), *part_ys, *(below if last == len(ys) - 1 else [])]
             if len(part_ys) < 2 or len(part_xs) < 2:
                 continue
             cells = grid_cells(horizontal, vertical, part_ys, part_xs, gs)
