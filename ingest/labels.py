@@ -19,9 +19,22 @@ _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
 _FOLD = str.maketrans({"己": "已", "巳": "已", "入": "人", "曰": "日", "〇": "0"})
 
 
+# The CJK Radicals Supplement forms a PDF's text layer may use for whole characters (a
+# browser's print: ⻰ for 龙, ⻚ for 页, ⺠ for 民), which NFKC leaves as they are; the pairs
+# of Unicode's EquivalentUnifiedIdeograph.txt whose ideograph is in the Basic Multilingual
+# Plane, each form above the character it stands for.
+_RADICAL_SUPPLEMENT = str.maketrans(
+    "⺁⺂⺃⺄⺅⺆⺈⺉⺊⺋⺌⺍⺎⺏⺐⺒⺓⺔⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺥⺦⺧⺨⺩⺫⺬⺭⺯⺰⺱⺲⺳⺴⺶⺹⺺⺻"
+    "⺼⺾⺿⻀⻁⻂⻃⻄⻅⻆⻈⻉⻋⻌⻍⻎⻏⻐⻑⻒⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
+    "厂乛乚乙亻冂刀刂卜㔾小小兀尣尢巳幺彑忄心扌攵旡日月歺母民氵氺灬爫爫丬牛犭王目示礻糹纟罓罒㓁冗羊耂肀聿"
+    "肉艹艹艹虎衤覀西见角讠贝车辶辶辶邑钅長镸长门阝雨青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟",
+)
+
+
 def nfkc(text: str) -> str:
-    """Full-width to half-width, ideographic and no-break spaces to plain spaces."""
-    return unicodedata.normalize("NFKC", text).replace("\u3000", " ")
+    """Full-width to half-width, radical forms to the characters they stand for, ideographic
+    and no-break spaces to plain spaces."""
+    return unicodedata.normalize("NFKC", text).translate(_RADICAL_SUPPLEMENT).replace("\u3000", " ")
 
 
 def split_ordinal(text: str) -> tuple[str, str]:

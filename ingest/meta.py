@@ -32,10 +32,12 @@ _LABEL_NAMES = (r"(?:标题|题名|来源|信息来源|发布时间|发布日期
 _PAGE_LABEL = re.compile(rf"^({_LABEL_NAMES})\s*[:：]\s*(.*)$")
 # Where a page's labels saved on one line with the report (its line breaks lost) part: before
 # each label, before the note on links, around the rule that opens the text.
-_RUN_IN_LABELS = re.compile(rf"\s+(?={_LABEL_NAMES}\s*[:：])|\s+(?=页面链接与图片详见)|\s*(=+\s*正文\s*=+)\s*")
+_RUN_IN_LABELS = re.compile(rf"\s*(?={_LABEL_NAMES}\s*[:：])|\s+(?=页面链接与图片详见)|\s*(=+\s*正文\s*=+)\s*")
 _PAGE_NOISE = re.compile(r"^(?:=+.*=+|页面链接与图片详见.*|.*(?:当前位置|您现在的位置|您的位置)\s*[:：].*|"
                          r".*(?:首页|主页)\s*[>＞»›/].*|.*[>＞»›].*[>＞»›].*|"
                          r".*(?:主办单位|承办单位|网站标识码|ICP备|版权所有|技术支持|打印本页|关闭窗口).*)$")
+# A page's buttons, which a PDF's text layer may join to the line above (the signature's date).
+_PAGE_BUTTONS = re.compile(r"[【\[]\s*(?:打印本页|打印此页|关闭窗口|返回顶部)\s*[】\]]")
 _PUBLISHER_LABELS = ("发布机构", "发文机关", "发文单位")
 _DATE_LABELS = ("发布时间", "发布日期", "成文日期", "生成日期")
 # A title at the start of a long line (crawler text runs the title into the opening).
@@ -89,7 +91,7 @@ def _page(lines: list[str]) -> _Page:
     labels: dict[str, str] = {}
     body: list[str] = []
     for n, raw in enumerate(line for line in lines if line.strip()):
-        line = nfkc(raw).strip()
+        line = _PAGE_BUTTONS.sub("", nfkc(raw)).strip()
         parts = _RUN_IN_LABELS.split(line) if n < _PAGE_HEAD_LINES and _PAGE_LABEL.match(line) else [line]
         for part in filter(None, parts):
             label = _PAGE_LABEL.match(part)

@@ -187,6 +187,19 @@ def test_page_footer_after_the_signature_is_dropped() -> None:
     assert meta.agency_confidence > 0.95
 
 
+def test_a_browser_print_with_radical_forms_and_the_signature_joined_to_the_buttons() -> None:
+    # Chromium's text layer: ⿊⻰ for 黑龙, ⻚ for 页; its lines join the date label to the
+    # source label and the signature's date to the page's buttons.
+    lines = ["⿊⻰江省韶关市⼈⼒资源和社会保障局", "发布⽇期：2020-02-20来源：⿊⻰江省韶关市⼈⼒资源和社会保障局",
+             "2019年，我局认真贯彻落实《条例》。统计期限⾃2019年1⽉1⽇⾄2019年12⽉31⽇。",
+             "六、其他需要报告的事项", "本年度未收取政府信息公开相关费⽤。",
+             "⿊⻰江省韶关市⼈⼒资源和社会保障局2020年3⽉7⽇【打印本⻚】【关闭窗⼝】",
+             "主办单位：⿊⻰江省韶关市⼈⼒资源和社会保障局⽹站标识码：3677276974"]
+    meta = find_meta(lines)
+    assert (meta.agency, meta.year) == ("黑龙江省韶关市人力资源和社会保障局", 2019)
+    assert any(e.startswith("signature") for e in meta.evidence)
+
+
 def test_the_title_outranks_the_signature() -> None:
     lines = ["标题: 霞浦县松城街道", "霞浦县松城街道2023年政府信息公开工作年度报告", "六、其他需要报告的事项 无。",
              "霞浦县人民政府办公室", "2024年1月20日"]
