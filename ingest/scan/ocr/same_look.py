@@ -119,7 +119,7 @@ def read_once(crops: list[np.ndarray], read: Callable[[list[np.ndarray]], list[C
         if ink is None or look is None:
             return False
         if shared(text):
-            return ink.shape[1] <= _MAX_WIDTH * text_height
+            return bool(ink.shape[1] <= _MAX_WIDTH * text_height)
         return labels is not None and labels(text) and _same(ink, look, SURE_APART)
 
     alone = [i for i, owner in enumerate(owners) if owner != i and not share(i, owner)]
