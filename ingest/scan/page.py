@@ -19,6 +19,7 @@ from ingest.scan.ocr.consensus import EngineSet, looks_numeric
 from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
 from ingest.settings import Settings
+from ingest.tables.components import components
 from ingest.tables.model import GridCell, GridSettings, Slot, bbox
 from ingest.tables.model import PixelBox as Box
 from ingest.tables.raster import GridTable, Rulings, find_rulings, find_tables, raster_settings
@@ -213,7 +214,7 @@ def text_axis(page: Prepared) -> float:
 def _line_runs(closed: np.ndarray, text_height: int) -> int:
     """Total length of the runs of a closed-up ink mask that are shaped like text lines:
     a line's height and at least three characters long."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    count, _, stats = components(closed)
     width, height = stats[1:count, cv2.CC_STAT_WIDTH], stats[1:count, cv2.CC_STAT_HEIGHT]
     lines = (width >= 3 * text_height) & (height <= 1.6 * text_height) & (height >= text_height // 2)
     return int(width[lines].sum())
