@@ -3,9 +3,11 @@ mask's components are 16-bit where they fit, 32-bit otherwise); tables a page br
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
+from ingest.tables.components import components
 from ingest.tables.model import GridSettings
 from ingest.tables.raster import Rulings, find_tables, table_regions
 
@@ -65,3 +67,16 @@ def test_a_frame_around_a_table_is_not_a_table() -> None:
     vertical[20:862, 878:880] = 255
     tables = find_tables(Rulings(horizontal, vertical), _GS)
     assert [(t.n_rows, t.n_cols, len(t.cells)) for t in tables] == [(3, 3, 9)]
+
+
+def test_components_labelled_in_16_bits_or_32_when_too_many() -> None:
+    few = np.zeros((60, 60), np.uint8)
+    few[10:20, 10:20] = few[30:40, 30:50] = 255
+    count, labels, stats = components(few)
+    assert count == 3 and labels.dtype == np.uint16
+    assert sorted(stats[1:, cv2.CC_STAT_AREA].tolist()) == [100, 200]
+    # More than 65,534 specks: 32-bit labels, every speck counted.
+    specks = np.zeros((900, 900), np.uint8)
+    specks[::3, ::3] = 255
+    count, labels, _ = components(specks)
+    assert count == 300 * 300 + 1 and labels.dtype == np.int32

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.scan.ocr.base import CellText, Kind
-from ingest.scan.ocr.consensus import EngineSet, ValueReader, as_binary, as_gray, may_be_value, read_values
+from ingest.scan.ocr.consensus import EngineSet, ValueReader, as_binary, as_gray, has_chinese, may_be_value, read_values
 from ingest.scan.ocr.rapid import RapidOcrEngine
 from ingest.scan.ocr.same_look import group_looks, read_once
 from ingest.scan.ocr.tesseract import TesseractEngine
@@ -104,3 +104,20 @@ def test_second_reading_shares_only_one_digit_looks_all_but_identical() -> None:
     assert [r.text for r in shared] == texts
     # The ten "0"s read once; "11" (two digits) each time.
     assert counting.crops == len(crops) - 9
+
+
+def test_header_labels_read_once_per_look_only_when_all_but_identical() -> None:
+    # A table header's lines (section 四 prints one character a line in its narrow columns).
+    rng = random.Random(11)
+    font = FONTS[0]
+    texts = ["结果", "维持", "结果", "纠正", "结果", "其他", "总计", "结", "果", "结", "果", "未", "末",
+             "（一）", "（二）", "行政复议", "行政诉讼", "0", "0"]
+    crops = [crop(t, font, random.Random(1), noisy=False) for t in texts] + \
+        [crop(t, font, rng, noisy=True) for t in texts]
+    counting = Counting(RapidOcrEngine())
+    once = read_once(crops, lambda batch: counting.read_lines(batch, "label"), TEXT_HEIGHT, may_be_value,
+                     labels=has_chinese)
+    alone = RapidOcrEngine().read_lines(crops, "label")
+    assert [r.text for r in once] == [r.text for r in alone]
+    # Clean crops of one label drawn at one offset are one look: 结果 and 结, 果 read once each.
+    assert counting.crops <= len(crops) - 5

@@ -15,7 +15,8 @@ from bench.render_scan import HardScan, render_turned_scan, scan_report
 from bench.truth import make_truth
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
-from ingest.scan.ocr.consensus import engine_set
+from ingest.scan.ocr.base import CellText, Kind
+from ingest.scan.ocr.consensus import EngineSet, engine_set
 from ingest.scan.page import _straight, prepare, text_axis, upright
 from ingest.settings import Settings
 from tests.conftest import same_value
@@ -67,3 +68,29 @@ def _likeness(a: np.ndarray, b: np.ndarray) -> float:
     small = [cv2.GaussianBlur(cv2.resize(255 - x, (100, 140), interpolation=cv2.INTER_AREA).astype(np.float32),
                               (0, 0), 1.5) for x in (a, b)]
     return float(np.corrcoef(small[0].ravel(), small[1].ravel())[0, 1])
+
+
+class _Counting:
+    """The label engine, counting the crops it reads."""
+
+    def __init__(self, engines: EngineSet) -> None:
+        self.engine = engines.labels
+        self.name, self.kind_blind = self.engine.name, self.engine.kind_blind
+        self.crops = 0
+
+    def read_lines(self, images: list[np.ndarray], kind: Kind) -> list[CellText]:
+        self.crops += len(images)
+        return self.engine.read_lines(images, kind)
+
+
+@pytest.mark.parametrize("turn", [0, 180])
+def test_upright_page_settled_by_its_first_probes_read_as_they_stand(settings: Settings, turn: int) -> None:
+    upright_page, fed = _table_page("L", 200, turn)
+    engines = engine_set(settings)
+    counting = _Counting(engines)
+    ways = upright(fed, EngineSet(counting, engines.values))
+    assert len(ways) == 1
+    found = cv2.cvtColor(ways[0].set_upright(fed), cv2.COLOR_BGR2GRAY)
+    assert _likeness(found, cv2.cvtColor(upright_page, cv2.COLOR_BGR2GRAY)) > 0.5
+    # Upright: three probe windows read once; upside down: read as they stand, then turned.
+    assert counting.crops == (3 if turn == 0 else 6)

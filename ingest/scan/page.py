@@ -12,29 +12,23 @@ import numpy as np
 from ingest.errors import ErrorCode, InputError
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
+from ingest.scan.crops import OCR_TEXT_HEIGHT, scaled_crop
 from ingest.scan.known_labels import read_table_cells
-from ingest.scan.lines import cell_lines, line_boxes, rules_painted_out, text_line_boxes, without_rule_rests
+from ingest.scan.lines import cell_lines, rules_painted_out, text_line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric
+from ingest.scan.orientation import read_orientation
 from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
 from ingest.settings import Settings
+from ingest.tables.components import components
 from ingest.tables.model import GridCell, GridSettings, Slot, bbox
 from ingest.tables.model import PixelBox as Box
 from ingest.tables.raster import GridTable, Rulings, find_rulings, find_tables, raster_settings
 from ingest.tables.stitch import TablePiece
 
-# Text windows read both ways round to tell an upright page from an upside-down one, the first
-# few before the rest; a window is at most this many text heights wide (eight characters decide
-# it, a whole line costs more).
-_ORIENTATION_PROBES = 6
-_FIRST_PROBES = 3
-_PROBE_CHARS = 8
 # A text line this much taller than the page's body lines is a title (read even if full width).
 _TITLE_SIZE = 1.1
-# Readings of a page this sure (mean score, and twice the other way round's) settle its
-# orientation without trying the quarter turn.
-_SURE_SCORE = 0.8
 # Characters of a line are closed up across gaps this share of the text height (wider than
 # the space between two characters of a line, narrower than the space between lines).
 _CHAR_GAP = 0.3
@@ -43,8 +37,6 @@ _CHAR_GAP = 0.3
 _SURE_AXIS = 4.0
 # Text lines are told from columns on the page scaled so its text is about this tall.
 _AXIS_TEXT_HEIGHT = 16
-# Crops are scaled so their text is about this tall (both engines read best near it).
-_OCR_TEXT_HEIGHT = 32
 
 
 @dataclass
@@ -112,18 +104,6 @@ def _turned(page: Prepared, turns: int) -> Prepared:
     return turned
 
 
-def _scaled_crop(gray: np.ndarray, box: Box, text_height: int) -> np.ndarray:
-    x0, y0, x1, y1 = box
-    crop = gray[y0:y1, x0:x1]
-    scale = _OCR_TEXT_HEIGHT / max(text_height, 1)
-    if abs(scale - 1) > 0.15:
-        method = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
-        # Never to nothing: a sliver (a desk's edge beside a photographed sheet) is a pixel wide.
-        size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
-        crop = cv2.resize(crop, size, interpolation=method)
-    return cv2.copyMakeBorder(crop, 6, 6, 8, 8, cv2.BORDER_CONSTANT, value=255)
-
-
 def _straight(page: Prepared) -> Prepared:
     """The page as fed (not yet turned) deskewed; the clean gray is turned rather than
     cleaned again (seal removal and light flattening are the costly steps)."""
@@ -131,60 +111,6 @@ def _straight(page: Prepared) -> Prepared:
     if abs(angle) < 0.05:
         return page
     return _with_ink(preprocess.rotate(page.gray, angle), angle, page.bilevel)
-
-
-def _probe_windows(page: Prepared) -> list[np.ndarray]:
-    """Crops of the page's inkiest text windows, table rules taken out."""
-    gs = page.grid
-    rules = cv2.dilate(cv2.bitwise_or(page.rulings.horizontal, page.rulings.vertical), np.ones((3, 3), np.uint8))
-    text = cv2.subtract(page.ink, rules)
-    windows: list[tuple[int, Box]] = []
-    for x0, y0, x1, y1 in line_boxes(text, gs.text_height // 2, min_gap=2):
-        if y1 - y0 > 2 * gs.text_height:
-            continue
-        x1 = min(x1, x0 + _PROBE_CHARS * (y1 - y0))
-        windows.append((int(np.count_nonzero(text[y0:y1, x0:x1])), (x0, y0, x1, y1)))
-    windows.sort(key=lambda w: w[0], reverse=True)
-    return [_scaled_crop(page.gray, box, box[3] - box[1]) for _, box in windows[:_ORIENTATION_PROBES]]
-
-
-@dataclass(frozen=True)
-class Orientation:
-    """How well a page's text windows read as they stand and turned half round."""
-
-    as_is: float
-    flipped: float
-    sure: bool
-
-
-def _judge(as_is: list[CellText], flipped: list[CellText]) -> Orientation:
-    def score(part: list[CellText]) -> float:
-        return sum(r.confidence * len(r.text) for r in part)
-
-    up, down = score(as_is), score(flipped)
-    best = as_is if up >= down else flipped
-    mean = sum(r.confidence for r in best) / len(best)
-    return Orientation(up, down, mean >= _SURE_SCORE and max(up, down) >= 2 * min(up, down))
-
-
-def _orientation(page: Prepared, engines: EngineSet) -> Orientation:
-    """Probe windows read both ways round, the inkiest few first: most pages are settled by
-    them, and only a page left in doubt pays for the rest."""
-    probes = _probe_windows(page)
-    if not probes:
-        return Orientation(0.0, 0.0, False)
-    as_is: list[CellText] = []
-    flipped: list[CellText] = []
-    for part in (probes[:_FIRST_PROBES], probes[_FIRST_PROBES:]):
-        if not part:
-            break
-        readings = engines.labels.read_lines(part + [cv2.rotate(p, cv2.ROTATE_180) for p in part], "label")
-        as_is += readings[: len(part)]
-        flipped += readings[len(part):]
-        found = _judge(as_is, flipped)
-        if found.sure:
-            break
-    return found
 
 
 def text_axis(page: Prepared) -> float:
@@ -213,7 +139,7 @@ def text_axis(page: Prepared) -> float:
 def _line_runs(closed: np.ndarray, text_height: int) -> int:
     """Total length of the runs of a closed-up ink mask that are shaped like text lines:
     a line's height and at least three characters long."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    count, _, stats = components(closed)
     width, height = stats[1:count, cv2.CC_STAT_WIDTH], stats[1:count, cv2.CC_STAT_HEIGHT]
     lines = (width >= 3 * text_height) & (height <= 1.6 * text_height) & (height >= text_height // 2)
     return int(width[lines].sum())
@@ -233,7 +159,7 @@ def upright(color: np.ndarray, engines: EngineSet) -> list[Prepared]:
     options: list[tuple[float, Prepared, bool, bool]] = []
     for turn in turns:
         page = _turned(straight, turn)
-        found = _orientation(page, engines)
+        found = read_orientation(page, engines, axis_sure=len(turns) == 1)
         options += [(found.as_is, page, False, found.sure), (found.flipped, page, True, found.sure)]
         if found.sure:
             break
@@ -311,11 +237,11 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
             blank = settings.ocr.conf_blank_marks if faint or sliver else settings.ocr.conf_blank
             texts[(cell.row, cell.col)] = CellText("", blank)
             continue
-        crops = [_scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
+        crops = [scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append((cell, crops))
     readings = read_table_cells([c for c, _ in pending], [crops for _, crops in pending], engines, settings,
-                                _OCR_TEXT_HEIGHT, page.bilevel)
+                                OCR_TEXT_HEIGHT, page.bilevel)
     texts.update(((c.row, c.col), reading) for (c, _), reading in zip(pending, readings, strict=True))
     slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
              for c in table.cells]
@@ -383,7 +309,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     lines = text_line_boxes(outside, gs.text_height // 2)
     kept = _worth_reading(lines, [t.box for t in tables])
     lines = lines_to_read(outside, lines, kept)  # prose lines holding numbers too
-    readings = engines.labels.read_lines([_scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
+    readings = engines.labels.read_lines([scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
     for box, reading in zip(lines, readings, strict=True):
         if reading.text.strip():
             blocks.append((box[1], Paragraph(reading.text.strip(), number)))

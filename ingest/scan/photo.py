@@ -17,6 +17,7 @@ import numpy as np
 from ingest.scan import preprocess
 from ingest.scan.cut_sheet import cut_sheet_corners
 from ingest.settings import Settings
+from ingest.tables.components import components
 from ingest.tables.raster import find_rulings, raster_settings
 
 # Work size (longest side) for finding the sheet: its outline needs no more.
@@ -313,7 +314,7 @@ def find_frame(bgr: np.ndarray) -> np.ndarray | None:
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 8)
     joined = cv2.dilate(ink, np.ones((3, 3), np.uint8))
     h, w = joined.shape
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    _, labels, stats = components(joined)
     spans = stats[1:, cv2.CC_STAT_WIDTH] * stats[1:, cv2.CC_STAT_HEIGHT]
     best: tuple[float, np.ndarray] | None = None
     for i in np.argsort(-spans)[:3] + 1:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ingest.tables.components import components
 from ingest.tables.model import GridCell, GridSettings, PixelBox
 from ingest.tables.rule_like import inked_both_sides_at, without_strokes
 
@@ -49,7 +50,7 @@ class GridTable:
 
 def text_height(ink: np.ndarray) -> int:
     """Typical height of a character: the upper quartile of glyph-sized ink components."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, _, stats = components(ink)
     heights = stats[1:count, cv2.CC_STAT_HEIGHT]
     widths = stats[1:count, cv2.CC_STAT_WIDTH]
     glyphs = heights[(heights >= 6) & (heights <= 150) & (widths <= 150) & (widths >= 2)]
@@ -64,7 +65,7 @@ def raster_settings(ink: np.ndarray, bilevel: bool = False) -> GridSettings[int]
     height = text_height(ink)
     min_line = int(2.5 * height)
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_line, 1)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    count, _, stats = components(horizontal)
     rules = stats[1:count, cv2.CC_STAT_HEIGHT]
     thickness = int(np.median(rules)) if rules.size else 2
     thickness = max(1, min(thickness, height // 3 or 1))
@@ -201,7 +202,7 @@ def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[in
     short = _rule_mask(ink, (1, gs.text_height // 2), (1, 1))
     # The strokes' boxes only: a page of int32 labels beside the integral image below
     # was the peak of a 300-dpi page's memory.
-    stats = cv2.connectedComponentsWithStats(short, connectivity=8)[2]
+    stats = components(short)[2]
     x, y, w, h = (stats[:, i].astype(np.int64) for i in range(4))
     # Horizontal-rule pixels in any rectangle, from one integral image: no loop over strokes.
     ruled = cv2.integral(cv2.threshold(horizontal, 0, 1, cv2.THRESH_BINARY)[1])
@@ -233,7 +234,7 @@ def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings
     frame = cv2.dilate(horizontal | vertical, np.ones((gs.snap, gs.snap), np.uint8))
     near_vertical = cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8))
     joints = cv2.dilate(horizontal & near_vertical, np.ones((3, 3), np.uint8))
-    count, labels, stats = _components(frame)
+    count, labels, stats = components(frame)
     boxes = []
     for i in range(1, count):
         x, y, w, h = (int(v) for v in stats[i, :4])
@@ -244,16 +245,6 @@ def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings
         if n_joints - 1 >= 4:
             boxes.append((x, y, x + w, y + h))
     return sorted(boxes, key=lambda b: (b[1], b[0]))
-
-
-def _components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
-    """Connected components of a mask: count, labels, stats. 16-bit labels where they fit (a
-    page of 32-bit ones was the peak of a 300-dpi page's memory; rulings make few webs)."""
-    try:
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
-    except cv2.error:  # more than 65,534 components
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    return count, labels, stats
 
 
 def rule_positions(mask: np.ndarray, axis: int, gs: GridSettings[int], min_length: int) -> list[int]:

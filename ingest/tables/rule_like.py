@@ -8,6 +8,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ingest.tables.components import components
 from ingest.tables.model import GridSettings
 
 # A solid run so (measured on 150-200-dpi black-and-white pages: rules at most 0.36, strokes of
@@ -27,7 +28,7 @@ def without_strokes(lines: np.ndarray, ink: np.ndarray, gs: GridSettings[int], u
         # Larger print on a gray page leaves its characters apart, and measured, rules there
         # (a seal's rest beside them) lay as flanked as strokes.
         return lines
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    count, labels, stats = components(lines)
     length = stats[:, cv2.CC_STAT_HEIGHT if upright else cv2.CC_STAT_WIDTH]
     short = length <= _STROKE_CHARS * gs.text_height
     short[0] = False

@@ -58,11 +58,15 @@ def may_be_value(text: str) -> bool:
     cell's two readings then disagree and it goes to review as a value, instead of reaching
     the mapper as a label that shifts its row."""
     cleaned = as_digits(text).strip(".-—_")
-    return looks_numeric(text) or (0 < len(cleaned) <= _MAX_DIGITS and not any(_is_cjk(c) for c in cleaned))
+    return looks_numeric(text) or (0 < len(cleaned) <= _MAX_DIGITS and not has_chinese(cleaned))
 
 
 def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
+
+
+def has_chinese(text: str) -> bool:
+    return any(_is_cjk(c) for c in text)
 
 
 def as_gray(crop: np.ndarray) -> np.ndarray:
@@ -180,10 +184,12 @@ def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellTex
 def read_cells(cells: list[list[np.ndarray]], engines: EngineSet, settings: Settings,
                text_height: int, bilevel: bool = False) -> list[CellText]:
     """Each table cell's reading from the crops of its text lines (text scaled to `text_height`):
-    every line read by the label engine, a look once where it reads as a value; a one-line
-    cell that reads as a value (a number, or no Chinese) read twice as a number."""
+    every line read by the label engine, a look once where it reads as a value or as Chinese
+    (`read_once`); a one-line cell that reads as a value (a number, or no Chinese) read twice
+    as a number."""
     flat = [crop for crops in cells for crop in crops]
-    flat_readings = iter(read_once(flat, partial(engines.labels.read_lines, kind="label"), text_height, may_be_value))
+    flat_readings = iter(read_once(flat, partial(engines.labels.read_lines, kind="label"), text_height, may_be_value,
+                                   labels=has_chinese))
     first = []
     for crops in cells:
         parts = [next(flat_readings) for _ in crops]

@@ -1,10 +1,15 @@
-"""RapidOCR (PP-OCRv6 recognition, ONNX) on cell crops: recognition only, no detection.
+"""RapidOCR's recognition model (PP-OCRv6, ONNX) on cell crops: recognition only, no detection.
 
-The models ship inside the rapidocr wheel; they are named explicitly so nothing is
-ever downloaded at run time."""
+The model ships inside the rapidocr wheel and is named explicitly, so nothing is ever
+downloaded at run time. It runs on ONNX Runtime directly, with rapidocr's own pre- and
+post-processing (`rapidocr.ch_ppocr_rec`: the crop scaled to 48 px high, padded to 48 px wide
+at least, CTC decoding with the characters the model carries): importing rapidocr's engine
+parses its catalogue of downloadable models and loads an HTTP client, 1 CPU s of every
+process's start-up, where loading the recogniser itself costs 0.1 s."""
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,38 +20,71 @@ import numpy as np
 from ingest.errors import ErrorCode, ToolError
 from ingest.scan.ocr.base import CellText, Kind
 
+# The model's input: 3 channels, 48 px high, at least 48 px wide. Crops narrower than the
+# model's default 320 px are not padded out to it: a cell holding "12" costs its own width,
+# not a line's (readings do not change). One crop per run: a batch is padded to its widest
+# crop, which cost 10 % more on a table page's mix of labels and digits than it saved in calls.
+_HEIGHT = 48
+_MIN_WIDTH = 48
+
+
+class _Recogniser:
+    def __init__(self, model: Path, threads: int) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 4
+        options.enable_cpu_mem_arena = False
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(
+            str(model), sess_options=options,
+            providers=[("CPUExecutionProvider", {"arena_extend_strategy": "kSameAsRequested"})])
+        self.input = self.session.get_inputs()[0].name
+        # Index 0 is CTC's blank; the model's characters, then a space.
+        characters = self.session.get_modelmeta().custom_metadata_map["character"].splitlines()
+        self.characters = ["", *characters, " "]
+
+    def __call__(self, crop: np.ndarray) -> tuple[str, float]:
+        """A gray crop's text and score (the mean of its characters' probabilities)."""
+        probs = self.session.run(None, {self.input: _model_input(crop)})[0][0]
+        index, prob = probs.argmax(axis=1), probs.max(axis=1)
+        # CTC: repeats merged, blanks dropped.
+        kept = np.ones(len(index), bool)
+        kept[1:] = index[1:] != index[:-1]
+        kept &= index != 0
+        scores = [round(p, 5) for p in prob[kept].tolist()] or [0]
+        return "".join(self.characters[i] for i in index[kept]), float(np.mean(scores).round(5))
+
+
+def _model_input(crop: np.ndarray) -> np.ndarray:
+    """The crop as the model's 1 x 3 x 48 x W input, scaled to 48 px high and padded right
+    (values in [-1, 1], padding 0), as rapidocr prepares it."""
+    h, w = crop.shape[:2]
+    # rapidocr's arithmetic, to the float: the width is the larger ratio's times the height.
+    ratio = w * 1.0 / h
+    width = int(_HEIGHT * max(_MIN_WIDTH / _HEIGHT, ratio))
+    scaled = width if math.ceil(_HEIGHT * ratio) > width else math.ceil(_HEIGHT * ratio)
+    bgr = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+    image = cv2.resize(bgr, (scaled, _HEIGHT)).astype("float32").transpose((2, 0, 1)) / 255
+    image -= 0.5
+    image /= 0.5
+    padded = np.zeros((1, 3, _HEIGHT, width), np.float32)
+    padded[0, :, :, :scaled] = image
+    return padded
+
 
 @cache
 def _recogniser(threads: int) -> Any:
     try:
         import rapidocr
-        from rapidocr import RapidOCR
     except ImportError:
         raise ToolError(ErrorCode.TOOL_FAILED, "rapidocr is not installed") from None
-    models = Path(rapidocr.__file__).parent / "models"
-    rec = models / "PP-OCRv6_rec_small.onnx"
+    rec = Path(rapidocr.__file__).parent / "models" / "PP-OCRv6_rec_small.onnx"
     if not rec.exists():
         raise ToolError(ErrorCode.TOOL_FAILED, f"the RapidOCR recognition model is missing: {rec}")
-    engine = RapidOCR(params={
-        "Global.use_det": False,
-        "Global.use_cls": False,
-        "Global.log_level": "warning",
-        # Detection and classification are never run; their paths point inside the wheel
-        # only so that building the engine never looks for a download.
-        "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
-        "Cls.model_path": str(models / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
-        "Rec.model_path": str(rec),
-        # Crops narrower than the model's default 320 px are not padded out to it: a cell
-        # holding "12" costs its own width, not a line's (readings do not change).
-        "Rec.rec_img_shape": [3, 48, 48],
-        # One crop per run: a batch is padded to its widest crop, which cost 10 % more on
-        # a table page's mix of labels and digits than it saved in calls.
-        "Rec.rec_batch_num": 1,
-        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-    })
-    # The recogniser alone, loaded now: it takes a batch of crops in one call.
-    return engine._load_rec_model()  # type: ignore[no-untyped-call]
+    return _Recogniser(rec, threads)
 
 
 # White added above and below a crop, as a share of its height. The recogniser scales every
@@ -74,11 +112,6 @@ class RapidOcrEngine:
         _recogniser(self.threads)
 
     def read_lines(self, images: list[np.ndarray], kind: Kind) -> list[CellText]:
-        if not images:
-            return []
-        from rapidocr.ch_ppocr_rec.typings import TextRecInput
-
-        batch = [cv2.cvtColor(_with_margin(img), cv2.COLOR_GRAY2BGR) for img in images]
-        result = _recogniser(self.threads)(TextRecInput(img=batch))
-        return [CellText(str(text).replace(" ", "") if kind == "number" else str(text), float(score))
-                for text, score in zip(result.txts, result.scores, strict=True)]
+        recogniser = _recogniser(self.threads)
+        readings = [recogniser(_with_margin(img)) for img in images]
+        return [CellText(text.replace(" ", "") if kind == "number" else text, score) for text, score in readings]

@@ -5,7 +5,11 @@ crops, scaled to one text height, differ only by scanning noise. Only short crop
 two characters) are grouped, and only when their ink matches almost pixel for pixel; the
 second value reading still reads every crop on its own, so a crop grouped with the wrong
 look gets two readings that disagree and goes to review. The second reading shares a look's
-reading only among crops far closer still (`SURE_APART`), and only a one-digit reading."""
+reading only among crops far closer still (`SURE_APART`), and only a one-digit reading.
+
+A label (a reading with Chinese in it) is read once only, so a look's label reading is shared
+only among crops as close as that, up to a few characters wide: a table's header prints
+结果 or 总计 once a column, section 四's narrow columns one character a line."""
 
 from __future__ import annotations
 
@@ -28,6 +32,9 @@ _MAX_APART = 0.02
 # reading grouped wrongly, between the two, is still read on its own). On seed 41's ten
 # images, 89 % of the crops the first reading grouped were this close (78 % pixel for pixel).
 SURE_APART = 0.01
+# Labels shared among crops up to this many text heights wide (four characters: a header's line;
+# a longer label is a row's, its own, and a wider crop risks a one-stroke difference within 1 %).
+LABEL_WIDTH = 4.0
 # Ink boxes of one look differ by at most this share in width and in height.
 _SIZE_SLACK = 0.12
 _NEAR = np.ones((3, 3), np.uint8)
@@ -58,15 +65,27 @@ def _same(a: np.ndarray, b: np.ndarray, max_apart: float) -> bool:
     return True
 
 
+def _inks(crops: list[np.ndarray], text_height: int, max_width: float) -> list[np.ndarray | None]:
+    """Each crop's ink (`_ink`) if at most `max_width` text heights wide, else None."""
+    inks = []
+    for crop in crops:
+        ink = _ink(crop) if crop.shape[1] <= 3 * max_width * text_height else None
+        inks.append(None if ink is None or ink.shape[1] > max_width * text_height else ink)
+    return inks
+
+
 def group_looks(crops: list[np.ndarray], text_height: int, max_apart: float = _MAX_APART) -> list[int]:
     """For each crop (text scaled to `text_height`), the index of the first crop that looks
     the same (itself when none does): at most `max_apart` of either's ink apart."""
+    return _owners(_inks(crops, text_height, _MAX_WIDTH), max_apart)
+
+
+def _owners(inks: list[np.ndarray | None], max_apart: float) -> list[int]:
     owners: list[int] = []
     # Looks found so far: (first crop's index, its ink).
     looks: list[tuple[int, np.ndarray]] = []
-    for i, crop in enumerate(crops):
-        ink = _ink(crop) if crop.shape[1] <= 3 * _MAX_WIDTH * text_height else None
-        if ink is None or ink.shape[1] > _MAX_WIDTH * text_height:
+    for i, ink in enumerate(inks):
+        if ink is None:
             owners.append(i)
             continue
         owner = next((j for j, seen in looks if _same(ink, seen, max_apart)), None)
@@ -78,13 +97,31 @@ def group_looks(crops: list[np.ndarray], text_height: int, max_apart: float = _M
 
 
 def read_once(crops: list[np.ndarray], read: Callable[[list[np.ndarray]], list[CellText]], text_height: int,
-              shared: Callable[[str], bool], max_apart: float = _MAX_APART) -> list[CellText]:
+              shared: Callable[[str], bool], max_apart: float = _MAX_APART,
+              labels: Callable[[str], bool] | None = None) -> list[CellText]:
     """Every crop's reading (`read`: a batch of crops read), each look read once when its reading
     is one that may be shared (`shared`: a value); crops grouped with a look whose reading may
-    not are read on their own."""
-    owners = group_looks(crops, text_height, max_apart)
+    not are read on their own, but for `labels` readings among crops within `SURE_APART`
+    and `LABEL_WIDTH` of each other."""
+    inks = _inks(crops, text_height, LABEL_WIDTH if labels else _MAX_WIDTH)
+    # Values as before: among crops up to `_MAX_WIDTH` wide.
+    owners = _owners([ink if ink is None or ink.shape[1] <= _MAX_WIDTH * text_height else None for ink in inks],
+                     max_apart)
+    if labels:
+        # Among the looks those leave (a crop that shares another's reading is not read).
+        looks = _owners([ink if owners[i] == i else None for i, ink in enumerate(inks)], SURE_APART)
+        owners = [looks[i] if owner == i else owner for i, owner in enumerate(owners)]
     firsts = sorted(set(owners))
     readings = dict(zip(firsts, read([crops[i] for i in firsts]), strict=True))
-    alone = [i for i, owner in enumerate(owners) if owner != i and not shared(readings[owner].text)]
+
+    def share(i: int, owner: int) -> bool:
+        text, ink, look = readings[owner].text, inks[i], inks[owner]
+        if ink is None or look is None:
+            return False
+        if shared(text):
+            return bool(ink.shape[1] <= _MAX_WIDTH * text_height)
+        return labels is not None and labels(text) and _same(ink, look, SURE_APART)
+
+    alone = [i for i, owner in enumerate(owners) if owner != i and not share(i, owner)]
     readings.update(zip(alone, read([crops[i] for i in alone]), strict=True))
     return [readings.get(i, readings[owner]) for i, owner in enumerate(owners)]
