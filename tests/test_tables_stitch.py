@@ -75,3 +75,14 @@ def test_a_heading_across_the_table_opening_the_next_page_is_not_the_rest_of_the
     cut.open_top = True
     [joined] = stitch([(1, [_piece(1, [["信息内容", "本年", "决定"], ["行政许可", "3", "3"]])]), (2, [cut])])
     assert isinstance(joined, Table) and _texts(joined)[1] == ["行政许可申请", "3", "3"]
+
+
+def test_a_row_of_counts_opening_the_next_page_is_not_the_rest_of_the_header_above_it() -> None:
+    # A browser's print: section 四's header rows end one page, its row of counts opens the next
+    # with no rule above it. Joined, the header read 结果维持1 and the counts were lost.
+    first = _piece(1, [["行政复议", "行政复议", "行政诉讼"], ["结果维持", "总计", "结果维持"]])
+    counts = _piece(2, [["1", "1", "0"]])
+    counts.open_top = True
+    [table] = stitch([(1, [first]), (2, [counts])])
+    assert isinstance(table, Table)
+    assert _texts(table)[1:] == [["结果维持", "总计", "结果维持"], ["1", "1", "0"]]

@@ -125,11 +125,12 @@ def _spans(row: list[Slot]) -> list[int]:
 def _is_split_row(last: list[Slot], cont: list[Slot], piece: TablePiece[Any]) -> bool:
     """The continuation's first row is the rest of the row the page break cut: it has
     text, starts no new item, its cells are the cut row's (a heading across the table that
-    opens the next page is not), and numbers are on one side of the break only."""
+    opens the next page is not), and numbers are on one side of the break only, in cells the
+    cut row left empty (a header row's 结果维持 above a row of counts is no cell cut in two)."""
     texts = [s.text for s in cont if s.text]
     if not texts or ITEM_START.match(texts[0]) or not (piece.open_top or not cont[0].text):
         return False
-    if _spans(last) != _spans(cont):
+    if _spans(last) != _spans(cont) or any(b.text and piece.numeric(a.text) for b, a in zip(last, cont, strict=True)):
         return False
     return not (any(piece.numeric(s.text) for s in last) and any(piece.numeric(s.text) for s in cont))
 
