@@ -102,6 +102,11 @@ def test_desk_along_a_flattened_sheets_edges_is_whitened() -> None:
     assert np.array_equal(out[890:910], page[890:910])
 
 
+def _dark(bgr: np.ndarray) -> np.ndarray:
+    mask: np.ndarray = (cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) < 128).astype(np.uint8) * 255
+    return mask
+
+
 def test_a_sliver_of_desk_along_a_whole_sheets_edge_joins_no_lines() -> None:
     """A dark sliver a few pixels wide down a flattened sheet's side (too thin for
     `desk_cleared`) touched every text line beside it and joined them into one band; with
@@ -112,10 +117,9 @@ def test_a_sliver_of_desk_along_a_whole_sheets_edge_joins_no_lines() -> None:
                     (30, 30, 30), 3)
     page[:, :4] = (90, 90, 90)
     page[:, 4:8] = (140, 140, 140)
-    ink = lambda image: (cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) < 128).astype(np.uint8) * 255  # noqa: E731
-    assert len(text_line_boxes(ink(page), 15)) < 6
+    assert len(text_line_boxes(_dark(page), 15)) < 6
     out = rim_whitened(page)
-    assert len(text_line_boxes(ink(out), 15)) == 6
+    assert len(text_line_boxes(_dark(out), 15)) == 6
     assert np.array_equal(out[20:-20, 20:-20], page[20:-20, 20:-20])
 
 
