@@ -43,7 +43,8 @@ def _dashed(draw: ImageDraw.ImageDraw, start: tuple[int, int], end: tuple[int, i
         at += dash + rng.randint(1, 5)
 
 
-def _fax_page(seed: int, dropped: tuple[tuple[int, int, int], ...] = ()) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
+def _fax_page(seed: int,
+              dropped: tuple[tuple[int, int, int], ...] = ()) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
     """A 150-dpi black-and-white page with a table of mostly "0" values (the values that a
     rule's dash beside them turns into "10"), fed 0.8 degrees crooked; `dropped`: (rule,
     first column, last column) stretches of row rules lost."""
