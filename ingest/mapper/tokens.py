@@ -131,7 +131,12 @@ def tokenize(document: Document) -> list[Token]:
                 if origin in seen:
                     continue
                 seen.add(origin)
-                for kind, text in _share_of_merged_label(_cell_tokens(cell.text), cell, spans.get(origin, 1)):
+                parts = _cell_tokens(cell.text)
+                if spans.get(origin, 1) > 1 and parts[0][0] is Kind.BLANK:
+                    # A blank cell over rows is no row's value: a group's label printed on
+                    # the page before (seed 947 fax: read as each row's 总计, values moved).
+                    continue
+                for kind, text in _share_of_merged_label(parts, cell, spans.get(origin, 1)):
                     emit(kind, text, cell, first)
                     first = False
     return tokens
