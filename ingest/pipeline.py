@@ -15,7 +15,7 @@ from ingest.mapper import map_document
 from ingest.meta import find_meta
 from ingest.models import ErrorInfo, Report, SourceInfo
 from ingest.readers import reader_for
-from ingest.review_flags import field_unsure, flag_report
+from ingest.review_flags import field_unsure, flag_report, flag_template_dependent
 from ingest.scoring import apply_checks
 from ingest.settings import Settings
 from ingest.template_check import found_a_table, is_old_format, template_confidence
@@ -92,6 +92,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
         page_images=document.page_images,
     )
     apply_checks(mapping.cells, checks, settings, document.format, source_confidences(document))
+    flag_template_dependent(report, mapping.read_otherwise(), settings)
     # A partial report is a result, never an error: what was not found is null and flagged.
     flag_report(report, settings, one_page=document.may_be_partial)
     add_findings(document, report, mapping.template, settings)

@@ -13,6 +13,17 @@ def field_unsure(confidence: float, evidence: str | None, threshold: float) -> b
     return confidence < threshold or (evidence is not None and FieldEvidence.parse(evidence).must_review())
 
 
+def flag_template_dependent(report: Report, read_otherwise: dict[str, list[str]], settings: Settings) -> None:
+    """Flag the cells another template reads differently (`read_otherwise`: key -> those
+    templates) when the template itself is unsure; under a sure template they stand."""
+    if not field_unsure(report.template_confidence, report.template_evidence, settings.review.report_threshold):
+        return
+    for key, templates in read_otherwise.items():
+        cell = report.cells[key]
+        cell.review = True
+        cell.notes.append(f"read otherwise under template {', '.join(templates)}, and the template is unsure")
+
+
 def flag_report(report: Report, settings: Settings, one_page: bool = False) -> None:
     """Set the report-level fields below the review threshold and every reason for review
     (`one_page`: a lone photographed or scanned page, which shows only part of a report)."""

@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
+from ingest.scan.dropped_rules import split_dropped_rows
 from ingest.scan.lines import without_rule_rests
 from ingest.scan.ocr.consensus import engine_set, read_values
 from ingest.scan.page import _straight, prepare
@@ -42,9 +43,11 @@ def _dashed(draw: ImageDraw.ImageDraw, start: tuple[int, int], end: tuple[int, i
         at += dash + rng.randint(1, 5)
 
 
-def _fax_page(seed: int) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
+def _fax_page(seed: int,
+              dropped: tuple[tuple[int, int, int], ...] = ()) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
     """A 150-dpi black-and-white page with a table of mostly "0" values (the values that a
-    rule's dash beside them turns into "10"), fed 0.8 degrees crooked."""
+    rule's dash beside them turns into "10"), fed 0.8 degrees crooked; `dropped`: (rule,
+    first column, last column) stretches of row rules lost."""
     rng = random.Random(seed)
     image = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(image)
@@ -54,6 +57,8 @@ def _fax_page(seed: int) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
         _dashed(draw, (COL_X[0], y), (COL_X[-1], y), rng)
     for x in COL_X:
         _dashed(draw, (x, ROW_Y[0]), (x, ROW_Y[-1]), rng)
+    for rule, first, last in dropped:
+        draw.rectangle([(COL_X[first] + 2, ROW_Y[rule] - 2), (COL_X[last + 1] - 2, ROW_Y[rule] + 2)], fill=255)
     values: dict[tuple[int, int], str] = {}
     for c, head in enumerate(["项目", "自然人", "企业", "科研", "公益", "总计"]):
         draw.text((COL_X[c] + 12, ROW_Y[0] + 8), head, font=font, fill=0)
@@ -87,6 +92,20 @@ def test_dashed_rules_make_the_whole_grid(seed: int) -> None:
     table = tables[0]
     assert (table.n_rows, table.n_cols) == (len(ROW_Y) - 1, len(COL_X) - 1)
     assert all(c.row_span == c.col_span == 1 for c in table.cells)
+
+
+def test_a_row_rule_lost_over_some_columns_is_restored() -> None:
+    """Stretches of row rules lost (over the last two value columns; over a label and the
+    first value column): the value cells that came out spanning two rows, one short line in
+    each, are split back; the label, one long line over two rows, stays merged."""
+    page, _ = _fax_page(5, dropped=((4, 4, 5), (7, 0, 1)))
+    prepared = _straight(prepare(page))
+    (table,) = find_tables(prepared.rulings, prepared.grid)
+    merged = {(c.row, c.col) for c in table.cells if c.row_span > 1}
+    assert merged == {(3, 4), (3, 5), (6, 0), (6, 1)}
+    split = split_dropped_rows(table, prepared.ink, prepared.grid)
+    assert {(c.row, c.col) for c in split.cells if c.row_span > 1} == {(6, 0)}
+    assert len(split.cells) == len(table.cells) + 3
 
 
 def test_rule_dashes_are_not_read_as_ones() -> None:

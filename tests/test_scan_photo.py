@@ -18,7 +18,8 @@ from bench.render_scan import scan_report
 from bench.truth import make_truth
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
-from ingest.scan.photo import desk_cleared, find_page
+from ingest.scan.lines import text_line_boxes
+from ingest.scan.photo import desk_cleared, find_page, rim_whitened
 from ingest.settings import Settings
 from tests.conftest import same_value
 
@@ -99,3 +100,37 @@ def test_desk_along_a_flattened_sheets_edges_is_whitened() -> None:
     assert (out[100:300, :5] == 255).all()
     assert np.array_equal(out[500:1400, 100:], page[500:1400, 100:])
     assert np.array_equal(out[890:910], page[890:910])
+
+
+def _dark(bgr: np.ndarray) -> np.ndarray:
+    mask: np.ndarray = (cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) < 128).astype(np.uint8) * 255
+    return mask
+
+
+def test_a_sliver_of_desk_along_a_whole_sheets_edge_joins_no_lines() -> None:
+    """A dark sliver a few pixels wide down a flattened sheet's side (too thin for
+    `desk_cleared`) touched every text line beside it and joined them into one band; with
+    the paper's rim whitened each line is found apart, and the print stays."""
+    page = np.full((1400, 1000, 3), 235, np.uint8)
+    for row in range(6):
+        cv2.putText(page, "0 12 345 6789 0 12", (60, 200 + 120 * row), cv2.FONT_HERSHEY_SIMPLEX, 1.5,
+                    (30, 30, 30), 3)
+    page[:, :4] = (90, 90, 90)
+    page[:, 4:8] = (140, 140, 140)
+    assert len(text_line_boxes(_dark(page), 15)) < 6
+    out = rim_whitened(page)
+    assert len(text_line_boxes(_dark(out), 15)) == 6
+    assert np.array_equal(out[20:-20, 20:-20], page[20:-20, 20:-20])
+
+
+def test_a_small_table_on_a_photographed_page_is_read(tmp_path: Path, settings: Settings) -> None:
+    """A 5-megapixel photo of a page holding paragraphs, a heading and a small table below
+    (`python -m bench.corpus --formats photo --seed 811`, its third): a report, not
+    `not_a_report`, and no wrong cell without a flag."""
+    truth = make_truth(811 * 1_000_000 + 2)
+    stem = tmp_path / "811-0002-photo"
+    document = render_photo(truth, stem, random.Random("811/photo/2"))
+    keys = json.loads(stem.with_name(stem.name + ".keys.json").read_text(encoding="utf-8"))
+    result = report_to_dict(convert_file(document, settings))
+    assert "error" not in result
+    assert all(cell.get("review") for cell in _wrong(result, truth.cells, keys).values())

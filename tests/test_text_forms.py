@@ -124,3 +124,25 @@ def test_a_page_showing_only_section_four_without_its_heading(settings: Settings
     row = "\t".join(["1", "0", "0", "0", "1"] + ["0"] * 10)
     result = convert(header + row + "\n五、存在的主要问题及改进情况\n无。\n", settings)
     assert values(result, "s4.review") == [1, 0, 0, 0, 1]
+
+
+def test_a_blank_cell_over_rows_is_no_rows_value(settings: Settings) -> None:
+    # A scanned page continuing section 三: the section's column, its label on the page
+    # before, is one blank cell over every row. A row whose first two values ran together
+    # over a lost rule ("00") shows six values: the blank that starts the next row is not
+    # its seventh (it was taken for its 总计, read blank and sure).
+    lines = BASE.split("\n")
+    at = next(i for i, line in enumerate(lines) if "(四) 无法提供" in line)
+    before, after = "\n".join(lines[:at]), "\n".join(lines[at + 3 :])
+    labels = ("1. 本机关不掌握相关政府信息", "2. 没有现成信息需要另行制作", "3. 补正后申请内容仍不明确")
+    rows = []
+    for r, label in enumerate(labels):
+        values = [SourceCell(v, r, c + 3) for c, v in enumerate(["0", "0", "0", "0", "0", "2", "2"])]
+        if r == 1:
+            values[:2] = [SourceCell("00", r, c, origin=(r, 3)) for c in (3, 4)]
+        section, group = SourceCell("", r, 0, origin=(0, 0)), SourceCell("(四) 无法提供", r, 1, origin=(0, 1))
+        rows.append([section, group, SourceCell(label, r, 2), *values])
+    document = Document("text", [*parse_text(before), Table(rows), *parse_text(after)])
+    cells = map_document(document, load_layouts(settings.layouts_dir), settings).cells
+    for key in ("not_held", "needs_making", "unclear"):
+        assert [cells[f"s3.unable.{key}.{c}"].value for c in ("other_org", "total")] == [2, 2], key

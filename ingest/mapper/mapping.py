@@ -35,6 +35,30 @@ class Mapping:
     score: float
     signature_hits: int
     notes: list[str] = field(default_factory=list)
+    # The same document mapped onto each template not chosen.
+    others: list[Mapping] = field(default_factory=list)
+
+    def read_otherwise(self) -> dict[str, list[str]]:
+        """The cells that another template's mapping reads differently, each with the other
+        templates it differs under: only cells that mean the same in both (`aligns_with`)
+        and are found in both. When the template is unsure, these are the cells whose value
+        hangs on it (a 2021 row of one value column read as 2019's three puts the value
+        under another key); the rest read alike whichever template the page follows."""
+        differing: dict[str, list[str]] = {}
+        for other in self.others:
+            for key, cell in self.cells.items():
+                twin = other.cells.get(key)
+                if (twin is None or not cell.found or not twin.found or twin.value == cell.value
+                        or not _aligned(self.template, other.template, key)):
+                    continue
+                differing.setdefault(key, []).append(other.template.template)
+        return differing
+
+
+def _aligned(one: TemplateLayout, other: TemplateLayout, key: str) -> bool:
+    """Whether `key` means the same cell in both templates."""
+    return any(a.aligns_with is not None and a.aligns_with.template == b.template and a.aligns_with.covers(key)
+               for a, b in ((one, other), (other, one)))
 
 
 def _reading(slot: Slot, column: ColumnLayout, label_conf: float, header_unit: str | None,
@@ -131,4 +155,6 @@ def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settin
     tokens = tokenize(document)
     prose = nfkc("\n".join(document.lines()))
     mappings = [map_to_template(tokens, layout, settings, prose) for layout in layouts]
-    return max(mappings, key=lambda m: (m.signature_hits, -len(m.deviations), m.score))
+    chosen = max(mappings, key=lambda m: (m.signature_hits, -len(m.deviations), m.score))
+    chosen.others = [m for m in mappings if m is not chosen]
+    return chosen

@@ -47,6 +47,9 @@ _A4_WIDTH_INCH = 210 / 25.4
 _DESK_BAND = 0.04
 _DESK_DARKER = 0.75
 _DESK_PIECES = 16
+# A sheet seen whole is paper this close to its edges (share of its shorter side, 2 mm of
+# A4): no printer inks there, and what the flattening brings along there is desk.
+_PAPER_RIM = 0.01
 # A bow is straightened only along rulings at least this share of the page long, and only
 # when it moves them at least this many pixels somewhere.
 _MIN_RULE_SPAN = 0.3
@@ -235,6 +238,17 @@ def desk_cleared(flat: np.ndarray) -> np.ndarray:
     return out
 
 
+def rim_whitened(flat: np.ndarray) -> np.ndarray:
+    """The flattened sheet with a thin rim along its edges turned paper white: a sliver of
+    desk or of the sheet's shadowed edge a pixel or few wide, too thin for `desk_cleared`,
+    ran down the page's side and joined every text line beside it into one band (seed 811:
+    a section's heading read as "二" and the report rejected as having no table)."""
+    rim = max(1, round(_PAPER_RIM * min(flat.shape[:2])))
+    out = flat.copy()
+    out[:rim], out[-rim:], out[:, :rim], out[:, -rim:] = 255, 255, 255, 255
+    return out
+
+
 def _rule_curves(mask: np.ndarray, span: int) -> list[tuple[np.ndarray, float]]:
     """Each long rule of a horizontal-rule mask as its offset from straight at every column
     (a cubic fitted to its pixels, 0 at its middle) and its mean row."""
@@ -374,6 +388,9 @@ def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
             # opposite), and its table's frame, if still seen in perspective, squares it.
             frame = find_frame(flat)
             flat = flat if frame is None else square_frame(flat, frame)
+        else:
+            # Seen whole, the sheet's edges are its own (a guessed one may run through print).
+            flat = rim_whitened(flat)
         return _straightened(flat)
     frame = find_frame(bgr)
     return bgr if frame is None else _straightened(square_frame(bgr, frame))

@@ -1,0 +1,35 @@
+"""A page that does not say which template it follows: the cells whose value hangs on the
+template are flagged, those that read alike under either are not."""
+
+from __future__ import annotations
+
+from ingest.output import report_to_dict
+from ingest.pipeline import convert_bytes
+from ingest.settings import Settings
+
+# Section 二's decision rows without the header words that tell the templates apart (2021
+# prints one value column, 本年处理决定数量; 2019 three, the decisions last), and section 四,
+# the same table in both.
+PAGE = (
+    "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\t处理决定数量\n行政许可\t3\n"
+    "第二十条第（六）项\n行政处罚\t1\n行政强制\t2\n"
+    "四、政府信息公开行政复议、行政诉讼情况\n行政复议\t行政诉讼\n"
+    "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉\n"
+    + "\t".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3) + "\n"
+    + "\t".join(["1", "0", "0", "0", "1"] + ["0"] * 10) + "\n"
+)
+
+
+def test_cells_read_otherwise_under_the_other_template_are_flagged(settings: Settings) -> None:
+    result = report_to_dict(convert_bytes(PAGE.encode("utf-8"), "page.txt", settings))
+    assert "error" not in result
+    assert "template" in result["review"]["cells"]
+    cells = result["cells"]
+    decisions = {k: cells[k] for k in ("s2.licensing.decisions", "s2.penalty.decisions", "s2.coercion.decisions")}
+    # Read as 2019, a lone value lands in the row's first column: the decisions read blank.
+    assert {k: c["value"] for k, c in decisions.items()} == {
+        "s2.licensing.decisions": 3, "s2.penalty.decisions": 1, "s2.coercion.decisions": 2}
+    assert all(c["review"] and any("template" in n for n in c["notes"]) for c in decisions.values())
+    section_four = [c for k, c in cells.items() if k.startswith("s4.review.")]
+    assert [c["value"] for c in section_four] == [1, 0, 0, 0, 1]
+    assert not any(c["review"] for c in section_four)
