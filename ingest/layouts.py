@@ -26,6 +26,9 @@ class ColumnLayout:
     # With `units_in_text`: a word of the header labels that print the unit when the cells do not
     # (采购总金额（万元）).
     unit_header: str | None = None
+    # A decimal column's places as reports print them (money to the fen: 30.12): a scan's
+    # reading with no point may have lost a point that small.
+    decimals: int = 0
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ def _column(raw: dict[str, Any]) -> ColumnLayout:
         units_in_text=tuple(raw.get("unit_from_text", ())),
         group=raw.get("group"),
         unit_header=raw.get("unit_header"),
+        decimals=int(raw.get("decimals", 0)),
     )
 
 
