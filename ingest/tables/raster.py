@@ -156,31 +156,34 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     joined = cv2.morphologyEx(pieces, cv2.MORPH_CLOSE, np.ones((1, gs.dash_gap), np.uint8))
     on = cv2.morphologyEx(joined, cv2.MORPH_OPEN, np.ones((1, gs.min_vline), np.uint8)) > 0
     # Each row's runs numbered apart: a run never joins the next row's, as a rule does not
-    # join the text beneath it.
+    # join the text beneath it. Numbered at their own pixels only (flat, in row order): a
+    # page of run numbers was the peak of a 300-dpi page's memory.
     starts = on.copy()
     starts[:, 1:] &= ~on[:, :-1]
-    run = np.cumsum(starts.ravel(), dtype=np.int32).reshape(on.shape)
-    count = int(run[-1, -1]) + 1
+    at = np.flatnonzero(on)
+    run = np.cumsum(starts.ravel()[at], dtype=np.int32)
+    count = int(run[-1]) + 1 if run.size else 1
     # A run on a solid rule's own pixel rows carries it on. One only beside it (within the
     # drift) carries it on where it meets it, not along it: lying by a rule over most of its
     # length, it is the rule's rim with a low row's text touching it, which would thicken the
     # rule into the text.
-    lengths = np.bincount(run[on], minlength=count)
-    on_rule = np.bincount(run[on], weights=(solid > 0)[on], minlength=count)
-    by_rule = np.bincount(run[on], weights=(cv2.dilate(solid, across) > 0)[on], minlength=count)
+    lengths = np.bincount(run, minlength=count)
+    on_rule = np.bincount(run, weights=solid.ravel()[at] > 0, minlength=count)
+    by_rule = np.bincount(run, weights=cv2.dilate(solid, across).ravel()[at] > 0, minlength=count)
     kept = (on_rule > 0) | ((by_rule > 0) & (by_rule <= _ON_SOLID * lengths))
     if crossing is not None:
-        kept |= _from_crossing(ink, on, starts, run, crossing, gs)
+        kept |= _from_crossing(ink, on, starts, at, run, crossing, gs)
     kept[0] = False
-    lines = np.where(on & kept[run], 255, 0).astype(np.uint8)
+    lines = np.zeros(on.shape, np.uint8)
+    lines.ravel()[at[kept[run]]] = 255
     return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((1, gs.bridge), np.uint8))
 
 
-def _from_crossing(ink: np.ndarray, on: np.ndarray, starts: np.ndarray, run: np.ndarray, crossing: np.ndarray,
-                   gs: GridSettings[int]) -> np.ndarray:
-    """Which runs (by number) start or end within a dash gap of a crossing rule with
-    paper on at least one side over most of their length."""
-    count = int(run[-1, -1]) + 1
+def _from_crossing(ink: np.ndarray, on: np.ndarray, starts: np.ndarray, at: np.ndarray, run: np.ndarray,
+                   crossing: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
+    """Which runs (by number; `run` of the flat pixels `at`) start or end within a dash gap
+    of a crossing rule with paper on at least one side over most of their length."""
+    count = int(run[-1]) + 1 if run.size else 1
     # Runs that start or end (in run order, as the starts) within a dash gap of a crossing rule.
     ends = on.copy()
     ends[:, :-1] &= ~on[:, 1:]
@@ -188,9 +191,9 @@ def _from_crossing(ink: np.ndarray, on: np.ndarray, starts: np.ndarray, run: np.
     reach = cv2.dilate(crossing, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * gs.dash_gap + 1, width))) > 0
     met = np.zeros(count, bool)
     met[1:] = reach[starts] | reach[ends]
-    lengths = np.bincount(run[on], minlength=count)
-    ys, xs = np.nonzero(on)
-    flanked = np.bincount(run[ys, xs], weights=inked_both_sides_at(ink, gs, ys, xs), minlength=count)
+    lengths = np.bincount(run, minlength=count)
+    ys, xs = np.divmod(at, on.shape[1])
+    flanked = np.bincount(run, weights=inked_both_sides_at(ink, gs, ys, xs), minlength=count)
     return met & (flanked <= _FLANKED * np.maximum(lengths, 1))
 
 
