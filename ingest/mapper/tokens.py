@@ -87,14 +87,31 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _cell_tokens(text: str) -> list[tuple[Kind, str]]:
+def _in_words(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The pieces with each number glued to a word (no space between) made part of it."""
+    out: list[tuple[str, bool]] = []
+    for piece, numeric in pieces:
+        if out and (not numeric or not out[-1][1]) and out[-1][0][-1:].strip() and piece[:1].strip():
+            out[-1] = (out[-1][0] + piece, False)
+        else:
+            out.append((piece, numeric))
+    return out
+
+
+def _cell_tokens(text: str, over_rows: bool = False) -> list[tuple[Kind, str]]:
     """A cell's or a paragraph's labels and values; labels, header words and numbers may
-    be run together (a web page's text with the table markup stripped)."""
+    be run together (a web page's text with the table markup stripped).
+
+    A cell `over_rows` is a group's label (三、本年度办理结果 down a narrow column): a digit
+    glued to its words is a misread character of them (三 read as 1, seed 871 in a serif
+    face), which as a value would be every row's, each row a value too many."""
     stripped = nfkc(text).strip()
     if is_blank(stripped):
         return [(Kind.BLANK, stripped)]
     out: list[tuple[Kind, str]] = []
     pieces = _pieces(stripped)
+    if over_rows:
+        pieces = _in_words(pieces)
     for i, (piece, numeric) in enumerate(pieces):
         if not numeric:
             label = "".join(piece.split())
@@ -131,7 +148,7 @@ def tokenize(document: Document) -> list[Token]:
                 if origin in seen:
                     continue
                 seen.add(origin)
-                parts = _cell_tokens(cell.text)
+                parts = _cell_tokens(cell.text, spans.get(origin, 1) > 1)
                 if first and spans.get(origin, 1) > 1 and parts[0][0] is Kind.BLANK:
                     # A blank cell over rows before a row's label is no row's value but a
                     # group's column, its label on the page before (seed 947 fax: read as

@@ -1,0 +1,33 @@
+"""Tokens of a table's cells (ingest/mapper/tokens.py): a group's label over many rows."""
+
+from __future__ import annotations
+
+from ingest.mapper.tokens import Kind, tokenize
+from ingest.models import Document, SourceCell, Table
+
+
+def _table(group_label: str, value_label: str = "4.保护第三方合法权益 0") -> Document:
+    """Two rows under one label cell spanning both (三、本年度办理结果 down a narrow column)."""
+    rows = []
+    for r, label in enumerate(["（一）予以公开", value_label]):
+        rows.append([SourceCell(group_label, r, 0, origin=(0, 0)), SourceCell(label, r, 1), SourceCell("0", r, 2)])
+    return Document("image", [Table(rows)])
+
+
+def _values(document: Document) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for token in tokenize(document):
+        if token.row_break:
+            rows.append([])
+        if token.kind in (Kind.VALUE, Kind.RUN):
+            rows[-1].append(token.text)
+    return rows
+
+
+def test_a_digit_glued_to_a_label_over_rows_is_part_of_the_label() -> None:
+    # 三 misread as 1 (a serif face): as a value it was each row's, one value too many.
+    assert _values(_table("1本年度办理结果")) == [["0"], ["0", "0"]]
+
+
+def test_a_label_over_rows_without_digits_gives_no_value() -> None:
+    assert _values(_table("三、本年度办理结果")) == [["0"], ["0", "0"]]
