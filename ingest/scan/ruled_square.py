@@ -153,19 +153,25 @@ def warped_whole(bgr: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return out
 
 
+def _shear(found: tuple[Families, tuple[float, float]]) -> float:
+    """Degrees the rules across and down stand off square to each other."""
+    level, upright = found[1]
+    return abs(upright - level - 90)
+
+
 def unsheared(bgr: np.ndarray) -> np.ndarray:
     """The flattened page as it is when its rules across and down stand square to each other
     (a skew is the reader's to take out); squared by its rulings when they are sheared, as a
-    sheet's outline curled or cut by the frame leaves them."""
+    sheet's outline curled or cut by the frame leaves them (kept as it is if squaring leaves
+    them no squarer: rules too bent to fit)."""
     gray, scale = _work_gray(bgr)
     found = _families(gray)
-    if found is None:
+    if found is None or _shear(found) <= _MAX_SHEAR:
         return bgr
-    families, (level, upright) = found
-    if abs(upright - level - 90) <= _MAX_SHEAR:
-        return bgr
-    matrix = _squaring(families, (gray.shape[0], gray.shape[1]))
+    matrix = _squaring(found[0], (gray.shape[0], gray.shape[1]))
     if matrix is None:
         return bgr
     to_work = np.diag([scale, scale, 1.0])
-    return warped_whole(bgr, np.linalg.inv(to_work) @ matrix @ to_work)
+    squared = warped_whole(bgr, np.linalg.inv(to_work) @ matrix @ to_work)
+    after = _families(_work_gray(squared)[0])
+    return squared if after is not None and _shear(after) < _shear(found) / 2 else bgr
