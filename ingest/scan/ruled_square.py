@@ -26,7 +26,7 @@ _FAMILY_SPREAD = 4.0
 # Each family needs this much rule length (share of the work image's longer side).
 _MIN_FAMILY_LENGTH = 1.5
 # Rules across and down more than this many degrees off square are sheared. Measured on the
-# flattened sheets of bench photos (seeds 871, 885, 889): 0.0-1.6° on 14 of them; 7.9° where
+# flattened sheets of bench photos (seeds 871, 885, 889): 0.0-1.6° on 12 of them; 7.9° where
 # a curled side was taken for straight (871's third), 2.7° where a hidden side was guessed
 # parallel to the one opposite under a tilted phone (889's eighth).
 _MAX_SHEAR = 2.0
