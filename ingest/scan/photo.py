@@ -1,8 +1,9 @@
 """Phone photos of a page: the sheet found on its background (the largest quadrilateral
 whose sides are paper against something darker; when the frame cuts the sheet, from the
 sides it shows: ingest/scan/cut_sheet.py), warped flat with a perspective transform to a
-scan's resolution, the desk left along its edges whitened, and a bow or a curled edge
-straightened along the table rulings.
+scan's resolution, the desk left along its edges whitened, squared by its rulings if they
+came out sheared (a curled side misled the flattening: ingest/scan/ruled_square.py), and a
+bow or a curled edge straightened along the table rulings.
 
 An image with no such quadrilateral (a scan: paper to the edges) is left as it is.
 """
@@ -16,6 +17,7 @@ import numpy as np
 
 from ingest.scan import preprocess
 from ingest.scan.cut_sheet import cut_sheet_corners
+from ingest.scan.ruled_square import unsheared, warped_whole
 from ingest.settings import Settings
 from ingest.tables.components import components
 from ingest.tables.raster import find_rulings, raster_settings
@@ -356,17 +358,7 @@ def square_frame(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
     width, height = max(sides[0], sides[2]), max(sides[1], sides[3])
     x0, y0 = corners[0]
     target = np.array([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]], np.float32)
-    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
-    h, w = bgr.shape[:2]
-    edge = cv2.perspectiveTransform(np.array([[[0, 0], [w, 0], [w, h], [0, h]]], np.float32), matrix)[0]
-    low = edge.min(axis=0)
-    size = edge.max(axis=0) - low
-    # The image's far side comes out enlarged: kept no larger than the photo was.
-    shrink = min(1.0, math.sqrt(w * h / max(float(size[0] * size[1]), 1.0)))
-    move = np.array([[shrink, 0, -low[0] * shrink], [0, shrink, -low[1] * shrink], [0, 0, 1]])
-    out: np.ndarray = cv2.warpPerspective(bgr, move @ matrix, (int(size[0] * shrink), int(size[1] * shrink)),
-                                          flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
-    return out
+    return warped_whole(bgr, cv2.getPerspectiveTransform(corners.astype(np.float32), target))
 
 
 def _straightened(bgr: np.ndarray) -> np.ndarray:
@@ -381,7 +373,9 @@ def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
     is seen in perspective, squared by the table's frame; any other image as it is."""
     corners = find_page(bgr)
     if corners is not None:
-        flat = desk_cleared(flatten_sheet(bgr, corners, settings.scan.photo_dpi))
+        # A curled side taken for a straight one (or, the frame cutting the sheet, for the
+        # direction of the hidden one) shears the flattened page: its rulings square it.
+        flat = unsheared(desk_cleared(flatten_sheet(bgr, corners, settings.scan.photo_dpi)))
         h, w = bgr.shape[:2]
         if (corners.min(axis=0) < 0).any() or (corners.max(axis=0) > [w, h]).any():
             # The frame cut the sheet: a side it hides was guessed (parallel to the one
