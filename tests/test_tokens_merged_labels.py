@@ -31,3 +31,29 @@ def test_a_digit_glued_to_a_label_over_rows_is_part_of_the_label() -> None:
 
 def test_a_label_over_rows_without_digits_gives_no_value() -> None:
     assert _values(_table("三、本年度办理结果")) == [["0"], ["0", "0"]]
+
+
+def _labels_by_row(document: Document, row_labels: frozenset[str]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for token in tokenize(document, row_labels):
+        if token.row_break:
+            rows.append([])
+        rows[-1].append(token.text)
+    return rows
+
+
+def _two_rows_one_label(label: str) -> Document:
+    return Document("image", [Table([[SourceCell(label, r, 0, origin=(0, 0)), SourceCell(v, r, 1)]
+                                     for r, v in enumerate(["0", "1"])])])
+
+
+def test_two_row_labels_run_together_in_one_cell_go_one_to_each_row() -> None:
+    # A photo lost the rule between them: the one label was the second row's, sure, with the
+    # first row's value.
+    known = frozenset({"行政处罚", "行政强制", "行政许可"})
+    assert _labels_by_row(_two_rows_one_label("行政处罚行政强制"), known) == [["行政处罚", "0"], ["行政强制", "1"]]
+
+
+def test_a_group_label_over_rows_stays_every_rows() -> None:
+    known = frozenset({"行政处罚", "行政强制"})
+    assert _labels_by_row(_two_rows_one_label("行政处罚行政"), known) == [["行政处罚行政", "0"], ["行政处罚行政", "1"]]

@@ -169,7 +169,8 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
 def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settings: Settings) -> Mapping:
     """Map onto the template the document follows: the one whose own labels it prints
     most, then the one it follows without deviations, then the one its rows fit best."""
-    tokens = tokenize(document)
+    tokens = tokenize(document, frozenset(label_core(v.text) for layout in layouts for row in layout.rows()
+                                          for v in row.labels))
     prose = nfkc("\n".join(document.lines()))
     mappings = [map_to_template(tokens, layout, settings, prose) for layout in layouts]
     chosen = max(mappings, key=lambda m: (m.signature_hits, -len(m.deviations), m.score))

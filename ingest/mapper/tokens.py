@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from ingest.labels import nfkc
+from ingest.labels import label_core, nfkc
 from ingest.mapper.numbers import clean, is_blank
 from ingest.models import Document, Paragraph, SourceCell, Table
 
@@ -126,8 +126,10 @@ def _cell_tokens(text: str, over_rows: bool = False) -> list[tuple[Kind, str]]:
     return out
 
 
-def tokenize(document: Document) -> list[Token]:
-    """Labels and values of every paragraph and table row, merged cells counted once."""
+def tokenize(document: Document, row_labels: frozenset[str] = frozenset()) -> list[Token]:
+    """Labels and values of every paragraph and table row, merged cells counted once;
+    `row_labels`: the templates' row labels (their `label_core`), which a label cell over
+    rows may print run together."""
     tokens: list[Token] = []
 
     for block_index, block in enumerate(document.blocks):
@@ -154,7 +156,7 @@ def tokenize(document: Document) -> list[Token]:
                     # group's column, its label on the page before (seed 947 fax: read as
                     # the row above's 总计, sure, when that row was a value short).
                     continue
-                for kind, text in _share_of_merged_label(parts, cell, spans.get(origin, 1)):
+                for kind, text in _share_of_merged_label(parts, cell, spans.get(origin, 1), row_labels):
                     emit(kind, text, cell, first)
                     first = False
     return tokens
@@ -171,10 +173,25 @@ def _row_spans(table: Table) -> dict[tuple[int, int], int]:
 
 
 def _share_of_merged_label(
-    parts: list[tuple[Kind, str]], cell: SourceCell, span: int
+    parts: list[tuple[Kind, str]], cell: SourceCell, span: int, row_labels: frozenset[str]
 ) -> list[tuple[Kind, str]]:
-    """A label cell over N rows that prints N numbered labels (a lost rule between two row
-    labels) gives each row its own label; any other merged cell belongs to every row."""
-    if span < 2 or len(parts) != span or any(kind is not Kind.LABEL for kind, _ in parts) or cell.origin is None:
+    """A label cell over N rows that prints N numbered labels, or N of the templates' row
+    labels run together (a lost rule between two row labels), gives each row its own label;
+    any other merged cell belongs to every row."""
+    if span < 2 or any(kind is not Kind.LABEL for kind, _ in parts) or cell.origin is None:
+        return parts
+    if len(parts) == 1:
+        parts = [(Kind.LABEL, label) for label in _run_together(label_core(parts[0][1]), span, row_labels)] or parts
+    if len(parts) != span:
         return parts
     return [parts[cell.row - cell.origin[0]]]
+
+
+def _run_together(core: str, count: int, row_labels: frozenset[str]) -> list[str]:
+    """`core` cut into `count` row labels, when exactly one cut does (a photo's 行政处罚行政强制:
+    one label, it was the second row's, and the first row's value went to it, sure); else []."""
+    if count == 1:
+        return [core] if core in row_labels else []
+    cuts = [[head, *rest] for i in range(1, len(core)) if (head := core[:i]) in row_labels
+            for rest in [_run_together(core[i:], count - 1, row_labels)] if rest]
+    return cuts[0] if len(cuts) == 1 else []
