@@ -13,14 +13,13 @@ the five keep their documents seed for seed; `--styles` generates `n` of the nam
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import importlib
 import json
 import math
-import os
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from bench.plant import plant_pairs
 from bench.render_text import ALL_STYLES, render_text
 from bench.render_webpage import STYLE as WEBPAGE
 from bench.truth import ReportTruth, make_truth
+from ingest.tools.environment import variable_set
 
 Renderer = Callable[[ReportTruth, Path, random.Random], Path]
 
@@ -118,18 +118,9 @@ def _text_renderers(n: int, seed: int, styles: list[str] | None) -> list[tuple[i
 REPORT_FACES = Path(__file__).with_name("fonts.conf")
 
 
-@contextlib.contextmanager
-def report_faces() -> Iterator[None]:
+def report_faces() -> AbstractContextManager[None]:
     """Fontconfig set to print reports' Windows faces in the Noto face nearest each."""
-    before = os.environ.get("FONTCONFIG_FILE")
-    os.environ["FONTCONFIG_FILE"] = str(REPORT_FACES)
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["FONTCONFIG_FILE"]
-        else:
-            os.environ["FONTCONFIG_FILE"] = before
+    return variable_set("FONTCONFIG_FILE", str(REPORT_FACES))
 
 
 def generate_corpus(out_dir: Path, formats: list[str], n: int, seed: int,

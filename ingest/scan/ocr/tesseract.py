@@ -5,9 +5,7 @@ the process (tess_api), else by running the program through pytesseract."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import numpy as np
 import pytesseract
@@ -15,6 +13,7 @@ import pytesseract
 from ingest.errors import ErrorCode, ToolError
 from ingest.scan.ocr import tess_api
 from ingest.scan.ocr.base import CellText, Kind
+from ingest.tools.environment import variable_set
 
 _GAP = 40
 _MARGIN = 20
@@ -41,19 +40,10 @@ def _stack(images: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, int]]]
     return canvas, spans
 
 
-@contextmanager
-def one_thread() -> Iterator[None]:
+def one_thread() -> AbstractContextManager[None]:
     """Tesseract run on one OpenMP thread: on this kind of machine its threads spin against
     each other and against the other conversions (a page reads 3 to 6 times slower with them)."""
-    before = os.environ.get("OMP_THREAD_LIMIT")
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["OMP_THREAD_LIMIT"]
-        else:
-            os.environ["OMP_THREAD_LIMIT"] = before
+    return variable_set("OMP_THREAD_LIMIT", "1")
 
 
 class TesseractEngine:
