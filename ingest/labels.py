@@ -17,6 +17,16 @@ _ORDINAL = re.compile(
 _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
 # OCR and typing confusions folded before comparison.
 _FOLD = str.maketrans({"己": "已", "巳": "已", "入": "人", "曰": "日", "〇": "0"})
+# Traditional forms of the templates' characters, each above its simplified one: OCR reads a
+# faded serif face (a fax of a page in 宋体) partly in traditional forms (信息內容, 本年制发件數,
+# 行政強制, 结果維持: seed 929), which no simplified label matched. A report printed in
+# traditional characters matches the same way.
+_TRADITIONAL = str.maketrans(
+    "萬業舉於會關內決況減辦務動區單發號後國處復複審對屬廢開強當執護報數無權構現確穩類糾納組織經結繼續"
+    "維繳罰獲規計認議許訟訪訴詢請購費轉過這進採問項題額機範補條總製隻沒",
+    "万业举于会关内决况减办务动区单发号后国处复复审对属废开强当执护报数无权构现确稳类纠纳组织经结继续"
+    "维缴罚获规计认议许讼访诉询请购费转过这进采问项题额机范补条总制只没",
+)
 
 
 # The CJK Radicals Supplement forms a PDF's text layer may use for whole characters (a
@@ -53,7 +63,7 @@ def split_ordinal(text: str) -> tuple[str, str]:
 def label_core(text: str) -> str:
     """The comparable part of a label: no ordinal, spaces, punctuation; OCR confusions folded."""
     _, rest = split_ordinal(text)
-    return _NOT_WORD.sub("", rest).translate(_FOLD)
+    return _NOT_WORD.sub("", rest).translate(_FOLD).translate(_TRADITIONAL)
 
 
 @lru_cache(maxsize=1 << 18)
