@@ -137,3 +137,33 @@ def rows_printed_blank(
                 and all(t.kind in (Kind.LABEL, Kind.BLANK) for t in gap)):
             out.add(id(row))
     return out
+
+
+def rows_between(
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
+) -> list[tuple[int, list[Token]]]:
+    """Template rows (their index) the chain leaves out between the rows just before and
+    just after them (or a section's first row, before the row after it), with the one row of
+    a table's values printed there under a label that names no row (an OCR misreading: 3.其他
+    read 找他, 规章 read 规堂): the row can only be that one. Each with its values; the values
+    are placed there, their label unread."""
+    found = {p.row_index: p for p in chain}
+    rows = layout.rows()
+    # The template's own rows, in order (a deviation's row stands in for some of them).
+    plain = [i for i, row in enumerate(rows) if row.deviation is None]
+    out = []
+    for index, gap in _gaps(chain, layout, tokens, marks):
+        # The rows around it found, but for a section's first row (its table's header before it).
+        at, section = plain.index(index), rows[index].section
+        neighbours = [plain[k] for k in (at - 1, at + 1) if 0 <= k < len(plain) and rows[plain[k]].section == section]
+        if not neighbours or neighbours[-1] < index or any(k not in found for k in neighbours):
+            continue
+        # Labels, one run of values, then only the next row's labels.
+        runs = [i for i, t in enumerate(gap) if t.kind is not Kind.LABEL]
+        if not runs or runs[0] == 0 or runs[-1] - runs[0] + 1 != len(runs):
+            continue
+        values = gap[runs[0]:runs[-1] + 1]
+        named = [row for row in rows if row is not rows[index] and _names(gap[:runs[0]], row, s)]
+        if not named and all(t.cell is not None and t.kind in (Kind.VALUE, Kind.BLANK) for t in values):
+            out.append((index, values))
+    return out

@@ -221,6 +221,11 @@ class Walker:
             i = j
         return out
 
+    def propose_unread(self, idx: int, values: list[Token]) -> Proposal:
+        """The template row `idx` printed with `values` under a label not read (placed by
+        the rows around it): weakly placed, its cells flagged."""
+        return self._propose(idx, values[0].position, self.settings.confidence.weak_label, 0.0, None, values)
+
     def _propose(self, idx: int, position: int, label_conf: float, ratio: float,
                  deviation: str | None, values: list[Token]) -> Proposal:
         row = self.rows[idx]

@@ -1,0 +1,44 @@
+"""A table row whose label OCR misread takes the one template row the rows around it leave
+(ingest/mapper/chain.py rows_between): placed, and flagged by its weak placement."""
+
+from __future__ import annotations
+
+from ingest.layouts import load_layouts
+from ingest.mapper import map_document
+from ingest.models import Document, Paragraph, SourceCell, Table
+from ingest.settings import Settings
+
+
+def _section_two(first_label: str) -> Document:
+    rows = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            [first_label, "1", "0", "2"],
+            ["行政规范性文件", "0", "3", "0"]]
+    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    return Document("image", [Paragraph("二、主动公开政府信息情况"), table])
+
+
+def _regulations(first_label: str) -> list[tuple[object, float]]:
+    settings = Settings()
+    mapping = map_document(_section_two(first_label), load_layouts(settings.layouts_dir), settings)
+    cells = [mapping.cells[f"s2.regulations.{key}"] for key in ("issued", "repealed", "in_force")]
+    return [(cell.value, cell.confidence) for cell in cells]
+
+
+def test_a_misread_first_row_label_takes_the_row_before_the_next_one_weakly() -> None:
+    # 规章 read as 规堂: no label matches, but only 规章 can stand before 行政规范性文件.
+    readings = _regulations("规堂")
+    assert [value for value, _ in readings] == [1, 0, 2]
+    assert all(confidence < 0.9 for _, confidence in readings)
+
+
+def test_a_row_read_right_is_placed_surely() -> None:
+    readings = _regulations("规章")
+    assert [value for value, _ in readings] == [1, 0, 2]
+    assert all(confidence > 0.9 for _, confidence in readings)
+
+
+def test_values_under_a_label_naming_another_row_are_not_moved() -> None:
+    # The label names a row of section 三: not the row the gap leaves.
+    readings = _regulations("本年新收政府信息公开申请数量")
+    assert [value for value, _ in readings] != [1, 0, 2]
