@@ -121,7 +121,7 @@ def test_a_row_rule_lost_over_some_columns_is_restored() -> None:
     (table,) = find_tables(prepared.rulings, prepared.grid)
     merged = {(c.row, c.col) for c in table.cells if c.row_span > 1}
     assert merged == {(3, 4), (3, 5), (6, 0), (6, 1)}
-    split = split_dropped_rules(table, prepared.ink, prepared.grid)
+    split = split_dropped_rules(table, prepared.ink, prepared.grid, prepared.bilevel)
     assert {(c.row, c.col) for c in split.cells if c.row_span > 1} == {(6, 0)}
     assert len(split.cells) == len(table.cells) + 3
 
@@ -137,7 +137,7 @@ def test_a_column_rule_lost_over_some_rows_is_restored() -> None:
     (table,) = find_tables(prepared.rulings, prepared.grid)
     merged = {(c.row, c.col) for c in table.cells if c.col_span > 1}
     assert merged == {(0, 4), (2, 2), (3, 2), (4, 2), (6, 3)}
-    split = split_dropped_rules(table, prepared.ink, prepared.grid)
+    split = split_dropped_rules(table, prepared.ink, prepared.grid, prepared.bilevel)
     assert {(c.row, c.col) for c in split.cells if c.col_span > 1} == {(0, 4)}
     assert len(split.cells) == len(table.cells) + 4
     assert all(c.row_span == 1 for c in split.cells)

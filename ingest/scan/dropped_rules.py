@@ -12,9 +12,10 @@ and its own print says it is two cells:
   each line centred in its row's band. A label, a group's label set a character or two a
   line over rows, or a heading spanning two header rows with one line, stays whole (the
   mapper parts two labels a merged cell holds).
-- columns: nothing of its print crosses where the rule would run, and what each column's
-  band holds (a value, a label, or nothing) is centred in that band. A heading centred over
-  the columns it spans (总计 over two, 行政复议 over five) stays whole.
+- columns (black-and-white pages only): nothing of its print crosses where the rule would
+  run, and what each column's band holds (a value, a label, or nothing) is centred in that
+  band, print in one band alone right at its middle. A heading centred over the columns it
+  spans (总计 over two, 行政复议 over five) or set at their left stays whole.
 
 Columns are handled as rows of the table transposed: the cells and their boxes are
 mirrored about the diagonal, the bands are then the table's columns."""
@@ -36,9 +37,10 @@ from ingest.tables.raster import GridTable
 # band's size of the band's centre (a label wrapped over rows is centred as a block, its
 # lines closer together; a heading over two columns sits on the rule between them).
 _CENTRED = 0.25
-# Print in one column's band this close (text heights) to the middle of a cell spanning
-# columns is a heading centred over them (行政复议 over five); a label beside a blank column
-# sits half that column's width off it.
+# Print in one column's band alone is that column's (a label or a value beside blank
+# columns) when it lies this close (text heights) to the band's middle, and a heading
+# centred over the columns (行政复议 over five) when this close to the cell's middle; a
+# label beside a blank column sits half that column's width off the cell's middle.
 _HEADING = 0.5
 # A value's line is at most this many text heights wide (three digits; a group label's lines
 # of two characters, or its number （五）, are 2 or more). Longer values stay merged, flagged.
@@ -51,16 +53,19 @@ _MARK = 1 / 3
 _RULE_CHARS = 2
 
 
-def split_dropped_rules(table: GridTable, ink: np.ndarray, gs: GridSettings[int]) -> GridTable:
-    """The table with each cell that spans rows or columns only because their rule dropped
-    out split into one cell a row (a column); the table itself when there is none."""
+def split_dropped_rules(table: GridTable, ink: np.ndarray, gs: GridSettings[int], bilevel: bool) -> GridTable:
+    """The table with each cell that spans rows (on a `bilevel` page, or columns) only
+    because their rule dropped out split into one cell a row (a column); the table itself
+    when there is none. Column rules are looked for on black-and-white pages alone: there a
+    hair-thin rule drops out, elsewhere a cell spanning columns is as printed (a heading)."""
+    axes = (False, True) if bilevel else (False,)
     owner: dict[tuple[int, int], GridCell[int]] = {}
     for cell in table.cells:
         _own(owner, cell)
     cells = list(table.cells)
     # A cell split gives the rule to the cells beside it: again until none is.
     while True:
-        split = next(((i, pieces) for i, cell in enumerate(cells) for columns in (False, True)
+        split = next(((i, pieces) for i, cell in enumerate(cells) for columns in axes
                       if (pieces := _pieces(cell, table, owner, ink, gs, columns)) is not None), None)
         if split is None:
             break
@@ -136,8 +141,8 @@ def _a_line_per_row(region: np.ndarray, ys: list[int], gs: GridSettings[int]) ->
 
 def _a_mark_per_column(region: np.ndarray, xs: list[int], gs: GridSettings[int]) -> bool:
     """Whether the cell's print keeps to column bands (`xs`, in the region's frame): no mark
-    crosses where a column rule would run, each band's marks centred in it, and a single
-    band's marks not centred on the whole cell (a heading over three or five columns)."""
+    crosses where a column rule would run, each band's marks centred in it; a single band's
+    marks right at its middle and not at the whole cell's (a heading over three or five)."""
     inner = tuple(xs[1:-1])
     marks = _marks(without_rule_rests(region, gs.line_thickness + 4, inner), gs)
     if any(m[0] < x < m[1] for m in marks for x in inner):
@@ -149,7 +154,13 @@ def _a_mark_per_column(region: np.ndarray, xs: list[int], gs: GridSettings[int])
             inked.append((min(m[0] for m in held) + max(m[1] for m in held)) / 2)
             if not _centred(inked[-1], left, right):
                 return False
-    return len(inked) != 1 or abs(inked[0] - (xs[0] + xs[-1]) / 2) > _HEADING * gs.text_height
+    if len(inked) != 1:
+        return True
+    # Print alone in a cell spanning columns is a heading or a label set anywhere in it (at
+    # its left, 申请情况 over four columns) unless it sits at the middle of its column.
+    centre, band = inked[0], next((a + b) / 2 for a, b in pairwise(xs) if a <= inked[0] <= b)
+    middle = (xs[0] + xs[-1]) / 2
+    return abs(centre - band) <= _HEADING * gs.text_height < abs(centre - middle)
 
 
 def _marks(region: np.ndarray, gs: GridSettings[int]) -> list[tuple[int, int]]:

@@ -294,7 +294,7 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
 
 def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     gs = page.grid
-    tables = [split_dropped_rules(t, page.ink, gs) for t in find_tables(page.rulings, gs)]
+    tables = [split_dropped_rules(t, page.ink, gs, page.bilevel) for t in find_tables(page.rulings, gs)]
     limit = settings.limits.scan_cells
     if sum(len(t.cells) for t in tables) > limit:
         raise InputError(ErrorCode.FILE_TOO_LARGE, f"page {number} has more than {limit} table cells")
