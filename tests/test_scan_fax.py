@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
-from ingest.scan.dropped_rules import split_dropped_rows
+from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.lines import without_rule_rests
 from ingest.scan.ocr.consensus import engine_set, read_values
 from ingest.scan.page import _straight, prepare
@@ -25,6 +25,7 @@ FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 LABELS = ["本年新收", "上年结转", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理", "总计"]
 COL_X = [120, 420, 560, 700, 840, 980, 1120]
 ROW_Y = [300 + 52 * i for i in range(len(LABELS) + 2)]
+HEADS = ("项目", "自然人", "企业", "科研", "公益", "总计")
 
 
 def _dashed(draw: ImageDraw.ImageDraw, start: tuple[int, int], end: tuple[int, int], rng: random.Random) -> None:
@@ -43,11 +44,16 @@ def _dashed(draw: ImageDraw.ImageDraw, start: tuple[int, int], end: tuple[int, i
         at += dash + rng.randint(1, 5)
 
 
-def _fax_page(seed: int,
-              dropped: tuple[tuple[int, int, int], ...] = ()) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
+def _fax_page(seed: int, dropped: tuple[tuple[int, int, int], ...] = (),
+              dropped_columns: tuple[tuple[int, int, int], ...] = (), heads: tuple[str, ...] = HEADS,
+              centred: bool = False, blanks: tuple[tuple[int, int], ...] = ()
+              ) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
     """A 150-dpi black-and-white page with a table of mostly "0" values (the values that a
     rule's dash beside them turns into "10"), fed 0.8 degrees crooked; `dropped`: (rule,
-    first column, last column) stretches of row rules lost."""
+    first column, last column) stretches of row rules lost; `dropped_columns`: (rule, first
+    row, last row) stretches of column rules lost. A head "" is the one before it spanning
+    this column too (centred over both, no rule between them); values are `centred` in their
+    columns or set anywhere from the left rule on; the `blanks` are left blank."""
     rng = random.Random(seed)
     image = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(image)
@@ -59,17 +65,29 @@ def _fax_page(seed: int,
         _dashed(draw, (x, ROW_Y[0]), (x, ROW_Y[-1]), rng)
     for rule, first, last in dropped:
         draw.rectangle([(COL_X[first] + 2, ROW_Y[rule] - 2), (COL_X[last + 1] - 2, ROW_Y[rule] + 2)], fill=255)
+    for rule, first, last in dropped_columns:
+        draw.rectangle([(COL_X[rule] - 2, ROW_Y[first] + 2), (COL_X[rule] + 2, ROW_Y[last + 1] - 2)], fill=255)
     values: dict[tuple[int, int], str] = {}
-    for c, head in enumerate(["项目", "自然人", "企业", "科研", "公益", "总计"]):
-        draw.text((COL_X[c] + 12, ROW_Y[0] + 8), head, font=font, fill=0)
+    for c, head in enumerate(heads):
+        span = next((n for n, h in enumerate(heads[c + 1:], start=1) if h), len(heads) - c)
+        if span == 1:
+            draw.text((COL_X[c] + 12, ROW_Y[0] + 8), head, font=font, fill=0)
+        elif head:
+            draw.rectangle([(COL_X[c] + 2, ROW_Y[0] + 2), (COL_X[c + span] - 2, ROW_Y[1] - 2)], fill=255)
+            draw.text(((COL_X[c] + COL_X[c + span]) / 2, ROW_Y[0] + 26), head, font=font, fill=0, anchor="mm")
     for r, label in enumerate(LABELS, start=1):
         draw.text((COL_X[0] + 12, ROW_Y[r] + 8), label, font=font, fill=0)
         for c in range(1, len(COL_X) - 1):
             value = rng.choice(["0", "0", "0", "1", "3", "10", "0"])
-            values[(r, c)] = value
             # Values sit close to the left rule now and then, as a narrow column's do.
             left = COL_X[c] + rng.choice([8, 10, 50])
-            draw.text((left, ROW_Y[r] + 8), value, font=font, fill=0)
+            if (r, c) in blanks:
+                continue
+            values[(r, c)] = value
+            if centred:
+                draw.text(((COL_X[c] + COL_X[c + 1]) / 2, ROW_Y[r] + 26), value, font=font, fill=0, anchor="mm")
+            else:
+                draw.text((left, ROW_Y[r] + 8), value, font=font, fill=0)
     gray = np.asarray(image)
     turned = cv2.warpAffine(gray, cv2.getRotationMatrix2D((620, 877), 0.8, 1.0), (1240, 1754), borderValue=255)
     bilevel = np.where(turned < 128, 0, 255).astype(np.uint8)
@@ -103,9 +121,26 @@ def test_a_row_rule_lost_over_some_columns_is_restored() -> None:
     (table,) = find_tables(prepared.rulings, prepared.grid)
     merged = {(c.row, c.col) for c in table.cells if c.row_span > 1}
     assert merged == {(3, 4), (3, 5), (6, 0), (6, 1)}
-    split = split_dropped_rows(table, prepared.ink, prepared.grid)
+    split = split_dropped_rules(table, prepared.ink, prepared.grid, prepared.bilevel)
     assert {(c.row, c.col) for c in split.cells if c.row_span > 1} == {(6, 0)}
     assert len(split.cells) == len(table.cells) + 3
+
+
+def test_a_column_rule_lost_over_some_rows_is_restored() -> None:
+    """Stretches of column rules lost (over three rows of two value columns, both blank in
+    one; over two value columns in another row) and a heading drawn over the last two
+    columns: the cells that came out spanning two columns, a value centred in each or blank,
+    are split back; the heading, across the rule, stays whole."""
+    page, _ = _fax_page(6, dropped_columns=((3, 2, 4), (4, 6, 6)), heads=(*HEADS[:-2], "公益总计", ""),
+                        centred=True, blanks=((3, 2), (3, 3)))
+    prepared = _straight(prepare(page))
+    (table,) = find_tables(prepared.rulings, prepared.grid)
+    merged = {(c.row, c.col) for c in table.cells if c.col_span > 1}
+    assert merged == {(0, 4), (2, 2), (3, 2), (4, 2), (6, 3)}
+    split = split_dropped_rules(table, prepared.ink, prepared.grid, prepared.bilevel)
+    assert {(c.row, c.col) for c in split.cells if c.col_span > 1} == {(0, 4)}
+    assert len(split.cells) == len(table.cells) + 4
+    assert all(c.row_span == 1 for c in split.cells)
 
 
 def test_rule_dashes_are_not_read_as_ones() -> None:

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
+from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import agree, looks_numeric, may_be_value
 from ingest.scan.page import _worth_reading, prepare
@@ -72,6 +73,9 @@ def test_grid_finds_merged_header_and_bridges_broken_rules() -> None:
     spans = {(c.row, c.col): (c.row_span, c.col_span) for c in table.cells}
     assert spans[(0, 0)] == (1, 4)
     assert len(table.cells) == 13
+    # The heading, set at the left of its cell, is no column's print: on a black-and-white
+    # page too, the cell stays whole (no column rule dropped out under it).
+    assert split_dropped_rules(table, page.ink, page.grid, bilevel=True).cells == table.cells
 
 
 # Full-page OCR is slow: the default engine pair, and Tesseract alone (its own label path).

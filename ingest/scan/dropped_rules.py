@@ -1,44 +1,72 @@
-"""Row rules a scan dropped over a cell or two: a black-and-white fax page's hair-thin rules
-break into dashes, and where a stretch of one is lost the cells above and below it come out
-as one cell spanning both rows. Read as one, its two values ran together with the row's
-other values and the mapper lost both rows whole (seed 499 fax: 74 cells of one report,
-flagged, never found).
+"""Rules a scan dropped over a cell or two: a black-and-white fax page's hair-thin rules
+break into dashes, and where a stretch of one is lost the cells on either side of it come
+out as one cell spanning both rows (a row rule) or both columns (a column rule). Read as
+one, its two values ran together with the row's other values and the mapper lost both rows
+whole (seed 499 fax: 74 cells of one report, flagged, never found); a row one cell short
+had its values shifted a column (seed 871 fax: blank cells of two columns read as one, 22
+cells flagged).
 
-Such a cell is split back when its own print says it is two rows: it holds one short text
-line (a value's, up to three digits wide) per row it spans, each line centred in its row's
-band, and a cell beside it is parted there (the rule runs up to it). A label, a group's
-label set a character or two a line over rows, or a heading spanning two header rows with
-one line, stays whole (the mapper parts two labels a merged cell holds)."""
+Such a cell is split back when a cell beside it is parted there (the rule runs up to it)
+and its own print says it is two cells:
+- rows: it holds one short text line (a value's, up to three digits wide) per row it spans,
+  each line centred in its row's band. A label, a group's label set a character or two a
+  line over rows, or a heading spanning two header rows with one line, stays whole (the
+  mapper parts two labels a merged cell holds).
+- columns (black-and-white pages only): nothing of its print crosses where the rule would
+  run, and what each column's band holds (a value, a label, or nothing) is centred in that
+  band, print in one band alone right at its middle. A heading centred over the columns it
+  spans (总计 over two, 行政复议 over five) or set at their left stays whole.
+
+Columns are handled as rows of the table transposed: the cells and their boxes are
+mirrored about the diagonal, the bands are then the table's columns."""
 
 from __future__ import annotations
+
+from itertools import pairwise
 
 import cv2
 import numpy as np
 
-from ingest.scan.lines import cell_lines
+from ingest.scan.lines import cell_lines, without_rule_rests
+from ingest.tables.components import components
 from ingest.tables.model import GridCell, GridSettings
 from ingest.tables.model import PixelBox as Box
 from ingest.tables.raster import GridTable
 
-# A line sits in its row when its centre lies within this share of the row's height of the
-# row's centre (a label wrapped over rows is centred as a block, its lines closer together).
+# A line (or a column's marks) sits in its band when its centre lies within this share of the
+# band's size of the band's centre (a label wrapped over rows is centred as a block, its
+# lines closer together; a heading over two columns sits on the rule between them).
 _CENTRED = 0.25
+# Print in one column's band alone is that column's (a label or a value beside blank
+# columns) when it lies this close (text heights) to the band's middle, and a heading
+# centred over the columns (行政复议 over five) when this close to the cell's middle; a
+# label beside a blank column sits half that column's width off the cell's middle.
+_HEADING = 0.5
 # A value's line is at most this many text heights wide (three digits; a group label's lines
 # of two characters, or its number （五）, are 2 or more). Longer values stay merged, flagged.
 _VALUE_CHARS = 1.6
+# A mark this share of the text height tall or wide is print (a stroke of 一, a minus);
+# smaller ones are specks of the scan (a decimal point is, but lies within its value).
+_MARK = 1 / 3
+# A run this many text heights long inside a cell is a rule (of the rows a cell spanning
+# rows parts within it), no character's stroke.
+_RULE_CHARS = 2
 
 
-def split_dropped_rows(table: GridTable, ink: np.ndarray, gs: GridSettings[int]) -> GridTable:
-    """The table with each cell that spans rows only because their rule dropped out split
-    into one cell a row; the table itself when there is none."""
+def split_dropped_rules(table: GridTable, ink: np.ndarray, gs: GridSettings[int], bilevel: bool) -> GridTable:
+    """The table with each cell that spans rows (on a `bilevel` page, or columns) only
+    because their rule dropped out split into one cell a row (a column); the table itself
+    when there is none. Column rules are looked for on black-and-white pages alone: there a
+    hair-thin rule drops out, elsewhere a cell spanning columns is as printed (a heading)."""
+    axes = (False, True) if bilevel else (False,)
     owner: dict[tuple[int, int], GridCell[int]] = {}
     for cell in table.cells:
         _own(owner, cell)
     cells = list(table.cells)
     # A cell split gives the rule to the cells beside it: again until none is.
     while True:
-        split = next(((i, pieces) for i, cell in enumerate(cells)
-                      if (pieces := _pieces(cell, table.ys, owner, ink, gs)) is not None), None)
+        split = next(((i, pieces) for i, cell in enumerate(cells) for columns in axes
+                      if (pieces := _pieces(cell, table, owner, ink, gs, columns)) is not None), None)
         if split is None:
             break
         i, pieces = split
@@ -57,29 +85,89 @@ def _own(owner: dict[tuple[int, int], GridCell[int]], cell: GridCell[int]) -> No
             owner[(r, c)] = cell
 
 
-def _pieces(cell: GridCell[int], ys: list[int], owner: dict[tuple[int, int], GridCell[int]], ink: np.ndarray,
-            gs: GridSettings[int]) -> list[GridCell[int]] | None:
-    if cell.row_span < 2:
-        return None
-    rows = range(cell.row, cell.row + cell.row_span)
-    # The cell on the left or the right is parted at every row this cell spans.
-    beside = (cell.col - 1, cell.col + cell.col_span)
-    if not any(all(owner.get((r, c)) not in (None, owner.get((r - 1, c))) for r in rows[1:]) for c in beside):
-        return None
+def _transposed(cell: GridCell[int]) -> GridCell[int]:
     x0, y0, x1, y1 = cell.box
+    return GridCell(cell.col, cell.row, cell.col_span, cell.row_span, (y0, x0, y1, x1))
+
+
+def _pieces(cell: GridCell[int], table: GridTable, owner: dict[tuple[int, int], GridCell[int]], ink: np.ndarray,
+            gs: GridSettings[int], columns: bool) -> list[GridCell[int]] | None:
+    """The cell split one piece a row (`columns`: a column), or None when it stays whole."""
+    # In the frame the split works in, the bands are rows: the table's columns transposed.
+    framed = _transposed(cell) if columns else cell
+    if framed.row_span < 2:
+        return None
+    bands = table.xs if columns else table.ys
+
+    def at(r: int, c: int) -> GridCell[int] | None:
+        return owner.get((c, r) if columns else (r, c))
+
+    rows = range(framed.row, framed.row + framed.row_span)
+    # The cell on either side (left or right; for columns, above or below) is parted at
+    # every band this cell spans.
+    beside = (framed.col - 1, framed.col + framed.col_span)
+    if not any(all(at(r, c) not in (None, at(r - 1, c)) for r in rows[1:]) for c in beside):
+        return None
+    region, origin = _interior(cell.box, ink, gs)
+    fits = _a_mark_per_column if columns else _a_line_per_row
+    if not fits(region, [b - origin[0 if columns else 1] for b in bands[rows[0]:rows[-1] + 2]], gs):
+        return None
+    x0, _, x1, _ = framed.box
+    pieces = [GridCell(r, framed.col, 1, framed.col_span, (x0, bands[r], x1, bands[r + 1])) for r in rows]
+    return [_transposed(p) for p in pieces] if columns else pieces
+
+
+def _interior(box: Box, ink: np.ndarray, gs: GridSettings[int]) -> tuple[np.ndarray, tuple[int, int]]:
+    """A cell's ink inside its rules, specks opened away, and where it starts (x, y)."""
+    x0, y0, x1, y1 = box
     inset = gs.line_thickness + 2
     region = ink[y0 + inset:max(y0 + inset + 1, y1 - inset), x0 + inset:max(x0 + inset + 1, x1 - inset)]
-    opened = cv2.morphologyEx(region, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    lines = cell_lines(opened, gs.text_height)
-    if len(lines) != cell.row_span or any(b[2] - b[0] > _VALUE_CHARS * gs.text_height for b in lines):
-        return None
-    for line, r in zip(sorted(lines, key=lambda b: b[1]), rows, strict=True):
-        top, bottom = ys[r], ys[r + 1]
-        centre = y0 + inset + (line[1] + line[3]) / 2
-        if abs(centre - (top + bottom) / 2) > _CENTRED * (bottom - top):
-            return None
-    return [GridCell(r, cell.col, 1, cell.col_span, _band(cell.box, ys[r], ys[r + 1])) for r in rows]
+    return cv2.morphologyEx(region, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)), (x0 + inset, y0 + inset)
 
 
-def _band(box: Box, top: int, bottom: int) -> Box:
-    return (box[0], top, box[2], bottom)
+def _centred(centre: float, lo: int, hi: int) -> bool:
+    return abs(centre - (lo + hi) / 2) <= _CENTRED * (hi - lo)
+
+
+def _a_line_per_row(region: np.ndarray, ys: list[int], gs: GridSettings[int]) -> bool:
+    """Whether the cell holds one value's short line per row band (`ys`, in the region's
+    frame), each centred in its band."""
+    lines = cell_lines(region, gs.text_height)
+    if len(lines) != len(ys) - 1 or any(b[2] - b[0] > _VALUE_CHARS * gs.text_height for b in lines):
+        return False
+    return all(_centred((line[1] + line[3]) / 2, top, bottom)
+               for line, (top, bottom) in zip(sorted(lines, key=lambda b: b[1]), pairwise(ys), strict=True))
+
+
+def _a_mark_per_column(region: np.ndarray, xs: list[int], gs: GridSettings[int]) -> bool:
+    """Whether the cell's print keeps to column bands (`xs`, in the region's frame): no mark
+    crosses where a column rule would run, each band's marks centred in it; a single band's
+    marks right at its middle and not at the whole cell's (a heading over three or five)."""
+    inner = tuple(xs[1:-1])
+    marks = _marks(without_rule_rests(region, gs.line_thickness + 4, inner), gs)
+    if any(m[0] < x < m[1] for m in marks for x in inner):
+        return False
+    inked = []
+    for left, right in pairwise(xs):
+        held = [m for m in marks if left <= m[0] and m[1] <= right]
+        if held:
+            inked.append((min(m[0] for m in held) + max(m[1] for m in held)) / 2)
+            if not _centred(inked[-1], left, right):
+                return False
+    if len(inked) != 1:
+        return True
+    # Print alone in a cell spanning columns is a heading or a label set anywhere in it (at
+    # its left, 申请情况 over four columns) unless it sits at the middle of its column.
+    centre, band = inked[0], next((a + b) / 2 for a, b in pairwise(xs) if a <= inked[0] <= b)
+    middle = (xs[0] + xs[-1]) / 2
+    return abs(centre - band) <= _HEADING * gs.text_height < abs(centre - middle)
+
+
+def _marks(region: np.ndarray, gs: GridSettings[int]) -> list[tuple[int, int]]:
+    """The horizontal extents (x0, x1) of the print in a cell's ink: marks big enough to be
+    print, rules of the rows inside a cell spanning rows taken out."""
+    long = cv2.getStructuringElement(cv2.MORPH_RECT, (_RULE_CHARS * gs.text_height, 1))
+    print_ink = cv2.subtract(region, cv2.morphologyEx(region, cv2.MORPH_OPEN, long))
+    count, _, stats = components(print_ink)
+    least = _MARK * gs.text_height
+    return [(int(x), int(x + w)) for x, _, w, h, _ in stats[1:count] if max(w, h) >= least]

@@ -13,7 +13,7 @@ from ingest.errors import ErrorCode, InputError
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
 from ingest.scan.crops import OCR_TEXT_HEIGHT, scaled_crop
-from ingest.scan.dropped_rules import split_dropped_rows
+from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.known_labels import read_table_cells
 from ingest.scan.lines import cell_lines, rules_painted_out, text_line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
@@ -294,7 +294,7 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
 
 def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     gs = page.grid
-    tables = [split_dropped_rows(t, page.ink, gs) for t in find_tables(page.rulings, gs)]
+    tables = [split_dropped_rules(t, page.ink, gs, page.bilevel) for t in find_tables(page.rulings, gs)]
     limit = settings.limits.scan_cells
     if sum(len(t.cells) for t in tables) > limit:
         raise InputError(ErrorCode.FILE_TOO_LARGE, f"page {number} has more than {limit} table cells")
