@@ -48,6 +48,8 @@ _QUOTED = re.compile(r"《([^《》]{6,80})》")
 _STATS_SPAN = re.compile(
     r"(?:统计|期限|时限|时间|数据|期间)[^。；]{0,16}?((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:起)?\s*"
     r"(?:至|到|—|–|-|~)\s*(?:((?:19|20)\d\d)\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日")
+_SEAL_READING = re.compile(r"[\u3040-\u30ff]")
+_SEAL_RIM = re.compile(r"[|丨｜\s]+$")
 _CLOSING_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _NUMERIC_DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*\d{1,2}")
 _SUBJECT = (
@@ -204,7 +206,13 @@ def _signature(closing: str, known: list[str]) -> _Signature:
     if len(after) > 60 or "。" in after:
         return _Signature(None, None)
     date = dates[-1]
-    before = closing[: date.start()].rstrip()
+    before = closing[: date.start()]
+    # A seal stamped over the date line: OCR reads what it covers as kana (which no Chinese
+    # report prints) and the seal's rim as a bar; the name stands on the line above.
+    line_start = before.rfind("\n") + 1
+    if _SEAL_READING.search(before[line_start:]):
+        before = before[:line_start]
+    before = _SEAL_RIM.sub("", before)
     run = re.search(r"[\u4e00-\u9fff()（）]{2,60}$", before)
     if not run:
         return _Signature(None, int(date.group(1)))

@@ -326,3 +326,12 @@ def test_the_office_that_compiles_names_its_body() -> None:
                       "编制而成。",
                       "一、总体情况", "六、其他需要报告的事项 无。", "綦江区人民政府", "2020年1月20日"])
     assert meta.agency == "綦江区人民政府" and meta.agency_confidence > 0.95
+
+
+def test_a_seal_over_the_date_line_leaves_the_signature_above_it() -> None:
+    # Seed 941's scanned browser print: the title's name misread, the seal over the date
+    # line read as kana, the seal's rim as a bar after the name.
+    lines = ["验金维惠公制2019年政府信息公开工作年度报告", "一、总体情况", "2019年，本机关认真贯彻《条例》。",
+             "六、其他需要报告的事项", "本年度未收取政府信息公开相关费用。", "新华街道办事处|",
+             "1を1に区のでズをののプアでにと2とま地をまのに2020年1月4日"]
+    assert find_meta(lines, fmt="pdf_scanned").agency == "新华街道办事处"
