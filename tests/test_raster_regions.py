@@ -9,7 +9,7 @@ import pytest
 
 from ingest.tables.components import components
 from ingest.tables.model import GridSettings
-from ingest.tables.raster import Rulings, find_tables, table_regions
+from ingest.tables.raster import Rulings, find_rulings, find_tables, table_regions
 
 _GS = GridSettings(text_height=20, snap=4, bridge=10, min_line=50, min_vline=28, intersection=3,
                    line_thickness=2, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.8)
@@ -80,3 +80,21 @@ def test_components_labelled_in_16_bits_or_32_when_too_many() -> None:
     specks[::3, ::3] = 255
     count, labels, _ = components(specks)
     assert count == 300 * 300 + 1 and labels.dtype == np.int32
+
+
+def test_a_carried_over_row_is_a_table_though_its_rules_stick_out() -> None:
+    """A table's one row carried over to a page of larger print (its rules shorter than the
+    page's vertical rules must be) whose side rules run a pixel past the bottom rule: its
+    columns are found; a character's stroke clear of the rules is not a rule."""
+    gs = GridSettings(text_height=48, snap=18, bridge=24, min_line=120, min_vline=67, intersection=2,
+                      line_thickness=2, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.6)
+    ink = np.zeros((400, 1200), np.uint8)
+    for y in (100, 138):
+        ink[y:y + 2, 100:1102] = 255
+    xs = range(100, 1101, 100)
+    for x in xs:
+        ink[100:141, x:x + 2] = 255
+    ink[106:134, 351:353] = 255
+    rulings = find_rulings(ink, ink, gs)
+    (table,) = find_tables(rulings, gs)
+    assert (table.n_rows, table.n_cols) == (1, len(xs) - 1), table.xs

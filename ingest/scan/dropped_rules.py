@@ -18,7 +18,14 @@ and its own print says it is two cells:
   spans (总计 over two, 行政复议 over five) or set at their left stays whole.
 
 Columns are handled as rows of the table transposed: the cells and their boxes are
-mirrored about the diagonal, the bands are then the table's columns."""
+mirrored about the diagonal, the bands are then the table's columns.
+
+A header over one row of values whose rule dropped out leaves each header cell spanning
+into the value row, read as "结果维持0" (seed 913 image: section 四's 15 values lost). Such a
+cell is split into its label and its value when its lines above lie over the upper rows,
+its last line is a short line of digits (lower than the label's characters) centred in the
+bottom row's band, and the grid has that row's rule from other columns (a neighbour's may be
+lost under the seal: seed 913 kept it over one column of 15)."""
 
 from __future__ import annotations
 
@@ -51,6 +58,9 @@ _MARK = 1 / 3
 # A run this many text heights long inside a cell is a rule (of the rows a cell spanning
 # rows parts within it), no character's stroke.
 _RULE_CHARS = 2
+# Digits stand lower than Chinese characters (0.73 of them in seed 913's serif scan): a
+# header's last line no lower than this share of its other lines' height is a character.
+_DIGIT_HEIGHT = 0.85
 
 
 def split_dropped_rules(table: GridTable, ink: np.ndarray, gs: GridSettings[int], bilevel: bool) -> GridTable:
@@ -66,7 +76,8 @@ def split_dropped_rules(table: GridTable, ink: np.ndarray, gs: GridSettings[int]
     # A cell split gives the rule to the cells beside it: again until none is.
     while True:
         split = next(((i, pieces) for i, cell in enumerate(cells) for columns in axes
-                      if (pieces := _pieces(cell, table, owner, ink, gs, columns)) is not None), None)
+                      if (pieces := _pieces(cell, table, owner, ink, gs, columns)
+                          or _label_over_value(cell, table.ys, owner, ink, gs)) is not None), None)
         if split is None:
             break
         i, pieces = split
@@ -115,6 +126,40 @@ def _pieces(cell: GridCell[int], table: GridTable, owner: dict[tuple[int, int], 
     x0, _, x1, _ = framed.box
     pieces = [GridCell(r, framed.col, 1, framed.col_span, (x0, bands[r], x1, bands[r + 1])) for r in rows]
     return [_transposed(p) for p in pieces] if columns else pieces
+
+
+def _label_over_value(cell: GridCell[int], ys: list[int], owner: dict[tuple[int, int], GridCell[int]],
+                      ink: np.ndarray, gs: GridSettings[int]) -> list[GridCell[int]] | None:
+    """A header cell spanning into the value row below it split into the label and the value."""
+    if cell.row_span < 2:
+        return None
+    last = cell.row + cell.row_span - 1
+    # The row's rule is the grid's from other columns (the seal's ink may hide a neighbour's).
+    if not any(_parted(owner, last, c) for r, c in owner if r == last):
+        return None
+    region, (ox, oy) = _interior(cell.box, ink, gs)
+    lines = sorted(((b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy) for b in cell_lines(region, gs.text_height)),
+                   key=lambda b: b[1])
+    if len(lines) < 2:
+        return None
+    *label, value = lines
+    top, bottom = ys[last], ys[last + 1]
+    heights = sorted(b[3] - b[1] for b in label)
+    if (value[2] - value[0] > _VALUE_CHARS * gs.text_height or value[1] < top
+            or not _centred((value[1] + value[3]) / 2, top, bottom)
+            or any(b[3] > value[1] or (b[1] + b[3]) / 2 > top for b in label)
+            or value[3] - value[1] > _DIGIT_HEIGHT * heights[len(heights) // 2]):
+        return None
+    # Parted between the lines: a label set close to the lost rule may reach over it.
+    cut = (label[-1][3] + value[1]) // 2
+    x0, y0, x1, y1 = cell.box
+    return [GridCell(cell.row, cell.col, cell.row_span - 1, cell.col_span, (x0, y0, x1, cut)),
+            GridCell(last, cell.col, 1, cell.col_span, (x0, cut, x1, y1))]
+
+
+def _parted(owner: dict[tuple[int, int], GridCell[int]], row: int, col: int) -> bool:
+    """Whether column `col` has the rule over `row` (its cells above and at `row` are two)."""
+    return owner.get((row, col)) not in (None, owner.get((row - 1, col)))
 
 
 def _interior(box: Box, ink: np.ndarray, gs: GridSettings[int]) -> tuple[np.ndarray, tuple[int, int]]:

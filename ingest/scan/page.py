@@ -21,6 +21,7 @@ from ingest.scan.ocr.consensus import EngineSet, looks_numeric
 from ingest.scan.orientation import read_orientation
 from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
+from ingest.scan.values_between import values_between
 from ingest.settings import Settings
 from ingest.tables.components import components
 from ingest.tables.model import GridCell, GridSettings, Slot, bbox
@@ -241,8 +242,10 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
         crops = [scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append((cell, crops))
-    readings = read_table_cells([c for c, _ in pending], [crops for _, crops in pending], engines, settings,
-                                OCR_TEXT_HEIGHT, page.bilevel)
+    grid, crops_read = [c for c, _ in pending], [crops for _, crops in pending]
+    readings = values_between(grid, crops_read, read_table_cells(grid, crops_read, engines, settings, OCR_TEXT_HEIGHT,
+                                                                 page.bilevel),
+                              engines, settings, OCR_TEXT_HEIGHT, page.bilevel)
     texts.update(((c.row, c.col), reading) for (c, _), reading in zip(pending, readings, strict=True))
     slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
              for c in table.cells]

@@ -210,9 +210,14 @@ def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[in
     keep[0] = False
     # A rule's pixels looked up in each stroke's few rows above and below only: an integral
     # image of the page, fresh memory each page, cost a third of finding its rulings.
-    rows = gs.intersection + 1
-    keep[keep] = _any_in_boxes(horizontal, y[keep] - gs.intersection, x[keep], rows, w[keep]) \
-        & _any_in_boxes(horizontal, y[keep] + h[keep] - 1, x[keep], rows, w[keep])
+    # Rows either side of each end, columns either side of the stroke: a rule's stroke runs
+    # through the horizontal rule's thickness and may stop a pixel past its mask, and the mask
+    # of a rule may stop a pixel or two short of the side rule (seed 927: 15 of 17 strokes of
+    # a carried-over row missed so, and its values were lost).
+    rows, reach = 2 * gs.intersection + 1, gs.intersection + gs.line_thickness
+    left, wide = x[keep] - reach, w[keep] + 2 * reach
+    keep[keep] = _any_in_boxes(horizontal, y[keep] - gs.intersection, left, rows, wide) \
+        & _any_in_boxes(horizontal, y[keep] + h[keep] - 1 - gs.intersection, left, rows, wide)
     out = np.zeros_like(ink)
     # Few strokes pass (a carried-over row's rules): each box copied, a stroke fills its own.
     for i in np.flatnonzero(keep):

@@ -1,0 +1,100 @@
+"""A table's one row of values under a tall header (section 四's), made here in a serif face:
+the rule between the header and the values lost over most columns, and a seal's mark over a
+value that the label engine reads as Chinese. Each header cell is split from its value, and
+the marked cell is read as a value, flagged."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.scan.crops import OCR_TEXT_HEIGHT
+from ingest.scan.dropped_rules import split_dropped_rows
+from ingest.scan.ocr.base import CellText
+from ingest.scan.ocr.consensus import engine_set, has_chinese
+from ingest.scan.page import _straight, prepare
+from ingest.scan.values_between import values_between
+from ingest.settings import load_settings
+from ingest.tables.model import GridCell
+from ingest.tables.raster import find_tables
+
+SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+COL_X = [100, 220, 340, 460, 580, 700, 820]
+# The heading's row, the header's tall row (labels two characters a line), the values' row.
+ROW_Y = [300, 340, 430, 470]
+# Each column's header lines and value ("" where none). The last column's label is set one
+# character a line over both rows, its last character in the values' band: it stays whole.
+HEADERS = [["结果", "维持"], ["结果", "纠正"], ["其他", "结果"], ["尚未", "审结"], ["总计"], ["共", "计", "数"]]
+VALUES = ["0", "3", "12", "0", "15", ""]
+
+
+def _header_page() -> np.ndarray:
+    """A 150-dpi page of the table, the rule over the values drawn over the fifth column only."""
+    image = Image.new("L", (1240, 800), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SERIF, 24)
+    left, right = COL_X[0], COL_X[-1]
+    for y in (ROW_Y[0], ROW_Y[1], ROW_Y[3]):
+        draw.line([(left, y), (right, y)], fill=0, width=2)
+    draw.line([(COL_X[4], ROW_Y[2]), (COL_X[5], ROW_Y[2])], fill=0, width=2)
+    for x in COL_X:
+        draw.line([(x, ROW_Y[0] if x in (left, right) else ROW_Y[1]), (x, ROW_Y[3])], fill=0, width=2)
+    draw.text((340, ROW_Y[0] + 6), "行政复议", font=font, fill=0, stroke_width=1, stroke_fill=0)
+    for c, (lines, value) in enumerate(zip(HEADERS, VALUES, strict=True)):
+        x = COL_X[c] + 30
+        if len(lines) == 1:
+            draw.text((x, ROW_Y[1] + 30), lines[0], font=font, fill=0, stroke_width=1, stroke_fill=0)
+        elif len(lines) == 2:
+            for i, line in enumerate(lines):
+                draw.text((x, ROW_Y[1] + 14 + 32 * i), line, font=font, fill=0, stroke_width=1, stroke_fill=0)
+        else:
+            for i, line in enumerate(lines):
+                draw.text((x + 12, ROW_Y[1] + 12 + 36 * i), line, font=font, fill=0, stroke_width=1, stroke_fill=0)
+        if value:
+            draw.text((x + 12, ROW_Y[2] + 6), value, font=font, fill=0, stroke_width=1, stroke_fill=0)
+    return cv2.cvtColor(np.asarray(image), cv2.COLOR_GRAY2BGR)
+
+
+def test_header_cells_over_a_lost_rule_are_split_from_their_values() -> None:
+    prepared = _straight(prepare(_header_page()))
+    (table,) = find_tables(prepared.rulings, prepared.grid)
+    spanning = {(c.row, c.col) for c in table.cells if c.row_span > 1}
+    assert spanning == {(1, 0), (1, 1), (1, 2), (1, 3), (1, 5)}
+    split = split_dropped_rows(table, prepared.ink, prepared.grid)
+    assert {(c.row, c.col) for c in split.cells if c.row_span > 1} == {(1, 5)}
+    assert {c.col for c in split.cells if c.row == 2} == {0, 1, 2, 3, 4}
+    # Each label keeps its lines: it is cut below the label's last line, not at the grid's rule.
+    for cell in split.cells:
+        if cell.row == 2 and cell.col < 4:
+            assert cell.box[1] > ROW_Y[1] + 14 + 32 + 24
+
+
+def _crop(text: str, starred: bool = False) -> np.ndarray:
+    """A cell's line as the reader crops it (text OCR_TEXT_HEIGHT high, white border), with a
+    seal's star stroked over it where `starred`."""
+    font = ImageFont.truetype(SERIF, OCR_TEXT_HEIGHT)
+    width = int(font.getlength(text)) + 16
+    image = Image.new("L", (width, OCR_TEXT_HEIGHT + 20), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((8, 2), text, font=font, fill=0, stroke_width=1, stroke_fill=0)
+    if starred:
+        star = [(12, 6), (20, 30), (2, 14), (24, 14), (6, 30)]
+        draw.line([*star, star[0]], fill=90, width=2)
+    return np.asarray(image)
+
+
+def test_a_marked_cell_between_values_is_read_as_a_flagged_value() -> None:
+    settings = load_settings()
+    engines = engine_set(settings)
+    texts = ["其他", "0", "0", "0", "未经复议直接起诉", "0", "总计"]
+    cells = [[_crop(t, starred=i == 2)] for i, t in enumerate(texts)]
+    grid = [GridCell(0, c, 1, 1, (c * 100, 0, c * 100 + 100, 40)) for c in range(len(texts))]
+    # The label engine's first readings: the marked "0" read as Chinese.
+    first = [CellText(t, 0.99) for t in texts]
+    first[2] = CellText("天O", 0.91)
+    read = values_between(grid, cells, first, engines, settings, OCR_TEXT_HEIGHT)
+    assert not has_chinese(read[2].text)
+    assert read[2].confidence <= settings.ocr.conf_disagree
+    # The row's label, a wide label between values and the row's last cell stay as read.
+    assert [read[i] for i in (0, 1, 3, 4, 5, 6)] == [first[i] for i in (0, 1, 3, 4, 5, 6)]
