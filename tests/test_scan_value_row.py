@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.scan.crops import OCR_TEXT_HEIGHT
-from ingest.scan.dropped_rules import split_dropped_rows
+from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import engine_set, has_chinese
 from ingest.scan.page import _straight, prepare
@@ -61,7 +61,7 @@ def test_header_cells_over_a_lost_rule_are_split_from_their_values() -> None:
     (table,) = find_tables(prepared.rulings, prepared.grid)
     spanning = {(c.row, c.col) for c in table.cells if c.row_span > 1}
     assert spanning == {(1, 0), (1, 1), (1, 2), (1, 3), (1, 5)}
-    split = split_dropped_rows(table, prepared.ink, prepared.grid)
+    split = split_dropped_rules(table, prepared.ink, prepared.grid, prepared.bilevel)
     assert {(c.row, c.col) for c in split.cells if c.row_span > 1} == {(1, 5)}
     assert {c.col for c in split.cells if c.row == 2} == {0, 1, 2, 3, 4}
     # Each label keeps its lines: it is cut below the label's last line, not at the grid's rule.
