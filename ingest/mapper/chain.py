@@ -163,7 +163,11 @@ def rows_between(
         if not runs or runs[0] == 0 or runs[-1] - runs[0] + 1 != len(runs):
             continue
         values = gap[runs[0]:runs[-1] + 1]
-        named = [row for row in rows if row is not rows[index] and _names(gap[:runs[0]], row, s)]
+        # Rows found elsewhere are no candidates (a row is printed once; 其他 is inside （六）其他处理,
+        # the group's label over each of its rows), nor is a deviation's row where the template's
+        # rows around it were found.
+        named = [k for k, row in enumerate(rows) if k != index and k not in found and row.deviation is None
+                 and _names(gap[:runs[0]], row, s)]
         if not named and all(t.cell is not None and t.kind in (Kind.VALUE, Kind.BLANK) for t in values):
             out.append((index, values))
     return out
