@@ -150,13 +150,14 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset()) -> li
                 if origin in seen:
                     continue
                 seen.add(origin)
-                parts = _cell_tokens(cell.text, spans.get(origin, 1) > 1)
-                if first and spans.get(origin, 1) > 1 and parts[0][0] is Kind.BLANK:
+                span = spans.get(origin, 1)
+                parts = _cell_tokens(cell.text, span > 1)
+                if first and span > 1 and parts[0][0] is Kind.BLANK:
                     # A blank cell over rows before a row's label is no row's value but a
                     # group's column, its label on the page before (seed 947 fax: read as
                     # the row above's 总计, sure, when that row was a value short).
                     continue
-                for kind, text in _share_of_merged_label(parts, cell, spans.get(origin, 1), row_labels):
+                for kind, text in _share_of_merged_label(parts, cell, span, row_labels):
                     emit(kind, text, cell, first)
                     first = False
     return tokens
