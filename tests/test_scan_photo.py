@@ -20,7 +20,7 @@ from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.lines import text_line_boxes
 from ingest.scan.page import _straight, prepare
-from ingest.scan.photo import as_scanned, desk_cleared, find_page, rim_whitened
+from ingest.scan.photo import as_scanned, desk_cleared, find_frame, find_page, order_corners, rim_whitened
 from ingest.scan.ruled_square import rule_directions
 from ingest.settings import Settings
 from ingest.tables.raster import find_tables
@@ -180,3 +180,19 @@ def test_a_curled_sheet_cut_by_the_frame_is_not_sheared(settings: Settings, seed
     page = _straight(prepare(flat))
     tables = find_tables(page.rulings, page.grid)
     assert [(t.n_rows, t.n_cols) for t in tables] == [(_ROWS, _COLS)]
+
+
+def test_a_seal_hanging_below_a_square_table_does_not_warp_the_page() -> None:
+    """A short table with a seal ring hanging below it: the web's hull is lopsided, and its
+    corners must stay four (one picked twice warped the page onto blank paper: a scanned
+    report lost its section 四)."""
+    page = np.full((1754, 1240, 3), 255, np.uint8)
+    rows, cols = [140, 200, 280, 340], [160 + 58 * i for i in range(16)]
+    for y in rows:
+        cv2.line(page, (cols[0], y), (cols[-1], y), (0, 0, 0), 2)
+    for x in cols:
+        cv2.line(page, (x, rows[0]), (x, rows[-1]), (0, 0, 0), 2)
+    cv2.circle(page, (600, 360), 120, (60, 60, 60), 6)
+    assert find_frame(page) is None
+    lopsided = order_corners(np.array([[1034, 331], [486, 456], [160, 157], [1029, 140]], np.float32))
+    assert lopsided.tolist() == [[160, 157], [1029, 140], [1034, 331], [486, 456]]

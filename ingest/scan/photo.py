@@ -65,11 +65,15 @@ _MIN_PERSPECTIVE = 1.0
 
 
 def order_corners(quad: np.ndarray) -> np.ndarray:
-    """Four points as top-left, top-right, bottom-right, bottom-left."""
+    """Four points as top-left, top-right, bottom-right, bottom-left.
+
+    Taken clockwise round their centre from the one nearest the top left: picking each corner
+    by its own extreme (least x + y, …) gave one point twice for a lopsided hull (a table with
+    a seal hanging below it), and the page was warped onto a sliver of blank paper."""
     pts = quad.reshape(4, 2).astype(np.float32)
-    by_sum, by_diff = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
-    return np.array([pts[np.argmin(by_sum)], pts[np.argmin(by_diff)], pts[np.argmax(by_sum)],
-                     pts[np.argmax(by_diff)]], np.float32)
+    centre = pts.mean(axis=0)
+    clockwise = pts[np.argsort(np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0]))]
+    return np.roll(clockwise, -int(np.argmin(clockwise.sum(axis=1))), axis=0)
 
 
 def _quad_of(contour: np.ndarray) -> np.ndarray | None:
