@@ -86,7 +86,8 @@ def _set_upright(color: np.ndarray, angle: float, turns: int) -> np.ndarray:
 def prepare(color: np.ndarray) -> Prepared:
     """Seal removed, light flattened, binarised: derived from the colour page as it stands."""
     raw = cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY)
-    return _with_ink(preprocess.flatten_light(raw), bilevel=preprocess.is_bilevel(raw))
+    flat = preprocess.whiten_scanner_edges(preprocess.deepen_faint_ink(preprocess.flatten_light(raw)))
+    return _with_ink(flat, bilevel=preprocess.is_bilevel(raw))
 
 
 def _with_ink(gray: np.ndarray, angle: float = 0.0, bilevel: bool = False) -> Prepared:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ingest.tables.components import components
+
 # Skew is searched within this many degrees (a page fed crooked, not a photo at an angle).
 MAX_SKEW_DEG = 5.0
 # Work width for the whole-page estimates (orientation, skew): fast and still exact enough.
@@ -17,6 +19,17 @@ _PROBE_WIDTH = 1000
 _PAPER = 200
 # A page with a smaller share of pixels between ink and paper is black and white.
 _BILEVEL_GRAYS = 0.12
+# A page's print is as dark as the gray this share of its ink (pixels darker than `_PAPER`)
+# reaches. Print fainter than `_INK_DARK` (faded toner, a light scan) is deepened to it, by at
+# most `_MAX_DEEPEN`; a page with less ink than `_MIN_INK` of its pixels has no print to go by.
+_DARKEST_SHARE = 0.02
+_INK_DARK = 100
+_MAX_DEEPEN = 2.5
+_MIN_INK = 0.002
+# Ink solid across this share of the page's shorter side is no print (strokes and rules are
+# thinner at any resolution read): touching the image's edge, it is the scanner's lid or the
+# desk beyond the sheet.
+_SOLID_SHARE = 1 / 80
 
 
 def remove_seal(bgr: np.ndarray) -> np.ndarray:
@@ -49,6 +62,44 @@ def flatten_light(gray: np.ndarray) -> np.ndarray:
     background = cv2.resize(cv2.medianBlur(background, 5), (gray.shape[1], gray.shape[0]))
     flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
     return flat
+
+
+def deepen_faint_ink(flat: np.ndarray) -> np.ndarray:
+    """A flattened page printed faint, its ink stretched away from the paper until its darkest
+    ink is as dark as ordinary print: the paper cut (`_PAPER`) is set for that, and a faint
+    page's thin rules and strokes fell above it (a page with ink at 130 on paper at 225 lost
+    its rulings and two of its three tables)."""
+    counts = np.cumsum(cv2.calcHist([flat], [0], None, [256], [0, 256]).ravel())
+    ink = counts[_PAPER]
+    if ink < _MIN_INK * flat.size:
+        return flat
+    darkest = int(np.searchsorted(counts, _DARKEST_SHARE * ink))
+    if darkest <= _INK_DARK:
+        return flat
+    factor = min(_MAX_DEEPEN, (255 - _INK_DARK) / (255 - darkest))
+    table = np.clip(255 - (255 - np.arange(256, dtype=np.float32)) * factor, 0, 255).astype(np.uint8)
+    return cv2.LUT(flat, table)
+
+
+def whiten_scanner_edges(flat: np.ndarray) -> np.ndarray:
+    """A flattened page with the dark bands along its edges (a scanner's lid, the desk
+    beyond a sheet) turned to paper: taken for ink they made the page's rules look several
+    times as thick as they are, and the table's cells and the title were lost."""
+    side = max(3, round(_SOLID_SHARE * min(flat.shape[:2])))
+    dark = (flat < _PAPER).astype(np.uint8)
+    solid = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
+    if not (solid[0].any() or solid[-1].any() or solid[:, 0].any() or solid[:, -1].any()):
+        return flat
+    _, labels, stats = components(solid)
+    h, w = flat.shape[:2]
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    right, bottom = x + stats[:, cv2.CC_STAT_WIDTH], y + stats[:, cv2.CC_STAT_HEIGHT]
+    at_edge = (x == 0) | (y == 0) | (right == w) | (bottom == h)
+    at_edge[0] = False
+    band = cv2.dilate(at_edge[labels].astype(np.uint8), np.ones((side, side), np.uint8))
+    out = flat.copy()
+    out[band > 0] = 255
+    return out
 
 
 def binarise(flat: np.ndarray) -> np.ndarray:

@@ -1,0 +1,65 @@
+"""Scanned pages worn in ways the generator does not make, read end to end: print faded to
+gray on gray paper, and the dark bands a scanner's lid leaves along a page's edges. Each once
+lost most of a table (the faded rules fell above the paper cut; the bands made the rules look
+several times as thick as they are)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bench.render_scan import scan_report
+from bench.truth import make_truth
+from ingest.output import report_to_dict
+from ingest.pipeline import convert_file
+from ingest.scan.preprocess import whiten_scanner_edges
+from ingest.settings import Settings
+from tests.conftest import same_value
+
+
+def _faded(page: np.ndarray) -> np.ndarray:
+    """Ink no darker than 90 on paper at most 240."""
+    return (90 + page.astype(np.float32) * (150 / 255)).astype(np.uint8)
+
+
+def _lid_edges(page: np.ndarray) -> np.ndarray:
+    """Near-black bands along the left (3 % of the width) and top (2 % of the height)."""
+    out = page.copy()
+    h, w = out.shape[:2]
+    out[:, : int(0.03 * w)] = 25
+    out[: int(0.02 * h)] = 30
+    return out
+
+
+@pytest.mark.parametrize("wear", [_faded, _lid_edges], ids=["faded", "lid-edges"])
+def test_worn_table_page_is_read(tmp_path: Path, settings: Settings, wear: Callable[[np.ndarray], np.ndarray]) -> None:
+    """Every cell of section 三 right on its first page (a gray 150-dpi scan)."""
+    truth = make_truth(977_000_000)
+    pages = scan_report(truth, random.Random("977/image/0"))
+    page = max(pages, key=lambda p: sum(k.startswith("s3.") for k in p.keys))
+    path = tmp_path / "worn.png"
+    Image.fromarray(wear(np.asarray(page.image.convert("L")))).save(path, dpi=(page.dpi, page.dpi))
+    result = report_to_dict(convert_file(path, settings))
+    keys = [k for k in page.keys if k.startswith("s3.")]
+    assert len(keys) >= 70
+    wrong = {k: result["cells"].get(k, {}).get("value") for k in keys
+             if not same_value(result["cells"].get(k, {}).get("value"), truth.cells[k])}
+    assert not wrong
+
+
+def test_solid_ink_away_from_the_edges_stays() -> None:
+    """A band touching the edge is whitened; a black box inside the page (a redaction) and
+    the print beside it are not."""
+    page = np.full((1000, 800), 255, np.uint8)
+    page[:, :30] = 20
+    page[400:500, 300:500] = 0
+    page[600:603, 100:700] = 0  # a rule
+    out = whiten_scanner_edges(page)
+    assert (out[:, :30] == 255).all()
+    assert (out[400:500, 300:500] == 0).all()
+    assert (out[600:603, 100:700] == 0).all()
