@@ -89,6 +89,19 @@ def test_sheet_with_a_side_beyond_the_frame() -> None:
     assert abs(float(found[2, 0]) - (1300 + 40 * (found[2, 1] - 180) / 2120)) < 12
 
 
+def test_sheet_lying_on_another_sheet() -> None:
+    """A sheet lying partly on another is one bright region with it; the faint edge of its
+    paper over the other's parts them, and its own corners are found."""
+    image = np.full((2000, 1500, 3), (40, 70, 110), np.uint8)
+    under = np.array([(900.0, 1100.0), (1700.0, 1300.0), (1500.0, 2300.0), (700.0, 2100.0)])
+    cv2.fillPoly(image, [np.round(under * 16).astype(np.int32)], (222, 225, 228), cv2.LINE_AA, 4)
+    corners = [(150.0, 200.0), (1250.0, 150.0), (1300.0, 1650.0), (200.0, 1700.0)]
+    cv2.fillPoly(image, [np.round(np.array(corners) * 16).astype(np.int32)], (235, 238, 240), cv2.LINE_AA, 4)
+    found = find_page(image)
+    assert found is not None
+    assert np.abs(found - np.array(corners)).max() < 12
+
+
 def test_desk_along_a_flattened_sheets_edges_is_whitened() -> None:
     """Desk left along a flattened sheet's edges (its outline bowed in) turns paper white, so
     its edges frame no table; print, a rule running out to a cut edge too, stays."""
