@@ -376,9 +376,10 @@ def _straightened(bgr: np.ndarray) -> np.ndarray:
     return straighten(bgr, rulings.horizontal, rulings.vertical)
 
 
-def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
+def as_scanned(bgr: np.ndarray, settings: Settings) -> tuple[np.ndarray, bool]:
     """A phone photo's sheet flattened and straightened as if scanned; a close-up whose table
-    is seen in perspective, squared by the table's frame; any other image as it is."""
+    is seen in perspective, squared by the table's frame; any other image as it is. And
+    whether it was a photo (its print blurred)."""
     corners = find_page(bgr)
     if corners is not None:
         # A curled side taken for a straight one (or, the frame cutting the sheet, for the
@@ -393,6 +394,6 @@ def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
         else:
             # Seen whole, the sheet's edges are its own (a guessed one may run through print).
             flat = rim_whitened(flat)
-        return _straightened(flat)
+        return _straightened(flat), True
     frame = find_frame(bgr)
-    return bgr if frame is None else _straightened(square_frame(bgr, frame))
+    return (bgr, False) if frame is None else (_straightened(square_frame(bgr, frame)), True)
