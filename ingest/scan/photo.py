@@ -131,8 +131,7 @@ def _edge_support(gray: np.ndarray, quad: np.ndarray) -> float:
 
 
 def _candidate_contours(gray: np.ndarray) -> list[np.ndarray]:
-    """Outlines that may be the sheet: bright regions by Otsu, the same parted along even
-    faint edges, and closed runs of edges."""
+    """Outlines that may be the sheet: bright regions by Otsu (also parted by faint edges), closed runs of edges."""
     blurred = cv2.GaussianBlur(gray, (5, 5), 0)
     _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
