@@ -89,6 +89,19 @@ def test_sheet_with_a_side_beyond_the_frame() -> None:
     assert abs(float(found[2, 0]) - (1300 + 40 * (found[2, 1] - 180) / 2120)) < 12
 
 
+def test_sheet_lying_on_another_sheet() -> None:
+    """A sheet lying partly on another is one bright region with it; the faint edge of its
+    paper over the other's parts them, and its own corners are found."""
+    image = np.full((2000, 1500, 3), (40, 70, 110), np.uint8)
+    under = np.array([(900.0, 1100.0), (1700.0, 1300.0), (1500.0, 2300.0), (700.0, 2100.0)])
+    cv2.fillPoly(image, [np.round(under * 16).astype(np.int32)], (222, 225, 228), cv2.LINE_AA, 4)
+    corners = [(150.0, 200.0), (1250.0, 150.0), (1300.0, 1650.0), (200.0, 1700.0)]
+    cv2.fillPoly(image, [np.round(np.array(corners) * 16).astype(np.int32)], (235, 238, 240), cv2.LINE_AA, 4)
+    found = find_page(image)
+    assert found is not None
+    assert np.abs(found - np.array(corners)).max() < 12
+
+
 def test_desk_along_a_flattened_sheets_edges_is_whitened() -> None:
     """Desk left along a flattened sheet's edges (its outline bowed in) turns paper white, so
     its edges frame no table; print, a rule running out to a cut edge too, stays."""
@@ -173,11 +186,12 @@ def test_a_curled_sheet_cut_by_the_frame_is_not_sheared(settings: Settings, seed
     photo = cv2.cvtColor(photograph(_ruled_page(), style, random.Random(seed)), cv2.COLOR_RGB2BGR)
     corners = find_page(photo)
     assert corners is not None and corners[0, 1] < 0  # the sheet runs on beyond the frame
-    flat = as_scanned(photo, settings)
+    flat, photographed = as_scanned(photo, settings)
+    assert photographed
     directions = rule_directions(flat)
     assert directions is not None
     assert abs(directions[1] - directions[0] - 90) < 1.0
-    page = _straight(prepare(flat))
+    page = _straight(prepare(flat, photographed))
     tables = find_tables(page.rulings, page.grid)
     assert [(t.n_rows, t.n_cols) for t in tables] == [(_ROWS, _COLS)]
 
@@ -196,3 +210,26 @@ def test_a_seal_hanging_below_a_square_table_does_not_warp_the_page() -> None:
     assert find_frame(page) is None
     lopsided = order_corners(np.array([[1034, 331], [486, 456], [160, 157], [1029, 140]], np.float32))
     assert lopsided.tolist() == [[160, 157], [1029, 140], [1034, 331], [486, 456]]
+
+
+def test_a_blurred_photos_thin_rules_under_dense_print_are_found() -> None:
+    """A photo's blur pales a hair-thin rule to the paper's side of the ink's cut where dense
+    print lies along it (no table found); its rules are found on the gray sharpened, and the
+    table whole."""
+    page = np.full((1400, 1100, 3), 245, np.uint8)
+    rows = [100 + 36 * i for i in range(21)]
+    cols = [60, 560, 700, 840, 980]
+    for y in rows:
+        cv2.line(page, (cols[0], y), (cols[-1], y), (40, 40, 40), 1)
+    for x in cols:
+        cv2.line(page, (x, rows[0]), (x, rows[-1]), (40, 40, 40), 1)
+    for r in range(20):
+        cv2.putText(page, "HEBEIHEBEIHEBEIHEB", (70, rows[r] + 30), cv2.FONT_HERSHEY_DUPLEX, 0.8, (20, 20, 20), 2)
+        for c in range(4):
+            cv2.putText(page, str((r + c) % 10), (cols[c + 1] + 55, rows[r] + 28), cv2.FONT_HERSHEY_DUPLEX, 0.9,
+                        (20, 20, 20), 2)
+    photo = cv2.GaussianBlur(page, (0, 0), 1.5)
+    as_scan = prepare(photo)
+    assert not find_tables(as_scan.rulings, as_scan.grid)
+    as_photo = prepare(photo, photographed=True)
+    assert [(t.n_rows, t.n_cols, len(t.cells)) for t in find_tables(as_photo.rulings, as_photo.grid)] == [(20, 4, 80)]

@@ -53,6 +53,8 @@ class Prepared:
     turns: int = 0
     # A black-and-white scan (a fax): its hair-thin rules may be dashes.
     bilevel: bool = False
+    # A phone photo's page: its print is blurred.
+    photographed: bool = False
 
     def set_upright(self, color: np.ndarray) -> np.ndarray:
         """The colour page as fed turned as this one (kept for review)."""
@@ -64,7 +66,13 @@ class Prepared:
 
     @cached_property
     def rulings(self) -> Rulings:
-        return find_rulings(self.ink, self.faint, self.grid)
+        if not self.photographed:
+            return find_rulings(self.ink, self.faint, self.grid)
+        # A photo's rules are found on its gray sharpened (only they: its text cut from the
+        # sharpened gray was split into other lines and cells, and a page of small print was
+        # no longer read as a report).
+        sharp = preprocess.sharpened(self.gray)
+        return find_rulings(preprocess.binarise(sharp), preprocess.faint_ink(sharp), self.grid)
 
 
 @dataclass
@@ -83,15 +91,16 @@ def _set_upright(color: np.ndarray, angle: float, turns: int) -> np.ndarray:
     return preprocess.quarter_turn(preprocess.rotate(color, angle), turns)
 
 
-def prepare(color: np.ndarray) -> Prepared:
+def prepare(color: np.ndarray, photographed: bool = False) -> Prepared:
     """Seal removed, light flattened, binarised: derived from the colour page as it stands."""
     raw = cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY)
     flat = preprocess.whiten_scanner_edges(preprocess.deepen_faint_ink(preprocess.flatten_light(raw)))
-    return _with_ink(flat, bilevel=preprocess.is_bilevel(raw))
+    return _with_ink(flat, bilevel=preprocess.is_bilevel(raw), photographed=photographed)
 
 
-def _with_ink(gray: np.ndarray, angle: float = 0.0, bilevel: bool = False) -> Prepared:
-    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), angle, bilevel=bilevel)
+def _with_ink(gray: np.ndarray, angle: float = 0.0, bilevel: bool = False, photographed: bool = False) -> Prepared:
+    return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), angle, bilevel=bilevel,
+                    photographed=photographed)
 
 
 def _turned(page: Prepared, turns: int) -> Prepared:
@@ -99,7 +108,7 @@ def _turned(page: Prepared, turns: int) -> Prepared:
         # The page itself, with the measures and rulings it has found (not found again).
         return page
     gray, ink, faint = (preprocess.quarter_turn(a, turns) for a in (page.gray, page.ink, page.faint))
-    turned = Prepared(gray, ink, faint, page.angle, page.turns + turns, page.bilevel)
+    turned = Prepared(gray, ink, faint, page.angle, page.turns + turns, page.bilevel, page.photographed)
     # A half turn keeps the page's measures and turns its rulings: found once, not again.
     if turns % 4 == 2 and "rulings" in page.__dict__:
         turned.__dict__["grid"] = page.grid
@@ -113,7 +122,7 @@ def _straight(page: Prepared) -> Prepared:
     angle = preprocess.skew_angle(page.ink)
     if abs(angle) < 0.05:
         return page
-    return _with_ink(preprocess.rotate(page.gray, angle), angle, page.bilevel)
+    return _with_ink(preprocess.rotate(page.gray, angle), angle, page.bilevel, page.photographed)
 
 
 def text_axis(page: Prepared) -> float:
@@ -148,7 +157,7 @@ def _line_runs(closed: np.ndarray, text_height: int) -> int:
     return int(width[lines].sum())
 
 
-def upright(color: np.ndarray, engines: EngineSet) -> list[Prepared]:
+def upright(color: np.ndarray, engines: EngineSet, photographed: bool = False) -> list[Prepared]:
     """The page turned (0/90/180/270) and deskewed so that its text reads left to right:
     one way when that is sure, else the two likeliest ways, likelier first.
 
@@ -156,7 +165,7 @@ def upright(color: np.ndarray, engines: EngineSet) -> list[Prepared]:
     (`text_axis`); which end is up, by reading text windows both ways round. When the axis
     is in doubt the quarter turn is read too: Chinese turned a quarter can still read
     confidently, so OCR alone does not settle that."""
-    straight = _straight(prepare(color))
+    straight = _straight(prepare(color, photographed))
     axis = text_axis(straight)
     turns = [0] if axis >= _SURE_AXIS else [1] if axis <= 1 / _SURE_AXIS else [0, 1]
     options: list[tuple[float, Prepared, bool, bool]] = []
@@ -279,8 +288,8 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
 
     Each way's arrays are let go once it is read, and the colour page is turned (for
     review) only for the reading kept: a page read both ways holds one way at a time."""
-    color = photo.as_scanned(color, settings)
-    ways = upright(color, engines)
+    color, photographed = photo.as_scanned(color, settings)
+    ways = upright(color, engines, photographed)
     best: tuple[PageRead, float, int] | None = None
     while ways:
         page = ways.pop(0)

@@ -40,6 +40,8 @@ _MIN_ANGLE, _MAX_ANGLE = 55.0, 125.0
 _MIN_EDGE_SUPPORT = 0.75
 # Paper is brighter than what surrounds it by at least this (gray levels), just either side.
 _EDGE_CONTRAST = 12
+# Canny's thresholds for the faint edge of a sheet's paper over another's (gray levels a pixel).
+_FAINT_EDGE = (10, 30)
 # ISO 216 paper: a sheet whose measured shape is this close to it is taken as A-size exactly.
 _A_RATIO = math.sqrt(2)
 _A_RATIO_TOLERANCE = 0.12
@@ -65,11 +67,9 @@ _MIN_PERSPECTIVE = 1.0
 
 
 def order_corners(quad: np.ndarray) -> np.ndarray:
-    """Four points as top-left, top-right, bottom-right, bottom-left.
-
-    Taken clockwise round their centre from the one nearest the top left: picking each corner
-    by its own extreme (least x + y, …) gave one point twice for a lopsided hull (a table with
-    a seal hanging below it), and the page was warped onto a sliver of blank paper."""
+    """Four points as top-left, top-right, bottom-right, bottom-left, taken clockwise round
+    their centre: picking each by its own extreme (least x + y, …) took one point twice for a
+    lopsided hull (a table with a seal below it) and warped the page onto blank paper."""
     pts = quad.reshape(4, 2).astype(np.float32)
     centre = pts.mean(axis=0)
     clockwise = pts[np.argsort(np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0]))]
@@ -133,16 +133,21 @@ def _edge_support(gray: np.ndarray, quad: np.ndarray) -> float:
 
 
 def _candidate_contours(gray: np.ndarray) -> list[np.ndarray]:
-    """Outlines that may be the sheet: bright regions by Otsu, and closed runs of edges."""
+    """Outlines that may be the sheet: bright regions by Otsu (also parted by faint edges), closed runs of edges."""
     blurred = cv2.GaussianBlur(gray, (5, 5), 0)
     _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
     median = float(np.median(blurred))
     edges = cv2.Canny(blurred, 0.5 * median, median)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=2)
+    edges = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+    # A sheet lying on another (or against it) is one bright region with it: only the faint
+    # edge of its paper over the other's parts them (the sheet found a few pixels inside).
+    faint_edges = cv2.dilate(cv2.Canny(blurred, *_FAINT_EDGE), np.ones((3, 3), np.uint8), iterations=2)
+    parted = cv2.bitwise_and(bright, cv2.bitwise_not(faint_edges))
     outlines = []
-    for mask in (bright, edges):
-        closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
-        contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    for mask in (bright, edges, parted):
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         outlines += sorted(contours, key=cv2.contourArea, reverse=True)[:3]
     return outlines
 
@@ -372,9 +377,10 @@ def _straightened(bgr: np.ndarray) -> np.ndarray:
     return straighten(bgr, rulings.horizontal, rulings.vertical)
 
 
-def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
+def as_scanned(bgr: np.ndarray, settings: Settings) -> tuple[np.ndarray, bool]:
     """A phone photo's sheet flattened and straightened as if scanned; a close-up whose table
-    is seen in perspective, squared by the table's frame; any other image as it is."""
+    is seen in perspective, squared by the table's frame; any other image as it is. And
+    whether it was a photo (its print blurred)."""
     corners = find_page(bgr)
     if corners is not None:
         # A curled side taken for a straight one (or, the frame cutting the sheet, for the
@@ -389,6 +395,6 @@ def as_scanned(bgr: np.ndarray, settings: Settings) -> np.ndarray:
         else:
             # Seen whole, the sheet's edges are its own (a guessed one may run through print).
             flat = rim_whitened(flat)
-        return _straightened(flat)
+        return _straightened(flat), True
     frame = find_frame(bgr)
-    return bgr if frame is None else _straightened(square_frame(bgr, frame))
+    return (bgr, False) if frame is None else (_straightened(square_frame(bgr, frame)), True)
