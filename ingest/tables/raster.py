@@ -15,7 +15,7 @@ import numpy as np
 
 from ingest.tables.components import components
 from ingest.tables.dotted import ruled_by_dots
-from ingest.tables.model import GridCell, GridSettings, PixelBox
+from ingest.tables.model import GridCell, GridSettings, PixelBox, within
 from ingest.tables.rule_like import inked_both_sides_at, without_strokes
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
@@ -291,8 +291,7 @@ def _border(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool, gs: 
 def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: list[int],
                gs: GridSettings[int], dots: np.ndarray | None = None) -> list[GridCell[int]]:
     """Cells of a table: slots between rules, merged wherever their shared border is not ruled
-    (on a black-and-white page, given its ink as `dots`: neither by the rulings' masks nor by
-    dots along the line)."""
+    (by the rulings' masks, nor on a black-and-white page by `dots` of its ink along the line)."""
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
 
     def ruled(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool) -> bool:
@@ -371,15 +370,14 @@ def open_ends(vertical: np.ndarray, region: PixelBox, ys: list[int], xs: list[in
     return (top if ys[0] - top >= gs.min_vline else None), (bottom if bottom - ys[-1] >= gs.min_vline else None)
 
 
-def find_tables(rulings: Rulings, gs: GridSettings[int],
-                dots: np.ndarray | None = None) -> list[GridTable]:
+def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None = None) -> list[GridTable]:
     """The ruled tables of a page, top to bottom (`dots`: see grid_cells)."""
     horizontal, vertical = rulings.horizontal, rulings.vertical
     tables: list[GridTable] = []
     for region in table_regions(horizontal, vertical, gs):
         # Rules of a table broken apart from its frame (a black-and-white page's dashes lost
         # all round a few cells) make a web of their own inside it: its grid is the table's.
-        if any(_within(region, table.box, gs.snap) for table in tables):
+        if any(within(region, table.box, gs.snap) for table in tables):
             continue
         ys, xs = _rules(horizontal, vertical, region, gs)
         if len(ys) < 2 or len(xs) < 2:
@@ -399,8 +397,3 @@ def find_tables(rulings: Rulings, gs: GridSettings[int],
                 continue
             tables.append(GridTable((part_xs[0], part_ys[0], part_xs[-1], part_ys[-1]), part_ys, part_xs, cells))
     return tables
-
-
-def _within(inner: PixelBox, outer: PixelBox, margin: int) -> bool:
-    return (inner[0] >= outer[0] - margin and inner[1] >= outer[1] - margin
-            and inner[2] <= outer[2] + margin and inner[3] <= outer[3] + margin)
