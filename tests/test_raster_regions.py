@@ -98,3 +98,25 @@ def test_a_carried_over_row_is_a_table_though_its_rules_stick_out() -> None:
     rulings = find_rulings(ink, ink, gs)
     (table,) = find_tables(rulings, gs)
     assert (table.n_rows, table.n_cols) == (1, len(xs) - 1), table.xs
+
+
+def test_rules_broken_apart_from_their_table_are_no_table_of_their_own() -> None:
+    # A black-and-white page's dashes lost all round two cells of the middle row: their
+    # rules are a web of their own inside the table's; the table's grid has them.
+    horizontal, vertical = np.zeros((500, 800), np.uint8), np.zeros((500, 800), np.uint8)
+    xs, ys = (100, 250, 400, 550, 698), (100, 200, 300, 400)
+    for y in ys:
+        horizontal[y:y + 2, 100:700] = 255
+    for x in xs:
+        vertical[100:402, x:x + 2] = 255
+    # Gaps wider than the snap between the middle row's inner cells and the rest.
+    for y in (200, 300):
+        horizontal[y:y + 2, 240:260] = horizontal[y:y + 2, 540:560] = 0
+    for x in (250, 400, 550):
+        vertical[190:210, x:x + 2] = vertical[290:310, x:x + 2] = 0
+    horizontal[200:202, 252:548] = horizontal[300:302, 252:548] = 255
+    for x in (250, 400, 550):
+        vertical[202:300, x:x + 2] = 255
+    assert len(table_regions(horizontal, vertical, _GS)) == 2
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert (table.n_rows, table.n_cols, len(table.cells)) == (3, 4, 12)

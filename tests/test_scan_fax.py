@@ -44,16 +44,31 @@ def _dashed(draw: ImageDraw.ImageDraw, start: tuple[int, int], end: tuple[int, i
         at += dash + rng.randint(1, 5)
 
 
+def _dots(draw: ImageDraw.ImageDraw, start: tuple[int, int], end: tuple[int, int], rng: random.Random) -> None:
+    """A rule left as dots: pieces of 2-3 px with gaps of 2-5 px, each a pixel off the line
+    now and then (too broken for the rulings' masks, which join dashes 4 px long or more)."""
+    (x0, y0), (x1, y1) = start, end
+    along = 0
+    while along < max(x1 - x0, y1 - y0):
+        dot, step = rng.randint(2, 3), rng.choice([-1, 0, 0, 1])
+        if y0 == y1:
+            draw.line([(x0 + along, y0 + step), (x0 + along + dot - 1, y0 + step)], fill=0, width=1)
+        else:
+            draw.line([(x0 + step, y0 + along), (x0 + step, y0 + along + dot - 1)], fill=0, width=1)
+        along += dot + rng.randint(2, 5)
+
+
 def _fax_page(seed: int, dropped: tuple[tuple[int, int, int], ...] = (),
               dropped_columns: tuple[tuple[int, int, int], ...] = (), heads: tuple[str, ...] = HEADS,
-              centred: bool = False, blanks: tuple[tuple[int, int], ...] = ()
+              centred: bool = False, blanks: tuple[tuple[int, int], ...] = (), dotted: bool = False
               ) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
     """A 150-dpi black-and-white page with a table of mostly "0" values (the values that a
     rule's dash beside them turns into "10"), fed 0.8 degrees crooked; `dropped`: (rule,
     first column, last column) stretches of row rules lost; `dropped_columns`: (rule, first
-    row, last row) stretches of column rules lost. A head "" is the one before it spanning
-    this column too (centred over both, no rule between them); values are `centred` in their
-    columns or set anywhere from the left rule on; the `blanks` are left blank."""
+    row, last row) stretches of column rules lost, or left as dots (`dotted`). A head "" is
+    the one before it spanning this column too (centred over both, no rule between them);
+    values are `centred` in their columns or set anywhere from the left rule on; the `blanks`
+    are left blank."""
     rng = random.Random(seed)
     image = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(image)
@@ -65,8 +80,12 @@ def _fax_page(seed: int, dropped: tuple[tuple[int, int, int], ...] = (),
         _dashed(draw, (x, ROW_Y[0]), (x, ROW_Y[-1]), rng)
     for rule, first, last in dropped:
         draw.rectangle([(COL_X[first] + 2, ROW_Y[rule] - 2), (COL_X[last + 1] - 2, ROW_Y[rule] + 2)], fill=255)
+        if dotted:
+            _dots(draw, (COL_X[first] + 2, ROW_Y[rule]), (COL_X[last + 1] - 2, ROW_Y[rule]), rng)
     for rule, first, last in dropped_columns:
         draw.rectangle([(COL_X[rule] - 2, ROW_Y[first] + 2), (COL_X[rule] + 2, ROW_Y[last + 1] - 2)], fill=255)
+        if dotted:
+            _dots(draw, (COL_X[rule], ROW_Y[first] + 2), (COL_X[rule], ROW_Y[last + 1] - 2), rng)
     values: dict[tuple[int, int], str] = {}
     for c, head in enumerate(heads):
         span = next((n for n, h in enumerate(heads[c + 1:], start=1) if h), len(heads) - c)
@@ -141,6 +160,20 @@ def test_a_column_rule_lost_over_some_rows_is_restored() -> None:
     assert {(c.row, c.col) for c in split.cells if c.col_span > 1} == {(0, 4)}
     assert len(split.cells) == len(table.cells) + 4
     assert all(c.row_span == 1 for c in split.cells)
+
+
+@pytest.mark.parametrize("seed", [8, 9])
+def test_rules_left_as_dots_part_the_cells(seed: int) -> None:
+    """Stretches of row and column rules left as dots: given the page's ink, the grid parts
+    every cell there as the dashes' rules do; the heading over the last two columns, its text
+    across the column line, stays whole."""
+    page, _ = _fax_page(seed, dropped=((4, 2, 5), (7, 0, 1)), dropped_columns=((3, 2, 4), (4, 6, 7)),
+                        heads=(*HEADS[:-2], "公益总计", ""), centred=True, dotted=True)
+    prepared = _straight(prepare(page))
+    (without,) = find_tables(prepared.rulings, prepared.grid)
+    assert any(c.row_span > 1 or (c.col_span > 1 and c.row > 0) for c in without.cells)
+    (table,) = find_tables(prepared.rulings, prepared.grid, prepared.ink)
+    assert {(c.row, c.col, c.col_span) for c in table.cells if c.row_span > 1 or c.col_span > 1} == {(0, 4, 2)}
 
 
 def test_rule_dashes_are_not_read_as_ones() -> None:

@@ -307,7 +307,9 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
 
 def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     gs = page.grid
-    tables = [split_dropped_rules(t, page.ink, gs, page.bilevel) for t in find_tables(page.rulings, gs)]
+    # A black-and-white page's hair-thin rules may be left as dots.
+    dots = page.ink if page.bilevel else None
+    tables = [split_dropped_rules(t, page.ink, gs, page.bilevel) for t in find_tables(page.rulings, gs, dots)]
     limit = settings.limits.scan_cells
     if sum(len(t.cells) for t in tables) > limit:
         raise InputError(ErrorCode.FILE_TOO_LARGE, f"page {number} has more than {limit} table cells")

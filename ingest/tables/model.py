@@ -66,6 +66,12 @@ def bbox(box: Box[N]) -> BBox:
     return BBox(float(box[0]), float(box[1]), float(box[2]), float(box[3]))
 
 
+def within(inner: Box[N], outer: Box[N], margin: N) -> bool:
+    """Whether a box lies inside another, give or take `margin`."""
+    return (inner[0] >= outer[0] - margin and inner[1] >= outer[1] - margin
+            and inner[2] <= outer[2] + margin and inner[3] <= outer[3] + margin)
+
+
 def stops(values: Iterable[float], tolerance: float) -> list[float]:
     """Distinct coordinates, values within `tolerance` of each other counted once."""
     out: list[float] = []

@@ -14,7 +14,8 @@ import cv2
 import numpy as np
 
 from ingest.tables.components import components
-from ingest.tables.model import GridCell, GridSettings, PixelBox
+from ingest.tables.dotted import ruled_by_dots
+from ingest.tables.model import GridCell, GridSettings, PixelBox, within
 from ingest.tables.rule_like import inked_both_sides_at, without_strokes
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
@@ -288,9 +289,15 @@ def _border(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool, gs: 
 
 
 def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: list[int],
-               gs: GridSettings[int]) -> list[GridCell[int]]:
-    """Cells of a table: slots between rules, merged wherever their shared border is not ruled."""
+               gs: GridSettings[int], dots: np.ndarray | None = None) -> list[GridCell[int]]:
+    """Cells of a table: slots between rules, merged wherever their shared border is not ruled
+    (by the rulings' masks, nor on a black-and-white page by `dots` of its ink along the line)."""
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
+
+    def ruled(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool) -> bool:
+        return _border(mask, fixed, lo, hi, vertical, gs) or (
+            dots is not None and ruled_by_dots(dots, fixed, lo, hi, vertical, gs))
+
     parent = list(range(n_rows * n_cols))
 
     def find(i: int) -> int:
@@ -301,9 +308,9 @@ def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: 
 
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and not _border(vertical, xs[c + 1], ys[r], ys[r + 1], True, gs):
+            if c + 1 < n_cols and not ruled(vertical, xs[c + 1], ys[r], ys[r + 1], True):
                 parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
-            if r + 1 < n_rows and not _border(horizontal, ys[r + 1], xs[c], xs[c + 1], False, gs):
+            if r + 1 < n_rows and not ruled(horizontal, ys[r + 1], xs[c], xs[c + 1], False):
                 parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
@@ -363,11 +370,15 @@ def open_ends(vertical: np.ndarray, region: PixelBox, ys: list[int], xs: list[in
     return (top if ys[0] - top >= gs.min_vline else None), (bottom if bottom - ys[-1] >= gs.min_vline else None)
 
 
-def find_tables(rulings: Rulings, gs: GridSettings[int]) -> list[GridTable]:
-    """The ruled tables of a page, top to bottom."""
+def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None = None) -> list[GridTable]:
+    """The ruled tables of a page, top to bottom (`dots`: see grid_cells)."""
     horizontal, vertical = rulings.horizontal, rulings.vertical
-    tables = []
+    tables: list[GridTable] = []
     for region in table_regions(horizontal, vertical, gs):
+        # Rules of a table broken apart from its frame (a black-and-white page's dashes lost
+        # all round a few cells) make a web of their own inside it: its grid is the table's.
+        if any(within(region, table.box, gs.snap) for table in tables):
+            continue
         ys, xs = _rules(horizontal, vertical, region, gs)
         if len(ys) < 2 or len(xs) < 2:
             continue
@@ -380,7 +391,7 @@ def find_tables(rulings: Rulings, gs: GridSettings[int]) -> list[GridTable]:
             part_ys = [*(above if first == 0 else []), *part_ys, *(below if last == len(ys) - 1 else [])]
             if len(part_ys) < 2 or len(part_xs) < 2:
                 continue
-            cells = grid_cells(horizontal, vertical, part_ys, part_xs, gs)
+            cells = grid_cells(horizontal, vertical, part_ys, part_xs, gs, dots)
             if len(cells) < 2:
                 # A frame, not a table: a page's border around its tables, a box around text.
                 continue
