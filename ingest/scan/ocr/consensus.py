@@ -18,6 +18,7 @@ import numpy as np
 from ingest.scan.ocr.base import CellText, OcrEngine
 from ingest.scan.ocr.rapid import RapidOcrEngine
 from ingest.scan.ocr.same_look import SURE_APART, read_once
+from ingest.scan.ocr.sign_mark import mark_before_digits
 from ingest.scan.ocr.tesseract import TesseractEngine
 from ingest.settings import Settings
 
@@ -178,7 +179,16 @@ def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellTex
         second.update((i, reading) for i, reading in zip(apart, two.read([crops[i] for i in apart]), strict=True)
                       if as_digits(reading.text) == as_digits(first[i].text))
     second.update(zip(rest, two.read([crops[i] for i in rest]), strict=True))
-    return [agree(a, second[i], settings) for i, a in enumerate(first)]
+    readings = [agree(a, second[i], settings) for i, a in enumerate(first)]
+    return [_unsigned_unsure(r, crops[i], settings) for i, r in enumerate(readings)]
+
+
+def _unsigned_unsure(reading: CellText, crop: np.ndarray, settings: Settings) -> CellText:
+    """A number read without a sign where a mark stands before it as a minus would is
+    unsure (a worn minus read as nothing by both engines)."""
+    if not _NUMBER.match(reading.text) or reading.text.startswith("-") or not mark_before_digits(crop):
+        return reading
+    return CellText(reading.text, min(reading.confidence, settings.ocr.conf_disagree))
 
 
 def read_cells(cells: list[list[np.ndarray]], engines: EngineSet, settings: Settings,
