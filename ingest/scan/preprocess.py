@@ -55,8 +55,7 @@ def binarise(flat: np.ndarray) -> np.ndarray:
     """Ink mask (255 = ink) of a flattened gray page: Otsu, since the background is even now."""
     _, ink = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     # Otsu on a blank page puts the cut inside the paper noise: ink must be really dark.
-    ink[flat > _PAPER] = 0
-    return ink
+    return cv2.bitwise_and(ink, faint_ink(flat))
 
 
 def is_bilevel(gray: np.ndarray) -> bool:
