@@ -68,8 +68,9 @@ def _model_input(crop: np.ndarray) -> np.ndarray:
     ratio = w * 1.0 / h
     width = int(_HEIGHT * max(_MIN_WIDTH / _HEIGHT, ratio))
     scaled = width if math.ceil(_HEIGHT * ratio) > width else math.ceil(_HEIGHT * ratio)
-    bgr = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
-    image = cv2.resize(bgr, (scaled, _HEIGHT)).astype("float32").transpose((2, 0, 1)) / 255
+    # The gray scaled once and set in each of the three channels: the same values as scaling
+    # the crop made BGR, a third of the work.
+    image = cv2.resize(crop, (scaled, _HEIGHT)).astype("float32") / 255
     image -= 0.5
     image /= 0.5
     padded = np.zeros((1, 3, _HEIGHT, width), np.float32)
