@@ -31,7 +31,9 @@ def remove_seal(bgr: np.ndarray) -> np.ndarray:
     red = _red(bgr)
     mask = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     out = bgr.copy()
-    out[mask] = bgr.max(axis=2)[mask][:, None]
+    # The brightest channel taken at the seal's pixels only (over the whole page it cost
+    # 0.15 CPU s a 300-dpi page).
+    out[mask] = bgr[mask].max(axis=1)[:, None]
     return out
 
 
