@@ -111,6 +111,10 @@ class ScanSettings:
     # 1 MiB took a 6-page 300-dpi scan's peak from 446 to 397 MB but cost 0.2-0.4 CPU s a page
     # in system time (page arrays mapped and zeroed anew), so it is not the default.
     mmap_threshold: int = field(default=0, metadata=env("INGEST_MMAP_THRESHOLD", int))
+    # NumPy asks the kernel for 2 MB pages for its large arrays (madvise); a page's arrays,
+    # made and freed step after step, then cost the kernel 2 MB of zeroing each. Off, seed
+    # 879's ten images took 1-2 CPU s less system time (of ~27), the same readings.
+    huge_pages: bool = False
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.lines import text_line_boxes
 from ingest.scan.page import _straight, prepare
-from ingest.scan.photo import as_scanned, desk_cleared, find_frame, find_page, order_corners, rim_whitened
+from ingest.scan.photo import _rim_points, as_scanned, desk_cleared, find_frame, find_page, order_corners, rim_whitened
 from ingest.scan.ruled_square import rule_directions
 from ingest.settings import Settings
 from ingest.tables.raster import find_tables
@@ -233,3 +233,17 @@ def test_a_blurred_photos_thin_rules_under_dense_print_are_found() -> None:
     assert not find_tables(as_scan.rulings, as_scan.grid)
     as_photo = prepare(photo, photographed=True)
     assert [(t.n_rows, t.n_cols, len(t.cells)) for t in find_tables(as_photo.rulings, as_photo.grid)] == [(20, 4, 80)]
+
+
+def test_a_masks_rim_points_have_its_hull() -> None:
+    """find_frame's hull from a mask's rim points is the hull of all its points, vertex for
+    vertex and from the same first vertex (the corners are fitted to it in that order)."""
+    rng = np.random.default_rng(5)
+    for index in range(2000):
+        height, width = (int(v) for v in rng.integers(1, 60, 2))
+        dots = (rng.random((height, width)) < rng.uniform(0.01, 0.9)).astype(np.uint8)
+        mask = cv2.dilate(dots, np.ones((3, 3), np.uint8)) if index % 3 == 0 else dots
+        if not mask.any():
+            continue
+        whole, rim = cv2.convexHull(cv2.findNonZero(mask)), cv2.convexHull(_rim_points(mask))
+        assert whole.shape == rim.shape and (whole == rim).all(), (index, whole.tolist(), rim.tolist())

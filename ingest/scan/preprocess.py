@@ -49,7 +49,9 @@ def remove_seal(bgr: np.ndarray) -> np.ndarray:
     red = _red(bgr)
     mask = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     out = bgr.copy()
-    out[mask] = bgr.max(axis=2)[mask][:, None]
+    # The brightest channel taken at the seal's pixels only (over the whole page it cost
+    # 0.15 CPU s a 300-dpi page).
+    out[mask] = bgr[mask].max(axis=1)[:, None]
     return out
 
 
@@ -122,15 +124,14 @@ def binarise(flat: np.ndarray) -> np.ndarray:
     """Ink mask (255 = ink) of a flattened gray page: Otsu, since the background is even now."""
     _, ink = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     # Otsu on a blank page puts the cut inside the paper noise: ink must be really dark.
-    ink[flat > _PAPER] = 0
-    return ink
+    return cv2.bitwise_and(ink, faint_ink(flat))
 
 
 def is_bilevel(gray: np.ndarray) -> bool:
     """Whether a page was scanned black and white: hardly a pixel between ink and paper
     (measured: under 6 % on 150-dpi black-and-white PDFs rendered with smoothing, 0 on
     black-and-white TIFFs, over 24 % on gray and colour scans, 99 % on photos)."""
-    return float(((gray > 40) & (gray < 215)).mean()) < _BILEVEL_GRAYS
+    return cv2.countNonZero(cv2.inRange(gray, 41, 214)) / gray.size < _BILEVEL_GRAYS
 
 
 def faint_ink(flat: np.ndarray) -> np.ndarray:

