@@ -20,8 +20,10 @@ from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.lines import text_line_boxes
 from ingest.scan.page import _straight, prepare
-from ingest.scan.photo import _rim_points, as_scanned, desk_cleared, find_frame, find_page, order_corners, rim_whitened
+from ingest.scan.photo import as_scanned, desk_cleared, find_page, rim_whitened
+from ingest.scan.quads import order_corners
 from ingest.scan.ruled_square import rule_directions
+from ingest.scan.table_frame import find_frame, rim_points
 from ingest.settings import Settings
 from ingest.tables.raster import find_tables
 from tests.conftest import same_value
@@ -245,5 +247,5 @@ def test_a_masks_rim_points_have_its_hull() -> None:
         mask = cv2.dilate(dots, np.ones((3, 3), np.uint8)) if index % 3 == 0 else dots
         if not mask.any():
             continue
-        whole, rim = cv2.convexHull(cv2.findNonZero(mask)), cv2.convexHull(_rim_points(mask))
+        whole, rim = cv2.convexHull(cv2.findNonZero(mask)), cv2.convexHull(rim_points(mask))
         assert whole.shape == rim.shape and (whole == rim).all(), (index, whole.tolist(), rim.tolist())

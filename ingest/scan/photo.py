@@ -5,7 +5,8 @@ scan's resolution, the desk left along its edges whitened, squared by its ruling
 came out sheared (a curled side misled the flattening: ingest/scan/ruled_square.py), and a
 bow or a curled edge straightened along the table rulings.
 
-An image with no such quadrilateral (a scan: paper to the edges) is left as it is.
+An image with no such quadrilateral (a scan: paper to the edges) is left as it is, unless
+its table's frame is seen in perspective (a close-up: ingest/scan/table_frame.py).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import numpy as np
 
 from ingest.scan import preprocess
 from ingest.scan.cut_sheet import cut_sheet_corners
-from ingest.scan.ruled_square import unsheared, warped_whole
+from ingest.scan.quads import angles_ok, order_corners, quad_of, small_gray
+from ingest.scan.ruled_square import unsheared
+from ingest.scan.table_frame import find_frame, square_frame
 from ingest.settings import Settings
-from ingest.tables.components import components
 from ingest.tables.raster import find_rulings, raster_settings
 
 # Work size (longest side) for finding the sheet: its outline needs no more.
@@ -33,8 +35,6 @@ _EDGE_MARGIN = 0.004
 _CUT_MARGIN = 0.01
 # Of the sheet's outline, at least this share is in the picture.
 _MIN_SIDE_SEEN = 0.4
-# Corner angles of a sheet seen at up to ~25°: between these (degrees).
-_MIN_ANGLE, _MAX_ANGLE = 55.0, 125.0
 # Share of the outline where paper is brighter than what lies beyond it: a page edge runs
 # all round; a table's frame on a scan has paper on both sides.
 _MIN_EDGE_SUPPORT = 0.75
@@ -58,45 +58,6 @@ _PAPER_RIM = 0.01
 # when it moves them at least this many pixels somewhere.
 _MIN_RULE_SPAN = 0.3
 _MIN_BOW = 1.5
-# No sheet found: a table frame this large (share of the image) whose corners are this many
-# degrees off square is a close-up seen in perspective (a scanner's frame is square to 0.2°).
-_FRAME_SIDE = 2000
-_MIN_FRAME_AREA = 0.1
-_MIN_FRAME_RULED = 0.85
-_MIN_PERSPECTIVE = 1.0
-
-
-def order_corners(quad: np.ndarray) -> np.ndarray:
-    """Four points as top-left, top-right, bottom-right, bottom-left, taken clockwise round
-    their centre: picking each by its own extreme (least x + y, …) took one point twice for a
-    lopsided hull (a table with a seal below it) and warped the page onto blank paper."""
-    pts = quad.reshape(4, 2).astype(np.float32)
-    centre = pts.mean(axis=0)
-    clockwise = pts[np.argsort(np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0]))]
-    return np.roll(clockwise, -int(np.argmin(clockwise.sum(axis=1))), axis=0)
-
-
-def _quad_of(contour: np.ndarray) -> np.ndarray | None:
-    """The contour's convex hull simplified to four corners, if it comes to four."""
-    hull = cv2.convexHull(contour)
-    perimeter = cv2.arcLength(hull, True)
-    for share in (0.01, 0.02, 0.03, 0.05, 0.08):
-        approx = cv2.approxPolyDP(hull, share * perimeter, True)
-        if len(approx) == 4:
-            return order_corners(approx)
-        if len(approx) < 4:
-            return None
-    return None
-
-
-def _angles_ok(quad: np.ndarray) -> bool:
-    for i in range(4):
-        a, b, c = quad[i - 1], quad[i], quad[(i + 1) % 4]
-        u, v = a - b, c - b
-        cos = float(np.dot(u, v) / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-6))
-        if not _MIN_ANGLE <= math.degrees(math.acos(max(-1.0, min(1.0, cos)))) <= _MAX_ANGLE:
-            return False
-    return True
 
 
 def _edge_support(gray: np.ndarray, quad: np.ndarray) -> float:
@@ -152,25 +113,17 @@ def _candidate_contours(gray: np.ndarray) -> list[np.ndarray]:
     return outlines
 
 
-def _small_gray(bgr: np.ndarray, scale: float) -> np.ndarray:
-    """The image in gray scaled by `scale`: turned gray first, the scaling averages a third
-    of the values (on every image, scan or not: 0.06 of 0.1 CPU s a 300-dpi page looking for a
-    sheet and a frame); a pixel's gray comes out a level apart at most."""
-    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    return gray if scale == 1 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-
-
 def find_page(bgr: np.ndarray) -> np.ndarray | None:
     """The corners (top-left, top-right, bottom-right, bottom-left; image pixels, maybe
     beyond the image when the frame cuts the sheet) of the photographed sheet, or None when
     no sheet stands out from a background."""
     scale = _FIND_SIDE / max(bgr.shape[:2])
-    gray = _small_gray(bgr, scale)
+    gray = small_gray(bgr, scale)
     h, w = gray.shape
     margin = _EDGE_MARGIN * max(h, w)
     best: tuple[float, np.ndarray] | None = None
     for contour in _candidate_contours(gray):
-        quad = _quad_of(contour)
+        quad = quad_of(contour)
         if quad is not None and ((quad.min(axis=0) < margin).any()
                                  or (quad.max(axis=0) > [w - margin, h - margin]).any()):
             quad = None
@@ -180,7 +133,7 @@ def find_page(bgr: np.ndarray) -> np.ndarray | None:
             quad = None if cut is None else order_corners(cut)
             if quad is not None and len(np.unique(quad, axis=0)) < 4:
                 quad = None  # no corner is both (a kite's far tip, from a shadow's edge)
-        if quad is None or not _angles_ok(quad):
+        if quad is None or not angles_ok(quad):
             continue
         area = cv2.contourArea(quad) / (h * w)
         if area < _MIN_AREA:
@@ -316,81 +269,6 @@ def straighten(bgr: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) ->
         xs += across.T
     out: np.ndarray = cv2.remap(bgr, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return out
-
-
-def _corner_angles(quad: np.ndarray) -> list[float]:
-    angles = []
-    for i in range(4):
-        u, v = quad[i - 1] - quad[i], quad[(i + 1) % 4] - quad[i]
-        cos = float(np.dot(u, v) / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-6))
-        angles.append(math.degrees(math.acos(max(-1.0, min(1.0, cos)))))
-    return angles
-
-
-def _ruled_share(mask: np.ndarray, quad: np.ndarray) -> float:
-    """Share of points along the quadrilateral's sides that lie on the mask."""
-    points = np.concatenate([quad[i] + np.linspace(0.03, 0.97, 40)[:, None] * (quad[(i + 1) % 4] - quad[i])
-                             for i in range(4)])
-    xy = np.clip(np.round(points), 0, [mask.shape[1] - 1, mask.shape[0] - 1]).astype(int)
-    return float(np.mean(mask[xy[:, 1], xy[:, 0]] > 0))
-
-
-def _rim_points(mask: np.ndarray) -> np.ndarray:
-    """The points of a mask that may lie on its convex hull, as findNonZero gives points: each
-    row's first and last, and all of its top and bottom rows (a point inside a row has points
-    either side of it, so a supporting line through it runs along its row). Its hull is the
-    mask's, for a fraction of the points to sort (a table's web holds some 100,000)."""
-    rows = np.flatnonzero(mask.any(axis=1))
-    first = mask[rows].argmax(axis=1)
-    last = mask.shape[1] - 1 - mask[rows, ::-1].argmax(axis=1)
-    edges = [np.column_stack([np.flatnonzero(mask[row]), np.full(np.count_nonzero(mask[row]), row)])
-             for row in (rows[0], rows[-1])]
-    points = np.unique(np.concatenate([np.column_stack([rows, first]), np.column_stack([rows, last]),
-                                       *(edge[:, ::-1] for edge in edges)]), axis=0)
-    # In findNonZero's order (row by row, left to right): the hull starts where it would.
-    return np.ascontiguousarray(points[:, ::-1]).astype(np.int32).reshape(-1, 1, 2)
-
-
-def find_frame(bgr: np.ndarray) -> np.ndarray | None:
-    """The corners of the largest ruled table's outer frame when it is seen in perspective
-    (corners off square); None for a table seen square-on, as a scanner sees it.
-
-    A ruled table is one connected web of ink, its hull the frame; the frame's four sides lie
-    on ink all along (the band of a desk's edge or a paragraph's hull does not)."""
-    scale = min(1.0, _FRAME_SIDE / max(bgr.shape[:2]))
-    gray = _small_gray(bgr, scale)
-    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 8)
-    joined = cv2.dilate(ink, np.ones((3, 3), np.uint8))
-    h, w = joined.shape
-    _, labels, stats = components(joined)
-    spans = stats[1:, cv2.CC_STAT_WIDTH] * stats[1:, cv2.CC_STAT_HEIGHT]
-    best: tuple[float, np.ndarray] | None = None
-    for i in np.argsort(-spans)[:3] + 1:
-        x, y, cw, ch, _ = (int(v) for v in stats[i])
-        if cw * ch < _MIN_FRAME_AREA * h * w:
-            break
-        web = (labels[y:y + ch, x:x + cw] == i).astype(np.uint8)
-        quad = _quad_of(_rim_points(web))
-        # A few pixels' tolerance: the hull's corners stand on the frame's outer edge.
-        if quad is None or _ruled_share(cv2.dilate(web, np.ones((7, 7), np.uint8)), quad) < _MIN_FRAME_RULED:
-            continue
-        area = cv2.contourArea(quad)
-        if best is None or area > best[0]:
-            best = (area, quad + np.array([x, y], np.float32))
-    if best is None:
-        return None
-    deviation = max(abs(a - 90) for a in _corner_angles(best[1]))
-    return best[1] / scale if _MIN_PERSPECTIVE <= deviation <= 90 - _MIN_ANGLE else None
-
-
-def square_frame(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
-    """The whole image warped so that the table frame inside `corners` is a rectangle as
-    large as its longer sides (text beside the table lies in the same plane and comes along)."""
-    sides = [float(np.linalg.norm(corners[(i + 1) % 4] - corners[i])) for i in range(4)]
-    width, height = max(sides[0], sides[2]), max(sides[1], sides[3])
-    x0, y0 = corners[0]
-    target = np.array([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]], np.float32)
-    return warped_whole(bgr, cv2.getPerspectiveTransform(corners.astype(np.float32), target))
 
 
 def _straightened(bgr: np.ndarray) -> np.ndarray:

@@ -1,0 +1,84 @@
+"""A table's outer frame seen in perspective (a close-up photo of a table, no sheet's edges in
+sight): found as the hull of the table's web of rules, and squared by it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ingest.scan.quads import MIN_ANGLE, corner_angles, quad_of, small_gray
+from ingest.scan.ruled_square import warped_whole
+from ingest.tables.components import components
+
+# No sheet found: a table frame this large (share of the image) whose corners are this many
+# degrees off square is a close-up seen in perspective (a scanner's frame is square to 0.2°).
+_FRAME_SIDE = 2000
+_MIN_FRAME_AREA = 0.1
+_MIN_FRAME_RULED = 0.85
+_MIN_PERSPECTIVE = 1.0
+
+
+def _ruled_share(mask: np.ndarray, quad: np.ndarray) -> float:
+    """Share of points along the quadrilateral's sides that lie on the mask."""
+    points = np.concatenate([quad[i] + np.linspace(0.03, 0.97, 40)[:, None] * (quad[(i + 1) % 4] - quad[i])
+                             for i in range(4)])
+    xy = np.clip(np.round(points), 0, [mask.shape[1] - 1, mask.shape[0] - 1]).astype(int)
+    return float(np.mean(mask[xy[:, 1], xy[:, 0]] > 0))
+
+
+def rim_points(mask: np.ndarray) -> np.ndarray:
+    """The points of a mask that may lie on its convex hull, as findNonZero gives points: each
+    row's first and last, and all of its top and bottom rows (a point inside a row has points
+    either side of it, so a supporting line through it runs along its row). Its hull is the
+    mask's, for a fraction of the points to sort (a table's web holds some 100,000)."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    first = mask[rows].argmax(axis=1)
+    last = mask.shape[1] - 1 - mask[rows, ::-1].argmax(axis=1)
+    edges = [np.column_stack([np.flatnonzero(mask[row]), np.full(np.count_nonzero(mask[row]), row)])
+             for row in (rows[0], rows[-1])]
+    points = np.unique(np.concatenate([np.column_stack([rows, first]), np.column_stack([rows, last]),
+                                       *(edge[:, ::-1] for edge in edges)]), axis=0)
+    # In findNonZero's order (row by row, left to right): the hull starts where it would.
+    return np.ascontiguousarray(points[:, ::-1]).astype(np.int32).reshape(-1, 1, 2)
+
+
+def find_frame(bgr: np.ndarray) -> np.ndarray | None:
+    """The corners of the largest ruled table's outer frame when it is seen in perspective
+    (corners off square); None for a table seen square-on, as a scanner sees it.
+
+    A ruled table is one connected web of ink, its hull the frame; the frame's four sides lie
+    on ink all along (the band of a desk's edge or a paragraph's hull does not)."""
+    scale = min(1.0, _FRAME_SIDE / max(bgr.shape[:2]))
+    gray = small_gray(bgr, scale)
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 8)
+    joined = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+    h, w = joined.shape
+    _, labels, stats = components(joined)
+    spans = stats[1:, cv2.CC_STAT_WIDTH] * stats[1:, cv2.CC_STAT_HEIGHT]
+    best: tuple[float, np.ndarray] | None = None
+    for i in np.argsort(-spans)[:3] + 1:
+        x, y, cw, ch, _ = (int(v) for v in stats[i])
+        if cw * ch < _MIN_FRAME_AREA * h * w:
+            break
+        web = (labels[y:y + ch, x:x + cw] == i).astype(np.uint8)
+        quad = quad_of(rim_points(web))
+        # A few pixels' tolerance: the hull's corners stand on the frame's outer edge.
+        if quad is None or _ruled_share(cv2.dilate(web, np.ones((7, 7), np.uint8)), quad) < _MIN_FRAME_RULED:
+            continue
+        area = cv2.contourArea(quad)
+        if best is None or area > best[0]:
+            best = (area, quad + np.array([x, y], np.float32))
+    if best is None:
+        return None
+    deviation = max(abs(a - 90) for a in corner_angles(best[1]))
+    return best[1] / scale if _MIN_PERSPECTIVE <= deviation <= 90 - MIN_ANGLE else None
+
+
+def square_frame(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The whole image warped so that the table frame inside `corners` is a rectangle as
+    large as its longer sides (text beside the table lies in the same plane and comes along)."""
+    sides = [float(np.linalg.norm(corners[(i + 1) % 4] - corners[i])) for i in range(4)]
+    width, height = max(sides[0], sides[2]), max(sides[1], sides[3])
+    x0, y0 = corners[0]
+    target = np.array([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]], np.float32)
+    return warped_whole(bgr, cv2.getPerspectiveTransform(corners.astype(np.float32), target))
