@@ -68,6 +68,6 @@ def render_browser_scan(truth: ReportTruth, out: Path, rng: random.Random) -> Pa
     pages = []
     for index, raster in enumerate(on_paper(rasters, wear, style.dpi)):
         skew = style.skew + rng.uniform(-0.15, 0.15)
-        scanned = scan_look(raster, replace(style, skew=skew), rng, page_wear(wear, index))
+        scanned = scan_look(raster, replace(style, skew=skew), rng, page_wear(wear, index, style.dpi))
         pages.append(ScannedPage(Image.fromarray(scanned), index, [], False, 0, skew, style.dpi))
     return write_scanned_pdf(pages, out, rng)

@@ -279,7 +279,7 @@ def scan_report(truth: ReportTruth, rng: random.Random, hard: HardScan | None = 
         # Each sheet lies a little differently on the glass, but never straight.
         skew = style.skew + (rng.uniform(-0.15, 0.15) if hard is None else rng.uniform(-0.3, 0))
         page_style = replace(style, skew=math.copysign(max(abs(skew), 0.2), style.skew))
-        scanned = scan_look(page, page_style, rng, page_wear(wear, index))
+        scanned = scan_look(page, page_style, rng, page_wear(wear, index, style.dpi))
         if turns[index]:
             scanned = np.ascontiguousarray(np.rot90(scanned, k=turns[index] // 90))
         keys = [k for k in truth.cells if key_pages.get(k) == index]
@@ -299,9 +299,9 @@ def worn_style(style: ScanStyle, wear: Wear | None) -> ScanStyle:
     return style
 
 
-def page_wear(wear: Wear | None, index: int) -> Callable[[np.ndarray], np.ndarray] | None:
+def page_wear(wear: Wear | None, index: int, dpi: int) -> Callable[[np.ndarray], np.ndarray] | None:
     """The wear after the scanner's optics of page `index` (none without `wear`)."""
-    return None if wear is None else optics(wear, random.Random(f"{wear.seed}/optics/{index}"))
+    return None if wear is None else optics(wear, random.Random(f"{wear.seed}/optics/{index}"), dpi)
 
 
 def draw_hard_scan(rng: random.Random) -> HardScan:
@@ -323,7 +323,7 @@ def render_turned_scan(truth: ReportTruth, out: Path, rng: random.Random, hard: 
 def render_fax(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
     """Renderer: an image-only PDF scanned black and white at 150 dpi, as a fax or an office
     scanner's smallest setting gives it: hair-thin rules, thresholded strokes, 0.2-1.7° skew."""
-    wear = draw_wear(wear_stream(rng), faded=False)
+    wear = draw_wear(wear_stream(rng), bilevel=True)
     hard = HardScan(dpi=150, skew=rng.choice([-1, 1]) * rng.uniform(0.2, 1.7), turn=0, mode="1")
     return write_scanned_pdf(scan_report(truth, rng, hard, wear), out, rng)
 

@@ -22,6 +22,9 @@ import numpy as np
 
 # Probability per document of each kind (a reader meets several together now and then).
 WEAR_CHANCE = 0.10
+# The lowest resolution of a copy: below it print is lost to a reader as to OCR (seed 983's
+# 150-dpi scans copied at 0.55 and 0.65 of it lost table rows, flagged).
+SOFT_COPY_MIN_DPI = 100
 EDGES = ("left", "top", "right", "bottom")
 HIGHLIGHTERS = ((1.0, 1.0, 0.5), (0.72, 1.0, 0.62))  # yellow, green (multiplied over the paper)
 PENS = ((40, 60, 190), (35, 35, 45))  # blue, black
@@ -35,7 +38,7 @@ class Wear:
     lid_bands: tuple[tuple[str, float, int], ...] = ()  # (edge, share of that side, gray)
     show_through: float = 0.0  # darkness of the reverse side's print, 0-1
     faded: tuple[int, int] | None = None  # (darkest ink, paper)
-    soft_copy: float | None = None  # resolution of the copy, relative to the scan's
+    soft_copy: float | None = None  # resolution of the copy, relative to the scan's (100 dpi at least)
     off_centre: tuple[float, float, float, float, int] | None = None  # margins left, top, right, bottom; gray
     highlighter: bool = False
     pen_tick: bool = False
@@ -52,9 +55,11 @@ def wear_stream(rng: random.Random) -> random.Random:
     return random.Random(hashlib.sha256(repr(rng.getstate()).encode()).hexdigest() + "/wear")
 
 
-def draw_wear(rng: random.Random, faded: bool = True) -> Wear:
-    """Each kind with probability WEAR_CHANCE, in ranges seen on real scans (`faded`: whether
-    toner may fade, which a black-and-white scan at a fixed threshold would turn to blank)."""
+def draw_wear(rng: random.Random, bilevel: bool = False) -> Wear:
+    """Each kind with probability WEAR_CHANCE, in ranges seen on real scans. A `bilevel` scan
+    (black and white at a fixed threshold) has neither faded toner, which it would turn to blank,
+    nor a soft copy, whose gray thin rules it would cut to dashes a third of their length (seed
+    981's fax 1 at 0.61 of 150 dpi: every table lost, flagged)."""
     def drawn() -> bool:
         return rng.random() < WEAR_CHANCE
 
@@ -62,8 +67,8 @@ def draw_wear(rng: random.Random, faded: bool = True) -> Wear:
     bands = tuple((edge, rng.uniform(0.01, 0.04), rng.randint(10, 60))
                   for edge in rng.sample(EDGES, rng.randint(1, 3))) if drawn() else ()
     show_through = rng.uniform(0.08, 0.2) if drawn() else 0.0
-    fade = (rng.randint(70, 130), rng.randint(215, 245)) if drawn() and faded else None
-    soft = rng.uniform(0.55, 0.75) if drawn() else None
+    fade = (rng.randint(70, 130), rng.randint(215, 245)) if drawn() and not bilevel else None
+    soft = rng.uniform(0.6, 0.75) if drawn() and not bilevel else None
     off = (*(rng.uniform(0.0, 0.1) for _ in range(4)), rng.randint(150, 215)) if drawn() else None
     return Wear(seed, bands, show_through, fade, soft, off,  # type: ignore[arg-type]
                 highlighter=drawn(), pen_tick=drawn(), jpeg_quality=rng.randint(25, 40) if drawn() else None,
@@ -159,7 +164,7 @@ def on_paper(rasters: list[np.ndarray], wear: Wear, dpi: int) -> list[np.ndarray
 
 # --- In the scanner, after the optics ---------------------------------------------------------
 
-def optics(wear: Wear, rng: random.Random) -> Callable[[np.ndarray], np.ndarray] | None:
+def optics(wear: Wear, rng: random.Random, dpi: int) -> Callable[[np.ndarray], np.ndarray] | None:
     """What the scanner does to the page (float RGB) after its lens: a copy at lower resolution,
     the sheet off-centre on a larger glass, the lid's dark edges. None without such wear."""
     if wear.soft_copy is None and wear.off_centre is None and not wear.lid_bands:
@@ -168,7 +173,8 @@ def optics(wear: Wear, rng: random.Random) -> Callable[[np.ndarray], np.ndarray]
     def worn(img: np.ndarray) -> np.ndarray:
         h, w = img.shape[:2]
         if wear.soft_copy is not None:
-            small = cv2.resize(img, (int(w * wear.soft_copy), int(h * wear.soft_copy)), interpolation=cv2.INTER_AREA)
+            scale = max(wear.soft_copy, SOFT_COPY_MIN_DPI / dpi)
+            small = cv2.resize(img, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
             img = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
         if wear.off_centre is not None:
             left, top, right, bottom, gray = wear.off_centre
