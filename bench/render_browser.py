@@ -19,7 +19,16 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from bench.render_html import render_html
-from bench.render_scan import POINTS_PER_INCH, ScannedPage, draw_scan_style, scan_look, write_scanned_pdf
+from bench.render_scan import (
+    POINTS_PER_INCH,
+    ScannedPage,
+    draw_scan_style,
+    page_wear,
+    scan_look,
+    worn_style,
+    write_scanned_pdf,
+)
+from bench.scan_wear import draw_wear, on_paper, wear_stream
 from bench.truth import ReportTruth
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,8 +54,10 @@ def render_browser_pdf(truth: ReportTruth, out: Path, rng: random.Random) -> Pat
 
 
 def render_browser_scan(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
-    """Renderer: the browser's print of the web page, printed on paper and scanned (<out>.pdf)."""
-    style = draw_scan_style(rng)
+    """Renderer: the browser's print of the web page, printed on paper and scanned (<out>.pdf),
+    now and then worn (scan_wear)."""
+    wear = draw_wear(wear_stream(rng))
+    style = worn_style(draw_scan_style(rng), wear)
     with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
         printed = render_browser_pdf(truth, Path(tmp) / out.name, rng)
         pdf = pdfium.PdfDocument(str(printed))
@@ -55,8 +66,8 @@ def render_browser_scan(truth: ReportTruth, out: Path, rng: random.Random) -> Pa
         finally:
             pdf.close()
     pages = []
-    for index, raster in enumerate(rasters):
+    for index, raster in enumerate(on_paper(rasters, wear, style.dpi)):
         skew = style.skew + rng.uniform(-0.15, 0.15)
-        scanned = scan_look(raster, replace(style, skew=skew), rng)
+        scanned = scan_look(raster, replace(style, skew=skew), rng, page_wear(wear, index, style.dpi))
         pages.append(ScannedPage(Image.fromarray(scanned), index, [], False, 0, skew, style.dpi))
     return write_scanned_pdf(pages, out, rng)

@@ -14,6 +14,7 @@ import math
 import random
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bench.render_docx import pdf_with_plan
 from bench.report_text import Block, Para
+from bench.scan_wear import Wear, dpi_saved, draw_wear, on_paper, optics, wear_stream
 from bench.text_layer import TextLine, is_value_line
 from bench.truth import ReportTruth
 
@@ -169,8 +171,9 @@ def stamp(page: np.ndarray, mask: np.ndarray, centre: tuple[int, int], rng: rand
 
 # --- The scanner ------------------------------------------------------------------------------
 
-def scan_look(page: np.ndarray, style: ScanStyle, rng: random.Random) -> np.ndarray:
-    """`page` (RGB uint8) as a flatbed scanner returns it."""
+def scan_look(page: np.ndarray, style: ScanStyle, rng: random.Random,
+              worn: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+    """`page` (RGB uint8) as a flatbed scanner returns it (`worn`: wear after the optics, see scan_wear)."""
     h, w = page.shape[:2]
     img: np.ndarray = page.astype(np.float32)
     img *= (style.white - style.black) / 255.0
@@ -187,6 +190,9 @@ def scan_look(page: np.ndarray, style: ScanStyle, rng: random.Random) -> np.ndar
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), style.skew, 1.0)
     paper = tuple(float(v) for v in style.white * tint)
     img = cv2.warpAffine(img, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper)
+    if worn is not None:
+        img = worn(img)
+        h, w = img.shape[:2]
     # Sensor noise: per-pixel grain, and a faint blotchy colour noise.
     cv2.setRNGSeed(rng.getrandbits(31))
     grain = np.empty((h, w), np.float32)
@@ -249,9 +255,11 @@ class HardScan:
     mode: str = "L"  # PIL mode of the pages: "RGB", "L" (gray) or "1" (black and white)
 
 
-def scan_report(truth: ReportTruth, rng: random.Random, hard: HardScan | None = None) -> list[ScannedPage]:
-    """Every page of the report, printed, sealed and scanned (under `hard`'s conditions if given)."""
-    style = draw_scan_style(rng)
+def scan_report(truth: ReportTruth, rng: random.Random, hard: HardScan | None = None,
+                wear: Wear | None = None) -> list[ScannedPage]:
+    """Every page of the report, printed, sealed and scanned (under `hard`'s conditions if given,
+    with `wear` if given)."""
+    style = worn_style(draw_scan_style(rng), wear)
     if hard is not None:
         style = replace(style, dpi=hard.dpi, skew=hard.skew)
     printed = print_report(truth, rng, style.dpi, seal_on_signature=hard is not None)
@@ -261,6 +269,8 @@ def scan_report(truth: ReportTruth, rng: random.Random, hard: HardScan | None = 
         turns[min(p for k, p in key_pages.items() if k.startswith(hard.turned_section))] = hard.turn
     elif rng.random() < 0.15:
         turns[rng.randrange(len(rasters))] = rng.choice([90, 90, 180])
+    if wear is not None:
+        rasters = on_paper(rasters, wear, style.dpi)
     pages = []
     for index, raster in enumerate(rasters):
         page = raster.copy()
@@ -269,7 +279,7 @@ def scan_report(truth: ReportTruth, rng: random.Random, hard: HardScan | None = 
         # Each sheet lies a little differently on the glass, but never straight.
         skew = style.skew + (rng.uniform(-0.15, 0.15) if hard is None else rng.uniform(-0.3, 0))
         page_style = replace(style, skew=math.copysign(max(abs(skew), 0.2), style.skew))
-        scanned = scan_look(page, page_style, rng)
+        scanned = scan_look(page, page_style, rng, page_wear(wear, index, style.dpi))
         if turns[index]:
             scanned = np.ascontiguousarray(np.rot90(scanned, k=turns[index] // 90))
         keys = [k for k in truth.cells if key_pages.get(k) == index]
@@ -278,6 +288,20 @@ def scan_report(truth: ReportTruth, rng: random.Random, hard: HardScan | None = 
             image = _in_mode(image, hard.mode)
         pages.append(ScannedPage(image, index, keys, index == seal_page, turns[index], page_style.skew, style.dpi))
     return pages
+
+
+def worn_style(style: ScanStyle, wear: Wear | None) -> ScanStyle:
+    """The scanner's style with faded toner's gray ink on gray paper, and heavy JPEG, if worn so."""
+    if wear is not None and wear.faded is not None:
+        style = replace(style, black=wear.faded[0], white=wear.faded[1])
+    if wear is not None and wear.jpeg_quality is not None:
+        style = replace(style, jpeg_quality=wear.jpeg_quality)
+    return style
+
+
+def page_wear(wear: Wear | None, index: int, dpi: int) -> Callable[[np.ndarray], np.ndarray] | None:
+    """The wear after the scanner's optics of page `index` (none without `wear`)."""
+    return None if wear is None else optics(wear, random.Random(f"{wear.seed}/optics/{index}"), dpi)
 
 
 def draw_hard_scan(rng: random.Random) -> HardScan:
@@ -299,19 +323,23 @@ def render_turned_scan(truth: ReportTruth, out: Path, rng: random.Random, hard: 
 def render_fax(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
     """Renderer: an image-only PDF scanned black and white at 150 dpi, as a fax or an office
     scanner's smallest setting gives it: hair-thin rules, thresholded strokes, 0.2-1.7° skew."""
+    wear = draw_wear(wear_stream(rng), bilevel=True)
     hard = HardScan(dpi=150, skew=rng.choice([-1, 1]) * rng.uniform(0.2, 1.7), turn=0, mode="1")
-    return write_scanned_pdf(scan_report(truth, rng, hard), out, rng)
+    return write_scanned_pdf(scan_report(truth, rng, hard, wear), out, rng)
 
 
 def render_pdf_scanned(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
-    """Renderer: an image-only PDF of the scanned pages (<out>.pdf)."""
-    return write_scanned_pdf(scan_report(truth, rng), out, rng)
+    """Renderer: an image-only PDF of the scanned pages (<out>.pdf), now and then worn (scan_wear)."""
+    wear = draw_wear(wear_stream(rng))
+    return write_scanned_pdf(scan_report(truth, rng, wear=wear), out, rng)
 
 
 def render_image(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
     """Renderer: one scanned page as PNG/JPEG/TIFF with `<stem>.keys.json` listing the truth
-    keys it shows, or now and then the whole report as a multi-page TIFF (no keys file)."""
-    return write_image(scan_report(truth, rng), out, rng)
+    keys it shows, or now and then the whole report as a multi-page TIFF (no keys file); now
+    and then worn (scan_wear), its DPI wrong or missing among that."""
+    wear = draw_wear(wear_stream(rng))
+    return write_image(scan_report(truth, rng, wear=wear), out, rng, wear)
 
 
 def write_scanned_pdf(pages: list[ScannedPage], out: Path, rng: random.Random) -> Path:
@@ -325,25 +353,25 @@ def write_scanned_pdf(pages: list[ScannedPage], out: Path, rng: random.Random) -
     return path
 
 
-def write_image(pages: list[ScannedPage], out: Path, rng: random.Random) -> Path:
+def write_image(pages: list[ScannedPage], out: Path, rng: random.Random, wear: Wear | None = None) -> Path:
     """Mostly one page (the start of section 三's table more often than not) with its keys file;
-    sometimes every page in one multi-page TIFF."""
+    sometimes every page in one multi-page TIFF. The DPI saved is the scan's unless `wear` says otherwise."""
     if rng.random() < 0.2:
         path = out.with_suffix(".tif")
         first, *rest = [_tiff_mode(p.image, rng) for p in pages]
-        first.save(path, save_all=True, append_images=rest, compression="tiff_lzw", dpi=(pages[0].dpi,) * 2)
+        first.save(path, save_all=True, append_images=rest, compression="tiff_lzw", **dpi_saved(wear, pages[0].dpi))
         return path
     s3_start = next(p for p in pages if any(k.startswith("s3.") for k in p.keys))
     chosen = s3_start if rng.random() < 0.6 else rng.choice([p for p in pages if p.keys])
     kind = rng.choice(["png", "jpg", "tif"])
     path = out.with_suffix(f".{kind}")
-    dpi = (chosen.dpi,) * 2
+    dpi = dpi_saved(wear, chosen.dpi)
     if kind == "png":
-        chosen.image.save(path, dpi=dpi)
+        chosen.image.save(path, **dpi)
     elif kind == "jpg":
-        chosen.image.save(path, quality=rng.randint(60, 90), dpi=dpi)
+        chosen.image.save(path, quality=rng.randint(60, 90), **dpi)
     else:
-        _tiff_mode(chosen.image, rng).save(path, compression="tiff_lzw", dpi=dpi)
+        _tiff_mode(chosen.image, rng).save(path, compression="tiff_lzw", **dpi)
     out.with_name(out.name + ".keys.json").write_text(json.dumps(chosen.keys, ensure_ascii=False), encoding="utf-8")
     return path
 

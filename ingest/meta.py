@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from ingest.agency import clean_name, same_body, strip_citations, tail_names, well_formed
 from ingest.calibration import field_confidence
+from ingest.evidence import OCR_FORMATS
 from ingest.field_evidence import FieldEvidence
 from ingest.labels import nfkc
 from ingest.models import ReportMeta
@@ -290,6 +291,14 @@ def _decide(evidence: list[Evidence], agree: Callable[[str | int, str | int], bo
     return _Decision(primary.value, primary.kind, status)
 
 
+def _bears_out_read(other: str | int, value: str | int) -> bool:
+    """Whether `other` names the body `value` names, read by OCR: not when `value` is `other`
+    without its first characters, as OCR drops a large title's first ones (山东省韶关市清河镇
+    read 省韶关市清河镇, and the signature 山东省韶关市清河镇 confirmed it)."""
+    other, value = str(other), str(value)
+    return same_body(other, value) and not (len(other) > len(value) and other.endswith(value))
+
+
 def find_meta(lines: list[str], settings: Settings | None = None, fmt: str | None = None) -> ReportMeta:
     """Agency and year, with calibrated confidences, from the report's title, opening and closing
     (`fmt`: the document's format, whose reading the confidence depends on)."""
@@ -314,7 +323,7 @@ def find_meta(lines: list[str], settings: Settings | None = None, fmt: str | Non
         strength = STRONG if agencies or signed.apart else MEDIUM
         agencies.insert(after_titles, Evidence(signed.name, "signature", strength))
     years += _year_evidence(page, text, signed.year) + opening_years
-    agency = _decide(agencies, lambda a, b: same_body(str(a), str(b)))
+    agency = _decide(agencies, _bears_out_read if fmt in OCR_FORMATS else lambda a, b: same_body(str(a), str(b)))
     year = _decide(years, lambda a, b: a == b)
     agency_conf, agency_class = agency.calibrated("agency", fmt, s)
     year_conf, year_class = year.calibrated("year", fmt, s)

@@ -335,3 +335,16 @@ def test_a_seal_over_the_date_line_leaves_the_signature_above_it() -> None:
              "六、其他需要报告的事项", "本年度未收取政府信息公开相关费用。", "新华街道办事处|",
              "1を1に区のでズをののプアでにと2とま地をまのに2020年1月4日"]
     assert find_meta(lines, fmt="pdf_scanned").agency == "新华街道办事处"
+
+
+def test_a_scanned_title_missing_its_first_characters_is_flagged() -> None:
+    # Seed 983's scans: OCR dropped a large title's first characters (山东, 涪), and the
+    # signature, the whole name ending in the title's, bore the cut name out.
+    for title, signed in (("省韶关市清河镇", "山东省韶关市清河镇"), ("陵区龙泉乡", "涪陵区龙泉乡")):
+        lines = [f"{title}2023年政府信息公开工作年度报告", "一、总体情况", "2023年，本机关认真贯彻《条例》。",
+                 "六、其他需要报告的事项", "本年度未收取政府信息公开相关费用。", signed, "2024年1月20日"]
+        scanned = find_meta(lines, fmt="pdf_scanned")
+        assert scanned.agency == title  # the title's reading, left for review
+        assert field_unsure(scanned.agency_confidence, scanned.agency_evidence, THRESHOLD)
+        # Printed as text, a title naming the body without its province stays confirmed.
+        assert find_meta(lines, fmt="pdf_text").agency_confidence >= THRESHOLD
