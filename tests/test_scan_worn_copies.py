@@ -17,6 +17,7 @@ from bench.render_scan import scan_report
 from bench.truth import make_truth
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
+from ingest.scan.page import prepare
 from ingest.scan.preprocess import whiten_scanner_edges
 from ingest.settings import Settings
 from tests.conftest import same_value
@@ -63,3 +64,14 @@ def test_solid_ink_away_from_the_edges_stays() -> None:
     assert (out[:, :30] == 255).all()
     assert (out[400:500, 300:500] == 0).all()
     assert (out[600:603, 100:700] == 0).all()
+
+
+def test_a_wide_lid_band_leaves_no_rule() -> None:
+    """A band wider than the light's flattening reaches (80 px of a 300-dpi page) became
+    paper edged with a long dark line, taken for a rule; whitened first, nothing is left."""
+    page = np.full((3508, 2481, 3), 210, np.uint8)
+    page[-80:] = 23
+    page[:, -60:] = 47
+    rulings = prepare(page).rulings
+    assert not rulings.horizontal.any()
+    assert not rulings.vertical.any()

@@ -30,6 +30,10 @@ _MIN_INK = 0.002
 # thinner at any resolution read): touching the image's edge, it is the scanner's lid or the
 # desk beyond the sheet.
 _SOLID_SHARE = 1 / 80
+# Such a band is darker than this share of the paper's gray (the page's brighter pixels, at
+# this percentile): a faded page's print (0.55 of its paper) is thin and not solid.
+_BAND_DARKNESS = 0.5
+_PAPER_PERCENTILE = 90
 # A photo's print is blurred (focus, motion, JPEG): its gray is sharpened by this much of
 # its difference from the gray blurred at this width (pixels at the photo's 250 dpi), before
 # its rules are looked for.
@@ -88,24 +92,26 @@ def deepen_faint_ink(flat: np.ndarray) -> np.ndarray:
     return cv2.LUT(flat, table)
 
 
-def whiten_scanner_edges(flat: np.ndarray) -> np.ndarray:
-    """A flattened page with the dark bands along its edges (a scanner's lid, the desk
-    beyond a sheet) turned to paper: taken for ink they made the page's rules look several
-    times as thick as they are, and the table's cells and the title were lost."""
-    side = max(3, round(_SOLID_SHARE * min(flat.shape[:2])))
-    dark = (flat < _PAPER).astype(np.uint8)
+def whiten_scanner_edges(gray: np.ndarray) -> np.ndarray:
+    """A gray page (before its light is flattened) with the dark bands along its edges (a
+    scanner's lid, the desk beyond a sheet) turned to its paper's gray: taken for ink they
+    made the page's rules look several times as thick as they are, and flattened with the page
+    a wide band became paper edged with a long dark line, a rule (tables and the title lost)."""
+    side = max(3, round(_SOLID_SHARE * min(gray.shape[:2])))
+    paper = int(np.percentile(gray[::8, ::8], _PAPER_PERCENTILE))
+    dark = (gray < _BAND_DARKNESS * paper).astype(np.uint8)
     solid = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
     if not (solid[0].any() or solid[-1].any() or solid[:, 0].any() or solid[:, -1].any()):
-        return flat
+        return gray
     _, labels, stats = components(solid)
-    h, w = flat.shape[:2]
+    h, w = gray.shape[:2]
     x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
     right, bottom = x + stats[:, cv2.CC_STAT_WIDTH], y + stats[:, cv2.CC_STAT_HEIGHT]
     at_edge = (x == 0) | (y == 0) | (right == w) | (bottom == h)
     at_edge[0] = False
     band = cv2.dilate(at_edge[labels].astype(np.uint8), np.ones((side, side), np.uint8))
-    out = flat.copy()
-    out[band > 0] = 255
+    out = gray.copy()
+    out[band > 0] = paper
     return out
 
 
