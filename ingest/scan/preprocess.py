@@ -32,10 +32,11 @@ _MIN_INK = 0.002
 _SOLID_SHARE = 1 / 80
 # Such a band is darker than this share of the paper's gray (the page's brighter pixels, at
 # this percentile; a faded page's print, 0.55 of its paper, is thin and not solid anyway), and
-# even: its gray spreads by at most this (standard deviation), a shadow holding print more.
+# holds no print: at most this share of it darker than its median by this much.
 _BAND_DARKNESS = 0.35
 _PAPER_PERCENTILE = 90
-_BAND_SPREAD = 12.0
+_PRINT_CONTRAST = 40
+_MAX_PRINT_SHARE = 0.01
 # A photo's print is blurred (focus, motion, JPEG): its gray is sharpened by this much of
 # its difference from the gray blurred at this width (pixels at the photo's 250 dpi), before
 # its rules are looked for.
@@ -111,13 +112,12 @@ def whiten_scanner_edges(gray: np.ndarray) -> np.ndarray:
     right, bottom = x + stats[:, cv2.CC_STAT_WIDTH], y + stats[:, cv2.CC_STAT_HEIGHT]
     at_edge = (x == 0) | (y == 0) | (right == w) | (bottom == h)
     at_edge[0] = False
-    # A lid or a desk is even; a shadow over the sheet, as dark, holds print. Measured inside
-    # each piece, away from its blurred rim.
-    inner = np.where(cv2.erode(solid, np.ones((5, 5), np.uint8)) > 0, labels, 0).ravel()
-    pixels = np.maximum(np.bincount(inner, minlength=len(stats)), 1)
-    mean = np.bincount(inner, weights=gray.ravel(), minlength=len(stats)) / pixels
-    square = np.bincount(inner, weights=gray.ravel().astype(np.float64) ** 2, minlength=len(stats)) / pixels
-    at_edge &= np.sqrt(np.maximum(square - mean ** 2, 0)) <= _BAND_SPREAD
+    # A lid or a desk holds no print; a shadow over the sheet, as dark, does: strokes far
+    # darker than the shadow. Looked for inside each piece, away from its blurred rim.
+    inner = np.where(cv2.erode(solid, np.ones((5, 5), np.uint8)) > 0, labels, 0)
+    for i in np.flatnonzero(at_edge):
+        grays = gray[inner == i]
+        at_edge[i] = grays.size > 0 and np.mean(grays < np.median(grays) - _PRINT_CONTRAST) <= _MAX_PRINT_SHARE
     if not at_edge.any():
         return gray
     band = cv2.dilate(at_edge[labels].astype(np.uint8), np.ones((side, side), np.uint8))
