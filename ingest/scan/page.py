@@ -92,7 +92,8 @@ def _set_upright(color: np.ndarray, angle: float, turns: int) -> np.ndarray:
 
 
 def prepare(color: np.ndarray, photographed: bool = False) -> Prepared:
-    """Seal removed, light flattened, binarised: derived from the colour page as it stands."""
+    """Seal removed, a scanner lid's bands whitened, light flattened, faint print deepened,
+    binarised: derived from the colour page as it stands."""
     raw = preprocess.whiten_scanner_edges(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
     flat = preprocess.deepen_faint_ink(preprocess.flatten_light(raw))
     return _with_ink(flat, bilevel=preprocess.is_bilevel(raw), photographed=photographed)
