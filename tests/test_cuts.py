@@ -76,6 +76,28 @@ def test_a_dropped_blank_before_a_number_no_relation_holds_leaves_every_cell_uns
     assert sorted(x.candidates) == [0, 1, 2]
 
 
+def test_rows_cut_alike_to_keep_their_columns_where_blanks_dropped_keep_their_sums_are_unsure() -> None:
+    # A real page's rows 821,35,_,_,2,1,859 and 767,35,_,_,2,1,805 printed with their blanks
+    # dropped: cut alike, the columns balance while neither row adds up (a silent error before).
+    x = RowCuts.parse(("x.a", "x.b", "x.c"),
+                      [("1", "2", "12"), ("1", "21", "2"), ("12", "1", "2"), ("12", None, "12"), (None, "12", "12")],
+                      [False] * 3)
+    y = RowCuts.parse(("y.a", "y.b", "y.c"), [("1", "2", "12"), ("10", "2", "12")], [False] * 3)
+    relations = [*COLUMNS, Relation("row.x", ("x.c",), ("x.a", "x.b")), Relation("row.y", ("y.c",), ("y.a", "y.b"))]
+    decisions = decide([x, y], relations, "", Settings(cuts=CutSettings(max_states=1000)))
+    assert [d.choice for d in decisions] == [0, 0]
+    assert all(d.in_broken for d in decisions)
+
+
+def test_a_row_no_reading_of_which_keeps_its_own_sum_is_cut_surely_by_the_columns() -> None:
+    # The document breaks the row's sum as printed: no blank dropped explains it.
+    x = RowCuts.parse(("x.a", "x.b", "x.c"), [("8", "2", "13"), ("8", "21", "3"), ("82", "1", "3")], [False] * 3)
+    y = RowCuts.parse(("y.a", "y.b", "y.c"), [("8", "2", "13"), ("80", "2", "13")], [False] * 3)
+    relations = [*COLUMNS, Relation("row.x", ("x.c",), ("x.a", "x.b")), Relation("row.y", ("y.c",), ("y.a", "y.b"))]
+    decisions = decide([x, y], relations, "", Settings(cuts=CutSettings(max_states=1000)))
+    assert [(d.choice, d.in_broken) for d in decisions] == [(0, False), (0, False)]
+
+
 def _sum_row(name: str) -> Relation:
     return Relation(f"row.{name}", (f"s3.{name}.total",), (f"s3.{name}.p", f"s3.{name}.q"))
 

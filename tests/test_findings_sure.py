@@ -72,6 +72,16 @@ def test_digits_run_together_are_all_used_by_every_reading() -> None:
     assert not Doubt(cells, set(), True).broken_whatever(check, set(keys))
 
 
+def test_a_row_of_too_many_readings_leaves_its_relation_undecided() -> None:
+    # Seven cells placed unsure, each of which may hold any number the row prints (or a piece
+    # of one): past MAX_ROW_READINGS the relation is left to the cells' reviews (a report was
+    # lost to an IndexError before).
+    keys = [f"s3.new.{c}" for c in ("a", "b", "c", "d", "e", "f", "total")]
+    cells = {k: _cell(v) for k, v in zip(keys, (821, 35, 2, 1, 8, 59, 767), strict=True)}
+    check = CheckResult("s3.row_sum.new", False, "", keys, left=["s3.new.total"])
+    assert not Doubt(cells, set(), True).broken_whatever(check, set(keys))
+
+
 def test_a_bureaus_prose_read_as_a_table_cell_is_read_for_claims(settings: Settings) -> None:
     """平潭's 市场监督管理局 2023: the crawler's line with a tab is read as a row of two cells;
     its 收到政府信息公开申请1件，予以公开1件 agrees with its table (1 new, 1 granted)."""

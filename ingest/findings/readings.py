@@ -93,7 +93,8 @@ class Doubt:
         cell = self.cells[key]
         return key not in self.sure and not cell.candidates and (not self.exact or not cell.found)
 
-    def _row(self, row: str, keys: list[str]) -> _Row:
+    def _row(self, row: str, keys: list[str]) -> _Row | None:
+        """The readings the row's `keys` may take together; None when there are too many."""
         own = [k for k in self.cells if row_of(k) == row]
         cells = [self.cells[k] for k in own]
         if any(k not in self.sure for k in own):
@@ -110,7 +111,7 @@ class Doubt:
         for values in options:
             readings = [(*r, v) for r in readings for v in values]
             if len(readings) > MAX_ROW_READINGS:
-                break
+                return None
         return _Row(tuple(keys), readings)
 
     def _states(self, keys: list[str], left: set[str]) -> set[tuple[Number, bool, bool]] | None:
@@ -122,6 +123,8 @@ class Doubt:
         states: set[tuple[Number, bool, bool]] = {(0, False, False)}
         for row, own in rows.items():
             found = self._row(row, own)
+            if found is None:
+                return None
             index = [found.keys.index(k) for k in own]
             moves = set()
             for reading in found.readings:

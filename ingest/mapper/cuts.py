@@ -354,11 +354,26 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
         # Without the relations the printed numbers break, is each row's cut still the only one?
         kept = [rel for rel in relations if rel.id not in broken]
         alone = cut_table(rows, kept, s).best
+        # A row whose chosen cut breaks its own sum where a reading with blanks dropped keeps it
+        # was cut by other rows' relations alone: a real page printed 821,35,_,_,2,1,859 as
+        # 8213521859, and rows alike cut alike wrongly (821|3|5|2|1|8|59 and 767|3|5|2|1|80|5)
+        # keep four columns' balance.
+        own = [(terms[0][0], terms, diff) for _, terms, diff in sums if len({r for r, _, _ in terms}) == 1]
+        own_broken = {r for r, terms, diff in own
+                      if diff and any(_holds_printed(opt, terms) for opt in rows[r].options)}
         decisions = [
-            replace(d, in_broken=True, by_column=False) if len(rows[r].options) > 1 and alone[r] != (d.choice,) else d
+            replace(d, in_broken=True, by_column=False)
+            if len(rows[r].options) > 1 and (alone[r] != (d.choice,) or r in own_broken) else d
             for r, d in enumerate(decisions)
         ]
     return decisions
+
+
+def _holds_printed(option: Values, terms: list[tuple[int, int, int]]) -> bool:
+    """Whether a reading of a row keeps a relation over its own cells, blanks adding nothing,
+    with a number printed on either side."""
+    signed = [(sign, v) for (_, c, sign) in terms if (v := option[c]) is not None]
+    return {sign for sign, _ in signed} == {1, -1} and sum(sign * v for sign, v in signed) == 0
 
 
 def _sums(rows: list[RowCuts], relations: list[Relation], choices: list[int]

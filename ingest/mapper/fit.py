@@ -137,6 +137,7 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
         # (总计 on a 2019 page's detail rows, or any cell): the digits are the other cells.
         fewer = run_options(parts, kinds[:-1], lambda cut: True, s, s.cuts.max_run_cuts // n, False, keep_spaces=True)
         cuts += [(*c[:blank], None, *c[blank:]) for c in fewer.cuts for blank in range(n)]
+        cuts += _blanks_dropped(parts, kinds, s)
     if not cuts:
         return Fit([Slot(None, True, cell, s.confidence.missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
     if len(cuts) == 1 and not options.truncated:
@@ -147,6 +148,33 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
         conf = s.confidence.ambiguous_alignment * s.confidence.run_unsure_factor
         return Fit(_cut_slots(printed, guess, conf, note), guessed=True)
     return Fit(_cut_slots(printed, guess, s.confidence.fuzzy_label), tuple(cuts))
+
+
+def _adds_up(cut: Cut) -> bool:
+    """Whether a cut's last piece (a 总计) is the sum of the others, all whole numbers."""
+    if not all((p or "0").isdigit() for p in cut):
+        return False
+    *parts, total = (int(p or 0) for p in cut)
+    return sum(parts) == total
+
+
+def _blanks_dropped(parts: list[str], kinds: list[tuple[bool, bool]], s: Settings) -> list[Cut]:
+    """The cuts of a run that adds up to its 总计 once two or more cells are taken for printed
+    blank (a web page's empty cells leave no trace in its text: 821,35,_,_,2,1,859 printed as
+    8213521859), with the fewest blanks that do, placed every way before the 总计."""
+    n = len(kinds)
+    for dropped in range(2, n - 1):
+        kept = n - dropped
+        summing = run_options(parts, kinds[:kept], _adds_up, s, s.cuts.max_run_cuts, True, keep_spaces=True)
+        if not summing.holding or not summing.cuts:
+            continue
+        out: list[Cut] = []
+        for cut in summing.cuts:
+            for filled in itertools.combinations(range(n - 1), kept - 1):
+                pieces = iter(cut[:-1])
+                out.append((*(next(pieces) if col in filled else None for col in range(n - 1)), cut[-1]))
+        return out[: s.cuts.max_run_cuts]
+    return []
 
 
 def _window_ok(values: list[Token], start: int, n: int) -> bool:
