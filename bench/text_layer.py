@@ -69,7 +69,14 @@ def locate_keys(lines: list[TextLine], plan: list[Block]) -> dict[str, int]:
                 cursor = find(block.text[:8])
             continue
         for row in block.rows:
-            if row.keys:
+            if not row.keys:
+                continue
+            try:
                 cursor = find(row.probe)
-                pages.update(dict.fromkeys(row.keys, lines[cursor].page))
+            except LookupError:
+                if row.probe is not None:
+                    raise
+                # Section 四's row of values printed all blank leaves no line of numbers: it
+                # stands on the page of the table's heading.
+            pages.update(dict.fromkeys(row.keys, lines[cursor].page))
     return pages

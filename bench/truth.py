@@ -191,6 +191,9 @@ def _ordered(layout: TemplateLayout, cells: dict[str, Value]) -> dict[str, Value
     return {k: cells[k] for k in keys}
 
 
+_ZEROS_BLANK = 0.1
+
+
 def _blank_some(rng: random.Random, truth: ReportTruth) -> None:
     """Print some zero cells blank, as real reports do (only zeros: blanks count as 0)."""
     roll = rng.random()
@@ -206,6 +209,13 @@ def _blank_some(rng: random.Random, truth: ReportTruth) -> None:
     if truth.template == "2019" and rng.random() < 0.4:
         truth.cells["s2.procurement.items"] = None
         truth.cells["s2.procurement.amount"] = None
+    # Every zero of the request and appeal tables left blank (上海市人民政府办公厅 2019: a
+    # table of 150 cells printing 45 numbers), drawn apart so that other reports keep theirs.
+    if random.Random(f"{truth.seed}/zeros blank").random() < _ZEROS_BLANK:
+        for k in zero_keys:
+            if k.startswith(("s3.", "s4.")):
+                truth.cells[k] = None
+        truth.forms.append("zeros_blank")
 
 
 def _break_one(rng: random.Random, truth: ReportTruth, layout: TemplateLayout) -> None:

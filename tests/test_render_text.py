@@ -30,6 +30,8 @@ def _tables(text: str) -> str:
 
 
 def _printed(value: object) -> str:
+    if value is None:  # printed blank
+        return ""
     return format(value, "f") if not isinstance(value, int) else str(value)
 
 
@@ -123,9 +125,12 @@ def _web_pages(tmp_path, count: int) -> list[tuple[ReportTruth, str]]:
 
 
 def test_web_pages_show_every_form(tmp_path):
-    seen = {form for truth, _ in _web_pages(tmp_path, 80) for form in truth.forms}
+    pages = _web_pages(tmp_path, 80)
+    seen = {form for truth, _ in pages for form in truth.forms}
     assert not _WEB_FORMS - seen, f"forms no seed drew: {_WEB_FORMS - seen}"
-    assert "ambiguity_capped" not in seen
+    # Only a page whose zeros are all blank (its runs' blanks dropped) may outgrow the search
+    # of which cells its text leaves ambiguous.
+    assert not any("ambiguity_capped" in t.forms and "zeros_blank" not in t.forms for t, _ in pages)
 
 
 def test_web_page_truth_parses_and_matches_the_text(tmp_path):
