@@ -25,6 +25,7 @@ from ingest.models import ReportMeta
 from ingest.settings import Settings
 
 _TITLE_WORDS = ("年度报告", "年报", "工作报告", "年度工作报告")
+_CUT_TITLE_END = "年度报"
 _YEAR = re.compile(r"((?:19[89]|20[0-4])\d)\s*年")
 _TITLE_TAIL = re.compile(r"(?:关于)?(?:\d{4}\s*年(?:度)?)?\s*(?:政府)?信息公开.*$")
 # A crawler's page labels (`标题: …`) and the page furniture around a report.
@@ -70,6 +71,10 @@ _PAGE_HEAD_LINES = 30
 _PAGE_NOISE_CHARS = 200
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
+# A name OCR read in two places, as long and differing in this many characters at most, is one
+# name misread in one place; names shorter than this differ too much by one character.
+_MISREAD_CHARS = 2
+_MISREAD_MIN_CHARS = 5
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,11 @@ def _page(lines: list[str]) -> _Page:
 
 
 def _is_title(line: str) -> bool:
-    """A report's title, or a letter sending or publishing one; not a notice it cites."""
-    if not any(w in line for w in _TITLE_WORDS) or len(line) > 80 or "信息公开" not in line:
+    """A report's title, or a letter sending or publishing one; not a notice it cites. A title
+    may end cut short of its last character (…年度报: a scan's large title wrapped, its 告 on
+    the next line misread)."""
+    titled = any(w in line for w in _TITLE_WORDS) or line.rstrip().endswith(_CUT_TITLE_END)
+    if not titled or len(line) > 80 or "信息公开" not in line:
         return False
     return "格式" not in line and ("通知" not in line or bool(_LETTER_VERB.search(line)))
 
@@ -271,12 +279,14 @@ class _Decision:
         return field_confidence(evidence, evidence.claimed(s)), evidence.classes()[-1]
 
 
-def _decide(evidence: list[Evidence], agree: Callable[[str | int, str | int], bool]) -> _Decision:
-    """The value of the strongest evidence, and how far the rest bears it out."""
+def _decide(evidence: list[Evidence], agree: Callable[[str | int, str | int], bool],
+            misread: Callable[[str | int, str | int], bool] = lambda a, b: False) -> _Decision:
+    """The value of the strongest evidence, and how far the rest bears it out (what may be it
+    `misread` neither bears it out nor speaks against it)."""
     if not evidence:
         return _Decision(None, "none", "none")
     primary = max(evidence, key=lambda e: e.strength)  # first of the strongest: evidence is in priority order
-    others = [e for e in evidence if e.kind != primary.kind]
+    others = [e for e in evidence if e.kind != primary.kind and not misread(e.value, primary.value)]
     # Weighed by strength: a title and a signature outweigh one page label, not two other places.
     support = sum(e.strength for e in others if agree(e.value, primary.value))
     against = [e.strength for e in others if not agree(e.value, primary.value) and e.strength > WEAK]
@@ -297,6 +307,15 @@ def _bears_out_read(other: str | int, value: str | int) -> bool:
     read 省韶关市清河镇, and the signature 山东省韶关市清河镇 confirmed it)."""
     other, value = str(other), str(value)
     return same_body(other, value) and not (len(other) > len(value) and other.endswith(value))
+
+
+def _misread_name(other: str | int, value: str | int) -> bool:
+    """Whether `other` may be the name `value` read by OCR with a character or two wrong: as
+    long, alike but in at most _MISREAD_CHARS places, the same kind of body (its last character).
+    A seal's star over a fax's signature leaves 湖南省袁州區區扶镇 for 湖南省袁州区郭扶镇."""
+    a, b = str(other), str(value)
+    wrong = sum(x != y for x, y in zip(a, b, strict=False))
+    return len(a) == len(b) >= _MISREAD_MIN_CHARS and a[-1] == b[-1] and 0 < wrong <= _MISREAD_CHARS
 
 
 def find_meta(lines: list[str], settings: Settings | None = None, fmt: str | None = None) -> ReportMeta:
@@ -323,7 +342,10 @@ def find_meta(lines: list[str], settings: Settings | None = None, fmt: str | Non
         strength = STRONG if agencies or signed.apart else MEDIUM
         agencies.insert(after_titles, Evidence(signed.name, "signature", strength))
     years += _year_evidence(page, text, signed.year) + opening_years
-    agency = _decide(agencies, _bears_out_read if fmt in OCR_FORMATS else lambda a, b: same_body(str(a), str(b)))
+    if fmt in OCR_FORMATS:
+        agency = _decide(agencies, _bears_out_read, _misread_name)
+    else:
+        agency = _decide(agencies, lambda a, b: same_body(str(a), str(b)))
     year = _decide(years, lambda a, b: a == b)
     agency_conf, agency_class = agency.calibrated("agency", fmt, s)
     year_conf, year_class = year.calibrated("year", fmt, s)

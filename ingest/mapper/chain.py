@@ -14,14 +14,24 @@ from ingest.settings import Settings
 # Said of a cell of digits run together that a best cut of the table leaves blank.
 RUN_MAY_BE_BLANK = "or blank"
 
+def _replaced_by(row: Proposal, single: Proposal) -> bool:
+    """Whether `single` is a layout's single row standing for rows `row` is one of (（六）其他处理
+    for its three): a table prints one or the other, never both."""
+    return row.row.section == single.row.section and row.row.key in single.row.replaces
+
+
 def best_chain(proposals: list[Proposal]) -> list[Proposal]:
-    """The highest-scoring proposals increasing in both document position and row order."""
+    """The highest-scoring proposals increasing in both document position and row order, no
+    single row after a row it stands for (a misread label of the last of them matched the single
+    row's: 3.其他 read 3.他, seed 887 fax)."""
     props = sorted(proposals, key=lambda p: (p.position, p.row_index))
     best = [p.score for p in props]
     prev = [-1] * len(props)
     for b, pb in enumerate(props):
         for a in range(b):
             pa = props[a]
+            if _replaced_by(pa, pb):
+                continue
             if pa.position < pb.position and pa.row_index < pb.row_index and best[a] + pb.score > best[b]:
                 best[b] = best[a] + pb.score
                 prev[b] = a
@@ -33,6 +43,20 @@ def best_chain(proposals: list[Proposal]) -> list[Proposal]:
         chain.append(props[end])
         end = prev[end]
     return chain[::-1]
+
+
+def rivals_placed_elsewhere(chain: list[Proposal], s: Settings) -> None:
+    """A row placed weakly for a rival row its label reads almost as much like is placed
+    surely when the chain puts every such rival elsewhere by its exact label: the label can
+    name it no more (二、上年结转… misread 二、」 二年结转…, as near 一、本年新收…, which the row
+    above prints; seed 887 fax)."""
+    exact = {p.row_index for p in chain if p.label_confidence >= s.confidence.exact}
+    for prop in chain:
+        if prop.label_confidence != s.confidence.weak_label or not prop.ratio:
+            continue
+        runner_up = max((r for k, r in prop.rivals if k not in exact), default=0.0)
+        if prop.ratio - runner_up >= s.mapper.label_clear_margin:
+            prop.label_confidence = s.confidence.fuzzy_label
 
 
 def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Settings) -> None:

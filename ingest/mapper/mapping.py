@@ -9,7 +9,14 @@ from decimal import Decimal
 
 from ingest.labels import label_core, nfkc
 from ingest.layouts import ColumnLayout, TemplateLayout
-from ingest.mapper.chain import best_chain, cut_runs, rows_between, rows_not_printed, rows_printed_blank
+from ingest.mapper.chain import (
+    best_chain,
+    cut_runs,
+    rivals_placed_elsewhere,
+    rows_between,
+    rows_not_printed,
+    rows_printed_blank,
+)
 from ingest.mapper.fit import Slot
 from ingest.mapper.numbers import parse_number, unit_of
 from ingest.mapper.proposals import Walker
@@ -128,6 +135,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
     """Map a document's tokens onto one template's keys."""
     walker = Walker(layout, tokens, settings)
     chain = best_chain(walker.proposals())
+    rivals_placed_elsewhere(chain, settings)
     cut_runs(chain, layout, prose, settings)
     chain = sorted(chain + [walker.propose_unread(index, values)
                             for index, values in rows_between(chain, layout, tokens, walker.marks, settings)],

@@ -29,6 +29,10 @@ class Proposal:
     score: float = 0.0
     # Token position just past the row's values.
     end: int = 0
+    # How alike the labels read are to the row's, and the other rows they may name (row
+    # index, likeness): a close rival leaves the row weakly placed.
+    ratio: float = 0.0
+    rivals: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,7 +210,9 @@ class Walker:
                 label_conf = self._label_confidence(ratio, runner_up)
                 # Under a section's heading, a row of another section is a weaker reading.
                 weight = 1.0 if section in (None, self.rows[idx].section) else s.mapper.other_section_weight
-                out.append(self._propose(idx, i, label_conf, ratio * weight, deviation, values))
+                proposal = self._propose(idx, i, label_conf, ratio * weight, deviation, values)
+                proposal.ratio, proposal.rivals = ratio, tuple((k, r) for k, r, _ in ranked if k != idx)
+                out.append(proposal)
             for idx in allowed:
                 row = self.rows[idx]
                 if row.header_labels:
@@ -229,9 +235,21 @@ class Walker:
     def _propose(self, idx: int, position: int, label_conf: float, ratio: float,
                  deviation: str | None, values: list[Token]) -> Proposal:
         row = self.rows[idx]
+        values = _one_row(values, len(row.columns))
         fit = fit_values(values, self._context(row, values[0].block), self.settings)
         printed = sum(1 for sl in fit.slots if not sl.blank)
         mean = sum(sl.confidence for sl in fit.slots) / len(fit.slots)
         score = ratio * mean * (1 + self.settings.mapper.printed_value_bonus * printed)
         end = position + len(values)
         return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, fit.guessed, score, end)
+
+
+def _one_row(values: list[Token], columns: int) -> list[Token]:
+    """The values a table's row prints in its own cells when they fill its columns: what the
+    reader gives after its row break is no further value of it (a number read under the table,
+    a value's digit spilling over its bottom rule or a row cut by a photo's frame; seed 969
+    photo: "8 values where 7 cells were expected", the row flagged)."""
+    if values[0].cell is None or len(values) <= columns or not values[columns].row_break:
+        return values
+    own = values[:columns]
+    return own if not any(v.row_break for v in own[1:]) else values

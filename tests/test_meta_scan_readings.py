@@ -1,0 +1,43 @@
+"""The body as a scan's OCR reads it. A signature misread in a character or two (a black
+seal's star over it on a fax) neither confirms the title nor speaks against it: a title the
+opening quotes stays sure, a title alone stays flagged, a signature of another body still flags
+it. A title cut short of its last character still names the body."""
+
+from __future__ import annotations
+
+from ingest.meta import find_meta
+from ingest.review_flags import field_unsure
+from ingest.settings import Settings
+
+_THRESHOLD = Settings().review.report_threshold
+_BODY = "湖南省袁州区郭扶镇"
+_TITLE = f"{_BODY}2021年政府信息公开工作年度报告"
+_QUOTING = f"根据《条例》规定，现发布《{_TITLE}》。"
+
+
+def _flagged(quoted: bool, signature: str) -> tuple[str | None, bool]:
+    lines = [_TITLE, *([_QUOTING] if quoted else []), "一、总体情况", "六、其他需要报告的事项", "无。",
+             signature, "2022年1月20日"]
+    meta = find_meta(lines, fmt="pdf_scanned")
+    return meta.agency, field_unsure(meta.agency_confidence, meta.agency_evidence, _THRESHOLD)
+
+
+def test_a_quoted_title_stays_sure_beside_a_misread_signature() -> None:
+    assert _flagged(True, "湖南省袁州區區扶镇") == (_BODY, False)
+
+
+def test_a_title_alone_beside_a_misread_signature_is_flagged() -> None:
+    assert _flagged(False, "湖南省袁州區區扶镇") == (_BODY, True)
+
+
+def test_a_signature_of_another_body_still_flags_the_title() -> None:
+    assert _flagged(True, "湖南省袁州区人民政府")[1]
+    assert _flagged(True, "湖南省袁州区郭扶乡")[1]
+
+
+def test_a_title_cut_short_of_its_last_character_names_the_body() -> None:
+    # A fax's large title wrapped: its 告 alone on the next line, read 生.
+    lines = ["韶关市公安局 2022 年政府信息公开工作年度报", "生", "口", "一、总体情况",
+             "本年度，我局认真贯彻落实《条例》。"]
+    meta = find_meta(lines, fmt="pdf_scanned")
+    assert (meta.agency, meta.year) == ("韶关市公安局", 2022)
