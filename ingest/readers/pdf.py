@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -82,8 +83,10 @@ def _read_page(page: Any, number: int) -> list[PageItem]:
             placed.append((table.box[1], table))
             free = [g for g in free if not inside(g, table.box)]
     lines = [ln for ln in lines_of(free, gs) if not _is_page_furniture(ln, gs, frame.upright_height)]
-    placed.extend((ln.box[1], ln) for ln in lines)
-    ordered = [item for _, item in sorted(placed, key=lambda item: item[0])]
+    side = _side_column(lines, frame.upright_width, gs)
+    placed.extend((ln.box[1], ln) for ln in lines if ln not in side)
+    # A web page's side menu printed beside the article reads after it, not between its lines.
+    ordered = [item for _, item in sorted(placed, key=lambda item: item[0])] + side
     right = max((ln.box[2] for ln in lines), default=0.0)
     return _stream_tables(_line_items(ordered, number, frame, gs, right))
 
@@ -171,6 +174,17 @@ def ruled_piece(boxes: list[Box[float]], texts: list[str], number: int, gs: Grid
                                                                                                   strict=True)]
     return TablePiece(number, list(zip(cells, slots, strict=True)), len(rows) - 1, len(columns) - 1, gs.snap,
                       gs.stitch, open_top)
+
+
+def _side_column(lines: list[Line], width: float, gs: GridSettings[float]) -> list[Line]:
+    """The lines that stand wholly left of the text's left edge (where most lines wider than
+    half the page begin): a printed web page's side menu (依申请公开 between two lines of the
+    opening made its quoted title 《江依申请公开西省…》)."""
+    starts = Counter(round(ln.box[0]) for ln in lines if ln.box[2] - ln.box[0] > width / 2)
+    if not starts:
+        return []
+    left = starts.most_common(1)[0][0]
+    return [ln for ln in lines if ln.box[2] < left - gs.text_height]
 
 
 def _is_page_furniture(line: Line, gs: GridSettings[float], height: float) -> bool:

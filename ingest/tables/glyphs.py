@@ -108,10 +108,14 @@ def cell_text(lines: Sequence[Line], gs: GridSettings[float]) -> str:
 
 
 def segments(line: Line, gs: GridSettings[float]) -> list[tuple[Glyph, ...]]:
-    """A line cut where a gap is wider than a cell separation."""
+    """A line cut where a gap is wider than a cell separation, and where a space parts two
+    numbers: a web page's table printed without rules and set tight leaves a space between
+    its columns (13612 252 0), and a number never holds one."""
     parts: list[list[Glyph]] = []
     for g in line.glyphs:
-        if parts and g.x0 - parts[-1][-1].x1 <= gs.stream_gap:
+        gap = g.x0 - parts[-1][-1].x1 if parts else 0.0
+        between_numbers = gap > gs.space_gap and g.text.isdigit() and parts[-1][-1].text.isdigit() if parts else False
+        if parts and gap <= gs.stream_gap and not between_numbers:
             parts[-1].append(g)
         else:
             parts.append([g])

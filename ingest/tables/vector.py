@@ -131,6 +131,10 @@ class Frame:
     def upright_height(self) -> float:
         return self.width if self.turn in (90, 270) else self.height
 
+    @property
+    def upright_width(self) -> float:
+        return self.height if self.turn in (90, 270) else self.width
+
 
 def text_turn(directions: Iterable[tuple[float, float]]) -> int:
     """How far (0, 90, 180, 270 degrees clockwise) most text runs turned on screen, from the
