@@ -1,5 +1,6 @@
 """A minus worn to a speck before a number is seen, so the number's reading without a sign is
-flagged; digits, decimal points and specks elsewhere are not taken for one."""
+flagged, and a minus one engine left out is the value's; digits, decimal points and specks
+elsewhere are not taken for one."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
+from ingest.scan.ocr.base import CellText
+from ingest.scan.ocr.consensus import _sign_checked
 from ingest.scan.ocr.sign_mark import mark_before_digits
+from ingest.settings import Settings
 
 
 def _crop(text: str, speck: tuple[int, int, int, int] | None = None) -> np.ndarray:
@@ -31,3 +35,17 @@ def _crop(text: str, speck: tuple[int, int, int, int] | None = None) -> np.ndarr
 ])
 def test_mark_before_digits(text: str, speck: tuple[int, int, int, int] | None, seen: bool) -> None:
     assert mark_before_digits(_crop(text, speck)) is seen
+
+
+@pytest.mark.parametrize(("first", "second", "speck", "value", "sure"), [
+    ("-3", "3", (8, 14, 4, 3), "-3", True),  # one engine left the minus out: the mark settles it
+    ("3", "-3", (8, 14, 4, 3), "-3", True),
+    ("-3", "3", None, "-3", False),  # no mark before the digits: either may be right
+    ("3", "3", (8, 14, 4, 3), "3", False),  # both left a worn minus out
+    ("-3", "8", (8, 14, 4, 3), "-3", False),
+])
+def test_a_minus_one_engine_left_out(settings: Settings, first: str, second: str,
+                                     speck: tuple[int, int, int, int] | None, value: str, sure: bool) -> None:
+    reading = _sign_checked(CellText(first, 0.96), CellText(second, 0.62), _crop("3", speck), settings)
+    assert reading.text == value
+    assert (reading.confidence >= settings.review.cell_threshold) is sure

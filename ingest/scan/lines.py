@@ -7,6 +7,7 @@ from itertools import pairwise
 import cv2
 import numpy as np
 
+from ingest.scan.ocr.sign_mark import minus_marks
 from ingest.tables.model import PixelBox as Box
 
 # A band this many body lines tall is lines joined; a row holding this share of the band's
@@ -60,12 +61,16 @@ def without_rule_rests(region: np.ndarray, reach: int, inner: tuple[int, ...] = 
     """A cell's ink with the rests of its side rules taken out: marks no wider than `reach`
     lying within `reach` of the left or right side, or of an `inner` x where a rule would part
     a merged cell (a thin rule of a black-and-white scan comes out in dashes a few pixels off
-    its line, or drops out over a row and leaves a dash; read beside a "0" it makes "10")."""
+    its line, or drops out over a row and leaves a dash; read beside a "0" it makes "10").
+    A flat mark where a minus stands before a number near the side is no rest: a faded
+    copy's minus is as short as a rest (seed 941 browser_scan 2: "-1" read "1", unflagged)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
     width = region.shape[1]
     x, w = stats[1:count, cv2.CC_STAT_LEFT], stats[1:count, cv2.CC_STAT_WIDTH]
     h = stats[1:count, cv2.CC_STAT_HEIGHT]
     rest = (w <= reach) & ((x + w <= reach) | (x >= width - reach))
+    # The minus is told among the marks that are not rests (a rule's rest is no digit).
+    rest &= ~((w > h) & minus_marks(stats[1:count], ~rest))
     for at in inner:
         # A dropped rule leaves a dash along it (upright); the minus of a value centred in the
         # merged cell lies flat across where the rule would run (seed 317: "-3" read "3").

@@ -179,13 +179,20 @@ def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellTex
         second.update((i, reading) for i, reading in zip(apart, two.read([crops[i] for i in apart]), strict=True)
                       if as_digits(reading.text) == as_digits(first[i].text))
     second.update(zip(rest, two.read([crops[i] for i in rest]), strict=True))
-    readings = [agree(a, second[i], settings) for i, a in enumerate(first)]
-    return [_unsigned_unsure(r, crops[i], settings) for i, r in enumerate(readings)]
+    return [_sign_checked(a, second[i], crops[i], settings) for i, a in enumerate(first)]
 
 
-def _unsigned_unsure(reading: CellText, crop: np.ndarray, settings: Settings) -> CellText:
-    """A number read without a sign where a mark stands before it as a minus would is
-    unsure (a worn minus read as nothing by both engines)."""
+def _sign_checked(first: CellText, second: CellText, crop: np.ndarray, settings: Settings) -> CellText:
+    """Two readings reconciled (`agree`), their sign checked against the crop's marks: a minus
+    one engine left out (Tesseract reads a short minus as nothing now and then: seed 1021's
+    "-1" and "-3" were flagged in three scan formats) is the value's where a mark stands
+    before the digits as a minus would; a number read unsigned where such a mark stands is
+    unsure (a worn minus both engines left out)."""
+    a, b = as_digits(first.text), as_digits(second.text)
+    signed = a if a == f"-{b}" else b if b == f"-{a}" else None
+    if signed is not None and _NUMBER.match(signed) and mark_before_digits(crop):
+        return agree(CellText(signed, first.confidence), CellText(signed, second.confidence), settings)
+    reading = agree(first, second, settings)
     if not _NUMBER.match(reading.text) or reading.text.startswith("-") or not mark_before_digits(crop):
         return reading
     return CellText(reading.text, min(reading.confidence, settings.ocr.conf_disagree))

@@ -27,16 +27,24 @@ def mark_before_digits(crop: np.ndarray) -> bool:
     its first digit, at the digits' middle height, where a minus would stand."""
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if count < 3:
-        return False
-    x, y = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
-    w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
-    height = int(h.max())
-    digits = h >= _DIGIT_SHARE * height
+    return bool(minus_marks(stats[1:count]).any())
+
+
+def minus_marks(stats: np.ndarray, may_be_digit: np.ndarray | None = None) -> np.ndarray:
+    """Which of a value's ink components (OpenCV's stats rows, the background's left out)
+    stand where a minus would: short, just before the first digit, at the digits' middle
+    height. Digits are the tallest of those that `may_be_digit` (all by default)."""
+    candidates = np.ones(len(stats), bool) if may_be_digit is None else may_be_digit
+    if len(stats) < 2 or not candidates.any():
+        return np.zeros(len(stats), bool)
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    height = int(h[candidates].max())
+    digits = candidates & (h >= _DIGIT_SHARE * height)
     first = int(np.argmin(np.where(digits, x, np.iinfo(np.int32).max)))
     top = int(y[first])
     middle = y + h / 2
-    mark = (~digits & (area >= _MIN_PIXELS) & (h <= _MAX_HEIGHT * height) & (w <= _MAX_LENGTH * height)
-            & (x + w <= x[first] + 1) & (x[first] - (x + w) <= _MAX_GAP * height)
-            & (middle >= top + _MIDDLE_BAND[0] * height) & (middle <= top + _MIDDLE_BAND[1] * height))
-    return bool(mark.any())
+    mark: np.ndarray = (~digits & (area >= _MIN_PIXELS) & (h <= _MAX_HEIGHT * height) & (w <= _MAX_LENGTH * height)
+                        & (x + w <= x[first] + 1) & (x[first] - (x + w) <= _MAX_GAP * height)
+                        & (middle >= top + _MIDDLE_BAND[0] * height) & (middle <= top + _MIDDLE_BAND[1] * height))
+    return mark
