@@ -256,6 +256,8 @@ class CutSettings:
     # Cuts of one row weighed at most, and states of the table-wide search.
     max_run_cuts: int = 1000
     max_states: int = 20_000
+    # States times cuts tried at one row at most.
+    max_step_work: int = 50_000
     # Cuts looked at for each cut weighed (`max_run_cuts`).
     scan_factor: int = 100
     # What a cut of a whole table costs: a relation broken; voided by a blank read (as much, else

@@ -195,7 +195,14 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], s: Settings) -> Ta
         layer: dict[State, int] = {}
         step = []
         inner_blanks = [sum(v is None for v in option[:-1]) for option in rows[r].options]
-        for state, cost in forward[-1].items():
+        # Each state is tried with each of the row's cuts: past `cuts.max_step_work` pairs only
+        # the cheapest states go on (a page of blanks dropped from long runs took minutes).
+        states = forward[-1]
+        cap = max(1, s.cuts.max_step_work // len(rows[r].options))
+        if len(states) > cap:
+            exhaustive = False
+            states = dict(sorted(states.items(), key=lambda kv: kv[1])[:cap])
+        for state, cost in states.items():
             for o, option in enumerate(rows[r].options):
                 diffs: list[Number | None] = [*state, *([0] * len(opening))]
                 for term in terms_at[k]:
