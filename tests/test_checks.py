@@ -12,7 +12,8 @@ from ingest.settings import Settings
 
 
 def _cells(template: str) -> dict[str, CellReading]:
-    seed = next(s for s in range(100) if not (t := make_truth(s, template)).broken and t.deviations == [])
+    seed = next(s for s in range(100) if not (t := make_truth(s, template)).broken and t.deviations == []
+                and "zeros_blank" not in t.forms)
     truth = make_truth(seed, template)
     return {k: CellReading(v, None if v is None else str(v), 0.99) for k, v in truth.cells.items()}
 
