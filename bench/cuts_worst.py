@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from pathlib import Path
 
 from ingest.layouts import load_layouts
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes
 from ingest.settings import load_settings
-from tests.conftest import SAMPLES
 
+_SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 _HEAD = "webpage_fj_pingtan_2022.txt"
 
 
@@ -41,7 +42,7 @@ def _page(rng: random.Random, values: list[int]) -> tuple[str, dict[str, int]]:
             parts.append(row.group)
             group = row.group
         parts.append(row.labels[0].text + "".join(str(v) for v in counts[row.key] + [sum(counts[row.key])]))
-    text = (SAMPLES / "documents" / _HEAD).read_text(encoding="utf-8")
+    text = (_SAMPLES / "documents" / _HEAD).read_text(encoding="utf-8")
     start, end = text.index("一、本年新收"), text.index("四、政府信息公开行政法复议")
     truth = {f"s3.{k}.{c.key}": v for k, vs in counts.items() for c, v in zip(rows[0].columns, [*vs, sum(vs)],
                                                                                    strict=True)}

@@ -10,19 +10,21 @@ revision = "0001"
 down_revision = None
 
 
+def _texts(*names: str, nullable: bool = True) -> list[sa.Column[str]]:
+    """Text columns, in the order given."""
+    return [sa.Column(name, sa.Text, nullable=nullable) for name in names]
+
+
 def upgrade() -> None:
     present = set(sa.inspect(op.get_bind()).get_table_names())
     if "documents" not in present:
         op.create_table(
             "documents",
             sa.Column("sha256", sa.Text, primary_key=True),
-            sa.Column("name", sa.Text, nullable=False),
+            *_texts("name", nullable=False),
             sa.Column("size", sa.BigInteger, nullable=False),
-            sa.Column("status", sa.Text, nullable=False),
-            sa.Column("job_id", sa.Text, nullable=False),
-            sa.Column("error_code", sa.Text),
-            sa.Column("error", sa.Text),
-            sa.Column("result_path", sa.Text),
+            *_texts("status", "job_id", nullable=False),
+            *_texts("error_code", "error", "result_path"),
             sa.Column("conversions", sa.Integer, nullable=False, server_default="0"),
             sa.Column("submitted_at", sa.Float, nullable=False),
             sa.Column("started_at", sa.Float),
@@ -40,14 +42,9 @@ def upgrade() -> None:
         op.create_table(
             "corrections",
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-            sa.Column("report", sa.Text, nullable=False),
-            sa.Column("sha256", sa.Text, nullable=False),
-            sa.Column("cell", sa.Text, nullable=False),
-            sa.Column("action", sa.Text, nullable=False),
-            sa.Column("read_value", sa.Text),
-            sa.Column("previous_value", sa.Text),
-            sa.Column("value", sa.Text),
-            sa.Column("reviewer", sa.Text, nullable=False),
+            *_texts("report", "sha256", "cell", "action", nullable=False),
+            *_texts("read_value", "previous_value", "value"),
+            *_texts("reviewer", nullable=False),
             sa.Column("at", sa.Float, nullable=False),
             sa.Column("version", sa.Integer, nullable=False),
         )
