@@ -33,6 +33,7 @@ from ingest.tables.vector import (
     turned_edge,
     vector_settings,
 )
+from ingest.tables.wrapped import WrappedRow, wrapped_rows
 
 _PAGE_NUMBER = re.compile(r"^[-—–－]?\s*\d{1,3}\s*[-—–－]?$|^第\s*\d{1,3}\s*页.*$|^\d{1,3}\s*/\s*\d{1,3}$")
 
@@ -96,9 +97,13 @@ def _line_items(ordered: list[TablePiece[float] | Line], number: int, frame: Fra
     """Lines as stream rows (cut by wide gaps) or paragraphs (wrapped lines joined)."""
     items: list[TablePiece[float] | StreamRow | Paragraph] = []
     previous: Line | None = None
-    for item in ordered:
+    for item in _with_wrapped_rows(ordered, gs):
         if isinstance(item, TablePiece):
             items.append(item)
+            previous = None
+            continue
+        if isinstance(item, WrappedRow):
+            items.append(_wrapped_stream_row(item, number, frame, gs))
             previous = None
             continue
         parts = segments(item, gs)
@@ -117,6 +122,31 @@ def _line_items(ordered: list[TablePiece[float] | Line], number: int, frame: Fra
             items.append(Paragraph(text, number))
         previous = item
     return items
+
+
+def _with_wrapped_rows(ordered: list[TablePiece[float] | Line],
+                       gs: GridSettings[float]) -> list[TablePiece[float] | Line | WrappedRow]:
+    """The lines between tables with the rows of rule-less tables whose labels wrap rebuilt."""
+    out: list[TablePiece[float] | Line | WrappedRow] = []
+    run: list[Line] = []
+    for item in [*ordered, None]:
+        if isinstance(item, Line):
+            run.append(item)
+            continue
+        out.extend(wrapped_rows(run, gs))
+        run = []
+        if item is not None:
+            out.append(item)
+    return out
+
+
+def _wrapped_stream_row(row: WrappedRow, number: int, frame: Frame, gs: GridSettings[float]) -> StreamRow:
+    """A rebuilt row's label cells (each its lines' text) and value cells as a stream row."""
+    boxes = [bounds([g for ln in label for g in ln.glyphs]) for label in row.labels] + [bounds(v) for v in row.values]
+    texts = [cell_text(label, gs) for label in row.labels] + [line_text(v, gs) for v in row.values]
+    cells = [SourceCell(t, 0, c, None, number, bbox(frame.displayed(b))) for c, (t, b) in enumerate(zip(texts, boxes,
+                                                                                                       strict=True))]
+    return StreamRow(cells, [(b[0] + b[2]) / 2 for b in boxes])
 
 
 def _stream_tables(items: Sequence[TablePiece[float] | StreamRow | Paragraph]) -> list[PageItem]:

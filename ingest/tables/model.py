@@ -47,6 +47,8 @@ class GridSettings(Generic[N]):
     # raster: characters of a line stand so close that their strokes join into runs as long
     # as rules (small print, a black-and-white page).
     strokes_join: bool = False
+    # vector: the lines of one cell's wrapped text stand at most this far apart.
+    wrap_gap: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def vector_settings(sizes: Iterable[float]) -> GridSettings[float]:
         space_gap=0.12 * cs,
         same_line=0.45 * cs,
         stream_gap=1.5 * cs,
+        wrap_gap=0.8 * cs,
     )
 
 

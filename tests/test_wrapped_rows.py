@@ -1,0 +1,63 @@
+"""Rows of a table printed without rules whose labels wrap around the line of their values
+(a web page printed by a browser): each row's label put back together beside its values."""
+
+from __future__ import annotations
+
+from ingest.tables.glyphs import Line, cell_text, line_text
+from ingest.tables.wrapped import WrappedRow, wrapped_rows
+from tests.test_pdf_stream_rows import GS, _line
+
+VALUES_X = 200.0
+
+
+def _values(text: str, top: float, label: str = "", label_x: float = 0.0) -> Line:
+    """A line of values (a space apart) from VALUES_X, after `label` set at `label_x`."""
+    numbers = _line(text, VALUES_X, top, gap=20.0)
+    return Line((_line(label, label_x, top).glyphs if label else ()) + numbers.glyphs)
+
+
+def _rows(items: list[Line | WrappedRow]) -> list[tuple[list[str], list[str]]]:
+    rows = [i for i in items if isinstance(i, WrappedRow)]
+    return [([cell_text(label, GS) for label in r.labels], [line_text(v, GS) for v in r.values]) for r in rows]
+
+
+def test_labels_wrapped_above_and_below_their_values_go_back_to_their_rows() -> None:
+    lines = [
+        _line("1.本机关不掌握相", 40, 0), _values("7 0 7", 7), _line("关政府信息", 40, 14),
+        # A group's label printed once, over three lines, beside the middle row's values.
+        _line("（四）", 0, 30), _line("2.没有现成信息需", 40, 37), _values("3 0 3", 44, "无法提"),
+        _line("要另行制作", 40, 51), _line("供", 0, 58),
+        _line("3.补正后申请内容", 40, 72), _values("0 0 0", 79), _line("仍不明确", 40, 86),
+    ]
+    assert _rows(wrapped_rows(lines, GS)) == [
+        (["1.本机关不掌握相关政府信息"], ["7", "0", "7"]),
+        (["（四）无法提供", "2.没有现成信息需要另行制作"], ["3", "0", "3"]),
+        (["3.补正后申请内容仍不明确"], ["0", "0", "0"]),
+    ]
+
+
+def test_a_row_printed_without_values_keeps_its_own_label() -> None:
+    # Every zero printed blank: 5.'s row has no values line, and is not the row above's label.
+    lines = [
+        _line("4.保护第三方合", 40, 0), _values("1 1", 7), _line("法权益", 40, 14),
+        _line("5.属于三类内部", 40, 30), _line("事务信息", 40, 44),
+        _line("6.属于四类过程", 40, 60), _values("2 2", 67), _line("性信息", 40, 74),
+    ]
+    assert _rows(wrapped_rows(lines, GS)) == [
+        (["4.保护第三方合法权益"], ["1", "1"]),
+        (["5.属于三类内部事务信息"], []),
+        (["6.属于四类过程性信息"], ["2", "2"]),
+    ]
+
+
+def test_a_heading_under_a_one_line_row_is_not_its_label() -> None:
+    # A row's label stands as far below its values as above: a line below a one-line row is not of it.
+    heading = _line("第二十条第（六）项", 40, 14)
+    items = wrapped_rows([_values("0", 0, "行政许可", 40), heading], GS)
+    assert items[-1] == heading and _rows(items) == [(["行政许可"], ["0"])]
+
+
+def test_a_label_set_close_to_its_first_value_is_parted_from_it() -> None:
+    lines = [_line("（二）部分公开（区分", 40, 0), _values("4 0 4", 7, "处理的，不计其", 125),
+             _line("他情形）", 40, 14)]
+    assert _rows(wrapped_rows(lines, GS)) == [(["（二）部分公开（区分处理的，不计其他情形）"], ["4", "0", "4"])]
