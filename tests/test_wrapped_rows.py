@@ -61,3 +61,9 @@ def test_a_label_set_close_to_its_first_value_is_parted_from_it() -> None:
     lines = [_line("（二）部分公开（区分", 40, 0), _values("4 0 4", 7, "处理的，不计其", 125),
              _line("他情形）", 40, 14)]
     assert _rows(wrapped_rows(lines, GS)) == [(["（二）部分公开（区分处理的，不计其他情形）"], ["4", "0", "4"])]
+
+
+def test_a_label_run_into_its_first_value_is_parted_from_it() -> None:
+    # No gap at all between the label's last character and the value (申请数量5).
+    lines = [_line("一、本年新收政府信息", 95, 0), _values("5 1 6", 7, "公开申请数量", 140), _line("（件）", 95, 14)]
+    assert _rows(wrapped_rows(lines, GS)) == [(["一、本年新收政府信息公开申请数量（件）"], ["5", "1", "6"])]

@@ -47,12 +47,12 @@ def _value_line(line: Line, gs: GridSettings[float]) -> ValueLine | None:
 
 
 def _number_apart(part: tuple[Glyph, ...], gs: GridSettings[float]) -> list[tuple[Glyph, ...]]:
-    """A piece whose text ends in a number set apart from it: the label's last line and the
-    first value, a cell's padding apart (不计其 4)."""
+    """A piece whose text ends in a number set apart from it or after Chinese: the label's last
+    line and the first value, a cell's padding apart or less (不计其 4, 申请数量5)."""
     for i in range(len(part) - 1, 0, -1):
         if not part[i].text.isdigit():
             break
-        if part[i].x0 - part[i - 1].x1 > 2 * gs.space_gap:
+        if part[i].x0 - part[i - 1].x1 > 2 * gs.space_gap or not part[i - 1].text.isascii():
             return [part[:i], part[i:]] if is_number("".join(g.text for g in part[i:])) else [part]
     return [part]
 
