@@ -114,3 +114,34 @@ def test_a_blank_row_whose_label_wraps_onto_two_lines_is_printed_not_missing(tmp
     procurement = [result["cells"][k] for k in ("s2.procurement.items", "s2.procurement.amount")]
     assert [(c["value"], c["review"]) for c in procurement] == [(None, False)] * 2
     assert "row_missing" not in [f["kind"] for f in result["findings"]]
+
+
+@pytest.mark.parametrize("style", ["spaces", "run_together", "tab_rows", "webpage"])
+def test_tables_printed_with_their_labels_and_no_number_are_blank(tmp_path: Path, settings: Settings,
+                                                                  style: str) -> None:
+    # A body that received no request and faced no appeal, its zeros left blank: sections 三
+    # and 四 print every label and header and not one number (no row is found after them).
+    truth = make_truth(5, template="2021")
+    for key in truth.cells:
+        if key.startswith(("s3.", "s4.")):
+            truth.cells[key] = None
+    path = render_text(truth, tmp_path / "r", random.Random(5), style=style, encoding="utf-8", damage=Damage())
+    result = _convert(path, settings)
+    assert _wrong(result, truth) == []
+    assert [k for k, c in result["cells"].items() if k.startswith(("s3.", "s4.")) and c["review"]] == []
+
+
+def test_a_tab_row_of_a_label_and_empty_cells_is_a_blank_row(tmp_path: Path, settings: Settings) -> None:
+    # `\t（二）部分公开…\t\t\t\t\t\t\t\t`: the tabs after the label are the row's empty cells, not a
+    # cell printed on a line of its own (a table printed cell by cell has no tab after it).
+    truth = make_truth(5, template="2021")
+    _s3_nothing_received(truth)
+    for key in truth.cells:
+        if key.startswith("s3.partly_granted."):
+            truth.cells[key] = None
+    path = render_text(truth, tmp_path / "r", random.Random(5), style="tab_rows", encoding="utf-8", damage=Damage())
+    assert any(line.startswith("\t（二）部分公开") and line.endswith("\t\t")
+               for line in path.read_text(encoding="utf-8").splitlines())
+    result = _convert(path, settings)
+    assert _wrong(result, truth) == []
+    assert not any(result["cells"][f"s3.partly_granted.{c}"]["review"] for c in ("natural_person", "total"))
