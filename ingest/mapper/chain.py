@@ -59,9 +59,22 @@ def rivals_placed_elsewhere(chain: list[Proposal], s: Settings) -> None:
             prop.label_confidence = s.confidence.fuzzy_label
 
 
-def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Settings) -> None:
-    """Settle the rows printed as runs of digits over the whole table at once."""
-    if not any(p.cuts for p in chain):
+def _partly_printed(prop: Proposal) -> bool:
+    """Whether a row prints some of its cells and leaves the others out (fewer numbers than cells)."""
+    return any(sl.text is None for sl in prop.slots) and any(sl.text for sl in prop.slots)
+
+
+def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Settings,
+             blank_rows: frozenset[str] = frozenset()) -> None:
+    """Settle the rows printed as runs of digits over the whole table at once. A page that
+    drops blank cells from its text (rows printing some cells and leaving others out) may
+    have dropped one from a run cut one way only: in a table doing so, or leaving rows blank
+    (`blank_rows`: their sections), the run's readings with a cell left blank are weighed with it
+    (110 for 11,_,0)."""
+    partly = {p.row.section for p in chain if _partly_printed(p)}
+    dropping = partly | (blank_rows if partly else frozenset())
+    doubted = {id(p) for p in chain if p.row.section in dropping and p.dropped and not p.guessed}
+    if not any(p.cuts for p in chain) and not doubted:
         return
     rows = []
     for prop in chain:
@@ -69,12 +82,14 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
         texts: list[tuple[str | None, ...]] = list(prop.cuts) or [
             tuple(None if sl.blank or prop.guessed else sl.text for sl in prop.slots)
         ]
+        if id(prop) in doubted:
+            texts += prop.dropped
         label = min((label_core(v.text) for v in prop.row.labels), key=len, default="")
         rows.append(RowCuts.parse(tuple(prop.row.cell_keys()), texts, [c.type == "decimal" for c in prop.row.columns],
                                   label))
     relations = expand_relations(layout, [k for row in rows for k in row.keys])
     for prop, row, decision in zip(chain, rows, decide(rows, relations, prose, s), strict=True):
-        if not prop.cuts:
+        if not prop.cuts and id(prop) not in doubted:
             continue
         # The table's cut differs from the row's own: each piece vouched for by the run's least sure cell.
         cell = min((sl.cell for sl in prop.slots), key=lambda c: c.confidence if c is not None else 1.0)
