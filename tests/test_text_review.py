@@ -114,3 +114,57 @@ def test_a_blank_row_whose_label_wraps_onto_two_lines_is_printed_not_missing(tmp
     procurement = [result["cells"][k] for k in ("s2.procurement.items", "s2.procurement.amount")]
     assert [(c["value"], c["review"]) for c in procurement] == [(None, False)] * 2
     assert "row_missing" not in [f["kind"] for f in result["findings"]]
+
+
+@pytest.mark.parametrize("style", ["spaces", "run_together", "tab_rows", "webpage"])
+def test_tables_printed_with_their_labels_and_no_number_are_blank(tmp_path: Path, settings: Settings,
+                                                                  style: str) -> None:
+    # A body that received no request and faced no appeal, its zeros left blank: sections 三
+    # and 四 print every label and header and not one number (no row is found after them).
+    truth = make_truth(5, template="2021")
+    for key in truth.cells:
+        if key.startswith(("s3.", "s4.")):
+            truth.cells[key] = None
+    path = render_text(truth, tmp_path / "r", random.Random(5), style=style, encoding="utf-8", damage=Damage())
+    result = _convert(path, settings)
+    assert _wrong(result, truth) == []
+    assert [k for k, c in result["cells"].items() if k.startswith(("s3.", "s4.")) and c["review"]] == []
+
+
+def test_a_tab_row_of_a_label_and_empty_cells_is_a_blank_row(tmp_path: Path, settings: Settings) -> None:
+    # `\t（二）部分公开…\t\t\t\t\t\t\t\t`: the tabs after the label are the row's empty cells, not a
+    # cell printed on a line of its own (a table printed cell by cell has no tab after it).
+    truth = make_truth(5, template="2021")
+    _s3_nothing_received(truth)
+    for key in truth.cells:
+        if key.startswith("s3.partly_granted."):
+            truth.cells[key] = None
+    path = render_text(truth, tmp_path / "r", random.Random(5), style="tab_rows", encoding="utf-8", damage=Damage())
+    assert any(line.startswith("\t（二）部分公开") and line.endswith("\t\t")
+               for line in path.read_text(encoding="utf-8").splitlines())
+    result = _convert(path, settings)
+    assert _wrong(result, truth) == []
+    assert not any(result["cells"][f"s3.partly_granted.{c}"]["review"] for c in ("natural_person", "total"))
+
+
+@pytest.mark.parametrize("blanks_elsewhere", [True, False])
+def test_a_run_filling_its_cells_is_doubted_where_the_page_drops_blanks(tmp_path: Path, settings: Settings,
+                                                                       blanks_elsewhere: bool) -> None:
+    # 规章110 is 11,_,0 printed by a page that drops its blank cells (seed 1014 report 292): cut
+    # 1,1,0 alone it was read surely and wrongly. Where rows of the page print some cells and
+    # leave others out (section 三 here) and its table leaves a row blank (政府集中采购), its
+    # readings with a cell left blank stand beside it; where the page prints every cell, 110 is 1,1,0.
+    truth = make_truth(5, template="2019")
+    truth.cells.update({"s2.regulations.made": 11, "s2.regulations.published": None, "s2.regulations.total": 0})
+    if not blanks_elsewhere:
+        truth.cells.update({"s2.regulations.made": 1, "s2.regulations.published": 1})
+    for key, value in truth.cells.items():
+        if key.startswith("s3.") and not key.endswith(".total") and not value:
+            truth.cells[key] = None if blanks_elsewhere else 0
+    path = render_text(truth, tmp_path / "r", random.Random(5), style="run_together", encoding="utf-8",
+                       damage=Damage())
+    assert "规章110" in path.read_text(encoding="utf-8")
+    result = _convert(path, settings)
+    cells = result["cells"]
+    assert [k for k in _wrong(result, truth) if not cells[k]["review"]] == []
+    assert cells["s2.regulations.made"]["review"] is blanks_elsewhere

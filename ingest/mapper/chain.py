@@ -59,9 +59,22 @@ def rivals_placed_elsewhere(chain: list[Proposal], s: Settings) -> None:
             prop.label_confidence = s.confidence.fuzzy_label
 
 
-def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Settings) -> None:
-    """Settle the rows printed as runs of digits over the whole table at once."""
-    if not any(p.cuts for p in chain):
+def _partly_printed(prop: Proposal) -> bool:
+    """Whether a row prints some of its cells and leaves the others out (fewer numbers than cells)."""
+    return any(sl.text is None for sl in prop.slots) and any(sl.text for sl in prop.slots)
+
+
+def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Settings,
+             blank_rows: frozenset[str] = frozenset()) -> None:
+    """Settle the rows printed as runs of digits over the whole table at once. A page that
+    drops blank cells from its text (rows printing some cells and leaving others out) may
+    have dropped one from a run cut one way only: in a table doing so, or leaving rows blank
+    (`blank_rows`: their sections), the run's readings with a cell left blank are weighed with it
+    (110 for 11,_,0)."""
+    partly = {p.row.section for p in chain if _partly_printed(p)}
+    dropping = partly | (blank_rows if partly else frozenset())
+    doubted = {id(p) for p in chain if p.row.section in dropping and p.dropped and not p.guessed}
+    if not any(p.cuts for p in chain) and not doubted:
         return
     rows = []
     for prop in chain:
@@ -69,12 +82,14 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
         texts: list[tuple[str | None, ...]] = list(prop.cuts) or [
             tuple(None if sl.blank or prop.guessed else sl.text for sl in prop.slots)
         ]
+        if id(prop) in doubted:
+            texts += prop.dropped
         label = min((label_core(v.text) for v in prop.row.labels), key=len, default="")
         rows.append(RowCuts.parse(tuple(prop.row.cell_keys()), texts, [c.type == "decimal" for c in prop.row.columns],
                                   label))
     relations = expand_relations(layout, [k for row in rows for k in row.keys])
     for prop, row, decision in zip(chain, rows, decide(rows, relations, prose, s), strict=True):
-        if not prop.cuts:
+        if not prop.cuts and id(prop) not in doubted:
             continue
         # The table's cut differs from the row's own: each piece vouched for by the run's least sure cell.
         cell = min((sl.cell for sl in prop.slots), key=lambda c: c.confidence if c is not None else 1.0)
@@ -98,35 +113,45 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
 
 
 def _gaps(
-    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark]
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark],
+    headed_rows: bool = False,
 ) -> list[tuple[int, list[Token]]]:
     """Each template row of a section found in the document that the chain leaves out, with
-    the tokens between the rows found around it (its heading when none comes before it)."""
+    the tokens between the rows found around it (its heading when none comes before it). A
+    row no found row follows (a section's last rows, or a whole section printed without a
+    number) reaches to the next part's heading. `headed_rows`: rows without a label of their
+    own (section 四's one row, under its header) too."""
     out = []
     found = {p.row_index for p in chain}
     for index, row in enumerate(layout.rows()):
-        if index in found or row.deviation is not None or not row.labels:
+        if index in found or row.deviation is not None or not (row.labels or (headed_rows and row.header_labels)):
             continue
         before = [p.end for p in chain if p.row_index < index and p.row.section == row.section]
-        after = [p for p in chain if p.row_index > index]
-        if not after:
-            continue
+        after = [p.position for p in chain if p.row_index > index][:1]
         # The section's last heading before the rows that follow: the narrative of part 一 may
         # name a part's heading (（一）主动公开政府信息情况) well before its table.
-        heading = max((at for at, mark in marks.items() if mark.section == row.section and at < after[0].position),
-                      default=None)
+        heading = max((at for at, mark in marks.items()
+                       if mark.section == row.section and (not after or at < after[0])), default=None)
         start = before[-1] if before else heading
         if start is None:
             continue
-        out.append((index, tokens[start + (not before) : after[0].position]))
+        end = after or [at for at, mark in sorted(marks.items()) if at > start and mark.section != row.section][:1]
+        if not end:
+            continue
+        gap = tokens[start + (not before) : end[0]]
+        rest = marks[start].rest if not before and not row.labels else ""
+        # A heading run into its table's header words (a web page's text) holds the header.
+        out.append((index, [Token(Kind.LABEL, rest, None, False, start), *gap] if rest else gap))
     return out
 
 
 def _names(gap: list[Token], row: RowLayout, s: Settings) -> bool:
     """Whether the gap's labels name the row: one of them, or their words joined (a label
-    wrapped onto two lines, 政府集 / 中采购)."""
+    wrapped onto two lines, 政府集 / 中采购); a row without a label, by every header word."""
     cores = [label_core(t.text) for t in gap if t.kind is Kind.LABEL]
     joined = "".join(cores)
+    if not row.labels:
+        return bool(row.header_labels) and all(label_core(h) in joined for h in row.header_labels)
     return any(
         c in joined or any(similarity(core, c) >= s.mapper.label_match_ratio for core in cores)
         for c in (label_core(v.text) for v in row.labels)
@@ -150,14 +175,17 @@ def rows_printed_blank(
 ) -> set[int]:
     """Rows (their ids) whose label is printed with nothing after it up to the next row found:
     every cell left blank (a row of zeros a web page leaves empty, 政府集中采购 with no
-    purchases). Not the later rows of those a layout's single row replaces (（六）其他处理's
-    three): some tables print one merged row of values under their labels, after the first."""
+    purchases); a table printed with its labels and headers and no number at all (a body that
+    received no request, its zeros left blank). Not the later rows of those a layout's single
+    row replaces (（六）其他处理's three) before a row found: some tables print one merged row of
+    values under their labels, after the first."""
     rows = layout.rows()
     merged = {(r.section, key) for r in rows if r.deviation for key in r.replaces[1:]}
     out: set[int] = set()
-    for index, gap in _gaps(chain, layout, tokens, marks):
+    for index, gap in _gaps(chain, layout, tokens, marks, headed_rows=True):
         row = rows[index]
-        if ((row.section, row.key) not in merged and _names(gap, row, s)
+        tail = not any(p.row_index > index for p in chain)
+        if (((row.section, row.key) not in merged or tail) and _names(gap, row, s)
                 and all(t.kind in (Kind.LABEL, Kind.BLANK) for t in gap)):
             out.add(id(row))
     return out

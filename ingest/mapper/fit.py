@@ -42,6 +42,9 @@ class Fit:
     cuts: tuple[Cut, ...] = ()
     # A run with more cuts than were weighed: its values are a guess that decides nothing.
     guessed: bool = False
+    # A run cut one way only: its readings with one cell left blank, the same digits in the
+    # others (`cut_runs` weighs them where the document drops blanks elsewhere).
+    dropped: tuple[Cut, ...] = ()
 
 
 def local_relations(row: RowLayout, relations: list[Relation]) -> list[tuple[list[int], list[int]]]:
@@ -141,7 +144,8 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     if not cuts:
         return Fit([Slot(None, True, cell, s.confidence.missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
     if len(cuts) == 1 and not options.truncated:
-        return Fit(_cut_slots(printed, cuts[0], s.confidence.exact))
+        dropped = _one_blank_dropped(parts, kinds, ctx.local, s) if None not in cuts[0] else ()
+        return Fit(_cut_slots(printed, cuts[0], s.confidence.exact), dropped=dropped)
     guess = even_cut(cuts)
     if options.truncated:
         note = f"cells run together as {run!r}; too many cuts to weigh"
@@ -156,6 +160,32 @@ def _adds_up(cut: Cut) -> bool:
         return False
     *parts, total = (int(p or 0) for p in cut)
     return sum(parts) == total
+
+
+def _one_blank_dropped(parts: list[str], kinds: list[tuple[bool, bool]], local: list[tuple[list[int], list[int]]],
+                       s: Settings) -> tuple[Cut, ...]:
+    """The cuts of a run into every cell but one, that one left blank: what the run reads as if
+    the page dropped a blank cell from its text (11,_,0 printed 110, cut 1,1,0 alone). A page
+    leaves its zeros blank: a cut is kept only if the row's own sums hold with its blank as 0."""
+    n = len(kinds)
+    out: list[Cut] = []
+    for blank in range(n):
+        fewer = run_options(parts, kinds[:blank] + kinds[blank + 1:], lambda cut: True, s, s.cuts.max_run_cuts // n,
+                            False, keep_spaces=True)
+        out += [cut for c in fewer.cuts if _sums_as_zero(cut := (*c[:blank], None, *c[blank:]), local)]
+    return tuple(out)
+
+
+def _sums_as_zero(cut: Cut, local: list[tuple[list[int], list[int]]]) -> bool:
+    """Whether every relation over the row's own cells holds, its blanks counted as 0."""
+    def num(i: int) -> Number:
+        text = cut[i]
+        return parse_number(text) if text else 0
+
+    try:
+        return all(sum(num(i) for i in left) == sum(num(i) for i in right) for left, right in local)
+    except ValueError:
+        return False
 
 
 def _blanks_dropped(parts: list[str], kinds: list[tuple[bool, bool]], s: Settings) -> list[Cut]:

@@ -136,7 +136,9 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
     walker = Walker(layout, tokens, settings)
     chain = best_chain(walker.proposals())
     rivals_placed_elsewhere(chain, settings)
-    cut_runs(chain, layout, prose, settings)
+    blank_rows = frozenset(row.section for row in layout.rows()
+                           if id(row) in rows_printed_blank(chain, layout, tokens, walker.marks, settings))
+    cut_runs(chain, layout, prose, settings, blank_rows)
     chain = sorted(chain + [walker.propose_unread(index, values)
                             for index, values in rows_between(chain, layout, tokens, walker.marks, settings)],
                    key=lambda p: p.position)

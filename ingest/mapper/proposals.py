@@ -33,6 +33,8 @@ class Proposal:
     # index, likeness): a close rival leaves the row weakly placed.
     ratio: float = 0.0
     rivals: tuple[tuple[int, float], ...] = ()
+    # A run cut one way only, read with one cell left blank (Fit.dropped).
+    dropped: tuple[Cut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,8 @@ class Walker:
         mean = sum(sl.confidence for sl in fit.slots) / len(fit.slots)
         score = ratio * mean * (1 + self.settings.mapper.printed_value_bonus * printed)
         end = position + len(values)
-        return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, fit.guessed, score, end)
+        return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, fit.guessed, score, end,
+                        dropped=fit.dropped)
 
 
 def _one_row(values: list[Token], columns: int) -> list[Token]:

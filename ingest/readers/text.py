@@ -100,7 +100,9 @@ def parse_text(text: str) -> list[Block]:
             continue
         if "\t" in line:
             body = line[1:] if line.startswith("\t") else line
-            if line.startswith("\t") and "\t" not in body.rstrip("\t"):
+            # A lone tab-prefixed cell; tabs after it are a row's blank cells (a row label
+            # printed with its cells left empty), not one cell of a row printed cell by cell.
+            if line.startswith("\t") and "\t" not in body:
                 out.cell(body.strip())
                 previous_was_cell = True
             else:
