@@ -103,6 +103,13 @@ class ScanSettings:
     max_dpi: int = 300
     # A phone photo's page is warped flat to this resolution (or the photo's own, if coarser).
     photo_dpi: int = 250
+    # A sheet found on its background whose corners are square within this (degrees) and whose
+    # sides run within this of the image's: a flatbed scan of a sheet off-centre on the glass or
+    # under a worn lid, read as a scan (the sheet's surround whitened), not flattened as a phone
+    # photo (1.3 CPU s a page). Measured: such scans 1.0 and 0.9 at most, phone photos 2.2 and
+    # 2.4 at least (seeds 879 and 501).
+    glass_corner_deg: float = 1.5
+    glass_side_deg: float = 2.0
     # Threads OpenCV uses in a converting process: conversions run one per core, and more
     # threads per conversion only contend for the cores (and cost CPU time in hand-overs).
     threads: int = 1

@@ -249,3 +249,19 @@ def test_a_masks_rim_points_have_its_hull() -> None:
             continue
         whole, rim = cv2.convexHull(cv2.findNonZero(mask)), cv2.convexHull(rim_points(mask))
         assert whole.shape == rim.shape and (whole == rim).all(), (index, whole.tolist(), rim.tolist())
+
+
+def test_a_sheet_off_centre_on_a_scanners_glass_is_read_as_a_scan(settings: Settings) -> None:
+    """A scanned sheet showing its edges on the glass (off-centre, turned 0.8°) is a rectangle
+    square to the image: its surround turns paper white and it is read as a scan, not
+    flattened as a photo; a sheet seen in perspective is still a photo."""
+    corners = [(60.0, 80.0), (1400.0, 61.0), (1428.0, 1951.0), (88.0, 1970.0)]
+    glass = _sheet_on_desk(corners)
+    glass[:] = np.where(glass == (40, 70, 110), np.uint8(120), glass)
+    page, photographed = as_scanned(glass, settings)
+    assert not photographed
+    assert page.shape == glass.shape
+    assert (page[:40] == 255).all() and (page[:, -40:] == 255).all()
+    assert (page[1000, 700] == glass[1000, 700]).all()
+    seen_in_perspective = [(60.0, 80.0), (1400.0, 120.0), (1380.0, 1900.0), (88.0, 1970.0)]
+    assert as_scanned(_sheet_on_desk(seen_in_perspective), settings)[1]

@@ -6,7 +6,9 @@ came out sheared (a curled side misled the flattening: ingest/scan/ruled_square.
 bow or a curled edge straightened along the table rulings.
 
 An image with no such quadrilateral (a scan: paper to the edges) is left as it is, unless
-its table's frame is seen in perspective (a close-up: ingest/scan/table_frame.py).
+its table's frame is seen in perspective (a close-up: ingest/scan/table_frame.py); a sheet
+lying on a scanner's glass (a rectangle with the image's sides, off-centre or under a worn
+lid) has only its surround whitened.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 
 from ingest.scan import preprocess
 from ingest.scan.cut_sheet import cut_sheet_corners
-from ingest.scan.quads import angles_ok, order_corners, quad_of, small_gray
+from ingest.scan.quads import angles_ok, corner_angles, order_corners, quad_of, small_gray
 from ingest.scan.ruled_square import unsheared
 from ingest.scan.table_frame import find_frame, square_frame
 from ingest.settings import Settings
@@ -220,6 +222,31 @@ def rim_whitened(flat: np.ndarray) -> np.ndarray:
     return out
 
 
+def on_glass(corners: np.ndarray, shape: tuple[int, ...], settings: Settings) -> bool:
+    """Whether the sheet lies whole in the image as a scanner's glass holds it: square-cornered
+    (no perspective) and turned no more than a scan's skew."""
+    h, w = shape[:2]
+    if (corners.min(axis=0) < 0).any() or (corners.max(axis=0) > [w, h]).any():
+        return False
+    if max(abs(a - 90) for a in corner_angles(corners)) > settings.scan.glass_corner_deg:
+        return False
+    sides = np.abs(np.roll(corners, -1, axis=0) - corners)
+    off_axis = np.degrees(np.arctan2(sides.min(axis=1), sides.max(axis=1)))
+    return bool(off_axis.max() <= settings.scan.glass_side_deg)
+
+
+def surround_whitened(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The scan with all but the sheet inside `corners` paper white, the sheet's rim too (its
+    edge's shadow would frame the page like a table's rules)."""
+    rim = max(1, round(_PAPER_RIM * min(_seen_size(corners))))
+    inner = corners + rim * np.sign(corners.mean(axis=0) - corners)
+    sheet = np.zeros(bgr.shape[:2], np.uint8)
+    cv2.fillConvexPoly(sheet, np.round(inner).astype(np.int32), 255)
+    out = bgr.copy()
+    out[sheet == 0] = 255
+    return out
+
+
 def _rule_curves(mask: np.ndarray, span: int) -> list[tuple[np.ndarray, float]]:
     """Each long rule of a horizontal-rule mask as its offset from straight at every column
     (a cubic fitted to its pixels, 0 at its middle) and its mean row."""
@@ -280,9 +307,11 @@ def _straightened(bgr: np.ndarray) -> np.ndarray:
 
 def as_scanned(bgr: np.ndarray, settings: Settings) -> tuple[np.ndarray, bool]:
     """A phone photo's sheet flattened and straightened as if scanned; a close-up whose table
-    is seen in perspective, squared by the table's frame; any other image as it is. And
-    whether it was a photo (its print blurred)."""
+    is seen in perspective, squared by the table's frame; a scanned sheet with its surround
+    whitened; any other image as it is. And whether it was a photo (its print blurred)."""
     corners = find_page(bgr)
+    if corners is not None and on_glass(corners, bgr.shape, settings):
+        return surround_whitened(bgr, corners), False
     if corners is not None:
         # A curled side taken for a straight one (or, the frame cutting the sheet, for the
         # direction of the hidden one) shears the flattened page: its rulings square it.
