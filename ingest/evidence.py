@@ -25,7 +25,7 @@ OCR_FORMATS: tuple[str, ...] = ("pdf_scanned", "image")
 FEATURES = ("kind", "reading", "placement", "printed", "relations", "format")
 # Placement confidence (the mapper's, without the reader's share) at or above each bound.
 _PLACEMENT = ((0.98, "exact"), (0.9, "fuzzy"), (0.55, "weak"), (0.35, "ambiguous"), (1e-9, "missing"))
-_SURE_PLACEMENTS = ("exact", "fuzzy")
+SURE_PLACEMENTS = ("exact", "fuzzy")
 # What the reader and the mapper themselves claim for each reading and placement: the
 # probability a class starts from before the fit's cells, so a class the fit saw a few
 # times (an engine disagreement on a corpus read almost perfectly) is not trusted for it.
@@ -34,6 +34,10 @@ _CLAIMED = {"exact": 1.0, "agree": 0.995, "agree_low": 0.97, "disagree": 0.3, "n
 _PLACED = {"exact": 0.99, "fuzzy": 0.965, "weak": 0.6, "ambiguous": 0.5, "cut": 0.5, "missing": 0.3, "absent": 0.0}
 # A suspect of a broken relation: the break or its own reading is wrong (or the document is).
 _RELATED = {"suspect": 0.5}
+# Placements a relation holding over printed numbers other than 0 settles as surely as an exact
+# label (fit corpus: 103 of 103 such cells right); not a cut or an ambiguous one, which the
+# document offers other values for (104 of 113).
+_SETTLED_BY_SUMS = ("fuzzy", "weak", "missing")
 _UNSURE_READINGS = ("agree_low", "disagree", "none")
 
 
@@ -54,7 +58,7 @@ class Evidence:
 
     def uncertain(self) -> bool:
         """Whether the reading or placement could be wrong enough to explain a broken relation."""
-        return self.placement not in _SURE_PLACEMENTS or (self.kind == "ocr" and self.reading in _UNSURE_READINGS)
+        return self.placement not in SURE_PLACEMENTS or (self.kind == "ocr" and self.reading in _UNSURE_READINGS)
 
     def must_review(self) -> bool:
         """Whatever the fit says: nothing placed; a suspect of a broken relation (its uncertain
@@ -74,7 +78,10 @@ class Evidence:
 
     def claimed(self) -> float:
         """The probability the reader and the mapper claim for this evidence (the fit's prior)."""
-        return _CLAIMED.get(self.reading, 0.5) * _PLACED.get(self.placement, 0.0) * _RELATED.get(self.relations, 1.0)
+        placed = _PLACED.get(self.placement, 0.0)
+        if self.relations == "held" and self.placement in _SETTLED_BY_SUMS:
+            placed = _PLACED["exact"]
+        return _CLAIMED.get(self.reading, 0.5) * placed * _RELATED.get(self.relations, 1.0)
 
     def classes(self) -> tuple[str, str]:
         """The class key without and with the format."""

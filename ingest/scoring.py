@@ -1,8 +1,9 @@
 """Confidence after the checks, and the review flags.
 
 A broken relation is first a finding about the document. Only its suspects (cells whose
-reading or placement is uncertain, ingest/evidence.py; failing those, OCR'd cells a rule's
-dash read as a 1 would explain it) are flagged, with the value that would restore the
+reading or placement is uncertain, ingest/evidence.py, and whose uncertainty could give the
+value read for the one that restores the relation; failing those, OCR'd cells a rule's dash
+read as a 1 would explain it) are flagged, with the value that would restore the
 relation as `suggestion` when one suspect alone can. Every cell's
 confidence is then the calibrated P(right) of its evidence; cells below the review
 threshold are flagged. Printed values are never changed."""
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from ingest import calibration
-from ingest.evidence import Evidence, cell_evidence, relation_status, suspects
+from ingest.evidence import SURE_PLACEMENTS, Evidence, cell_evidence, relation_status, suspects
 from ingest.models import CellReading, CheckResult, Format, Number
 from ingest.settings import Settings
 
@@ -25,6 +26,26 @@ def _restoring(check: CheckResult, key: str, cells: Mapping[str, CellReading]) -
     value = cells[key].value or 0
     restored = value + (rsum - lsum if key in check.left else lsum - rsum)
     return restored if restored >= 0 else None
+
+
+def _one_glyph_apart(read: Number | None, restored: Number | None) -> bool:
+    """Whether `restored` differs from `read` in one character of the same length: a glyph
+    both engines misread alike (an 8 worn to a 6), not a digit gained or lost."""
+    if read is None or restored is None:
+        return False
+    a, b = str(read), str(restored)
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _could_explain(key: str, check: CheckResult, cells: Mapping[str, CellReading], evidence: Evidence) -> bool:
+    """Whether an uncertain cell could explain the break: any cell whose placement or engines'
+    disagreement leaves its value open; a cell both engines read alike, one of them with a low
+    score (mostly a lone "0" on a photo or fax: 1 wrong of 109 on the fit corpus), only by one
+    glyph misread. Seed 1013's photo printed a total 10 over details read "0": its 21
+    low-scored zeros were each flagged as maybe a 10."""
+    if evidence.reading != "agree_low" or evidence.placement not in SURE_PLACEMENTS:
+        return True
+    return _one_glyph_apart(cells[key].value, _restoring(check, key, cells))
 
 
 def _stray_stroke(check: CheckResult, cells: Mapping[str, CellReading], evidence: Mapping[str, Evidence]) -> list[str]:
@@ -81,7 +102,8 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
     evidence: dict[str, Evidence] = {k: cell_evidence(c, fmt, sources or {}, settings) for k, c in cells.items()}
     for check in checks:
         if check.applies and not check.ok:
-            check.suspects = suspects(check, evidence) or _stray_stroke(check, cells, evidence)
+            uncertain = [k for k in suspects(check, evidence) if _could_explain(k, check, cells, evidence[k])]
+            check.suspects = uncertain or _stray_stroke(check, cells, evidence)
             if len(check.suspects) == 1:
                 key = check.suspects[0]
                 restored = _restoring(check, key, cells)

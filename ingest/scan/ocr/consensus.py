@@ -160,7 +160,8 @@ def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellTex
     the label engine's reading when it is the first value reader (same engine, same
     preprocessing). The second reader reads a look once among crops the first read as one
     digit and that are all but pixel for pixel the same (most of a report's cells are "0"),
-    when it reads that look as one digit too. On a `bilevel` (black and white) page the second
+    when it reads that look as one digit too; on a gray page a one-digit crop its look gives
+    the second reader no text is read again as scanned. On a `bilevel` (black and white) page the second
     reader sees those one-digit crops smoothed, and every other crop as scanned: smoothing
     every crop gave a run spanning cells over a missed rule a sure garbage reading (seed 41
     lost a table) and two silent "0" -> "10"/"1" (a rule's rest)."""
@@ -177,6 +178,20 @@ def read_values(crops: list[np.ndarray], engines: EngineSet, first: list[CellTex
         # look is no likelier wrong than with the one each was read with before.
         apart = [i for i in digits if as_digits(second[i].text) != as_digits(first[i].text)]
         second.update((i, reading) for i, reading in zip(apart, two.read([crops[i] for i in apart]), strict=True)
+                      if as_digits(reading.text) == as_digits(first[i].text))
+    else:
+        # A look's shared reading that the first reader's contradicts is no shortcut: each of its
+        # crops read on its own, as without sharing (seed 1277's image: one "0" look read "9"
+        # spread to seven cells, six of which Tesseract alone read "0").
+        apart = [i for i in digits if as_digits(second[i].text) != as_digits(first[i].text)]
+        second.update((i, reading) for i, reading in zip(apart, two.read([crops[i] for i in apart]), strict=True)
+                      if as_digits(reading.text) == as_digits(first[i].text))
+        # The crop as scanned (gray), where its binarised look gave the second engine no text at
+        # all: an engine that finds nothing holds no other reading. Seed 991's scanned PDF had
+        # five lone "0"s Tesseract read as nothing binarised and as "0" (scores 0.81-0.87) gray.
+        unread = [i for i in digits if not as_digits(second[i].text)]
+        second.update((i, reading) for i, reading in
+                      zip(unread, two.engine.read_lines([crops[i] for i in unread], "number"), strict=True)
                       if as_digits(reading.text) == as_digits(first[i].text))
     second.update(zip(rest, two.read([crops[i] for i in rest]), strict=True))
     return [_sign_checked(a, second[i], crops[i], settings) for i, a in enumerate(first)]
