@@ -79,7 +79,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
         raise InputError(ErrorCode.NOT_A_REPORT, "no table of the annual-report template was found")
     checks = run_checks(mapping.template, mapping.cells)
     template_conf, template_class = template_confidence(text, layouts, mapping.template.template, meta.year,
-                                                        settings, document.format)
+                                                        settings, document.format, mapping.told_apart())
     report = Report(
         source=source,
         template=mapping.template.template,

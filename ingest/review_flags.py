@@ -54,8 +54,8 @@ def flag_report(report: Report, settings: Settings, one_page: bool = False) -> N
         fields.append("template")
         reasons.append(ReviewReason(
             "template_unsure",
-            f"template {report.template} is unsure: the document prints few of its header words, "
-            "or its year is before the template was issued"))
+            f"template {report.template} is unsure: the document prints few of its header words or "
+            "only rows every template prints alike, or its year is before the template was issued"))
     report.flagged_fields = fields
     report.review_reasons = reasons
 

@@ -59,14 +59,15 @@ def found_a_table(layout: TemplateLayout, cells: Mapping[str, CellReading], text
 
 
 def template_confidence(text: str, layouts: tuple[TemplateLayout, ...], chosen: str, year: int | None,
-                        s: Settings, fmt: str | None = None) -> tuple[float, str]:
+                        s: Settings, fmt: str | None = None, told_apart: bool = True) -> tuple[float, str]:
     """How sure the chosen template is, calibrated (ingest/field_evidence.py), and the evidence
     class: clear when the document prints more of its own header words than of any other's,
-    tied when only the rows told them apart, and a year before the template existed."""
+    tied when only the rows told them apart, none when nothing did (`told_apart` false: a page
+    of rows every template prints alike), and a year before the template existed."""
     core = _core(text)
     hits = {t.template: header_hits(t, core) for t in layouts}
     rivals = [n for name, n in hits.items() if name != chosen]
-    status = "clear" if hits.get(chosen, 0) > max(rivals, default=0) else "tied"
+    status = "clear" if hits.get(chosen, 0) > max(rivals, default=0) else "tied" if told_apart else "none"
     first = next((t.first_year for t in layouts if t.template == chosen), None)
     if year is not None and first is not None and year < first:
         status = "year_mismatch"

@@ -33,3 +33,19 @@ def test_cells_read_otherwise_under_the_other_template_are_flagged(settings: Set
     section_four = [c for k, c in cells.items() if k.startswith("s4.review.")]
     assert [c["value"] for c in section_four] == [1, 0, 0, 0, 1]
     assert not any(c["review"] for c in section_four)
+
+
+# Section 三's first rows, which both templates print alike: nothing on the page tells them apart.
+COMMON_ROWS = "三、收到和处理政府信息公开申请情况\n" + "".join(
+    f"{label}\t{n}\t0\t0\t0\t0\t0\t{n}\n"
+    for label, n in (("一、本年新收政府信息公开申请数量", 5), ("二、上年结转政府信息公开申请数量", 1),
+                     ("三、本年度办理结果\t（一）予以公开", 4), ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 2))
+)
+
+
+def test_a_page_no_template_is_told_apart_by_flags_the_template(settings: Settings) -> None:
+    result = report_to_dict(convert_bytes(COMMON_ROWS.encode("utf-8"), "page.txt", settings))
+    assert "error" not in result
+    assert result["cells"]["s3.new.total"]["value"] == 5
+    assert "template" in result["review"]["cells"]
+    assert result["report"]["template_evidence"].startswith("template|header|none")

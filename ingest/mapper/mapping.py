@@ -47,6 +47,16 @@ class Mapping:
     # The same document mapped onto each template not chosen.
     others: list[Mapping] = field(default_factory=list)
 
+    def rank(self) -> tuple[int, int, float]:
+        """What the template is chosen by: its own labels printed, then fewer deviations, then
+        how well its rows fit."""
+        return self.signature_hits, -len(self.deviations), self.score
+
+    def told_apart(self) -> bool:
+        """Whether anything in the document chose this template over the others: a page
+        showing only rows every template prints alike leaves the choice to list order."""
+        return all(self.rank() > other.rank() for other in self.others)
+
     def read_otherwise(self) -> dict[str, list[str]]:
         """The cells that another template's mapping reads differently, each with the other
         templates it differs under: only cells that mean the same in both (`aligns_with`)
@@ -186,6 +196,6 @@ def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settin
                                           for v in row.labels))
     prose = nfkc("\n".join(document.lines()))
     mappings = [map_to_template(tokens, layout, settings, prose) for layout in layouts]
-    chosen = max(mappings, key=lambda m: (m.signature_hits, -len(m.deviations), m.score))
+    chosen = max(mappings, key=Mapping.rank)
     chosen.others = [m for m in mappings if m is not chosen]
     return chosen
