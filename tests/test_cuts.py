@@ -265,3 +265,12 @@ def test_a_page_of_totals_printed_0_and_blanks_dropped_anywhere_is_cut_surely() 
     table = cut_table(rows, own + columns, Settings(cuts=CutSettings(max_states=50)))
     assert table.exhaustive and table.best == [(0,)] * len(rows)
 
+
+def test_the_three_other_rows_printed_without_values_are_blank(settings: Settings) -> None:
+    # （六）其他处理's three labels with no number after any: no merged row of values can stand
+    # under them, so the last two are blank as the first is (seed 1100 reports 8 and 91 flagged them).
+    name = "webpage_fj_pingtan_scjgj_2023.txt"
+    text = (SAMPLES / "documents" / name).read_text(encoding="utf-8").replace("00000002.申请人", "2.申请人")
+    cells = report_to_dict(convert_bytes(text.encode(), name, settings))["cells"]
+    for row in ("no_correction", "no_fee", "other"):
+        assert cells[f"s3.other.{row}.total"]["value"] is None and not cells[f"s3.other.{row}.total"]["review"]
