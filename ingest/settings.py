@@ -265,6 +265,9 @@ class CutSettings:
     max_states: int = 20_000
     # States times cuts tried at one row at most.
     max_step_work: int = 50_000
+    # States and pairs a step of the narrow search that bounds what a cut of the whole table may cost.
+    bound_states: int = 64
+    bound_step_work: int = 5_000
     # Cuts looked at for each cut weighed (`max_run_cuts`).
     scan_factor: int = 100
     # What a cut of a whole table costs: a relation broken; voided by a blank read (as much, else

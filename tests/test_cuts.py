@@ -236,3 +236,41 @@ def test_a_typo_in_the_template_label_is_not_the_other_template_label(settings: 
 
     assert deviations("行规范性文件") == []
     assert deviations("规范性文件") == ["s2 规范性文件 label (2019)"]
+
+
+def _glued_with_blanks(row: str, digits: str) -> RowCuts:
+    """Seven single digits run together, read also as six cells and a dropped blank (one piece
+    of two digits, no leading zero)."""
+    keys = tuple(f"{row}.{c}" for c in range(7))
+    texts: list[tuple[str | None, ...]] = [tuple(digits)]
+    for join in range(6):
+        if digits[join] == "0":
+            continue
+        pieces = [*digits[:join], digits[join:join + 2], *digits[join + 2:]]
+        texts += [(*pieces[:blank], None, *pieces[blank:]) for blank in range(7)]
+    return RowCuts.parse(keys, texts, [False] * 7)
+
+
+def test_a_page_of_totals_printed_0_and_blanks_dropped_anywhere_is_cut_surely() -> None:
+    # A real page printed 总计 as 0 on every row (each row's sum broken as printed) with its cells
+    # run together; readings dropping a blank anywhere swamped the search, and past its state limit
+    # every cell of those rows was flagged (seed 1100 report 99).
+    printed = {"new": "1020000", "carried": "2000000", "granted": "1020000", "query": "1000000",
+               "repeat": "1000000", "total": "3020000"}
+    rows = [_glued_with_blanks(row, digits) for row, digits in printed.items()]
+    own = [Relation(f"sum.{r}", tuple(f"{r}.{c}" for c in range(6)), (f"{r}.6",)) for r in printed]
+    columns = [Relation(f"in.{c}", (f"new.{c}", f"carried.{c}"), (f"total.{c}",)) for c in range(7)]
+    columns += [Relation(f"out.{c}", (f"granted.{c}", f"query.{c}", f"repeat.{c}"), (f"total.{c}",))
+                for c in range(7)]
+    table = cut_table(rows, own + columns, Settings(cuts=CutSettings(max_states=50)))
+    assert table.exhaustive and table.best == [(0,)] * len(rows)
+
+
+def test_the_three_other_rows_printed_without_values_are_blank(settings: Settings) -> None:
+    # （六）其他处理's three labels with no number after any: no merged row of values can stand
+    # under them, so the last two are blank as the first is (seed 1100 reports 8 and 91 flagged them).
+    name = "webpage_fj_pingtan_scjgj_2023.txt"
+    text = (SAMPLES / "documents" / name).read_text(encoding="utf-8").replace("00000002.申请人", "2.申请人")
+    cells = report_to_dict(convert_bytes(text.encode(), name, settings))["cells"]
+    for row in ("no_correction", "no_fee", "other"):
+        assert cells[f"s3.other.{row}.total"]["value"] is None and not cells[f"s3.other.{row}.total"]["review"]

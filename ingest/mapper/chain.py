@@ -178,16 +178,19 @@ def rows_printed_blank(
     purchases); a table printed with its labels and headers and no number at all (a body that
     received no request, its zeros left blank). Not the later rows of those a layout's single
     row replaces (（六）其他处理's three) before a row found: some tables print one merged row of
-    values under their labels, after the first."""
+    values under their labels, after the first; unless the first is printed blank too."""
     rows = layout.rows()
-    merged = {(r.section, key) for r in rows if r.deviation for key in r.replaces[1:]}
+    merged = {(r.section, key): r.replaces[0] for r in rows if r.deviation for key in r.replaces[1:]}
     out: set[int] = set()
+    blank_keys: set[tuple[str, str]] = set()
     for index, gap in _gaps(chain, layout, tokens, marks, headed_rows=True):
         row = rows[index]
         tail = not any(p.row_index > index for p in chain)
-        if (((row.section, row.key) not in merged or tail) and _names(gap, row, s)
+        first = merged.get((row.section, row.key))
+        if ((first is None or tail or (row.section, first) in blank_keys) and _names(gap, row, s)
                 and all(t.kind in (Kind.LABEL, Kind.BLANK) for t in gap)):
             out.add(id(row))
+            blank_keys.add((row.section, row.key))
     return out
 
 

@@ -14,12 +14,12 @@ cells they disagree on are ambiguous and carry the alternatives.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.layouts import Relation
 from ingest.mapper.blanks import blank_column, dropped_blank, into_column, printed_in_blank_column
+from ingest.mapper.cut_prose import by_prose
 from ingest.mapper.numbers import parse_number, piece_pattern, split_unit, splits, splits_summing
 from ingest.models import Number
 from ingest.settings import Settings
@@ -155,7 +155,30 @@ def _can_move(rows: list[RowCuts], terms: list[tuple[int, int, int]]) -> tuple[b
     return any(m > 0 for m in moves), any(m < 0 for m in moves)
 
 
-def cut_table(rows: list[RowCuts], relations: list[Relation], s: Settings) -> TableCut:
+def _own_cost(option: Values, extra_blanks: int, own: list[list[tuple[int, int, int]]], s: Settings) -> int:
+    """What a reading of a row costs by the relations within the row alone and its blanks."""
+    cost = s.cuts.cost_blank_not_last * extra_blanks
+    for terms in own:
+        values = [option[c] for _, c, _ in terms]
+        if any(v is None for v in values):
+            cost += s.cuts.cost_voided
+        elif sum(sign * v for (_, _, sign), v in zip(terms, values, strict=True) if v is not None):
+            cost += s.cuts.cost_broken
+    return cost
+
+
+def _to_come(rows: list[RowCuts], order: list[int], applicable: list[tuple[Relation, list[tuple[int, int, int]]]],
+             s: Settings) -> list[int]:
+    """After step k, the least the rows still to come must cost: each one's cheapest reading by itself."""
+    least = []
+    for r in order:
+        own = [terms for _, terms in applicable if {row for row, _, _ in terms} == {r}]
+        inner = [sum(v is None for v in option[:-1]) for option in rows[r].options]
+        least.append(min(_own_cost(o, n - min(inner), own, s) for o, n in zip(rows[r].options, inner, strict=True)))
+    return [sum(least[k + 1:]) for k in range(len(order))]
+
+
+def cut_table(rows: list[RowCuts], relations: list[Relation], s: Settings, bound: int | None = None) -> TableCut:
     """The best cuts of every row together: fewest relations broken over the whole table.
 
     Rows are taken in `_order`; a state holds the differences (left - right so far) of the
@@ -166,9 +189,15 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], s: Settings) -> Ta
     and its digit glued to the next cell, would be a way out of every relation); and
     `cuts.cost_blank_not_last` a blank read anywhere but in a row's last cell (where nothing else
     tells, the blank a run dropped is its 总计, left blank on detail rows, a 2019 habit). At most
-    `cuts.max_states` states are kept at each step."""
+    `cuts.max_states` states are kept at each step, none sure to cost more than `bound` (a narrow
+    search's best, `cuts.bound_*` a step; sure: relations voided, each row to come alone): readings
+    of blanks dropped anywhere on a page swamped the search."""
+    if bound is None and any(len(row.options) > 1 for row in rows):
+        narrow = replace(s, cuts=replace(s.cuts, max_states=s.cuts.bound_states, max_step_work=s.cuts.bound_step_work))
+        bound = cut_table(rows, relations, narrow, bound=1 << 30).cost
     order = _order(rows)
     applicable = _applicable(relations, rows)
+    to_come = _to_come(rows, order, applicable, s)
     step_of = {r: k for k, r in enumerate(order)}
     first: dict[int, int] = {}
     last: dict[int, int] = {}
@@ -227,6 +256,10 @@ def cut_table(rows: list[RowCuts], relations: list[Relation], s: Settings) -> Ta
                 step.append((state, o, nxt, added))
                 if cost + added < layer.get(nxt, 1 << 30):
                     layer[nxt] = cost + added
+        if bound is not None:
+            layer = {state: cost for state, cost in layer.items()
+                     if cost + s.cuts.cost_voided * state.count(None) + to_come[k] <= bound}
+            step = [t for t in step if t[2] in layer]
         if len(layer) > s.cuts.max_states:
             exhaustive = False
             layer = dict(sorted(layer.items(), key=lambda kv: kv[1])[: s.cuts.max_states])
@@ -277,34 +310,6 @@ class RowDecision:
     may_be_blank: frozenset[int] = frozenset()
 
 
-_PROSE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
-
-
-def _prose_quotes(prose: str, label: str, window: int) -> set[str]:
-    """Numbers the prose gives right after naming the row: its label within `window` characters
-    before (规范性文件698件, 制发的规范性文件88件)."""
-    if len(label) < 2:
-        return set()
-    return {
-        m.group(0) for m in _PROSE_NUMBER.finditer(prose)
-        if label in prose[max(0, m.start() - window) : m.start()]
-    }
-
-
-def _by_prose(row: RowCuts, best: tuple[int, ...], prose: str, s: Settings) -> int | None:
-    """The one best cut with more pieces (past single digits) quoted by the prose than any
-    other, and at least `cuts.prose_min_quotes`."""
-    quotes = _prose_quotes(prose, row.label, s.cuts.prose_label_window)
-    if not quotes:
-        return None
-    support = {o: sum(1 for t in row.texts[o] if t and len(t) > 1 and split_unit(t)[0] in quotes) for o in best}
-    ranked = sorted(support.values(), reverse=True)
-    top = ranked[0]
-    if top >= s.cuts.prose_min_quotes and (len(ranked) == 1 or ranked[1] < top):
-        return next(o for o in best if support[o] == top)
-    return None
-
-
 def differing(options: Sequence[Values]) -> dict[int, list[Number]]:
     """The columns whose value differs between these readings of a row, with the values (a
     blank is no value)."""
@@ -323,7 +328,7 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
             choices.append(pool[0])
             decisions.append(RowDecision(pool[0]))
             continue
-        chosen = _by_prose(row, pool, prose, s)
+        chosen = by_prose(row, pool, prose, s)
         if chosen is not None:
             choices.append(chosen)
             decisions.append(RowDecision(chosen, by_prose=True))
