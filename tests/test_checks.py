@@ -8,6 +8,7 @@ import pytest
 
 from bench.truth import layout_for, make_truth
 from ingest.checks import run_checks
+from ingest.evidence import Evidence
 from ingest.models import BBox, CellReading
 from ingest.scoring import apply_checks
 from ingest.settings import Settings
@@ -151,3 +152,11 @@ def test_a_side_printed_blank_is_not_a_zero() -> None:
     cells["s3.granted.total"] = CellReading(None, "", 0.99)
     checks = {c.id: c for c in run_checks(layout_for("2021"), cells)}
     assert checks["s3.row_sum.granted"].ok and not checks["s3.row_sum.granted"].applies
+
+
+def test_a_short_row_placed_from_the_left_is_not_settled_by_sums_that_hold() -> None:
+    # Every short row of a page placed from the left alike keeps its columns' sums: they say
+    # nothing of where its values stand (seed 1053, a printed page without rules).
+    settled = Evidence("pdf_text", "exact", "exact", "weak", "value", "held")
+    short = Evidence("pdf_text", "exact", "exact", "missing", "value", "held")
+    assert settled.claimed() > 0.95 and short.claimed() < 0.5

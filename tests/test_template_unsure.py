@@ -39,7 +39,8 @@ def test_cells_read_otherwise_under_the_other_template_are_flagged(settings: Set
 COMMON_ROWS = "三、收到和处理政府信息公开申请情况\n" + "".join(
     f"{label}\t{n}\t0\t0\t0\t0\t0\t{n}\n"
     for label, n in (("一、本年新收政府信息公开申请数量", 5), ("二、上年结转政府信息公开申请数量", 1),
-                     ("三、本年度办理结果\t（一）予以公开", 4), ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 2))
+                     ("三、本年度办理结果\t（一）予以公开", 4),
+                     ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 2))
 )
 
 

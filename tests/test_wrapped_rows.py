@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from ingest.readers.pdf import _wrapped_stream_row
 from ingest.tables.glyphs import Line, cell_text, line_text
+from ingest.tables.vector import Frame
 from ingest.tables.wrapped import WrappedRow, wrapped_rows
 from tests.test_pdf_stream_rows import GS, _line
 
@@ -67,3 +69,13 @@ def test_a_label_run_into_its_first_value_is_parted_from_it() -> None:
     # No gap at all between the label's last character and the value (申请数量5).
     lines = [_line("一、本年新收政府信息", 95, 0), _values("5 1 6", 7, "公开申请数量", 140), _line("（件）", 95, 14)]
     assert _rows(wrapped_rows(lines, GS)) == [(["一、本年新收政府信息公开申请数量（件）"], ["5", "1", "6"])]
+
+
+def test_a_rebuilt_row_keeps_its_labels_in_one_cell() -> None:
+    # A group's label in a column of its own would leave the other rows a blank label cell
+    # before their labels, which the row above would take for its last value.
+    lines = [_line("（四）", 0, 30), _line("2.没有现成信息需", 40, 37), _values("3 0 3", 44, "无法提"),
+             _line("要另行制作", 40, 51), _line("供", 0, 58)]
+    row = next(i for i in wrapped_rows(lines, GS) if isinstance(i, WrappedRow))
+    stream = _wrapped_stream_row(row, 1, Frame(0, 600.0, 800.0), GS)
+    assert [c.text for c in stream.cells] == ["（四）无法提供2.没有现成信息需要另行制作", "3", "0", "3"]

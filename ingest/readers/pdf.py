@@ -141,9 +141,14 @@ def _with_wrapped_rows(ordered: list[TablePiece[float] | Line],
 
 
 def _wrapped_stream_row(row: WrappedRow, number: int, frame: Frame, gs: GridSettings[float]) -> StreamRow:
-    """A rebuilt row's label cells (each its lines' text) and value cells as a stream row."""
-    boxes = [bounds([g for ln in label for g in ln.glyphs]) for label in row.labels] + [bounds(v) for v in row.values]
-    texts = [cell_text(label, gs) for label in row.labels] + [line_text(v, gs) for v in row.values]
+    """A rebuilt row as a stream row: its labels (a group's, then its own) as one cell, as a
+    row's label cells run together in a page's text, and its value cells. Label cells of their
+    own would leave other rows a blank label column, which reads as the row above's last value."""
+    label_glyphs = [g for label in row.labels for ln in label for g in ln.glyphs]
+    label = [("".join(cell_text(lines, gs) for lines in row.labels), bounds(label_glyphs))] if label_glyphs else []
+    values = [(line_text(v, gs), bounds(v)) for v in row.values]
+    texts = [t for t, _ in label + values]
+    boxes = [b for _, b in label + values]
     cells = [SourceCell(t, 0, c, None, number, bbox(frame.displayed(b))) for c, (t, b) in enumerate(zip(texts, boxes,
                                                                                                        strict=True))]
     return StreamRow(cells, [(b[0] + b[2]) / 2 for b in boxes])
