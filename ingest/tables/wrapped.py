@@ -6,11 +6,11 @@ label fragments -> label blocks -> rows.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.tables.glyphs import Glyph, Line, bounds, is_number, segments
+from ingest.labels import nfkc
+from ingest.tables.glyphs import Glyph, Line, is_number, segments
 from ingest.tables.model import GridSettings
 from ingest.tables.stitch import ITEM_START
 
@@ -139,8 +139,8 @@ def _region_items(region: list[Line], values: dict[Line, ValueLine],
 
 
 def _item_text(line: Line) -> bool:
-    # Compatibility forms: a browser's PDF prints 一 as the Kangxi radical ⼀ (U+2F00).
-    return bool(ITEM_START.match(unicodedata.normalize("NFKC", "".join(g.text for g in line.glyphs))))
+    # A browser's PDF prints 一 as the Kangxi radical ⼀ (U+2F00).
+    return bool(ITEM_START.match(nfkc("".join(g.text for g in line.glyphs))))
 
 
 def _starts_of(line: Line, gs: GridSettings[float]) -> list[float]:
@@ -239,5 +239,4 @@ def _nearest(middles: list[float], y: float) -> int:
 
 
 def _middle(line: Line) -> float:
-    box = bounds(line.glyphs)
-    return (box[1] + box[3]) / 2
+    return (line.box[1] + line.box[3]) / 2
