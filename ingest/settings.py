@@ -110,6 +110,10 @@ class ScanSettings:
     # 2.4 at least (seeds 879 and 501).
     glass_corner_deg: float = 1.5
     glass_side_deg: float = 2.0
+    # ... and whose corners lie at most this share of the image's side beyond it: a sheet against
+    # the glass's edge has a side found a few pixels off the image (seed 1439: 4.8 pixels above
+    # it; taken for a photo, its flattening sheared the table and lost its last two rows).
+    glass_overshoot: float = 0.005
     # Threads OpenCV uses in a converting process: conversions run one per core, and more
     # threads per conversion only contend for the cores (and cost CPU time in hand-overs).
     threads: int = 1

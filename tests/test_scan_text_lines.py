@@ -26,7 +26,7 @@ def test_a_seal_ring_across_lines_does_not_join_them() -> None:
     ink = _page([(200, 1750)] * 4 + [(200, 900), (200, 1750), (200, 1750)])
     top = 50 + 4 * PITCH
     ink[top + 10:top + 2 * PITCH + BODY - 5, 1300:1303] = 255  # the ring's stroke crosses the gaps
-    boxes = text_line_boxes(ink, BODY // 2)
+    boxes = text_line_boxes(ink, BODY)
     assert len(boxes) == 7, boxes
     assert all(abs((b[3] - b[1]) - BODY) <= 12 for b in boxes), boxes
     assert boxes[4][2] < 910, boxes[4]  # the heading-like short line stays short
@@ -35,13 +35,13 @@ def test_a_seal_ring_across_lines_does_not_join_them() -> None:
 def test_a_line_is_as_wide_as_its_text_not_a_stroke_beside_it() -> None:
     ink = _page([(200, 900)])
     ink[60:80, 1700:1702] = 255  # a stray stroke of the seal at the right edge
-    (box,) = text_line_boxes(ink, BODY // 2)
+    (box,) = text_line_boxes(ink, BODY)
     assert box[0] == 200 and box[2] < 910, box
 
 
 def test_lines_of_a_page_without_a_seal_are_as_before() -> None:
     ink = _page([(200, 1750), (260, 1750), (200, 700)])
-    assert [(b[0], b[2]) for b in text_line_boxes(ink, BODY // 2)] == [(200, 1753), (260, 1753), (200, 697)]
+    assert [(b[0], b[2]) for b in text_line_boxes(ink, BODY)] == [(200, 1753), (260, 1753), (200, 697)]
 
 
 def test_a_line_between_the_rests_of_two_rules_is_its_text() -> None:
@@ -52,5 +52,13 @@ def test_a_line_between_the_rests_of_two_rules_is_its_text() -> None:
         ink[50:50 + BODY, x:x + 3] = 255
     ink[50:50 + BODY, 100:104] = 255
     ink[50:50 + BODY, 1700:1704] = 255
-    (box,) = text_line_boxes(ink, BODY // 2)
+    (box,) = text_line_boxes(ink, BODY)
     assert (box[0], box[2]) == (300, 1491), box
+
+
+def test_a_line_down_the_pages_side_joins_no_lines() -> None:
+    """A thin line down the whole page beside the text (a sheet's edge left along the side, a
+    margin line) put ink in every row: the text outside the tables was one band."""
+    ink = _page([(200, 1750), (260, 1750), (200, 700)])
+    ink[:, 3:6] = 255
+    assert [(b[0], b[2]) for b in text_line_boxes(ink, BODY)] == [(200, 1753), (260, 1753), (200, 697)]

@@ -21,6 +21,10 @@ _LINE_PAD = 0.12
 # not widen it into prose.
 _STRAY_DENSITY_SHARE = 0.3
 _STRAY_INK_SHARE = 0.05
+# An upright stroke this many text heights long is no character's (a CJK stroke is one at most).
+_LONG_STROKE = 3
+# Gaps this share of a text height long are holes in a stroke, not the space between lines.
+_PINHOLE = 10
 
 
 def line_boxes(ink: np.ndarray, min_height: int, min_gap: int = 1) -> list[Box]:
@@ -141,14 +145,29 @@ def rules_painted_out(gray: np.ndarray, ink: np.ndarray, rules: list[np.ndarray]
     return clean_gray, clean_ink
 
 
-def text_line_boxes(ink: np.ndarray, min_height: int) -> list[Box]:
+def text_line_boxes(ink: np.ndarray, text_height: int) -> list[Box]:
     """The text lines of a page's ink outside its tables: `line_boxes`, bands of lines a seal
     joined parted again, each line as wide as its text (not the seal's strokes beside it)."""
+    min_height = text_height // 2
+    ink = without_long_upright_strokes(ink, text_height)
     lines = [b for b in line_boxes(ink, min_height, min_gap=2) if b[2] - b[0] >= min_height]
     if not lines:
         return lines
     body = float(np.median([b[3] - b[1] for b in lines]))
     return [_as_wide_as_text(ink, b, body) for b in _part_joined_lines(ink, lines, body)]
+
+
+def without_long_upright_strokes(ink: np.ndarray, text_height: int) -> np.ndarray:
+    """The ink without upright strokes several text lines long: a sheet's edge left along the
+    page's side, a margin or binding line, put ink in every row, and the page's text outside
+    its tables was one band, no line of it read (seed 1439's scan: two sections' headings lost)."""
+    # A desk's grain leaves pinholes in such a stroke: they are closed first.
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((max(3, text_height // _PINHOLE), 1), np.uint8))
+    strokes = cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((_LONG_STROKE * text_height, 1), np.uint8))
+    if not strokes.any():
+        return ink
+    # The stroke's blurred rim goes with it.
+    return cv2.subtract(ink, cv2.dilate(strokes, np.ones((1, 3), np.uint8)))
 
 
 def _as_wide_as_text(ink: np.ndarray, box: Box, body: float) -> Box:

@@ -95,7 +95,7 @@ def prepare(color: np.ndarray, photographed: bool = False) -> Prepared:
     """Seal removed, a scanner lid's bands whitened, light flattened, faint print deepened,
     binarised: derived from the colour page as it stands."""
     raw = preprocess.whiten_scanner_edges(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
-    flat = preprocess.deepen_faint_ink(preprocess.flatten_light(raw))
+    flat = preprocess.whiten_edge_slivers(preprocess.deepen_faint_ink(preprocess.flatten_light(raw)))
     return _with_ink(flat, bilevel=preprocess.is_bilevel(raw), photographed=photographed)
 
 
@@ -323,7 +323,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
         read = read_table(page, table, gs, number, engines, settings)
         read_tables.append(read)
         blocks.append((y0, read))
-    lines = text_line_boxes(outside, gs.text_height // 2)
+    lines = text_line_boxes(outside, gs.text_height)
     kept = _worth_reading(lines, [t.box for t in tables])
     lines = lines_to_read(outside, lines, kept)  # prose lines holding numbers too
     readings = engines.labels.read_lines([scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")

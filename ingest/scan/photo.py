@@ -226,7 +226,9 @@ def on_glass(corners: np.ndarray, shape: tuple[int, ...], settings: Settings) ->
     """Whether the sheet lies whole in the image as a scanner's glass holds it: square-cornered
     (no perspective) and turned no more than a scan's skew."""
     h, w = shape[:2]
-    if (corners.min(axis=0) < 0).any() or (corners.max(axis=0) > [w, h]).any():
+    size = np.array([w, h], np.float64)
+    overshoot = settings.scan.glass_overshoot * size
+    if (corners.min(axis=0) < -overshoot).any() or (corners.max(axis=0) > size + overshoot).any():
         return False
     if max(abs(a - 90) for a in corner_angles(corners)) > settings.scan.glass_corner_deg:
         return False

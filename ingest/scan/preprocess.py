@@ -37,6 +37,15 @@ _BAND_DARKNESS = 0.35
 _PAPER_PERCENTILE = 90
 _PRINT_CONTRAST = 40
 _MAX_PRINT_SHARE = 0.01
+# A sheet's edge left along the image's border (a sliver of lid or desk, the edge's shadow) lies
+# within this share of the shorter side of the border and runs along it for this share of the
+# border's length at least (no print does, and a rule that near the border does not reach it).
+_SLIVER_BAND = 0.01
+_SLIVER_RUN = 0.1
+# ... from at most this many pixels off the border, with pinholes (the desk's grain) this long
+# at most.
+_SLIVER_OFF_BORDER = 5
+_SLIVER_PINHOLE = 5
 # A photo's print is blurred (focus, motion, JPEG): its gray is sharpened by this much of
 # its difference from the gray blurred at this width (pixels at the photo's 250 dpi), before
 # its rules are looked for.
@@ -123,6 +132,32 @@ def whiten_scanner_edges(gray: np.ndarray) -> np.ndarray:
     band = cv2.dilate(at_edge[labels].astype(np.uint8), np.ones((side, side), np.uint8))
     out = gray.copy()
     out[band > 0] = paper
+    return out
+
+
+def whiten_edge_slivers(flat: np.ndarray) -> np.ndarray:
+    """A flattened page with the thin dark slivers along its border (a sheet's edge against a
+    gray lid, a few pixels wide: too thin for `whiten_scanner_edges`) turned paper white. Such
+    a sliver's long straight runs outweighed a skewed page's text in the skew search (seed
+    1439: 1.9° found as 0°, every prose line joined to the next) and put ink in every row."""
+    h, w = flat.shape[:2]
+    band = max(3, round(_SLIVER_BAND * min(h, w)))
+    dark = (flat < _PAPER).astype(np.uint8)
+    slivers = np.zeros_like(dark)
+    for turns in range(4):
+        # Each border in turn as the top one.
+        side = cv2.morphologyEx(np.ascontiguousarray(np.rot90(dark, turns)[:band]), cv2.MORPH_CLOSE,
+                                np.ones((1, _SLIVER_PINHOLE), np.uint8))
+        runs = cv2.morphologyEx(side, cv2.MORPH_OPEN, np.ones((1, round(_SLIVER_RUN * side.shape[1])), np.uint8))
+        count, labels, stats = components(runs)
+        touching = np.flatnonzero(stats[:count, cv2.CC_STAT_TOP] <= _SLIVER_OFF_BORDER)
+        found = np.zeros(np.rot90(dark, turns).shape, np.uint8)
+        found[:band] = np.isin(labels, touching[touching > 0])
+        slivers |= np.rot90(found, -turns)
+    if not slivers.any():
+        return flat
+    out = flat.copy()
+    out[cv2.dilate(slivers, np.ones((5, 5), np.uint8)) > 0] = 255
     return out
 
 
