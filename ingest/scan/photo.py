@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from ingest.scan import preprocess
+from ingest.scan.bowed_rules import straighten
 from ingest.scan.cut_sheet import cut_sheet_corners
 from ingest.scan.quads import angles_ok, corner_angles, order_corners, quad_of, small_gray
 from ingest.scan.ruled_square import unsheared
@@ -56,10 +57,6 @@ _DESK_PIECES = 16
 # A sheet seen whole is paper this close to its edges (share of its shorter side, 2 mm of
 # A4): no printer inks there, and what the flattening brings along there is desk.
 _PAPER_RIM = 0.01
-# A bow is straightened only along rulings at least this share of the page long, and only
-# when it moves them at least this many pixels somewhere.
-_MIN_RULE_SPAN = 0.3
-_MIN_BOW = 1.5
 
 
 def _edge_support(gray: np.ndarray, quad: np.ndarray) -> float:
@@ -249,62 +246,11 @@ def surround_whitened(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
     return out
 
 
-def _rule_curves(mask: np.ndarray, span: int) -> list[tuple[np.ndarray, float]]:
-    """Each long rule of a horizontal-rule mask as its offset from straight at every column
-    (a cubic fitted to its pixels, 0 at its middle) and its mean row."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    curves = []
-    columns = np.arange(mask.shape[1], dtype=np.float64)
-    for i in range(1, count):
-        x, y, width, height, _ = stats[i]
-        if width < span:
-            continue
-        ys, xs = np.nonzero(labels[y:y + height, x:x + width] == i)
-        # A cubic: a sheet curling up at one edge bends its rules there only.
-        fit = np.polyfit((xs + x).astype(np.float64), (ys + y).astype(np.float64), 3)
-        along = np.polyval(fit, np.clip(columns, x, x + width - 1))
-        middle = float(np.polyval(fit, x + width / 2))
-        curves.append((along - middle, middle))
-    return curves
-
-
-def _offsets(mask: np.ndarray, span: int) -> np.ndarray | None:
-    """Rows-by-columns offsets that take the rules of a horizontal-rule mask straight (each
-    rule's own, linearly between rules, the nearest rule's beyond them); None if straight."""
-    curves = sorted(_rule_curves(mask, span), key=lambda c: c[1])
-    if not curves or max(float(np.abs(c[0]).max()) for c in curves) < _MIN_BOW:
-        return None
-    rows = np.arange(mask.shape[0], dtype=np.float64)
-    at = np.array([c[1] for c in curves])
-    offsets = np.stack([c[0] for c in curves])  # rules x columns
-    field = np.empty(mask.shape, np.float32)
-    for column in range(mask.shape[1]):
-        field[:, column] = np.interp(rows, at, offsets[:, column])
-    return field
-
-
-def straighten(bgr: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
-    """The page with a slight bow taken out: its horizontal rules (255 in `horizontal`) made
-    straight rows and its vertical ones straight columns, the text between them moved along."""
-    h, w = horizontal.shape
-    down = _offsets(horizontal, int(_MIN_RULE_SPAN * w))
-    across = _offsets(np.ascontiguousarray(vertical.T), int(_MIN_RULE_SPAN * h))
-    if down is None and across is None:
-        return bgr
-    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-    if down is not None:
-        ys += down
-    if across is not None:
-        xs += across.T
-    out: np.ndarray = cv2.remap(bgr, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return out
-
-
 def _straightened(bgr: np.ndarray) -> np.ndarray:
     gray = preprocess.flatten_light(cv2.cvtColor(preprocess.remove_seal(bgr), cv2.COLOR_BGR2GRAY))
     ink = preprocess.binarise(gray)
     rulings = find_rulings(ink, preprocess.faint_ink(gray), raster_settings(ink))
-    return straighten(bgr, rulings.horizontal, rulings.vertical)
+    return straighten(bgr, ink, rulings.horizontal, rulings.vertical)
 
 
 def as_scanned(bgr: np.ndarray, settings: Settings) -> tuple[np.ndarray, bool]:
