@@ -50,3 +50,25 @@ def test_a_page_no_template_is_told_apart_by_flags_the_template(settings: Settin
     assert result["cells"]["s3.new.total"]["value"] == 5
     assert "template" in result["review"]["cells"]
     assert result["report"]["template_evidence"].startswith("template|header|none")
+
+
+# Section 二's fees row with one value (2021's form; 2019 prints three) and section 三 with
+# （六）其他处理 on one row (2019's form; a known deviation of 2021's): 2019 follows the page
+# without a deviation, 2021's rows fit it better. Neither is sure.
+OTHER_ON_ONE_ROW = "行政事业性收费\t0\n三、收到和处理政府信息公开申请情况\n" + "".join(
+    f"{label}\t0\t0\t0\t0\t0\t0\t0\n" for label in (
+        "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "（一）予以公开",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "1.属于国家秘密", "2.其他法律行政法规禁止公开",
+        "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息",
+        "7.属于行政执法案卷", "8.属于行政查询事项", "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作",
+        "3.补正后申请内容仍不明确", "1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物",
+        "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息", "（六）其他处理"))
+
+
+def test_a_template_chosen_for_fewer_deviations_against_a_better_fit_is_flagged(settings: Settings) -> None:
+    result = report_to_dict(convert_bytes(OTHER_ON_ONE_ROW.encode("utf-8"), "page.txt", settings))
+    assert "error" not in result
+    assert "template" in result["review"]["cells"]
+    assert any(r["code"] == "template_unsure" for r in result["review"]["reasons"])
+    # Nothing told them apart: flagged in every format (a scan's "tied" was sure enough to pass).
+    assert result["report"]["template_evidence"].split("|")[2] == "none"
