@@ -44,14 +44,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.cli_run import CommandCost, run_cost
-from bench.conversions import baseline_timed, convert_timed
+from bench.conversions import baseline_timed, convert_timed, prepare_worker
 from bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
 from bench.findings import print_findings, score_findings
 from bench.reliability import by_format, field_scores, plot, print_calibration
 from bench.render_webpage import STYLE as WEBPAGE
 from bench.score import DocScore, score_result
 from ingest.errors import ErrorCode
-from ingest.scan.process import prepare_process
 from ingest.settings import load_settings
 
 
@@ -82,9 +81,9 @@ def run_corpus(items: list[CorpusItem], jobs: int, baseline: bool | None = None)
     # Worker processes set up as `ingest run` sets up its own (threads, memory, OCR models), but
     # started from a fresh server process: this one has run the generator's OpenCV on many threads,
     # and a child forked from it hung at its first OpenCV call (photos, seed 59).
-    with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=prepare_process,
+    with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=prepare_worker,
                              mp_context=multiprocessing.get_context("forkserver"),
-                             initargs=(load_settings(), True)) as pool:
+                             initargs=(load_settings(),)) as pool:
         futures = [(item, pool.submit(convert_timed, item.document)) for item in items]
         timed = [item for item in items if baseline or (baseline is None and item.format in SCAN_FORMATS)]
         # Queued behind the conversions: both run `jobs` at a time on the same machine.
