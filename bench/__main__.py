@@ -19,7 +19,10 @@ agency, year and template.
 For scans and images (`--baseline`, on by default for them) the same worker also reads the
 same pages with whole-page Tesseract (ingest/scan/baseline.py): its median seconds per page
 stand beside the pipeline's, and its CPU seconds per page (user + system, Tesseract's
-processes included; over all the group's pages) beside the pipeline's.
+processes included; over all the group's pages) beside the pipeline's. The pipeline's figure is
+taken in processes set up beforehand; so each such format's documents are also converted by one
+`ingest run --jobs 1` in a fresh process (bench/cli_run.py), and its CPU seconds per page, start-up
+included, stand beside the baseline's with their ratio ("run/base") and that process's peak RSS.
 A measurement, not a test: nothing here asserts on speed or accuracy.
 """
 
@@ -40,14 +43,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.conversions import baseline_timed, convert_timed
+from bench.cli_run import CommandCost, run_cost
+from bench.conversions import baseline_timed, convert_timed, prepare_worker
 from bench.corpus import CorpusItem, generate_corpus, load_corpus, parse_formats, parse_styles
 from bench.findings import print_findings, score_findings
 from bench.reliability import by_format, field_scores, plot, print_calibration
 from bench.render_webpage import STYLE as WEBPAGE
 from bench.score import DocScore, score_result
 from ingest.errors import ErrorCode
-from ingest.scan.process import prepare_process
 from ingest.settings import load_settings
 
 
@@ -78,9 +81,9 @@ def run_corpus(items: list[CorpusItem], jobs: int, baseline: bool | None = None)
     # Worker processes set up as `ingest run` sets up its own (threads, memory, OCR models), but
     # started from a fresh server process: this one has run the generator's OpenCV on many threads,
     # and a child forked from it hung at its first OpenCV call (photos, seed 59).
-    with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=prepare_process,
+    with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=prepare_worker,
                              mp_context=multiprocessing.get_context("forkserver"),
-                             initargs=(load_settings(), True)) as pool:
+                             initargs=(load_settings(),)) as pool:
         futures = [(item, pool.submit(convert_timed, item.document)) for item in items]
         timed = [item for item in items if baseline or (baseline is None and item.format in SCAN_FORMATS)]
         # Queued behind the conversions: both run `jobs` at a time on the same machine.
@@ -114,13 +117,17 @@ def _per_page(timed: list[tuple[float, int]]) -> float | None:
     return round(sum(t for t, _ in timed) / pages, 4) if pages else None
 
 
-def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
-    """The figures of one group of documents."""
+def summarize(name: str, runs: list[Run], command: CommandCost | None = None) -> dict[str, Any]:
+    """The figures of one group of documents; `command`: what converting all of them with one
+    `ingest run` cost."""
     cells = [c for r in runs for c in r.score.cells]
     right = sum(c.right for c in cells)
     silent = sum(c.silent for c in cells)
     docs = len(runs)
     base = [r.baseline_s_per_page for r in runs if r.baseline_s_per_page is not None]
+    base_cpu = _per_page([(r.baseline_cpu_per_page * r.score.pages, r.score.pages)
+                          for r in runs if r.baseline_cpu_per_page is not None])
+    run_cpu = _per_page([(command.cpu_seconds, sum(r.score.pages for r in runs))]) if command else None
     return {
         "group": name,
         "documents": docs,
@@ -146,8 +153,11 @@ def summarize(name: str, runs: list[Run]) -> dict[str, Any]:
         "baseline_s_per_page": round(statistics.median(base), 4) if base else None,
         # CPU over the whole group (all its pages): less swayed by other load than seconds.
         "cpu_s_per_page": _per_page([(r.cpu_seconds, r.score.pages) for r in runs]),
-        "baseline_cpu_s_per_page": _per_page([(r.baseline_cpu_per_page * r.score.pages, r.score.pages)
-                                              for r in runs if r.baseline_cpu_per_page is not None]),
+        "baseline_cpu_s_per_page": base_cpu,
+        # One `ingest run` over the group, start-up included, against the baseline's CPU.
+        "run_cpu_s_per_page": run_cpu,
+        "run_vs_baseline": round(run_cpu / base_cpu, 3) if run_cpu is not None and base_cpu else None,
+        "run_rss_mb": round(command.peak_rss_mb, 1) if command else None,
         "peak_rss_mb": round(max((r.peak_rss_mb for r in runs), default=0.0), 1),
     }
 
@@ -204,6 +214,7 @@ _COLUMNS = [
     ("median_s_per_doc", "s/doc", 7), ("median_s_per_page", "s/page", 7),
     ("baseline_s_per_page", "base s/p", 8), ("cpu_s_per_page", "CPU s/p", 7),
     ("baseline_cpu_s_per_page", "base CPU", 8), ("peak_rss_mb", "RSS MB", 7),
+    ("run_cpu_s_per_page", "run CPU", 7), ("run_vs_baseline", "run/base", 8), ("run_rss_mb", "run MB", 7),
 ]
 
 
@@ -247,12 +258,19 @@ def longest_runs(runs: list[Run]) -> dict[str, dict[str, float]]:
     return out
 
 
-def report(runs: list[Run], show_errors: int) -> dict[str, Any]:
+def command_costs(runs: list[Run]) -> dict[str, CommandCost]:
+    """Per format whose documents had the baseline: one `ingest run --jobs 1` over them, after the
+    benchmark's own processes are done (so that the two do not share the cores)."""
+    formats = dict.fromkeys(r.item.format for r in runs if r.baseline_cpu_per_page is not None)
+    return {fmt: run_cost([r.item.document for r in runs if r.item.format == fmt]) for fmt in formats}
+
+
+def report(runs: list[Run], show_errors: int, costs: dict[str, CommandCost] | None = None) -> dict[str, Any]:
     cells_of = {fmt: [c for r in runs if r.item.format == fmt for c in r.score.cells]
                 for fmt in dict.fromkeys(r.item.format for r in runs)}
     settings = load_settings()
     out: dict[str, Any] = {
-        "groups": [summarize(name, group) for name, group in groups(runs)],
+        "groups": [summarize(name, group, (costs or {}).get(name)) for name, group in groups(runs)],
         "calibration": by_format(cells_of, settings.review.cell_threshold),
         "field_calibration": by_format(field_scores([(r.result, r.score) for r in runs]),
                                        settings.review.report_threshold),
@@ -335,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             items = generate_corpus(Path(tmp), args.formats or ["text"], args.n, args.seed, args.styles,
                                     plant=args.findings)
-        out = report(run_corpus(items, args.jobs, args.baseline), args.show_errors)
+        runs = run_corpus(items, args.jobs, args.baseline)
+        out = report(runs, args.show_errors, command_costs(runs))
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:

@@ -13,8 +13,17 @@ from typing import Any
 from ingest.errors import ErrorCode
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
+from ingest.readers import FORMATS, import_readers
 from ingest.scan.baseline import baseline_seconds
-from ingest.settings import load_settings
+from ingest.scan.process import prepare_process
+from ingest.settings import Settings, load_settings
+
+
+def prepare_worker(settings: Settings) -> None:
+    """A worker set up as `ingest run` sets up its own (threads, memory, OCR models) with every
+    reader imported: the figures taken in it are the conversions' own."""
+    import_readers(FORMATS)
+    prepare_process(settings, load_ocr=True)
 
 
 def _cpu() -> float:

@@ -14,9 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pdfplumber
-from charset_normalizer import from_bytes
-
 from ingest.errors import ErrorCode, IngestError, InputError
 from ingest.models import Format
 from ingest.settings import Settings
@@ -71,6 +68,10 @@ class PdfPages:
     def text_layer(self) -> Any:
         """pdfplumber's PDF; a DAMAGED_DOCUMENT InputError when pdfminer cannot read the file."""
         if self._plumber is None:
+            # Imported for a PDF's text only: pdfminer under it is a tenth of a CPU second of
+            # every start-up, which a batch of images or Word files would pay for nothing.
+            import pdfplumber
+
             try:
                 self._plumber = pdfplumber.open(io.BytesIO(self._data), password="")
             except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
@@ -162,6 +163,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
         if _plausible_text(text):
             return text, enc
     # Detection looks at a sample only: its time must not grow with the file.
+    from charset_normalizer import from_bytes  # for text files only (see PdfPages.text_layer)
+
     best = from_bytes(data[:65536]).best()
     if best is not None:
         try:

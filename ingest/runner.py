@@ -18,7 +18,8 @@ from ingest.errors import ErrorCode
 from ingest.models import ErrorInfo, Report, SourceInfo
 from ingest.output import JsonWriter, fit_name, write_report
 from ingest.pipeline import convert_file
-from ingest.scan.process import may_be_scan, prepare_process
+from ingest.readers import SCAN_FORMATS, import_readers, likely_formats
+from ingest.scan.process import prepare_process
 from ingest.settings import Settings
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -139,7 +140,9 @@ def run_files(
     pending = sorted(files, key=_size, reverse=True)
     workers = max(1, min(settings.workers, len(files) or 1))
     # The worker processes are forked from this one: they inherit the set-up and the models.
-    prepare_process(settings, load_ocr=any(may_be_scan(f.name) for f in files))
+    formats = likely_formats(f.name for f in files)
+    import_readers(formats)
+    prepare_process(settings, load_ocr=bool(formats & SCAN_FORMATS))
     while pending:
         retry: list[Path] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:

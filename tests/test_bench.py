@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from bench import __main__ as bench
+from bench import cli_run
+from bench.cli_run import run_cost
+from bench.conversions import convert_timed
 from bench.corpus import RENDERERS, generate_corpus, load_corpus, parse_styles, renderer_for
 from bench.render_browser import CHROMIUM
 from bench.score import calibration, same_value, score_result
@@ -167,3 +173,15 @@ def test_a_browser_printed_report_is_read_whole(tmp_path):
         # A page whose tables print without rules leaves its wrapped labels' rows to the mapper.
         share = 0.9 if "borderless" in run.item.raw_truth()["forms"] else 0.98
         assert sum(c.right for c in cells) >= share * len(cells), run.item.document.name
+
+
+def test_a_command_cost_counts_its_start_up_and_its_worker(tmp_path):
+    item = generate_corpus(tmp_path, ["text"], 1, seed=5)[0]
+    cost = run_cost([item.document])
+    # The conversion alone, in this process (imports and first-time loads done by a first
+    # conversion), and starting the command alone.
+    convert_timed(item.document)
+    _, _, _, converting = convert_timed(item.document)
+    starting = os.wait4(subprocess.Popen([sys.executable, "-c", "import ingest.cli"], cwd=cli_run.ROOT).pid, 0)[2]
+    assert cost.cpu_seconds > converting and cost.cpu_seconds > starting.ru_utime + starting.ru_stime
+    assert cost.peak_rss_mb > 0

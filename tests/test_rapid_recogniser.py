@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ingest.scan.ocr.rapid import RapidOcrEngine, _with_margin
+from ingest.scan.ocr.rapid import RapidOcrEngine, _model_width, _recogniser, _with_margin
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
@@ -54,3 +54,20 @@ def test_loading_the_model_imports_no_rapidocr_engine() -> None:
                          cwd=Path(__file__).parent.parent)
     # The package's own light modules only: not its engine, model catalogue or downloader.
     assert not any(name in out.stdout for name in ("rapidocr.main", "inference_engine", "download_file")), out.stdout
+
+
+def test_crops_of_one_width_read_together_read_as_each_alone() -> None:
+    # A table's short cells on one canvas size: one model width, so they are read in one run.
+    texts = ("0", "1", "12", "-3", "结果", "总计", "其他", "人", "8", "0")
+    crops = []
+    for text in texts:
+        canvas = np.full((40, 70), 255, np.uint8)
+        glyphs = _crop(text, 26)[:40, :70]
+        canvas[:glyphs.shape[0], :glyphs.shape[1]] = glyphs
+        crops.append(canvas)
+    assert len({_model_width(_with_margin(c)) for c in crops}) == 1
+    together = RapidOcrEngine().read_lines(crops, "label")
+    recogniser = _recogniser(1)
+    alone = [recogniser(_with_margin(c)) for c in crops]
+    assert [(r.text, r.confidence) for r in together] == alone
+    assert [r.text for r in together[:3]] == ["0", "1", "12"]

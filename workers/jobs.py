@@ -15,6 +15,7 @@ from rq.timeouts import JobTimeoutException
 
 from ingest.errors import TRANSIENT, ErrorCode, IngestError, ToolError
 from ingest.layouts import load_layouts
+from ingest.readers import FORMATS, import_readers
 from ingest.runner import convert_report
 from ingest.scan.process import prepare_process
 from ingest.settings import load_settings
@@ -72,6 +73,7 @@ def preload() -> None:
     """
     settings = load_settings()
     load_layouts(settings.layouts_dir)
+    import_readers(FORMATS)
     prepare_process(settings, load_ocr=True)
 
 

@@ -13,14 +13,6 @@ from ingest.scan.ocr.consensus import load_engines
 from ingest.settings import Settings
 
 _M_MMAP_THRESHOLD = -3  # mallopt(3)
-# Files that may be scans, by name (only to decide whether loading the OCR models up front
-# pays; what a file is is still found from its content).
-_MAY_BE_SCAN = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"})
-
-
-def may_be_scan(name: str) -> bool:
-    """Whether a file of this name may be a scanned PDF or an image."""
-    return any(name.lower().endswith(suffix) for suffix in _MAY_BE_SCAN)
 
 
 def prepare_process(settings: Settings, load_ocr: bool) -> None:
