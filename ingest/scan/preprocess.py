@@ -142,22 +142,21 @@ def whiten_edge_slivers(flat: np.ndarray) -> np.ndarray:
     1439: 1.9° found as 0°, every prose line joined to the next) and put ink in every row."""
     h, w = flat.shape[:2]
     band = max(3, round(_SLIVER_BAND * min(h, w)))
-    dark = (flat < _PAPER).astype(np.uint8)
-    slivers = np.zeros_like(dark)
+    out = flat
     for turns in range(4):
-        # Each border in turn as the top one.
-        side = cv2.morphologyEx(np.ascontiguousarray(np.rot90(dark, turns)[:band]), cv2.MORPH_CLOSE,
-                                np.ones((1, _SLIVER_PINHOLE), np.uint8))
+        # Each border in turn as the top one (a view: only the band is copied and looked at).
+        dark = (np.ascontiguousarray(np.rot90(flat, turns)[:band]) < _PAPER).astype(np.uint8)
+        side = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, np.ones((1, _SLIVER_PINHOLE), np.uint8))
         runs = cv2.morphologyEx(side, cv2.MORPH_OPEN, np.ones((1, round(_SLIVER_RUN * side.shape[1])), np.uint8))
         count, labels, stats = components(runs)
         touching = np.flatnonzero(stats[:count, cv2.CC_STAT_TOP] <= _SLIVER_OFF_BORDER)
-        found = np.zeros(np.rot90(dark, turns).shape, np.uint8)
-        found[:band] = np.isin(labels, touching[touching > 0])
-        slivers |= np.rot90(found, -turns)
-    if not slivers.any():
-        return flat
-    out = flat.copy()
-    out[cv2.dilate(slivers, np.ones((5, 5), np.uint8)) > 0] = 255
+        found = np.isin(labels, touching[touching > 0]).astype(np.uint8)
+        if not found.any():
+            continue
+        if out is flat:
+            out = flat.copy()
+        # The sliver's blurred rim goes with it.
+        np.rot90(out, turns)[:band][cv2.dilate(found, np.ones((5, 5), np.uint8)) > 0] = 255
     return out
 
 
