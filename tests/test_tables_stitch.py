@@ -86,3 +86,20 @@ def test_a_row_of_counts_opening_the_next_page_is_not_the_rest_of_the_header_abo
     [table] = stitch([(1, [first]), (2, [counts])])
     assert isinstance(table, Table)
     assert _texts(table)[1:] == [["结果维持", "总计", "结果维持"], ["1", "1", "0"]]
+
+
+def test_a_header_repeated_with_ocr_misreads_is_dropped() -> None:
+    """The continuation's header read otherwise (自然人 as 白然人, 人数 as 入数): still the
+    header, not rows merged into the row the break ends on (seed 8080's fax lost that row)."""
+    first = _piece(1, [*_HEADER, ["新收", "3", "3"]])
+    second = _piece(2, [["项目", "白然人", "总计"], ["", "入数", "件数"], ["结转", "1", "1"]])
+    [table] = stitch([(1, [first]), (2, [second])])
+    assert isinstance(table, Table)
+    assert _texts(table) == [*_HEADER, ["新收", "3", "3"], ["结转", "1", "1"]]
+
+
+def test_a_first_row_unlike_the_header_is_kept() -> None:
+    first = _piece(1, [*_HEADER, ["新收", "3", "3"]])
+    second = _piece(2, [["行政复议", "结果维持", "总计"], ["结转", "1", "1"]])
+    [table] = stitch([(1, [first]), (2, [second])])
+    assert isinstance(table, Table) and len(table.rows) == 5

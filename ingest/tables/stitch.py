@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
+from ingest.labels import label_core, similarity
 from ingest.models import Block, Table
 from ingest.tables.glyphs import is_number, join_text
 from ingest.tables.model import (
@@ -32,6 +33,8 @@ from ingest.tables.model import (
 
 # A line opening a new item: never the wrapped end of the line above.
 ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
+# A continuation's row read by OCR repeats a header row when its words are this alike.
+_REPEATED_HEADER_LIKENESS = 0.8
 
 
 @dataclass
@@ -99,12 +102,23 @@ def _texts(row: list[Slot]) -> tuple[str, ...]:
     return tuple(s.text for s in row)
 
 
+def _repeats(header: list[Slot], row: list[Slot]) -> bool:
+    """Whether a continuation's row repeats a header row: the same texts, or, read by OCR, the
+    row's words alike (a scan misreads the repeated header otherwise, 自然人 as 白然人, and its
+    grid may part a merged cell: seed 8080's fax joined its whole header to the row above the
+    break, and that row was lost)."""
+    if _texts(header) == _texts(row):
+        return True
+    words = [label_core("".join(s.text for s in _unique(r))) for r in (header, row)]
+    return bool(words[0]) and similarity(*words) >= _REPEATED_HEADER_LIKENESS
+
+
 def _repeated_header(table: Grid, cont: Grid, numeric: Callable[[str], bool]) -> int:
     """How many leading rows of the continuation repeat the table's header: rows with text and
-    no number, equal to the table's rows above its first row of numbers. The continuation
-    keeps at least one row."""
+    no number, like the table's rows above its first row of numbers. The continuation keeps
+    at least one row."""
     n = 0
-    while n < min(len(table), len(cont) - 1) and _texts(table[n]) == _texts(cont[n]):
+    while n < min(len(table), len(cont) - 1) and _repeats(table[n], cont[n]):
         if not any(s.text for s in cont[n]) or any(numeric(s.text) for s in table[n] if s.text):
             break
         n += 1
