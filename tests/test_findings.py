@@ -155,6 +155,17 @@ def test_a_lone_number_that_may_be_its_rows_cells_run_together_is_not_a_blank(se
         ("cells_blank", [f"{row}.repealed", f"{row}.in_force"])]
 
 
+def test_a_table_printed_with_every_cell_blank_is_blank_not_missing(settings: Settings, rules: FindingRules) -> None:
+    """Section 四 printed whole, every cell left blank (every zero printed blank): its cells are
+    blank, the table is there; a table of which nothing was found is missing."""
+    layout = next(t for t in load_layouts(settings.layouts_dir) if t.template == "2021")
+    cells = {k: CellReading(0, "0", 1.0) for row in layout.rows() for k in row.cell_keys()}
+    four = [k for k in cells if k.startswith("s4.")]
+    cells |= {k: CellReading(None, "", 0.99) for k in four}
+    assert [(f.kind, f.cells) for f in table_findings(rules, layout, cells)] == [("cells_blank", four)]
+    cells |= {k: CellReading(None, None, 0.0, found=False) for k in four}
+    assert [(f.kind, f.ref) for f in table_findings(rules, layout, cells)] == [("table_missing", "s4")]
+
 def test_bodies_are_matched_after_normalisation() -> None:
     assert body_key("彭阳县白阳镇人民政府") == body_key("彭阳县 白阳镇") == "彭阳县白阳镇"
     assert body_key("双鸭山综合实验区管理委员会") == body_key("双鸭山综合实验区管委会") == "双鸭山综合实验区"

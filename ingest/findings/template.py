@@ -83,13 +83,14 @@ def _may_be_run_together(row: list[CellReading]) -> bool:
 
 def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[Finding]:
     """A table of which no number was found, a row the mapper found left out of a table that is
-    there, and the cells printed blank. A cell not found at all is not known to be either, nor
-    one of a row whose one number may be all its cells run together."""
+    there, and the cells printed blank (a table printed whole with every cell blank is that, not
+    a table missing). A cell not found at all is not known to be either, nor one of a row whose
+    one number may be all its cells run together."""
     out = []
     blank: list[str] = []
     for section in layout.sections:
         keys = [k for row in section.rows for k in row.cell_keys() if k in cells]
-        if keys and all(cells[k].value is None for k in keys):
+        if keys and all(cells[k].value is None for k in keys) and not all(_printed_blank(cells[k]) for k in keys):
             out.append(rules.finding("table_missing", f"未找到“{section.headings[0]}”的统计表或表中无数字",
                                      cells=keys, ref=section.id))
             continue
