@@ -56,7 +56,8 @@ class Evidence:
     # | missing | absent (not found, not a number)
     placement: str
     printed: str  # value | blank
-    relations: str = "unchecked"  # suspect | broken | blank_sum | held | held_zero | unchecked
+    # suspect | broken | blank_sum | held | held_zero | beside_blank_sum | unchecked
+    relations: str = "unchecked"
 
     def uncertain(self) -> bool:
         """Whether the reading or placement could be wrong enough to explain a broken relation."""
@@ -152,7 +153,9 @@ def relation_status(key: str, cell: CellReading, checks: list[CheckResult],
                     cells: Mapping[str, CellReading]) -> str:
     """What the relations say of one cell: suspect of a break, in a broken relation without
     being a suspect, a blank sum of printed numbers, in a relation that holds over printed
-    numbers (all zero or not), or in none."""
+    numbers (all zero or not), a printed number of a relation whose other side is printed
+    blank (nothing checks it, but a sum read blank beside it is often a row misread: a scan's
+    faint 总计), or in none."""
     mine = [c for c in checks if c.applies and key in c.cells]
     if any(key in c.suspects for c in mine):
         return "suspect"
@@ -161,5 +164,6 @@ def relation_status(key: str, cell: CellReading, checks: list[CheckResult],
     if cell.value is None and any(_blank_sum(key, c, cells) for c in checks):
         return "blank_sum"
     if not mine:
-        return "unchecked"
+        beside_blank = cell.value is not None and any(not c.applies and key in c.cells for c in checks)
+        return "beside_blank_sum" if beside_blank else "unchecked"
     return "held" if cell.value else "held_zero"

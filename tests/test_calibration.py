@@ -12,9 +12,11 @@ from bench.corpus import generate_corpus
 from bench.reliability import field_scores, reliability
 from bench.score import CellScore, calibration, expected_calibration_error, trade_offs
 from ingest.calibration import MODEL_PATH, CalibrationModel, fit, load, save, zero_silent_threshold
+from ingest.checks import evaluate
 from ingest.contract import SCHEMA, cell_to_dict, report_from_dict
-from ingest.evidence import Evidence
+from ingest.evidence import Evidence, relation_status
 from ingest.field_evidence import FieldEvidence
+from ingest.layouts import Relation
 from ingest.models import CellReading
 from ingest.settings import Settings
 
@@ -133,3 +135,16 @@ def test_the_stored_model_is_calibrated_on_reports_it_was_not_fitted_on(tmp_path
             if cell.get("found") is False:
                 calibrated = round(model.probability(Evidence.parse(cell["evidence"])), 4)
                 assert cell["review"] and cell["confidence"] == calibrated
+
+
+def test_a_number_beside_a_sum_printed_blank_is_told_apart_from_one_no_relation_reaches() -> None:
+    """A scan's faint 总计 read blank beside parts read 10 and 2 (seed 3301, image 2: both
+    parts wrong, both engines agreeing): the relation does not apply, yet the part is not as
+    unchecked as a cell no relation names."""
+    cells = {"t": CellReading(None, None, 0.99), "a": CellReading(10, "10", 0.99), "b": CellReading(2, "2", 0.99),
+             "lone": CellReading(5, "5", 0.99)}
+    checks = [evaluate(Relation("sum", ("t",), ("a", "b")), cells)]
+    assert not checks[0].applies
+    assert relation_status("a", cells["a"], checks, cells) == "beside_blank_sum"
+    assert relation_status("t", cells["t"], checks, cells) == "blank_sum"
+    assert relation_status("lone", cells["lone"], checks, cells) == "unchecked"
