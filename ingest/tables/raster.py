@@ -16,7 +16,7 @@ import numpy as np
 from ingest.tables.components import components
 from ingest.tables.dotted import ruled_by_dots
 from ingest.tables.model import GridCell, GridSettings, PixelBox, within
-from ingest.tables.rule_like import inked_both_sides_at, without_strokes
+from ingest.tables.rule_like import runs_from_crossing, without_strokes
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
 _CONTACT = 2
@@ -29,8 +29,6 @@ _EDGE_COVERAGE = 0.6
 # A dashed run lying beside a solid rule over more than this share of its length is not the
 # rule's continuation.
 _ON_SOLID = 0.5
-# A dashed run with ink on both sides over more than this share of its length is text.
-_FLANKED = 0.3
 
 
 @dataclass(frozen=True)
@@ -153,13 +151,11 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, width))
     # Longer than a crossing rule is thick (a column of digits does not join up through the rules).
     piece = max(gs.line_thickness + 2, gs.dash_gap // 2)
-    # Widened, pieces kept, gaps closed, runs kept: one expression, so that each step's page
-    # goes as soon as the next is made (three pages held to the end were 30 MB of a 300-dpi
-    # page's peak).
-    on = cv2.morphologyEx(
-        cv2.morphologyEx(cv2.morphologyEx(cv2.dilate(ink, across), cv2.MORPH_OPEN, np.ones((1, piece), np.uint8)),
-                         cv2.MORPH_CLOSE, np.ones((1, gs.dash_gap), np.uint8)),
-        cv2.MORPH_OPEN, np.ones((1, gs.min_vline), np.uint8)) > 0
+    # Widened, pieces kept, gaps closed, runs kept; each step's page replaces the last (three held were 30 MB).
+    pieces = cv2.morphologyEx(cv2.dilate(ink, across), cv2.MORPH_OPEN, np.ones((1, piece), np.uint8))
+    pieces = cv2.morphologyEx(pieces, cv2.MORPH_CLOSE, np.ones((1, gs.dash_gap), np.uint8))
+    on = cv2.morphologyEx(pieces, cv2.MORPH_OPEN, np.ones((1, gs.min_vline), np.uint8)) > 0
+    del pieces
     # Each row's runs numbered apart: a run never joins the next row's, as a rule does not
     # join the text beneath it. Numbered at their own pixels only (flat, in row order): a
     # page of run numbers was the peak of a 300-dpi page's memory.
@@ -172,39 +168,17 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     # drift) carries it on where it meets it, not along it: lying by a rule over most of its
     # length, it is the rule's rim with a low row's text touching it, which would thicken the
     # rule into the text.
-    # Counted by run number over the pixels that qualify (bincount's weights are a float64
-    # copy of every run pixel: the peak of a 300-dpi page's memory, seed 5151).
+    # Counted over the pixels that qualify (bincount's weights copy every run pixel as float64: a peak).
     lengths = np.bincount(run, minlength=count)
     on_rule = np.bincount(run[solid.ravel()[at] > 0], minlength=count)
     by_rule = np.bincount(run[cv2.dilate(solid, across).ravel()[at] > 0], minlength=count)
     kept = (on_rule > 0) | ((by_rule > 0) & (by_rule <= _ON_SOLID * lengths))
     if crossing is not None:
-        kept |= _from_crossing(ink, on, starts, at, run, crossing, gs)
+        kept |= runs_from_crossing(ink, on, starts, at, run, crossing, gs)
     kept[0] = False
     lines = np.zeros(on.shape, np.uint8)
     lines.ravel()[at[kept[run]]] = 255
     return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((1, gs.bridge), np.uint8))
-
-
-def _from_crossing(ink: np.ndarray, on: np.ndarray, starts: np.ndarray, at: np.ndarray, run: np.ndarray,
-                   crossing: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
-    """Which runs (by number; `run` of the flat pixels `at`) start or end within a dash gap
-    of a crossing rule with paper on at least one side over most of their length."""
-    count = int(run[-1]) + 1 if run.size else 1
-    # Runs that start or end (in run order, as the starts) within a dash gap of a crossing rule.
-    ends = on.copy()
-    ends[:, :-1] &= ~on[:, 1:]
-    width = 2 * gs.rule_drift + 1
-    reach = cv2.dilate(crossing, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * gs.dash_gap + 1, width))) > 0
-    met = np.zeros(count, bool)
-    met[1:] = reach[starts] | reach[ends]
-    lengths = np.bincount(run, minlength=count)
-    # Only the pixels of runs that meet a crossing rule are looked around: every run's were
-    # the peak of a 300-dpi page's memory (seed 5151: 446 MB).
-    mine = met[run]
-    ys, xs = np.divmod(at[mine], on.shape[1])
-    flanked = np.bincount(run[mine], weights=inked_both_sides_at(ink, gs, ys, xs), minlength=count)
-    return met & (flanked <= _FLANKED * np.maximum(lengths, 1))
 
 
 def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
