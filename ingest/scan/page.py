@@ -241,11 +241,15 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
         lines = _marks(ink[y0:y1, x0:x1], region, gs)
         if not lines:
             # Paper lighter than any ink all over is surely blank; faint marks may be a digit
-            # that thresholding lost (a 0 under a seal's rest, a washed-out stroke). A black-
-            # and-white page has no faint print: its faint marks are the rules' dashes painted
-            # out of its ink (seed 5151's fax: 17 blank cells flagged, all right).
+            # that thresholding lost (a 0 under a seal's rest, a washed-out stroke). On a black-
+            # and-white page only marks apart from its ink are faint: the others are the rules'
+            # dashes painted out of the ink and their smoothed edges (seed 5151's fax: 17 blank
+            # cells flagged, all right).
             faint_ink = page.faint[y0 + oy:y1 + oy, x0 + ox:x1 + ox]
-            faint = not page.bilevel and bool(_marks(faint_ink, _cell_ink(faint_ink, gs)[1], gs))
+            if page.bilevel:
+                near_ink = cv2.dilate(page.ink[y0 + oy:y1 + oy, x0 + ox:x1 + ox], np.ones((5, 5), np.uint8))
+                faint_ink = cv2.bitwise_and(faint_ink, cv2.bitwise_not(near_ink))
+            faint = bool(_marks(faint_ink, _cell_ink(faint_ink, gs)[1], gs))
             # A cell narrower than a character is a sliver of a grid gone wrong (a seal's
             # strokes taken for a rule): its clean paper says nothing of the value beside it.
             sliver = x1 - x0 < gs.text_height
