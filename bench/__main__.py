@@ -275,7 +275,7 @@ def report(runs: list[Run], show_errors: int, costs: dict[str, CommandCost] | No
         "field_calibration": by_format(field_scores([(r.result, r.score) for r in runs]),
                                        settings.review.report_threshold),
         "findings": score_findings([(r.item.document.name, r.item.format, r.item.truth(),
-                                     r.item.visible_keys() is not None, r.result) for r in runs]),
+                                     r.item.visible_keys(), r.result) for r in runs]),
     }
     forms = by_form(runs)
     if forms:

@@ -34,17 +34,22 @@ class Expected:
     allowed: set[Key]
 
 
-def expected_in_report(truth: ReportTruth, partial: bool) -> Expected:
+def expected_in_report(truth: ReportTruth, visible: set[str] | None = None) -> Expected:
     """What the document prints that is a finding: planted contradictions, the template's
-    misuse and relations the truth itself breaks, blanks (not asked of a partial page)."""
+    misuse and relations the truth itself breaks, blanks. Of a partial page (its `visible`
+    cells), only the relations it shows whole are asked."""
+    partial = visible is not None
     required: Counter[Key] = Counter((p["kind"], p["ref"]) for p in truth.planted)
     if truth.template == "2019" and truth.year >= 2021:
         required["template_outdated", "2019"] += 1
     for deviation in truth.deviations:
         required["template_mixed", deviation] += 1
     cells = {k: CellReading(v, None, 1.0) for k, v in truth.cells.items()}
-    broken = [c.id for c in run_checks(layout_for(truth.template), cells) if not c.ok]
-    required.update(("relation_broken", b) for b in broken)
+    checks = [c for c in run_checks(layout_for(truth.template), cells) if not c.ok]
+    broken = [c.id for c in checks]
+    # A page cut off before a relation's cells (an image of part of a table) cannot show it broken.
+    shown = [c.id for c in checks if visible is None or set(c.cells) <= visible]
+    required.update(("relation_broken", b) for b in shown)
     # Rows left out: planted (bench/plant.py) or the web-page style's missing 规章 row.
     left_out = left_out_rows(truth) | ({"s2.regulations"} if "missing_row" in truth.forms else set())
     unprinted = tuple(f"{row}." for row in left_out) + (
@@ -60,6 +65,7 @@ def expected_in_report(truth: ReportTruth, partial: bool) -> Expected:
         allowed |= {("row_missing", f"s3.other.{sub}") for sub in ("no_correction", "no_fee", "other")}
     if partial:  # one page of the report: what the rest of it prints may show or not
         allowed |= {key for key in required if key[0] not in PAGE_KINDS}
+        allowed |= {("relation_broken", b) for b in broken}
         required = Counter({key: n for key, n in required.items() if key[0] in PAGE_KINDS})
     return Expected(required, allowed)
 
@@ -85,9 +91,9 @@ class KindScore:
     false_pending: int = 0
 
 
-def score_findings(docs: list[tuple[str, str, ReportTruth, bool, dict[str, Any]]]) -> dict[str, Any]:
-    """docs: (name, format, truth, partial, result) each. Recall and false findings per kind, and
-    the share of reports with any false finding."""
+def score_findings(docs: list[tuple[str, str, ReportTruth, set[str] | None, dict[str, Any]]]) -> dict[str, Any]:
+    """docs: (name, format, truth, visible cells of a partial page or None, result) each. Recall
+    and false findings per kind, and the share of reports with any false finding."""
     kinds: dict[str, KindScore] = {}
     min_confidence = load_settings().review.findings_min_confidence
     with_false: list[str] = []
@@ -99,8 +105,8 @@ def score_findings(docs: list[tuple[str, str, ReportTruth, bool, dict[str, Any]]
             YearReport(n, t.agency, t.year, t.template, t.cells) for n, _, t, _, _ in of_format)
         found_years, pending_years = _cross_year(
             v for n, _, _, _, r in of_format if (v := year_report(n, r, min_confidence)))
-        for name, _, truth, partial, result in of_format:
-            expected = expected_in_report(truth, partial)
+        for name, _, truth, visible, result in of_format:
+            expected = expected_in_report(truth, visible)
             expected.required.update(truth_years.get(name, Counter()))
             own = result.get("findings") or []
             found: Counter[Key] = Counter((f["kind"], f.get("ref", "")) for f in own)

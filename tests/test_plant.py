@@ -63,12 +63,12 @@ def test_plants_are_recorded_and_scored() -> None:
     assert planted
     truth = make_truth(1)
     truth.planted = [{"kind": "prose_table", "ref": "granted"}]
-    expected = expected_in_report(truth, partial=False).required
+    expected = expected_in_report(truth).required
     result = {"findings": [{"kind": "prose_table", "ref": "granted"},
                            {"kind": "prose_table", "ref": "denied", "pending": ["s3.denied.query.total"]}]}
     result["findings"] += [{"kind": k, "ref": r} for (k, r), n in expected.items() for _ in range(n)
                            if k != "prose_table"]
-    scored = score_findings([("a.txt", "text", truth, False, result)])
+    scored = score_findings([("a.txt", "text", truth, None, result)])
     assert scored["kinds"]["prose_table"] == {"expected": 1, "found": 1, "false": 1, "recall_pct": 100.0,
                                               "found_pending": 0, "false_pending": 1}
     assert scored["reports_with_false"] == 1
@@ -80,12 +80,24 @@ def test_a_row_left_out_is_planted_blank_and_not_printed(tmp_path: Path) -> None
     truth = left_out[0]
     (row,) = left_out_rows(truth)
     assert all(v is None for k, v in truth.cells.items() if k.startswith(f"{row}."))
-    assert expected_in_report(truth, partial=False).required["row_missing", row] == 1
+    assert expected_in_report(truth).required["row_missing", row] == 1
     # One page of the report (an image) need not show the row's table: allowed, not required.
-    on_a_page = expected_in_report(truth, partial=True)
+    on_a_page = expected_in_report(truth, visible=set(truth.cells))
     assert on_a_page.required["row_missing", row] == 0 and ("row_missing", row) in on_a_page.allowed
     label = {"s2.regulations": "规章", "s2.coercion": "行政强制"}[row]
     text, _ = decode_text(render_text(truth, tmp_path / "r", random.Random(1), style="tab_rows").read_bytes())
     table = text.split("二、主动公开")[-1].split("三、")[0]
     assert "行政规范性文件" in table or "规范性文件" in table
     assert label not in table
+
+
+def test_a_page_showing_part_of_a_table_is_asked_only_the_relations_it_shows_whole() -> None:
+    truth = next(t for seed in range(200) if (t := make_truth(seed)) and _broken(t))
+    relation = sorted(_broken(truth))[0]
+    cells = {k: CellReading(v, None, 1.0) for k, v in truth.cells.items()}
+    (check,) = [c for c in run_checks(layout_for(truth.template), cells) if c.id == relation]
+    whole = expected_in_report(truth, visible=set(truth.cells))
+    assert whole.required["relation_broken", relation] == 1
+    cut_off = expected_in_report(truth, visible=set(truth.cells) - {check.cells[0]})
+    assert cut_off.required["relation_broken", relation] == 0
+    assert ("relation_broken", relation) in cut_off.allowed
