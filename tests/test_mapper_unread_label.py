@@ -42,3 +42,35 @@ def test_values_under_a_label_naming_another_row_are_not_moved() -> None:
     # The label names a row of section 三: not the row the gap leaves.
     readings = _regulations("本年新收政府信息公开申请数量")
     assert [value for value, _ in readings] != [1, 0, 2]
+
+
+def _enforcement(penalty: list[str], coercion: list[str]) -> Document:
+    rows = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            ["规章", "1", "0", "2"],
+            ["行政规范性文件", "0", "3", "0"],
+            ["信息内容", "本年处理决定数量"],
+            ["行政许可", "5"], penalty, coercion,
+            ["信息内容", "本年收费金额（单位：万元）"],
+            ["行政事业性收费", "1.50"]]
+    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    return Document("image", [Paragraph("二、主动公开政府信息情况"), table])
+
+
+def _decisions(document: Document) -> list[tuple[object, float]]:
+    settings = Settings()
+    mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
+    cells = [mapping.cells[f"s2.{row}.decisions"] for row in ("penalty", "coercion")]
+    return [(cell.value, cell.confidence) for cell in cells]
+
+
+def test_two_misread_rows_in_a_row_take_the_two_rows_left_in_order_weakly() -> None:
+    # 行政处罚 and 行政强制 both misread (a fax's worn print): only they stand between 行政许可 and 行政事业性收费.
+    readings = _decisions(_enforcement(["彳攻处冈", "7"], ["行攻强刮", "8"]))
+    assert [value for value, _ in readings] == [7, 8]
+    assert all(confidence < 0.9 for _, confidence in readings)
+
+
+def test_two_misread_rows_with_one_row_of_values_are_not_guessed() -> None:
+    readings = _decisions(_enforcement(["彳攻处冈", "7"], ["行攻强刮"]))
+    assert all(value is None for value, _ in readings)

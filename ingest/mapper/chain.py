@@ -198,31 +198,57 @@ def rows_between(
     chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
 ) -> list[tuple[int, list[Token]]]:
     """Template rows (their index) the chain leaves out between the rows just before and
-    just after them (or a section's first row, before the row after it), with the one row of
-    a table's values printed there under a label that names no row (an OCR misreading: 3.其他
-    read 找他, 规章 read 规堂): the row can only be that one. Each with its values; the values
-    are placed there, their label unread."""
+    just after them (or a section's first rows, before the row after them), with as many rows
+    of a table's values printed there, each under labels that name no row (OCR misreadings:
+    3.其他 read 找他, 规章 read 规堂, 予以公开 read 所以公耳): the rows can only be those, in
+    order. Each with its values; the values are placed there, their labels unread."""
     found = {p.row_index: p for p in chain}
     rows = layout.rows()
     # The template's own rows, in order (a deviation's row stands in for some of them).
     plain = [i for i, row in enumerate(rows) if row.deviation is None]
     out = []
     for index, gap in _gaps(chain, layout, tokens, marks):
-        # The rows around it found, but for a section's first row (its table's header before it).
+        # The rows left out next to it in its section, and the rows found around them (but for
+        # a section's first rows: its table's header before them).
         at, section = plain.index(index), rows[index].section
-        neighbours = [plain[k] for k in (at - 1, at + 1) if 0 <= k < len(plain) and rows[plain[k]].section == section]
+        lo, hi = at, at
+        while lo > 0 and plain[lo - 1] not in found and rows[plain[lo - 1]].section == section:
+            lo -= 1
+        while hi + 1 < len(plain) and plain[hi + 1] not in found and rows[plain[hi + 1]].section == section:
+            hi += 1
+        neighbours = [plain[k] for k in (lo - 1, hi + 1) if 0 <= k < len(plain) and rows[plain[k]].section == section]
         if not neighbours or neighbours[-1] < index or any(k not in found for k in neighbours):
             continue
-        # Labels, one run of values, then only the next row's labels.
-        runs = [i for i, t in enumerate(gap) if t.kind is not Kind.LABEL]
-        if not runs or runs[0] == 0 or runs[-1] - runs[0] + 1 != len(runs):
+        printed = _printed_rows(gap)
+        if printed is None or len(printed) != hi - lo + 1:
             continue
-        values = gap[runs[0]:runs[-1] + 1]
+        labels, values = printed[at - lo]
         # Rows found elsewhere are no candidates (a row is printed once; 其他 is inside （六）其他处理,
         # the group's label over each of its rows), nor is a deviation's row where the template's
         # rows around it were found.
         named = [k for k, row in enumerate(rows) if k != index and k not in found and row.deviation is None
-                 and _names(gap[:runs[0]], row, s)]
+                 and _names(labels, row, s)]
         if not named and all(t.cell is not None and t.kind in (Kind.VALUE, Kind.BLANK) for t in values):
             out.append((index, values))
     return out
+
+
+def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | None:
+    """The rows printed in a gap, each as its labels and its run of values, when it is labels
+    then values, over and over, then only the next row's labels; else None."""
+    rows: list[tuple[list[Token], list[Token]]] = []
+    labels: list[Token] = []
+    values: list[Token] = []
+    for token in gap:
+        if token.kind is Kind.LABEL:
+            if values:
+                rows.append((labels, values))
+                labels, values = [], []
+            labels.append(token)
+        elif not labels:
+            return None
+        else:
+            values.append(token)
+    if values:
+        rows.append((labels, values))
+    return rows or None
