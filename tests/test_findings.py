@@ -13,7 +13,7 @@ from ingest.cli import main
 from ingest.findings.contradictions import current_findings, refresh_findings
 from ingest.findings.prose import parse_count, prose_findings, read_claims
 from ingest.findings.rules import FindingRules, load_rules
-from ingest.findings.template import period_findings, section_findings, table_findings
+from ingest.findings.template import period_findings, section_findings, table_findings, tables_read
 from ingest.findings.years import YearReport, body_key, cross_year_findings, group_bodies
 from ingest.layouts import load_layouts
 from ingest.models import CellReading, Number, Paragraph
@@ -139,6 +139,18 @@ def test_headings_as_ocr_reads_them_are_found_and_a_list_in_the_narrative_is_not
     misread = "\n".join(["三、收到和处埋政府信息公开甲请情况" if h.startswith("三") else h for h in headings])
     assert [f.ref for f in section_findings(rules, misread)] == ["三"]
     assert section_findings(rules, misread, frozenset({"s3"})) == []  # its table was read: it is there
+
+
+def test_a_table_of_blanks_was_read(settings: Settings) -> None:
+    """A body that prints no zeros prints section 三's table as blanks: the table was read (its
+    heading misread by OCR is no missing part); a table of which nothing was found was not."""
+    layout = next(t for t in load_layouts(settings.layouts_dir) if t.template == "2021")
+    cells = {k: CellReading(1, "1", 1.0) for row in layout.rows() for k in row.cell_keys()}
+    three = [k for k in cells if k.startswith("s3.")]
+    cells |= {k: CellReading(None, "", 0.99) for k in three}
+    assert "s3" in tables_read(layout, cells)
+    cells |= {k: CellReading(None, None, 0.0, found=False) for k in three}
+    assert "s3" not in tables_read(layout, cells) and "s2" in tables_read(layout, cells)
 
 
 def test_a_lone_number_that_may_be_its_rows_cells_run_together_is_not_a_blank(settings: Settings,

@@ -11,6 +11,7 @@ from ingest.findings.template import (
     period_findings,
     section_findings,
     table_findings,
+    tables_read,
     template_findings,
 )
 from ingest.layouts import TemplateLayout
@@ -31,9 +32,7 @@ def add_findings(document: Document, report: Report, layout: TemplateLayout, set
     out = template_findings(rules, layout.template, year, report.template_deviations)
     out += period_findings(rules, prose, year)
     if not document.may_be_partial:
-        tables = frozenset(s.id for s in layout.sections
-                           if any(c.value is not None for k, c in report.cells.items() if k.startswith(f"{s.id}.")))
-        out += section_findings(rules, "\n".join(document.lines()), tables)
+        out += section_findings(rules, "\n".join(document.lines()), tables_read(layout, report.cells))
         out += table_findings(rules, layout, report.cells)
     report.prose_claims = read_claims(document.blocks, rules, layout.template, year)
     out += contradictions(rules, layout, report.cells, sure, report.checks, report.prose_claims,

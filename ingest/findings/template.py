@@ -65,7 +65,14 @@ def section_findings(rules: FindingRules, text: str, tables: frozenset[str] = fr
     return out
 
 
-def _printed_blank(cell: CellReading) -> bool:
+def tables_read(layout: TemplateLayout, cells: Mapping[str, CellReading]) -> frozenset[str]:
+    """The sections (ids) whose table was read: a cell of it holds a value or is printed blank
+    (a body that prints no zeros prints a table of blanks)."""
+    return frozenset(s.id for s in layout.sections if any(
+        c.value is not None or printed_blank(c) for k, c in cells.items() if k.startswith(f"{s.id}.")))
+
+
+def printed_blank(cell: CellReading) -> bool:
     """A cell the table prints with nothing in it: an empty or dashed cell, one whose row
     prints fewer numbers than it has cells (dropped from the text, or cut from a run of
     digits), or one of a row printed as its label alone. Not a cell of a row left out, nor one
@@ -90,7 +97,7 @@ def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[s
     blank: list[str] = []
     for section in layout.sections:
         keys = [k for row in section.rows for k in row.cell_keys() if k in cells]
-        if keys and all(cells[k].value is None for k in keys) and not all(_printed_blank(cells[k]) for k in keys):
+        if keys and all(cells[k].value is None for k in keys) and not all(printed_blank(cells[k]) for k in keys):
             out.append(rules.finding("table_missing", f"未找到“{section.headings[0]}”的统计表或表中无数字",
                                      cells=keys, ref=section.id))
             continue
@@ -101,7 +108,7 @@ def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[s
                 out.append(rules.finding("row_missing", f"表格未列出模板要求的“{label}”行", cells=own,
                                          ref=f"{row.section}.{row.key}"))
             elif not _may_be_run_together([cells[k] for k in own]):
-                blank += [k for k in own if _printed_blank(cells[k])]
+                blank += [k for k in own if printed_blank(cells[k])]
     if blank:
         out.append(rules.finding("cells_blank", f"表格中有{len(blank)}处应填数字的位置留空（应填0或实际数字）",
                                  cells=blank))
