@@ -242,7 +242,8 @@ def surround_whitened(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
     inner = corners + rim * np.sign(corners.mean(axis=0) - corners)
     sheet = np.zeros(bgr.shape[:2], np.uint8)
     cv2.fillConvexPoly(sheet, np.round(inner).astype(np.int32), 255)
-    bgr[sheet == 0] = 255
+    # OpenCV's masked OR: NumPy's boolean-mask assignment took 80 ms on a 2807 x 1985 page.
+    cv2.bitwise_or(bgr, (255, 255, 255, 0), dst=bgr, mask=cv2.bitwise_not(sheet))
     return bgr
 
 
