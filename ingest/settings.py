@@ -220,6 +220,9 @@ class MapperSettings:
     max_heading_chars: int = 40
     # Rows proposed for the labels before a run of values, best first.
     label_candidates: int = 3
+    # Placements of a table's short rows (blank cells dropped) tried at most, looking for the
+    # one its sums allow (a table's are a few hundred).
+    short_row_search_nodes: int = 20_000
     # A row label matched this well is exact; ahead of the next-best row by this much, fuzzy.
     label_exact_ratio: float = 0.97
     label_clear_margin: float = 0.15

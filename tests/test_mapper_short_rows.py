@@ -5,6 +5,8 @@ from __future__ import annotations
 from ingest.layouts import expand_relations, load_layouts
 from ingest.mapper.fit import RowContext, fit_values, local_relations
 from ingest.mapper.tokens import Kind, Token
+from ingest.models import CellReading
+from ingest.pipeline import convert_bytes
 from ingest.settings import Settings
 
 
@@ -46,3 +48,36 @@ def test_a_short_run_no_cut_or_two_cuts_explain_stays_a_lone_total() -> None:
     assert _fitted(["25"], runs_style=True) == [None, None, None, None, None, None, "25"]
     # 1 + 10 = 11 and 11 + 0 = 11: the digits cannot tell.
     assert _fitted(["11011"], runs_style=True) == [None, None, None, None, None, None, "11011"]
+
+
+def _section_three(granted: str, partly: str, total: str) -> str:
+    """Section 三 as text pasted from a page that drops blank cells: every row printed whole
+    but the two given."""
+    layout = next(lay for lay in load_layouts(Settings().layouts_dir) if lay.template == "2021")
+    lines = ["三、收到和处理政府信息公开申请情况",
+             "申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计"]
+    printed = {"new": total, "granted": granted, "partly_granted": partly, "total": total}
+    for row in layout.rows():
+        if row.section == "s3" and row.deviation is None:
+            lines.append(f"{row.labels[0].text} {printed.get(row.key, '0 0 0 0 0 0 0')}")
+    return "\n".join(lines)
+
+
+def _row(cells: dict[str, CellReading], row: str) -> list[tuple[object, bool]]:
+    columns = ("natural_person", "enterprise", "research", "public_interest", "legal_service", "other_org", "total")
+    return [(cells[f"s3.{row}.{c}"].value, cells[f"s3.{row}.{c}"].review) for c in columns]
+
+
+def test_short_rows_the_column_sums_allow_one_way_only_are_placed_so_surely() -> None:
+    # （一） prints 3, 2 and 5: its 2 is 社会公益组织's, the only column whose 总计 has room for it
+    # (placed from the left, it stood under 商业企业); （二）'s 1 is then 商业企业's.
+    cells = convert_bytes(_section_three("3 2 5", "2 1 3", "5 1 0 2 0 0 8").encode(), "s.txt", Settings()).cells
+    assert _row(cells, "granted") == [(3, False), (None, False), (None, False), (2, False), (None, False),
+                                      (None, False), (5, False)]
+    assert _row(cells, "partly_granted") == [(2, False), (1, False), *[(None, False)] * 4, (3, False)]
+
+
+def test_short_rows_the_sums_cannot_tell_apart_stay_flagged() -> None:
+    # Two rows of a detail of 1 over 商业企业 and 社会公益组织 totals of 1 each: either way round holds.
+    cells = convert_bytes(_section_three("3 1 4", "2 1 3", "5 1 0 1 0 0 7").encode(), "s.txt", Settings()).cells
+    assert _row(cells, "granted")[1][1] and _row(cells, "partly_granted")[1][1]

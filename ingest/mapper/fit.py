@@ -31,6 +31,9 @@ class Slot:
     note: str | None = None
     # Values the cell may hold when the table cannot tell (cells run together).
     candidates: tuple[Number, ...] = ()
+    # Of a row printing fewer values than it has cells (blanks dropped): placed by a guess
+    # that the table's sums may settle (`short_rows`).
+    short_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -319,7 +322,7 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     if len(values) == n:
         return Fit([_slot(t, s.confidence.exact) for t in values])
     if len(values) < n:
-        return Fit(_fit_short(values, ctx, s))
+        return Fit([replace(slot, short_row=True) for slot in _fit_short(values, ctx, s)])
     starts = [i for i in range(len(values) - n + 1) if _window_ok(values, i, n)]
     if not starts:
         # Non-blank values spread over more cells than the row has: a row label was lost.

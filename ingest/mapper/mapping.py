@@ -20,6 +20,7 @@ from ingest.mapper.chain import (
 from ingest.mapper.fit import Slot
 from ingest.mapper.numbers import parse_number, unit_of
 from ingest.mapper.proposals import Walker
+from ingest.mapper.short_rows import place_short_rows
 from ingest.mapper.tokens import Kind, Token, tokenize
 from ingest.models import BBox, CellReading, Document, Number, SourceCell
 from ingest.settings import Settings
@@ -159,6 +160,9 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
     chain = sorted(chain + [walker.propose_unread(index, values)
                             for index, values in rows_between(chain, layout, tokens, walker.marks, settings)],
                    key=lambda p: p.position)
+    blank = rows_printed_blank(chain, layout, tokens, walker.marks, settings)
+    place_short_rows(chain, layout, settings,
+                     [key for row in layout.rows() if id(row) in blank for key in row.cell_keys()])
     cells: dict[str, CellReading] = {}
     deviations: list[str] = []
     replaced: set[str] = set()
@@ -172,7 +176,6 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
             cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit, settings)
     located = len(cells)
     absent = rows_not_printed(chain, layout, tokens, walker.marks, settings)
-    blank = rows_printed_blank(chain, layout, tokens, walker.marks, settings)
     ordered: dict[str, CellReading] = {}
     for row in layout.rows():
         for key in row.cell_keys():
