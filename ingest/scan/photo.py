@@ -14,6 +14,7 @@ lid) has only its surround whitened.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import cv2
 import numpy as np
@@ -26,6 +27,9 @@ from ingest.scan.ruled_square import unsheared
 from ingest.scan.table_frame import find_frame, square_frame
 from ingest.settings import Settings
 from ingest.tables.raster import find_rulings, raster_settings
+
+# White as an OpenCV scalar (its stubs type only arrays).
+_WHITE: Any = (255, 255, 255, 0)
 
 # Work size (longest side) for finding the sheet: its outline needs no more.
 _FIND_SIDE = 800
@@ -243,7 +247,7 @@ def surround_whitened(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
     sheet = np.zeros(bgr.shape[:2], np.uint8)
     cv2.fillConvexPoly(sheet, np.round(inner).astype(np.int32), 255)
     # OpenCV's masked OR: NumPy's boolean-mask assignment took 80 ms on a 2807 x 1985 page.
-    cv2.bitwise_or(bgr, (255, 255, 255, 0), dst=bgr, mask=cv2.bitwise_not(sheet))
+    cv2.bitwise_or(bgr, _WHITE, dst=bgr, mask=cv2.bitwise_not(sheet))
     return bgr
 
 
