@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Collection
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,8 @@ class TemplateLayout:
     end_headings: tuple[str, ...] = ()
     # Words of the tables' labels: a web page naming too few of them does not carry the report.
     page_markers: tuple[str, ...] = ()
+    # Texts printed in the tables that are no row's label (a note in a header).
+    notes: tuple[str, ...] = ()
 
     def rows(self) -> list[RowLayout]:
         return [row for section in self.sections for row in section.rows]
@@ -112,6 +114,13 @@ class TemplateLayout:
             if section.id == section_id:
                 return section
         raise KeyError(section_id)
+
+    @cached_property
+    def relations_over_all_keys(self) -> tuple[Relation, ...]:
+        """Every relation of the template over all its cell keys (expanded once: a report's
+        relations are these narrowed to its keys, asked for many times a report)."""
+        keys = {key for row in self.rows() for key in row.cell_keys()}
+        return tuple(inst for rel in self.relations for inst in _instances(self, rel, keys))
 
 
 def _column(raw: dict[str, Any]) -> ColumnLayout:
@@ -175,6 +184,7 @@ def parse_layout(raw: dict[str, Any]) -> TemplateLayout:
         first_year=int(raw["first_year"]) if "first_year" in raw else None,
         end_headings=tuple(raw.get("end_headings", ())),
         page_markers=tuple(raw.get("page_markers", ())),
+        notes=tuple(raw.get("notes", ())),
     )
 
 
@@ -240,4 +250,11 @@ def _instances(layout: TemplateLayout, rel: RelationLayout, keys: Collection[str
 
 def expand_relations(layout: TemplateLayout, keys: Collection[str]) -> list[Relation]:
     """Every relation of the template over the cell keys present."""
-    return [inst for rel in layout.relations for inst in _instances(layout, rel, keys)]
+    present = set(keys)
+    out = []
+    for rel in layout.relations_over_all_keys:
+        left = tuple(key for key in rel.left if key in present)
+        right = tuple(key for key in rel.right if key in present)
+        if left and right:
+            out.append(Relation(rel.id, left, right))
+    return out

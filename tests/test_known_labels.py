@@ -25,13 +25,14 @@ GRANTED = "（一）予以公开"
 PARTLY = "（二）部分公开"
 SECRET = "1.属于国家秘密"
 OTHER_LAW = "2.其他法律行政法规禁止公开"
+NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 
-def _table_png(labels: list[str]) -> bytes:
-    """A 150-dpi page holding a two-column table: a label and a value per row."""
+def _table_png(labels: list[str], size: int = 28) -> bytes:
+    """A 150-dpi page holding a two-column table: a label and a value per row (text `size` px)."""
     image = Image.new("RGB", (1240, 1754), "white")
     draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(FONT, 28)
+    font = ImageFont.truetype(FONT, size)
     xs, top, height = [100, 760, 960], 300, 60
     ys = [top + i * height for i in range(len(labels) + 1)]
     for y in ys:
@@ -46,7 +47,7 @@ def _table_png(labels: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _labels_read(labels: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], str]:
+def _labels_read(labels: list[str], monkeypatch: pytest.MonkeyPatch, size: int = 28) -> tuple[list[str], str]:
     """The table's labels as read, and the cells read whole (by the engines themselves)."""
     seen: list[str] = []
 
@@ -56,7 +57,7 @@ def _labels_read(labels: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[li
         return found
 
     monkeypatch.setattr(known_labels_module, "read_cells", reading)
-    document = read_image_file(_table_png(labels), load_settings())
+    document = read_image_file(_table_png(labels, size), load_settings())
     table = next(b for b in document.blocks if isinstance(b, Table))
     return [row[0].text for row in table.rows], "|".join(seen)
 
@@ -77,6 +78,14 @@ def test_a_row_the_template_does_not_have_leaves_the_rows_around_it_read(monkeyp
     read, engine_read = _labels_read(labels, monkeypatch)
     assert read == labels
     assert "予以公开" in engine_read and "国家秘密" in engine_read
+
+
+def test_a_headers_note_is_named_by_its_opening_wherever_it_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The note is no row: it stands outside the rows' order, which still tells the rows between.
+    labels = [NOTE, CARRIED, GRANTED, PARTLY, SECRET, OTHER_LAW]
+    read, engine_read = _labels_read(labels, monkeypatch, size=18)
+    assert read == labels
+    assert "勾稽" not in engine_read and "予以公开" not in engine_read
 
 
 def _settings_and_labels() -> tuple[Settings, tuple[KnownLabel, ...]]:

@@ -1,5 +1,6 @@
 """A table's row labels matched against the templates' labels instead of read whole: the
-long ones by their opening characters, the ones between by the row order.
+long ones by their opening characters, the ones between by the row order; a header's note
+(layouts' `notes`) by its opening characters too.
 
 Reading costs grow with a crop's width, and a table's row labels are its widest crops
 (section 三's "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" wraps
@@ -54,13 +55,16 @@ def _width(text: str) -> float:
 
 @cache
 def known_labels(layouts_dir: Path) -> tuple[KnownLabel, ...]:
-    """Every template's row labels printed without a deviation, each with its rows' places."""
+    """Every template's row labels printed without a deviation, each with its rows' places,
+    and the texts in its tables that are no row's (a header's note), with none."""
     places: dict[str, set[tuple[str, int]]] = {}
     for layout in load_layouts(layouts_dir):
         for index, row in enumerate(layout.rows()):
             for variant in row.labels:
                 if variant.deviation is None:
                     places.setdefault(variant.text, set()).add((layout.template, index))
+        for note in layout.notes:
+            places.setdefault(note, set())
     return tuple(KnownLabel(text, label_core(text), _width(text), frozenset(p)) for text, p in places.items())
 
 
@@ -180,12 +184,13 @@ def read_table_cells(grid: list[GridCell[int]], cells: list[list[np.ndarray]], e
         [opening(cells[i][0], ocr.label_opening_chars, char_width(cells[i][0], share)) for i in long], "label"),
         strict=True))
     matched = {i: m for i, reading in openings.items() if (m := _match(reading, widths[i], labels, settings))}
-    order = sorted(matched, key=lambda i: (grid[i].row, grid[i].col))
-    if not _in_order([matched[i] for i in order]):
-        matched = {}
-    taken = {i: CellText(m.text, openings[i].confidence) for i, m in matched.items()}
+    # A note is told by its opening and width alone; row labels by their order too.
+    rows = {i: m for i, m in matched.items() if m.places}
+    if not _in_order([rows[i] for i in sorted(rows, key=lambda i: (grid[i].row, grid[i].col))]):
+        rows = {}
+    taken = {i: CellText(m.text, openings[i].confidence) for i, m in matched.items() if i in rows or not m.places}
     taken.update((i, CellText(m.text, min(taken[a].confidence, taken[b].confidence)))
-                 for i, (m, a, b) in _between(matched, grid, widths, labels, settings).items() if i not in taken)
+                 for i, (m, a, b) in _between(rows, grid, widths, labels, settings).items() if i not in taken)
     rest = [i for i in range(len(cells)) if i not in taken]
     readings = dict(zip(rest, read_cells([cells[i] for i in rest], engines, settings, text_height, bilevel),
                         strict=True))
