@@ -1,9 +1,10 @@
 """A text PDF's lines outside ruled tables: numbers of a table printed without rules kept
-apart, a web page's side menu kept out of the article's paragraphs."""
+apart, a web page's side menu kept out of the article's paragraphs, a table's row in the
+page's foot kept as a row (not taken for a page number)."""
 
 from __future__ import annotations
 
-from ingest.readers.pdf import _side_column
+from ingest.readers.pdf import _is_page_furniture, _side_column
 from ingest.tables.glyphs import Glyph, Line, line_text, segments
 from ingest.tables.vector import vector_settings
 
@@ -40,3 +41,15 @@ def test_a_side_menu_left_of_the_text_is_its_own_column() -> None:
     side = _side_column([*body, *menu, heading], 400, GS)
     assert side == menu
     assert _side_column(body, 400, GS) == []
+
+
+def test_values_of_a_row_in_the_foot_are_no_page_number() -> None:
+    height = 792.0
+    # A borderless table's row near a printed web page's foot: "1" and "1" in two columns.
+    row = _line("1 1", 483, 698, gap=2 * SIZE)
+    assert not _is_page_furniture(row, GS, height)
+    # A page number there, as one run of text ("- 11 -" or "11"), is the page's furniture.
+    assert _is_page_furniture(_line("- 11 -", 290, 760), GS, height)
+    assert _is_page_furniture(_line("11", 300, 760), GS, height)
+    # The same number in the body is text.
+    assert not _is_page_furniture(_line("11", 300, 400), GS, height)
