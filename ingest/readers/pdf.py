@@ -21,9 +21,21 @@ from ingest.errors import ErrorCode, InputError
 from ingest.models import Block, Document, Paragraph, SourceCell, Table
 from ingest.readers.scan import read_scanned_pdf
 from ingest.settings import Settings
-from ingest.tables.glyphs import Glyph, Line, bounds, cell_text, inside, join_text, line_text, lines_of, segments
+from ingest.tables.glyphs import (
+    Glyph,
+    Line,
+    bounds,
+    cell_text,
+    inside,
+    is_number,
+    join_text,
+    line_text,
+    lines_of,
+    segments,
+)
 from ingest.tables.model import Box, GridSettings, Slot, bbox, column_stops, nearest, place_cells, row_stops
 from ingest.tables.stitch import ITEM_START, TablePiece, stitch
+from ingest.tables.text_columns import header_columns, value_columns
 from ingest.tables.vector import (
     Frame,
     lattice_tables,
@@ -35,6 +47,11 @@ from ingest.tables.vector import (
 )
 from ingest.tables.wrapped import WrappedRow, wrapped_rows
 
+# A stream table's header lines stand within this many text heights above its first row; a
+# paragraph this many characters long or longer between two runs of its rows is no wrapped
+# label of the table's: the rows after it are another table's.
+_HEADER_REACH = 8
+_LABEL_LINE = 16
 _PAGE_NUMBER = re.compile(r"^[-—–－]?\s*\d{1,3}\s*[-—–－]?$|^第\s*\d{1,3}\s*页.*$|^\d{1,3}\s*/\s*\d{1,3}$")
 
 
@@ -46,8 +63,14 @@ class StreamRow:
     """The cells of one line of a table drawn without rules, parted by wide gaps."""
 
     cells: list[SourceCell]
-    # Each cell's horizontal centre, upright: where a cell printed blank is missing.
-    centers: list[float]
+    # Each cell's left and right edge, upright: where a cell printed blank is missing.
+    extents: list[tuple[float, float]]
+    # The row's top, upright: its table's header lines stand above it.
+    top: float
+
+    @property
+    def centers(self) -> list[float]:
+        return [(x0 + x1) / 2 for x0, x1 in self.extents]
 
 
 PageItem = TablePiece[float] | Table | Paragraph
@@ -69,8 +92,10 @@ def _glyphs(page: Any, frame: Frame) -> list[Glyph]:
     return out
 
 
-def _read_page(page: Any, number: int) -> list[PageItem]:
-    """The page's tables, rule-less rows and paragraphs, top to bottom."""
+def _read_page(page: Any, number: int, header: list[float]) -> tuple[list[PageItem], list[float]]:
+    """The page's tables, rule-less rows and paragraphs, top to bottom, and the header
+    columns of the rule-less table it ends in (`header`: those of the one the page before
+    ended in, which may go on here)."""
     frame = _frame(page)
     glyphs = _glyphs(page, frame)
     gs = vector_settings(g.size for g in glyphs)
@@ -89,7 +114,7 @@ def _read_page(page: Any, number: int) -> list[PageItem]:
     # A web page's side menu printed beside the article reads after it, not between its lines.
     ordered = [item for _, item in sorted(placed, key=lambda item: item[0])] + side
     right = max((ln.box[2] for ln in lines), default=0.0)
-    return _stream_tables(_line_items(ordered, number, frame, gs, right))
+    return _stream_tables(_line_items(ordered, number, frame, gs, right), lines, gs, header)
 
 
 def _line_items(ordered: list[TablePiece[float] | Line], number: int, frame: Frame, gs: GridSettings[float],
@@ -112,7 +137,7 @@ def _line_items(ordered: list[TablePiece[float] | Line], number: int, frame: Fra
                 SourceCell(line_text(p, gs), 0, c, None, number, bbox(frame.displayed(bounds(p))))
                 for c, p in enumerate(parts)
             ]
-            items.append(StreamRow(cells, [(p[0].x0 + p[-1].x1) / 2 for p in parts]))
+            items.append(StreamRow(cells, [(p[0].x0, p[-1].x1) for p in parts], item.box[1]))
             previous = None
             continue
         text = line_text(item.glyphs, gs)
@@ -151,11 +176,14 @@ def _wrapped_stream_row(row: WrappedRow, number: int, frame: Frame, gs: GridSett
     boxes = [b for _, b in label + values]
     cells = [SourceCell(t, 0, c, None, number, bbox(frame.displayed(b))) for c, (t, b) in enumerate(zip(texts, boxes,
                                                                                                        strict=True))]
-    return StreamRow(cells, [(b[0] + b[2]) / 2 for b in boxes])
+    return StreamRow(cells, [(b[0], b[2]) for b in boxes], min(b[1] for b in boxes))
 
 
-def _stream_tables(items: Sequence[TablePiece[float] | StreamRow | Paragraph]) -> list[PageItem]:
-    """Consecutive stream rows as one table."""
+def _stream_tables(items: Sequence[TablePiece[float] | StreamRow | Paragraph], lines: list[Line],
+                   gs: GridSettings[float], header: list[float]) -> tuple[list[PageItem], list[float]]:
+    """Consecutive stream rows as one table (`lines`: the page's, where their header is;
+    `header`: the columns of the header over the rows the page starts with), and the header
+    columns of the table the page ends in."""
     out: list[PageItem] = []
     rows: list[StreamRow] = []
     for item in [*items, None]:
@@ -163,11 +191,51 @@ def _stream_tables(items: Sequence[TablePiece[float] | StreamRow | Paragraph]) -
             rows.append(item)
             continue
         if rows:
-            out.append(_aligned(rows))
+            label_right = _label_right(rows)
+            table = None
+            if label_right is not None:
+                # A table's rows parted by its labels' wrapped lines keep the header's columns.
+                above = [ln for ln in lines if rows[0].top - _HEADER_REACH * gs.text_height <= ln.box[1]
+                         and ln.box[3] <= rows[0].top]
+                header = header_columns(above, label_right, gs) or header
+                table = _by_word_starts(rows, label_right, header, gs)
+            out.append(table or _aligned(rows))
             rows = []
+        if isinstance(item, TablePiece) or (isinstance(item, Paragraph) and len(item.text) > _LABEL_LINE):
+            header = []
         if item is not None:
             out.append(item)
-    return out
+    return out, header
+
+
+def _label_right(rows: list[StreamRow]) -> float | None:
+    """Where the rows' labels end, when each row is a label and numbers (or numbers only)."""
+    labels = [[c for c in row.cells if not is_number(c.text)] for row in rows]
+    if any(len(found) > 1 or (found and row.cells[0] is not found[0]) for row, found in zip(rows, labels, strict=True)):
+        return None
+    return max((row.extents[0][1] for row, found in zip(rows, labels, strict=True) if found), default=None)
+
+
+def _by_word_starts(rows: list[StreamRow], label_right: float, header: list[float],
+                    gs: GridSettings[float]) -> Table | None:
+    """Rows of a label and values set in the columns their values start at and the header's
+    (ingest/tables/text_columns.py); None when the values line up by their centres."""
+    extents = [[x for c, x in zip(row.cells, row.extents, strict=True) if is_number(c.text)] for row in rows]
+    found_columns = value_columns(extents, header, gs)
+    if found_columns is None:
+        return None
+    columns, placed = found_columns
+    out = []
+    for r, (row, at) in enumerate(zip(rows, placed, strict=True)):
+        page = row.cells[0].page
+        cells = [SourceCell("", r, c, None, page) for c in range(1 + len(columns))]
+        numbers = [c for c in row.cells if is_number(c.text)]
+        if len(numbers) < len(row.cells):
+            cells[0] = replace(row.cells[0], row=r, col=0)
+        for column, cell in zip(at, numbers, strict=True):
+            cells[1 + column] = replace(cell, row=r, col=1 + column)
+        out.append(cells)
+    return Table(out)
 
 
 def _aligned(rows: list[StreamRow]) -> Table:
@@ -254,9 +322,11 @@ class PdfReader:
         pdf = detected.pdf or open_pdf_pages(data, settings)
         plumber = pdf.text_layer()
         pages: list[tuple[int, list[PageItem]]] = []
+        header: list[float] = []
         for index in range(pdf.count):
             if pdf.kind(index) == "text":
-                pages.append((index + 1, _read_page(plumber.pages[index], index + 1)))
+                items, header = _read_page(plumber.pages[index], index + 1, header)
+                pages.append((index + 1, items))
                 plumber.pages[index].close()
         return _with_scanned_pages(pdf, pages, settings)
 

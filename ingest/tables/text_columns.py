@@ -1,0 +1,106 @@
+"""Columns of a table drawn without rules, told by where its words start.
+
+A browser prints a web page's table cell by cell from each cell's left padding: the values
+of a column start at one x, and so do the words of its header stacked over it (seed 9393:
+自然 / 人 at 354, 商业 / 企业 at 380, values at 405, 457 …; columns 26 points apart, 8 between
+words). A row printed with its zeros blank keeps only some values; where the rest stand is
+told by the columns the other rows fill and by the header's stacked words over the columns
+no row fills. Pure transforms: lines -> word starts -> columns -> each value's column.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from itertools import pairwise
+
+from ingest.tables.glyphs import Line, is_number
+from ingest.tables.model import GridSettings
+
+# A word starts after a gap this share of a character (CJK characters and a number's digits
+# stand closer; two cells' words a cell's padding apart, farther); starts this share of a
+# character apart are one column's.
+_WORD_GAP = 0.5
+_SAME_START = 0.3
+# A header's words over a column no row fills: stacked on this many lines at least (a group's
+# heading over several columns, or words centred in a cell, stand on one line and start
+# elsewhere), and a character clear of every other column.
+_STACKED = 2
+
+
+def word_starts(line: Line, gs: GridSettings[float]) -> list[float]:
+    """Where the line's words start: its first glyph's and each glyph's after a gap."""
+    starts = [line.glyphs[0].x0] if line.glyphs else []
+    for before, glyph in zip(line.glyphs, line.glyphs[1:], strict=False):
+        if glyph.x0 - before.x1 >= _WORD_GAP * gs.text_height:
+            starts.append(glyph.x0)
+    return starts
+
+
+def _clusters(points: Sequence[tuple[float, int]], gs: GridSettings[float]) -> list[list[tuple[float, int]]]:
+    """(x, source) points grouped where they lie a fraction of a character apart, left to right."""
+    clusters: list[list[tuple[float, int]]] = []
+    for x, source in sorted(points):
+        if clusters and x - clusters[-1][-1][0] <= _SAME_START * gs.text_height:
+            clusters[-1].append((x, source))
+        else:
+            clusters.append([(x, source)])
+    return clusters
+
+
+def header_columns(header: Sequence[Line], label_right: float, gs: GridSettings[float]) -> list[float]:
+    """Where words of a table's header lines (those holding no number) start stacked on
+    several lines right of its labels (`label_right`), left to right."""
+    lines = [line for line in header if not any(is_number(g.text) for g in line.glyphs)]
+    left = label_right - _SAME_START * gs.text_height
+    points = [(x, i) for i, line in enumerate(lines) for x in word_starts(line, gs) if x >= left]
+    return [statistics.median(x for x, _ in c) for c in _clusters(points, gs) if len({i for _, i in c}) >= _STACKED]
+
+
+def _unfilled(filled: list[float], header: Sequence[float], gs: GridSettings[float]) -> list[float]:
+    """The header's columns that no value fills: those that stand where the filled columns'
+    pitch (the narrowest step between two of them) puts a column, left of the first or in a
+    gap of several steps, a character clear of every filled column. A header's words set
+    otherwise than its values (centred over them) stand off that lattice."""
+    if len(filled) < 2:
+        return []
+    pitch = min(b - a for a, b in pairwise(filled))
+    tolerance = _SAME_START * gs.text_height
+    out = []
+    for start in header:
+        steps = (filled[0] - start) / pitch if start < filled[0] else None
+        if steps is None:
+            below = max((c for c in filled if c < start), default=None)
+            steps = None if below is None or start > filled[-1] else (start - below) / pitch
+        if (steps is not None and abs(steps - round(steps)) * pitch <= tolerance and round(steps) >= 1
+                and all(abs(start - c) >= gs.text_height for c in filled)):
+            out.append(start)
+    return out
+
+
+def value_columns(extents: Sequence[Sequence[tuple[float, float]]], header: Sequence[float],
+                  gs: GridSettings[float]) -> tuple[list[float], list[list[int]]] | None:
+    """The table's value columns and, row by row, the column of each value (`extents`: each
+    row's values' left and right edges; `header`: `header_columns`): the starts the values
+    share, and the header's columns up to the last value a character clear of them. None
+    when the values line up better by their centres than by their starts, stand at more
+    places than the fullest row has values, or two values of a row would share a column."""
+    values = [[x0 for x0, _ in row] for row in extents]
+    points = [(x, r) for r, row in enumerate(values) for x in row]
+    if not points:
+        return None
+    columns = [statistics.median(x for x, _ in c) for c in _clusters(points, gs)]
+    centred = [((x0 + x1) / 2, r) for r, row in enumerate(extents) for x0, x1 in row]
+    if len(columns) > len(_clusters(centred, gs)):
+        return None  # set centred (or right) in their cells: their starts tell no columns
+    if len(columns) > max(len(row) for row in values):
+        return None  # padded apart unevenly (web text's em spaces): no start is a column's
+    columns += _unfilled(columns, header, gs)
+    columns.sort()
+    placed = []
+    for row in values:
+        at = [min(range(len(columns)), key=lambda c: abs(columns[c] - x)) for x in row]
+        if at != sorted(set(at)):
+            return None
+        placed.append(at)
+    return columns, placed

@@ -1,0 +1,76 @@
+"""Columns of a table printed without rules, told by where its words start: the values' own
+starts, and the header's stacked words over the columns no row fills, never a start that
+only looks like a column's."""
+
+from __future__ import annotations
+
+from ingest.tables.glyphs import Glyph, Line
+from ingest.tables.text_columns import header_columns, value_columns, word_starts
+from ingest.tables.vector import vector_settings
+
+SIZE = 9.0
+GS = vector_settings([SIZE])
+# Seven value columns 26 points apart, right of labels ending at 345.
+COLUMNS = [354.0, 380.0, 405.0, 431.0, 457.0, 483.0, 509.0]
+
+
+def _words(top: float, *words: tuple[float, str]) -> Line:
+    """A line of words, each from its x, one glyph per SIZE."""
+    glyphs = [Glyph(ch, x + i * SIZE, top, x + (i + 1) * SIZE, top + SIZE) for x, word in words
+              for i, ch in enumerate(word)]
+    return Line(tuple(glyphs))
+
+
+def _value(x: float, text: str) -> tuple[float, float]:
+    return (x, x + 0.5 * SIZE * len(text))
+
+
+# The header of section 三 as a browser prints it from each cell's left padding: words stacked
+# over their columns (自然 / 人, 商业 / 企业 …), a group's heading on one line.
+HEADER = [
+    _words(222, (380, "法人或其他组织")),
+    _words(236, (354, "自然"), (431, "社会"), (457, "法律")),
+    _words(244, (380, "商业"), (405, "科研"), (509, "总计")),
+    _words(251, (354, "人"), (431, "公益"), (457, "服务"), (483, "其他")),
+    _words(258, (380, "企业"), (405, "机构")),
+    _words(264, (431, "组织"), (457, "机构")),
+]
+
+
+def test_a_words_start_is_after_a_gap_wider_than_between_characters() -> None:
+    line = _words(0, (354, "自然"), (380, "商业"))
+    assert word_starts(line, GS) == [354, 380]
+
+
+def test_columns_no_row_fills_come_from_the_headers_stacked_words() -> None:
+    header = header_columns(HEADER, 345, GS)
+    # 其他 and 总计 stand on one line each: the values under them tell those columns.
+    assert header == COLUMNS[:5]
+    # Zeros printed blank: no row has a value under 自然人, 商业企业 or 社会公益组织.
+    rows = [
+        [_value(405, "1"), _value(457, "2"), _value(483, "2"), _value(509, "5")],
+        [_value(457, "2"), _value(483, "11"), _value(509, "13")],
+    ]
+    found = value_columns(rows, header, GS)
+    assert found is not None
+    columns, placed = found
+    assert columns == COLUMNS
+    assert placed == [[2, 4, 5, 6], [4, 5, 6]]
+
+
+def test_header_words_centred_off_the_values_make_no_column() -> None:
+    # Every column filled; the header's words centred in their cells start 12 points in.
+    centred = [_words(236 + 8 * i, *((x + 12, "机构") for x in COLUMNS)) for i in range(2)]
+    header = header_columns(centred, 345, GS)
+    rows = [[_value(x, "0") for x in COLUMNS], [_value(x, "2") for x in COLUMNS]]
+    found = value_columns(rows, header, GS)
+    assert found is not None and found[0] == COLUMNS
+
+
+def test_values_padded_apart_unevenly_or_centred_tell_no_columns() -> None:
+    # Web text's em spaces: each row's values stand a few points off the row above's.
+    uneven = [[_value(x + 9 * (r % 3), "0") for x in COLUMNS] for r in range(3)]
+    assert value_columns(uneven, [], GS) is None
+    # Centred in their cells: "5" and "1234" start apart and end apart, their centres agree.
+    centred = [[_value(400 - 0.25 * SIZE, "5")], [_value(400 - SIZE, "1234")]]
+    assert value_columns(centred, [], GS) is None
