@@ -81,3 +81,17 @@ def test_short_rows_the_sums_cannot_tell_apart_stay_flagged() -> None:
     # Two rows of a detail of 1 over 商业企业 and 社会公益组织 totals of 1 each: either way round holds.
     cells = convert_bytes(_section_three("3 1 4", "2 1 3", "5 1 0 1 0 0 7").encode(), "s.txt", Settings()).cells
     assert _row(cells, "granted")[1][1] and _row(cells, "partly_granted")[1][1]
+
+
+def test_lone_runs_on_a_page_running_its_cells_together_are_cut_not_taken_for_totals() -> None:
+    # A web page's text: zero-led runs (规章 000) show cells run together; section 三's rows each
+    # print one short run (347: a 自然人 of 3, a 商业企业 of 4, their 总计 of 7), as many rows of
+    # lone numbers as a table printing only its totals has.
+    layout = next(lay for lay in load_layouts(Settings().layouts_dir) if lay.template == "2021")
+    lines = ["二、主动公开政府信息情况", "信息内容 本年制发件数 本年废止件数 现行有效件数",
+             "规章 000", "行政规范性文件 000", "三、收到和处理政府信息公开申请情况",
+             "申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计"]
+    lines += [f"{row.labels[0].text} 347" for row in layout.rows() if row.section == "s3" and row.deviation is None]
+    cells = convert_bytes(" ".join(lines).encode(), "s.txt", Settings()).cells
+    unclear = _row(cells, "unable.unclear")
+    assert [value for value, _ in unclear] == [3, 4, None, None, None, None, 7]

@@ -109,8 +109,10 @@ class Walker:
         present = [k for row in self.rows for k in row.cell_keys()]
         relations = expand_relations(layout, present)
         self.local = {id(row): local_relations(row, relations) for row in self.rows}
-        self.totals_only = prints_only_totals(tokens, settings)
         self.runs_style = prints_runs(tokens, settings)
+        # Rows of lone numbers in a page running its cells together are cells run together,
+        # not lone totals (seed 4242: 347, a row's 3, 4 and 7, was read its 总计, unflagged).
+        self.totals_only = not self.runs_style and prints_only_totals(tokens, settings)
         # Header cells of the current section: label core -> grid positions (block, col).
         self.header_cells: dict[str, list[tuple[int, int]]] = {}
 
