@@ -82,6 +82,22 @@ def _shared_across_rows(cells: Mapping[str, CellReading]) -> set[str]:
             and len(rows[(cell.page, tuple(cell.bbox.as_list()))]) > 1}
 
 
+# The note of a blank cell beside a value placed by guess that a broken relation doubts.
+UNSURE_ROW = "a value of its row placed by guess is doubted: it may stand here"
+
+
+def _beside_doubted_guess(cells: Mapping[str, CellReading], checks: list[CheckResult],
+                          evidence: Mapping[str, Evidence]) -> set[str]:
+    """Blank cells placed by guess in a row whose value placed by guess is a suspect of a
+    broken relation: a lone value taken for the row's 总计 that a column's sum doubts may be
+    any blank cell's (seed 4242: a lone 10, its 商业企业, read as the 总计, the row's 商业企业
+    blank unflagged). Where that value stands, the row's blanks are as unsure as it."""
+    doubted = {key.rsplit(".", 1)[0] for check in checks for key in check.suspects
+               if cells[key].value is not None and evidence[key].uncertain()}
+    return {key for key, cell in cells.items() if cell.value is None and evidence[key].uncertain()
+            and key.rsplit(".", 1)[0] in doubted}
+
+
 def _notes(key: str, checks: list[CheckResult]) -> list[str]:
     broken = [c for c in checks if c.applies and not c.ok and key in c.cells]
     suspected = [c.id for c in broken if key in c.suspects]
@@ -110,6 +126,7 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
                 check.suggestion = {key: restored} if restored is not None else None
     model = calibration.load()
     shared = _shared_across_rows(cells)
+    beside_guess = _beside_doubted_guess(cells, checks, evidence)
     for key, cell in cells.items():
         seen = replace(evidence[key], relations=relation_status(key, cell, checks, cells))
         cell.evidence = seen.classes()[1]
@@ -120,6 +137,9 @@ def apply_checks(cells: Mapping[str, CellReading], checks: list[CheckResult], se
         cell.review = not cell.found or cell.confidence < settings.review.cell_threshold or seen.must_review()
         if key in shared:
             cell.notes.append(SHARED_SOURCE)
+            cell.review = True
+        if key in beside_guess:
+            cell.notes.append(UNSURE_ROW)
             cell.review = True
     for check in checks:
         for key, value in (check.suggestion or {}).items():
