@@ -274,3 +274,17 @@ def test_the_three_other_rows_printed_without_values_are_blank(settings: Setting
     cells = report_to_dict(convert_bytes(text.encode(), name, settings))["cells"]
     for row in ("no_correction", "no_fee", "other"):
         assert cells[f"s3.other.{row}.total"]["value"] is None and not cells[f"s3.other.{row}.total"]["review"]
+
+
+def test_a_sections_total_left_blank_in_a_run_that_breaks_a_sum_otherwise_is_unsure(settings: Settings) -> None:
+    # Section 四 run together with its 未经复议直接起诉 总计 printed blank: sixteen digits for
+    # fifteen cells. Every cut into fifteen cells breaks a sum; the one leaving that 总计 blank
+    # keeps them all, so the 0 read there is no surer than the break.
+    name = "webpage_fj_pingtan_2022.txt"
+    text = (SAMPLES / "documents" / name).read_text(encoding="utf-8")
+    printed = "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0"
+    assert printed in text
+    result = report_to_dict(convert_bytes(text.replace(printed, "0000000000024024").encode(), name, settings))
+    cells = result["cells"]
+    blank_total = cells["s4.suit_direct.total"]
+    assert blank_total["value"] is None or blank_total["review"]

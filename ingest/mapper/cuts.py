@@ -317,6 +317,14 @@ def differing(options: Sequence[Values]) -> dict[int, list[Number]]:
             for col in range(len(options[0])) if len({o[col] for o in options}) > 1}
 
 
+def _blank_elsewhere(row: RowCuts, choice: int) -> dict[int, list[Number]]:
+    """The columns the chosen reading fills that another reading of the row leaves blank, with
+    the values the readings give them."""
+    chosen = row.options[choice]
+    blank = {col for option in row.options for col, v in enumerate(option) if v is None and chosen[col] is not None}
+    return {col: values for col, values in differing(list(row.options)).items() if col in blank}
+
+
 def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settings) -> list[RowDecision]:
     """A decision for every row: its best cut over the whole table, what stays unsure."""
     table = cut_table(rows, relations, s)
@@ -373,8 +381,12 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
         own = [(terms[0][0], terms, diff) for _, terms, diff in sums if len({r for r, _, _ in terms}) == 1]
         own_broken = {r for r, terms, diff in own
                       if diff and any(_holds_printed(opt, terms) for opt in rows[r].options)}
+        # Cut where a relation breaks, a row's cell another reading leaves blank is no surer
+        # than the break: the page may have dropped it (seed 5353: a blank 总计 read as 0, the
+        # run's digits pushed into the next cells, breaking their sum).
         decisions = [
-            replace(d, in_broken=True, by_column=False)
+            replace(d, in_broken=True, by_column=False,
+                    candidates={**_blank_elsewhere(rows[r], d.choice), **d.candidates})
             if len(rows[r].options) > 1 and (alone[r] != (d.choice,) or r in own_broken) else d
             for r, d in enumerate(decisions)
         ]
