@@ -56,14 +56,15 @@ class Mapping:
     def told_apart(self) -> bool:
         """Whether anything in the document chose this template over the others: a page
         showing only rows every template prints alike leaves the choice to list order. Nor
-        does a template chosen for fewer deviations while another's rows fit better: that page
-        is as much the other's printed with one of its known deviations (seed 3031's photo, a
-        2021 table with （六） on one row, read as 2019 unflagged)."""
+        does a template chosen for fewer deviations while another's rows fit as well or better:
+        that page is as much the other's printed with one of its known deviations (seed 3031's
+        photo, a 2021 table with （六） on one row, read as 2019 unflagged; seed 7575's image of
+        the same page, its rows fitting both alike, read so at 0.97)."""
         return all(self.rank() > other.rank() and not self._only_fewer_deviations(other) for other in self.others)
 
     def _only_fewer_deviations(self, other: Mapping) -> bool:
         return (self.signature_hits == other.signature_hits and len(self.deviations) < len(other.deviations)
-                and self.score < other.score)
+                and self.score <= other.score)
 
     def read_otherwise(self) -> dict[str, list[str]]:
         """The cells that another template's mapping reads differently, each with the other
