@@ -48,7 +48,7 @@ from ingest.tables.vector import (
 from ingest.tables.wrapped import WrappedRow, wrapped_rows
 
 # A stream table's header lines stand within this many text heights above its first row; a
-# paragraph this many characters long or longer between two runs of its rows is no wrapped
+# paragraph longer than this many characters between two runs of its rows is no wrapped
 # label of the table's: the rows after it are another table's.
 _HEADER_REACH = 8
 _LABEL_LINE = 16
