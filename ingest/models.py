@@ -78,6 +78,11 @@ class Document:
         return out
 
 
+def row_of(key: str) -> str:
+    """The row part of a cell key (`s3.denied.state_secret` of `s3.denied.state_secret.total`)."""
+    return key.rsplit(".", 1)[0]
+
+
 @dataclass
 class CellReading:
     """The mapped value of one template cell, with how sure we are of it."""

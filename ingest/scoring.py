@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ingest import calibration
 from ingest.evidence import SURE_PLACEMENTS, Evidence, cell_evidence, relation_status, suspects
-from ingest.models import CellReading, CheckResult, Format, Number
+from ingest.models import CellReading, CheckResult, Format, Number, row_of
 from ingest.settings import Settings
 
 
@@ -77,7 +77,7 @@ def _shared_across_rows(cells: Mapping[str, CellReading]) -> set[str]:
     rows: dict[tuple[int | None, tuple[float, ...]], set[str]] = {}
     for key, cell in cells.items():
         if cell.bbox is not None and cell.value is not None:
-            rows.setdefault((cell.page, tuple(cell.bbox.as_list())), set()).add(key.rsplit(".", 1)[0])
+            rows.setdefault((cell.page, tuple(cell.bbox.as_list())), set()).add(row_of(key))
     return {key for key, cell in cells.items() if cell.bbox is not None and cell.value is not None
             and len(rows[(cell.page, tuple(cell.bbox.as_list()))]) > 1}
 
@@ -92,10 +92,10 @@ def _beside_doubted_guess(cells: Mapping[str, CellReading], checks: list[CheckRe
     broken relation: a lone value taken for the row's 总计 that a column's sum doubts may be
     any blank cell's (seed 4242: a lone 10, its 商业企业, read as the 总计, the row's 商业企业
     blank unflagged). Where that value stands, the row's blanks are as unsure as it."""
-    doubted = {key.rsplit(".", 1)[0] for check in checks for key in check.suspects
+    doubted = {row_of(key) for check in checks for key in check.suspects
                if cells[key].value is not None and evidence[key].uncertain()}
     return {key for key, cell in cells.items() if cell.value is None and evidence[key].uncertain()
-            and key.rsplit(".", 1)[0] in doubted}
+            and row_of(key) in doubted}
 
 
 def _notes(key: str, checks: list[CheckResult]) -> list[str]:

@@ -10,7 +10,7 @@ from ingest.calibration import field_confidence
 from ingest.field_evidence import FieldEvidence
 from ingest.labels import label_core, nfkc
 from ingest.layouts import TemplateLayout
-from ingest.models import CellReading
+from ingest.models import CellReading, row_of
 from ingest.settings import Settings
 
 # The header of the statistics table reports used until 2018 (指标名称 / 计量单位 / 统计数):
@@ -50,7 +50,7 @@ def is_old_format(text: str, layouts: tuple[TemplateLayout, ...], year: int | No
 def found_a_table(layout: TemplateLayout, cells: Mapping[str, CellReading], text: str) -> bool:
     """Whether a table of the template is there: several of its rows, or a row under its
     section's heading (a row's label and numbers alone may be prose quoting one)."""
-    rows = {key.rsplit(".", 1)[0] for key, cell in cells.items() if cell.found}
+    rows = {row_of(key) for key, cell in cells.items() if cell.found}
     if len(rows) >= _MIN_TABLE_ROWS:
         return True
     core = _core(text)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ingest.mapper.chain import RUN_MAY_BE_BLANK
-from ingest.models import CellReading, CheckResult, Number
+from ingest.models import CellReading, CheckResult, Number, row_of
 
 # More partial sums than this: the relation is not decided (left to the cells' reviews).
 MAX_STATES = 20_000
@@ -29,11 +29,6 @@ Reading = tuple[Number | None, ...]
 class _Row:
     keys: tuple[str, ...]
     readings: list[Reading]
-
-
-def row_of(key: str) -> str:
-    """The row part of a cell key (`s3.denied.state_secret` of `s3.denied.state_secret.total`)."""
-    return key.rsplit(".", 1)[0]
 
 
 def _pieces(run: str, allowed: list[set[str]], at: int = 0) -> Iterator[tuple[str, ...]]:
