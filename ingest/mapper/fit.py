@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 
 from ingest.labels import split_ordinal
 from ingest.layouts import ColumnLayout, Relation, RowLayout
-from ingest.mapper.cuts import Cut, even_cut, run_options
 from ingest.mapper.numbers import parse_number, piece_pattern, splits_summing
+from ingest.mapper.runs import Cut, even_cut, run_options
 from ingest.mapper.tokens import Kind, Token
 from ingest.models import Number, SourceCell
 from ingest.settings import Settings
