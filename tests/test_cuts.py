@@ -49,6 +49,16 @@ def test_the_prose_quotes_tell_apart_cuts_no_relation_can() -> None:
     assert decide([row], [], "", Settings(cuts=CutSettings(max_states=1000)))[0].candidates
 
 
+def test_a_row_parted_by_spaces_is_guessed_with_its_parts_whole() -> None:
+    texts = [("1", "2", "3"), ("12", "3", None)]
+    spaced = RowCuts.parse(("a", "b", "c"), texts, [False] * 3, printed=("12", "3"))
+    glued = RowCuts.parse(("a", "b", "c"), texts, [False] * 3, printed=("123",))
+    settings = Settings(cuts=CutSettings(max_states=1000))
+    chosen = decide([spaced], [], "", settings)[0]
+    assert chosen.choice == 1 and chosen.candidates  # still unsure: no relation tells them apart
+    assert decide([glued], [], "", settings)[0].choice == 0  # the evener cut, as before
+
+
 def _dropped_blank(keys: tuple[str, ...], digits: list[str]) -> RowCuts:
     """A run that dropped a blank cell: its pieces in order, the blank at any place."""
     texts = [(*digits[:i], None, *digits[i:]) for i in range(len(keys))]

@@ -86,7 +86,7 @@ def cut_runs(chain: list[Proposal], layout: TemplateLayout, prose: str, s: Setti
             texts += prop.dropped
         label = min((label_core(v.text) for v in prop.row.labels), key=len, default="")
         rows.append(RowCuts.parse(tuple(prop.row.cell_keys()), texts, [c.type == "decimal" for c in prop.row.columns],
-                                  label))
+                                  label, prop.printed))
     relations = expand_relations(layout, [k for row in rows for k in row.keys])
     for prop, row, decision in zip(chain, rows, decide(rows, relations, prose, s), strict=True):
         if not prop.cuts and id(prop) not in doubted:

@@ -13,6 +13,7 @@ cells they disagree on are ambiguous and carry the alternatives.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -37,10 +38,12 @@ class RowCuts:
     options: tuple[Values, ...]
     # The row's label (core), to find the numbers the report's prose quotes for it.
     label: str = ""
+    # The run's text split where it had spaces (none: not known).
+    printed: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, keys: tuple[str, ...], texts: Sequence[tuple[str | None, ...]], decimal: list[bool],
-              label: str = "") -> RowCuts:
+              label: str = "", printed: tuple[str, ...] = ()) -> RowCuts:
         """Options parsed as numbers (None: blank or not a number)."""
         def number(text: str | None, dec: bool) -> Number | None:
             try:
@@ -49,7 +52,13 @@ class RowCuts:
                 return None
 
         options = tuple(tuple(number(t, d) for t, d in zip(cut, decimal, strict=True)) for cut in texts)
-        return cls(keys, tuple(texts), options, label)
+        return cls(keys, tuple(texts), options, label, printed)
+
+    def splits_printed(self, option: int) -> int:
+        """How many of the run's space-separated parts this reading cuts into several cells."""
+        cuts = set(itertools.accumulate(len(t or "") for t in self.texts[option]))
+        ends = list(itertools.accumulate(len(p) for p in self.printed))
+        return sum(1 for start, end in zip([0, *ends], ends, strict=False) if any(start < c < end for c in cuts))
 
 
 @dataclass(frozen=True)
@@ -290,7 +299,9 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
             choices.append(chosen)
             decisions.append(RowDecision(chosen, by_prose=True))
             continue
-        guess = min(pool, key=lambda o: (max(len(t or "") for t in row.texts[o]), o))
+        # A page that parts some cells with spaces prints each part as a cell more likely than
+        # as several run together (seed 7575: 8045 0 8045 cut 8|0|4|5|0|80|45 for evenness).
+        guess = min(pool, key=lambda o: (row.splits_printed(o), max(len(t or "") for t in row.texts[o]), o))
         unsure = differing([row.options[o] for o in pool])
         choices.append(guess)
         blank_cols = frozenset(col for col in unsure if any(row.options[o][col] is None for o in pool))

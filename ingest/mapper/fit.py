@@ -48,6 +48,8 @@ class Fit:
     # A run cut one way only: its readings with one cell left blank, the same digits in the
     # others (`cut_runs` weighs them where the document drops blanks elsewhere).
     dropped: tuple[Cut, ...] = ()
+    # The run's text split where it had spaces, for the table to prefer cuts that keep parts whole.
+    printed: tuple[str, ...] = ()
 
 
 def local_relations(row: RowLayout, relations: list[Relation]) -> list[tuple[list[int], list[int]]]:
@@ -161,7 +163,7 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
         note = f"cells run together as {run!r}; too many cuts to weigh"
         conf = s.confidence.ambiguous_alignment * s.confidence.run_unsure_factor
         return Fit(_cut_slots(printed, guess, conf, note), guessed=True)
-    return Fit(_cut_slots(printed, guess, s.confidence.fuzzy_label), tuple(cuts))
+    return Fit(_cut_slots(printed, guess, s.confidence.fuzzy_label), tuple(cuts), printed=tuple(parts))
 
 
 def _adds_up(cut: Cut) -> bool:

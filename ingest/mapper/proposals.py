@@ -35,6 +35,8 @@ class Proposal:
     rivals: tuple[tuple[int, float], ...] = ()
     # A run cut one way only, read with one cell left blank (Fit.dropped).
     dropped: tuple[Cut, ...] = ()
+    # A run's text split where it had spaces (Fit.printed).
+    printed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,7 @@ class Walker:
         score = ratio * mean * (1 + self.settings.mapper.printed_value_bonus * printed)
         end = position + len(values)
         return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, fit.guessed, score, end,
-                        dropped=fit.dropped)
+                        dropped=fit.dropped, printed=fit.printed)
 
 
 def _one_row(values: list[Token], columns: int) -> list[Token]:
