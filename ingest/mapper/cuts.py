@@ -286,9 +286,10 @@ def _blank_elsewhere(row: RowCuts, choice: int) -> dict[int, list[Number]]:
 def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settings) -> list[RowDecision]:
     """A decision for every row: its best cut over the whole table, what stays unsure."""
     table = cut_table(rows, relations, s)
+    own_terms = _own_relations(rows, relations)
     choices: list[int] = []
     decisions: list[RowDecision] = []
-    for row, best in zip(rows, table.best, strict=True):
+    for r, (row, best) in enumerate(zip(rows, table.best, strict=True)):
         pool = best or tuple(range(len(row.options)))
         if len(pool) == 1:
             choices.append(pool[0])
@@ -299,9 +300,7 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
             choices.append(chosen)
             decisions.append(RowDecision(chosen, by_prose=True))
             continue
-        # A page that parts some cells with spaces prints each part as a cell more likely than
-        # as several run together (seed 7575: 8045 0 8045 cut 8|0|4|5|0|80|45 for evenness).
-        guess = min(pool, key=lambda o: (row.splits_printed(o), max(len(t or "") for t in row.texts[o]), o))
+        guess = min(pool, key=lambda o: guess_rank(row, o, own_terms[r]))
         unsure = differing([row.options[o] for o in pool])
         choices.append(guess)
         blank_cols = frozenset(col for col in unsure if any(row.options[o][col] is None for o in pool))
@@ -351,6 +350,25 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
             for r, d in enumerate(decisions)
         ]
     return decisions
+
+
+def _own_relations(rows: list[RowCuts], relations: list[Relation]) -> list[list[list[tuple[int, int, int]]]]:
+    """Each row's relations over its own cells alone, as terms."""
+    own: list[list[list[tuple[int, int, int]]]] = [[] for _ in rows]
+    for _, terms in _applicable(relations, rows):
+        if len(in_rows := {r for r, _, _ in terms}) == 1:
+            own[in_rows.pop()].append(terms)
+    return own
+
+
+def guess_rank(row: RowCuts, option: int, own: list[list[tuple[int, int, int]]]) -> tuple[int, int, int, int]:
+    """How a reading ranks as the guess among a row's equally good ones, likeliest least: it
+    keeps the parts the page set apart with spaces whole (seed 7575: 8045 0 8045, not
+    8|0|4|5|0|80|45), keeps the row's own sums with its blanks as 0 (a page leaving its zeros
+    blank: 18724211 as 187,24,_,_,_,_,211, not 1,8,7,2,4,2,11), then has the evenest pieces."""
+    values = row.options[option]
+    broken = sum(1 for terms in own if sum(sign * (values[c] or 0) for _, c, sign in terms))
+    return row.splits_printed(option), broken, max(len(t or "") for t in row.texts[option]), option
 
 
 def _holds_printed(option: Values, terms: list[tuple[int, int, int]]) -> bool:
