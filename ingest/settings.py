@@ -242,6 +242,11 @@ class MapperSettings:
     totals_only_min_rows: int = 15
     # A row of this many columns whose one number has as many digits as cells is cells run together.
     run_min_columns: int = 5
+    # A section's rows are taken for not printed (a body's table without its 规章 row) only where
+    # at least this share of its rows were found: a page cut short before its tables, whose prose
+    # names the sections and quotes a number or two (收到政府信息公开申请1件), found two of
+    # section 三's 26 rows, and the rest passed for rows the table leaves out.
+    rows_not_printed_min_found: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes, convert_file
 from ingest.settings import Settings
-from tests.conftest import SEEDS
+from tests.conftest import SAMPLES, SEEDS
 
 OLD_TABLE_SPACED = """统计指标\t单位\t统计数
 一、主动公开情况\t—\t—
@@ -24,6 +24,16 @@ OLD_TABLE_RUN = ("六、政府信息公开情况统计表指标名称计量单�
 
 def _convert(text: str, name: str, settings: Settings) -> dict[str, Any]:
     return report_to_dict(convert_bytes(text.encode("utf-8"), name, settings))
+
+
+def test_a_web_page_cut_short_before_its_tables_leaves_them_not_found(settings: Settings) -> None:
+    # The prose names every part and quotes 收到政府信息公开申请1件，予以公开1件: two of section
+    # 三's rows were found there, and the rest passed for rows the table leaves out (blank, unflagged).
+    text = (SAMPLES / "documents" / "webpage_fj_pingtan_scjgj_2023.txt").read_text(encoding="utf-8")
+    result = _convert(text[: text.index("（五）积极回应舆情问题")], "cut.txt", settings)
+    cells = result["cells"]
+    blank = [k for k, c in cells.items() if k.startswith("s3.") and c["value"] is None]
+    assert len(blank) > 100 and all(cells[k]["review"] for k in blank)
 
 
 def test_report_cut_short_keeps_every_cell_found(settings: Settings) -> None:

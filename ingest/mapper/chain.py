@@ -159,15 +159,26 @@ def _names(gap: list[Token], row: RowLayout, s: Settings) -> bool:
 
 
 def rows_not_printed(
-    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings,
+    printed_blank: frozenset[int] = frozenset(),
 ) -> set[int]:
     """Rows (their ids) of a section found in the document that the document does not print
     (a body with no 规章 row): between the rows around them stand neither values nor their
     label, only other labels and the empty cells of header rows. A label printed with no values
-    (a merged cell's other rows) is not this."""
+    (a merged cell's other rows) is not this. Only in a section whose rows were mostly found,
+    with values or `printed_blank` (ids)."""
     rows = layout.rows()
     return {id(rows[index]) for index, gap in _gaps(chain, layout, tokens, marks)
-            if all(t.kind in (Kind.LABEL, Kind.BLANK) for t in gap) and not _names(gap, rows[index], s)}
+            if all(t.kind in (Kind.LABEL, Kind.BLANK) for t in gap) and not _names(gap, rows[index], s)
+            and _mostly_found(chain, layout, rows[index].section, printed_blank, s.mapper.rows_not_printed_min_found)}
+
+
+def _mostly_found(chain: list[Proposal], layout: TemplateLayout, section: str, printed_blank: frozenset[int],
+                  share: float) -> bool:
+    """Whether at least `share` of a section's rows were found, with values or printed blank."""
+    own = {id(row) for row in layout.rows() if row.section == section and row.deviation is None}
+    found = own & ({id(p.row) for p in chain} | printed_blank)
+    return len(found) >= share * len(own)
 
 
 def rows_printed_blank(

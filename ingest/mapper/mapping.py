@@ -176,7 +176,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
             header_unit = _header_unit(tokens, column)
             cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit, settings)
     located = len(cells)
-    absent = rows_not_printed(chain, layout, tokens, walker.marks, settings)
+    absent = rows_not_printed(chain, layout, tokens, walker.marks, settings, frozenset(blank))
     ordered: dict[str, CellReading] = {}
     for row in layout.rows():
         for key in row.cell_keys():
