@@ -36,6 +36,22 @@ def test_a_web_page_cut_short_before_its_tables_leaves_them_not_found(settings: 
     assert len(blank) > 100 and all(cells[k]["review"] for k in blank)
 
 
+def test_a_count_in_the_prose_of_a_page_cut_short_is_not_a_row_run_together(settings: Settings) -> None:
+    # 集中公开现行有效行政规范性文件698件 with the table cut off: not 6, 9 and 8 surely.
+    text = (SAMPLES / "documents" / "webpage_fj_pingtan_2022.txt").read_text(encoding="utf-8")
+    cells = _convert(text[: text.index("建立规范的信息采集")], "cut.txt", settings)["cells"]
+    assert all(cells[f"s2.normative_docs.{c}"]["review"] for c in ("issued", "repealed", "in_force"))
+
+
+def test_a_row_the_page_ends_in_is_unsure(settings: Settings) -> None:
+    # Saved cut short inside （六）其他处理: its lone 0 is not surely the row's 总计.
+    text = (SAMPLES / "documents" / "webpage_fj_pingtan_scjgj_2023.txt").read_text(encoding="utf-8")
+    start = text.index("（六）其他处理")
+    cells = _convert(text[: start + len("（六）其他处理") + 1], "cut.txt", settings)["cells"]
+    row = [k for k in cells if k.startswith("s3.other.")]
+    assert row and all(cells[k]["review"] for k in row)
+
+
 def test_report_cut_short_keeps_every_cell_found(settings: Settings) -> None:
     text = SEEDS[2].read_text(encoding="utf-8")
     result = _convert(text[: text.index("三、收到和处理")], "cut.txt", settings)

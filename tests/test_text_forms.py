@@ -146,3 +146,10 @@ def test_a_blank_cell_over_rows_is_no_rows_value(settings: Settings) -> None:
     cells = map_document(document, load_layouts(settings.layouts_dir), settings).cells
     for key in ("not_held", "needs_making", "unclear"):
         assert [cells[f"s3.unable.{key}.{c}"].value for c in ("other_org", "total")] == [2, 2], key
+
+
+def test_html_character_references_a_crawler_left_are_read_as_their_characters(settings: Settings) -> None:
+    plain = convert(BASE, settings)["cells"]
+    escaped = convert(BASE.replace("\t", "&#9;").replace(" ", "&nbsp;").replace("“", "&ldquo;"), settings)["cells"]
+    assert {k: c["value"] for k, c in escaped.items()} == {k: c["value"] for k, c in plain.items()}
+    assert not any(c["review"] for c in escaped.values())

@@ -3,6 +3,8 @@ cut over the whole table, and the template rows it surely leaves out."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingest.labels import label_core, similarity
 from ingest.layouts import RowLayout, TemplateLayout, expand_relations
 from ingest.mapper.cuts import RowCuts, decide
@@ -263,3 +265,17 @@ def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | N
     if values:
         rows.append((labels, values))
     return rows or None
+
+
+CUT_SHORT = "the document ends within this row: it may be cut short"
+
+
+def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings) -> None:
+    """The document's last row printed short with nothing after it: the page may have been saved
+    cut short inside it (a lone 0 after （六）其他处理 taken for its 总计, the other cells
+    blank), so its cells are no surer than missing ones."""
+    last = max(chain, key=lambda p: p.end, default=None)
+    if last is None or last.end < len(tokens) or all(sl.text is not None for sl in last.slots):
+        return
+    last.slots = [replace(sl, confidence=min(sl.confidence, s.confidence.missing_cells), note=CUT_SHORT)
+                  for sl in last.slots]

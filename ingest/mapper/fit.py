@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from ingest.labels import split_ordinal
 from ingest.layouts import ColumnLayout, Relation, RowLayout
-from ingest.mapper.numbers import parse_number, piece_pattern, splits_summing
+from ingest.mapper.numbers import MEASURE_WORDS, parse_number, piece_pattern, split_unit, splits_summing
 from ingest.mapper.runs import Cut, even_cut, run_options
 from ingest.mapper.tokens import Kind, Token
 from ingest.models import Number, SourceCell
@@ -136,6 +136,9 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
     run = "".join(parts)
     if n == 1:
         return Fit([Slot(run, False, _least_sure(printed), s.confidence.exact)])
+    if len(parts) == 1 and split_unit(run)[1] in MEASURE_WORDS:
+        # A page cut short before its table left prose's 规范性文件698件 to stand for the row.
+        return Fit([Slot(None, True, cell, s.confidence.missing_cells, f"{run!r} is one count, not {n} cells")] * n)
     kinds = [(c.type == "decimal", c.signed) for c in ctx.columns]
     sums_to_last = _sums_to_last(ctx)
     options = run_options(parts, kinds, lambda cut: holds(list(cut), ctx.local), s, s.cuts.max_run_cuts, sums_to_last)

@@ -12,6 +12,7 @@ from ingest.layouts import ColumnLayout, TemplateLayout
 from ingest.mapper.chain import (
     best_chain,
     cut_runs,
+    doubt_row_cut_short,
     rivals_placed_elsewhere,
     rows_between,
     rows_not_printed,
@@ -164,6 +165,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
     blank = rows_printed_blank(chain, layout, tokens, walker.marks, settings)
     place_short_rows(chain, layout, settings,
                      [key for row in layout.rows() if id(row) in blank for key in row.cell_keys()])
+    doubt_row_cut_short(chain, tokens, settings)
     cells: dict[str, CellReading] = {}
     deviations: list[str] = []
     replaced: set[str] = set()

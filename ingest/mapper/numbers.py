@@ -9,7 +9,9 @@ from decimal import Decimal, InvalidOperation
 from ingest.labels import nfkc
 from ingest.models import Number
 
-_UNITS = ("万元", "元", "件", "个", "项", "条", "次")
+# Counting words: a number printed with one counts one thing (prose's 698件), never cells run together.
+MEASURE_WORDS = ("件", "个", "项", "条", "次")
+_UNITS = ("万元", "元", *MEASURE_WORDS)
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # What printed tables put in a cell that holds nothing.
 BLANK_MARKS = frozenset({"", "-", "—", "——", "–", "/", "\\", "无", "空", "空白", "_", "×"})

@@ -80,6 +80,8 @@ def place_short_rows(chain: list[Proposal], layout: TemplateLayout, s: Settings,
         keys = [prop.row.cell_key(column) for column in prop.row.columns]
         if any(slot.short_row for slot in prop.slots):
             guessed = tuple(j for j, slot in enumerate(prop.slots) if not slot.blank and slot.text is not None)
+            if not guessed:
+                continue  # no value printed (a page cut short after the row's header): nothing to place
             values = [_number(prop.slots[j]) for j in guessed]
             if any(v is None for v in values):
                 return  # a printed value that is no number: its row cannot be placed by sums

@@ -8,6 +8,7 @@ cells where the text says where they are; the mapper does the rest.
 
 from __future__ import annotations
 
+import html
 import re
 
 from ingest.detect import Detected
@@ -20,6 +21,7 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_CHARACTER_REFERENCE = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -122,4 +124,9 @@ class TextReader:
         if len(detected.text) > settings.limits.text_chars:
             limit = settings.limits.text_chars
             raise InputError(ErrorCode.FILE_TOO_LARGE, f"{len(detected.text)} characters of text; the limit is {limit}")
-        return Document(format="text", blocks=parse_text(detected.text))
+        return Document(format="text", blocks=parse_text(_unescaped(detected.text)))
+
+
+def _unescaped(text: str) -> str:
+    """The text with the HTML character references a crawler left in it (`0&nbsp;0`) replaced."""
+    return html.unescape(text) if _CHARACTER_REFERENCE.search(text) else text
