@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from bench.corpus import generate_corpus
+from ingest.detect import decode_text
 from ingest.layouts import load_layouts
 from ingest.mapper import map_document
 from ingest.models import Document, SourceCell, Table
@@ -153,3 +156,13 @@ def test_html_character_references_a_crawler_left_are_read_as_their_characters(s
     escaped = convert(BASE.replace("\t", "&#9;").replace(" ", "&nbsp;").replace("“", "&ldquo;"), settings)["cells"]
     assert {k: c["value"] for k, c in escaped.items()} == {k: c["value"] for k, c in plain.items()}
     assert not any(c["review"] for c in escaped.values())
+
+
+def test_a_text_saved_double_spaced_reads_as_printed(settings: Settings, tmp_path: Path) -> None:
+    # Cells one per line ("0 |"), rows not parted by blank lines: double-spaced, each line
+    # stood as a row of its own, and a 0 after a row's empty cells was lost (seed 8989).
+    for item in generate_corpus(tmp_path, ["text"], 3, seed=8989, styles=["pipe"]):
+        text, _ = decode_text(item.document.read_bytes())
+        plain = convert(text, settings)["cells"]
+        double = convert("\n\n".join(text.split("\n")), settings)["cells"]
+        assert {k: c["value"] for k, c in double.items()} == {k: c["value"] for k, c in plain.items()}

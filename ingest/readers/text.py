@@ -9,6 +9,7 @@ cells where the text says where they are; the mapper does the rest.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 from ingest.detect import Detected
@@ -21,6 +22,8 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+# Fewer lines than this alone (a web page's text on a line or two) do not show a text double-spaced.
+_DOUBLE_SPACED_MIN_LINES = 10
 _CHARACTER_REFERENCE = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
@@ -79,15 +82,34 @@ class _Builder:
         self.blocks.append(Paragraph(text))
 
 
+def _blank(line: str) -> bool:
+    return not line.strip(" \u3000\xa0")
+
+
+def _single_spaced(lines: list[str]) -> list[str]:
+    """The lines of a text saved double-spaced (a blank line after every line: not two lines
+    of its own text stand together) with one blank line taken out of each run of them, so
+    that blank lines part rows and paragraphs as they did before."""
+    printed = [i for i, line in enumerate(lines) if not _blank(line)]
+    if len(printed) < _DOUBLE_SPACED_MIN_LINES or any(b == a + 1 for a, b in itertools.pairwise(printed)):
+        return lines
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        # The first blank line after each printed line was the saver's.
+        if not (_blank(line) and i > 0 and not _blank(lines[i - 1])):
+            out.append(line)
+    return out
+
+
 def parse_text(text: str) -> list[Block]:
     """Rows and paragraphs of a report given as plain text."""
     out = _Builder()
     previous_was_cell = False
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for raw in _single_spaced(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         line = raw.rstrip(" \u3000")
         if _PAGE_NUMBER.match(line) or _MARKDOWN_RULE.match(line):
             continue
-        if not line.strip(" \u3000\xa0"):
+        if _blank(line):
             out.close_row()
             previous_was_cell = False
             continue
