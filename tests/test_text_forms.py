@@ -14,7 +14,7 @@ from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes
 from ingest.readers.text import parse_text
 from ingest.settings import Settings
-from tests.conftest import SEEDS
+from tests.conftest import SAMPLES, SEEDS
 
 BASE = SEEDS[2].read_text(encoding="utf-8")  # tab-separated rows, 2021 template
 NEW_ROW = "一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t1\t1\t"
@@ -166,3 +166,13 @@ def test_a_text_saved_double_spaced_reads_as_printed(settings: Settings, tmp_pat
         plain = convert(text, settings)["cells"]
         double = convert("\n\n".join(text.split("\n")), settings)["cells"]
         assert {k: c["value"] for k, c in double.items()} == {k: c["value"] for k, c in plain.items()}
+
+
+def test_a_banner_saved_between_a_rows_values_leaves_the_row_unsure(settings: Settings) -> None:
+    # 1.属于国家秘密 0, the banner, 0 0 0 0 0 0: the first 0 alone passed for the row's 总计.
+    text = (SAMPLES / "documents" / "7-0001-text.cell_lines.txt").read_text(encoding="utf-8")
+    row = "\t1.属于国家秘密\n\t0\n"
+    assert row in text
+    cells = convert(text.replace(row, row + "扫一扫在手机打开当前页\n"), settings)["cells"]
+    secret = [c for k, c in cells.items() if k.startswith("s3.denied.state_secret.")]
+    assert secret and all(c["review"] for c in secret)

@@ -3,6 +3,7 @@ cut over the whole table, and the template rows it surely leaves out."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from ingest.labels import label_core, similarity
@@ -279,3 +280,20 @@ def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings)
         return
     last.slots = [replace(sl, confidence=min(sl.confidence, s.confidence.missing_cells), note=CUT_SHORT)
                   for sl in last.slots]
+
+
+STRAY_VALUES = "values printed after this row that no row took: its cells may be misplaced"
+
+
+def doubt_rows_before_stray_values(chain: list[Proposal], tokens: list[Token], s: Settings) -> None:
+    """A row followed, before the next row of its section, by values no row took: the text
+    broke into the row (a page's banner saved between its cells) and its values may be
+    misplaced, so they are as unsure as an ambiguous alignment (1.属于国家秘密 0, a banner, 0 0 0 0 0 0: the first 0
+    taken for a lone 总计 and six 0s left over)."""
+    ordered = sorted(chain, key=lambda p: p.position)
+    for row, following in itertools.pairwise(ordered):
+        if row.row.section != following.row.section:
+            continue
+        if any(t.kind in (Kind.VALUE, Kind.RUN) for t in tokens[row.end:following.position]):
+            row.slots = [replace(sl, confidence=min(sl.confidence, s.confidence.ambiguous_alignment), note=STRAY_VALUES)
+                         for sl in row.slots]

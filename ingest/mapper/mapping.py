@@ -13,6 +13,7 @@ from ingest.mapper.chain import (
     best_chain,
     cut_runs,
     doubt_row_cut_short,
+    doubt_rows_before_stray_values,
     rivals_placed_elsewhere,
     rows_between,
     rows_not_printed,
@@ -166,6 +167,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
     place_short_rows(chain, layout, settings,
                      [key for row in layout.rows() if id(row) in blank for key in row.cell_keys()])
     doubt_row_cut_short(chain, tokens, settings)
+    doubt_rows_before_stray_values(chain, tokens, settings)
     cells: dict[str, CellReading] = {}
     deviations: list[str] = []
     replaced: set[str] = set()
