@@ -45,7 +45,7 @@ def _dashed(draw: ImageDraw.ImageDraw, start: tuple[int, int], end: tuple[int, i
 
 def _fax_page(seed: int, labels_right: bool = False) -> np.ndarray:
     """A 150-dpi black-and-white page, fed 0.8 degrees crooked: the value columns' rules dashes
-    (5-120 px, gaps 1-5 px), the label columns' row rules dots (2-4 px, gaps up to 22 px:
+    (5-120 px, gaps 1-5 px), the label columns' row rules dots and dashes (2-12 px, gaps up to 22 px:
     nine tenths of the text height); the rule between the last two value columns dashes of
     8-20 px, 3-4 px apart (each shorter than a rule, none joined to a found rule).
     `labels_right`: the page mirrored, its label columns on the right."""
@@ -53,7 +53,7 @@ def _fax_page(seed: int, labels_right: bool = False) -> np.ndarray:
     image = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(FONT, 24)
-    solid, dots = ((5, 120), (1, 5)), ((2, 4), (4, 22))
+    solid, dots = ((5, 120), (1, 5)), ((2, 12), (4, 22))
     for r, y in enumerate(ROW_Y):
         _dashed(draw, (COL_X[LABELS], y), (COL_X[-1], y), rng, *solid)
         # Rows 4-7's rules run from the group's label cell on.

@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from ingest.tables.components import components
+from ingest.tables.dotted import ruled_by_dots
 from ingest.tables.model import GridSettings, PixelBox
 
 # A piece whose columns have ink just beside the line over more than this share of them is
@@ -42,7 +43,7 @@ def carried_rows(ink: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray,
             run = np.flatnonzero(horizontal[max(0, y - gs.snap):y + gs.snap + 1, x0:x1].any(axis=0))
             for start, step in ((x0 + int(run[0]), -1), (x0 + int(run[-1]), 1)):
                 reached, at = _dots_run_to(ink, vertical, y, start, step, gs)
-                end = _to_vertical(vertical, at, start, reached, gs)
+                end = _to_vertical(ink, vertical, at, start, reached, gs)
                 cv2.line(out, (start, y), (end, at), 255, gs.line_thickness)
     return out
 
@@ -117,18 +118,26 @@ def _runs(columns: np.ndarray) -> list[np.ndarray]:
     return [run for run in np.split(at, np.flatnonzero(np.diff(at) > 1) + 1) if run.size]
 
 
-def _to_vertical(vertical: np.ndarray, y: int, start: int, end: int, gs: GridSettings[int]) -> int:
+def _to_vertical(ink: np.ndarray, vertical: np.ndarray, y: int, start: int, end: int, gs: GridSettings[int]) -> int:
     """The carried line from `start` cut back to the farthest vertical rule crossing it (at
-    `y` there), or meeting it within a dot gap past its last dot (a rule ends at one: dots
-    past it are a cross's stub or a character's strokes); `start` where it meets none."""
+    `y` there), or meeting it within a dot gap past its last dot, over cell borders each
+    ruled by dots as the grid's check has them (ruled_by_dots): a rule ends at a vertical
+    rule, and dots past it are a cross's stub or a character's strokes; a run of dots through
+    a label's characters (度 of 三、本年度办理结果 set one character a line, on a row's line:
+    seed 7777 fax) is no border. `start` where it meets none."""
     if end < start:
         lo, hi = max(0, end - gs.dot_gap), start + 1
     else:
         lo, hi = start, min(vertical.shape[1], end + gs.dot_gap + 1)
-    crossing = np.flatnonzero(vertical[max(0, y - gs.snap):y + gs.snap + 1, lo:hi].any(axis=0))
-    if crossing.size == 0:
-        return start
-    return lo + int(crossing[0] if end < start else crossing[-1])
+    band = vertical[max(0, y - gs.snap):y + gs.snap + 1, lo:hi]
+    crossings = [lo + int(run.mean()) for run in _runs(np.asarray(band.any(axis=0)))]
+    reached = start
+    for x in sorted(crossings, reverse=end < start):
+        # A crossing within a snap of the last is the same rule.
+        if abs(x - reached) > gs.snap and not ruled_by_dots(ink, y, min(reached, x), max(reached, x), False, gs):
+            break
+        reached = x
+    return reached
 
 
 def columns_between_rows(ink: np.ndarray, vertical: np.ndarray, tables: list[tuple[PixelBox, list[int]]],
