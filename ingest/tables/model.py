@@ -44,6 +44,9 @@ class GridSettings(Generic[N]):
     # dashes up to `rule_drift` pixels off its line with gaps up to `dash_gap`.
     rule_drift: int = 0
     dash_gap: int = 0
+    # raster: over a table's label columns the rule may print as dots up to this far apart;
+    # a table's row rules are carried on along them (0: not looked for).
+    dot_gap: int = 0
     # raster: characters of a line stand so close that their strokes join into runs as long
     # as rules (small print, a black-and-white page).
     strokes_join: bool = False

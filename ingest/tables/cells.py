@@ -1,0 +1,108 @@
+"""A raster table's cells from its grid: slots between its rules, merged across the borders
+no rule parts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ingest.tables.dotted import ruled_by_dots
+from ingest.tables.model import GridCell, GridSettings
+
+# A slot of the grid: (row, column).
+Slot = tuple[int, int]
+
+
+def border(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool, gs: GridSettings[int]) -> bool:
+    """Whether a rule runs at `fixed` from lo to hi over the required share of its length."""
+    pad = gs.snap
+    if hi - lo <= 2 * pad:
+        lo, hi = lo + 1, hi - 1
+    else:
+        lo, hi = lo + pad, hi - pad
+    if hi <= lo:
+        return True
+    a, b = max(0, fixed - pad), fixed + pad + 1
+    band = mask[lo:hi, a:b] if vertical else mask[a:b, lo:hi]
+    covered = (band > 0).any(axis=1 if vertical else 0)
+    return float(covered.mean()) >= gs.edge_coverage
+
+
+def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: list[int],
+               gs: GridSettings[int], dots: np.ndarray | None = None) -> list[GridCell[int]]:
+    """Cells of a table: slots between rules, merged wherever their shared border is not ruled
+    (by the rulings' masks, nor on a black-and-white page by `dots` of its ink along the line).
+
+    Merged cells are rectangles. Where the slots merged are not one (a fax's print lost a
+    stretch of rule over one cell: seed 8686 fax, section 三's label columns over the row of
+    1.信访举报投诉类申请, which joined the cell of 三、本年度办理结果 to the cells beside it and
+    read every label of the column as one), on a black-and-white page a border whose rule runs
+    on in the slots on both sides of it along its line is taken as ruled; a merge still not a
+    rectangle is read as the rectangle around it."""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+
+    def ruled(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool) -> bool:
+        return border(mask, fixed, lo, hi, vertical, gs) or (
+            dots is not None and ruled_by_dots(dots, fixed, lo, hi, vertical, gs))
+
+    # Right of slot (r, c); below slot (r, c).
+    right = np.array([[ruled(vertical, xs[c + 1], ys[r], ys[r + 1], True) for c in range(n_cols - 1)]
+                      for r in range(n_rows)], bool).reshape(n_rows, max(0, n_cols - 1))
+    below = np.array([[ruled(horizontal, ys[r + 1], xs[c], xs[c + 1], False) for c in range(n_cols)]
+                      for r in range(n_rows - 1)], bool).reshape(max(0, n_rows - 1), n_cols)
+    groups = _merged(right, below)
+    # Only on a black-and-white page (a gray scan's rule under a seal kept the rectangle: seed
+    # 7575 pdf_scanned, a table's first two rows at a page's foot, read no better parted).
+    if dots is not None and not all(_rectangle(slots) for slots in groups):
+        ragged = {slot for slots in groups if not _rectangle(slots) for slot in slots}
+        groups = _merged(_runs_on(right, ragged), _runs_on(below.T, {(c, r) for r, c in ragged}).T)
+    taken: set[Slot] = set()
+    cells = []
+    for slots in sorted(groups):
+        r0, c0 = min(r for r, _ in slots), min(c for _, c in slots)
+        r1, c1 = max(r for r, _ in slots), max(c for _, c in slots)
+        if (r0, c0) in taken:
+            continue
+        taken.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+    return cells
+
+
+def _merged(right: np.ndarray, below: np.ndarray) -> list[list[Slot]]:
+    """The groups of slots joined across borders not ruled (`right`, `below`: see grid_cells)."""
+    n_rows, n_cols = right.shape[0], below.shape[1]
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and not right[r, c]:
+                parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+            if r + 1 < n_rows and not below[r, c]:
+                parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+    groups: dict[int, list[Slot]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+    return list(groups.values())
+
+
+def _rectangle(slots: list[Slot]) -> bool:
+    rows, cols = {r for r, _ in slots}, {c for _, c in slots}
+    return len(slots) == len(rows) * len(cols) and max(rows) - min(rows) + 1 == len(rows) \
+        and max(cols) - min(cols) + 1 == len(cols)
+
+
+def _runs_on(right: np.ndarray, ragged: set[Slot]) -> np.ndarray:
+    """`right` (the column rules right of each slot) with the border of a slot in `ragged`
+    taken as ruled where the rule is there in the rows above and below it."""
+    out = right.copy()
+    for r in range(1, right.shape[0] - 1):
+        for c in range(right.shape[1]):
+            if (r, c) in ragged and right[r - 1, c] and right[r + 1, c]:
+                out[r, c] = True
+    return out
