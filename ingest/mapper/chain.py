@@ -286,7 +286,7 @@ STRAY_VALUES = "values printed after this row that no row took: its cells may be
 
 
 def doubt_rows_before_stray_values(chain: list[Proposal], tokens: list[Token], s: Settings) -> None:
-    """A row followed, before the next row of its section, by values no row took: the text
+    """A row followed, before the next row of its section, by values (two or more) no row took: the text
     broke into the row (a page's banner saved between its cells) and its values may be
     misplaced, so they are as unsure as an ambiguous alignment (1.属于国家秘密 0, a banner, 0 0 0 0 0 0: the first 0
     taken for a lone 总计 and six 0s left over)."""
@@ -294,6 +294,7 @@ def doubt_rows_before_stray_values(chain: list[Proposal], tokens: list[Token], s
     for row, following in itertools.pairwise(ordered):
         if row.row.section != following.row.section:
             continue
-        if any(t.kind in (Kind.VALUE, Kind.RUN) for t in tokens[row.end:following.position]):
+        # One value alone is more often a header's character misread (第二十条第（五）项's 项 as 1).
+        if sum(t.kind in (Kind.VALUE, Kind.RUN) for t in tokens[row.end:following.position]) >= 2:
             row.slots = [replace(sl, confidence=min(sl.confidence, s.confidence.ambiguous_alignment), note=STRAY_VALUES)
                          for sl in row.slots]
