@@ -176,3 +176,16 @@ def test_a_banner_saved_between_a_rows_values_leaves_the_row_unsure(settings: Se
     cells = convert(text.replace(row, row + "扫一扫在手机打开当前页\n"), settings)["cells"]
     secret = [c for k, c in cells.items() if k.startswith("s3.denied.state_secret.")]
     assert secret and all(c["review"] for c in secret)
+
+
+def test_a_section_printed_without_numbers_under_a_header_ending_in_an_empty_cell(settings: Settings) -> None:
+    # A borderless page's text: the header's 总计 over an empty cell passed for （七）总计 printed
+    # short, and every row of section 三 before it was not found (flagged) instead of blank.
+    layout = next(lay for lay in load_layouts(settings.layouts_dir) if lay.template == "2021")
+    labels = [row.labels[0].text for row in layout.rows() if row.section == "s3" and row.labels]
+    header = "\t".join(("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计", ""))
+    s3 = f"三、收到和处理政府信息公开申请情况\n申请人情况\n{header}\n"
+    start, end = BASE.index("三、收到"), BASE.index("四、政府信息公开行政复议")
+    cells = convert(BASE[:start] + s3 + "\n".join(labels) + "\n" + BASE[end:], settings)["cells"]
+    section = [c for k, c in cells.items() if k.startswith("s3.")]
+    assert all(c["value"] is None and not c["review"] for c in section)

@@ -212,6 +212,8 @@ class Walker:
             ranked = self._label_candidates(buffer, allowed)
             best_ratio = ranked[0][1] if ranked else 0.0
             for idx, ratio, deviation in ranked:
+                if _blank_and_short(values, len(self.rows[idx].columns)):
+                    continue
                 runner_up = max((r for k, r, _ in ranked if k != idx), default=0.0)
                 label_conf = self._label_confidence(ratio, runner_up)
                 # Under a section's heading, a row of another section is a weaker reading.
@@ -249,6 +251,13 @@ class Walker:
         end = position + len(values)
         return Proposal(row, idx, position, label_conf, deviation, fit.slots, fit.cuts, fit.guessed, score, end,
                         dropped=fit.dropped, printed=fit.printed)
+
+
+def _blank_and_short(values: list[Token], columns: int) -> bool:
+    """Whether a label is followed by fewer cells than the row has, every one blank: a header's
+    word over an empty cell (a borderless page's column header 总计 taken for （七）总计 held every
+    row of section 三 before it out of the rows printed blank), not a row printed."""
+    return bool(values) and len(values) < columns and all(t.kind is Kind.BLANK for t in values)
 
 
 def _one_row(values: list[Token], columns: int) -> list[Token]:
