@@ -189,3 +189,15 @@ def test_a_section_printed_without_numbers_under_a_header_ending_in_an_empty_cel
     cells = convert(BASE[:start] + s3 + "\n".join(labels) + "\n" + BASE[end:], settings)["cells"]
     section = [c for k, c in cells.items() if k.startswith("s3.")]
     assert all(c["value"] is None and not c["review"] for c in section)
+
+
+def test_section_four_printed_without_numbers_under_a_stacked_header(settings: Settings) -> None:
+    # A borderless page stacks 结果 over 维持; its text runs each line's words together across
+    # the columns. Section 四 with no number is printed blank, not lost.
+    header = ["行政复议\t行政诉讼", "未经复议直接起诉\t复议后起诉", "总计结果结果其他尚未\t结果结果其他尚未",
+              "维持纠正结果审结\t总计\t总计", "维持纠正结果审结\t维持纠正结果审结"]
+    start, end = BASE.index("四、政府信息公开行政复议"), BASE.index("五、")
+    s4 = "四、政府信息公开行政复议、行政诉讼情况\n" + "\n".join(header) + "\n"
+    cells = convert(BASE[:start] + s4 + BASE[end:], settings)["cells"]
+    section = [c for k, c in cells.items() if k.startswith("s4.")]
+    assert section and all(c["value"] is None and not c["review"] for c in section)

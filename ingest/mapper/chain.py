@@ -154,11 +154,19 @@ def _names(gap: list[Token], row: RowLayout, s: Settings) -> bool:
     cores = [label_core(t.text) for t in gap if t.kind is Kind.LABEL]
     joined = "".join(cores)
     if not row.labels:
-        return bool(row.header_labels) and all(label_core(h) in joined for h in row.header_labels)
+        return bool(row.header_labels) and all(_header_word_printed(label_core(h), joined) for h in row.header_labels)
     return any(
         c in joined or any(similarity(core, c) >= s.mapper.label_match_ratio for core in cores)
         for c in (label_core(v.text) for v in row.labels)
     )
+
+
+def _header_word_printed(word: str, joined: str) -> bool:
+    """Whether a header word is in the text whole, or its two halves apart: a borderless page
+    stacks a narrow column's words (结果 over 维持), and its text gives each line's words run
+    together across the columns (总计结果结果其他尚未, 维持纠正结果审结)."""
+    half = len(word) // 2
+    return word in joined or (len(word) >= 4 and word[:half] in joined and word[half:] in joined)
 
 
 def rows_not_printed(
@@ -286,15 +294,17 @@ STRAY_VALUES = "values printed after this row that no row took: its cells may be
 
 
 def doubt_rows_before_stray_values(chain: list[Proposal], tokens: list[Token], s: Settings) -> None:
-    """A row followed, before the next row of its section, by values (two or more) no row took: the text
-    broke into the row (a page's banner saved between its cells) and its values may be
-    misplaced, so they are as unsure as an ambiguous alignment (1.属于国家秘密 0, a banner, 0 0 0 0 0 0: the first 0
-    taken for a lone 总计 and six 0s left over)."""
+    """A row printed short, followed before the next row of its section by two or more values
+    no row took: the text broke into the row (a page's banner saved between its cells), so its
+    cells are as unsure as an ambiguous alignment (1.属于国家秘密 0, a banner, 0 0 0 0 0 0: the
+    first 0 taken for a lone 总计 and six 0s left over)."""
     ordered = sorted(chain, key=lambda p: p.position)
     for row, following in itertools.pairwise(ordered):
         if row.row.section != following.row.section:
             continue
-        # One value alone is more often a header's character misread (第二十条第（五）项's 项 as 1).
-        if sum(t.kind in (Kind.VALUE, Kind.RUN) for t in tokens[row.end:following.position]) >= 2:
+        # Only a row printed short can have lost them; one value alone is more often a header's
+        # character misread (第二十条第（五）项's 项 as 1).
+        short = any(sl.text is None for sl in row.slots)
+        if short and sum(t.kind in (Kind.VALUE, Kind.RUN) for t in tokens[row.end:following.position]) >= 2:
             row.slots = [replace(sl, confidence=min(sl.confidence, s.confidence.ambiguous_alignment), note=STRAY_VALUES)
                          for sl in row.slots]
