@@ -286,8 +286,7 @@ def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings)
     last = max(chain, key=lambda p: p.end, default=None)
     if last is None or last.end < len(tokens) or all(sl.text is not None for sl in last.slots):
         return
-    last.slots = [replace(sl, confidence=min(sl.confidence, s.confidence.missing_cells), note=CUT_SHORT)
-                  for sl in last.slots]
+    _doubt(last, s.confidence.missing_cells, CUT_SHORT)
 
 
 STRAY_VALUES = "values printed after this row that no row took: its cells may be misplaced"
@@ -306,5 +305,9 @@ def doubt_rows_before_stray_values(chain: list[Proposal], tokens: list[Token], s
         # character misread (第二十条第（五）项's 项 as 1).
         short = any(sl.text is None for sl in row.slots)
         if short and sum(t.kind in (Kind.VALUE, Kind.RUN) for t in tokens[row.end:following.position]) >= 2:
-            row.slots = [replace(sl, confidence=min(sl.confidence, s.confidence.ambiguous_alignment), note=STRAY_VALUES)
-                         for sl in row.slots]
+            _doubt(row, s.confidence.ambiguous_alignment, STRAY_VALUES)
+
+
+def _doubt(prop: Proposal, confidence: float, note: str) -> None:
+    """A row's cells no surer than `confidence`, for the reason `note`."""
+    prop.slots = [replace(sl, confidence=min(sl.confidence, confidence), note=note) for sl in prop.slots]

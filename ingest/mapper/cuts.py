@@ -128,9 +128,10 @@ def _own_cost(option: Values, extra_blanks: int, own: list[list[tuple[int, int, 
 def _to_come(rows: list[RowCuts], order: list[int], applicable: list[tuple[Relation, list[tuple[int, int, int]]]],
              s: Settings) -> list[int]:
     """After step k, the least the rows still to come must cost: each one's cheapest reading by itself."""
+    own_terms = _own_relations(applicable, len(rows))
     least = []
     for r in order:
-        own = [terms for _, terms in applicable if {row for row, _, _ in terms} == {r}]
+        own = own_terms[r]
         inner = [sum(v is None for v in option[:-1]) for option in rows[r].options]
         least.append(min(_own_cost(o, n - min(inner), own, s) for o, n in zip(rows[r].options, inner, strict=True)))
     return [sum(least[k + 1:]) for k in range(len(order))]
@@ -286,7 +287,7 @@ def _blank_elsewhere(row: RowCuts, choice: int) -> dict[int, list[Number]]:
 def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settings) -> list[RowDecision]:
     """A decision for every row: its best cut over the whole table, what stays unsure."""
     table = cut_table(rows, relations, s)
-    own_terms = _own_relations(rows, relations)
+    own_terms = _own_relations(_applicable(relations, rows), len(rows))
     choices: list[int] = []
     decisions: list[RowDecision] = []
     for r, (row, best) in enumerate(zip(rows, table.best, strict=True)):
@@ -352,10 +353,11 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
     return decisions
 
 
-def _own_relations(rows: list[RowCuts], relations: list[Relation]) -> list[list[list[tuple[int, int, int]]]]:
-    """Each row's relations over its own cells alone, as terms."""
-    own: list[list[list[tuple[int, int, int]]]] = [[] for _ in rows]
-    for _, terms in _applicable(relations, rows):
+def _own_relations(applicable: list[tuple[Relation, list[tuple[int, int, int]]]],
+                   n_rows: int) -> list[list[list[tuple[int, int, int]]]]:
+    """Each row's applicable relations over its own cells alone, as terms."""
+    own: list[list[list[tuple[int, int, int]]]] = [[] for _ in range(n_rows)]
+    for _, terms in applicable:
         if len(in_rows := {r for r, _, _ in terms}) == 1:
             own[in_rows.pop()].append(terms)
     return own
