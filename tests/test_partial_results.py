@@ -143,3 +143,13 @@ def test_one_row_quoted_in_prose_is_not_a_report(settings: Settings) -> None:
     text = "# 说明\n\n这份文件只是说明：二 中没有规章行，只有 规范性文件 13 0 13 一行。\n"
     result = _convert(text, "notes.md", settings)
     assert result["error"]["code"] == "not_a_report"
+
+
+def test_rows_a_table_cut_short_never_reached_are_not_found(settings: Settings) -> None:
+    # Cut after （五）不予处理's cell: its trailing empty cell passed for section 四 printed short,
+    # and the rows between were taken for rows the table leaves out (blank, unflagged).
+    text = SEEDS[2].read_text(encoding="utf-8")
+    cut = text.index("(五) 不予处理\t") + len("(五) 不予处理\t")
+    cells = _convert(text[:cut], "cut.txt", settings)["cells"]
+    lost = [k for k in cells if k.startswith(("s3.refused.", "s3.other.", "s3.total.", "s4."))]
+    assert lost and all(cells[k]["value"] is None and cells[k]["review"] for k in lost)

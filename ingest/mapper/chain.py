@@ -139,7 +139,9 @@ def _gaps(
         if start is None:
             continue
         end = after or [at for at, mark in sorted(marks.items()) if at > start and mark.section != row.section][:1]
-        if not end:
+        # A row found after it in the template but before it in the text (a row label quoted in
+        # a page's prose, the page cut short after) leaves no stretch of text to judge it by.
+        if not end or end[0] <= start:
             continue
         gap = tokens[start + (not before) : end[0]]
         rest = marks[start].rest if not before and not row.labels else ""

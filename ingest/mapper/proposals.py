@@ -223,7 +223,7 @@ class Walker:
                 out.append(proposal)
             for idx in allowed:
                 row = self.rows[idx]
-                if row.header_labels:
+                if row.header_labels and not _blank_and_short(values, len(row.columns)):
                     evidence = self._header_evidence(row, section_labels + buffer)
                     # Under an exact row label, only the full header (section 四's, ending in
                     # 总计 like a row label) makes a header row worth proposing.
