@@ -182,6 +182,9 @@ def test_a_command_cost_counts_its_start_up_and_its_worker(tmp_path):
     # conversion), and starting the command alone.
     convert_timed(item.document)
     _, _, _, converting = convert_timed(item.document)
-    starting = os.wait4(subprocess.Popen([sys.executable, "-c", "import ingest.cli"], cwd=cli_run.ROOT).pid, 0)[2]
-    assert cost.cpu_seconds > converting and cost.cpu_seconds > starting.ru_utime + starting.ru_stime
+    # The least of three starts: one start on a loaded machine cost as much as the whole command.
+    starts = [os.wait4(subprocess.Popen([sys.executable, "-c", "import ingest.cli"], cwd=cli_run.ROOT).pid, 0)[2]
+              for _ in range(3)]
+    starting = min(r.ru_utime + r.ru_stime for r in starts)
+    assert cost.cpu_seconds > converting and cost.cpu_seconds > starting
     assert cost.peak_rss_mb > 0
