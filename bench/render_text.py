@@ -40,6 +40,8 @@ from ingest.settings import load_settings
 
 STYLES = ("tab_rows", "cell_lines", "pipe", "spaces", "run_together")
 _STYLE_WEIGHTS = (3, 3, 2, 2, 1)
+# White space before every printed line (none on most pages).
+_INDENTS = ("", "", "", "", "", "", "  ", "    ", "\u3000\u3000")
 # Not among the drawn styles, so that the five above keep their documents seed for seed.
 ALL_STYLES = (*STYLES, WEBPAGE)
 _ENCODINGS = ("utf-8", "gb18030", "utf-8-sig", "utf-16")
@@ -478,6 +480,10 @@ def render_text(truth: ReportTruth, path_stem: Path, rng: random.Random, style: 
     doc.lines = plant_blocks(truth, doc.lines, str, lambda text, _: text)
 
     newline = "\r\n" if rng.random() < 0.2 else "\n"
+    # A page's markup indented: a crawler keeps the white space before every line's text
+    # (drawn last, so that the documents before it was drawn keep their text otherwise).
+    indent = rng.choice(_INDENTS)
+    doc.lines = [indent + line if line else line for line in doc.lines]
     path = path_stem.with_name(f"{path_stem.name}.{style}.txt")
     path.write_bytes(newline.join(doc.lines).encode(encoding))
     return path

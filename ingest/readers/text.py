@@ -16,6 +16,7 @@ from ingest.detect import Detected
 from ingest.errors import ErrorCode, InputError
 from ingest.models import Block, Document, Paragraph, SourceCell, Table
 from ingest.readers.grid import join_lines
+from ingest.readers.invisible import visible
 from ingest.settings import Settings
 
 _PAGE_NUMBER = re.compile(
@@ -24,6 +25,8 @@ _PAGE_NUMBER = re.compile(
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # Fewer lines than this alone (a web page's text on a line or two) do not show a text double-spaced.
 _DOUBLE_SPACED_MIN_LINES = 10
+# Horizontal white space other than a tab: a line of only this is blank.
+_INDENT = " \u3000\xa0"
 _CHARACTER_REFERENCE = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
@@ -83,7 +86,7 @@ class _Builder:
 
 
 def _blank(line: str) -> bool:
-    return not line.strip(" \u3000\xa0")
+    return not line.strip(_INDENT)
 
 
 def _single_spaced(lines: list[str]) -> list[str]:
@@ -107,6 +110,10 @@ def parse_text(text: str) -> list[Block]:
     previous_was_cell = False
     for raw in _single_spaced(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         line = raw.rstrip(" \u3000")
+        # Indentation before a cell's tab (a page's markup indented, every line) is not a
+        # cell of its own: read as one, it shifted every cell of a table printed cell by cell.
+        if line.lstrip(_INDENT).startswith("\t"):
+            line = line.lstrip(_INDENT)
         if _PAGE_NUMBER.match(line) or _MARKDOWN_RULE.match(line):
             continue
         if _blank(line):
@@ -146,7 +153,7 @@ class TextReader:
         if len(detected.text) > settings.limits.text_chars:
             limit = settings.limits.text_chars
             raise InputError(ErrorCode.FILE_TOO_LARGE, f"{len(detected.text)} characters of text; the limit is {limit}")
-        return Document(format="text", blocks=parse_text(_unescaped(detected.text)))
+        return Document(format="text", blocks=parse_text(visible(_unescaped(detected.text))))
 
 
 def _unescaped(text: str) -> str:
