@@ -185,3 +185,8 @@ def test_word_report_published_as_a_web_page_converts_cell_for_cell(tmp_path, se
     assert report.report is not None and (report.report.agency, report.report.year) == (truth.agency, truth.year)
     wrong = {k: (report.cells[k].value, v) for k, v in truth.cells.items() if not same_value(report.cells[k].value, v)}
     assert wrong == {}
+
+
+def test_zero_width_characters_in_cells_are_not_printed(settings):
+    html = "<table><tr><td>\u200b一、本年新收政府信息公开申请数量</td><td>3\u200b</td><td>\ufeff0</td></tr></table>"
+    assert _tables(_read(html, settings)) == [[["一、本年新收政府信息公开申请数量", "3", "0"]]]

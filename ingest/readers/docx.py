@@ -19,6 +19,7 @@ from ingest.detect import Detected
 from ingest.errors import ErrorCode, InputError
 from ingest.models import Block, Document, Paragraph, Table
 from ingest.readers.grid import GridBuilder, GridTooLarge, join_lines
+from ingest.readers.invisible import visible
 from ingest.settings import Settings
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -75,7 +76,7 @@ def _text_lines(element: etree._Element) -> list[str]:
             if tag in (_TXBX, _FALLBACK) or not isinstance(tag, str):
                 continue
             if tag == f"{_W}t":
-                lines[-1] += child.text or ""
+                lines[-1] += visible(child.text or "")
             elif tag in (f"{_W}br", f"{_W}cr"):
                 lines.append("")
             elif tag == f"{_W}tab":

@@ -24,6 +24,7 @@ from ingest.errors import ErrorCode, InputError
 from ingest.layouts import load_layouts
 from ingest.models import Block, Document, Paragraph, Table
 from ingest.readers.grid import GridBuilder, GridTooLarge, join_lines
+from ingest.readers.invisible import visible
 from ingest.readers.text import parse_text
 from ingest.settings import Settings
 
@@ -113,7 +114,7 @@ def _mht_html(data: bytes) -> tuple[bytes, str | None] | None:
 
 
 def _text(raw: str) -> str:
-    return _WHITESPACE.sub(" ", _CJK_NEWLINE.sub("", raw))
+    return _WHITESPACE.sub(" ", _CJK_NEWLINE.sub("", visible(raw)))
 
 
 def _attr(el: etree._Element, name: str) -> str:
@@ -167,7 +168,7 @@ def _walk(el: etree._Element, out: _Lines, on_table: Callable[[etree._Element], 
                 on_table(child)
             elif tag == "pre":
                 out.end_line()
-                out.lines.extend(["", *child.text_content().splitlines(), ""])
+                out.lines.extend(["", *visible(child.text_content()).splitlines(), ""])
             elif tag in _BLOCK_TAGS:
                 out.end_line()
                 _walk(child, out, on_table)
