@@ -481,9 +481,13 @@ def render_text(truth: ReportTruth, path_stem: Path, rng: random.Random, style: 
 
     newline = "\r\n" if rng.random() < 0.2 else "\n"
     # A page's markup indented: a crawler keeps the white space before every line's text
-    # (drawn last, so that the documents before it was drawn keep their text otherwise).
+    # (drawn last, as the bar below, so that documents keep their text otherwise).
     indent = rng.choice(_INDENTS)
     doc.lines = [indent + line if line else line for line in doc.lines]
+    if style == "pipe":
+        # Cells parted by a full-width bar (typed on a Chinese keyboard) on one page in four.
+        bar = rng.choice("|||\uff5c")
+        doc.lines = [line.replace("|", bar) for line in doc.lines]
     path = path_stem.with_name(f"{path_stem.name}.{style}.txt")
     path.write_bytes(newline.join(doc.lines).encode(encoding))
     return path

@@ -177,6 +177,20 @@ def test_cells_printed_one_a_line_under_indentation_read_as_without(settings: Se
             assert {k: c["value"] for k, c in indented["cells"].items()} == {k: c["value"] for k, c in plain.items()}
 
 
+def test_a_table_drawn_with_box_strokes_or_full_width_bars_reads_as_with_bars(settings: Settings) -> None:
+    # A browser's text dump draws the grid (│ cells, ├─┼─┤ rules); a full-width keyboard types ｜.
+    plain = convert(BASE, settings)["cells"]
+
+    def drawn(line: str) -> str:
+        if "\t" not in line:
+            return line
+        return "│" + "│".join(line.split("\t")) + "│\n├" + "┼".join("──" for _ in line.split("\t")) + "┤"
+
+    for text in ("\n".join(map(drawn, BASE.split("\n"))), "\n".join(map(drawn, BASE.split("\n"))).replace("│", "｜")):
+        cells = convert(text, settings)["cells"]
+        assert {k: c["value"] for k, c in cells.items()} == {k: c["value"] for k, c in plain.items()}
+
+
 def test_a_text_saved_double_spaced_reads_as_printed(settings: Settings, tmp_path: Path) -> None:
     # Cells one per line ("0 |"), rows not parted by blank lines: double-spaced, each line
     # stood as a row of its own, and a 0 after a row's empty cells was lost (seed 8989).

@@ -23,6 +23,13 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+# A table drawn in text (a browser's text dump, a full-width keyboard): its upright strokes
+# part cells as "|" does; a line of only its strokes and corners (or +---+) is a rule between rows.
+_CELL_BARS = str.maketrans(dict.fromkeys("\u2502\u2503\u2551\uff5c\uffe8", "|"))
+_DRAWN_RULE = re.compile(
+    r"^[\s|+=\-\u2500-\u257f]*[\u2500\u2501\u2550\u250c-\u254b\u2554-\u256c][\s|+=\-\u2500-\u257f]*$"
+    r"|^\s*\+(?:[-=]+\+)+\s*$"
+)
 # Fewer lines than this alone (a web page's text on a line or two) do not show a text double-spaced.
 _DOUBLE_SPACED_MIN_LINES = 10
 # Horizontal white space other than a tab: a line of only this is blank.
@@ -109,12 +116,12 @@ def parse_text(text: str) -> list[Block]:
     out = _Builder()
     previous_was_cell = False
     for raw in _single_spaced(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
-        line = raw.rstrip(" \u3000")
+        line = raw.rstrip(" \u3000").translate(_CELL_BARS)
         # Indentation before a cell's tab (a page's markup indented, every line) is not a
         # cell of its own: read as one, it shifted every cell of a table printed cell by cell.
         if line.lstrip(_INDENT).startswith("\t"):
             line = line.lstrip(_INDENT)
-        if _PAGE_NUMBER.match(line) or _MARKDOWN_RULE.match(line):
+        if _PAGE_NUMBER.match(line) or _MARKDOWN_RULE.match(line) or _DRAWN_RULE.match(line):
             continue
         if _blank(line):
             out.close_row()
