@@ -301,11 +301,8 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
             choices.append(chosen)
             decisions.append(RowDecision(chosen, by_prose=True))
             continue
-        guess = min(pool, key=lambda o: guess_rank(row, o, own_terms[r]))
-        unsure = differing([row.options[o] for o in pool])
-        choices.append(guess)
-        blank_cols = frozenset(col for col in unsure if any(row.options[o][col] is None for o in pool))
-        decisions.append(RowDecision(guess, unsure, may_be_blank=blank_cols))
+        decisions.append(_guessed(row, pool, own_terms[r]))
+        choices.append(decisions[-1].choice)
     sums = _sums(rows, relations, choices)
     held = {(r, c) for _, terms, diff in sums if diff == 0 for r, c, _ in terms}
     # A cut chosen only because blanks in one column void fewer relations than blanks spread
@@ -331,6 +328,7 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
                                may_be_blank=decisions[r].may_be_blank | {c for c in differ if habit[c] is None})
     broken = {rel.id for rel, _, diff in sums if diff} if table.cost else set()
     if broken:
+        decisions = [_parts_whole_doubted(rows[r], d, own_terms[r]) for r, d in enumerate(decisions)]
         # Without the relations the printed numbers break, is each row's cut still the only one?
         kept = [rel for rel in relations if rel.id not in broken]
         alone = cut_table(rows, kept, s).best
@@ -351,6 +349,27 @@ def decide(rows: list[RowCuts], relations: list[Relation], prose: str, s: Settin
             for r, d in enumerate(decisions)
         ]
     return decisions
+
+
+def _guessed(row: RowCuts, pool: Sequence[int], own: list[list[tuple[int, int, int]]]) -> RowDecision:
+    """The likeliest of a row's equally good readings (`guess_rank`), unsure where they differ."""
+    guess = min(pool, key=lambda o: guess_rank(row, o, own))
+    unsure = differing([row.options[o] for o in pool])
+    blank_cols = frozenset(col for col in unsure if any(row.options[o][col] is None for o in pool))
+    return RowDecision(guess, unsure, may_be_blank=blank_cols)
+
+
+def _parts_whole_doubted(row: RowCuts, decision: RowDecision, own: list[list[tuple[int, int, int]]]) -> RowDecision:
+    """In a table that does not add up, a sure cut splitting parts the page set apart with
+    spaces is no surer than a reading that keeps more of them whole and the row's own sums,
+    its blanks as 0: the relations that chose the cut may be the ones the table breaks, and a
+    page leaving its zeros blank prints 1315,549,_,_,_,_,1864 as 1315 549 1864, which
+    13|15|5|4|9|18|64 also adds up to. The likelier is the guess, unsure where they differ."""
+    if decision.candidates or decision.by_prose:
+        return decision
+    split = row.splits_printed(decision.choice)
+    whole = [o for o in range(len(row.options)) if row.splits_printed(o) < split and not guess_rank(row, o, own)[1]]
+    return _guessed(row, [decision.choice, *whole], own) if whole else decision
 
 
 def _own_relations(applicable: list[tuple[Relation, list[tuple[int, int, int]]]],

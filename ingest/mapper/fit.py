@@ -156,6 +156,12 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
         # cell a page leaves blank (a 2019 habit); a count left so is not told from a break.
         sums = {col for left, _ in ctx.local for col in left}
         cuts += [cut for cut in _one_blank_dropped(parts, kinds, ctx.local, s) if cut.index(None) in sums]
+    elif sums_to_last and 1 < len(parts) < n:
+        # A page leaving its zeros blank leaves no trace of them, and may part its printed cells
+        # by spaces (1315 549 1864, 1315 5491864): fewer cells adding up, the rest blank, is a
+        # reading as good as the cuts into every cell (13|15|5|4|9|18|64 adds up too); the
+        # table decides between them.
+        cuts += _blanks_dropped(parts, kinds, s)
     if not cuts:
         return Fit([Slot(None, True, cell, s.confidence.missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
     if len(cuts) == 1 and not options.truncated:
@@ -213,13 +219,18 @@ def _blanks_dropped(parts: list[str], kinds: list[tuple[bool, bool]], s: Setting
         summing = run_options(parts, kinds[:kept], _adds_up, s, s.cuts.max_run_cuts, True, keep_spaces=True)
         if not summing.holding or not summing.cuts:
             continue
-        out: list[Cut] = []
-        for cut in summing.cuts:
-            for filled in itertools.combinations(range(n - 1), kept - 1):
-                pieces = iter(cut[:-1])
-                out.append((*(next(pieces) if col in filled else None for col in range(n - 1)), cut[-1]))
-        return out[: s.cuts.max_run_cuts]
+        return [placed for cut in summing.cuts for placed in _before_total(cut, n, s)][: s.cuts.max_run_cuts]
     return []
+
+
+def _before_total(cut: Cut, n: int, s: Settings) -> list[Cut]:
+    """A cut of fewer pieces than the row's `n` cells, its last in the 总计 and the others in
+    every order-keeping way among the cells before it, the rest blank."""
+    out: list[Cut] = []
+    for filled in itertools.combinations(range(n - 1), len(cut) - 1):
+        pieces = iter(cut[:-1])
+        out.append((*(next(pieces) if col in filled else None for col in range(n - 1)), cut[-1]))
+    return out[: s.cuts.max_run_cuts]
 
 
 def _window_ok(values: list[Token], start: int, n: int) -> bool:
