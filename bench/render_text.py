@@ -310,8 +310,9 @@ def _print_tab_rows(doc: _Doc, grid: Grid) -> None:
         texts = [_number(doc, c.text) if c.kind == "value" else c.text.replace("\n", doc.damage.wrap_joiner)
                  for c in row]
         lead = next((i for i, t in enumerate(texts) if t), 0)
-        if lead and doc.rng.random() < doc.damage.shifted_rows:
-            # Word sometimes drops a row's leading merged placeholders and pads its end instead.
+        # Word sometimes drops a row's leading merged placeholders and pads its end instead
+        # (placeholders of labels only: a value cell printed blank is a cell of its own).
+        if lead and doc.rng.random() < doc.damage.shifted_rows and all(c.kind != "value" for c in row[:lead]):
             texts = texts[lead:] + [""] * lead
         doc.lines.append("\t".join(texts))
 
