@@ -47,9 +47,14 @@ def test_values_of_a_row_in_the_foot_are_no_page_number() -> None:
     height = 792.0
     # A borderless table's row near a printed web page's foot: "1" and "1" in two columns.
     row = _line("1 1", 483, 698, gap=2 * SIZE)
-    assert not _is_page_furniture(row, GS, height)
+    assert not _is_page_furniture(row, [row], GS, height)
     # A page number there, as one run of text ("- 11 -" or "11"), is the page's furniture.
-    assert _is_page_furniture(_line("- 11 -", 290, 760), GS, height)
-    assert _is_page_furniture(_line("11", 300, 760), GS, height)
+    for number in (_line("- 11 -", 290, 760), _line("11", 300, 760)):
+        assert _is_page_furniture(number, [number], GS, height)
     # The same number in the body is text.
-    assert not _is_page_furniture(_line("11", 300, 400), GS, height)
+    body = _line("11", 300, 400)
+    assert not _is_page_furniture(body, [body], GS, height)
+    # A row's lone value at the page's head, between its label's two lines, is the row's.
+    label = [_line("3.补正后申请内容", 265, 33), _line("仍不明确", 265, 33 + SIZE * 1.2)]
+    value = _line("0", 507, 33 + SIZE * 0.6)
+    assert not _is_page_furniture(value, [*label, value], GS, height)

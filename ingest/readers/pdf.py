@@ -108,7 +108,8 @@ def _read_page(page: Any, number: int, header: list[float]) -> tuple[list[PageIt
         if table is not None:
             placed.append((table.box[1], table))
             free = [g for g in free if not inside(g, table.box)]
-    lines = [ln for ln in lines_of(free, gs) if not _is_page_furniture(ln, gs, frame.upright_height)]
+    found = lines_of(free, gs)
+    lines = [ln for ln in found if not _is_page_furniture(ln, found, gs, frame.upright_height)]
     side = _side_column(lines, frame.upright_width, gs)
     placed.extend((ln.box[1], ln) for ln in lines if ln not in side)
     # A web page's side menu printed beside the article reads after it, not between its lines.
@@ -290,13 +291,16 @@ def _side_column(lines: list[Line], width: float, gs: GridSettings[float]) -> li
     return [ln for ln in lines if ln.box[2] < left - gs.text_height]
 
 
-def _is_page_furniture(line: Line, gs: GridSettings[float], height: float) -> bool:
-    """A page number in the top or bottom margin: one run of text. Values of a table's row
-    near a printed web page's foot stand apart (seed 9393: a row's "1" and "1" read "11", a page
-    number, and were lost without a flag)."""
+def _is_page_furniture(line: Line, lines: list[Line], gs: GridSettings[float], height: float) -> bool:
+    """A page number in the top or bottom margin: one run of text, no other line beside it.
+    Values of a table's row near a printed web page's foot stand apart (seed 9393: a row's "1"
+    and "1" read "11", a page number, and were lost without a flag); a row's lone value at a
+    page's head stands between its label's two lines (seed 5602: its "0" was lost)."""
     _, top, _, bottom = line.box
     in_margin = bottom < 0.1 * height or top > 0.88 * height
-    return (in_margin and len(segments(line, gs)) == 1
+    beside = any(other is not line and other.box[1] < bottom + gs.text_height / 4
+                 and other.box[3] > top - gs.text_height / 4 for other in lines)
+    return (in_margin and not beside and len(segments(line, gs)) == 1
             and bool(_PAGE_NUMBER.match(line_text(line.glyphs, gs).replace(" ", ""))))
 
 
