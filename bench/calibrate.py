@@ -11,6 +11,7 @@ silent error on this corpus. Report on another seed: `python -m bench --seed 12 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import tempfile
 from collections import Counter
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from bench.__main__ import SCAN_FORMATS, Run, run_corpus
 from bench.corpus import generate_corpus, load_corpus, parse_formats
-from ingest.calibration import MODEL_PATH, CalibrationModel, count, fit, save, zero_silent_threshold
+from ingest.calibration import MODEL_PATH, CalibrationModel, Counts, count, fit, save, zero_silent_threshold
 from ingest.evidence import FEATURES, Evidence
 from ingest.field_evidence import FieldEvidence
 from ingest.settings import Settings
@@ -29,6 +30,8 @@ from ingest.settings import Settings
 # placement the fit had seen 6 times right (shrunk from its claim to 0.92) through: 2 silent
 # errors on seed 23.
 MIN_REVIEW_THRESHOLD = 0.95
+# The classes of OCR'd cells (ingest/evidence.py: the reading's source first).
+_OCR_CLASS = "ocr|"
 # The formats fitted by default: every format but turned pages and browser scans, which are
 # measured apart (issue 17). Fax-like pages are scanned PDFs to the reader: fitted with them
 # (seed 11, 8 faxes: the threshold stayed 0.95; fresh seed 871's scans' largest gaps 0.4-3.9 ->
@@ -61,11 +64,20 @@ def samples_of_runs(runs: list[Run]) -> Samples:
     return out
 
 
-def fitted(samples: Samples, fitted_on: dict[str, object], settings: Settings | None = None) -> CalibrationModel:
+def fitted(samples: Samples, fitted_on: dict[str, object], settings: Settings | None = None,
+           also: Counts | None = None) -> CalibrationModel:
     """The model with its thresholds: every wrong cell the pipeline does not flag anyway falls
-    below the cells' one, every wrong agency, year or template below theirs."""
+    below the cells' one, every wrong agency, year or template below theirs. `also`: counts of
+    an earlier fit whose scanned cells' classes are added to this one's."""
     s = settings or Settings()
     model = fit(samples.cells)
+    if also:
+        counts = dict(model.counts)
+        for key, (right, seen) in also.items():
+            if key.startswith(_OCR_CLASS):
+                before = counts.get(key, (0, 0))
+                counts[key] = (before[0] + right, before[1] + seen)
+        model = replace(model, counts=counts)
     # Cells flagged whatever their confidence (Evidence.must_review) cannot be silent: they do
     # not place the threshold.
     scored = [(model.probability(e), right) for e, right in samples.cells if not e.must_review()]
@@ -92,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, help="fit on this corpus (documents/ + truth/) instead")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--also-count", type=Path,
+                        help="an earlier model whose scanned cells' classes (ocr|...) are counted too: a fit's few "
+                             "scans a format leave those classes thin")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="calibrate-") as tmp:
         if args.corpus:
@@ -107,7 +122,12 @@ def main(argv: list[str] | None = None) -> int:
                 items += generate_corpus(Path(tmp), [fmt], n, args.seed)
             fitted_on = {"seeds": [args.seed], "n": args.n, "text_n": args.text_n, "scan_n": args.scan_n}
         samples = samples_of_runs(run_corpus(items, args.jobs, baseline=False))
-    model = fitted(samples, fitted_on)
+    also = None
+    if args.also_count:
+        earlier = CalibrationModel.from_json(json.loads(args.also_count.read_text(encoding="utf-8")))
+        also = earlier.counts
+        fitted_on["also_counted"] = {"scanned cells of": earlier.fitted_on}
+    model = fitted(samples, fitted_on, also=also)
     save(model, args.out)
     print(f"{len(samples.cells)} cells of {len(items)} documents, {model.fitted_on['wrong']} wrong; "
           f"review threshold {model.review_threshold}; agency/year/template: {len(samples.fields)} fields, "

@@ -39,6 +39,15 @@ def test_the_threshold_flags_every_wrong_cell_and_never_sits_below_its_floor() -
     assert zero_silent_threshold([(0.2, False), (0.99, True)], 0.9) == 0.9
 
 
+def test_an_earlier_fits_scanned_cells_are_counted_too_and_no_other_class() -> None:
+    # A fit's dozen scans a format leave OCR classes thin: an earlier fit's scanned cells count too.
+    text = Evidence("text", "exact", "exact", "ambiguous", "value", "held")
+    earlier = fit([(AGREED, True)] * 900 + [(text, False)] * 50).counts
+    model = fitted(Samples(cells=[(AGREED, True)] * 10 + [(text, True)] * 10), {}, also=earlier)
+    assert [model.counts[k] for k in AGREED.classes()] == [(910, 910)] * 2
+    assert [model.counts[k] for k in text.classes()] == [(10, 10)] * 2
+
+
 def test_the_model_round_trips_and_sets_the_default_threshold(tmp_path: Path) -> None:
     model = fit([(AGREED, True)] * 5)
     save(model, tmp_path / "model.json")
