@@ -72,6 +72,14 @@ def test_label_broken_across_a_page_with_its_number(settings: Settings) -> None:
     assert values(result, "s3.unable.needs_making") == [0, 3, 0, 0, 0, 0, 3]
 
 
+def test_a_text_ending_after_the_tab_before_a_rows_total_leaves_the_row_unsure(settings: Settings) -> None:
+    # Saved cut short: the row's 总计 reads as a printed blank, the page's last character a tab.
+    line = "\t\t2. 没有现成信息需要另行制作\t0\t0\t0\t0\t0\t0\t0"
+    cells = convert(BASE[: BASE.index(line) + len(line) - 1], settings)["cells"]
+    row = [c for k, c in cells.items() if k.startswith("s3.unable.needs_making.")]
+    assert row[-1]["value"] is None and all(c["review"] for c in row)
+
+
 def test_numbering_with_dun_comma_and_label_typos(settings: Settings) -> None:
     text = BASE.replace("2. 其他法律行政法规禁止公开", "2、其他法律行政止公开")
     text = text.replace("8. 属于行政查询事项", "8、属于行政查洵事项")

@@ -282,11 +282,14 @@ CUT_SHORT = "the document ends within this row: it may be cut short"
 
 
 def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings) -> None:
-    """The document's last row printed short with nothing after it: the page may have been saved
-    cut short inside it (a lone 0 after （六）其他处理 taken for its 总计, the other cells
-    blank), so its cells are no surer than missing ones."""
+    """The document's last row printed short, or ending in a blank cell, with nothing after it:
+    the page may have been saved cut short inside it (a lone 0 after （六）其他处理 taken for its
+    总计, the other cells blank; a row's tab before its 总计 the text's last character), so its
+    cells are no surer than missing ones."""
     last = max(chain, key=lambda p: p.end, default=None)
-    if last is None or last.end < len(tokens) or all(sl.text is not None for sl in last.slots):
+    if last is None or last.end < len(tokens):
+        return
+    if all(sl.text is not None for sl in last.slots) and not last.slots[-1].blank:
         return
     _doubt(last, s.confidence.missing_cells, CUT_SHORT)
 
