@@ -80,6 +80,16 @@ def test_a_text_ending_after_the_tab_before_a_rows_total_leaves_the_row_unsure(s
     assert row[-1]["value"] is None and all(c["review"] for c in row)
 
 
+def test_rows_after_a_text_cut_short_are_not_taken_for_not_printed(settings: Settings) -> None:
+    # Cut after "(五) 不予处理\t1.": the lone 1 was taken for section 四's row, and the rows of
+    # section 三 between for rows the page does not print, blank and unflagged.
+    cut = "(五) 不予处理\t1."
+    assert cut in BASE
+    cells = convert(BASE[: BASE.index(cut) + len(cut)], settings)["cells"]
+    later = [c for k, c in cells.items() if k.startswith(("s3.refused.repeat.", "s3.other", "s3.total."))]
+    assert later and all(c["review"] for c in later)
+
+
 def test_numbering_with_dun_comma_and_label_typos(settings: Settings) -> None:
     text = BASE.replace("2. 其他法律行政法规禁止公开", "2、其他法律行政止公开")
     text = text.replace("8. 属于行政查询事项", "8、属于行政查洵事项")

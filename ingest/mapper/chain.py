@@ -130,7 +130,9 @@ def _gaps(
         if index in found or row.deviation is not None or not (row.labels or (headed_rows and row.header_labels)):
             continue
         before = [p.end for p in chain if p.row_index < index and p.row.section == row.section]
-        after = [p.position for p in chain if p.row_index > index][:1]
+        # A later section's row is no end: only its heading is (a page cut short in section 三,
+        # its last "1." taken for section 四's row, left the rows between judged not printed).
+        after = [p.position for p in chain if p.row_index > index and p.row.section == row.section][:1]
         # The section's last heading before the rows that follow: the narrative of part 一 may
         # name a part's heading (（一）主动公开政府信息情况) well before its table.
         heading = max((at for at, mark in marks.items()
