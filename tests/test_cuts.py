@@ -13,7 +13,8 @@ from bench.render_webpage import STYLE as WEBPAGE
 from bench.truth import make_truth
 from ingest.layouts import Relation
 from ingest.mapper.blanks import printed_in_blank_column
-from ingest.mapper.cuts import RowCuts, cut_table, decide, guess_rank
+from ingest.mapper.cuts import RowCuts, cut_table
+from ingest.mapper.decisions import decide, guess_rank
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes
 from ingest.settings import CutSettings, Settings

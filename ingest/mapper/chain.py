@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from ingest.labels import label_core, similarity
 from ingest.layouts import RowLayout, TemplateLayout, expand_relations
-from ingest.mapper.cuts import RowCuts, decide
+from ingest.mapper.cuts import RowCuts
+from ingest.mapper.decisions import decide
 from ingest.mapper.fit import Slot
 from ingest.mapper.proposals import Proposal, SectionMark
 from ingest.mapper.tokens import Kind, Token

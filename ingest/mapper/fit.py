@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from ingest.labels import split_ordinal
 from ingest.layouts import ColumnLayout, Relation, RowLayout
 from ingest.mapper.numbers import MEASURE_WORDS, parse_number, piece_pattern, split_unit, splits_summing
-from ingest.mapper.runs import Cut, even_cut, run_options
+from ingest.mapper.runs import Cut, blanks_dropped, even_cut, one_blank_dropped, run_options
 from ingest.mapper.tokens import Kind, Token
 from ingest.models import Number, SourceCell
 from ingest.settings import Settings
@@ -148,24 +148,24 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
         # (总计 on a 2019 page's detail rows, or any cell): the digits are the other cells.
         fewer = run_options(parts, kinds[:-1], lambda cut: True, s, s.cuts.max_run_cuts // n, False, keep_spaces=True)
         cuts += [(*c[:blank], None, *c[blank:]) for c in fewer.cuts for blank in range(n)]
-        cuts += _blanks_dropped(parts, kinds, s)
+        cuts += blanks_dropped(parts, kinds, s)
     elif not options.holding:
         # No cut keeps the row's sums: a 总计 printed blank may have left no trace (seed 5353's
         # section 四: 0000000000024024 is nine 0s, a blank 总计 and 0 0 24 0 24, not sixteen
         # digits in fifteen cells that break a sum), the digits the other cells'. A sum is the
         # cell a page leaves blank (a 2019 habit); a count left so is not told from a break.
         sums = {col for left, _ in ctx.local for col in left}
-        cuts += [cut for cut in _one_blank_dropped(parts, kinds, ctx.local, s) if cut.index(None) in sums]
+        cuts += [cut for cut in one_blank_dropped(parts, kinds, ctx.local, s) if cut.index(None) in sums]
     elif sums_to_last and 1 < len(parts) < n:
         # A page leaving its zeros blank leaves no trace of them, and may part its printed cells
         # by spaces (1315 549 1864, 1315 5491864): fewer cells adding up, the rest blank, is a
         # reading as good as the cuts into every cell (13|15|5|4|9|18|64 adds up too); the
         # table decides between them.
-        cuts += _blanks_dropped(parts, kinds, s)
+        cuts += blanks_dropped(parts, kinds, s)
     if not cuts:
         return Fit([Slot(None, True, cell, s.confidence.missing_cells, f"run {run!r} fits no cut into {n} cells")] * n)
     if len(cuts) == 1 and not options.truncated:
-        dropped = _one_blank_dropped(parts, kinds, ctx.local, s) if None not in cuts[0] else ()
+        dropped = one_blank_dropped(parts, kinds, ctx.local, s) if None not in cuts[0] else ()
         return Fit(_cut_slots(printed, cuts[0], s.confidence.exact), dropped=dropped)
     guess = even_cut(cuts)
     if options.truncated:
@@ -173,64 +173,6 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
         conf = s.confidence.ambiguous_alignment * s.confidence.run_unsure_factor
         return Fit(_cut_slots(printed, guess, conf, note), guessed=True)
     return Fit(_cut_slots(printed, guess, s.confidence.fuzzy_label), tuple(cuts), printed=tuple(parts))
-
-
-def _adds_up(cut: Cut) -> bool:
-    """Whether a cut's last piece (a 总计) is the sum of the others, all whole numbers."""
-    if not all((p or "0").isdigit() for p in cut):
-        return False
-    *parts, total = (int(p or 0) for p in cut)
-    return sum(parts) == total
-
-
-def _one_blank_dropped(parts: list[str], kinds: list[tuple[bool, bool]], local: list[tuple[list[int], list[int]]],
-                       s: Settings) -> tuple[Cut, ...]:
-    """The cuts of a run into every cell but one, that one left blank: what the run reads as if
-    the page dropped a blank cell from its text (11,_,0 printed 110, cut 1,1,0 alone). A page
-    leaves its zeros blank: a cut is kept only if the row's own sums hold with its blank as 0."""
-    n = len(kinds)
-    out: list[Cut] = []
-    for blank in range(n):
-        fewer = run_options(parts, kinds[:blank] + kinds[blank + 1:], lambda cut: True, s, s.cuts.max_run_cuts // n,
-                            False, keep_spaces=True)
-        out += [cut for c in fewer.cuts if _sums_as_zero(cut := (*c[:blank], None, *c[blank:]), local)]
-    return tuple(out)
-
-
-def _sums_as_zero(cut: Cut, local: list[tuple[list[int], list[int]]]) -> bool:
-    """Whether every relation over the row's own cells holds, its blanks counted as 0."""
-    def num(i: int) -> Number:
-        text = cut[i]
-        return parse_number(text) if text else 0
-
-    try:
-        return all(sum(num(i) for i in left) == sum(num(i) for i in right) for left, right in local)
-    except ValueError:
-        return False
-
-
-def _blanks_dropped(parts: list[str], kinds: list[tuple[bool, bool]], s: Settings) -> list[Cut]:
-    """The cuts of a run that adds up to its 总计 once two or more cells are taken for printed
-    blank (a web page's empty cells leave no trace in its text: 821,35,_,_,2,1,859 printed as
-    8213521859), with the fewest blanks that do, placed every way before the 总计."""
-    n = len(kinds)
-    for dropped in range(2, n - 1):
-        kept = n - dropped
-        summing = run_options(parts, kinds[:kept], _adds_up, s, s.cuts.max_run_cuts, True, keep_spaces=True)
-        if not summing.holding or not summing.cuts:
-            continue
-        return [placed for cut in summing.cuts for placed in _before_total(cut, n, s)][: s.cuts.max_run_cuts]
-    return []
-
-
-def _before_total(cut: Cut, n: int, s: Settings) -> list[Cut]:
-    """A cut of fewer pieces than the row's `n` cells, its last in the 总计 and the others in
-    every order-keeping way among the cells before it, the rest blank."""
-    out: list[Cut] = []
-    for filled in itertools.combinations(range(n - 1), len(cut) - 1):
-        pieces = iter(cut[:-1])
-        out.append((*(next(pieces) if col in filled else None for col in range(n - 1)), cut[-1]))
-    return out[: s.cuts.max_run_cuts]
 
 
 def _window_ok(values: list[Token], start: int, n: int) -> bool:
