@@ -1,10 +1,12 @@
 """Scanned pages worn in ways the generator does not make, read end to end: print faded to
-gray on gray paper, and the dark bands a scanner's lid leaves along a page's edges. Each once
-lost most of a table (the faded rules fell above the paper cut; the bands made the rules look
-several times as thick as they are)."""
+gray on gray paper, the dark bands a scanner's lid leaves along a page's edges, and the lid's
+gray dithered around a black-and-white scan's sheet. Each once lost most of a table (the faded
+rules fell above the paper cut; the bands made the rules look several times as thick as they
+are) or a page's text (the dither's specks joined every line into one)."""
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -15,10 +17,12 @@ from PIL import Image
 
 from bench.render_scan import scan_report
 from bench.truth import make_truth
+from ingest.models import Paragraph
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
+from ingest.readers.scan import read_image_file
 from ingest.scan.page import prepare
-from ingest.scan.preprocess import whiten_scanner_edges
+from ingest.scan.preprocess import whiten_dithered_surround, whiten_scanner_edges
 from ingest.settings import Settings
 from tests.conftest import same_value
 
@@ -75,3 +79,44 @@ def test_a_wide_lid_band_leaves_no_rule() -> None:
     rulings = prepare(page).rulings
     assert not rulings.horizontal.any()
     assert not rulings.vertical.any()
+
+
+def _dithered_surround(page: Image.Image) -> Image.Image:
+    """The sheet off-centre on a larger glass under a gray lid, scanned black and white: the
+    print cut at the scanner's threshold, the lid's gray (near that cut, with the sensor's
+    noise) come out as specks, a tenth of its pixels."""
+    gray = np.asarray(page.convert("L"))
+    h, w = gray.shape
+    glass = np.where(np.random.default_rng(8484).random((h + 120, w + 90)) < 0.1, 0, 255).astype(np.uint8)
+    glass[70:70 + h, 30:30 + w] = np.where(gray < 160, 0, 255)
+    return Image.fromarray(glass).convert("1")
+
+
+def test_a_black_and_white_scan_in_a_dithered_surround_keeps_its_title(settings: Settings) -> None:
+    """The title page's lines are read, the agency's name and the year among them: the dither's
+    specks no longer join every text line into one (the page read as nothing)."""
+    truth = make_truth(8484_000_002)
+    page = scan_report(truth, random.Random("8484/fax/2"))[0]
+    data = io.BytesIO()
+    _dithered_surround(page.image).save(data, "PNG", dpi=(page.dpi, page.dpi))
+    lines = [b.text for b in read_image_file(data.getvalue(), settings).blocks if isinstance(b, Paragraph)]
+    assert len(lines) >= 10
+    assert any(truth.agency in line for line in lines)
+    assert any(f"{truth.year}年" in line for line in lines)
+
+
+def test_a_dithered_surround_is_whitened_and_the_print_and_a_dithered_page_stay() -> None:
+    rng = np.random.default_rng(7)
+    page = np.full((1400, 1000), 255, np.uint8)
+    surround = np.ones(page.shape, bool)
+    surround[80:-80, 60:-60] = False
+    page[surround & (rng.random(page.shape) < 0.08)] = 0
+    page[300:330, 200:800] = 0  # a line of print
+    page[500:503, 100:900] = 0  # a rule
+    page[700:704, 400:404] = 0  # a full stop
+    out = whiten_dithered_surround(page)
+    assert (out[surround] == 255).all()
+    assert (out[~surround] == page[~surround]).all()
+    # A page dithered all over (printed on a gray ground) is no sheet in a surround.
+    ground = np.where(rng.random(page.shape) < 0.08, 0, 255).astype(np.uint8)
+    assert (whiten_dithered_surround(ground) == ground).all()

@@ -92,11 +92,14 @@ def _set_upright(color: np.ndarray, angle: float, turns: int) -> np.ndarray:
 
 
 def prepare(color: np.ndarray, photographed: bool = False) -> Prepared:
-    """Seal removed, a scanner lid's bands whitened, light flattened, faint print deepened,
-    binarised: derived from the colour page as it stands."""
+    """Seal removed, a scanner lid's bands (or, black and white, its dither) whitened, light
+    flattened, faint print deepened, binarised: derived from the colour page as it stands."""
     raw = preprocess.whiten_scanner_edges(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
+    bilevel = preprocess.is_bilevel(raw)
+    if bilevel:
+        raw = preprocess.whiten_dithered_surround(raw)
     flat = preprocess.whiten_edge_slivers(preprocess.deepen_faint_ink(preprocess.flatten_light(raw)))
-    return _with_ink(flat, bilevel=preprocess.is_bilevel(raw), photographed=photographed)
+    return _with_ink(flat, bilevel=bilevel, photographed=photographed)
 
 
 def _with_ink(gray: np.ndarray, angle: float = 0.0, bilevel: bool = False, photographed: bool = False) -> Prepared:
