@@ -58,3 +58,13 @@ def test_a_text_cut_after_a_rows_blank_cells_leaves_the_row_unsure(settings: Set
     text = BASE[:carried] + CARRIED_LABEL + " |\n|||||||\n0"
     found = row(cells(text, settings), "s3.carried_over")
     assert len(found) == 7 and all(c["review"] for c in found)
+
+
+def test_digits_run_together_cut_two_ways_with_the_column_sums_cut_off_are_flagged(settings: Settings) -> None:
+    # 2811000039: 28|11|0|0|0|0|39 or 28|1|10|0|0|0|39, each keeping the row's sum; the text
+    # ends before the 总计 rows, whose column sums alone would tell them apart.
+    text = BASE.replace(NEW_ROW, NEW_LABEL + "2811000039")
+    found = cells(text[: text.index("5. 属于三类内部事务信息")], settings)
+    for column, candidates in (("enterprise", [1, 11]), ("research", [0, 10])):
+        cell = found[f"s3.new.{column}"]
+        assert cell["candidates"] == candidates and cell["review"]
