@@ -68,3 +68,12 @@ def test_digits_run_together_cut_two_ways_with_the_column_sums_cut_off_are_flagg
     for column, candidates in (("enterprise", [1, 11]), ("research", [0, 10])):
         cell = found[f"s3.new.{column}"]
         assert cell["candidates"] == candidates and cell["review"]
+
+
+def test_a_lone_run_taken_for_a_rows_total_with_the_column_sums_cut_off_leaves_its_blanks_unsure(
+        settings: Settings) -> None:
+    # 100100 for seven cells: 1|0|0|1|0|0 with the 总计 dropped, or a 总计 of 100100 over blank
+    # cells; only the column sums of the rows the text no longer holds tell.
+    text = BASE.replace(NEW_ROW, NEW_LABEL + "100100")
+    new = row(cells(text[: text.index("(二) 部分公开")], settings), "s3.new")
+    assert new[-1]["value"] == 100100 and all(c["review"] for c in new)
