@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ingest.models import CellReading, CheckResult, Document, Format, Table
+from ingest.models import CellReading, CheckResult, Document, Format, Table, row_of
 
 if TYPE_CHECKING:  # settings reads the calibration's threshold, which imports this module
     from ingest.settings import Settings
@@ -166,4 +166,14 @@ def relation_status(key: str, cell: CellReading, checks: list[CheckResult],
     if not mine:
         beside_blank = cell.value is not None and any(not c.applies and key in c.cells for c in checks)
         return "beside_blank_sum" if beside_blank else "unchecked"
+    if cell.value and cell.candidates and not any(c.ok and _ties_rows(key, c) for c in mine):
+        # Digits run together cut several ways that each keep the row's own sum: only a sum
+        # over other rows (a column's) tells the cuts apart, and none applies (a page cut
+        # short before section 三's 总计 row: 2811000039 read 28|1|10|…|39 for 28|11|0|…|39).
+        return "unchecked"
     return "held" if cell.value else "held_zero"
+
+
+def _ties_rows(key: str, check: CheckResult) -> bool:
+    """Whether a relation holds `key` against cells of other rows (a column's sum)."""
+    return any(row_of(k) != row_of(key) for k in check.cells)

@@ -91,11 +91,23 @@ def _beside_doubted_guess(cells: Mapping[str, CellReading], checks: list[CheckRe
     """Blank cells placed by guess in a row whose value placed by guess is a suspect of a
     broken relation: a lone value taken for the row's 总计 that a column's sum doubts may be
     any blank cell's (seed 4242: a lone 10, its 商业企业, read as the 总计, the row's 商业企业
-    blank unflagged). Where that value stands, the row's blanks are as unsure as it."""
+    blank unflagged). Where that value stands, the row's blanks are as unsure as it. So too
+    where no relation checks that value, only ones its blank side leaves out: no column's sum
+    doubts it then, none confirms it either (a web page cut short before section 三's 总计 row:
+    its 100100 read as 新收's 总计 for 1|0|0|1|0|0, the 自然人's 1 left blank, sure)."""
     doubted = {row_of(key) for check in checks for key in check.suspects
                if cells[key].value is not None and evidence[key].uncertain()}
+    doubted |= {row_of(key) for key in _unchecked_beside_blank(cells, checks)
+                if evidence[key].uncertain()}
     return {key for key, cell in cells.items() if cell.value is None and evidence[key].uncertain()
             and row_of(key) in doubted}
+
+
+def _unchecked_beside_blank(cells: Mapping[str, CellReading], checks: list[CheckResult]) -> set[str]:
+    """The printed numbers of relations left out for a blank side that no relation applying checks."""
+    checked = {key for check in checks if check.applies for key in check.cells}
+    return {key for check in checks if not check.applies for key in check.cells
+            if cells[key].value is not None and key not in checked}
 
 
 def _notes(key: str, checks: list[CheckResult]) -> list[str]:

@@ -284,15 +284,25 @@ def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | N
 CUT_SHORT = "the document ends within this row: it may be cut short"
 
 
-def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings) -> None:
+def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings, characters: bool = False) -> None:
     """The document's last row printed short, or ending in a blank cell, with nothing after it:
     the page may have been saved cut short inside it (a lone 0 after （六）其他处理 taken for its
     总计, the other cells blank; a row's tab before its 总计 the text's last character), so its
-    cells are no surer than missing ones."""
+    cells are no surer than missing ones.
+
+    A document saved as `characters` (a text, a web page) may stop anywhere, not only at a
+    page's end: there any last row with no words after it, only values or punctuation if
+    anything, is doubted so; its last number cut (1864 saved as 18; 56321103.07 as 56321103.,
+    its point left a label), a row label's blank cell taken for a value's when the row's 总计
+    is cut off (_ 0 0 0 0 0 0 read as a blank 自然人), or its last values cut off the table's
+    text (the text's last line of a row printed cell by cell is no cell of it)."""
     last = max(chain, key=lambda p: p.end, default=None)
-    if last is None or last.end < len(tokens):
+    if last is None:
         return
-    if all(sl.text is not None for sl in last.slots) and not last.slots[-1].blank:
+    if characters:
+        if any(t.kind is Kind.LABEL and label_core(t.text) for t in tokens[last.end:]):
+            return
+    elif last.end < len(tokens) or (all(sl.text is not None for sl in last.slots) and not last.slots[-1].blank):
         return
     _doubt(last, s.confidence.missing_cells, CUT_SHORT)
 
