@@ -65,6 +65,9 @@ class Document:
     page_images: dict[int, bytes] = field(default_factory=dict)
     # A single photographed or scanned page may show only part of a report.
     may_be_partial: bool = False
+    # Saved as a stream of characters (a text, a web page), which a crawler may have cut short
+    # anywhere, inside a number too; other formats end at a page's end or do not open.
+    ends_anywhere: bool = False
 
     def lines(self) -> list[str]:
         """Plain text lines, for title and metadata search."""

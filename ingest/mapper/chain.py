@@ -284,13 +284,13 @@ def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | N
 CUT_SHORT = "the document ends within this row: it may be cut short"
 
 
-def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings, characters: bool = False) -> None:
+def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings, ends_anywhere: bool = False) -> None:
     """The document's last row printed short, or ending in a blank cell, with nothing after it:
     the page may have been saved cut short inside it (a lone 0 after （六）其他处理 taken for its
     总计, the other cells blank; a row's tab before its 总计 the text's last character), so its
     cells are no surer than missing ones.
 
-    A document saved as `characters` (a text, a web page) may stop anywhere, not only at a
+    A document that `ends_anywhere` (a text, a web page) may stop anywhere, not only at a
     page's end: there any last row with no words after it, only values or punctuation if
     anything, is doubted so; its last number cut (1864 saved as 18; 56321103.07 as 56321103.,
     its point left a label), a row label's blank cell taken for a value's when the row's 总计
@@ -299,7 +299,7 @@ def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings,
     last = max(chain, key=lambda p: p.end, default=None)
     if last is None:
         return
-    if characters:
+    if ends_anywhere:
         if any(t.kind is Kind.LABEL and label_core(t.text) for t in tokens[last.end:]):
             return
     elif last.end < len(tokens) or (all(sl.text is not None for sl in last.slots) and not last.slots[-1].blank):

@@ -24,7 +24,7 @@ from ingest.mapper.numbers import parse_number, unit_of
 from ingest.mapper.proposals import Walker
 from ingest.mapper.short_rows import place_short_rows
 from ingest.mapper.tokens import Kind, Token, tokenize
-from ingest.models import BBox, CellReading, Document, Format, Number, SourceCell
+from ingest.models import BBox, CellReading, Document, Number, SourceCell
 from ingest.settings import Settings
 
 # The note of a cell whose whole row the table leaves out (not a blank it prints).
@@ -33,9 +33,6 @@ ROW_NOT_PRINTED = "row not printed"
 ROW_PRINTED_BLANK = "row label printed with no values"
 # The note of a scan's reading of a decimal column printed with no point.
 LOST_POINT = "no decimal point read: the point may be lost"
-# Formats saved as a stream of characters, which may stop anywhere (inside a number); every
-# other format ends at a page's end or does not open.
-CHARACTER_FORMATS: tuple[Format, ...] = ("text", "html")
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(?:单位[:：])?\s*(万元|元)\s*[)）]")
 
 
@@ -156,9 +153,8 @@ def _header_unit(tokens: list[Token], column: ColumnLayout) -> str | None:
 
 
 def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Settings, prose: str = "",
-                    characters: bool = False) -> Mapping:
-    """Map a document's tokens onto one template's keys; `characters`: the document was saved
-    as a stream of characters, which a crawler may have cut short anywhere."""
+                    ends_anywhere: bool = False) -> Mapping:
+    """Map a document's tokens onto one template's keys (`ends_anywhere`: as `Document`'s)."""
     walker = Walker(layout, tokens, settings)
     chain = best_chain(walker.proposals())
     rivals_placed_elsewhere(chain, settings)
@@ -171,7 +167,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
     blank = rows_printed_blank(chain, layout, tokens, walker.marks, settings)
     place_short_rows(chain, layout, settings,
                      [key for row in layout.rows() if id(row) in blank for key in row.cell_keys()])
-    doubt_row_cut_short(chain, tokens, settings, characters)
+    doubt_row_cut_short(chain, tokens, settings, ends_anywhere)
     doubt_rows_before_stray_values(chain, tokens, settings)
     cells: dict[str, CellReading] = {}
     deviations: list[str] = []
@@ -215,8 +211,7 @@ def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settin
     tokens = tokenize(document, frozenset(label_core(v.text) for layout in layouts for row in layout.rows()
                                           for v in row.labels))
     prose = nfkc("\n".join(document.lines()))
-    characters = document.format in CHARACTER_FORMATS
-    mappings = [map_to_template(tokens, layout, settings, prose, characters) for layout in layouts]
+    mappings = [map_to_template(tokens, layout, settings, prose, document.ends_anywhere) for layout in layouts]
     chosen = max(mappings, key=Mapping.rank)
     chosen.others = [m for m in mappings if m is not chosen]
     return chosen

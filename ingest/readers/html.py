@@ -317,4 +317,4 @@ class HtmlReader:
             )
         mht = _mht_html(data)
         text = decode_html(*mht) if mht else decode_html(data)
-        return Document(format="html", blocks=read_html(text, settings))
+        return Document(format="html", blocks=read_html(text, settings), ends_anywhere=True)

@@ -160,7 +160,7 @@ class TextReader:
         if len(detected.text) > settings.limits.text_chars:
             limit = settings.limits.text_chars
             raise InputError(ErrorCode.FILE_TOO_LARGE, f"{len(detected.text)} characters of text; the limit is {limit}")
-        return Document(format="text", blocks=parse_text(visible(_unescaped(detected.text))))
+        return Document(format="text", blocks=parse_text(visible(_unescaped(detected.text))), ends_anywhere=True)
 
 
 def _unescaped(text: str) -> str:
