@@ -9,7 +9,7 @@ from ingest.settings import Settings
 
 # Section 二's decision rows without the header words that tell the templates apart (2021
 # prints one value column, 本年处理决定数量; 2019 three, the decisions last), and section 四,
-# the same table in both.
+# the same table in both; then section 五's heading (a text ending in a row may be cut short).
 PAGE = (
     "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\t处理决定数量\n行政许可\t3\n"
     "第二十条第（六）项\n行政处罚\t1\n行政强制\t2\n"
@@ -17,6 +17,7 @@ PAGE = (
     "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉\n"
     + "\t".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3) + "\n"
     + "\t".join(["1", "0", "0", "0", "1"] + ["0"] * 10) + "\n"
+    + "五、存在的主要问题及改进情况\n"
 )
 
 
