@@ -35,6 +35,11 @@ _SOLID_SHARE = 1 / 80
 # holds no print: at most this share of it darker than its median by this much.
 _BAND_DARKNESS = 0.35
 _PAPER_PERCENTILE = 90
+# Red ink is at least this saturated (HSV, of 255), or at least this much more than the paper
+# (its median) and this much at the least.
+_SEAL_SAT = 70
+_SEAL_SAT_OVER_PAPER = 20
+_SEAL_MIN_SAT = 35
 _PRINT_CONTRAST = 40
 _MAX_PRINT_SHARE = 0.01
 # A sheet's edge left along the image's border (a sliver of lid or desk, the edge's shadow) lies
@@ -70,10 +75,15 @@ def remove_seal(bgr: np.ndarray) -> np.ndarray:
     goes, while black print under the seal (multiplied into a dark red) stays as dark as its
     red channel, and a rule crossing the seal keeps its line."""
     # Most pages carry no seal: a look at a quarter of the pixels settles that cheaply.
-    if not _red(cv2.resize(bgr, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)).any():
+    small = cv2.cvtColor(cv2.resize(bgr, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2HSV)
+    # A worn seal, or one a scan's JPEG washed out, is pink rather than red: red is what is
+    # clearly more saturated than the paper. Left as light gray, its strokes drew rings through
+    # a table's rules and a star over its digits (seeds 7001 and 8585).
+    min_sat = int(min(_SEAL_SAT, max(_SEAL_MIN_SAT, np.median(small[:, :, 1]) + _SEAL_SAT_OVER_PAPER)))
+    if not _red(small, min_sat).any():
         return bgr
-    red = _red(bgr)
-    mask = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    red = _red(cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV), min_sat).astype(np.uint8)
+    mask = cv2.dilate(red, np.ones((3, 3), np.uint8)).astype(bool)
     out = bgr.copy()
     # The brightest channel taken at the seal's pixels only (over the whole page it cost
     # 0.15 CPU s a 300-dpi page).
@@ -81,10 +91,9 @@ def remove_seal(bgr: np.ndarray) -> np.ndarray:
     return out
 
 
-def _red(bgr: np.ndarray) -> np.ndarray:
-    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+def _red(hsv: np.ndarray, min_sat: int) -> np.ndarray:
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    red: np.ndarray = ((hue <= 12) | (hue >= 160)) & (sat >= 70) & (val >= 90)
+    red: np.ndarray = ((hue <= 12) | (hue >= 160)) & (sat >= min_sat) & (val >= 90)
     return red
 
 

@@ -276,8 +276,10 @@ def _rules(horizontal: np.ndarray, vertical: np.ndarray, box: PixelBox,
            gs: GridSettings[int]) -> tuple[list[int], list[int]]:
     x0, y0, x1, y1 = box
     ys = [y0 + y for y in rule_positions(horizontal[y0:y1, x0:x1], 0, gs, gs.min_line)]
-    # A one-row table's side rules are only as long as the row is high.
-    xs = [x0 + x for x in rule_positions(vertical[y0:y1, x0:x1], 1, gs, min(gs.min_vline, (y1 - y0) // 2))]
+    # A one-row table's side rules are only as long as the row is high: its rules' span, not
+    # the region's (a seal's strokes joined to the row make the region twice as high).
+    height = ys[-1] - ys[0] if len(ys) >= 2 else y1 - y0
+    xs = [x0 + x for x in rule_positions(vertical[y0:y1, x0:x1], 1, gs, min(gs.min_vline, height // 2))]
     return ys, xs
 
 
