@@ -74,3 +74,30 @@ def test_two_misread_rows_in_a_row_take_the_two_rows_left_in_order_weakly() -> N
 def test_two_misread_rows_with_one_row_of_values_are_not_guessed() -> None:
     readings = _decisions(_enforcement(["彳攻处冈", "7"], ["行攻强刮"]))
     assert all(value is None for value, _ in readings)
+
+
+def _section_three_ending(total_label: str) -> Document:
+    """Section 三's last rows, （六）其他处理 printed as one row (the 2019 form a 2021 table may
+    keep) and （七）总计 under `total_label`."""
+    head = ["三、本年度办理结果", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    rows = [head,
+            ["（五）不予处理", "5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "0", "0"],
+            ["（六）其他处理", "", "0", "0", "0", "0", "0", "0", "0"],
+            [total_label, "", "1", "0", "0", "0", "0", "2", "3"],
+            ["四、结转下年度继续办理", "", "0", "0", "0", "0", "0", "0", "0"]]
+    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    return Document("image", [Paragraph("三、收到和处理政府信息公开申请情况"), table])
+
+
+def test_a_misread_total_after_the_single_other_row_takes_the_total_row() -> None:
+    # （七）总计 read as (七)总; (a 150-dpi fax in a small face): the rows （六）其他处理 stands for
+    # are printed there, so the one row left before 四、结转… is the total's.
+    settings = Settings()
+    chosen = map_document(_section_three_ending("(七)总;"), load_layouts(settings.layouts_dir), settings)
+    # These rows alone print 2019's rows as much as 2021's: the 2021 template's mapping is the one
+    # a whole report gets.
+    mapping = next(m for m in (chosen, *chosen.others) if m.template.template == "2021")
+    assert "s3.other single row" in mapping.deviations
+    values = [mapping.cells[f"s3.total.{column}"].value for column in ("natural_person", "other_org", "total")]
+    assert values == [1, 2, 3]

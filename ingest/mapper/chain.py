@@ -21,7 +21,11 @@ RUN_MAY_BE_BLANK = "or blank"
 def _replaced_by(row: Proposal, single: Proposal) -> bool:
     """Whether `single` is a layout's single row standing for rows `row` is one of (（六）其他处理
     for its three): a table prints one or the other, never both."""
-    return row.row.section == single.row.section and row.row.key in single.row.replaces
+    return _replaced_by_row(row.row, single)
+
+
+def _replaced_by_row(row: RowLayout, single: Proposal) -> bool:
+    return row.section == single.row.section and row.key in single.row.replaces
 
 
 def best_chain(proposals: list[Proposal]) -> list[Proposal]:
@@ -229,8 +233,11 @@ def rows_between(
     of a table's values printed there, each under labels that name no row (OCR misreadings:
     3.其他 read 找他, 规章 read 规堂, 予以公开 read 所以公耳): the rows can only be those, in
     order. Each with its values; the values are placed there, their labels unread."""
-    found = {p.row_index: p for p in chain}
     rows = layout.rows()
+    # Rows a deviation's row found stands for are printed there (（六）其他处理 as one row for its
+    # three): a row found next to the gap.
+    found = {p.row_index for p in chain}
+    found |= {k for k, row in enumerate(rows) if any(_replaced_by_row(row, p) for p in chain)}
     # The template's own rows, in order (a deviation's row stands in for some of them).
     plain = [i for i, row in enumerate(rows) if row.deviation is None]
     out = []
