@@ -35,13 +35,13 @@ _SOLID_SHARE = 1 / 80
 # holds no print: at most this share of it darker than its median by this much.
 _BAND_DARKNESS = 0.35
 _PAPER_PERCENTILE = 90
+_PRINT_CONTRAST = 40
+_MAX_PRINT_SHARE = 0.01
 # Red ink is at least this saturated (HSV, of 255), or at least this much more than the paper
 # (its median) and this much at the least.
 _SEAL_SAT = 70
 _SEAL_SAT_OVER_PAPER = 20
 _SEAL_MIN_SAT = 35
-_PRINT_CONTRAST = 40
-_MAX_PRINT_SHARE = 0.01
 # A sheet's edge left along the image's border (a sliver of lid or desk, the edge's shadow) lies
 # within this share of the shorter side of the border and runs along it for this share of the
 # border's length at least (no print does, and a rule that near the border does not reach it).
