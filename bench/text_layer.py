@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +41,8 @@ def is_value_line(text: str) -> bool:
     return bool(re.fullmatch(r"[-+0-9.]+", text))
 
 
-def locate_keys(lines: list[TextLine], plan: list[Block]) -> dict[str, int]:
-    """The page of every truth key printed in the plan's tables.
+def locate_keys(lines: list[TextLine], plan: list[Block], blank: Set[str]) -> dict[str, int]:
+    """The page of every truth key printed in the plan's tables (`blank`: the keys printed blank).
 
     Each row is found by its label (its probe) after the previous one, so repeated
     words elsewhere do not mislead; the label-less value row of section 四 is the first
@@ -74,7 +75,7 @@ def locate_keys(lines: list[TextLine], plan: list[Block]) -> dict[str, int]:
             try:
                 cursor = find(row.probe)
             except LookupError:
-                if row.probe is not None:
+                if row.probe is not None or not blank >= set(row.keys):
                     raise
                 # Section 四's row of values printed all blank leaves no line of numbers: it
                 # stands on the page of the table's heading.

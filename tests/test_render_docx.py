@@ -13,6 +13,8 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 
 from bench.render_docx import build_docx, render_doc, render_docx, render_pdf_text
+from bench.report_text import Block, GridRow, Para, ReportTable
+from bench.text_layer import TextLine, locate_keys
 from bench.truth import S3_COLUMNS, ReportTruth, layout_for, make_truth
 from ingest.labels import label_core, nfkc
 
@@ -164,3 +166,16 @@ def test_libreoffice_renderings(tmp_path):
     with pdfplumber.open(pdf) as opened:
         text = "".join(page.extract_text() or "" for page in opened.pages).replace(" ", "")
     assert "三、收到和处理政府信息公开申请情况" in text and "四、结转下年度继续办理" in text
+
+
+def test_a_value_row_lost_from_the_text_layer_is_missing_unless_printed_blank() -> None:
+    """LibreOffice may drop a table's rows at a page break (seed 2626's 四): the label-less value
+    row is then no line of numbers, which only a row printed all blank may be."""
+    keys = ["s4.review.upheld", "s4.review.total"]
+    plan: list[Block] = [Para("四、政府信息公开行政复议、行政诉讼情况", "heading"),
+                         ReportTable("s4", 2, [GridRow(keys, None)], [], [1.0, 1.0])]
+    lines = [TextLine(2, 700.0, 712.0, 80.0, 500.0, "四、政府信息公开行政复议、行政诉讼情况"),
+             TextLine(2, 720.0, 732.0, 80.0, 500.0, "行政复议行政诉讼")]
+    assert locate_keys(lines, plan, set(keys)) == dict.fromkeys(keys, 2)
+    with pytest.raises(LookupError):
+        locate_keys(lines, plan, {keys[0]})
