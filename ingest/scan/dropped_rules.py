@@ -58,6 +58,9 @@ _MARK = 1 / 3
 # A run this many text heights long inside a cell is a rule (of the rows a cell spanning
 # rows parts within it), no character's stroke.
 _RULE_CHARS = 2
+# Print on both sides of a lost column rule closer together than this (text heights, besides
+# the rule's own rests) is one line's characters: a cell keeps a padding on either side of a rule.
+_CHARACTER_GAP = 0.6
 # Digits stand lower than Chinese characters (0.73 of them in seed 913's serif scan): a
 # header's last line no lower than this share of its other lines' height is a character.
 _DIGIT_HEIGHT = 0.85
@@ -121,7 +124,8 @@ def _pieces(cell: GridCell[int], table: GridTable, owner: dict[tuple[int, int], 
         return None
     region, origin = _interior(cell.box, ink, gs)
     fits = _a_mark_per_column if columns else _a_line_per_row
-    if not fits(region, [b - origin[0 if columns else 1] for b in bands[rows[0]:rows[-1] + 2]], gs):
+    cuts = [b - origin[0 if columns else 1] for b in bands[rows[0]:rows[-1] + 2]]
+    if not fits(region, cuts, gs) or (columns and _runs_across(cell.box, ink, cuts[1:-1], gs)):
         return None
     x0, _, x1, _ = framed.box
     pieces = [GridCell(r, framed.col, 1, framed.col_span, (x0, bands[r], x1, bands[r + 1])) for r in rows]
@@ -168,6 +172,24 @@ def _interior(box: Box, ink: np.ndarray, gs: GridSettings[int]) -> tuple[np.ndar
     inset = gs.line_thickness + 2
     region = ink[y0 + inset:max(y0 + inset + 1, y1 - inset), x0 + inset:max(x0 + inset + 1, x1 - inset)]
     return cv2.morphologyEx(region, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)), (x0 + inset, y0 + inset)
+
+
+def _runs_across(box: Box, ink: np.ndarray, inner: list[int], gs: GridSettings[int]) -> bool:
+    """Whether the cell's print runs on across one of the `inner` x (in its interior's frame)
+    with no more than a character's gap there: a label over the columns. A hair-thin
+    character's strokes are lost to the interior's opening (seed 3232 fax 5: （一）予以公开
+    came out blank and was parted at the rule of the sub-labels below it, and with（二）its
+    row was lost); a dropped rule's cells keep their padding from it on both sides."""
+    x0, y0, x1, y1 = box
+    inset = gs.line_thickness + 2
+    inked = np.flatnonzero((ink[y0 + inset:y1 - inset, x0 + inset:x1 - inset] > 0).any(axis=0))
+    # The rule's own rests lie within this of its line.
+    reach = gs.line_thickness + 2
+    for x in inner:
+        left, right = inked[inked < x - reach], inked[inked > x + reach]
+        if left.size and right.size and right[0] - left[-1] < 2 * reach + _CHARACTER_GAP * gs.text_height:
+            return True
+    return False
 
 
 def _centred(centre: float, lo: int, hi: int) -> bool:
