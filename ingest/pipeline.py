@@ -11,14 +11,20 @@ from ingest.errors import ErrorCode, IngestError, InputError
 from ingest.evidence import source_confidences
 from ingest.findings.report import add_findings
 from ingest.layouts import load_layouts
-from ingest.mapper import map_document
+from ingest.mapper import map_document, tables_left_out
 from ingest.meta import find_meta
 from ingest.models import ErrorInfo, Report, SourceInfo
 from ingest.readers import reader_for
 from ingest.review_flags import field_unsure, flag_report, flag_template_dependent
 from ingest.scoring import apply_checks
 from ingest.settings import Settings
-from ingest.template_check import found_a_table, is_old_format, template_confidence
+from ingest.template_check import (
+    found_a_table,
+    is_old_format,
+    prints_section_headings,
+    template_confidence,
+    template_of_year,
+)
 
 
 def convert_bytes(data: bytes, name: str, settings: Settings) -> Report:
@@ -76,7 +82,12 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
         )
     mapping = map_document(document, layouts, settings)
     if not found_a_table(mapping.template, mapping.cells, text):
-        raise InputError(ErrorCode.NOT_A_REPORT, "no table of the annual-report template was found")
+        if not prints_section_headings(layouts, text):
+            raise InputError(ErrorCode.NOT_A_REPORT, "no table of the annual-report template was found")
+        # A report whose tables the document does not hold is still a result (its agency, year
+        # and prose; every cell null and flagged), on the template its year's reports follow;
+        # what the mapper found is prose quoting a number, not a table's.
+        mapping = tables_left_out(template_of_year(layouts, sure_year) or mapping.template)
     checks = run_checks(mapping.template, mapping.cells)
     template_conf, template_class = template_confidence(text, layouts, mapping.template.template, meta.year,
                                                         settings, document.format, mapping.told_apart())

@@ -20,6 +20,10 @@ _OLD_HEADER = re.compile(r"(?:指标名称|统计指标|指标)\s*(?:计量)?单
 _MIN_TEMPLATE_COLUMNS = 3
 # Rows that make a table even without its heading (a page that starts inside one).
 _MIN_TABLE_ROWS = 3
+# A document printing the headings of this many of a template's table sections is a report
+# even when it holds none of its tables (a web page whose tables are images, left out of
+# the text a crawler saved); a letter or a notice quoting the report names one at most.
+_MIN_SECTION_HEADINGS = 2
 
 
 def _core(text: str) -> str:
@@ -56,6 +60,26 @@ def found_a_table(layout: TemplateLayout, cells: Mapping[str, CellReading], text
     core = _core(text)
     sections = {row.split(".", 1)[0] for row in rows}
     return any(label_core(h) in core for s in layout.sections if s.id in sections for h in s.headings)
+
+
+def prints_section_headings(layouts: tuple[TemplateLayout, ...], text: str) -> bool:
+    """Whether the document prints the headings of the template's table sections, numbered
+    (二、主动公开政府信息情况): a notice may name what a report tells, not head its parts so."""
+    compact = re.sub(r"\s+", "", nfkc(text))
+
+    def printed(heading: str) -> bool:
+        number, _, words = nfkc(heading).partition("、")
+        return re.search(re.escape(number) + r"[、.,]?" + re.escape(words), compact) is not None
+
+    return any(sum(1 for s in t.sections if any(printed(h) for h in s.headings)) >= _MIN_SECTION_HEADINGS
+               for t in layouts)
+
+
+def template_of_year(layouts: tuple[TemplateLayout, ...], year: int | None) -> TemplateLayout | None:
+    """The template issued for the reports of `year` (the latest first used by then); None
+    when the year is unknown or before every template."""
+    issued = [t for t in layouts if year is not None and t.first_year is not None and t.first_year <= year]
+    return max(issued, key=lambda t: t.first_year or 0, default=None)
 
 
 def template_confidence(text: str, layouts: tuple[TemplateLayout, ...], chosen: str, year: int | None,

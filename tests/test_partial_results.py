@@ -153,3 +153,25 @@ def test_rows_a_table_cut_short_never_reached_are_not_found(settings: Settings) 
     cells = _convert(text[:cut], "cut.txt", settings)["cells"]
     lost = [k for k in cells if k.startswith(("s3.refused.", "s3.other.", "s3.total.", "s4."))]
     assert lost and all(cells[k]["value"] is None and cells[k]["review"] for k in lost)
+
+
+def test_a_report_whose_tables_are_left_out_is_a_result(settings: Settings) -> None:
+    # A web page whose tables are images: the crawler's text keeps each section's heading and
+    # none of its tables. The report is named, dated and flagged whole, not refused.
+    lines = SEEDS[2].read_text(encoding="utf-8").splitlines()
+    headings = {"二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                "四、政府信息公开行政复议、行政诉讼情况"}
+    start, end = lines.index("二、主动公开政府信息情况"), lines.index("五、存在的主要问题及改进情况")
+    kept = lines[:start] + [line for line in lines[start:end] if line in headings] + lines[end:]
+    title = "彭阳县白阳镇人民政府2023年政府信息公开工作年度报告"
+    result = _convert("\n".join([title, *kept]), "images.txt", settings)
+    assert "error" not in result
+    report = (result["report"]["agency"], result["report"]["year"], result["template"])
+    assert report == ("彭阳县白阳镇人民政府", 2023, "2021")
+    cells = result["cells"]
+    assert len(cells) == 200 and all(c["value"] is None and c["review"] for c in cells.values())
+    assert {f["ref"] for f in result["findings"] if f["kind"] == "table_missing"} == {"s2", "s3", "s4"}
+    # A notice naming what a report tells is no report.
+    notice = ("关于报送2023年政府信息公开工作年度报告的通知\n"
+              "请报送主动公开政府信息情况、收到和处理政府信息公开申请情况。\n")
+    assert _convert(notice, "notice.txt", settings)["error"]["code"] == "not_a_report"

@@ -8,6 +8,6 @@ position and in template order); rows printed as runs of digits are cut over the
 at once (`cuts`); the readings become cells of the template the document follows (`mapping`).
 """
 
-from ingest.mapper.mapping import Mapping, map_document
+from ingest.mapper.mapping import Mapping, map_document, tables_left_out
 
-__all__ = ["Mapping", "map_document"]
+__all__ = ["Mapping", "map_document", "tables_left_out"]

@@ -31,6 +31,8 @@ from ingest.settings import Settings
 ROW_NOT_PRINTED = "row not printed"
 # The note of a cell whose row label is printed with nothing after it.
 ROW_PRINTED_BLANK = "row label printed with no values"
+# The note of every cell of a report whose tables the document does not hold.
+TABLES_LEFT_OUT = "the document prints the report's section headings but none of its tables (images left out?)"
 # The note of a scan's reading of a decimal column printed with no point.
 LOST_POINT = "no decimal point read: the point may be lost"
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(?:单位[:：])?\s*(万元|元)\s*[)）]")
@@ -203,6 +205,13 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
         score=sum(p.score for p in chain),
         signature_hits=_signature_hits(layout, tokens),
     )
+
+
+def tables_left_out(layout: TemplateLayout) -> Mapping:
+    """The mapping of a report that holds none of its tables: every cell of `layout` not found."""
+    cells = {key: CellReading(None, None, 0.0, notes=[TABLES_LEFT_OUT], found=False)
+             for row in layout.rows() if row.deviation is None for key in row.cell_keys()}
+    return Mapping(template=layout, cells=cells, deviations=[], located=0, score=0.0, signature_hits=0)
 
 
 def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settings: Settings) -> Mapping:
