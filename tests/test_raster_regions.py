@@ -120,3 +120,20 @@ def test_rules_broken_apart_from_their_table_are_no_table_of_their_own() -> None
     assert len(table_regions(horizontal, vertical, _GS)) == 2
     (table,) = find_tables(Rulings(horizontal, vertical), _GS)
     assert (table.n_rows, table.n_cols, len(table.cells)) == (3, 4, 12)
+
+
+@pytest.mark.parametrize("lost", ["left", "right", "none"])
+def test_a_side_rule_not_found_leaves_its_column_in_the_table(lost: str) -> None:
+    # A close-up photo's side rule leans by perspective and is not found: the row rules still
+    # run on to where it stands, every one of them, and the column there is the table's. A
+    # single rule running on (an underline joined to the frame) is no column.
+    horizontal, vertical = _grid((600, 800))
+    if lost == "left":
+        vertical[:, 100:102] = 0
+    elif lost == "right":
+        vertical[:, 698:700] = 0
+    else:
+        horizontal[300:302, 40:100] = 255
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.n_cols == 3 and len(table.cells) == 9
+    assert table.xs[0] in range(98, 103) and table.xs[-1] in range(696, 702)

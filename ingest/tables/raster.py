@@ -315,6 +315,29 @@ def open_ends(vertical: np.ndarray, region: PixelBox, ys: list[int], xs: list[in
     return (top if ys[0] - top >= gs.min_vline else None), (bottom if bottom - ys[-1] >= gs.min_vline else None)
 
 
+def open_sides(horizontal: np.ndarray, region: PixelBox, ys: list[int], xs: list[int],
+               gs: GridSettings[int]) -> tuple[int | None, int | None]:
+    """Where a table whose side rule was not found ends: every row rule runs on past its first
+    (last) column rule by a row label's width or more, to ends that agree, there (a close-up
+    photo's side rule leans by perspective: seed 4848's photo, 3.7° over section 二's first
+    table, whose label column was left out of it and its rows unread)."""
+    x0, _, x1, _ = region
+
+    def end(y: int, left: bool) -> int | None:
+        along = np.flatnonzero(horizontal[max(0, y - gs.snap):y + gs.snap + 1, x0:x1].any(axis=0))
+        return None if along.size == 0 else x0 + int(along[0] if left else along[-1])
+
+    found: list[int | None] = []
+    for left, side in ((True, xs[0]), (False, xs[-1])):
+        ends = [end(y, left) for y in ys]
+        known = [e for e in ends if e is not None]
+        past = [side - e if left else e - side for e in known]
+        runs_on = (len(known) == len(ends) and min(past) >= gs.min_line
+                   and max(known) - min(known) <= 2 * gs.snap)
+        found.append(int(np.median(known)) if runs_on else None)
+    return found[0], found[1]
+
+
 def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None = None) -> list[GridTable]:
     """The ruled tables of a page, top to bottom (`dots`: see grid_cells)."""
     horizontal, vertical = rulings.horizontal, rulings.vertical
@@ -336,6 +359,8 @@ def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None
             part_ys = [*(above if first == 0 else []), *part_ys, *(below if last == len(ys) - 1 else [])]
             if len(part_ys) < 2 or len(part_xs) < 2:
                 continue
+            left, right = open_sides(horizontal, region, part_ys, part_xs, gs)
+            part_xs = [*([left] if left is not None else []), *part_xs, *([right] if right is not None else [])]
             cells = grid_cells(horizontal, vertical, part_ys, part_xs, gs, dots)
             if len(cells) < 2:
                 # A frame, not a table: a page's border around its tables, a box around text.
