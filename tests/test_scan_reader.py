@@ -104,6 +104,9 @@ def test_disagreeing_readings_go_to_review() -> None:
     assert agree(CellText("12", 0.99), CellText("12", 0.95), settings).confidence >= 0.99
     assert agree(CellText("12", 0.99), CellText("17", 0.95), settings).confidence < settings.review.report_threshold
     assert agree(CellText("12", 0.99), CellText("", 0.0), settings).confidence < settings.review.report_threshold
+    # Both read a leading zero no count is printed with: a mark beside the digits taken for one.
+    assert agree(CellText("010", 0.99), CellText("010", 0.5), settings).confidence < settings.review.report_threshold
+    assert agree(CellText("0.5", 0.99), CellText("0.5", 0.95), settings).confidence >= 0.99
 
 
 def test_digit_lookalikes_agree_with_digits() -> None:

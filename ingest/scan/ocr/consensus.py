@@ -29,6 +29,10 @@ _MAX_DIGITS = 12
 # black-and-white scan's edges for the second value reader.
 _SMOOTHING_SIGMA = 1.0
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+# No count is printed with a leading zero: two readings agreeing on one ("010") both took a
+# mark beside the digits for a digit (seed 1357's photo: a "0" read "010" by both engines,
+# kept as 10 at 0.97 unflagged although its row's sum broke).
+_LEADING_ZERO = re.compile(r"^-?0\d")
 # What a Chinese reading of a digit cell may look like, for telling value cells from labels.
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
                                    "S": "5", "B": "8", "Z": "2"})
@@ -133,7 +137,7 @@ def load_engines(settings: Settings) -> None:
 def agree(first: CellText, second: CellText, settings: Settings) -> CellText:
     """One value from two readings: agreement earns trust, disagreement review."""
     a, b = as_digits(first.text), as_digits(second.text)
-    if a == b and _NUMBER.match(a):
+    if a == b and _NUMBER.match(a) and not _LEADING_ZERO.match(a):
         sure = min(first.confidence, second.confidence) >= settings.ocr.min_score
         return CellText(a, settings.ocr.conf_agree if sure else settings.ocr.conf_agree_low_score)
     numeric = [(text, r) for text, r in ((a, first), (b, second)) if _NUMBER.match(text)]
