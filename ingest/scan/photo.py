@@ -273,7 +273,7 @@ def as_scanned(bgr: np.ndarray, settings: Settings) -> tuple[np.ndarray, bool]:
         if (corners.min(axis=0) < 0).any() or (corners.max(axis=0) > [w, h]).any():
             # The frame cut the sheet: a side it hides was guessed (parallel to the one
             # opposite), and its table's frame, if still seen in perspective, squares it.
-            frame = find_frame(flat, flattened=True)
+            frame = find_frame(flat)
             flat = flat if frame is None else square_frame(flat, frame)
         else:
             # Seen whole, the sheet's edges are its own (a guessed one may run through print).

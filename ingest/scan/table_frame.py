@@ -14,13 +14,15 @@ from ingest.tables.components import components
 # degrees off square is a close-up seen in perspective (a scanner's frame is square to 0.2°).
 _FRAME_SIDE = 2000
 _MIN_FRAME_AREA = 0.1
-# Of the frame's hull, this share lies on its rules. On a sheet already flattened (a photo
-# whose frame cut the sheet) the frame may bend off its hull's sides: a bowed sheet sheared
-# by a flattening that took the sheet under it for part of it (seed 5757's photo 3: 0.84; a
-# paragraph's hull or a desk's band there 0.45 and 0.64). On a scan, a web of a table's last
-# row and the next table is no frame (seed 5757's scanned PDF 3, squared at 0.8: two rows lost).
+# Of the frame's hull, this share lies on its rules; or a little less where no two of its
+# corners are square (to this many degrees). A bowed sheet's frame bends off its hull's
+# sides (seed 5757's photo 3, flattened: 0.84; seed 1357's photo 7: 0.83; a paragraph's hull
+# or a desk's band 0.34-0.64), and a frame in perspective has no square corner; on a scan,
+# the web of a table's last row and the next table, narrower, has two (seed 5757's scanned
+# PDF 3, at 0.83: squared as a frame, two rows were lost).
 _MIN_FRAME_RULED = 0.85
-_MIN_FLATTENED_FRAME_RULED = 0.8
+_MIN_BENT_FRAME_RULED = 0.8
+_SQUARE = 0.5
 _MIN_PERSPECTIVE = 1.0
 
 
@@ -48,13 +50,12 @@ def rim_points(mask: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(points[:, ::-1]).astype(np.int32).reshape(-1, 1, 2)
 
 
-def find_frame(bgr: np.ndarray, flattened: bool = False) -> np.ndarray | None:
+def find_frame(bgr: np.ndarray) -> np.ndarray | None:
     """The corners of the largest ruled table's outer frame when it is seen in perspective
     (corners off square); None for a table seen square-on, as a scanner sees it.
 
     A ruled table is one connected web of ink, its hull the frame; the frame's four sides lie
-    on ink all along (the band of a desk's edge or a paragraph's hull does not); a little less
-    so on a sheet already `flattened`."""
+    on ink all along (the band of a desk's edge or a paragraph's hull does not)."""
     scale = min(1.0, _FRAME_SIDE / max(bgr.shape[:2]))
     gray = small_gray(bgr, scale)
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 8)
@@ -70,8 +71,11 @@ def find_frame(bgr: np.ndarray, flattened: bool = False) -> np.ndarray | None:
         web = (labels[y:y + ch, x:x + cw] == i).astype(np.uint8)
         quad = quad_of(rim_points(web))
         # A few pixels' tolerance: the hull's corners stand on the frame's outer edge.
-        least = _MIN_FLATTENED_FRAME_RULED if flattened else _MIN_FRAME_RULED
-        if quad is None or _ruled_share(cv2.dilate(web, np.ones((7, 7), np.uint8)), quad) < least:
+        if quad is None:
+            continue
+        ruled = _ruled_share(cv2.dilate(web, np.ones((7, 7), np.uint8)), quad)
+        square = sum(abs(a - 90) <= _SQUARE for a in corner_angles(quad))
+        if ruled < _MIN_BENT_FRAME_RULED or (ruled < _MIN_FRAME_RULED and square >= 2):
             continue
         area = cv2.contourArea(quad)
         if best is None or area > best[0]:
