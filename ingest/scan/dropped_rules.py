@@ -166,12 +166,18 @@ def _parted(owner: dict[tuple[int, int], GridCell[int]], row: int, col: int) -> 
     return owner.get((row, col)) not in (None, owner.get((row - 1, col)))
 
 
-def _interior(box: Box, ink: np.ndarray, gs: GridSettings[int]) -> tuple[np.ndarray, tuple[int, int]]:
-    """A cell's ink inside its rules, specks opened away, and where it starts (x, y)."""
+def _inside(box: Box, ink: np.ndarray, gs: GridSettings[int]) -> tuple[np.ndarray, tuple[int, int]]:
+    """A cell's ink inside its rules, and where it starts (x, y)."""
     x0, y0, x1, y1 = box
     inset = gs.line_thickness + 2
     region = ink[y0 + inset:max(y0 + inset + 1, y1 - inset), x0 + inset:max(x0 + inset + 1, x1 - inset)]
-    return cv2.morphologyEx(region, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)), (x0 + inset, y0 + inset)
+    return region, (x0 + inset, y0 + inset)
+
+
+def _interior(box: Box, ink: np.ndarray, gs: GridSettings[int]) -> tuple[np.ndarray, tuple[int, int]]:
+    """A cell's ink inside its rules, specks opened away, and where it starts (x, y)."""
+    region, origin = _inside(box, ink, gs)
+    return cv2.morphologyEx(region, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)), origin
 
 
 def _runs_across(box: Box, ink: np.ndarray, inner: list[int], gs: GridSettings[int]) -> bool:
@@ -180,9 +186,7 @@ def _runs_across(box: Box, ink: np.ndarray, inner: list[int], gs: GridSettings[i
     character's strokes are lost to the interior's opening (seed 3232 fax 5: （一）予以公开
     came out blank and was parted at the rule of the sub-labels below it, and with（二）its
     row was lost); a dropped rule's cells keep their padding from it on both sides."""
-    x0, y0, x1, y1 = box
-    inset = gs.line_thickness + 2
-    inked = np.flatnonzero((ink[y0 + inset:y1 - inset, x0 + inset:x1 - inset] > 0).any(axis=0))
+    inked = np.flatnonzero((_inside(box, ink, gs)[0] > 0).any(axis=0))
     # The rule's own rests lie within this of its line.
     reach = gs.line_thickness + 2
     for x in inner:
