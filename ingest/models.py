@@ -214,6 +214,13 @@ class ErrorInfo:
     message: str
 
 
+# The report-level fields a result may flag for review, as `Report.flagged_fields` and findings'
+# `pending` name them.
+AGENCY_FIELD = "report.agency"
+YEAR_FIELD = "report.year"
+TEMPLATE_FIELD = "template"
+
+
 @dataclass
 class Report:
     """One converted file: either cells and checks, or an error."""
@@ -232,7 +239,7 @@ class Report:
     # after a reviewer's decision changes a cell.
     prose_claims: list[ProseClaim] = field(default_factory=list)
     error: ErrorInfo | None = None
-    # Report-level fields below the review threshold (`report.agency`, `report.year`, `template`)
+    # Report-level fields below the review threshold (AGENCY_FIELD, YEAR_FIELD, TEMPLATE_FIELD)
     # and every reason the result needs a person.
     flagged_fields: list[str] = field(default_factory=list)
     review_reasons: list[ReviewReason] = field(default_factory=list)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.field_evidence import FieldEvidence
-from ingest.models import Report, ReviewReason
+from ingest.models import AGENCY_FIELD, TEMPLATE_FIELD, YEAR_FIELD, Report, ReviewReason
 from ingest.settings import Settings
 
 
@@ -44,14 +44,14 @@ def flag_report(report: Report, settings: Settings, one_page: bool = False) -> N
         reasons.append(ReviewReason("cells_flagged", f"{unsure} cells were read with low confidence"))
     evidence = "; ".join(meta.evidence) if meta and meta.evidence else "no evidence found"
     if meta is None or field_unsure(meta.agency_confidence, meta.agency_evidence, threshold):
-        fields.append("report.agency")
+        fields.append(AGENCY_FIELD)
         agency = meta.agency if meta else None
         reasons.append(ReviewReason("agency_unsure", f"agency {agency!r} is unsure ({evidence})"))
     if meta is None or field_unsure(meta.year_confidence, meta.year_evidence, threshold):
-        fields.append("report.year")
+        fields.append(YEAR_FIELD)
         reasons.append(ReviewReason("year_unsure", f"year {meta.year if meta else None!r} is unsure ({evidence})"))
     if field_unsure(report.template_confidence, report.template_evidence, threshold):
-        fields.append("template")
+        fields.append(TEMPLATE_FIELD)
         reasons.append(ReviewReason(
             "template_unsure",
             f"template {report.template} is unsure: the document prints few of its header words or "

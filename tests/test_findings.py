@@ -13,10 +13,16 @@ from ingest.cli import main
 from ingest.findings.contradictions import current_findings, refresh_findings
 from ingest.findings.prose import parse_count, prose_findings, read_claims
 from ingest.findings.rules import FindingRules, load_rules
-from ingest.findings.template import period_findings, section_findings, table_findings, tables_read
+from ingest.findings.template import (
+    period_findings,
+    section_findings,
+    table_findings,
+    tables_read,
+    template_findings,
+)
 from ingest.findings.years import YearReport, body_key, cross_year_findings, group_bodies
 from ingest.layouts import load_layouts
-from ingest.models import CellReading, Number, Paragraph
+from ingest.models import TEMPLATE_FIELD, YEAR_FIELD, CellReading, Number, Paragraph
 from ingest.output import report_to_dict, write_report
 from ingest.pipeline import convert_bytes, convert_file
 from ingest.settings import Settings
@@ -82,6 +88,18 @@ def test_real_reports_prose_agrees_with_their_printed_tables(rules: FindingRules
     assert section_findings(rules, text) == [] and period_findings(rules, text, truth["year"]) == []
     if name == "fj_pingtan_2022":
         assert len(hits) == 5
+
+
+def test_an_outdated_format_read_unsure_is_pending_its_review(rules: FindingRules) -> None:
+    """A lone page printing rows both templates share may be taken for the 2019 format with a
+    2021 report's year (seed 8080's image 4): the finding rests on the flagged template and year."""
+    (sure,) = template_findings(rules, "2019", 2023, [])
+    assert sure.kind == "template_outdated" and sure.pending == []
+    (unsure,) = template_findings(rules, "2019", 2023, [], frozenset({TEMPLATE_FIELD, YEAR_FIELD}))
+    assert unsure.pending == [TEMPLATE_FIELD, YEAR_FIELD]
+    text = "本报告统计期限自2022年1月1日至2022年12月31日。"
+    assert [f.pending for f in period_findings(rules, text, 2023, frozenset({YEAR_FIELD}))] == [[YEAR_FIELD]]
+    assert [f.pending for f in period_findings(rules, text, 2023)] == [[]]
 
 
 WEB_PAGES = sorted((SAMPLES / "documents").glob("webpage_*.txt"))

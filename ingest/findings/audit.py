@@ -19,7 +19,7 @@ from ingest.findings.readings import alternatives
 from ingest.findings.rules import load_rules
 from ingest.findings.years import YearReport, cross_year_findings
 from ingest.layouts import load_layouts
-from ingest.models import Report, ReportMeta
+from ingest.models import AGENCY_FIELD, YEAR_FIELD, Report, ReportMeta
 from ingest.settings import Settings, load_settings
 from ingest.sheets import Column, Table, write_csv, write_xlsx
 
@@ -68,8 +68,8 @@ def year_report(path: str, result: Report | Mapping[str, Any], min_confidence: f
     could_be = {k: frozenset(int(p) if p else None for p in alternatives(c) if not p or p.isdigit())
                 for k, c in report.cells.items() if k in unsure and c.candidates}
     suspect = frozenset(k for c in report.checks if c.applies and not c.ok for k in c.suspects if k in unsure)
-    return YearReport(path, meta.agency, meta.year, str(report.template), values, name_unsure="report.agency" in listed,
-                      unsure=unsure, year_unsure="report.year" in listed, could_be=could_be, suspect=suspect)
+    return YearReport(path, meta.agency, meta.year, str(report.template), values, name_unsure=AGENCY_FIELD in listed,
+                      unsure=unsure, year_unsure=YEAR_FIELD in listed, could_be=could_be, suspect=suspect)
 
 
 def audit(results: list[Result], settings: Settings) -> list[AuditRow]:

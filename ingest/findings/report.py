@@ -29,8 +29,9 @@ def add_findings(document: Document, report: Report, layout: TemplateLayout, set
     sure = {key for key, cell in report.cells.items() if settled(cell, settings.review.findings_min_confidence)}
     year = report.report.year if report.report else None
     prose = "\n".join(b.text for b in document.blocks if isinstance(b, Paragraph))
-    out = template_findings(rules, layout.template, year, report.template_deviations)
-    out += period_findings(rules, prose, year)
+    unsure = frozenset(report.flagged_fields)
+    out = template_findings(rules, layout.template, year, report.template_deviations, unsure)
+    out += period_findings(rules, prose, year, unsure)
     if not document.may_be_partial:
         out += section_findings(rules, "\n".join(document.lines()), tables_read(layout, report.cells))
         out += table_findings(rules, layout, report.cells)

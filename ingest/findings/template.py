@@ -10,7 +10,7 @@ from ingest.findings.rules import FindingRules
 from ingest.labels import nfkc
 from ingest.layouts import TemplateLayout
 from ingest.mapper.mapping import ROW_NOT_PRINTED
-from ingest.models import CellReading, CheckResult, Finding
+from ingest.models import TEMPLATE_FIELD, YEAR_FIELD, CellReading, CheckResult, Finding
 
 # 自2023年1月1日起至2023年12月31日止 / 从2023年1月1日至12月31日, after 统计 (期限, 时限, 数据…).
 _PERIOD = re.compile(
@@ -26,19 +26,24 @@ _HEADING = ("(?<![一二三四五六七八九十第]){numeral}\\s*[、.．]\\s*[
             "|^[^\\n。，,]{{0,6}}(?:{words})[^\\n。，,]{{0,16}}$")
 
 
-def template_findings(rules: FindingRules, template: str, year: int | None, deviations: list[str]) -> list[Finding]:
-    """An outdated format, and each deviation from the format followed."""
+def template_findings(rules: FindingRules, template: str, year: int | None, deviations: list[str],
+                      unsure: frozenset[str] = frozenset()) -> list[Finding]:
+    """An outdated format, and each deviation from the format followed; an outdated format is
+    pending the review of the template and the year when they are `unsure` (flagged fields)."""
     out = []
     if year is not None and year >= rules.current_from_year and template != rules.current_template:
         out.append(rules.finding("template_outdated", f"{year}年度报告应使用{rules.current_template}年格式，"
-                                 f"却使用了{template}年格式", ref=template))
+                                 f"却使用了{template}年格式", ref=template,
+                                 pending=[f for f in (TEMPLATE_FIELD, YEAR_FIELD) if f in unsure]))
     for deviation in deviations:
         out.append(rules.finding("template_mixed", rules.deviations.get(deviation, deviation), ref=deviation))
     return out
 
 
-def period_findings(rules: FindingRules, text: str, year: int | None) -> list[Finding]:
-    """The statistics period stated in the text, when it is not the report's year."""
+def period_findings(rules: FindingRules, text: str, year: int | None,
+                    unsure: frozenset[str] = frozenset()) -> list[Finding]:
+    """The statistics period stated in the text, when it is not the report's year (pending its
+    review when the year is `unsure`)."""
     if year is None:
         return []
     for m in _PERIOD.finditer(nfkc(text)):
@@ -46,7 +51,7 @@ def period_findings(rules: FindingRules, text: str, year: int | None) -> list[Fi
         if years != {year}:
             stated = "、".join(str(y) for y in sorted(years))
             return [rules.finding("period_mismatch", f"报告为{year}年度，正文所述统计期限“{m.group(0)}”为{stated}年",
-                                  ref=stated)]
+                                  ref=stated, pending=[YEAR_FIELD] if YEAR_FIELD in unsure else [])]
     return []
 
 

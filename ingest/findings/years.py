@@ -11,7 +11,7 @@ from itertools import product
 
 from ingest.findings.rules import FindingRules
 from ingest.labels import nfkc
-from ingest.models import Finding, Number
+from ingest.models import AGENCY_FIELD, YEAR_FIELD, Finding, Number
 
 S3_COLUMNS = ("natural_person", "enterprise", "research", "public_interest", "legal_service", "other_org", "total")
 COLUMN_ZH = {"natural_person": "自然人", "enterprise": "商业企业", "research": "科研机构",
@@ -46,8 +46,8 @@ class YearReport:
 
     def pending(self, keys: Iterable[str]) -> list[str]:
         """`file:key` of each of the keys (and of the agency and year) this report is unsure of."""
-        own = ([k for k in keys if k in self.unsure] + (["report.agency"] if self.name_unsure else [])
-               + (["report.year"] if self.year_unsure else []))
+        own = ([k for k in keys if k in self.unsure] + ([AGENCY_FIELD] if self.name_unsure else [])
+               + ([YEAR_FIELD] if self.year_unsure else []))
         return [f"{self.file}:{k}" for k in own]
 
 
