@@ -32,6 +32,22 @@ def test_a_seal_ring_across_lines_does_not_join_them() -> None:
     assert boxes[4][2] < 910, boxes[4]  # the heading-like short line stays short
 
 
+def test_a_gray_seals_print_across_the_gaps_does_not_join_lines() -> None:
+    """A gray scan keeps the seal as ink: its ring and characters put as much ink in the rows
+    between lines as a fifth of a text row's (seed 8080's turned scan: 六、其他需要报告的事项,
+    the line under it and the seal were one band, read as garbage)."""
+    ink = _page([(200, 1750)] * 2 + [(200, 900), (200, 1400)])
+    top = 50 + 2 * PITCH
+    # The seal's print: short strokes, staggered, putting 150 pixels of ink in every row it
+    # spans (a text row: 650); no stroke a line long, as a character's are not.
+    for i, x in enumerate(range(1450, 1750, 8)):
+        for y in range(top - 10 - 7 * (i % 4), top + PITCH + BODY + 10, 25):
+            ink[max(top - 10, y):y + 20, x:x + 5] = 255
+    boxes = text_line_boxes(ink, BODY)
+    assert len(boxes) == 4, boxes
+    assert all((b[3] - b[1]) <= BODY + 12 for b in boxes), boxes
+
+
 def test_a_line_is_as_wide_as_its_text_not_a_stroke_beside_it() -> None:
     ink = _page([(200, 900)])
     ink[60:80, 1700:1702] = 255  # a stray stroke of the seal at the right edge
