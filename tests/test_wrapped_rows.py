@@ -6,7 +6,7 @@ from __future__ import annotations
 from ingest.readers.pdf import _wrapped_stream_row
 from ingest.tables.glyphs import Line, cell_text, line_text
 from ingest.tables.vector import Frame
-from ingest.tables.wrapped import WrappedRow, wrapped_rows
+from ingest.tables.wrapped import WrappedRow, label_columns_apart, wrapped_rows
 from tests.test_pdf_stream_rows import GS, _line
 
 VALUES_X = 200.0
@@ -79,3 +79,31 @@ def test_a_rebuilt_row_keeps_its_labels_in_one_cell() -> None:
     row = next(i for i in wrapped_rows(lines, GS) if isinstance(i, WrappedRow))
     stream = _wrapped_stream_row(row, 1, Frame(0, 600.0, 800.0), GS)
     assert [c.text for c in stream.cells] == ["（四）无法提供2.没有现成信息需要另行制作", "3", "0", "3"]
+
+
+def _texts(items: list[Line | WrappedRow]) -> list[str]:
+    return [line_text(i.glyphs, GS) for i in items if isinstance(i, Line)]
+
+
+def test_a_groups_label_beside_rows_printed_blank_is_read_apart_from_their_labels() -> None:
+    """Every value blank, no line anchors the rows: the group's label, centred, lands between
+    the lines of the middle row's label, or on them a padding apart (seed 9393's browser
+    prints: the row read 2.申请人逾期未按收费其他处通知要求…, named no row; row_missing)."""
+    between = [
+        _line("1.申请人无正当理由逾", 40, 0), _line("期不补正", 40, 11),
+        _line("（六）", 0, 17), _line("2.申请人逾期未按收费", 40, 22), _line("其他处", 0, 28),
+        _line("通知要求缴纳费用", 40, 33), _line("理", 0, 39), _line("3.其他", 40, 50),
+    ]
+    assert _texts(label_columns_apart(between, GS)) == [
+        "（六）", "其他处", "理", "1.申请人无正当理由逾", "期不补正", "2.申请人逾期未按收费", "通知要求缴纳费用", "3.其他"]
+    beside = [_line("1.申请人无正当理由逾", 46, 0), _line("（六）其", 0, 11), _line("他处理", 0, 22)]
+    beside[1] = Line(beside[1].glyphs + _line("2.申请人逾期未按收费", 46, 11).glyphs)
+    assert _texts(label_columns_apart(beside, GS)) == ["（六）其", "他处理", "1.申请人无正当理由逾", "2.申请人逾期未按收费"]
+
+
+def test_lines_that_do_not_interleave_two_label_columns_stand_as_they_are() -> None:
+    # A centred title over a line, a heading over prose, and a group's label above its rows.
+    for lines in ([_line("某某局2023年", 60, 0), _line("政府信息公开工作年度报告", 40, 11)],
+                  [_line("一、总体情况", 0, 0), _line("2023年，我局坚持", 20, 11)],
+                  [_line("（六）其他处理", 0, 0), _line("1.申请人无正当理由", 40, 11), _line("2.申请人逾期", 40, 22)]):
+        assert label_columns_apart(lines, GS) == lines

@@ -45,7 +45,7 @@ from ingest.tables.vector import (
     turned_edge,
     vector_settings,
 )
-from ingest.tables.wrapped import WrappedRow, wrapped_rows
+from ingest.tables.wrapped import WrappedRow, label_columns_apart, wrapped_rows
 
 # A stream table's header lines stand within this many text heights above its first row; a
 # paragraph longer than this many characters between two runs of its rows is no wrapped
@@ -159,7 +159,7 @@ def _with_wrapped_rows(ordered: list[TablePiece[float] | Line],
         if isinstance(item, Line):
             run.append(item)
             continue
-        out.extend(wrapped_rows(run, gs))
+        out.extend(label_columns_apart(wrapped_rows(run, gs), gs))
         run = []
         if item is not None:
             out.append(item)

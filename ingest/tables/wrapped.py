@@ -100,6 +100,46 @@ def wrapped_rows(lines: Sequence[Line], gs: GridSettings[float]) -> list[Line | 
     return out
 
 
+def label_columns_apart(items: Sequence[Line | WrappedRow], gs: GridSettings[float]) -> list[Line | WrappedRow]:
+    """The items, each run of close value-less lines that interleave two label columns set
+    column by column: a group's label centred beside rows printed blank lands between the
+    lines of their labels, or on their lines a padding apart (（六） / 2.申请人逾期未按收费 /
+    其他处 / 通知要求缴纳费用、行 / 理), and the row's label, read in that order, named no row.
+    Left to right, each top to bottom."""
+    out: list[Line | WrappedRow] = []
+    run: list[Line] = []
+    for item in [*items, None]:
+        label_line = item if isinstance(item, Line) and _value_line(item, gs) is None else None
+        if label_line is not None and (not run or label_line.box[1] - max(ln.box[3] for ln in run) <= gs.wrap_gap):
+            run.append(label_line)
+            continue
+        out.extend(_by_label_column(run, gs))
+        run = [label_line] if label_line is not None else []
+        if item is not None and not run:
+            out.append(item)
+    return out
+
+
+def _by_label_column(run: list[Line], gs: GridSettings[float]) -> list[Line]:
+    """The run's texts column by column when two label columns' texts interleave, else its lines as they are."""
+    starts = _column_starts(run, gs)
+    pieces = [piece for line in run for piece in _by_column(line, starts, gs)]
+    columns: list[list[Line]] = []
+    for piece in sorted(pieces, key=lambda ln: ln.box[0]):
+        if columns and piece.box[0] < max(ln.box[2] for ln in columns[-1]):
+            columns[-1].append(piece)
+        else:
+            columns.append([piece])
+    column_of = {id(piece): c for c, column in enumerate(columns) for piece in column}
+    order = [column_of[id(piece)] for piece in sorted(pieces, key=lambda ln: (ln.box[1], ln.box[0]))]
+    # Interleaved: a column's texts come back after another's; label columns: two of them
+    # number their items (a title's or a signature's lines stand otherwise).
+    numbered = sum(1 for column in columns if any(_item_text(piece) for piece in column))
+    if numbered < 2 or all(len(order) - order[::-1].index(c) - order.index(c) == order.count(c) for c in set(order)):
+        return run
+    return [piece for column in columns for piece in sorted(column, key=lambda ln: ln.box[1])]
+
+
 def _region_items(region: list[Line], values: dict[Line, ValueLine],
                   gs: GridSettings[float]) -> list[Line | WrappedRow]:
     anchors = [values[ln] for ln in region if ln in values]
