@@ -41,6 +41,11 @@ _RELATED = {"suspect": 0.5}
 # rules, seed 1053: a 1 of 社会公益组织 read as 商业企业's, its column balance holding, silently).
 _SETTLED_BY_SUMS = ("fuzzy", "weak")
 _UNSURE_READINGS = ("agree_low", "disagree", "none")
+# Placements the document alone cannot settle: another cut, another alignment, or (a short
+# row placed from the left) another column for each value; only sums over printed numbers
+# other than 0 settle them (seed 7319's fax: a 总计 column's 0 placed from the left as 其他's,
+# its row's sums all zero, kept at 0.995 unflagged).
+_UNSETTLED_PLACEMENTS = ("ambiguous", "cut", "missing")
 
 
 @dataclass(frozen=True)
@@ -66,10 +71,10 @@ class Evidence:
     def must_review(self) -> bool:
         """Whatever the fit says: nothing placed; a suspect of a broken relation (its uncertain
         reading or placement may explain the break); a placement the document alone cannot
-        settle that no relation over printed numbers confirms; a scan's cell read blank where
+        settle (_UNSETTLED_PLACEMENTS) that no relation over printed numbers confirms; a scan's cell read blank where
         faint marks lie (a 0 under a seal's rest). All-zero sums cannot tell a blank from a 0;
         clean paper is blank whatever the sums (a report printing whole columns blank)."""
-        unsettled = self.placement in ("ambiguous", "cut") or self.reading == "faint_ink"
+        unsettled = self.placement in _UNSETTLED_PLACEMENTS or self.reading == "faint_ink"
         return self.placement == "absent" or self.relations == "suspect" or (unsettled and self.relations != "held")
 
     @staticmethod

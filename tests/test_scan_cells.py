@@ -93,6 +93,15 @@ def test_blank_on_clean_paper_needs_no_review() -> None:
     assert not Evidence("image", "ocr", "faint_ink", "exact", "blank", "held").must_review()
 
 
+def test_a_value_of_a_short_row_placed_from_the_left_is_reviewed_unless_sums_settle_it() -> None:
+    """A row read with fewer cells than columns is placed from the left: each value's column
+    is a guess that sums of zeros cannot check (seed 7319's fax: a 总计 column's 0 read as
+    其他's, at 0.995, unflagged)."""
+    assert Evidence("pdf_scanned", "ocr", "agree", "missing", "value", "held_zero").must_review()
+    assert Evidence("text", "exact", "exact", "missing", "value", "unchecked").must_review()
+    assert not Evidence("pdf_scanned", "ocr", "agree", "missing", "value", "held").must_review()
+
+
 def test_a_sliver_of_a_grid_gone_wrong_is_not_sure_paper(settings: Settings) -> None:
     # A rule drawn twice a few pixels apart (as a seal's stroke beside a rule is taken for one):
     # the sliver between holds no digit, and its clean paper must not stand for a value.
