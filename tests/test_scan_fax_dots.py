@@ -136,3 +136,26 @@ def test_a_rule_lost_over_one_cell_leaves_no_ragged_merge() -> None:
     horizontal[ys[2] - 1:ys[2] + 1, xs[1]:xs[2]] = 0
     cells = grid_cells(horizontal, vertical, ys, xs, gs, horizontal | vertical)
     assert (1, 0, 3, 2) in {(c.row, c.col, c.row_span, c.col_span) for c in cells}
+
+
+def test_a_rule_lost_over_a_pieces_first_row_leaves_no_ragged_merge() -> None:
+    """The same in a table's first row, where only the rows below tell the rule runs on (seed
+    7319's fax: a piece's first row lost its rule between label and values; the rectangle
+    around the ragged merge, with the tall cell of the first column, took every label and a
+    column of values for one cell)."""
+    gs = GridSettings(text_height=24, snap=10, bridge=12, min_line=60, min_vline=33, intersection=2,
+                      line_thickness=2, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.6)
+    xs, ys = [10, 110, 210, 310], [10, 60, 110, 160, 210]
+    horizontal, vertical = np.zeros((230, 330), np.uint8), np.zeros((230, 330), np.uint8)
+    for y in ys:
+        horizontal[y - 1:y + 1, xs[1]:xs[-1]] = 255  # column 0: one cell over every row
+    horizontal[ys[0] - 1:ys[0] + 1, xs[0]:xs[1]] = 255
+    horizontal[ys[-1] - 1:ys[-1] + 1, xs[0]:xs[1]] = 255
+    for x in xs:
+        vertical[ys[0]:ys[-1], x - 1:x + 1] = 255
+    # Lost over the first row, both rules beside its second cell: it joins the tall first cell.
+    for x in xs[1:3]:
+        vertical[ys[0]:ys[1], x - 1:x + 1] = 0
+    cells = grid_cells(horizontal, vertical, ys, xs, gs, horizontal | vertical)
+    spans = {(c.row, c.col, c.row_span, c.col_span) for c in cells}
+    assert {(0, 0, 4, 1), (0, 1, 1, 1), (0, 2, 1, 1)} <= spans, spans

@@ -54,7 +54,7 @@ def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: 
     # 7575 pdf_scanned, a table's first two rows at a page's foot, read no better parted).
     if dots is not None and not all(_rectangle(slots) for slots in groups):
         ragged = {slot for slots in groups if not _rectangle(slots) for slot in slots}
-        groups = _merged(_runs_on(right, ragged), _runs_on(below.T, {(c, r) for r, c in ragged}).T)
+        groups = _merged(_runs_on(right, ragged, at_ends=True), _runs_on(below.T, {(c, r) for r, c in ragged}).T)
     taken: set[Slot] = set()
     cells = []
     for slots in sorted(groups):
@@ -97,12 +97,20 @@ def _rectangle(slots: list[Slot]) -> bool:
         and max(cols) - min(cols) + 1 == len(cols)
 
 
-def _runs_on(right: np.ndarray, ragged: set[Slot]) -> np.ndarray:
+def _runs_on(right: np.ndarray, ragged: set[Slot], at_ends: bool = False) -> np.ndarray:
     """`right` (the column rules right of each slot) with the border of a slot in `ragged`
-    taken as ruled where the rule is there in the rows above and below it."""
+    taken as ruled where the rule is there in the rows above and below it; `at_ends`, in the
+    first (last) row where it is there in the two rows below (above) it (seed 7319's fax: a
+    piece's first row lost its rule between label and values, and the rectangle around the
+    ragged merge took every label of section 三 and a column of values for one cell). Not a
+    row rule at the first or last column: a group's label there spans rows the next columns part."""
     out = right.copy()
-    for r in range(1, right.shape[0] - 1):
+    rows = right.shape[0]
+    for r in range(rows):
+        neighbours = [r - 1, r + 1] if 0 < r < rows - 1 else [r + 1, r + 2] if r == 0 else [r - 1, r - 2]
+        if not all(0 <= n < rows for n in neighbours) or (not at_ends and not 0 < r < rows - 1):
+            continue
         for c in range(right.shape[1]):
-            if (r, c) in ragged and right[r - 1, c] and right[r + 1, c]:
+            if (r, c) in ragged and all(right[n, c] for n in neighbours):
                 out[r, c] = True
     return out
