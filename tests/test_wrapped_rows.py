@@ -95,10 +95,12 @@ def test_a_groups_label_beside_rows_printed_blank_is_read_apart_from_their_label
         _line("通知要求缴纳费用", 40, 33), _line("理", 0, 39), _line("3.其他", 40, 50),
     ]
     assert _texts(label_columns_apart(between, GS)) == [
-        "（六）", "其他处", "理", "1.申请人无正当理由逾", "期不补正", "2.申请人逾期未按收费", "通知要求缴纳费用", "3.其他"]
+        "（六）", "其他处", "理",
+        "1.申请人无正当理由逾", "期不补正", "2.申请人逾期未按收费", "通知要求缴纳费用", "3.其他"]
     beside = [_line("1.申请人无正当理由逾", 46, 0), _line("（六）其", 0, 11), _line("他处理", 0, 22)]
     beside[1] = Line(beside[1].glyphs + _line("2.申请人逾期未按收费", 46, 11).glyphs)
-    assert _texts(label_columns_apart(beside, GS)) == ["（六）其", "他处理", "1.申请人无正当理由逾", "2.申请人逾期未按收费"]
+    assert _texts(label_columns_apart(beside, GS)) == [
+        "（六）其", "他处理", "1.申请人无正当理由逾", "2.申请人逾期未按收费"]
 
 
 def test_lines_that_do_not_interleave_two_label_columns_stand_as_they_are() -> None:
