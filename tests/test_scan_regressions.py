@@ -9,7 +9,8 @@ table: its side rules were measured against the seal's height), or a fax whose l
 columns lost their hair-thin strokes and were parted at the column rule below them, or a
 phone photo of a bowed sheet lying on another (the two taken for one sheet, the flattening
 sheared the table and its label column was lost) while a scan's web of a table's last row and
-the next table is not squared as such a photo's frame; and the rests of a black-and-white scan's
+the next table, or of a table and a seal stamped over its side, is not squared as such a photo's
+frame; and the rests of a black-and-white scan's
 side rules, which read beside a "0" made "10"."""
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ from tests.conftest import same_value
     [("image", 73, 11, "s3.", 0, False), ("pdf_scanned", 89, 3, "s3.carried_forward.", 0, False),
      ("pdf_scanned", 73, 8, "s4.", 1, False), ("pdf_scanned", 7001, 2, "s4.", 0, True),
      ("image", 7001, 1, "s4.", 2, True), ("fax", 3232, 5, "s3.", 0, True),
-     ("photo", 5757, 3, "s2.", 0, True), ("pdf_scanned", 5757, 3, "s3.carried_forward.", 0, True)],
+     ("photo", 5757, 3, "s2.", 0, True), ("pdf_scanned", 5757, 3, "s3.carried_forward.", 0, True),
+     ("pdf_scanned", 6203, 1, "s4.", 1, True)],
     ids=["bilevel-tiff", "row-carried-over", "seal-over-table", "pink-seal-over-row", "gray-seal-over-row",
-         "fax-label-over-a-rule", "photo-sheet-on-a-sheet", "scan-no-frame-in-perspective"],
+         "fax-label-over-a-rule", "photo-sheet-on-a-sheet", "scan-no-frame-in-perspective",
+         "scan-seal-over-a-tables-side"],
 )
 def test_rows_are_read(tmp_path: Path, settings: Settings, fmt: str, seed: int, index: int, prefix: str,
                        unsure: int, faces: bool) -> None:

@@ -14,24 +14,28 @@ from ingest.tables.components import components
 # degrees off square is a close-up seen in perspective (a scanner's frame is square to 0.2°).
 _FRAME_SIDE = 2000
 _MIN_FRAME_AREA = 0.1
-# Of the frame's hull, this share lies on its rules; or a little less where no two of its
-# corners are square (to this many degrees). A bowed sheet's frame bends off its hull's
-# sides (seed 5757's photo 3, flattened: 0.84; seed 1357's photo 7: 0.83; a paragraph's hull
-# or a desk's band 0.34-0.64), and a frame in perspective has no square corner; on a scan,
-# the web of a table's last row and the next table, narrower, has two (seed 5757's scanned
-# PDF 3, at 0.83: squared as a frame, two rows were lost).
-_MIN_FRAME_RULED = 0.85
-_MIN_BENT_FRAME_RULED = 0.8
-_SQUARE = 0.5
+# Of the frame's hull, this share lies on its rules: a bowed sheet's frame bends off its
+# hull's sides (seed 5757's photo 3, flattened: 0.84; seed 1357's photo 7: 0.83; a paragraph's
+# hull or a desk's band 0.34-0.64).
+_MIN_FRAME_RULED = 0.8
+# A hull whose two corners away from its worst-ruled side are square (to this many degrees)
+# while the others are not is a square-on table's web bulged on that side by something else,
+# not a frame in perspective (which turns every corner, or the two of a side): the web of a
+# table's last row and the next table, narrower (seed 5757's scanned PDF 3: squared, two rows
+# lost), a seal stamped over a table's side (seed 6203's scanned PDF 1, the hull's corners 89.7,
+# 115.7, 64.1 and 90.5°: squared, section 四's columns lost).
+_SQUARE = 1.0
 _MIN_PERSPECTIVE = 1.0
 
 
-def _ruled_share(mask: np.ndarray, quad: np.ndarray) -> float:
-    """Share of points along the quadrilateral's sides that lie on the mask."""
-    points = np.concatenate([quad[i] + np.linspace(0.03, 0.97, 40)[:, None] * (quad[(i + 1) % 4] - quad[i])
-                             for i in range(4)])
-    xy = np.clip(np.round(points), 0, [mask.shape[1] - 1, mask.shape[0] - 1]).astype(int)
-    return float(np.mean(mask[xy[:, 1], xy[:, 0]] > 0))
+def _ruled_shares(mask: np.ndarray, quad: np.ndarray) -> list[float]:
+    """Share of points along each side of the quadrilateral (from corner i to i + 1) that lie on the mask."""
+    shares = []
+    for i in range(4):
+        points = quad[i] + np.linspace(0.03, 0.97, 40)[:, None] * (quad[(i + 1) % 4] - quad[i])
+        xy = np.clip(np.round(points), 0, [mask.shape[1] - 1, mask.shape[0] - 1]).astype(int)
+        shares.append(float(np.mean(mask[xy[:, 1], xy[:, 0]] > 0)))
+    return shares
 
 
 def rim_points(mask: np.ndarray) -> np.ndarray:
@@ -73,9 +77,12 @@ def find_frame(bgr: np.ndarray) -> np.ndarray | None:
         # A few pixels' tolerance: the hull's corners stand on the frame's outer edge.
         if quad is None:
             continue
-        ruled = _ruled_share(cv2.dilate(web, np.ones((7, 7), np.uint8)), quad)
-        square = sum(abs(a - 90) <= _SQUARE for a in corner_angles(quad))
-        if ruled < _MIN_BENT_FRAME_RULED or (ruled < _MIN_FRAME_RULED and square >= 2):
+        shares = _ruled_shares(cv2.dilate(web, np.ones((7, 7), np.uint8)), quad)
+        angles = corner_angles(quad)
+        worst = int(np.argmin(shares))
+        bulged = (max(abs(a - 90) for a in angles) >= _MIN_PERSPECTIVE
+                  and all(abs(angles[(worst + k) % 4] - 90) <= _SQUARE for k in (2, 3)))
+        if float(np.mean(shares)) < _MIN_FRAME_RULED or bulged:
             continue
         area = cv2.contourArea(quad)
         if best is None or area > best[0]:
