@@ -107,8 +107,11 @@ def _runs_on(right: np.ndarray, ragged: set[Slot], at_ends: bool = False) -> np.
     out = right.copy()
     rows = right.shape[0]
     for r in range(rows):
-        neighbours = [r - 1, r + 1] if 0 < r < rows - 1 else [r + 1, r + 2] if r == 0 else [r - 1, r - 2]
-        if not all(0 <= n < rows for n in neighbours) or (not at_ends and not 0 < r < rows - 1):
+        if 0 < r < rows - 1:
+            neighbours = (r - 1, r + 1)
+        elif at_ends and rows >= 3:
+            neighbours = (1, 2) if r == 0 else (r - 1, r - 2)
+        else:
             continue
         for c in range(right.shape[1]):
             if (r, c) in ragged and all(right[n, c] for n in neighbours):

@@ -132,12 +132,16 @@ def _by_label_column(run: list[Line], gs: GridSettings[float]) -> list[Line]:
             columns.append([piece])
     column_of = {id(piece): c for c, column in enumerate(columns) for piece in column}
     order = [column_of[id(piece)] for piece in sorted(pieces, key=lambda ln: (ln.box[1], ln.box[0]))]
-    # Interleaved: a column's texts come back after another's; label columns: two of them
-    # number their items (a title's or a signature's lines stand otherwise).
+    # Label columns: two of them number their items (a title's or a signature's lines stand otherwise).
     numbered = sum(1 for column in columns if any(_item_text(piece) for piece in column))
-    if numbered < 2 or all(len(order) - order[::-1].index(c) - order.index(c) == order.count(c) for c in set(order)):
+    if numbered < 2 or not _interleaved(order):
         return run
     return [piece for column in columns for piece in sorted(column, key=lambda ln: ln.box[1])]
+
+
+def _interleaved(order: list[int]) -> bool:
+    """Whether a column's texts (`order`: the column of each, top to bottom) come back after another's."""
+    return any(len(order) - order[::-1].index(c) - order.index(c) != order.count(c) for c in set(order))
 
 
 def _region_items(region: list[Line], values: dict[Line, ValueLine],
