@@ -10,8 +10,8 @@ columns lost their hair-thin strokes and were parted at the column rule below th
 phone photo of a bowed sheet lying on another (the two taken for one sheet, the flattening
 sheared the table and its label column was lost) while a scan's web of a table's last row and
 the next table, or of a table and a seal stamped over its side, is not squared as such a photo's
-frame; and the rests of a black-and-white scan's
-side rules, which read beside a "0" made "10"."""
+frame; values set low in their cells, cut through by the cells' insets (a 3 read 2); and the
+rests of a black-and-white scan's side rules, which read beside a "0" made "10"."""
 
 from __future__ import annotations
 
@@ -38,10 +38,10 @@ from tests.conftest import same_value
      ("pdf_scanned", 73, 8, "s4.", 1, False), ("pdf_scanned", 7001, 2, "s4.", 0, True),
      ("image", 7001, 1, "s4.", 2, True), ("fax", 3232, 5, "s3.", 0, True),
      ("photo", 5757, 3, "s2.", 0, True), ("pdf_scanned", 5757, 3, "s3.carried_forward.", 0, True),
-     ("pdf_scanned", 6203, 1, "s4.", 1, True)],
+     ("pdf_scanned", 6203, 1, "s4.", 1, True), ("pdf_turned", 3907, 5, "s4.", 2, True)],
     ids=["bilevel-tiff", "row-carried-over", "seal-over-table", "pink-seal-over-row", "gray-seal-over-row",
          "fax-label-over-a-rule", "photo-sheet-on-a-sheet", "scan-no-frame-in-perspective",
-         "scan-seal-over-a-tables-side"],
+         "scan-seal-over-a-tables-side", "values-set-low-in-their-cells"],
 )
 def test_rows_are_read(tmp_path: Path, settings: Settings, fmt: str, seed: int, index: int, prefix: str,
                        unsure: int, faces: bool) -> None:

@@ -39,6 +39,11 @@ _CHAR_GAP = 0.3
 _SURE_AXIS = 4.0
 # Text lines are told from columns on the page scaled so its text is about this tall.
 _AXIS_TEXT_HEIGHT = 16
+# Rows beyond a cell's interior looked at for a mark running on (clear of the rule's own ink);
+# a mark so cut to under this share of the table's usual mark height is read in part (a tight
+# row's digits, all cut alike by a row or two, read right: seed 2468's 150-dpi images).
+_BEYOND_INSET = 2
+_CUT_SHARE = 0.8
 
 
 @dataclass
@@ -191,6 +196,19 @@ def _interior(box: Box, ox: int, oy: int, gs: GridSettings[int], painted: bool) 
     return (x0 + inset, y0 + inset, max(x0 + inset + 1, x1 - inset), max(y0 + inset + 1, y1 - inset))
 
 
+def _cut_by_inset(ink: np.ndarray, interior: Box, marks: list[Box]) -> bool:
+    """Whether a mark of a cell's `interior` (`marks` within it) runs on past its top or bottom:
+    ink just beyond it under the mark. A value set low or high in its cell is read cut through
+    (seed 3907's turned scan: a 3 cut in half, read 2 by both engines, unflagged)."""
+    x0, y0, _, y1 = interior
+    for lx0, ly0, lx1, ly1 in marks:
+        columns = slice(x0 + lx0, x0 + lx1)
+        if (ly1 >= y1 - y0 and ink[y1:y1 + _BEYOND_INSET, columns].any()) or (
+                ly0 <= 0 and ink[max(0, y0 - _BEYOND_INSET):y0, columns].any()):
+            return True
+    return False
+
+
 def _thin_marks(region: np.ndarray, gs: GridSettings[int]) -> list[Box]:
     """The box of a cell's marks drawn in strokes too thin to survive the speck filter (a "2"
     of a faint 150 dpi scan): marks a third of a character tall clear of the cell's sides,
@@ -224,13 +242,20 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     texts: dict[tuple[int, int], CellText] = {}
     # Each inked cell as its text lines (a label may wrap; a value never does).
     pending: list[tuple[GridCell[int], list[np.ndarray]]] = []
+    # Cells whose mark runs on past their interior, with the height of their tallest mark; and
+    # every inked cell's. A mark cut to well under the table's usual height is read in part, unsure.
+    cut: dict[tuple[int, int], int] = {}
+    heights: list[int] = []
     h, w = page.ink.shape
     ox, oy = max(0, table.box[0] - gs.snap), max(0, table.box[1] - gs.snap)
     # A black-and-white scan's rules (dashes drifting into cells) are painted out; other
     # scans were measured as read as well without (seed 43: photos lost a row with it).
     rules = [page.rulings.horizontal, page.rulings.vertical] if page.bilevel else []
-    gray, ink = rules_painted_out(page.gray, page.ink, rules,
-                                  (ox, oy, min(w, table.box[2] + gs.snap), min(h, table.box[3] + gs.snap)))
+    around = (ox, oy, min(w, table.box[2] + gs.snap), min(h, table.box[3] + gs.snap))
+    gray, ink = rules_painted_out(page.gray, page.ink, rules, around)
+    # The ink off the row rules and their rims, where a mark running past a cell's interior shows.
+    unruled = rules_painted_out(page.gray, page.ink, [cv2.dilate(page.rulings.horizontal, np.ones((5, 5), np.uint8))],
+                                around)[1]
     for cell in table.cells:
         x0, y0, x1, y1 = _interior(cell.box, ox, oy, gs, page.bilevel)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
@@ -262,11 +287,18 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
         crops = [scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append((cell, crops))
+        heights.append(max(ly1 - ly0 for _, ly0, _, ly1 in lines))
+        if _cut_by_inset(unruled, (x0, y0, x1, y1), lines):
+            cut[(cell.row, cell.col)] = heights[-1]
     grid, crops_read = [c for c, _ in pending], [crops for _, crops in pending]
     readings = values_between(grid, crops_read, read_table_cells(grid, crops_read, engines, settings, OCR_TEXT_HEIGHT,
                                                                  page.bilevel),
                               engines, settings, OCR_TEXT_HEIGHT, page.bilevel)
-    texts.update(((c.row, c.col), reading) for (c, _), reading in zip(pending, readings, strict=True))
+    usual = float(np.median(heights)) if heights else 0.0
+    part_read = {at for at, height in cut.items() if height < _CUT_SHARE * usual}
+    texts.update(((c.row, c.col), reading if (c.row, c.col) not in part_read
+                   else CellText(reading.text, min(reading.confidence, settings.ocr.conf_disagree)))
+                 for (c, _), reading in zip(pending, readings, strict=True))
     slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
              for c in table.cells]
     return TablePiece(number, list(zip(table.cells, slots, strict=True)), table.n_rows, table.n_cols, gs.snap,
