@@ -8,7 +8,7 @@ from pathlib import Path
 from ingest.checks import run_checks
 from ingest.detect import detect
 from ingest.errors import ErrorCode, IngestError, InputError
-from ingest.evidence import source_confidences
+from ingest.evidence import OCR_FORMATS, source_confidences
 from ingest.findings.report import add_findings
 from ingest.layouts import load_layouts
 from ingest.mapper import map_document, tables_left_out
@@ -81,7 +81,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
             "not the national annual-report template: there are no template cells to read"
         )
     mapping = map_document(document, layouts, settings)
-    if not found_a_table(mapping.template, mapping.cells, text):
+    if not found_a_table(mapping.template, mapping.cells, text, ruled=document.format in OCR_FORMATS):
         if not prints_section_headings(layouts, text):
             raise InputError(ErrorCode.NOT_A_REPORT, "no table of the annual-report template was found")
         # A report whose tables the document does not hold is still a result (its agency, year

@@ -18,8 +18,10 @@ from ingest.settings import Settings
 _OLD_HEADER = re.compile(r"(?:指标名称|统计指标|指标)\s*(?:计量)?单位")
 # The template's table prints most of these column words; the old table none.
 _MIN_TEMPLATE_COLUMNS = 3
-# Rows that make a table even without its heading (a page that starts inside one).
+# Rows that make a table even without its heading (a page that starts inside one); read from
+# a scan's ruled grid, fewer (a photo of a page holding section 二's last two rows: seed 3907).
 _MIN_TABLE_ROWS = 3
+_MIN_RULED_ROWS = 2
 # A document printing the headings of this many of a template's table sections is a report
 # even when it holds none of its tables (a web page whose tables are images, left out of
 # the text a crawler saved); a letter or a notice quoting the report names one at most.
@@ -51,11 +53,14 @@ def is_old_format(text: str, layouts: tuple[TemplateLayout, ...], year: int | No
     return all(sum(1 for w in _column_words(t) if w in core) < _MIN_TEMPLATE_COLUMNS for t in layouts)
 
 
-def found_a_table(layout: TemplateLayout, cells: Mapping[str, CellReading], text: str) -> bool:
+def found_a_table(layout: TemplateLayout, cells: Mapping[str, CellReading], text: str, ruled: bool = False) -> bool:
     """Whether a table of the template is there: several of its rows, or a row under its
-    section's heading (a row's label and numbers alone may be prose quoting one)."""
+    section's heading (a row's label and numbers alone may be prose quoting one); `ruled`
+    (a scan, whose tables are its ruled grids), fewer rows read from a grid's cells."""
     rows = {row_of(key) for key, cell in cells.items() if cell.found}
     if len(rows) >= _MIN_TABLE_ROWS:
+        return True
+    if ruled and len({row_of(key) for key, cell in cells.items() if cell.found and cell.bbox}) >= _MIN_RULED_ROWS:
         return True
     core = _core(text)
     sections = {row.split(".", 1)[0] for row in rows}

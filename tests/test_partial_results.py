@@ -3,12 +3,17 @@ pre-2019 statistics format is its own error; report-level fields carry their con
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
 
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes, convert_file
 from ingest.settings import Settings
 from tests.conftest import SAMPLES, SEEDS
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 OLD_TABLE_SPACED = """统计指标\t单位\t统计数
 一、主动公开情况\t—\t—
@@ -175,3 +180,26 @@ def test_a_report_whose_tables_are_left_out_is_a_result(settings: Settings) -> N
     notice = ("关于报送2023年政府信息公开工作年度报告的通知\n"
               "请报送主动公开政府信息情况、收到和处理政府信息公开申请情况。\n")
     assert _convert(notice, "notice.txt", settings)["error"]["code"] == "not_a_report"
+
+
+def test_a_scanned_page_holding_two_rows_of_a_ruled_table_is_a_result(settings: Settings) -> None:
+    """A photo or scan of a page that holds only a table's last rows, with no heading (seed
+    3907's photo: section 二's last two rows, refused as not_a_report): read from a ruled grid,
+    two rows are a table; the same words in prose are not."""
+    font = ImageFont.truetype(FONT, 30)
+    page = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    rows, cols = [300, 370, 440], [150, 600, 1100]
+    for y in rows:
+        draw.line([(cols[0], y), (cols[-1], y)], fill="black", width=3)
+    for x in cols:
+        draw.line([(x, rows[0]), (x, rows[-1])], fill="black", width=3)
+    for top, (label, value) in zip(rows, [("行政强制", "0"), ("行政事业性收费", "403.81")], strict=False):
+        draw.text((cols[0] + 20, top + 18), label, font=font, fill="black")
+        draw.text((cols[1] + 200, top + 18), value, font=font, fill="black")
+    buffer = io.BytesIO()
+    page.save(buffer, "PNG", dpi=(150, 150))
+    result = report_to_dict(convert_bytes(buffer.getvalue(), "fragment.png", settings))
+    assert "error" not in result, result.get("error")
+    assert result["cells"]["s2.coercion.decisions"]["value"] == 0
+    assert result["cells"]["s2.fees.amount"]["value"] == 403.81
