@@ -254,8 +254,9 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     around = (ox, oy, min(w, table.box[2] + gs.snap), min(h, table.box[3] + gs.snap))
     gray, ink = rules_painted_out(page.gray, page.ink, rules, around)
     # The ink off the row rules and their rims, where a mark running past a cell's interior shows.
-    unruled = rules_painted_out(page.gray, page.ink, [cv2.dilate(page.rulings.horizontal, np.ones((5, 5), np.uint8))],
-                                around)[1]
+    left, top, right, bottom = around
+    row_rules = cv2.dilate(page.rulings.horizontal[top:bottom, left:right], np.ones((7, 7), np.uint8))
+    unruled = cv2.bitwise_and(page.ink[top:bottom, left:right], cv2.bitwise_not(row_rules))
     for cell in table.cells:
         x0, y0, x1, y1 = _interior(cell.box, ox, oy, gs, page.bilevel)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
