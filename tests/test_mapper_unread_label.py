@@ -101,3 +101,21 @@ def test_a_misread_total_after_the_single_other_row_takes_the_total_row() -> Non
     assert "s3.other single row" in mapping.deviations
     values = [mapping.cells[f"s3.total.{column}"].value for column in ("natural_person", "other_org", "total")]
     assert values == [1, 2, 3]
+
+
+def test_digits_misread_inside_a_total_label_are_no_values_of_its_own() -> None:
+    # （七）总计 read 1七121 by a fax's worn print (seed 7319): its 1 and 121 are the label's
+    # characters, not a row of values before the row's seven.
+    settings = Settings()
+    chosen = map_document(_section_three_ending("1七121"), load_layouts(settings.layouts_dir), settings)
+    mapping = next(m for m in (chosen, *chosen.others) if m.template.template == "2021")
+    cells = [mapping.cells[f"s3.total.{column}"] for column in ("natural_person", "other_org", "total")]
+    assert [cell.value for cell in cells] == [1, 2, 3]
+    assert all(cell.confidence < 0.9 for cell in cells)
+
+
+def test_digits_read_in_a_labels_cell_leave_the_row_between_its_neighbours() -> None:
+    # 规章 read 1.41规堂: the digits, read in the label's cell, are no row of their own.
+    readings = _regulations("1.41规堂")
+    assert [value for value, _ in readings] == [1, 0, 2]
+    assert all(confidence < 0.9 for _, confidence in readings)

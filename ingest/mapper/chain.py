@@ -269,12 +269,14 @@ def rows_between(
 
 def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | None:
     """The rows printed in a gap, each as its labels and its run of values, when it is labels
-    then values, over and over, then only the next row's labels; else None."""
+    then values, over and over, then only the next row's labels; else None. Digits read in a
+    table cell beside its words are part of the label (OCR misreadings of its ordinal: 1.属于
+    国家秘密 read 1.41国家招密, （七）总计 read 1七121; seed 7319's fax), not a row's values."""
     rows: list[tuple[list[Token], list[Token]]] = []
     labels: list[Token] = []
     values: list[Token] = []
-    for token in gap:
-        if token.kind is Kind.LABEL:
+    for at, token in enumerate(gap):
+        if token.kind is Kind.LABEL or _in_a_labels_cell(gap, at):
             if values:
                 rows.append((labels, values))
                 labels, values = [], []
@@ -286,6 +288,13 @@ def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | N
     if values:
         rows.append((labels, values))
     return rows or None
+
+
+def _in_a_labels_cell(gap: list[Token], at: int) -> bool:
+    """Whether the token at `at` was read in the same table cell as a label next to it."""
+    cell = gap[at].cell
+    return cell is not None and any(0 <= k < len(gap) and gap[k].kind is Kind.LABEL and gap[k].cell is cell
+                                    for k in (at - 1, at + 1))
 
 
 CUT_SHORT = "the document ends within this row: it may be cut short"
