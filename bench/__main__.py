@@ -71,7 +71,7 @@ class Run:
     result: dict[str, Any] = field(default_factory=dict)
 
 # Formats whose documents are page images: the ones the OCR baseline applies to.
-SCAN_FORMATS = ("pdf_scanned", "image", "pdf_turned", "fax", "photo", "browser_scan")
+SCAN_FORMATS = ("pdf_scanned", "image", "pdf_turned", "fax", "fax_tiff", "photo", "browser_scan")
 
 
 def run_corpus(items: list[CorpusItem], jobs: int, baseline: bool | None = None) -> list[Run]:

@@ -45,6 +45,8 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "pdf_turned": ("bench.render_scan", "render_turned_scan"),
     # Black-and-white 150-dpi scanned PDFs (fax-like).
     "fax": ("bench.render_scan", "render_fax"),
+    # A fax as a fax server stores it: a multi-page TIFF at 204 x 98 (or 196) dpi.
+    "fax_tiff": ("bench.render_scan", "render_fax_tiff"),
     # A phone photo of one printed page on a desk (perspective, shadow, bow, JPEG).
     "photo": ("bench.render_photo", "render_photo"),
     # The web page printed by a browser (Chromium) to PDF, and that print scanned: another

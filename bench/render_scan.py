@@ -328,6 +328,28 @@ def render_fax(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
     return write_scanned_pdf(scan_report(truth, rng, hard, wear), out, rng)
 
 
+# A fax machine's resolutions (dots per inch across, lines per inch down): standard and fine.
+FAX_STANDARD = (204, 98)
+FAX_FINE = (204, 196)
+
+
+def render_fax_tiff(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
+    """Renderer: a fax received as a multi-page TIFF (CCITT group 4), as fax servers store
+    them: black and white at 204 dpi across and, more often than not, the standard 98 lines an
+    inch down (each page stored half as tall as it is, its pixels twice as tall as wide)."""
+    wear = draw_wear(wear_stream(rng), bilevel=True)
+    x_dpi, y_dpi = FAX_STANDARD if rng.random() < 0.6 else FAX_FINE
+    hard = HardScan(dpi=x_dpi, skew=rng.choice([-1, 1]) * rng.uniform(0.2, 1.2), turn=0, mode="L")
+    pages = []
+    for page in scan_report(truth, rng, hard, wear):
+        # The fax scans each line of the page once: rows are averaged down, then thresholded.
+        lines = page.image.resize((page.image.width, round(page.image.height * y_dpi / x_dpi)), Image.Resampling.BOX)
+        pages.append(_in_mode(lines, "1"))
+    path = out.with_suffix(".tif")
+    pages[0].save(path, save_all=True, append_images=pages[1:], compression="group4", dpi=(x_dpi, y_dpi))
+    return path
+
+
 def render_pdf_scanned(truth: ReportTruth, out: Path, rng: random.Random) -> Path:
     """Renderer: an image-only PDF of the scanned pages (<out>.pdf), now and then worn (scan_wear)."""
     wear = draw_wear(wear_stream(rng))
