@@ -1,5 +1,6 @@
 """Image files decoded to the pixels PIL gives, whichever library decodes them: TIFF frames
-OpenCV decodes (8-bit gray or colour, losslessly compressed) and those left to PIL alike."""
+OpenCV decodes (8-bit gray or colour, losslessly compressed) and those left to PIL alike; a
+frame whose resolution differs across and down (a fax's 204 x 98 dpi) made square."""
 
 from __future__ import annotations
 
@@ -58,3 +59,15 @@ def test_an_exif_turn_is_applied(settings: Settings) -> None:
         pages = list(image_pages(buffer.getvalue(), settings))
         assert pages[0].shape == (400, 300, 3)
         assert (pages[0] == _pil_pages(buffer.getvalue())[0]).all()
+
+
+@pytest.mark.parametrize(("dpi", "shape"), [((204, 98), (833, 320)), ((98, 204), (400, 666)),
+                                            ((204, 196), (400, 320)), (None, (400, 320))])
+def test_a_fax_frames_pixels_are_made_square(settings: Settings, dpi: tuple[int, int] | None,
+                                             shape: tuple[int, int]) -> None:
+    image = Image.fromarray(np.random.default_rng(5).integers(0, 256, (400, 320), dtype=np.uint8)).convert("1")
+    buffer = io.BytesIO()
+    image.save(buffer, "TIFF", compression="group4", **({"dpi": dpi} if dpi else {}))
+    pages = list(image_pages(buffer.getvalue(), settings))
+    assert pages[0].shape == (*shape, 3)
+

@@ -25,6 +25,9 @@ POINTS_PER_INCH = 72.0
 # TIFFs decoded by OpenCV (`_opencv_frame`): losslessly compressed ones (a JPEG-compressed
 # TIFF's colour may be converted otherwise). OpenCV was slower than PIL on PNGs.
 _OPENCV_COMPRESSIONS = frozenset({"raw", "tiff_lzw", "tiff_adobe_deflate", "tiff_deflate", "packbits"})
+# Resolutions this far apart across and down (a fax's 204 x 98 dpi) are pixels of two shapes;
+# a fine fax's 204 x 196 is near enough square.
+_UNEVEN_DPI = 1.25
 
 
 def _check_size(width: int, height: int, settings: Settings) -> None:
@@ -71,8 +74,24 @@ def _to_bgr(image: Image.Image) -> np.ndarray:
     return cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR if image.mode == "L" else cv2.COLOR_RGB2BGR)
 
 
+def _square_scales(image: Image.Image) -> tuple[float, float]:
+    """How much to stretch the frame across and down for square pixels: a fax's
+    TIFF at standard resolution (204 x 98 dpi) is stored half as tall as its page, its
+    characters squashed (seed 4111's fax so: 156 of 200 cells right, 195 flagged). The coarser
+    side is stretched to the finer's resolution."""
+    dpi = image.info.get("dpi")
+    try:
+        x_dpi, y_dpi = (float(d) for d in dpi) if dpi else (0.0, 0.0)
+    except (TypeError, ValueError):
+        return 1.0, 1.0
+    if min(x_dpi, y_dpi) <= 0 or max(x_dpi, y_dpi) / min(x_dpi, y_dpi) < _UNEVEN_DPI:
+        return 1.0, 1.0
+    return (1.0, x_dpi / y_dpi) if x_dpi > y_dpi else (y_dpi / x_dpi, 1.0)
+
+
 def image_pages(data: bytes, settings: Settings) -> Iterator[np.ndarray]:
-    """Every frame of an image file (multi-page TIFF too), EXIF orientation applied."""
+    """Every frame of an image file (multi-page TIFF too), EXIF orientation applied, its
+    pixels made square."""
     with warnings.catch_warnings():
         # PIL warns above its own bomb limit; ours is checked explicitly below.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -90,11 +109,16 @@ def image_pages(data: bytes, settings: Settings) -> Iterator[np.ndarray]:
         for index in range(frames):
             try:
                 image.seek(index)
-                _check_size(*image.size, settings)
+                x_scale, y_scale = _square_scales(image)
+                _check_size(round(image.width * x_scale), round(image.height * y_scale), settings)
                 frame = _opencv_frame(image, data, index)
                 if frame is None:
                     image.load()
                     frame = _to_bgr(image)
+                if (x_scale, y_scale) != (1.0, 1.0):
+                    height, width = frame.shape[:2]
+                    size = (round(width * x_scale), round(height * y_scale))
+                    frame = cv2.resize(frame, size, interpolation=cv2.INTER_CUBIC)
                 yield frame
             except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
                 raise InputError(ErrorCode.DAMAGED_DOCUMENT, f"the image is damaged or truncated: {exc}") from None
