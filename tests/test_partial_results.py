@@ -203,3 +203,39 @@ def test_a_scanned_page_holding_two_rows_of_a_ruled_table_is_a_result(settings: 
     assert "error" not in result, result.get("error")
     assert result["cells"]["s2.coercion.decisions"]["value"] == 0
     assert result["cells"]["s2.fees.amount"]["value"] == 403.81
+
+
+def _last_page(values: list[str]) -> bytes:
+    """A scanned last page: one ruled row of `values`, then part 五's heading and a line."""
+    font = ImageFont.truetype(FONT, 28)
+    page = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    left, width, top, bottom = 100, 70, 200, 260
+    cols = [left + k * width for k in range(len(values) + 1)]
+    for y in (top, bottom):
+        draw.line([(cols[0], y), (cols[-1], y)], fill="black", width=3)
+    for x in cols:
+        draw.line([(x, top), (x, bottom)], fill="black", width=3)
+    for x, value in zip(cols, values, strict=False):
+        draw.text((x + 26, top + 14), value, font=font, fill="black")
+    draw.text((160, 320), "五、存在的主要问题及改进情况", font=font, fill="black")
+    draw.text((160, 380), "本单位政府信息公开工作还存在一些不足。", font=font, fill="black")
+    buffer = io.BytesIO()
+    page.save(buffer, "PNG", dpi=(150, 150))
+    return buffer.getvalue()
+
+
+def test_a_last_page_holding_section_fours_row_alone_is_read_as_that_row(settings: Settings) -> None:
+    """A photo of a report's last page: section 四's fifteen values alone in one ruled row (its
+    header on the page before), then 五、 (seed 6262's photo, refused as not_a_report). The
+    template's last row is the one row of fifteen cells before the parts after the tables."""
+    values = ["1", "0", "0", "0", "1", "2", "0", "1", "0", "3", "0", "0", "0", "0", "0"]
+    result = report_to_dict(convert_bytes(_last_page(values), "last-page.png", settings))
+    assert "error" not in result, result.get("error")
+    s4 = [c["value"] for k, c in result["cells"].items() if k.startswith("s4.")]
+    assert s4 == [int(v) for v in values]
+
+
+def test_a_shorter_row_before_part_five_is_no_table(settings: Settings) -> None:
+    result = report_to_dict(convert_bytes(_last_page(["1", "0", "0", "0", "1", "2", "0"]), "short.png", settings))
+    assert result["error"]["code"] == "not_a_report"

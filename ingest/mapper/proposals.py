@@ -231,9 +231,24 @@ class Walker:
                     if evidence >= 1 or (evidence > 0 and (not exact or row.section == section)):
                         conf = s.confidence.exact if evidence >= 1 else s.confidence.weak_label
                         out.append(self._propose(idx, i, conf, evidence, None, values))
+                    elif section is None and not buffer and self._lone_last_row(idx, values, j):
+                        out.append(self._propose(idx, i, s.confidence.weak_label, s.mapper.label_match_ratio, None,
+                                                 values))
             buffer = []
             i = j
         return out
+
+    def _lone_last_row(self, idx: int, values: list[Token], after: int) -> bool:
+        """Whether `values`, the first thing the document prints, are one table row of as many
+        cells as the template's last row, right before the parts after the tables: that row,
+        its header on a page not given (a photo of a report's last page showing section 四's
+        values under the seal, then 五、: seed 6262's, refused as no report)."""
+        row = self.rows[idx]
+        mark = self.marks.get(after)
+        return (idx == len(self.rows) - 1 and mark is not None and mark.section == END
+                and len(values) == len(row.columns) and values[0].cell is not None
+                and all(t.cell is not None and t.cell.row == values[0].cell.row and t.block == values[0].block
+                        for t in values))
 
     def propose_unread(self, idx: int, values: list[Token]) -> Proposal:
         """The template row `idx` printed with `values` under a label not read (placed by
