@@ -21,6 +21,7 @@ from ingest.scan.ocr.consensus import EngineSet, looks_numeric
 from ingest.scan.orientation import read_orientation
 from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
+from ingest.scan.side_labels import beside_rows, ends_in_digits, with_side_labels
 from ingest.scan.values_between import values_between
 from ingest.settings import Settings
 from ingest.tables.components import components
@@ -359,21 +360,26 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     limit = settings.limits.scan_cells
     if sum(len(t.cells) for t in tables) > limit:
         raise InputError(ErrorCode.FILE_TOO_LARGE, f"page {number} has more than {limit} table cells")
-    blocks: list[tuple[int, Paragraph | TablePiece[int]]] = []
     read_tables = []
     outside = page.ink.copy()
     for table in tables:
         x0, y0, x1, y1 = table.box
         outside[max(0, y0 - gs.snap):y1 + gs.snap, max(0, x0 - gs.snap):x1 + gs.snap] = 0
-        read = read_table(page, table, gs, number, engines, settings)
-        read_tables.append(read)
-        blocks.append((y0, read))
+        read_tables.append(read_table(page, table, gs, number, engines, settings))
     lines = text_line_boxes(outside, gs.text_height)
     kept = _worth_reading(lines, [t.box for t in tables])
     lines = lines_to_read(outside, lines, kept)  # prose lines holding numbers too
     readings = engines.labels.read_lines([scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
-    for box, reading in zip(lines, readings, strict=True):
-        if reading.text.strip():
+    claimed: set[int] = set()
+    for k, read in enumerate(read_tables):
+        beside = beside_rows(read, lines, claimed)
+        if beside and not ends_in_digits(beside, lines, readings):
+            read_tables[k] = with_side_labels(read, lines, readings, beside)
+            claimed.update(i for indexes in beside.values() for i in indexes)
+    blocks: list[tuple[int, Paragraph | TablePiece[int]]] = [
+        (t.box[1], r) for t, r in zip(tables, read_tables, strict=True)]
+    for i, (box, reading) in enumerate(zip(lines, readings, strict=True)):
+        if reading.text.strip() and i not in claimed:
             blocks.append((box[1], Paragraph(reading.text.strip(), number)))
     blocks.sort(key=lambda item: item[0])
     # Characters read, each weighed by its reading's confidence: a page read the wrong way

@@ -1,0 +1,75 @@
+"""Row labels printed beside a ruled table whose label column lost its rules (a coarse fax's
+hair-thin rules): read as the table's first column, not as prose after it (ingest/scan/side_labels.py)."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.output import report_to_dict
+from ingest.pipeline import convert_bytes
+from ingest.scan.side_labels import beside_rows
+from ingest.settings import Settings
+from ingest.tables.model import GridCell, Slot
+from ingest.tables.stitch import TablePiece
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+HEADER = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+ROWS = [("一、本年新收政府信息公开申请数量", [3, 1, 0, 0, 0, 1, 5]),
+        ("二、上年结转政府信息公开申请数量", [1, 0, 0, 0, 0, 0, 1]),
+        ("（一）予以公开", [2, 1, 0, 0, 0, 0, 3]),
+        ("（二）部分公开", [1, 0, 0, 0, 0, 1, 2]),
+        ("1.属于国家秘密", [0, 0, 0, 0, 0, 0, 0])]
+
+
+def _page(label_rules: bool) -> bytes:
+    """Section 三's first rows: the value columns ruled, the labels beside them ruled or not."""
+    small, font = ImageFont.truetype(FONT, 20), ImageFont.truetype(FONT, 26)
+    page = Image.new("RGB", (1654, 2339), "white")
+    draw = ImageDraw.Draw(page)
+    draw.text((200, 200), "三、收到和处理政府信息公开申请情况", font=font, fill="black")
+    label_left, left, width, top, height = 120, 620, 130, 280, 64
+    cols = [left + k * width for k in range(len(HEADER) + 1)]
+    rows = [top + k * height for k in range(len(ROWS) + 2)]
+    for y in rows:
+        draw.line([(label_left if label_rules else cols[0], y), (cols[-1], y)], fill="black", width=3)
+    for x in ([label_left] if label_rules else []) + cols:
+        draw.line([(x, rows[0]), (x, rows[-1])], fill="black", width=3)
+    for x, word in zip(cols, HEADER, strict=False):
+        draw.text((x + 8, rows[0] + 20), word, font=small, fill="black")
+    for y, (label, values) in zip(rows[1:], ROWS, strict=False):
+        draw.text((label_left + 10, y + 18), label, font=small, fill="black")
+        for x, value in zip(cols, values, strict=False):
+            draw.text((x + 55, y + 14), str(value), font=font, fill="black")
+    buffer = io.BytesIO()
+    page.save(buffer, "PNG", dpi=(200, 200))
+    return buffer.getvalue()
+
+
+def _section_three(label_rules: bool, settings: Settings) -> list[list[object]]:
+    cells = report_to_dict(convert_bytes(_page(label_rules), "rows.png", settings))["cells"]
+    keys = ["new", "carried_over", "granted", "partly_granted", "denied.state_secret"]
+    columns = ["natural_person", "enterprise", "research", "public_interest", "legal_service", "other_org", "total"]
+    return [[cells[f"s3.{row}.{col}"]["value"] for col in columns] for row in keys]
+
+
+def test_labels_beside_a_grid_of_values_name_its_rows(settings: Settings) -> None:
+    assert _section_three(False, settings) == [values for _, values in ROWS]
+
+
+def test_labels_in_their_own_ruled_column_read_the_same(settings: Settings) -> None:
+    assert _section_three(True, settings) == [values for _, values in ROWS]
+
+
+def _piece(texts: list[list[str]]) -> TablePiece[int]:
+    cells = [(GridCell(r, c, 1, 1, (500 + 100 * c, 100 + 50 * r, 600 + 100 * c, 150 + 50 * r)),
+              Slot(text, (r, c), 1)) for r, row in enumerate(texts) for c, text in enumerate(row)]
+    return TablePiece(1, cells, len(texts), len(texts[0]), 5.0)
+
+
+def test_a_grid_with_labels_of_its_own_takes_no_lines_beside_it() -> None:
+    lines = [(100, 110 + 50 * r, 400, 140 + 50 * r) for r in range(4)]
+    assert beside_rows(_piece([["1", "2"], ["0", "3"], ["4", "5"], ["6", "7"]]), lines, set())
+    assert not beside_rows(_piece([["规章", "2"], ["0", "3"], ["4", "5"], ["6", "7"]]), lines, set())
+    assert not beside_rows(_piece([["1", "2"], ["0", "3"], ["4", "5"], ["6", "7"]]), lines, {0, 1, 2})
