@@ -39,11 +39,12 @@ from tests.conftest import same_value
      ("image", 7001, 1, "s4.", 2, True), ("fax", 3232, 5, "s3.", 0, True),
      ("photo", 5757, 3, "s2.", 0, True), ("pdf_scanned", 5757, 3, "s3.carried_forward.", 0, True),
      ("pdf_scanned", 6203, 1, "s4.", 1, True), ("pdf_turned", 3907, 5, "s4.", 2, True),
-     ("fax_tiff", 5252, 1, "s3.", 2, True), ("pdf_turned", 6262, 9, "s3.", 0, True)],
+     ("fax_tiff", 5252, 1, "s3.", 2, True), ("pdf_turned", 6262, 9, "s3.", 0, True),
+     ("fax_tiff", 8383, 4, "s2.", 10, True)],
     ids=["bilevel-tiff", "row-carried-over", "seal-over-table", "pink-seal-over-row", "gray-seal-over-row",
          "fax-label-over-a-rule", "photo-sheet-on-a-sheet", "scan-no-frame-in-perspective",
          "scan-seal-over-a-tables-side", "values-set-low-in-their-cells", "fax-tiff-at-standard-resolution",
-         "bw-page-turned-its-axis-unseen"],
+         "bw-page-turned-its-axis-unseen", "fax-value-between-two-grids"],
 )
 def test_rows_are_read(tmp_path: Path, settings: Settings, fmt: str, seed: int, index: int, prefix: str,
                        unsure: int, faces: bool) -> None:

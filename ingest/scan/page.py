@@ -14,6 +14,7 @@ from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
 from ingest.scan.crops import OCR_TEXT_HEIGHT, scaled_crop
 from ingest.scan.dropped_rules import split_dropped_rules
+from ingest.scan.grid_seams import doubt_blanks_between
 from ingest.scan.known_labels import read_table_cells
 from ingest.scan.lines import cell_lines, rules_painted_out, text_line_boxes, without_rule_rests
 from ingest.scan.ocr.base import CellText
@@ -376,6 +377,11 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
         if beside and not ends_in_digits(beside, lines, readings):
             read_tables[k] = with_side_labels(read, lines, readings, beside)
             claimed.update(i for indexes in beside.values() for i in indexes)
+    if len(read_tables) > 1:
+        # Ink off the rules and their rims, where a value left between two grids shows.
+        ruled = cv2.dilate(cv2.bitwise_or(page.rulings.horizontal, page.rulings.vertical), np.ones((5, 5), np.uint8))
+        read_tables = doubt_blanks_between(read_tables, cv2.bitwise_and(page.ink, cv2.bitwise_not(ruled)), gs,
+                                           settings.ocr.conf_blank_marks)
     blocks: list[tuple[int, Paragraph | TablePiece[int]]] = [
         (t.box[1], r) for t, r in zip(tables, read_tables, strict=True)]
     for i, (box, reading) in enumerate(zip(lines, readings, strict=True)):

@@ -24,7 +24,7 @@ _ROWS_BESIDE = 0.6
 _MIN_ROWS = 3
 
 
-def _row_spans(piece: TablePiece[int]) -> dict[int, tuple[int, int]]:
+def row_spans(piece: TablePiece[int]) -> dict[int, tuple[int, int]]:
     """Each grid row's top and bottom, from its cells one row high."""
     spans: dict[int, tuple[int, int]] = {}
     for cell, _ in piece.cells:
@@ -52,7 +52,7 @@ def beside_rows(piece: TablePiece[int], lines: list[Box], taken: set[int]) -> di
     values = _value_rows(piece)
     if values is None or len(values) < _MIN_ROWS:
         return {}
-    spans = _row_spans(piece)
+    spans = row_spans(piece)
     left = piece.box[0]
     beside: dict[int, list[int]] = {}
     for index, (_, y0, x1, y1) in enumerate(lines):
@@ -86,7 +86,7 @@ def with_side_labels(piece: TablePiece[int], lines: list[Box], readings: list[Ce
         (replace(cell, col=cell.col + 1), replace(slot, origin=(slot.origin[0], slot.origin[1] + 1)))
         for cell, slot in piece.cells
     ]
-    spans = _row_spans(piece)
+    spans = row_spans(piece)
     left = piece.box[0]
     for row, indexes in sorted(beside.items()):
         ordered = sorted(indexes, key=lambda k: (lines[k][1], lines[k][0]))

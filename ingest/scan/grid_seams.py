@@ -1,0 +1,82 @@
+"""Two grids side by side that are one table parted: ink left in the strip between them, at a
+row's height, is a value neither grid holds, and leaves that row's blank cells unsure.
+
+A coarse fax's rules come out in dashes; a merged cell's digit standing on the rule its columns
+above are parted by can leave the grid parted there, the digit in neither part (seed 8383's fax
+TIFF 4: 本年增/减's 0 read nowhere, its row's cells blank, one of them surely)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from ingest.scan.side_labels import row_spans
+from ingest.tables.components import components
+from ingest.tables.model import GridSettings
+from ingest.tables.stitch import TablePiece
+
+# Share of the left grid's rows whose top the right grid's rows share (within the snap).
+_SHARED_ROWS = 0.8
+
+
+def _row_tops(piece: TablePiece[int]) -> dict[int, int]:
+    tops: dict[int, int] = {}
+    for cell, _ in piece.cells:
+        tops[cell.row] = min(tops.get(cell.row, cell.box[1]), cell.box[1])
+    return tops
+
+
+def _one_table(left: TablePiece[int], right: TablePiece[int], snap: int) -> bool:
+    """Whether `right` stands just right of `left` on the same rows."""
+    if right.box[0] <= left.box[2] or right.box[0] - left.box[2] > 4 * snap + 60:
+        return False
+    theirs = list(_row_tops(right).values())
+    ours = list(_row_tops(left).values())
+    shared = sum(1 for top in ours if any(abs(top - other) <= snap for other in theirs))
+    return len(ours) >= 2 and shared >= _SHARED_ROWS * len(ours)
+
+
+def rows_with_ink_between(left: TablePiece[int], right: TablePiece[int], ink: np.ndarray,
+                          gs: GridSettings[int]) -> set[int]:
+    """The rows of `left` with a mark a third of a character tall or more in the strip between
+    it and `right` (`ink` off the rules), when the two are one table parted (else none)."""
+    if not _one_table(left, right, gs.snap):
+        return set()
+    margin = gs.line_thickness + 2
+    x0, x1 = left.box[2] + margin, right.box[0] - margin
+    rows: set[int] = set()
+    for row, (top, bottom) in row_spans(left).items():
+        strip = ink[top + margin:bottom - margin, x0:x1]
+        if strip.size == 0:
+            continue
+        opened = cv2.morphologyEx(strip, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        count, _, stats = components(opened)
+        if any(stats[k, cv2.CC_STAT_HEIGHT] >= gs.text_height // 3 for k in range(1, count)):
+            rows.add(row)
+    return rows
+
+
+def with_blanks_doubted(piece: TablePiece[int], rows: set[int], confidence: float) -> TablePiece[int]:
+    """The table with the blank cells of `rows` read at no more than `confidence`."""
+    cells = [(cell, replace(slot, confidence=min(slot.confidence, confidence))
+              if cell.row in rows and not slot.text.strip() else slot) for cell, slot in piece.cells]
+    return replace(piece, cells=cells)
+
+
+def doubt_blanks_between(pieces: list[TablePiece[int]], ink: np.ndarray, gs: GridSettings[int],
+                         confidence: float) -> list[TablePiece[int]]:
+    """The page's tables, the blank cells of each row with ink between two parts of one table
+    read at no more than `confidence` in both parts (rows of the right part by their tops)."""
+    out = list(pieces)
+    for a, left in enumerate(pieces):
+        for b, right in enumerate(pieces):
+            rows = rows_with_ink_between(left, right, ink, gs) if a != b else set()
+            if not rows:
+                continue
+            tops = [top for row, top in _row_tops(left).items() if row in rows]
+            theirs = {row for row, top in _row_tops(right).items() if any(abs(top - t) <= gs.snap for t in tops)}
+            out[a] = with_blanks_doubted(out[a], rows, confidence)
+            out[b] = with_blanks_doubted(out[b], theirs, confidence)
+    return out

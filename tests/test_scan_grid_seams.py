@@ -1,0 +1,43 @@
+"""Two grids side by side that are one table parted: a mark left between them leaves its row's
+blank cells unsure (ingest/scan/grid_seams.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ingest.scan.grid_seams import doubt_blanks_between
+from ingest.tables.model import GridCell, GridSettings, Slot
+from ingest.tables.stitch import TablePiece
+
+GRID = GridSettings(text_height=30, snap=5, bridge=0, min_line=0, min_vline=0, intersection=0, line_thickness=2,
+                    stitch=0, space_gap=0, same_line=0, stream_gap=0)
+
+
+def _piece(left: int, columns: int, texts: list[str]) -> TablePiece[int]:
+    cells = [(GridCell(r, c, 1, 1, (left + 100 * c, 100 + 50 * r, left + 100 * (c + 1), 150 + 50 * r)),
+              Slot(texts[r] if c == columns - 1 else "1", (r, c), 1, None, 0.99))
+             for r in range(len(texts)) for c in range(columns)]
+    return TablePiece(1, cells, len(texts), columns, 5.0)
+
+
+def _confidences(pieces: list[TablePiece[int]]) -> list[list[float]]:
+    return [[slot.confidence for cell, slot in piece.cells if not slot.text] for piece in pieces]
+
+
+def test_a_mark_between_two_parts_of_a_table_leaves_that_rows_blanks_unsure() -> None:
+    left, right = _piece(100, 2, ["1", "", "2"]), _piece(360, 1, ["", "", "3"])
+    ink = np.zeros((400, 600), np.uint8)
+    ink[160:185, 320:335] = 255  # a "0" between the parts, on the second row
+    doubted = doubt_blanks_between([left, right], ink, GRID, 0.5)
+    assert _confidences(doubted) == [[0.5], [0.99, 0.5]]
+
+
+def test_parts_without_ink_between_or_on_other_rows_are_left_alone() -> None:
+    left, right = _piece(100, 2, ["1", "", "2"]), _piece(360, 1, ["", "", "3"])
+    assert _confidences(doubt_blanks_between([left, right], np.zeros((400, 600), np.uint8), GRID, 0.5)) \
+        == [[0.99], [0.99, 0.99]]
+    lower = TablePiece(1, [(GridCell(c.row, c.col, 1, 1, (c.box[0], c.box[1] + 300, c.box[2], c.box[3] + 300)), s)
+                           for c, s in right.cells], 3, 1, 5.0)
+    ink = np.zeros((800, 600), np.uint8)
+    ink[160:185, 320:335] = 255
+    assert _confidences(doubt_blanks_between([left, lower], ink, GRID, 0.5)) == [[0.99], [0.99, 0.99]]
