@@ -342,6 +342,28 @@ def doubt_rows_before_stray_values(chain: list[Proposal], tokens: list[Token], s
             _doubt(row, s.confidence.ambiguous_alignment, STRAY_VALUES)
 
 
+SHARED_LABEL = "its label is one cell over this and another row of values: which row it names is unsure"
+
+
+def doubt_rows_under_shared_labels(chain: list[Proposal], tokens: list[Token], s: Settings) -> None:
+    """A row whose values follow a label cell that is the last label of another row of values
+    too: a rule between two row labels lost, the labels not told apart (规章 misread beside
+    行政规范性文件, one cell over both rows: the first row's values taken for the second's at
+    1.0, seed 9292's fax). A group's label over rows with labels of their own is no row's last."""
+    rows_after: dict[tuple[int, tuple[int, int]], set[int]] = {}
+    for label, value in itertools.pairwise(tokens):
+        if label.kind is Kind.LABEL and label.cell is not None and label.cell.origin is not None \
+                and value.kind is not Kind.LABEL and value.cell is not None:
+            # A value cell over rows (its origin's row) stands in each: one row of values.
+            row = value.cell.origin[0] if value.cell.origin else value.cell.row
+            rows_after.setdefault((label.block, label.cell.origin), set()).add(row)
+    for prop in chain:
+        before = tokens[prop.position - 1] if prop.position > 0 else None
+        if before is not None and before.kind is Kind.LABEL and before.cell is not None and before.cell.origin \
+                and len(rows_after.get((before.block, before.cell.origin), ())) > 1:
+            _doubt(prop, s.confidence.ambiguous_alignment, SHARED_LABEL)
+
+
 def _doubt(prop: Proposal, confidence: float, note: str) -> None:
     """A row's cells no surer than `confidence`, for the reason `note`."""
     prop.slots = [replace(sl, confidence=min(sl.confidence, confidence), note=note) for sl in prop.slots]

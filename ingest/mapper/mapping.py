@@ -14,6 +14,7 @@ from ingest.mapper.chain import (
     cut_runs,
     doubt_row_cut_short,
     doubt_rows_before_stray_values,
+    doubt_rows_under_shared_labels,
     rivals_placed_elsewhere,
     rows_between,
     rows_not_printed,
@@ -171,6 +172,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
                      [key for row in layout.rows() if id(row) in blank for key in row.cell_keys()])
     doubt_row_cut_short(chain, tokens, settings, ends_anywhere)
     doubt_rows_before_stray_values(chain, tokens, settings)
+    doubt_rows_under_shared_labels(chain, tokens, settings)
     cells: dict[str, CellReading] = {}
     deviations: list[str] = []
     replaced: set[str] = set()
