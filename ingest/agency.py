@@ -50,6 +50,17 @@ def well_formed(name: str | None) -> bool:
     return name.endswith(_NAME_END)
 
 
+# The provinces' names before 省 (the municipalities and autonomous regions have none).
+_PROVINCES = ("河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北",
+              "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾")
+
+
+def names_no_province(name: str) -> bool:
+    """Whether a 省 in `name` follows no province's name: a name read with marks inside it
+    (河工组南省…, a scanned page's margin read into a title's line)."""
+    return any(not name[:at].endswith(_PROVINCES) for at in (m.start() for m in re.finditer("省", name)))
+
+
 def _generic(name: str) -> bool:
     """Whether a name says only "a government" (人民政府, 县人民政府): it fits any place."""
     while True:

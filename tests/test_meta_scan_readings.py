@@ -1,10 +1,12 @@
 """The body as a scan's OCR reads it. A signature misread in a character or two (a black
 seal's star over it on a fax) neither confirms the title nor speaks against it: a title the
 opening quotes stays sure, a title alone stays flagged, a signature of another body still flags
-it. A title cut short of its last character still names the body."""
+it. A title cut short of its last character still names the body. A name whose 省 follows no
+province was read with marks in it, and is flagged whatever bears it out."""
 
 from __future__ import annotations
 
+from ingest.agency import names_no_province
 from ingest.meta import find_meta
 from ingest.review_flags import field_unsure
 from ingest.settings import Settings
@@ -41,3 +43,15 @@ def test_a_title_cut_short_of_its_last_character_names_the_body() -> None:
              "本年度，我局认真贯彻落实《条例》。"]
     meta = find_meta(lines, fmt="pdf_scanned")
     assert (meta.agency, meta.year) == ("韶关市公安局", 2022)
+
+
+def test_a_name_whose_province_is_no_province_is_flagged_though_a_signature_bears_it_out() -> None:
+    # A scanned page's margin read into the title's line (seed 9292's browser scan), the
+    # signature read without its first character.
+    body = "河工组南省卫辉市人民政府办公室"
+    lines = [f"{body}2022年政府信息公开工作年度报告", "一、总体情况", "六、其他需要报告的事项", "无。",
+             "南省卫辉市人民政府办公室", "2023年1月20日"]
+    meta = find_meta(lines, fmt="pdf_scanned")
+    assert meta.agency == body
+    assert field_unsure(meta.agency_confidence, meta.agency_evidence, _THRESHOLD)
+    assert not names_no_province("国家税务总局河南省税务局") and not names_no_province("黑龙江省农业农村厅")
