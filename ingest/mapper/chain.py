@@ -342,25 +342,37 @@ def doubt_rows_before_stray_values(chain: list[Proposal], tokens: list[Token], s
             _doubt(row, s.confidence.ambiguous_alignment, STRAY_VALUES)
 
 
-SHARED_LABEL = "its label is one cell over this and another row of values: which row it names is unsure"
+SHARED_LABEL = "its label is one cell over this and another row of values, and names one row only: which is unsure"
 
 
-def doubt_rows_under_shared_labels(chain: list[Proposal], tokens: list[Token], s: Settings) -> None:
-    """A row whose values follow a label cell that is the last label of another row of values
-    too: a rule between two row labels lost, the labels not told apart (规章 misread beside
-    行政规范性文件, one cell over both rows: the first row's values taken for the second's at
-    1.0, seed 9292's fax). A group's label over rows with labels of their own is no row's last."""
-    rows_after: dict[tuple[int, tuple[int, int]], set[int]] = {}
-    for label, value in itertools.pairwise(tokens):
-        if label.kind is Kind.LABEL and label.cell is not None and label.cell.origin is not None \
-                and value.kind is not Kind.LABEL and value.cell is not None:
-            # A value cell over rows (its origin's row) stands in each: one row of values.
-            row = value.cell.origin[0] if value.cell.origin else value.cell.row
-            rows_after.setdefault((label.block, label.cell.origin), set()).add(row)
-    for prop in chain:
+def doubt_rows_under_shared_labels(chain: list[Proposal], proposals: list[Proposal], tokens: list[Token],
+                                   s: Settings) -> None:
+    """A row whose values follow a label cell over more rows of values than the template rows
+    it was taken to name: a rule between two row labels lost, one of them unread (规章 misread
+    beside 行政规范性文件, one cell over both rows: the first row's values taken for the second's
+    at 1.0, seed 9292's fax). Which of the rows the label names is unsure. Two labels run
+    together over their two rows (一、本年新收…二、上年结转…) name them in order."""
+    def shared_label(prop: Proposal) -> tuple[int, tuple[int, int]] | None:
         before = tokens[prop.position - 1] if prop.position > 0 else None
-        if before is not None and before.kind is Kind.LABEL and before.cell is not None and before.cell.origin \
-                and len(rows_after.get((before.block, before.cell.origin), ())) > 1:
+        if before is None or before.kind is not Kind.LABEL or before.cell is None or before.cell.origin is None:
+            return None
+        return before.block, before.cell.origin
+
+    def value_row(prop: Proposal) -> int:
+        # A value cell over rows (its origin's row) stands in each: one row of values.
+        cell = tokens[prop.position].cell
+        return -1 if cell is None else cell.origin[0] if cell.origin else cell.row
+
+    # Label cell -> the rows of values after it, and the template rows they were taken for.
+    named: dict[tuple[int, tuple[int, int]], tuple[set[int], set[int]]] = {}
+    for prop in proposals:
+        if (label := shared_label(prop)) is not None:
+            value_rows, rows = named.setdefault(label, (set(), set()))
+            value_rows.add(value_row(prop))
+            rows.add(prop.row_index)
+    for prop in chain:
+        value_rows, rows = named.get(shared_label(prop) or (-1, (-1, -1)), (set(), set()))
+        if len(rows) < len(value_rows):
             _doubt(prop, s.confidence.ambiguous_alignment, SHARED_LABEL)
 
 

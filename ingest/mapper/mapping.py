@@ -159,7 +159,8 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
                     ends_anywhere: bool = False) -> Mapping:
     """Map a document's tokens onto one template's keys (`ends_anywhere`: as `Document`'s)."""
     walker = Walker(layout, tokens, settings)
-    chain = best_chain(walker.proposals())
+    proposals = walker.proposals()
+    chain = best_chain(proposals)
     rivals_placed_elsewhere(chain, settings)
     blank_rows = frozenset(row.section for row in layout.rows()
                            if id(row) in rows_printed_blank(chain, layout, tokens, walker.marks, settings))
@@ -172,7 +173,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
                      [key for row in layout.rows() if id(row) in blank for key in row.cell_keys()])
     doubt_row_cut_short(chain, tokens, settings, ends_anywhere)
     doubt_rows_before_stray_values(chain, tokens, settings)
-    doubt_rows_under_shared_labels(chain, tokens, settings)
+    doubt_rows_under_shared_labels(chain, proposals, tokens, settings)
     cells: dict[str, CellReading] = {}
     deviations: list[str] = []
     replaced: set[str] = set()
