@@ -19,6 +19,8 @@ from ingest.tables.stitch import TablePiece
 
 # Share of the left grid's rows whose top the right grid's rows share (within the snap).
 _SHARED_ROWS = 0.8
+# Two grids this many text heights apart or closer may be one table's parts (seed 8383's: 3.1).
+_GAP_HEIGHTS = 4
 
 
 def _row_tops(piece: TablePiece[int]) -> dict[int, int]:
@@ -28,13 +30,13 @@ def _row_tops(piece: TablePiece[int]) -> dict[int, int]:
     return tops
 
 
-def _one_table(left: TablePiece[int], right: TablePiece[int], snap: int) -> bool:
+def _one_table(left: TablePiece[int], right: TablePiece[int], gs: GridSettings[int]) -> bool:
     """Whether `right` stands just right of `left` on the same rows."""
-    if right.box[0] <= left.box[2] or right.box[0] - left.box[2] > 4 * snap + 60:
+    if right.box[0] <= left.box[2] or right.box[0] - left.box[2] > _GAP_HEIGHTS * gs.text_height:
         return False
     theirs = list(_row_tops(right).values())
     ours = list(_row_tops(left).values())
-    shared = sum(1 for top in ours if any(abs(top - other) <= snap for other in theirs))
+    shared = sum(1 for top in ours if any(abs(top - other) <= gs.snap for other in theirs))
     return len(ours) >= 2 and shared >= _SHARED_ROWS * len(ours)
 
 
@@ -42,7 +44,7 @@ def rows_with_ink_between(left: TablePiece[int], right: TablePiece[int], ink: np
                           gs: GridSettings[int]) -> set[int]:
     """The rows of `left` with a mark a third of a character tall or more in the strip between
     it and `right` (`ink` off the rules), when the two are one table parted (else none)."""
-    if not _one_table(left, right, gs.snap):
+    if not _one_table(left, right, gs):
         return set()
     margin = gs.line_thickness + 2
     x0, x1 = left.box[2] + margin, right.box[0] - margin
