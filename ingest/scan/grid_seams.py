@@ -12,7 +12,6 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from ingest.scan.side_labels import row_spans
 from ingest.tables.components import components
 from ingest.tables.model import GridSettings
 from ingest.tables.stitch import TablePiece
@@ -49,7 +48,7 @@ def rows_with_ink_between(left: TablePiece[int], right: TablePiece[int], ink: np
     margin = gs.line_thickness + 2
     x0, x1 = left.box[2] + margin, right.box[0] - margin
     rows: set[int] = set()
-    for row, (top, bottom) in row_spans(left).items():
+    for row, (top, bottom) in left.row_spans().items():
         strip = ink[top + margin:bottom - margin, x0:x1]
         if strip.size == 0:
             continue

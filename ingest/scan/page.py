@@ -22,7 +22,7 @@ from ingest.scan.ocr.consensus import EngineSet, looks_numeric
 from ingest.scan.orientation import read_orientation
 from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
-from ingest.scan.side_labels import beside_rows, ends_in_digits, with_side_labels
+from ingest.scan.side_labels import take_side_labels
 from ingest.scan.values_between import values_between
 from ingest.settings import Settings
 from ingest.tables.components import components
@@ -371,12 +371,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     kept = _worth_reading(lines, [t.box for t in tables])
     lines = lines_to_read(outside, lines, kept)  # prose lines holding numbers too
     readings = engines.labels.read_lines([scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
-    claimed: set[int] = set()
-    for k, read in enumerate(read_tables):
-        beside = beside_rows(read, lines, claimed)
-        if beside and not ends_in_digits(beside, lines, readings):
-            read_tables[k] = with_side_labels(read, lines, readings, beside)
-            claimed.update(i for indexes in beside.values() for i in indexes)
+    read_tables, claimed = take_side_labels(read_tables, lines, readings)
     if len(read_tables) > 1:
         # Ink off the rules and their rims, where a value left between two grids shows.
         ruled = cv2.dilate(cv2.bitwise_or(page.rulings.horizontal, page.rulings.vertical), np.ones((5, 5), np.uint8))

@@ -24,16 +24,6 @@ _ROWS_BESIDE = 0.6
 _MIN_ROWS = 3
 
 
-def row_spans(piece: TablePiece[int]) -> dict[int, tuple[int, int]]:
-    """Each grid row's top and bottom, from its cells one row high."""
-    spans: dict[int, tuple[int, int]] = {}
-    for cell, _ in piece.cells:
-        if cell.row_span == 1:
-            top, bottom = spans.get(cell.row, (cell.box[1], cell.box[3]))
-            spans[cell.row] = (min(top, cell.box[1]), max(bottom, cell.box[3]))
-    return spans
-
-
 def _value_rows(piece: TablePiece[int]) -> set[int] | None:
     """The rows holding a value, or None when one of them holds other text too (the table's own
     labels found beside its values); header rows above may hold words."""
@@ -52,7 +42,7 @@ def beside_rows(piece: TablePiece[int], lines: list[Box], taken: set[int]) -> di
     values = _value_rows(piece)
     if values is None or len(values) < _MIN_ROWS:
         return {}
-    spans = row_spans(piece)
+    spans = piece.row_spans()
     left = piece.box[0]
     beside: dict[int, list[int]] = {}
     for index, (_, y0, x1, y1) in enumerate(lines):
@@ -86,7 +76,7 @@ def with_side_labels(piece: TablePiece[int], lines: list[Box], readings: list[Ce
         (replace(cell, col=cell.col + 1), replace(slot, origin=(slot.origin[0], slot.origin[1] + 1)))
         for cell, slot in piece.cells
     ]
-    spans = row_spans(piece)
+    spans = piece.row_spans()
     left = piece.box[0]
     for row, indexes in sorted(beside.items()):
         ordered = sorted(indexes, key=lambda k: (lines[k][1], lines[k][0]))
@@ -98,3 +88,18 @@ def with_side_labels(piece: TablePiece[int], lines: list[Box], readings: list[Ce
         confidence = min(readings[k].confidence for k in ordered)
         cells.append((GridCell(row, 0, 1, 1, box), Slot(text, (row, 0), piece.page, bbox(box), confidence)))
     return replace(piece, cells=cells, n_cols=piece.n_cols + 1)
+
+
+def take_side_labels(tables: list[TablePiece[int]], lines: list[Box],
+                     readings: list[CellText]) -> tuple[list[TablePiece[int]], set[int]]:
+    """The page's tables, each with the lines beside it that it takes as its label column,
+    and the indexes of the lines so taken (no longer prose)."""
+    taken: set[int] = set()
+    out = []
+    for table in tables:
+        beside = beside_rows(table, lines, taken)
+        if beside and not ends_in_digits(beside, lines, readings):
+            table = with_side_labels(table, lines, readings, beside)
+            taken.update(i for indexes in beside.values() for i in indexes)
+        out.append(table)
+    return out, taken

@@ -64,6 +64,15 @@ class TablePiece(Generic[N]):
     def columns(self) -> list[float]:
         return column_stops((cell.box for cell, _ in self.cells), self.snap)
 
+    def row_spans(self) -> dict[int, tuple[N, N]]:
+        """Each grid row's top and bottom, from its cells one row high."""
+        spans: dict[int, tuple[N, N]] = {}
+        for cell, _ in self.cells:
+            if cell.row_span == 1:
+                top, bottom = spans.get(cell.row, (cell.box[1], cell.box[3]))
+                spans[cell.row] = (min(top, cell.box[1]), max(bottom, cell.box[3]))
+        return spans
+
 
 def _same_columns(a: TablePiece[Any], b: TablePiece[Any]) -> bool:
     """b continues a's table: by rule positions (same outer sides, mostly the same column
