@@ -74,3 +74,24 @@ def test_values_padded_apart_unevenly_or_centred_tell_no_columns() -> None:
     # Centred in their cells: "5" and "1234" start apart and end apart, their centres agree.
     centred = [[_value(400 - 0.25 * SIZE, "5")], [_value(400 - SIZE, "1234")]]
     assert value_columns(centred, [], GS) is None
+
+
+def test_only_first_and_last_columns_filled_take_the_headers_even_pitch() -> None:
+    """Seed 4747's browser PDF: every row's values under 自然人 and 总计 only, 6 pitches apart;
+    the header's stacked words stand at an even pitch over the first five columns."""
+    pitch = 26.0
+    columns = [354.0 + k * pitch for k in range(7)]
+    header = [354.0 + k * pitch for k in range(5)]
+    rows = [[_value(columns[0], "3"), _value(columns[6], "3")], [_value(columns[6], "0")]]
+    found = value_columns(rows, header, GS)
+    assert found is not None
+    assert found[0] == columns
+    assert found[1] == [[0, 6], [6]]
+
+
+def test_a_header_at_uneven_pitch_adds_no_columns_between_filled_ones() -> None:
+    header = [354.0, 380.0, 420.0]
+    rows = [[_value(354.0, "3"), _value(510.0, "3")]]
+    found = value_columns(rows, header, GS)
+    assert found is not None
+    assert found[0] == [354.0, 510.0]

@@ -52,6 +52,24 @@ def test_a_row_printed_without_values_keeps_its_own_label() -> None:
     ]
 
 
+def test_a_rows_one_value_alone_between_its_labels_lines_makes_the_row() -> None:
+    """Seed 4747's browser PDF: a row printed blank but for its total, the 0 set midway between
+    its label's two lines, was read as a paragraph 0请数量 and the row lost."""
+    lines = [
+        _line("一、本年新收政府信息公开申", 40, 0), _values("3 3", 7), _line("请数量", 40, 14),
+        _line("二、上年结转政府信息公开申", 40, 30), _values("0", 37), _line("请数量", 40, 44),
+    ]
+    assert _rows(wrapped_rows(lines, GS)) == [
+        (["一、本年新收政府信息公开申请数量"], ["3", "3"]),
+        (["二、上年结转政府信息公开申请数量"], ["0"]),
+    ]
+
+
+def test_a_number_alone_without_labels_around_it_stays_a_line() -> None:
+    page_number = _values("3", 0)
+    assert wrapped_rows([page_number], GS) == [page_number]
+
+
 def test_a_heading_under_a_one_line_row_is_not_its_label() -> None:
     # A row's label stands as far below its values as above: a line below a one-line row is not of it.
     heading = _line("第二十条第（六）项", 40, 14)

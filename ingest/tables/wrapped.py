@@ -38,10 +38,14 @@ class WrappedRow:
 
 
 def _value_line(line: Line, gs: GridSettings[float]) -> ValueLine | None:
+    """The line as a row's values, after what of its label stands beside them. A number alone
+    is a value line too: the one value of a row printed blank but for its total, set midway
+    between its label's two lines (二、上年结转政府信息公开申 / 0 / 请数量); it makes a row only
+    with label lines wrapped around it."""
     parts = [piece for part in segments(line, gs) for piece in _number_apart(part, gs)]
     texts = ["".join(g.text for g in p) for p in parts]
     first = next((i for i, t in enumerate(texts) if is_number(t)), None)
-    if first is None or not all(is_number(t) for t in texts[first:]) or len(parts) < 2:
+    if first is None or not all(is_number(t) for t in texts[first:]):
         return None
     return ValueLine(line, tuple(parts[:first]), tuple(parts[first:]))
 
