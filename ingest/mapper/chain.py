@@ -254,6 +254,8 @@ def rows_between(
         if not neighbours or neighbours[-1] < index or any(k not in found for k in neighbours):
             continue
         printed = _printed_rows(gap)
+        if lo == 0 or rows[plain[lo - 1]].section != section:
+            printed = _without_header_rows(printed, hi - lo + 1)
         if printed is None or len(printed) != hi - lo + 1:
             continue
         labels, values = printed[at - lo]
@@ -288,6 +290,16 @@ def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | N
     if values:
         rows.append((labels, values))
     return rows or None
+
+
+def _without_header_rows(printed: list[tuple[list[Token], list[Token]]] | None,
+                         wanted: int) -> list[tuple[list[Token], list[Token]]] | None:
+    """A section's first rows printed in a gap from its heading: the table's header rows
+    before them, labels over merged cells read blank (第二十条第（一）项), are no rows of
+    values (seed 4747's fax: 规章 read 规帝, its row's 4 0 0 lost)."""
+    while printed is not None and len(printed) > wanted and all(t.kind is Kind.BLANK for t in printed[0][1]):
+        printed = printed[1:]
+    return printed
 
 
 def _in_a_labels_cell(gap: list[Token], at: int) -> bool:
