@@ -58,6 +58,23 @@ def test_a_table_a_page_break_leaves_open_keeps_its_row_there(open_end: str) -> 
     assert len(table.cells) == 9
 
 
+def test_a_last_column_beyond_gaps_in_its_dashed_rules_stays_in_the_table() -> None:
+    # A standard-resolution fax's rules come out in dashes: every row rule broken a little
+    # less than a character wide before the last column (seed 4747's fax TIFFs), whose
+    # values were lost with the column.
+    horizontal, vertical = _grid((600, 800))
+    horizontal[:, 505:520] = 0
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.xs == [100, 300, 500, 698] and len(table.cells) == 9
+    # Two tables side by side, farther apart than a character, stay apart.
+    horizontal, vertical = np.zeros((600, 1000), np.uint8), np.zeros((600, 1000), np.uint8)
+    for y in (100, 200, 300, 400):
+        horizontal[y:y + 2, 100:500] = horizontal[y:y + 2, 530:900] = 255
+    for x in (100, 300, 498, 530, 715, 898):
+        vertical[100:402, x:x + 2] = 255
+    assert [(t.box[0], t.n_cols) for t in find_tables(Rulings(horizontal, vertical), _GS)] == [(100, 2), (530, 2)]
+
+
 def test_a_frame_around_a_table_is_not_a_table() -> None:
     # A web page's frame rules around the table: a web of its own whose box holds the table's.
     horizontal, vertical = _grid((900, 900))

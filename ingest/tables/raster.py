@@ -243,9 +243,13 @@ def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
     return (min(size[0], cap), min(size[1], cap))
 
 
-def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings[int]) -> list[PixelBox]:
-    """Boxes of ruled tables: connected rulings with at least two rows and two columns of joints."""
-    frame = cv2.dilate(horizontal | vertical, np.ones((gs.snap, gs.snap), np.uint8))
+def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings[int],
+                  rule_gap: int = 0) -> list[PixelBox]:
+    """Boxes of ruled tables: connected rulings with at least two rows and two columns of joints;
+    a horizontal rule broken by gaps up to `rule_gap` wide (beyond `snap`) is one."""
+    across = max(gs.snap, rule_gap)
+    frame = cv2.dilate(horizontal, np.ones((gs.snap, across), np.uint8)) | cv2.dilate(
+        vertical, np.ones((gs.snap, gs.snap), np.uint8))
     near_vertical = cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8))
     joints = cv2.dilate(horizontal & near_vertical, np.ones((3, 3), np.uint8))
     count, labels, stats = components(frame)
@@ -342,7 +346,11 @@ def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None
     """The ruled tables of a page, top to bottom (`dots`: see grid_cells)."""
     horizontal, vertical = rulings.horizontal, rulings.vertical
     tables: list[GridTable] = []
-    for region in table_regions(horizontal, vertical, gs):
+    # A rule broken by gaps up to a character wide is one: a standard-resolution fax's
+    # hair-thin rules come out in dashes (seed 4747's fax TIFFs: the last column, beyond such
+    # gaps, was left out of its table, and its values lost). The rulings themselves are found
+    # within the regions the rules' own joins make (`_table_rows`).
+    for region in table_regions(horizontal, vertical, gs, rule_gap=gs.text_height):
         # Rules of a table broken apart from its frame (a black-and-white page's dashes lost
         # all round a few cells) make a web of their own inside it: its grid is the table's.
         if any(within(region, table.box, gs.snap) for table in tables):
