@@ -248,8 +248,8 @@ def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings
     """Boxes of ruled tables: connected rulings with at least two rows and two columns of joints;
     a horizontal rule broken by gaps up to `rule_gap` wide (beyond `snap`) is one."""
     across = max(gs.snap, rule_gap)
-    frame = cv2.dilate(horizontal, np.ones((gs.snap, across), np.uint8)) | cv2.dilate(
-        vertical, np.ones((gs.snap, gs.snap), np.uint8))
+    frame = cv2.bitwise_or(cv2.dilate(horizontal, np.ones((gs.snap, across), np.uint8)),
+                           cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8)))
     near_vertical = cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8))
     joints = cv2.dilate(horizontal & near_vertical, np.ones((3, 3), np.uint8))
     count, labels, stats = components(frame)
