@@ -9,7 +9,8 @@ import pytest
 
 from ingest.tables.components import components
 from ingest.tables.model import GridSettings
-from ingest.tables.raster import Rulings, find_rulings, find_tables, table_regions
+from ingest.tables.raster import find_rulings, find_tables
+from ingest.tables.regions import Rulings, table_regions
 
 _GS = GridSettings(text_height=20, snap=4, bridge=10, min_line=50, min_vline=28, intersection=3,
                    line_thickness=2, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.8)
@@ -73,6 +74,20 @@ def test_a_last_column_beyond_gaps_in_its_dashed_rules_stays_in_the_table() -> N
     for x in (100, 300, 498, 530, 715, 898):
         vertical[100:402, x:x + 2] = 255
     assert [(t.box[0], t.n_cols) for t in find_tables(Rulings(horizontal, vertical), _GS)] == [(100, 2), (530, 2)]
+
+
+def test_a_table_whose_rules_all_drop_out_over_one_stretch_is_one_table() -> None:
+    # A standard-resolution fax loses its hair-thin rules over a hand's width on every row at
+    # once (seed 6363's fax TIFF): the part beyond, with no side rule facing the gap, was a
+    # table of its own, and the values of the cells merged across the gap were lost.
+    horizontal, vertical = np.zeros((600, 1000), np.uint8), np.zeros((600, 1000), np.uint8)
+    for y in (100, 200, 300, 400):
+        horizontal[y:y + 2, 100:900] = 255
+    for x in (100, 300, 500, 700, 898):
+        vertical[100:402, x:x + 2] = 255
+    horizontal[:, 470:530] = 0
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.xs == [100, 300, 500, 700, 898] and len(table.cells) == 12
 
 
 def test_a_frame_around_a_table_is_not_a_table() -> None:

@@ -28,7 +28,8 @@ from ingest.settings import Settings
 from ingest.tables.components import components
 from ingest.tables.model import GridCell, GridSettings, Slot, bbox
 from ingest.tables.model import PixelBox as Box
-from ingest.tables.raster import GridTable, Rulings, find_rulings, find_tables, raster_settings
+from ingest.tables.raster import GridTable, find_rulings, find_tables, raster_settings
+from ingest.tables.regions import Rulings
 from ingest.tables.stitch import TablePiece
 
 # A text line this much taller than the page's body lines is a title (read even if full width).

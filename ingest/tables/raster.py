@@ -14,9 +14,19 @@ import cv2
 import numpy as np
 
 from ingest.tables.carried import carried_rows, columns_between_rows
-from ingest.tables.cells import border, grid_cells
+from ingest.tables.cells import grid_cells
 from ingest.tables.components import components
 from ingest.tables.model import GridCell, GridSettings, PixelBox, within
+from ingest.tables.regions import (
+    Rulings,
+    open_ends,
+    open_sides,
+    region_rules,
+    rule_positions,
+    side_by_side_joined,
+    split_unframed,
+    table_regions,
+)
 from ingest.tables.rule_like import runs_from_crossing, without_strokes
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
@@ -99,17 +109,6 @@ def raster_settings(ink: np.ndarray, bilevel: bool = False) -> GridSettings[int]
         # (as on a black-and-white page, where no gray rim parts them).
         strokes_join=bilevel or _CHARACTER_SPACE * height <= _DASH_JOIN,
     )
-
-
-@dataclass(frozen=True)
-class Rulings:
-    """Masks (255 = rule) of a page's horizontal and vertical table rules."""
-
-    horizontal: np.ndarray
-    vertical: np.ndarray
-
-    def turned_half(self) -> Rulings:
-        return Rulings(cv2.rotate(self.horizontal, cv2.ROTATE_180), cv2.rotate(self.vertical, cv2.ROTATE_180))
 
 
 def _rule_mask(ink: np.ndarray, size_open: tuple[int, int], size_close: tuple[int, int]) -> np.ndarray:
@@ -243,105 +242,6 @@ def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
     return (min(size[0], cap), min(size[1], cap))
 
 
-def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings[int],
-                  rule_gap: int = 0) -> list[PixelBox]:
-    """Boxes of ruled tables: connected rulings with at least two rows and two columns of joints;
-    a horizontal rule broken by gaps up to `rule_gap` wide (beyond `snap`) is one."""
-    across = max(gs.snap, rule_gap)
-    frame = cv2.bitwise_or(cv2.dilate(horizontal, np.ones((gs.snap, across), np.uint8)),
-                           cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8)))
-    near_vertical = cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8))
-    joints = cv2.dilate(horizontal & near_vertical, np.ones((3, 3), np.uint8))
-    count, labels, stats = components(frame)
-    boxes = []
-    for i in range(1, count):
-        x, y, w, h = (int(v) for v in stats[i, :4])
-        if w < 4 * gs.min_line or h < gs.text_height:
-            continue
-        region = (labels[y:y + h, x:x + w] == i) & (joints[y:y + h, x:x + w] > 0)
-        n_joints, _ = cv2.connectedComponents(region.astype(np.uint8))
-        if n_joints - 1 >= 4:
-            boxes.append((x, y, x + w, y + h))
-    return sorted(boxes, key=lambda b: (b[1], b[0]))
-
-
-def rule_positions(mask: np.ndarray, axis: int, gs: GridSettings[int], min_length: int) -> list[int]:
-    """Centres of the rules of a table-region mask: axis 0 gives y of horizontal rules, 1 gives x of vertical."""
-    coverage = (mask > 0).sum(axis=1 - axis)
-    rows = np.flatnonzero(coverage >= min_length)
-    if rows.size == 0:
-        return []
-    # Rows of one rule are at most `snap` apart; a larger step starts the next rule.
-    groups = np.split(rows, np.flatnonzero(np.diff(rows) > gs.snap) + 1)
-    return [int(g[0] + g[-1]) // 2 for g in groups]
-
-
-def _rules(horizontal: np.ndarray, vertical: np.ndarray, box: PixelBox,
-           gs: GridSettings[int]) -> tuple[list[int], list[int]]:
-    x0, y0, x1, y1 = box
-    ys = [y0 + y for y in rule_positions(horizontal[y0:y1, x0:x1], 0, gs, gs.min_line)]
-    # A one-row table's side rules are only as long as the row is high: its rules' span, not
-    # the region's (a seal's strokes joined to the row make the region twice as high).
-    height = ys[-1] - ys[0] if len(ys) >= 2 else y1 - y0
-    xs = [x0 + x for x in rule_positions(vertical[y0:y1, x0:x1], 1, gs, min(gs.min_vline, height // 2))]
-    return ys, xs
-
-
-def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridSettings[int]) -> list[tuple[int, int]]:
-    """Runs of rule rows (first, last index into ys) between which the table's side frame runs.
-
-    Two tables one heading apart join through the heading's strokes; the heading's band
-    has neither the left nor the right frame rule, so the tables part there."""
-    runs: list[tuple[int, int]] = []
-    start = 0
-    for r in range(len(ys) - 1):
-        framed = any(border(vertical, x, ys[r], ys[r + 1], True, gs) for x in (xs[0], xs[-1]))
-        if not framed:
-            if r > start:
-                runs.append((start, r))
-            start = r + 1
-    if len(ys) - 1 > start:
-        runs.append((start, len(ys) - 1))
-    return runs
-
-
-def open_ends(vertical: np.ndarray, region: PixelBox, ys: list[int], xs: list[int],
-              gs: GridSettings[int]) -> tuple[int | None, int | None]:
-    """Where a table cut by a page break ends without a rule: both side rules run on past its
-    first (last) rule by a row's height or more, up (down) to there (a browser prints the rows
-    of a continued table so, and the first row on the page was lost)."""
-    x0, y0, _, y1 = region
-    sides = [vertical[y0:y1, max(x0, x - gs.snap):x + gs.snap + 1].any(axis=1) for x in (xs[0], xs[-1])]
-    rows = np.flatnonzero(sides[0] & sides[1])
-    if rows.size == 0:
-        return None, None
-    top, bottom = y0 + int(rows[0]), y0 + int(rows[-1])
-    return (top if ys[0] - top >= gs.min_vline else None), (bottom if bottom - ys[-1] >= gs.min_vline else None)
-
-
-def open_sides(horizontal: np.ndarray, region: PixelBox, ys: list[int], xs: list[int],
-               gs: GridSettings[int]) -> tuple[int | None, int | None]:
-    """Where a table whose side rule was not found ends: every row rule runs on past its first
-    (last) column rule by a row label's width or more, to ends that agree, there (a close-up
-    photo's side rule leans by perspective: seed 4848's photo, 3.7° over section 二's first
-    table, whose label column was left out of it and its rows unread)."""
-    x0, _, x1, _ = region
-
-    def end(y: int, left: bool) -> int | None:
-        along = np.flatnonzero(horizontal[max(0, y - gs.snap):y + gs.snap + 1, x0:x1].any(axis=0))
-        return None if along.size == 0 else x0 + int(along[0] if left else along[-1])
-
-    found: list[int | None] = []
-    for left, side in ((True, xs[0]), (False, xs[-1])):
-        ends = [end(y, left) for y in ys]
-        known = [e for e in ends if e is not None]
-        past = [side - e if left else e - side for e in known]
-        runs_on = (len(known) == len(ends) and min(past) >= gs.min_line
-                   and max(known) - min(known) <= 2 * gs.snap)
-        found.append(int(np.median(known)) if runs_on else None)
-    return found[0], found[1]
-
-
 def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None = None) -> list[GridTable]:
     """The ruled tables of a page, top to bottom (`dots`: see grid_cells)."""
     horizontal, vertical = rulings.horizontal, rulings.vertical
@@ -350,19 +250,19 @@ def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None
     # hair-thin rules come out in dashes (seed 4747's fax TIFFs: the last column, beyond such
     # gaps, was left out of its table, and its values lost). The rulings themselves are found
     # within the regions the rules' own joins make (`_table_rows`).
-    for region in table_regions(horizontal, vertical, gs, rule_gap=gs.text_height):
+    for region in side_by_side_joined(table_regions(horizontal, vertical, gs, rule_gap=gs.text_height), rulings, gs):
         # Rules of a table broken apart from its frame (a black-and-white page's dashes lost
         # all round a few cells) make a web of their own inside it: its grid is the table's.
         if any(within(region, table.box, gs.snap) for table in tables):
             continue
-        ys, xs = _rules(horizontal, vertical, region, gs)
+        ys, xs = region_rules(horizontal, vertical, region, gs)
         if len(ys) < 2 or len(xs) < 2:
             continue
         above, below = ([end] if end is not None else [] for end in open_ends(vertical, region, ys, xs, gs))
         ys = [*above, *ys, *below]
         for first, last in split_unframed(vertical, ys, xs, gs):
             box = (region[0], ys[first] - gs.snap, region[2], ys[last] + gs.snap)
-            part_ys, part_xs = _rules(horizontal, vertical, box, gs)
+            part_ys, part_xs = region_rules(horizontal, vertical, box, gs)
             # The open ends have no rule to find again.
             part_ys = [*(above if first == 0 else []), *part_ys, *(below if last == len(ys) - 1 else [])]
             if len(part_ys) < 2 or len(part_xs) < 2:

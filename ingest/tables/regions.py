@@ -1,0 +1,169 @@
+"""Where a page's ruled tables lie on its rule masks: webs of rules that are tables (parts of
+one table found apart joined), the row and column rules within each, and where a table whose
+end or side rule was lost ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ingest.tables.cells import border
+from ingest.tables.components import components
+from ingest.tables.model import GridSettings, PixelBox
+
+
+@dataclass(frozen=True)
+class Rulings:
+    """Masks (255 = rule) of a page's horizontal and vertical table rules."""
+
+    horizontal: np.ndarray
+    vertical: np.ndarray
+
+    def turned_half(self) -> Rulings:
+        return Rulings(cv2.rotate(self.horizontal, cv2.ROTATE_180), cv2.rotate(self.vertical, cv2.ROTATE_180))
+
+
+def table_regions(horizontal: np.ndarray, vertical: np.ndarray, gs: GridSettings[int],
+                  rule_gap: int = 0) -> list[PixelBox]:
+    """Boxes of ruled tables: connected rulings with at least two rows and two columns of joints;
+    a horizontal rule broken by gaps up to `rule_gap` wide (beyond `snap`) is one."""
+    across = max(gs.snap, rule_gap)
+    frame = cv2.bitwise_or(cv2.dilate(horizontal, np.ones((gs.snap, across), np.uint8)),
+                           cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8)))
+    near_vertical = cv2.dilate(vertical, np.ones((gs.snap, gs.snap), np.uint8))
+    joints = cv2.dilate(horizontal & near_vertical, np.ones((3, 3), np.uint8))
+    count, labels, stats = components(frame)
+    boxes = []
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if w < 4 * gs.min_line or h < gs.text_height:
+            continue
+        region = (labels[y:y + h, x:x + w] == i) & (joints[y:y + h, x:x + w] > 0)
+        n_joints, _ = cv2.connectedComponents(region.astype(np.uint8))
+        if n_joints - 1 >= 4:
+            boxes.append((x, y, x + w, y + h))
+    return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def side_by_side_joined(boxes: list[PixelBox], rulings: Rulings, gs: GridSettings[int]) -> list[PixelBox]:
+    """Table regions side by side that are parts of one table (`_parts_of_one`) joined. Only
+    regions that are tables on their own: a label column whose rules a fax lost is read as the
+    text beside a grid (`side_labels`), better than as a grid of what rules are left. A
+    standard-resolution fax loses its hair-thin rules over a hand's width at a time, on every
+    row at once now and then (seed 6363's fax TIFF: a table cut in two down a column, its right
+    part no table and the values of its merged cells lost)."""
+    out = list(boxes)
+    while pair := next(((a, b) for a in out for b in out if a[2] <= b[0] and _parts_of_one(a, b, rulings, gs)), None):
+        a, b = pair
+        out = [box for box in out if box not in pair] + [(a[0], min(a[1], b[1]), b[2], max(a[3], b[3]))]
+    return sorted(out, key=lambda box: (box[1], box[0]))
+
+
+def _parts_of_one(a: PixelBox, b: PixelBox, rulings: Rulings, gs: GridSettings[int]) -> bool:
+    """Whether region `a` and region `b` right of it are one table's: as tall as each other, apart
+    by less than the narrower is wide, their row rules at the same heights, and not both framed
+    on the sides they face (two tables side by side are)."""
+    return (abs(a[1] - b[1]) <= 2 * gs.snap and abs(a[3] - b[3]) <= 2 * gs.snap
+            and b[0] - a[2] < min(a[2] - a[0], b[2] - b[0]) and _rows_agree(rulings.horizontal, a, b, gs)
+            and not (_side_ruled(rulings, a, right=True, gs=gs) and _side_ruled(rulings, b, right=False, gs=gs)))
+
+
+def _side_ruled(rulings: Rulings, box: PixelBox, right: bool, gs: GridSettings[int]) -> bool:
+    """Whether a rule runs down most of a region's right (left) side, where its row rules end."""
+    x0, y0, x1, y1 = box
+    along = np.flatnonzero(rulings.horizontal[y0:y1, x0:x1].any(axis=0))
+    if along.size == 0:
+        return False
+    x = x0 + int(along[-1] if right else along[0])
+    band = rulings.vertical[y0:y1, max(0, x - 2 * gs.snap):x + 2 * gs.snap + 1]
+    return bool(2 * np.count_nonzero(band.any(axis=1)) >= y1 - y0)
+
+
+def _rows_agree(horizontal: np.ndarray, a: PixelBox, b: PixelBox, gs: GridSettings[int]) -> bool:
+    """Whether three in four of the row rules of the region with fewer lie at those of the other."""
+    ys_a, ys_b = ([box[1] + y for y in rule_positions(horizontal[box[1]:box[3], box[0]:box[2]], 0, gs, gs.min_line)]
+                  for box in (a, b))
+    fewer, more = sorted((ys_a, ys_b), key=len)
+    if len(fewer) < 2:
+        return False
+    matched = sum(1 for y in fewer if any(abs(y - m) <= gs.snap for m in more))
+    return 4 * matched >= 3 * len(fewer)
+
+
+def rule_positions(mask: np.ndarray, axis: int, gs: GridSettings[int], min_length: int) -> list[int]:
+    """Centres of the rules of a table-region mask: axis 0 gives y of horizontal rules, 1 gives x of vertical."""
+    coverage = (mask > 0).sum(axis=1 - axis)
+    rows = np.flatnonzero(coverage >= min_length)
+    if rows.size == 0:
+        return []
+    # Rows of one rule are at most `snap` apart; a larger step starts the next rule.
+    groups = np.split(rows, np.flatnonzero(np.diff(rows) > gs.snap) + 1)
+    return [int(g[0] + g[-1]) // 2 for g in groups]
+
+
+def region_rules(horizontal: np.ndarray, vertical: np.ndarray, box: PixelBox,
+           gs: GridSettings[int]) -> tuple[list[int], list[int]]:
+    x0, y0, x1, y1 = box
+    ys = [y0 + y for y in rule_positions(horizontal[y0:y1, x0:x1], 0, gs, gs.min_line)]
+    # A one-row table's side rules are only as long as the row is high: its rules' span, not
+    # the region's (a seal's strokes joined to the row make the region twice as high).
+    height = ys[-1] - ys[0] if len(ys) >= 2 else y1 - y0
+    xs = [x0 + x for x in rule_positions(vertical[y0:y1, x0:x1], 1, gs, min(gs.min_vline, height // 2))]
+    return ys, xs
+
+
+def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridSettings[int]) -> list[tuple[int, int]]:
+    """Runs of rule rows (first, last index into ys) between which the table's side frame runs.
+
+    Two tables one heading apart join through the heading's strokes; the heading's band
+    has neither the left nor the right frame rule, so the tables part there."""
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for r in range(len(ys) - 1):
+        framed = any(border(vertical, x, ys[r], ys[r + 1], True, gs) for x in (xs[0], xs[-1]))
+        if not framed:
+            if r > start:
+                runs.append((start, r))
+            start = r + 1
+    if len(ys) - 1 > start:
+        runs.append((start, len(ys) - 1))
+    return runs
+
+
+def open_ends(vertical: np.ndarray, region: PixelBox, ys: list[int], xs: list[int],
+              gs: GridSettings[int]) -> tuple[int | None, int | None]:
+    """Where a table cut by a page break ends without a rule: both side rules run on past its
+    first (last) rule by a row's height or more, up (down) to there (a browser prints the rows
+    of a continued table so, and the first row on the page was lost)."""
+    x0, y0, _, y1 = region
+    sides = [vertical[y0:y1, max(x0, x - gs.snap):x + gs.snap + 1].any(axis=1) for x in (xs[0], xs[-1])]
+    rows = np.flatnonzero(sides[0] & sides[1])
+    if rows.size == 0:
+        return None, None
+    top, bottom = y0 + int(rows[0]), y0 + int(rows[-1])
+    return (top if ys[0] - top >= gs.min_vline else None), (bottom if bottom - ys[-1] >= gs.min_vline else None)
+
+
+def open_sides(horizontal: np.ndarray, region: PixelBox, ys: list[int], xs: list[int],
+               gs: GridSettings[int]) -> tuple[int | None, int | None]:
+    """Where a table whose side rule was not found ends: every row rule runs on past its first
+    (last) column rule by a row label's width or more, to ends that agree, there (a close-up
+    photo's side rule leans by perspective: seed 4848's photo, 3.7° over section 二's first
+    table, whose label column was left out of it and its rows unread)."""
+    x0, _, x1, _ = region
+
+    def end(y: int, left: bool) -> int | None:
+        along = np.flatnonzero(horizontal[max(0, y - gs.snap):y + gs.snap + 1, x0:x1].any(axis=0))
+        return None if along.size == 0 else x0 + int(along[0] if left else along[-1])
+
+    found: list[int | None] = []
+    for left, side in ((True, xs[0]), (False, xs[-1])):
+        ends = [end(y, left) for y in ys]
+        known = [e for e in ends if e is not None]
+        past = [side - e if left else e - side for e in known]
+        runs_on = (len(known) == len(ends) and min(past) >= gs.min_line
+                   and max(known) - min(known) <= 2 * gs.snap)
+        found.append(int(np.median(known)) if runs_on else None)
+    return found[0], found[1]
