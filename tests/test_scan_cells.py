@@ -8,13 +8,17 @@ import io
 
 import cv2
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.evidence import Evidence
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
+from ingest.scan.cell_marks import crosses_row_rule
 from ingest.scan.lines import cell_lines
+from ingest.scan.ocr.consensus import looks_numeric
 from ingest.settings import Settings
+from ingest.tables.regions import Rulings
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 SIZE = 30
@@ -115,3 +119,43 @@ def test_a_sliver_of_a_grid_gone_wrong_is_not_sure_paper(settings: Settings) -> 
     sliver = [cells[(r, 2)] for r in range(1, 5)]
     assert all(c.text == "" and c.confidence < settings.ocr.conf_blank for c in sliver), sliver
     assert [cells[(r, 3)].text for r in range(1, 5)] == ["1", "0", "2", "0"]
+
+
+def test_a_pen_tick_across_a_rule_beside_a_number_leaves_it_unsure(settings: Settings) -> None:
+    # A reader's tick drawn across the rule between two rows, right of their numbers: its
+    # strokes read beside a digit made seed 6363's "0" a sure "0.1". Print keeps within its
+    # cell; a stroke that runs on across the rule does not.
+    page = _page()
+    tick = np.array([[928, 340], [946, 384], [990, 326]], np.int32)
+    cv2.polylines(page, [tick], False, (190, 60, 40), 4, lineType=cv2.LINE_AA)  # a blue pen (BGR)
+    buffer = io.BytesIO()
+    Image.fromarray(cv2.cvtColor(page, cv2.COLOR_BGR2RGB)).save(buffer, "PNG")
+    document = read_image_file(buffer.getvalue(), settings)
+    (table,) = [b for b in document.blocks if isinstance(b, Table)]
+    cells = {(c.row, c.col): c for row in table.rows for c in row}
+    ticked = [cells[(1, 4)], cells[(2, 4)]]
+    assert not any(looks_numeric(c.text) and c.confidence > settings.ocr.conf_disagree for c in ticked), ticked
+    clear = [cells[(r, 2)] for r in range(1, 5)] + [cells[(r, 4)] for r in (3, 4)]
+    assert all(c.confidence > settings.ocr.conf_disagree for c in clear), clear
+    assert [c.text for c in clear] == ["1", "0", "2", "0", "2", "0"]
+
+
+@pytest.mark.parametrize("below", ["tick", "text", "column rule"])
+def test_only_a_stroke_on_across_the_row_rule_crosses_it(below: str) -> None:
+    # A cell (0, 40)-(300, 100) over a row rule at y = 100, its digit set low, touching the
+    # interior's edge; past the rule a pen tick's stroke, the next row's text set high, or
+    # a column rule meeting the row rule under the digit.
+    ink, horizontal, vertical = (np.zeros((200, 300), np.uint8) for _ in range(3))
+    horizontal[99:102] = 255
+    ink[99:102] = 255
+    ink[80:97, 140:160] = 255
+    if below == "tick":
+        cv2.line(ink, (200, 70), (230, 130), 255, 3)
+    elif below == "text":
+        ink[104:120, 140:160] = 255
+    else:
+        ink[100:160, 149:152] = vertical[100:160, 149:152] = 255
+    box, interior = (0, 40, 300, 100), (5, 45, 295, 95)
+    marks = [(130, 25, 230, 52)]
+    crossed = crosses_row_rule(ink, Rulings(horizontal, vertical), box, interior, marks, 3)
+    assert crossed == (below == "tick")

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from ingest.scan.cell_marks import cell_interior
 from ingest.scan.lines import without_rule_rests
-from ingest.scan.page import _interior, _straight, prepare
+from ingest.scan.page import _straight, prepare
 from ingest.tables.model import GridSettings
 from ingest.tables.raster import find_tables
 
@@ -75,6 +76,6 @@ def test_a_low_rows_digits_stay_whole_between_painted_rules() -> None:
     """A 20-px row between 2-px rules holds 15-px digits touching them: with the rules painted
     out the cell reaches to within a pixel of them (a margin of a rule's width cut the digits'
     feet off, and a cut "0" was read "9" or nothing)."""
-    x0, y0, x1, y1 = _interior((100, 200, 180, 220), 100, 200, _GS, True)
+    x0, y0, x1, y1 = cell_interior((100, 200, 180, 220), 100, 200, _GS, True)
     assert (y0, y1) == (2, 18) and (x0, x1) == (2, 78)
-    assert _interior((100, 200, 180, 220), 100, 200, _GS, False)[1::2] == (4, 16)
+    assert cell_interior((100, 200, 180, 220), 100, 200, _GS, False)[1::2] == (4, 16)

@@ -12,11 +12,12 @@ import numpy as np
 from ingest.errors import ErrorCode, InputError
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
+from ingest.scan.cell_marks import RULE_RIM, cell_ink, cell_interior, cell_marks, crosses_row_rule, cut_by_inset
 from ingest.scan.crops import OCR_TEXT_HEIGHT, scaled_crop
 from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.grid_seams import doubt_blanks_between
 from ingest.scan.known_labels import read_table_cells
-from ingest.scan.lines import cell_lines, rules_painted_out, text_line_boxes, without_rule_rests
+from ingest.scan.lines import rules_painted_out, text_line_boxes
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric
 from ingest.scan.orientation import read_orientation
@@ -42,10 +43,8 @@ _CHAR_GAP = 0.3
 _SURE_AXIS = 4.0
 # Text lines are told from columns on the page scaled so its text is about this tall.
 _AXIS_TEXT_HEIGHT = 16
-# Rows beyond a cell's interior looked at for a mark running on (clear of the rule's own ink);
-# a mark so cut to under this share of the table's usual mark height is read in part (a tight
-# row's digits, all cut alike by a row or two, read right: seed 2468's 150-dpi images).
-_BEYOND_INSET = 2
+# A mark cut by its cell's inset to under this share of the table's usual mark height is read
+# in part (a tight row's digits, all cut alike by a row or two, read right: seed 2468's 150-dpi images).
 _CUT_SHARE = 0.8
 
 
@@ -194,53 +193,6 @@ def upright(color: np.ndarray, engines: EngineSet, photographed: bool = False) -
     return ways[:1] if settled else ways
 
 
-def _interior(box: Box, ox: int, oy: int, gs: GridSettings[int], painted: bool) -> Box:
-    """A cell's box from (ox, oy) inside its rules; just inside `painted`-out rules (small print comes close)."""
-    inset = (gs.line_thickness + 1) // 2 + 1 if painted else gs.line_thickness + 2
-    x0, y0, x1, y1 = box[0] - ox, box[1] - oy, box[2] - ox, box[3] - oy
-    return (x0 + inset, y0 + inset, max(x0 + inset + 1, x1 - inset), max(y0 + inset + 1, y1 - inset))
-
-
-def _cut_by_inset(ink: np.ndarray, interior: Box, marks: list[Box]) -> bool:
-    """Whether a mark of a cell's `interior` (`marks` within it) runs on past its top or bottom:
-    ink just beyond it under the mark. A value set low or high in its cell is read cut through
-    (seed 3907's turned scan: a 3 cut in half, read 2 by both engines, unflagged)."""
-    x0, y0, _, y1 = interior
-    for lx0, ly0, lx1, ly1 in marks:
-        columns = slice(x0 + lx0, x0 + lx1)
-        if (ly1 >= y1 - y0 and ink[y1:y1 + _BEYOND_INSET, columns].any()) or (
-                ly0 <= 0 and ink[max(0, y0 - _BEYOND_INSET):y0, columns].any()):
-            return True
-    return False
-
-
-def _thin_marks(region: np.ndarray, gs: GridSettings[int]) -> list[Box]:
-    """The box of a cell's marks drawn in strokes too thin to survive the speck filter (a "2"
-    of a faint 150 dpi scan): marks a third of a character tall clear of the cell's sides,
-    where rests of vertical rules lie (a low row's text may touch its top or bottom).
-    Read rather than called blank: a missed value is the worst error."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
-    w = region.shape[1]
-    marks = [(x, y, x + cw, y + ch) for x, y, cw, ch, _ in stats[1:count]
-             if ch >= gs.text_height // 3 and x > 0 and x + cw < w]
-    if not marks:
-        return []
-    return [(min(m[0] for m in marks), min(m[1] for m in marks), max(m[2] for m in marks), max(m[3] for m in marks))]
-
-
-def _cell_ink(ink: np.ndarray, gs: GridSettings[int], inner: tuple[int, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
-    """A cell's ink (interior) with specks opened away, and that ink without rule rests
-    (`inner`: where a merged cell's dropped inner rules would run)."""
-    opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    return opened, without_rule_rests(opened, gs.line_thickness + 4, inner)
-
-
-def _marks(ink: np.ndarray, region: np.ndarray, gs: GridSettings[int]) -> list[Box]:
-    """The text lines of a cell's `region` (its ink without rests and specks); else the box
-    of the thin marks of its raw `ink`, if any."""
-    return cell_lines(region, gs.text_height) or _thin_marks(ink, gs)
-
-
 def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: int, engines: EngineSet,
                settings: Settings) -> TablePiece[int]:
     """The table's cells read one by one: labels as Chinese, values twice as numbers."""
@@ -248,8 +200,10 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     # Each inked cell as its text lines (a label may wrap; a value never does).
     pending: list[tuple[GridCell[int], list[np.ndarray]]] = []
     # Cells whose mark runs on past their interior, with the height of their tallest mark; and
-    # every inked cell's. A mark cut to well under the table's usual height is read in part, unsure.
+    # every inked cell's. A mark cut to well under the table's usual height is read in part, unsure;
+    # so is a number whose marks run on across a rule (`crossed`).
     cut: dict[tuple[int, int], int] = {}
+    crossed: set[tuple[int, int]] = set()
     heights: list[int] = []
     h, w = page.ink.shape
     ox, oy = max(0, table.box[0] - gs.snap), max(0, table.box[1] - gs.snap)
@@ -260,19 +214,22 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     gray, ink = rules_painted_out(page.gray, page.ink, rules, around)
     # The ink off the row rules and their rims, where a mark running past a cell's interior shows.
     left, top, right, bottom = around
-    row_rules = cv2.dilate(page.rulings.horizontal[top:bottom, left:right], np.ones((7, 7), np.uint8))
-    unruled = cv2.bitwise_and(page.ink[top:bottom, left:right], cv2.bitwise_not(row_rules))
+    near_rulings = Rulings(page.rulings.horizontal[top:bottom, left:right],
+                           page.rulings.vertical[top:bottom, left:right])
+    row_rules = cv2.dilate(near_rulings.horizontal, np.ones((2 * RULE_RIM + 1,) * 2, np.uint8))
+    table_ink = page.ink[top:bottom, left:right]
+    unruled = cv2.bitwise_and(table_ink, cv2.bitwise_not(row_rules))
     for cell in table.cells:
-        x0, y0, x1, y1 = _interior(cell.box, ox, oy, gs, page.bilevel)
+        x0, y0, x1, y1 = cell_interior(cell.box, ox, oy, gs, page.bilevel)
         # Rule rests and specks are cut off; a blank cell has no mark a third of a character tall.
         # Where a merged cell's inner rule would run, if it dropped out over this row.
         inner = tuple(x - ox - x0 for x in table.xs[cell.col + 1:cell.col + cell.col_span]) if page.bilevel else ()
-        opened, region = _cell_ink(ink[y0:y1, x0:x1], gs, inner)
+        opened, region = cell_ink(ink[y0:y1, x0:x1], gs, inner)
         if page.bilevel:
             # Rule rests are not read either (the rest of their pixels, cut off as specks, with them).
             rests = cv2.dilate(((opened > 0) & (region == 0)).astype(np.uint8), np.ones((3, 3), np.uint8))
             gray[y0:y1, x0:x1][rests > 0] = 255
-        lines = _marks(ink[y0:y1, x0:x1], region, gs)
+        lines = cell_marks(ink[y0:y1, x0:x1], region, gs)
         if not lines:
             # Paper lighter than any ink all over is surely blank; faint marks may be a digit
             # that thresholding lost (a 0 under a seal's rest, a washed-out stroke). On a black-
@@ -283,7 +240,7 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
             if page.bilevel:
                 near_ink = cv2.dilate(page.ink[y0 + oy:y1 + oy, x0 + ox:x1 + ox], np.ones((5, 5), np.uint8))
                 faint_ink = cv2.bitwise_and(faint_ink, cv2.bitwise_not(near_ink))
-            faint = bool(_marks(faint_ink, _cell_ink(faint_ink, gs)[1], gs))
+            faint = bool(cell_marks(faint_ink, cell_ink(faint_ink, gs)[1], gs))
             # A cell narrower than a character is a sliver of a grid gone wrong (a seal's
             # strokes taken for a rule): its clean paper says nothing of the value beside it.
             sliver = x1 - x0 < gs.text_height
@@ -294,17 +251,23 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append((cell, crops))
         heights.append(max(ly1 - ly0 for _, ly0, _, ly1 in lines))
-        if _cut_by_inset(unruled, (x0, y0, x1, y1), lines):
+        if cut_by_inset(unruled, (x0, y0, x1, y1), lines):
             cut[(cell.row, cell.col)] = heights[-1]
+        ruled = (cell.box[0] - ox, cell.box[1] - oy, cell.box[2] - ox, cell.box[3] - oy)
+        if crosses_row_rule(table_ink, near_rulings, ruled, (x0, y0, x1, y1), lines, gs.line_thickness):
+            crossed.add((cell.row, cell.col))
     grid, crops_read = [c for c, _ in pending], [crops for _, crops in pending]
     readings = values_between(grid, crops_read, read_table_cells(grid, crops_read, engines, settings, OCR_TEXT_HEIGHT,
                                                                  page.bilevel),
                               engines, settings, OCR_TEXT_HEIGHT, page.bilevel)
     usual = float(np.median(heights)) if heights else 0.0
     part_read = {at for at, height in cut.items() if height < _CUT_SHARE * usual}
-    texts.update(((c.row, c.col), reading if (c.row, c.col) not in part_read
-                   else CellText(reading.text, min(reading.confidence, settings.ocr.conf_disagree)))
-                 for (c, _), reading in zip(pending, readings, strict=True))
+    for (c, _), reading in zip(pending, readings, strict=True):
+        at = (c.row, c.col)
+        # A stroke across a rule beside a label is a seal's or a pen's; only a number is at stake.
+        if at in part_read or (at in crossed and looks_numeric(reading.text)):
+            reading = CellText(reading.text, min(reading.confidence, settings.ocr.conf_disagree))
+        texts[at] = reading
     slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
              for c in table.cells]
     return TablePiece(number, list(zip(table.cells, slots, strict=True)), table.n_rows, table.n_cols, gs.snap,
