@@ -90,6 +90,21 @@ def test_a_table_whose_rules_all_drop_out_over_one_stretch_is_one_table() -> Non
     assert table.xs == [100, 300, 500, 700, 898] and len(table.cells) == 12
 
 
+def test_a_headings_stroke_joined_under_a_one_row_table_is_no_row() -> None:
+    # A table's last row carried onto the next page, its side rule lost, a bold heading right
+    # under it whose strokes join its rules (seed 5959's turned scan): the stroke made a second
+    # row, and the table ended at its first column rule, its value beyond left out.
+    horizontal, vertical = np.zeros((400, 1000), np.uint8), np.zeros((400, 1000), np.uint8)
+    for y in (100, 150):
+        horizontal[y:y + 2, 100:900] = 255
+    for x in (100, 500):
+        vertical[100:152, x:x + 2] = 255
+    horizontal[205:207, 570:640] = 255
+    vertical[150:207, 600:602] = 255
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.ys == [100, 150] and table.xs[0] == 100 and table.xs[-1] >= 890, (table.ys, table.xs)
+
+
 def test_a_frame_around_a_table_is_not_a_table() -> None:
     # A web page's frame rules around the table: a web of its own whose box holds the table's.
     horizontal, vertical = _grid((900, 900))

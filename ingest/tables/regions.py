@@ -13,6 +13,10 @@ from ingest.tables.cells import border
 from ingest.tables.components import components
 from ingest.tables.model import GridSettings, PixelBox
 
+# A table's first or last row rule is at least this share of its longest (a fax's dashed
+# rules come out in parts, half their length or less).
+_EDGE_RULE_SHARE = 0.125
+
 
 @dataclass(frozen=True)
 class Rulings:
@@ -104,9 +108,18 @@ def rule_positions(mask: np.ndarray, axis: int, gs: GridSettings[int], min_lengt
 
 
 def region_rules(horizontal: np.ndarray, vertical: np.ndarray, box: PixelBox,
-           gs: GridSettings[int]) -> tuple[list[int], list[int]]:
+                 gs: GridSettings[int]) -> tuple[list[int], list[int]]:
+    """The row rules (y) and column rules (x) of a table region."""
     x0, y0, x1, y1 = box
     ys = [y0 + y for y in rule_positions(horizontal[y0:y1, x0:x1], 0, gs, gs.min_line)]
+    # A table's top and bottom rules run across it; a heading's bold stroke joined to its last
+    # row is no rule (seed 5959's turned scan: 三、收到和处理… under a one-row table made a
+    # second row, whose height left the table's side rule out and its value with it).
+    spans = [int(horizontal[max(0, y - gs.snap):y + gs.snap + 1, x0:x1].any(axis=0).sum()) for y in ys]
+    while len(ys) > 2 and _EDGE_RULE_SHARE * max(spans) > spans[-1]:
+        ys, spans = ys[:-1], spans[:-1]
+    while len(ys) > 2 and _EDGE_RULE_SHARE * max(spans) > spans[0]:
+        ys, spans = ys[1:], spans[1:]
     # A one-row table's side rules are only as long as the row is high: its rules' span, not
     # the region's (a seal's strokes joined to the row make the region twice as high).
     height = ys[-1] - ys[0] if len(ys) >= 2 else y1 - y0
