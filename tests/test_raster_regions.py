@@ -105,6 +105,15 @@ def test_a_headings_stroke_joined_under_a_one_row_table_is_no_row() -> None:
     assert table.ys == [100, 150] and table.xs[0] == 100 and table.xs[-1] >= 890, (table.ys, table.xs)
 
 
+def test_a_seals_stroke_across_the_frame_parts_no_column() -> None:
+    # A gray scan's seal over a table's last row (seed 1414's image): the ring's side runs from
+    # inside the row above across the bottom rule, and parted the value row's cell in two.
+    horizontal, vertical = _grid((600, 800))
+    vertical[330:480, 400:403] = 255
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.xs == [100, 300, 500, 698] and len(table.cells) == 9, table.xs
+
+
 def test_a_frame_around_a_table_is_not_a_table() -> None:
     # A web page's frame rules around the table: a web of its own whose box holds the table's.
     horizontal, vertical = _grid((900, 900))

@@ -21,6 +21,7 @@ from ingest.tables.regions import (
     Rulings,
     open_ends,
     open_sides,
+    overrunning_removed,
     region_rules,
     rule_positions,
     side_by_side_joined,
@@ -262,14 +263,15 @@ def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None
         ys = [*above, *ys, *below]
         for first, last in split_unframed(vertical, ys, xs, gs):
             box = (region[0], ys[first] - gs.snap, region[2], ys[last] + gs.snap)
-            part_ys, part_xs = region_rules(horizontal, vertical, box, gs)
+            part_vertical = overrunning_removed(rulings, box, ys[first:last + 1], gs)
+            part_ys, part_xs = region_rules(horizontal, part_vertical, box, gs)
             # The open ends have no rule to find again.
             part_ys = [*(above if first == 0 else []), *part_ys, *(below if last == len(ys) - 1 else [])]
             if len(part_ys) < 2 or len(part_xs) < 2:
                 continue
             left, right = open_sides(horizontal, region, part_ys, part_xs, gs)
             part_xs = [*([left] if left is not None else []), *part_xs, *([right] if right is not None else [])]
-            cells = grid_cells(horizontal, vertical, part_ys, part_xs, gs, dots)
+            cells = grid_cells(horizontal, part_vertical, part_ys, part_xs, gs, dots)
             if len(cells) < 2:
                 # A frame, not a table: a page's border around its tables, a box around text.
                 continue

@@ -127,6 +127,42 @@ def region_rules(horizontal: np.ndarray, vertical: np.ndarray, box: PixelBox,
     return ys, xs
 
 
+def overrunning_removed(rulings: Rulings, box: PixelBox, ys: list[int], gs: GridSettings[int]) -> np.ndarray:
+    """The vertical rules without the pieces in `box`'s columns that cross the table's frame
+    (`_crosses_frame`) and stand between its side rules where no other rule of its rows does: a
+    column rule ends at the frame, a seal's ring and strokes cross it (seed 1414's gray image:
+    the ring's side across section 四's value row parted two of its columns, and the row was
+    lost). A fax's broken rules run on past a table's part too, into rows whose rules are
+    there, or beside other pieces in line."""
+    x0, _, x1, _ = box
+    top, bottom = ys[0], ys[-1]
+    horizontal = rulings.horizontal[:, x0:x1]
+    count, labels, stats = components(rulings.vertical[:, x0:x1])
+    crossing = [i for i in range(1, count) if _crosses_frame(horizontal, stats[i], top, bottom, gs)]
+    ruled = np.flatnonzero(horizontal[max(0, top - gs.snap):bottom + gs.snap].any(axis=0))
+    if not crossing or ruled.size == 0:
+        return rulings.vertical
+    rows = labels[top:bottom]
+    others = np.any((rows > 0) & ~np.isin(rows, crossing), axis=0)
+    lone = [i for i in crossing
+            if ruled[0] + gs.snap < stats[i, 0] and stats[i, 0] + stats[i, 2] + gs.snap < ruled[-1]
+            and not others[max(0, int(stats[i, 0]) - gs.snap):int(stats[i, 0] + stats[i, 2]) + gs.snap].any()]
+    if not lone:
+        return rulings.vertical
+    kept = rulings.vertical.copy()
+    kept[:, x0:x1][np.isin(labels, lone)] = 0
+    return kept
+
+
+def _crosses_frame(horizontal: np.ndarray, piece: np.ndarray, top: int, bottom: int, gs: GridSettings[int]) -> bool:
+    """Whether a vertical rule piece (its component's stats) spans under half of the rows from
+    `top` to `bottom` and runs on past one of them by more than `snap`, where no row rule is."""
+    y, h = int(piece[1]), int(piece[3])
+    inside = min(y + h, bottom) - max(y, top)
+    beyond = [(a, b) for a, b in ((y, top - gs.snap), (bottom + gs.snap, y + h)) if a < b]
+    return 0 < 2 * inside < bottom - top and bool(beyond) and not any(horizontal[a:b].any() for a, b in beyond)
+
+
 def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridSettings[int]) -> list[tuple[int, int]]:
     """Runs of rule rows (first, last index into ys) between which the table's side frame runs.
 
