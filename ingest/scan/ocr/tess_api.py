@@ -37,6 +37,9 @@ class _Api:
             lib.TessBaseAPIDelete(self.handle)
             raise ToolError(ErrorCode.TOOL_FAILED, f"tesseract cannot load the {lang} model")
         lib.TessBaseAPISetPageSegMode(self.handle, psm)
+        # Its notes on what it could not read (a sliver too small to scale, a line it cannot
+        # recognise) went to stderr, among a run's output; a reading that fails gives no words.
+        lib.TessBaseAPISetVariable(self.handle, b"debug_file", os.devnull.encode())
         for name, value in variables.items():
             lib.TessBaseAPISetVariable(self.handle, name.encode(), value.encode())
         self.lock = threading.Lock()
