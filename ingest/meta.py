@@ -42,6 +42,7 @@ _PAGE_NOISE = re.compile(r"^(?:=+.*=+|页面链接与图片详见.*|.*(?:当前�
 _PAGE_BUTTONS = re.compile(r"[【\[]\s*(?:打印本页|打印此页|关闭窗口|返回顶部)\s*[】\]]")
 _PUBLISHER_LABELS = ("发布机构", "发文机关", "发文单位")
 _DATE_LABELS = ("发布时间", "发布日期", "成文日期", "生成日期")
+_SOURCE_LABELS = ("来源", "信息来源")
 # A title at the start of a long line (crawler text runs the title into the opening).
 _TITLE_PREFIX = re.compile(r"^[^，。；:：]{0,45}?\d{4}\s*年度?\s*(?:的)?(?:政府)?信息公开(?:工作)?(?:的)?"
                            r"(?:年度)?(?:工作)?(?:报告|年报)")
@@ -333,7 +334,10 @@ def find_meta(lines: list[str], settings: Settings | None = None, fmt: str | Non
     publisher = clean_name(next((page.labels[k] for k in _PUBLISHER_LABELS if page.labels.get(k)), ""))
     if well_formed(publisher):
         agencies.append(Evidence(publisher, "page publisher", MEDIUM))
-    signed = _signature(closing, [str(e.value) for e in agencies])
+    # The page's source label names a body too, which the signature may be (it is no evidence
+    # itself: a source may be a news desk that wrote the page).
+    sources = [clean_name(page.labels[k]) for k in _SOURCE_LABELS if page.labels.get(k)]
+    signed = _signature(closing, [str(e.value) for e in agencies] + [name for name in sources if well_formed(name)])
     if signed.name:
         # A signature is as strong as a title when it stands apart or something else names a
         # body too; alone and glued to a clause, the name cut before a date may be only part of one.

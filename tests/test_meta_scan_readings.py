@@ -2,7 +2,8 @@
 seal's star over it on a fax) neither confirms the title nor speaks against it: a title the
 opening quotes stays sure, a title alone stays flagged, a signature of another body still flags
 it. A title cut short of its last character still names the body. A name whose 省 follows no
-province was read with marks in it, and is flagged whatever bears it out."""
+province was read with marks in it, and is flagged whatever bears it out. A signature the page's
+source label names is not cut to an ending of a misread title to bear it out."""
 
 from __future__ import annotations
 
@@ -55,3 +56,15 @@ def test_a_name_whose_province_is_no_province_is_flagged_though_a_signature_bear
     assert meta.agency == body
     assert field_unsure(meta.agency_confidence, meta.agency_evidence, _THRESHOLD)
     assert not names_no_province("国家税务总局河南省税务局") and not names_no_province("黑龙江省农业农村厅")
+
+
+def test_a_signature_the_pages_source_names_is_not_cut_to_bear_out_a_misread_title() -> None:
+    # A browser print's scan (seed 8282): a margin's mark read into the quoted title's line
+    # (桃工源乡…), the signature and the page's source label 桃源乡人民政府. The signature was cut
+    # to 源乡人民政府, an ending of the misread name, and so bore it out.
+    lines = ["发布日期:2021-03-13来源:桃源乡人民政府浏览次数:3609", "根据《条例》规定，现发布《桃",
+             "工源乡人民政府2020年政府信息公开工作年度报告》。", "一、总体情况", "六、其他需要报告的事项", "无。",
+             "桃源乡人民政府", "2021年3月13日"]
+    meta = find_meta(lines, fmt="pdf_scanned")
+    assert "signature: 桃源乡人民政府" in meta.evidence
+    assert meta.agency != "桃工源乡人民政府" or field_unsure(meta.agency_confidence, meta.agency_evidence, _THRESHOLD)
