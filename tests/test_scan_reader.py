@@ -107,6 +107,9 @@ def test_disagreeing_readings_go_to_review() -> None:
     # Both read a leading zero no count is printed with: a mark beside the digits taken for one.
     assert agree(CellText("010", 0.99), CellText("010", 0.5), settings).confidence < settings.review.report_threshold
     assert agree(CellText("0.5", 0.99), CellText("0.5", 0.95), settings).confidence >= 0.99
+    # One engine sure, the other not: a lone digit the general recogniser doubts; neither sure: review.
+    assert agree(CellText("7", 0.99), CellText("7", 0.11), settings).confidence >= settings.review.report_threshold
+    assert agree(CellText("7", 0.55), CellText("7", 0.11), settings).confidence < settings.review.report_threshold
 
 
 def test_digit_lookalikes_agree_with_digits() -> None:

@@ -138,8 +138,12 @@ def agree(first: CellText, second: CellText, settings: Settings) -> CellText:
     """One value from two readings: agreement earns trust, disagreement review."""
     a, b = as_digits(first.text), as_digits(second.text)
     if a == b and _NUMBER.match(a) and not _LEADING_ZERO.match(a):
-        sure = min(first.confidence, second.confidence) >= settings.ocr.min_score
-        return CellText(a, settings.ocr.conf_agree if sure else settings.ocr.conf_agree_low_score)
+        sure = [score >= settings.ocr.min_score for score in (first.confidence, second.confidence)]
+        # Two readings neither engine is sure of are no agreement: a fax's 2 whose top had worn
+        # away read 7 by both, at 0.55 and 0.11 (seed 8282's fax, kept at 0.9998 unflagged).
+        if not any(sure):
+            return CellText(a, settings.ocr.conf_disagree)
+        return CellText(a, settings.ocr.conf_agree if all(sure) else settings.ocr.conf_agree_low_score)
     numeric = [(text, r) for text, r in ((a, first), (b, second)) if _NUMBER.match(text)]
     if not numeric:
         # Marks around digits (a seal's rest) are dropped; a value cell that gave no number at
