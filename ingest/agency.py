@@ -102,12 +102,13 @@ def tail_names(run: str, known: list[str]) -> str | None:
     """The name a run of text ends with (a signature glued to the sentence before it): its
     longest ending that names one of the `known` bodies, else the run if it is a name. The
     longest of all, not the first known name's: a title misread 桃工源乡人民政府 (a margin's
-    mark in it) had cut the signature 桃源乡人民政府, which the page's publisher prints too,
+    mark in it) had cut the signature 桃源乡人民政府, which the page's source label prints too,
     to 源乡人民政府, and so was borne out (seed 8282's browser scan, unflagged)."""
     cores = [_core(name) for name in known]
-    for size in range(len(run), 1, -1):
-        tail = run[-size:]
-        if any(same_body(tail, name) or (len(core) >= 2 and tail == core) for name, core in zip(known, cores,
-                                                                                                   strict=True)):
-            return tail
-    return run if well_formed(run) else None
+
+    def names_known(tail: str) -> bool:
+        return any(same_body(tail, name) or (len(core) >= 2 and tail == core)
+                   for name, core in zip(known, cores, strict=True))
+
+    return next((run[-size:] for size in range(len(run), 1, -1) if names_known(run[-size:])),
+                run if well_formed(run) else None)
