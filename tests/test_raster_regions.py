@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from ingest.tables.components import components
-from ingest.tables.model import GridSettings
-from ingest.tables.raster import find_rulings, find_tables
+from ingest.tables.model import GridCell, GridSettings
+from ingest.tables.raster import GridTable, find_rulings, find_tables, sharing_rules_joined
 from ingest.tables.regions import Rulings, table_regions
 
 _GS = GridSettings(text_height=20, snap=4, bridge=10, min_line=50, min_vline=28, intersection=3,
@@ -193,3 +193,23 @@ def test_a_side_rule_not_found_leaves_its_column_in_the_table(lost: str) -> None
     (table,) = find_tables(Rulings(horizontal, vertical), _GS)
     assert table.n_cols == 3 and len(table.cells) == 9
     assert table.xs[0] in range(98, 103) and table.xs[-1] in range(696, 702)
+
+
+def _table(xs: list[int], ys: list[int]) -> GridTable:
+    cells = [GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1])) for r in range(len(ys) - 1)
+             for c in range(len(xs) - 1)]
+    return GridTable((xs[0], ys[0], xs[-1], ys[-1]), ys, xs, cells)
+
+
+def test_tables_sharing_a_column_rule_and_every_row_rule_are_one() -> None:
+    # A fax's row rules broken on every row at a column rule (seed 9191's fax TIFF): the labels
+    # were one table, their values another, and the values were lost.
+    labels, values = _table([100, 300], [100, 200, 300, 400]), _table([302, 600, 900], [101, 200, 299, 400])
+    (table,) = sharing_rules_joined([values, labels], _GS)
+    assert table.xs == [100, 300, 600, 900] and table.ys == [100, 200, 300, 400]
+    assert sorted((c.row, c.col) for c in table.cells) == [(r, c) for r in range(3) for c in range(3)]
+    assert {c.box for c in table.cells if c.col == 2} == {(600, y0, 900, y1) for y0, y1 in ((101, 200), (200, 299),
+                                                                                         (299, 400))}
+    # Tables apart, or with rows of their own, stay apart.
+    assert len(sharing_rules_joined([labels, _table([340, 600, 900], [100, 200, 300, 400])], _GS)) == 2
+    assert len(sharing_rules_joined([labels, _table([300, 600, 900], [100, 250, 400])], _GS)) == 2

@@ -8,7 +8,7 @@ pdfplumber's table finder: masks in, geometry out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -276,4 +276,23 @@ def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None
                 # A frame, not a table: a page's border around its tables, a box around text.
                 continue
             tables.append(GridTable((part_xs[0], part_ys[0], part_xs[-1], part_ys[-1]), part_ys, part_xs, cells))
-    return tables
+    return sharing_rules_joined(tables, gs)
+
+
+def sharing_rules_joined(tables: list[GridTable], gs: GridSettings[int]) -> list[GridTable]:
+    """Tables side by side that share their facing column rule and every row rule joined into
+    one: a fax's row rules broken on every row at a column rule leave two webs of rules whose
+    dashes run past each other, each read as a table of its own (seed 9191's fax TIFF: section
+    二's labels one table, their values another, the values lost). Tables apart have rules apart."""
+    out = list(tables)
+    while pair := next(((a, b) for a in out for b in out if abs(b.xs[0] - a.xs[-1]) <= gs.snap
+                        and len(a.ys) == len(b.ys)
+                        and all(abs(ya - yb) <= gs.snap for ya, yb in zip(a.ys, b.ys, strict=True))), None):
+        a, b = pair
+        shift = a.n_cols
+        cells = a.cells + [replace(c, col=c.col + shift) for c in b.cells]
+        joined = GridTable((a.box[0], min(a.box[1], b.box[1]), b.box[2], max(a.box[3], b.box[3])),
+                           a.ys, [*a.xs, *b.xs[1:]], cells)
+        out = [t for t in out if t is not a and t is not b]
+        out.append(joined)
+    return sorted(out, key=lambda t: (t.box[1], t.box[0]))
