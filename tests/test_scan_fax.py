@@ -204,6 +204,22 @@ def test_dash_where_a_merged_cells_rule_dropped_out_goes() -> None:
     assert without_rule_rests(region, 5)[12:26, 119:121].all()
 
 
+def test_a_zero_in_two_arcs_on_a_dropped_rules_line_keeps_both() -> None:
+    """A "0" whose thin top and foot dropped out is two arcs; centred in a merged cell on the
+    line of its dropped inner rule, its left arc is not the rule's dash (it was, and the right
+    arc alone read "1": seed 9191's fax TIFF). A dash at a height of its own still goes."""
+    region = np.zeros((40, 240), np.uint8)
+    region[10:30, 114:118] = 255  # the left arc, where the inner rule runs
+    region[10:30, 124:128] = 255  # the right arc
+    region[2:9, 119:121] = 255  # a dash of the rule above the digit
+    kept = without_rule_rests(region, 5, (116,), text_height=32)
+    assert kept[10:30, 114:118].all() and kept[10:30, 124:128].all()
+    assert not kept[2:9].any()
+    # In a cell of Chinese characters (marks as tall as the page's text), parts stand alike too:
+    # the dash rule is kept as it was.
+    assert not without_rule_rests(region, 5, (116,), text_height=22)[10:30, 114:118].any()
+
+
 def _jagged_lone_value(text: str, rng: random.Random) -> np.ndarray:
     """A lone value as a 150-dpi black-and-white scan prints it (13-16 px high, thresholded),
     scaled to the readers' text height as the page reader scales a cell's crop."""

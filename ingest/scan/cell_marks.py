@@ -56,7 +56,7 @@ def cell_ink(ink: np.ndarray, gs: GridSettings[int], inner: tuple[int, ...] = ()
     """A cell's ink (interior) with specks opened away, and that ink without rule rests
     (`inner`: where a merged cell's dropped inner rules would run)."""
     opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    return opened, without_rule_rests(opened, gs.line_thickness + 4, inner)
+    return opened, without_rule_rests(opened, gs.line_thickness + 4, inner, gs.text_height)
 
 
 def cell_marks(ink: np.ndarray, region: np.ndarray, gs: GridSettings[int]) -> list[Box]:

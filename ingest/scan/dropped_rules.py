@@ -215,7 +215,7 @@ def _a_mark_per_column(region: np.ndarray, xs: list[int], gs: GridSettings[int])
     crosses where a column rule would run, each band's marks centred in it; a single band's
     marks right at its middle and not at the whole cell's (a heading over three or five)."""
     inner = tuple(xs[1:-1])
-    marks = _marks(without_rule_rests(region, gs.line_thickness + 4, inner), gs)
+    marks = _marks(without_rule_rests(region, gs.line_thickness + 4, inner, gs.text_height), gs)
     if any(m[0] < x < m[1] for m in marks for x in inner):
         return False
     inked = []
