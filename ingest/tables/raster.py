@@ -16,6 +16,7 @@ import numpy as np
 from ingest.tables.carried import carried_rows, columns_between_rows
 from ingest.tables.cells import grid_cells
 from ingest.tables.components import components
+from ingest.tables.dash_rows import aligned_dash_rows
 from ingest.tables.model import GridCell, GridSettings, PixelBox, within
 from ingest.tables.regions import (
     Rulings,
@@ -136,7 +137,10 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     # (cv2.transpose: a tenth of the time of NumPy's copy of a transposed view of a page.)
     vertical |= cv2.transpose(_dashed_rules(cv2.transpose(ink), cv2.transpose(vertical), None, gs))
     if gs.dot_gap:
-        # A fax's rules over its label columns, and the rules the masks lost within a table.
+        # A standard-resolution fax's row rules left as sparse dashes; then its rules over its
+        # label columns, and the rules the masks lost within a table.
+        horizontal |= aligned_dash_rows(faint, horizontal, vertical, gs,
+                                        [box for box, _ in _table_rows(horizontal, vertical, gs)])
         horizontal |= carried_rows(ink, horizontal, vertical, _table_rows(horizontal, vertical, gs), gs)
         vertical |= columns_between_rows(ink, vertical, _table_rows(horizontal, vertical, gs), gs)
     return Rulings(horizontal, vertical | _row_high_rules(ink, horizontal, gs))
