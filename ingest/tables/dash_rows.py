@@ -23,8 +23,9 @@ import numpy as np
 from ingest.tables.components import components
 from ingest.tables.model import GridSettings, PixelBox
 
-# A row rule is looked for across at least this many columns.
+# A row rule is looked for across at least this many columns, of rules this many text heights tall.
 _COLUMNS = 2
+_TALL_RULE = 2
 # A line of pixels is a row rule's when its dashes cover this share of the columns it crosses.
 _LINE_SHARE = 0.15
 # A column gets the rule when its dashes on the line cover this share of its width.
@@ -42,7 +43,10 @@ def aligned_dash_rows(faint: np.ndarray, horizontal: np.ndarray, vertical: np.nd
     TIFF 7) and a browser scan 66."""
     out = np.zeros_like(faint)
     stats = components(vertical)[2][1:]
-    if found or len(stats) < 3:
+    # Rules as tall as a few rows: a prose page's vertical marks (a seal's, joined strokes of
+    # its characters) are shorter, and lines drawn across them took a title into a grid.
+    stats = stats[stats[:, cv2.CC_STAT_HEIGHT] >= _TALL_RULE * gs.text_height]
+    if found or len(stats) < _COLUMNS + 1:
         return out
     dashes = cv2.bitwise_or(cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((1, gs.text_height), np.uint8)),
                             horizontal)
