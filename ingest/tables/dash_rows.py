@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from ingest.tables.components import components
-from ingest.tables.model import GridSettings, PixelBox
+from ingest.tables.model import GridSettings
 
 # A row rule is looked for across at least this many columns, of rules this many text heights tall.
 _COLUMNS = 2
@@ -33,20 +33,16 @@ _COLUMN_SHARE = 0.08
 
 
 def aligned_dash_rows(faint: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray,
-                      gs: GridSettings[int], found: list[PixelBox]) -> np.ndarray:
+                      gs: GridSettings[int]) -> np.ndarray:
     """A mask of the row rules whose dashes in `faint` line up across the columns that the
-    rules of `vertical` part (with the stretches of them `horizontal` found), drawn column by column
-    where a column has dashes on the line; only on a page where no table was `found` otherwise.
-    Where the masks found tables, their rules and the rules' carrying-on read the grid: drawn
-    on such pages too, the lines took one report's 32 wrong cells to none and cost another 110
-    (its label columns, found apart, joined into one cell over twenty rows: seed 9393's fax
-    TIFF 7) and a browser scan 66."""
+    rules of `vertical` part (with the stretches of them `horizontal` found), drawn column by
+    column where a column has dashes on the line."""
     out = np.zeros_like(faint)
     stats = components(vertical)[2][1:]
     # Rules as tall as a few rows: a prose page's vertical marks (a seal's, joined strokes of
     # its characters) are shorter, and lines drawn across them took a title into a grid.
     stats = stats[stats[:, cv2.CC_STAT_HEIGHT] >= _TALL_RULE * gs.text_height]
-    if found or len(stats) < _COLUMNS + 1:
+    if len(stats) < _COLUMNS + 1:
         return out
     dashes = cv2.bitwise_or(cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((1, gs.text_height), np.uint8)),
                             horizontal)

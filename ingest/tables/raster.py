@@ -137,10 +137,14 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     # (cv2.transpose: a tenth of the time of NumPy's copy of a transposed view of a page.)
     vertical |= cv2.transpose(_dashed_rules(cv2.transpose(ink), cv2.transpose(vertical), None, gs))
     if gs.dot_gap:
-        # A standard-resolution fax's row rules left as sparse dashes; then its rules over its
-        # label columns, and the rules the masks lost within a table.
-        horizontal |= aligned_dash_rows(faint, horizontal, vertical, gs,
-                                        [box for box, _ in _table_rows(horizontal, vertical, gs)])
+        # A standard-resolution fax's row rules left as sparse dashes, on a page where no table
+        # was found otherwise (where tables were, their rules and the rules' carrying-on read the
+        # grid: drawn there too, the dashes' lines took one report's 32 wrong cells to none and
+        # cost another 110, its label columns, found apart, joined into one cell over twenty
+        # rows, seed 9393's fax TIFF 7). Then its rules over its label columns, and the rules
+        # the masks lost within a table.
+        if not _table_rows(horizontal, vertical, gs):
+            horizontal |= aligned_dash_rows(faint, horizontal, vertical, gs)
         horizontal |= carried_rows(ink, horizontal, vertical, _table_rows(horizontal, vertical, gs), gs)
         vertical |= columns_between_rows(ink, vertical, _table_rows(horizontal, vertical, gs), gs)
     return Rulings(horizontal, vertical | _row_high_rules(ink, horizontal, gs))
