@@ -219,6 +219,8 @@ class ErrorInfo:
 AGENCY_FIELD = "report.agency"
 YEAR_FIELD = "report.year"
 TEMPLATE_FIELD = "template"
+# The report's text as OCR read it: a heading looked for there may have been misread.
+TEXT_FIELD = "text"
 
 
 @dataclass

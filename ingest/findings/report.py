@@ -33,8 +33,9 @@ def add_findings(document: Document, report: Report, layout: TemplateLayout, set
     out = template_findings(rules, layout.template, year, report.template_deviations, unsure)
     out += period_findings(rules, prose, year, unsure)
     if not document.may_be_partial:
-        out += section_findings(rules, "\n".join(document.lines()), tables_read(layout, report.cells))
-        out += table_findings(rules, layout, report.cells)
+        out += section_findings(rules, "\n".join(document.lines()), tables_read(layout, report.cells),
+                                document.format in OCR_FORMATS)
+        out += table_findings(rules, layout, report.cells, sure)
     report.prose_claims = read_claims(document.blocks, rules, layout.template, year)
     out += contradictions(rules, layout, report.cells, sure, report.checks, report.prose_claims,
                           document.format not in OCR_FORMATS)

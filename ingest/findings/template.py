@@ -4,13 +4,13 @@ that is not the report's year, a part or table missing, blanks, relations broken
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from ingest.findings.rules import FindingRules
 from ingest.labels import nfkc
 from ingest.layouts import TemplateLayout
 from ingest.mapper.mapping import ROW_NOT_PRINTED
-from ingest.models import TEMPLATE_FIELD, YEAR_FIELD, CellReading, CheckResult, Finding
+from ingest.models import TEMPLATE_FIELD, TEXT_FIELD, YEAR_FIELD, CellReading, CheckResult, Finding
 
 # 自2023年1月1日起至2023年12月31日止 / 从2023年1月1日至12月31日, after 统计 (期限, 时限, 数据…).
 _PERIOD = re.compile(
@@ -55,10 +55,12 @@ def period_findings(rules: FindingRules, text: str, year: int | None,
     return []
 
 
-def section_findings(rules: FindingRules, text: str, tables: frozenset[str] = frozenset()) -> list[Finding]:
+def section_findings(rules: FindingRules, text: str, tables: frozenset[str] = frozenset(),
+                     ocr: bool = False) -> list[Finding]:
     """Each of the six parts whose numbered heading the text does not hold, but for a part
     whose table was read (`tables`: section ids): its heading was misread, as OCR may
-    (收到和处埋政府信息公开甲请情况), or misprinted, not left out."""
+    (收到和处埋政府信息公开甲请情况), or misprinted, not left out. In a text read by `ocr`
+    a heading may be misread past knowing: the finding is pending a look at the text."""
     text = nfkc(text)
     out = []
     for numeral, words in rules.sections.items():
@@ -66,7 +68,8 @@ def section_findings(rules: FindingRules, text: str, tables: frozenset[str] = fr
             continue
         pattern = _HEADING.format(numeral=numeral, words="|".join(map(re.escape, words)))
         if not re.search(pattern, text, re.MULTILINE):
-            out.append(rules.finding("section_missing", f"未找到第{numeral}部分（{words[0]}）的标题", ref=numeral))
+            out.append(rules.finding("section_missing", f"未找到第{numeral}部分（{words[0]}）的标题", ref=numeral,
+                                     pending=[TEXT_FIELD] if ocr else []))
     return out
 
 
@@ -93,30 +96,33 @@ def _may_be_run_together(row: list[CellReading]) -> bool:
     return len(printed) == 1 and digits >= len(row) and any(c.review for c in row)
 
 
-def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading]) -> list[Finding]:
+def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[str, CellReading],
+                   sure: Collection[str]) -> list[Finding]:
     """A table of which no number was found, a row the mapper found left out of a table that is
     there, and the cells printed blank (a table printed whole with every cell blank is that, not
     a table missing). A cell not found at all is not known to be either, nor one of a row whose
-    one number may be all its cells run together."""
+    one number may be all its cells run together. A table or row missing, or a cell blank, is
+    pending the review of its cells not read `sure`: a reader unsure of them may have missed
+    what they print (a fax's rules lost: seed 9696's fax 6 "left out" three rows it prints)."""
     out = []
     blank: list[str] = []
     for section in layout.sections:
         keys = [k for row in section.rows for k in row.cell_keys() if k in cells]
         if keys and all(cells[k].value is None for k in keys) and not all(printed_blank(cells[k]) for k in keys):
             out.append(rules.finding("table_missing", f"未找到“{section.headings[0]}”的统计表或表中无数字",
-                                     cells=keys, ref=section.id))
+                                     cells=keys, ref=section.id, pending=[k for k in keys if k not in sure]))
             continue
         for row in section.rows:
             own = [k for k in row.cell_keys() if k in cells]
             if own and all(ROW_NOT_PRINTED in cells[k].notes for k in own):
                 label = row.labels[0].text if row.labels else row.key
                 out.append(rules.finding("row_missing", f"表格未列出模板要求的“{label}”行", cells=own,
-                                         ref=f"{row.section}.{row.key}"))
+                                         ref=f"{row.section}.{row.key}", pending=[k for k in own if k not in sure]))
             elif not _may_be_run_together([cells[k] for k in own]):
                 blank += [k for k in own if printed_blank(cells[k])]
     if blank:
         out.append(rules.finding("cells_blank", f"表格中有{len(blank)}处应填数字的位置留空（应填0或实际数字）",
-                                 cells=blank))
+                                 cells=blank, pending=[k for k in blank if k not in sure]))
     return out
 
 
