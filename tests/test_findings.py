@@ -209,12 +209,15 @@ def test_a_table_or_row_missing_rests_on_the_cells_read_unsure(settings: Setting
     sure = {k for k in cells if k not in four}
     (missing,) = table_findings(rules, layout, cells, sure)
     assert (missing.kind, missing.pending) == ("table_missing", four)
-    assert table_findings(rules, layout, cells, set(cells))[0].pending == []
+    assert f"（待复核：{'、'.join(four)}）" in missing.message
+    (asserted,) = table_findings(rules, layout, cells, set(cells))
+    assert asserted.pending == [] and "待复核" not in asserted.message
     cells |= {k: CellReading(None, "", 0.5, review=True) for k in four}  # faint marks: blank, unsure
     (blank,) = table_findings(rules, layout, cells, sure)
     assert (blank.kind, blank.cells, blank.pending) == ("cells_blank", four, four)
     headings = section_findings(rules, "一、总体情况", ocr=True)
     assert headings and all(f.kind == "section_missing" and f.pending == ["text"] for f in headings)
+    assert all(f.message.endswith("（待复核：text）") for f in headings)
     assert all(f.pending == [] for f in section_findings(rules, "一、总体情况"))
 
 def test_bodies_are_matched_after_normalisation() -> None:

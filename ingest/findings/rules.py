@@ -65,6 +65,11 @@ class FindingRules:
         return Finding(kind=kind, severity=self.kinds[kind].severity, message=message, **fields)
 
 
+def pending_note(pending: list[str]) -> str:
+    """The message's note naming what a finding waits for (empty when it rests on nothing unsure)."""
+    return f"（待复核：{'、'.join(pending)}）" if pending else ""
+
+
 def _claim(raw: dict[str, Any], words: dict[str, str]) -> Claim:
     def pattern(text: str) -> re.Pattern[str]:
         for name, value in words.items():

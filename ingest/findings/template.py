@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
-from ingest.findings.rules import FindingRules
+from ingest.findings.rules import FindingRules, pending_note
 from ingest.labels import nfkc
 from ingest.layouts import TemplateLayout
 from ingest.mapper.mapping import ROW_NOT_PRINTED
@@ -68,8 +68,9 @@ def section_findings(rules: FindingRules, text: str, tables: frozenset[str] = fr
             continue
         pattern = _HEADING.format(numeral=numeral, words="|".join(map(re.escape, words)))
         if not re.search(pattern, text, re.MULTILINE):
-            out.append(rules.finding("section_missing", f"未找到第{numeral}部分（{words[0]}）的标题", ref=numeral,
-                                     pending=[TEXT_FIELD] if ocr else []))
+            pending = [TEXT_FIELD] if ocr else []
+            out.append(rules.finding("section_missing", f"未找到第{numeral}部分（{words[0]}）的标题"
+                                     f"{pending_note(pending)}", ref=numeral, pending=pending))
     return out
 
 
@@ -109,20 +110,23 @@ def table_findings(rules: FindingRules, layout: TemplateLayout, cells: Mapping[s
     for section in layout.sections:
         keys = [k for row in section.rows for k in row.cell_keys() if k in cells]
         if keys and all(cells[k].value is None for k in keys) and not all(printed_blank(cells[k]) for k in keys):
-            out.append(rules.finding("table_missing", f"未找到“{section.headings[0]}”的统计表或表中无数字",
-                                     cells=keys, ref=section.id, pending=[k for k in keys if k not in sure]))
+            pending = [k for k in keys if k not in sure]
+            out.append(rules.finding("table_missing", f"未找到“{section.headings[0]}”的统计表或表中无数字"
+                                     f"{pending_note(pending)}", cells=keys, ref=section.id, pending=pending))
             continue
         for row in section.rows:
             own = [k for k in row.cell_keys() if k in cells]
             if own and all(ROW_NOT_PRINTED in cells[k].notes for k in own):
                 label = row.labels[0].text if row.labels else row.key
-                out.append(rules.finding("row_missing", f"表格未列出模板要求的“{label}”行", cells=own,
-                                         ref=f"{row.section}.{row.key}", pending=[k for k in own if k not in sure]))
+                pending = [k for k in own if k not in sure]
+                out.append(rules.finding("row_missing", f"表格未列出模板要求的“{label}”行{pending_note(pending)}",
+                                         cells=own, ref=f"{row.section}.{row.key}", pending=pending))
             elif not _may_be_run_together([cells[k] for k in own]):
                 blank += [k for k in own if printed_blank(cells[k])]
     if blank:
-        out.append(rules.finding("cells_blank", f"表格中有{len(blank)}处应填数字的位置留空（应填0或实际数字）",
-                                 cells=blank, pending=[k for k in blank if k not in sure]))
+        pending = [k for k in blank if k not in sure]
+        out.append(rules.finding("cells_blank", f"表格中有{len(blank)}处应填数字的位置留空（应填0或实际数字）"
+                                 f"{pending_note(pending)}", cells=blank, pending=pending))
     return out
 
 

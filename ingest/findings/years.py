@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product
 
-from ingest.findings.rules import FindingRules
+from ingest.findings.rules import FindingRules, pending_note
 from ingest.labels import nfkc
 from ingest.models import AGENCY_FIELD, YEAR_FIELD, Finding, Number
 
@@ -105,10 +105,6 @@ def _may_agree(last: YearReport, forward_key: str, this: YearReport, over_key: s
     return any(not _differs(a, b) for a in forward for b in over)
 
 
-def _pending_note(pending: list[str]) -> str:
-    return f"（待复核：{'、'.join(pending)}）" if pending else ""
-
-
 def _carried(rules: FindingRules, last: YearReport, this: YearReport) -> list[Finding]:
     out = []
     for col in S3_COLUMNS:
@@ -119,7 +115,7 @@ def _carried(rules: FindingRules, last: YearReport, this: YearReport) -> list[Fi
         if _differs(forward, over) and not _may_agree(last, forward_key, this, over_key):
             pending = last.pending([forward_key]) + this.pending([over_key])
             message = (f"{this.year}年报告“上年结转政府信息公开申请数量”（{COLUMN_ZH[col]}）为{over}，"
-                       f"而{last.year}年报告“结转下年度继续办理”为{forward}{_pending_note(pending)}")
+                       f"而{last.year}年报告“结转下年度继续办理”为{forward}{pending_note(pending)}")
             out.append(rules.finding("carried_over_mismatch", message, ref=col, reports=[last.file, this.file],
                                      cells=[over_key, forward_key], pending=pending))
     return out
@@ -153,7 +149,7 @@ def _in_force(rules: FindingRules, last: YearReport, this: YearReport) -> list[F
             keys = [f"s2.{row}.{c}" for c in ("issued", "repealed", "in_force")]
             pending = last.pending([f"s2.{row}.in_force"]) + this.pending(keys)
             message = (f"{this.year}年报告{name}现行有效件数为{now}，而{last.year}年的{before}件加本年制发{issued}件"
-                       f"减本年废止{repealed}件应为{expected}件{_pending_note(pending)}")
+                       f"减本年废止{repealed}件应为{expected}件{pending_note(pending)}")
             out.append(rules.finding("in_force_mismatch", message, ref=row, reports=[last.file, this.file],
                                      cells=keys, pending=pending))
     return out
@@ -165,7 +161,7 @@ def _missing_years(rules: FindingRules, reports: list[YearReport]) -> list[Findi
     missing = [y for y in range(years[0], years[-1] + 1) if y not in years] if years else []
     pending = [p for r in ordered for p in r.pending([])]
     return [rules.finding("year_missing", f"{reports[0].agency}有{years[0]}年至{years[-1]}年的报告，缺少{y}年度报告"
-                          f"{_pending_note(pending)}", ref=str(y), reports=[r.file for r in ordered], pending=pending)
+                          f"{pending_note(pending)}", ref=str(y), reports=[r.file for r in ordered], pending=pending)
             for y in missing]
 
 
