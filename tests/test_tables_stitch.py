@@ -103,3 +103,23 @@ def test_a_first_row_unlike_the_header_is_kept() -> None:
     second = _piece(2, [["行政复议", "结果维持", "总计"], ["结转", "1", "1"]])
     [table] = stitch([(1, [first]), (2, [second])])
     assert isinstance(table, Table) and len(table.rows) == 5
+
+
+def test_the_next_sub_tables_heading_and_header_opening_a_page_are_kept_apart() -> None:
+    """A browser's print (seed 3434's browser PDF 1): the break falls after 行政许可's row of
+    section 二, the next page opens with the heading 第二十条第（六）项, no rule above it, and
+    its header. The heading was taken for the table's 第二十条第（一）项 repeated and dropped, and
+    the header for the rest of the cut row: 行政许可 read 0本年处理决定数量, unflagged blank."""
+    header = ["信息内容", "本年处理决定数量", "本年处理决定数量"]
+    first = _spanning_piece(1, "第二十条第（一）项", [["信息内容", "本年制发件数", "现行有效件数"], ["规章", "1", "0"],
+                                                   ["第二十条第（五）项"] * 3, header, ["行政许可", "0", "0"]],
+                            open_top=False)
+    second = _spanning_piece(2, "第二十条第（六）项", [header, ["行政处罚", "1", "1"]], open_top=True)
+    [table] = stitch([(1, [first]), (2, [second])])
+    assert isinstance(table, Table)
+    assert _texts(table)[5:] == [["行政许可", "0", "0"], ["第二十条第（六）项"] * 3, header, ["行政处罚", "1", "1"]]
+    # A header alone opening the page, under the cut row's numbers, is not that row's rest either.
+    rest = _piece(2, [header, ["行政处罚", "1", "1"]])
+    rest.open_top = True
+    [table] = stitch([(1, [first]), (2, [rest])])
+    assert isinstance(table, Table) and _texts(table)[5:] == [["行政许可", "0", "0"], header, ["行政处罚", "1", "1"]]

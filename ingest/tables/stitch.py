@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
-from ingest.labels import label_core, similarity
+from ingest.labels import label_core, nfkc, similarity
 from ingest.models import Block, Table
 from ingest.tables.glyphs import is_number, join_text
 from ingest.tables.model import (
@@ -35,6 +35,8 @@ from ingest.tables.model import (
 ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
 # A continuation's row read by OCR repeats a header row when its words are this alike.
 _REPEATED_HEADER_LIKENESS = 0.8
+# The numerals of a row's words (第二十条第（六）项: 二十, 六).
+_NUMERALS = re.compile(r"[一二三四五六七八九十百零〇\d]+")
 
 
 @dataclass
@@ -115,10 +117,15 @@ def _repeats(header: list[Slot], row: list[Slot]) -> bool:
     """Whether a continuation's row repeats a header row: the same texts, or, read by OCR, the
     row's words alike (a scan misreads the repeated header otherwise, 自然人 as 白然人, and its
     grid may part a merged cell: seed 8080's fax joined its whole header to the row above the
-    break, and that row was lost)."""
+    break, and that row was lost). Words alike but numbered apart name another item: the
+    heading 第二十条第（六）项 opening a page does not repeat the table's 第二十条第（一）项."""
     if _texts(header) == _texts(row):
         return True
-    words = [label_core("".join(s.text for s in _unique(r))) for r in (header, row)]
+    texts = ["".join(s.text for s in _unique(r)) for r in (header, row)]
+    numerals = [_NUMERALS.findall(nfkc(t)) for t in texts]
+    if len(numerals[0]) == len(numerals[1]) and numerals[0] != numerals[1]:
+        return False
+    words = [label_core(t) for t in texts]
     return bool(words[0]) and similarity(*words) >= _REPEATED_HEADER_LIKENESS
 
 
@@ -149,11 +156,13 @@ def _is_split_row(last: list[Slot], cont: list[Slot], piece: TablePiece[Any]) ->
     """The continuation's first row is the rest of the row the page break cut: it has
     text, starts no new item, its cells are the cut row's (a heading across the table that
     opens the next page is not), and numbers are on one side of the break only, in cells the
-    cut row left empty (a header row's 结果维持 above a row of counts is no cell cut in two)."""
+    other side left empty (a header row's 结果维持 above a row of counts is no cell cut in two,
+    nor is a header's 本年处理决定数量 under a row's 0)."""
     texts = [s.text for s in cont if s.text]
     if not texts or ITEM_START.match(texts[0]) or not (piece.open_top or not cont[0].text):
         return False
-    if _spans(last) != _spans(cont) or any(b.text and piece.numeric(a.text) for b, a in zip(last, cont, strict=True)):
+    if _spans(last) != _spans(cont) or any(b.text and a.text and (piece.numeric(a.text) or piece.numeric(b.text))
+                                           for b, a in zip(last, cont, strict=True)):
         return False
     return not (any(piece.numeric(s.text) for s in last) and any(piece.numeric(s.text) for s in cont))
 
