@@ -195,6 +195,22 @@ def test_a_side_rule_not_found_leaves_its_column_in_the_table(lost: str) -> None
     assert table.xs[0] in range(98, 103) and table.xs[-1] in range(696, 702)
 
 
+def test_a_leaning_side_rule_not_found_is_where_the_rows_end() -> None:
+    # A scan's keystone leans a side rule more than the rows (seed 2121's scanned PDF: 4.8°):
+    # it is not found, and the row rules end along it, a few snaps apart from top to bottom.
+    # The column there is the table's; ends apart that lie on no one line place no side.
+    horizontal, vertical = _grid((600, 800))
+    vertical[:, 698:700] = 0
+    for y, end in zip((100, 200, 300, 400), (690, 698, 706, 714), strict=True):
+        horizontal[y:y + 2, 100:end] = 255
+        horizontal[y:y + 2, end:] = 0
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.n_cols == 3 and len(table.cells) == 9 and table.xs[-1] in range(698, 707)
+    horizontal[300:302, 690:] = 0
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.n_cols == 2
+
+
 def _table(xs: list[int], ys: list[int]) -> GridTable:
     cells = [GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1])) for r in range(len(ys) - 1)
              for c in range(len(xs) - 1)]

@@ -16,6 +16,8 @@ from ingest.tables.model import GridSettings, PixelBox
 # A table's first or last row rule is at least this share of its longest (a fax's dashed
 # rules come out in parts, half their length or less).
 _EDGE_RULE_SHARE = 0.125
+# A side rule not found leans at most this much (run over rise: 6°) for its rows' ends to place it.
+_SIDE_LEAN = 0.105
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,10 @@ def open_sides(horizontal: np.ndarray, region: PixelBox, ys: list[int], xs: list
     """Where a table whose side rule was not found ends: every row rule runs on past its first
     (last) column rule by a row label's width or more, to ends that agree, there (a close-up
     photo's side rule leans by perspective: seed 4848's photo, 3.7° over section 二's first
-    table, whose label column was left out of it and its rows unread)."""
+    table, whose label column was left out of it and its rows unread). Ends agree when they
+    lie on one line leaning at most `_SIDE_LEAN`: a scan's keystone leans a table's side
+    rule more than its rows (seed 2121's scanned PDF: 4.8° over section 二's last table, its
+    value column left out and a 0 read as clean paper, unflagged)."""
     x0, _, x1, _ = region
 
     def end(y: int, left: bool) -> int | None:
@@ -212,7 +217,15 @@ def open_sides(horizontal: np.ndarray, region: PixelBox, ys: list[int], xs: list
         ends = [end(y, left) for y in ys]
         known = [e for e in ends if e is not None]
         past = [side - e if left else e - side for e in known]
-        runs_on = (len(known) == len(ends) and min(past) >= gs.min_line
-                   and max(known) - min(known) <= 2 * gs.snap)
+        runs_on = len(known) == len(ends) and min(past) >= gs.min_line and _on_one_side(ys, known, gs)
         found.append(int(np.median(known)) if runs_on else None)
     return found[0], found[1]
+
+
+def _on_one_side(ys: list[int], ends: list[int], gs: GridSettings[int]) -> bool:
+    """Whether the row rules' ends at heights `ys` agree: all within two snaps, or on a line
+    leaning at most `_SIDE_LEAN`, each within a snap of it."""
+    if max(ends) - min(ends) <= 2 * gs.snap:
+        return True
+    slope, offset = np.polyfit(ys, ends, 1)
+    return bool(abs(slope) <= _SIDE_LEAN and np.abs(np.polyval((slope, offset), ys) - ends).max() <= gs.snap)
