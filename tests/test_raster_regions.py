@@ -9,7 +9,7 @@ import pytest
 
 from ingest.tables.components import components
 from ingest.tables.model import GridCell, GridSettings
-from ingest.tables.raster import GridTable, find_rulings, find_tables, sharing_rules_joined
+from ingest.tables.raster import GridTable, find_rulings, find_tables, overlapping_rejoined, sharing_rules_joined
 from ingest.tables.regions import Rulings, table_regions
 
 _GS = GridSettings(text_height=20, snap=4, bridge=10, min_line=50, min_vline=28, intersection=3,
@@ -229,3 +229,18 @@ def test_tables_sharing_a_column_rule_and_every_row_rule_are_one() -> None:
     # Tables apart, or with rows of their own, stay apart.
     assert len(sharing_rules_joined([labels, _table([340, 600, 900], [100, 200, 300, 400])], _GS)) == 2
     assert len(sharing_rules_joined([labels, _table([300, 600, 900], [100, 250, 400])], _GS)) == 2
+
+
+def test_tables_overlapping_on_shared_rules_are_one() -> None:
+    # A fax's broken rules leave two webs, each a table, overlapping (seed 2121's fax TIFF 3:
+    # section 二's labels and two value columns one, the three value columns the other, the
+    # last column's values lost and three read as clean paper, unflagged).
+    horizontal, vertical = _grid((600, 800))
+    rulings = Rulings(horizontal, vertical)
+    left, right = _table([100, 300, 500], [100, 200, 300, 400]), _table([300, 500, 698], [101, 200, 299, 400])
+    (table,) = overlapping_rejoined([right, left], rulings, _GS)
+    assert table.xs == [100, 300, 500, 698] and table.ys == [100, 200, 300, 400] and len(table.cells) == 9
+    # Apart, or on rules of their own, they stay two.
+    assert len(overlapping_rejoined([left, _table([520, 600, 698], [100, 200, 300, 400])], rulings, _GS)) == 2
+    assert len(overlapping_rejoined([left, _table([300, 400, 698], [100, 200, 300, 400])], rulings, _GS)) == 2
+    assert len(overlapping_rejoined([left, _table([300, 500, 698], [100, 250, 400])], rulings, _GS)) == 2
