@@ -311,8 +311,12 @@ def _one_grid(a: GridTable, b: GridTable, gs: GridSettings[int]) -> bool:
     its row rules are `a`'s."""
     shared = [x for x in b.xs if x <= a.xs[-1] + gs.snap]
     return (a.xs[0] + gs.snap < b.xs[0] and len(shared) >= 2 and b.xs[-1] > a.xs[-1] + gs.snap
-            and all(any(abs(x - y) <= gs.snap for y in a.xs) for x in shared)
-            and len(a.ys) == len(b.ys) and all(abs(ya - yb) <= gs.snap for ya, yb in zip(a.ys, b.ys, strict=True)))
+            and all(any(abs(x - y) <= gs.snap for y in a.xs) for x in shared) and _same_rows(a, b, gs))
+
+
+def _same_rows(a: GridTable, b: GridTable, gs: GridSettings[int]) -> bool:
+    """Whether two tables' row rules are the same, one for one."""
+    return len(a.ys) == len(b.ys) and all(abs(ya - yb) <= gs.snap for ya, yb in zip(a.ys, b.ys, strict=True))
 
 
 def sharing_rules_joined(tables: list[GridTable], gs: GridSettings[int]) -> list[GridTable]:
@@ -321,9 +325,8 @@ def sharing_rules_joined(tables: list[GridTable], gs: GridSettings[int]) -> list
     dashes run past each other, each read as a table of its own (seed 9191's fax TIFF: section
     二's labels one table, their values another, the values lost). Tables apart have rules apart."""
     out = list(tables)
-    while pair := next(((a, b) for a in out for b in out if abs(b.xs[0] - a.xs[-1]) <= gs.snap
-                        and len(a.ys) == len(b.ys)
-                        and all(abs(ya - yb) <= gs.snap for ya, yb in zip(a.ys, b.ys, strict=True))), None):
+    while pair := next(((a, b) for a in out for b in out
+                        if abs(b.xs[0] - a.xs[-1]) <= gs.snap and _same_rows(a, b, gs)), None):
         a, b = pair
         shift = a.n_cols
         cells = a.cells + [replace(c, col=c.col + shift) for c in b.cells]
