@@ -279,8 +279,16 @@ def _one_row(values: list[Token], columns: int) -> list[Token]:
     """The values a table's row prints in its own cells when they fill its columns: what the
     reader gives after its row break is no further value of it (a number read under the table,
     a value's digit spilling over its bottom rule or a row cut by a photo's frame; seed 969
-    photo: "8 values where 7 cells were expected", the row flagged)."""
-    if values[0].cell is None or len(values) <= columns or not values[columns].row_break:
+    photo: "8 values where 7 cells were expected", the row flagged). Blank cells of another
+    table after them are none of its values either (the next page's table opening with its
+    group's columns, their labels on the page before: seed 5252's fax 0, a row a value short
+    took one for its 总计, a blank read sure)."""
+    if values[0].cell is None:
+        return values
+    apart = next((i for i, v in enumerate(values) if v.block != values[0].block), len(values))
+    if all(v.kind is Kind.BLANK for v in values[apart:]):
+        values = values[:apart]
+    if len(values) <= columns or not values[columns].row_break:
         return values
     own = values[:columns]
     return own if not any(v.row_break for v in own[1:]) else values
