@@ -1,11 +1,12 @@
-"""Two grids side by side that are one table parted: a mark left between them leaves its row's
-blank cells unsure (ingest/scan/grid_seams.py)."""
+"""Two grids side by side that are one table parted, or a grid ending short of its last
+columns: a mark left between them, or just right of the grid, leaves its row's blank cells
+unsure (ingest/scan/grid_seams.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ingest.scan.grid_seams import doubt_blanks_between
+from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between
 from ingest.tables.model import GridCell, GridSettings, Slot
 from ingest.tables.stitch import TablePiece
 
@@ -41,3 +42,16 @@ def test_parts_without_ink_between_or_on_other_rows_are_left_alone() -> None:
     ink = np.zeros((800, 600), np.uint8)
     ink[160:185, 320:335] = 255
     assert _confidences(doubt_blanks_between([left, lower], ink, GRID, 0.5)) == [[0.99], [0.99, 0.99]]
+
+
+def test_a_mark_just_right_of_a_grid_leaves_that_rows_blanks_unsure() -> None:
+    # A grid ending short of its last columns (their rules lost): the value of its second row
+    # stands beyond its edge, in no cell; the third row prints nothing there.
+    grid = _piece(100, 2, ["1", "", ""])
+    ink = np.zeros((400, 800), np.uint8)
+    ink[160:185, 420:435] = 255
+    assert _confidences(doubt_blanks_beside([grid], ink, GRID, 0.5)) == [[0.5, 0.99]]
+    # Print far off to the right (a margin's note, eight text heights on) is no value of it.
+    far = np.zeros((400, 800), np.uint8)
+    far[160:185, 560:575] = 255
+    assert _confidences(doubt_blanks_beside([grid], far, GRID, 0.5)) == [[0.99, 0.99]]

@@ -20,6 +20,8 @@ from ingest.tables.stitch import TablePiece
 _SHARED_ROWS = 0.8
 # Two grids this many text heights apart or closer may be one table's parts (seed 8383's: 3.1).
 _GAP_HEIGHTS = 4
+# Print this many text heights right of a grid may be a value of its rows the grid left out.
+_BESIDE = 8
 
 
 def _row_tops(piece: TablePiece[int]) -> dict[int, int]:
@@ -46,9 +48,14 @@ def rows_with_ink_between(left: TablePiece[int], right: TablePiece[int], ink: np
     if not _one_table(left, right, gs):
         return set()
     margin = gs.line_thickness + 2
-    x0, x1 = left.box[2] + margin, right.box[0] - margin
+    return _rows_with_marks(left, ink, left.box[2] + margin, right.box[0] - margin, gs)
+
+
+def _rows_with_marks(piece: TablePiece[int], ink: np.ndarray, x0: int, x1: int, gs: GridSettings[int]) -> set[int]:
+    """The rows of `piece` with a mark a third of a character tall or more between x0 and x1."""
+    margin = gs.line_thickness + 2
     rows: set[int] = set()
-    for row, (top, bottom) in left.row_spans().items():
+    for row, (top, bottom) in piece.row_spans().items():
         strip = ink[top + margin:bottom - margin, x0:x1]
         if strip.size == 0:
             continue
@@ -64,6 +71,22 @@ def with_blanks_doubted(piece: TablePiece[int], rows: set[int], confidence: floa
     cells = [(cell, replace(slot, confidence=min(slot.confidence, confidence))
               if cell.row in rows and not slot.text.strip() else slot) for cell, slot in piece.cells]
     return replace(piece, cells=cells)
+
+
+def doubt_blanks_beside(pieces: list[TablePiece[int]], ink: np.ndarray, gs: GridSettings[int],
+                        confidence: float) -> list[TablePiece[int]]:
+    """The page's tables, the blank cells of each row with print just right of its grid (`ink`
+    off the rules) read at no more than `confidence`: a grid whose last columns' rules were
+    lost ends short of them, and a value standing there is in no cell of its row (seed 9494's
+    fax TIFF 5: section 二's values right of the grid's edge, its cells read blank, surely)."""
+    margin = gs.line_thickness + 2
+    out = []
+    for piece in pieces:
+        x0 = piece.box[2] + margin
+        # Up to the next table on the right, if one stands near.
+        x1 = min([other.box[0] - margin for other in pieces if other.box[0] > x0] + [x0 + _BESIDE * gs.text_height])
+        out.append(with_blanks_doubted(piece, _rows_with_marks(piece, ink, x0, x1, gs), confidence))
+    return out
 
 
 def doubt_blanks_between(pieces: list[TablePiece[int]], ink: np.ndarray, gs: GridSettings[int],

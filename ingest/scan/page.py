@@ -15,7 +15,7 @@ from ingest.scan import photo, preprocess
 from ingest.scan.cell_marks import RULE_RIM, cell_ink, cell_interior, cell_marks, crosses_row_rule, cut_by_inset
 from ingest.scan.crops import OCR_TEXT_HEIGHT, scaled_crop
 from ingest.scan.dropped_rules import split_dropped_rules
-from ingest.scan.grid_seams import doubt_blanks_between
+from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between
 from ingest.scan.known_labels import read_table_cells
 from ingest.scan.lines import rules_painted_out, text_line_boxes
 from ingest.scan.ocr.base import CellText
@@ -342,11 +342,13 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     lines = lines_to_read(outside, lines, kept)  # prose lines holding numbers too
     readings = engines.labels.read_lines([scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
     read_tables, claimed = take_side_labels(read_tables, lines, readings)
-    if len(read_tables) > 1:
-        # Ink off the rules and their rims, where a value left between two grids shows.
+    if read_tables:
+        # Ink off the rules and their rims, where a value left out of the grids shows.
         ruled = cv2.dilate(cv2.bitwise_or(page.rulings.horizontal, page.rulings.vertical), np.ones((5, 5), np.uint8))
-        read_tables = doubt_blanks_between(read_tables, cv2.bitwise_and(page.ink, cv2.bitwise_not(ruled)), gs,
-                                           settings.ocr.conf_blank_marks)
+        off_rules = cv2.bitwise_and(page.ink, cv2.bitwise_not(ruled))
+        read_tables = doubt_blanks_beside(read_tables, off_rules, gs, settings.ocr.conf_blank_marks)
+        if len(read_tables) > 1:
+            read_tables = doubt_blanks_between(read_tables, off_rules, gs, settings.ocr.conf_blank_marks)
     blocks: list[tuple[int, Paragraph | TablePiece[int]]] = [
         (t.box[1], r) for t, r in zip(tables, read_tables, strict=True)]
     for i, (box, reading) in enumerate(zip(lines, readings, strict=True)):
