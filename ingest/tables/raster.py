@@ -16,6 +16,7 @@ import numpy as np
 from ingest.tables.carried import carried_rows, columns_between_rows
 from ingest.tables.cells import grid_cells
 from ingest.tables.components import components
+from ingest.tables.dash_chains import chained_dashes
 from ingest.tables.dash_rows import aligned_dash_rows
 from ingest.tables.model import GridCell, GridSettings, PixelBox, within
 from ingest.tables.regions import (
@@ -130,12 +131,13 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     # Strokes of small print lined up are long runs too, but no rules.
     horizontal = without_strokes(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)), faint, gs)
     vertical = without_strokes(_rule_mask(ink, (1, gs.min_vline), (1, gs.bridge)), ink, gs, upright=True)
-    horizontal |= _dashed_rules(faint, horizontal, vertical, gs)
+    dashed, chained = _dashed_rules(faint, horizontal, vertical, gs)
+    horizontal |= dashed
     # Found along the page turned a quarter (a column's runs are a row's there); a column
     # of digits joins up through the rules between them as a vertical run of dashes meeting
     # rules, so a vertical run must carry on a solid rule.
     # (cv2.transpose: a tenth of the time of NumPy's copy of a transposed view of a page.)
-    vertical |= cv2.transpose(_dashed_rules(cv2.transpose(ink), cv2.transpose(vertical), None, gs))
+    vertical |= cv2.transpose(cv2.bitwise_or(*_dashed_rules(cv2.transpose(ink), cv2.transpose(vertical), None, gs)))
     if gs.dot_gap:
         # A standard-resolution fax's row rules left as sparse dashes, on a page where no table
         # was found otherwise (where tables were, their rules and the rules' carrying-on read the
@@ -143,8 +145,11 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
         # cost another 110, its label columns, found apart, joined into one cell over twenty
         # rows, seed 9393's fax TIFF 7). Then its rules over its label columns, and the rules
         # the masks lost within a table.
+        # Elsewhere, rules left as chains of dashes up to a character apart.
         if not _table_rows(horizontal, vertical, gs):
             horizontal |= aligned_dash_rows(faint, horizontal, vertical, gs)
+        else:
+            horizontal |= chained
         horizontal |= carried_rows(ink, horizontal, vertical, _table_rows(horizontal, vertical, gs), gs)
         vertical |= columns_between_rows(ink, vertical, _table_rows(horizontal, vertical, gs), gs)
     return Rulings(horizontal, vertical | _row_high_rules(ink, horizontal, gs))
@@ -158,7 +163,7 @@ def _table_rows(horizontal: np.ndarray, vertical: np.ndarray,
 
 
 def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | None,
-                  gs: GridSettings[int]) -> np.ndarray:
+                  gs: GridSettings[int]) -> tuple[np.ndarray, np.ndarray]:
     """The horizontal rules, or rests of rules, that a hair-thin rule of a low-resolution
     black-and-white scan leaves: dashes stepping a pixel or two off the line (the skew's
     staircase, straightened) with gaps between them.
@@ -168,9 +173,9 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     one-row border is rule if it carries on a rule found `solid`, or (given `crossing`
     rules) if it starts or ends at one with paper on at least one side of it. Strokes of a
     line of text line up as dashes do, but they keep clear of the cell's rules and have ink
-    above and below."""
+    above and below. Beside them, the mask of the runs' chains (`chained_dashes`)."""
     if gs.dash_gap == 0:
-        return np.zeros_like(ink)
+        return np.zeros_like(ink), np.zeros_like(ink)
     width = 2 * gs.rule_drift + 1
     across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, width))
     # Longer than a crossing rule is thick (a column of digits does not join up through the rules).
@@ -202,7 +207,7 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     kept[0] = False
     lines = np.zeros(on.shape, np.uint8)
     lines.ravel()[at[kept[run]]] = 255
-    return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((1, gs.bridge), np.uint8))
+    return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((1, gs.bridge), np.uint8)), chained_dashes(ink, at, run, gs)
 
 
 def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[int]) -> np.ndarray:

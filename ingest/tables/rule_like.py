@@ -51,10 +51,10 @@ def without_strokes(lines: np.ndarray, ink: np.ndarray, gs: GridSettings[int], u
 
 
 def inked_both_sides_at(ink: np.ndarray, gs: GridSettings[int], ys: np.ndarray, xs: np.ndarray,
-                        upright: bool = False) -> np.ndarray:
+                        upright: bool = False, either: bool = False) -> np.ndarray:
     """For pixels (ys, xs): 1 where there is ink both within a third of a character above the
     pixel and below it (left and right of it, `upright`), past the drift (inside a line of
-    text), else 0."""
+    text), else 0; with `either`, ink on one side is enough (the edge of a line of text)."""
     reach = max(2, gs.text_height // 3)
     near = cv2.dilate(ink, np.ones((1, reach) if upright else (reach, 1), np.uint8)) > 0
     off = gs.rule_drift + 1 + reach // 2
@@ -62,10 +62,11 @@ def inked_both_sides_at(ink: np.ndarray, gs: GridSettings[int], ys: np.ndarray, 
     before, after = along - off, along + off
     ok = (before >= 0) & (after < limit)
     both = np.zeros(len(ys), np.float64)
+    side = np.logical_or if either else np.logical_and
     if upright:
-        both[ok] = near[ys[ok], before[ok]] & near[ys[ok], after[ok]]
+        both[ok] = side(near[ys[ok], before[ok]], near[ys[ok], after[ok]])
     else:
-        both[ok] = near[before[ok], xs[ok]] & near[after[ok], xs[ok]]
+        both[ok] = side(near[before[ok], xs[ok]], near[after[ok], xs[ok]])
     return both
 
 
