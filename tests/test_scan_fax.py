@@ -111,11 +111,11 @@ def _fax_page(seed: int, dropped: tuple[tuple[int, int, int], ...] = (),
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(FONT, 24)
     draw.text((300, 180), "某某县人民政府2023年政府信息公开工作年度报告", font=font, fill=0)
-    rule = _stepped if stepped else _dashed
+    ruled = _stepped if stepped else _dashed
     for y in ROW_Y:
-        (_sparse if sparse_rows else rule)(draw, (COL_X[0], y), (COL_X[-1], y), rng)
+        (_sparse if sparse_rows else ruled)(draw, (COL_X[0], y), (COL_X[-1], y), rng)
     for x in COL_X:
-        rule(draw, (x, ROW_Y[0]), (x, ROW_Y[-1]), rng)
+        ruled(draw, (x, ROW_Y[0]), (x, ROW_Y[-1]), rng)
     if stepped:
         _solid_table(draw, font)
     for rule, first, last in dropped:
