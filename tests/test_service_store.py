@@ -106,9 +106,11 @@ def test_enqueue_is_idempotent_unless_forced(tmp_path: Path, redis_server: Redis
 
 def test_a_crashed_job_is_kept_failed_and_can_be_requeued(tmp_path: Path, redis_server: RedisServer,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    """Without retries, a work horse killed mid-job lands in RQ's failed registry; requeued, it converts."""
-    out = tmp_path / "out"
-    env = {**service_env(redis_server.url), "INGEST_RETRY_BACKOFF": ""}
+    """Without retries, a work horse killed mid-job lands in RQ's failed registry; requeued, it converts,
+    and the killed horse's temporary folder (a copy of the input) is gone."""
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**service_env(redis_server.url), "INGEST_RETRY_BACKOFF": "", "TMPDIR": str(tmp)}
     document = tmp_path / "long_report.txt"
     document.write_bytes(long_report(15000))
     pool = ingest(["worker", "--processes", "1"], env, tmp_path / "worker.log")
@@ -123,6 +125,7 @@ def test_a_crashed_job_is_kept_failed_and_can_be_requeued(tmp_path: Path, redis_
 
         os.kill(int(str(wait_for("the job to be converting", horse_pid, 20))), signal.SIGKILL)
         failed = wait_for("the job to be failed", lambda: service.failed(), 20)
+        assert list(tmp.glob("ingest-job-*"))  # what a killed horse leaves
         assert isinstance(failed, list) and failed[0].job_id == job_id and failed[0].name == "long_report.txt"
         state = service.state(job_id)
         assert state is not None and state.document.status == "failed"
@@ -136,6 +139,7 @@ def test_a_crashed_job_is_kept_failed_and_can_be_requeued(tmp_path: Path, redis_
         assert service.failed() == []
         row = service.index.by_job(job_id)
         assert row is not None and row.conversions == 1
+        assert list(tmp.glob("ingest-job-*")) == []
     finally:
         stop(pool)
 

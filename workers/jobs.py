@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from workers.store import DocumentRow, Index
 
 # The job's meta key holding the code of its last failed attempt, for the client to read.
 FAILURE_CODE = "error_code"
+# A job's temporary folder is named after its work horse's process id (`ingest-job-<pid>-…`).
+_JOB_FOLDER = "ingest-job-"
 
 
 class JobTimeoutBeyondGuards(BaseException):
@@ -77,6 +80,31 @@ def preload() -> None:
     prepare_process(settings, load_ocr=True)
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def sweep_dead_job_folders(root: Path | None = None) -> list[Path]:
+    """Remove the temporary folders of work horses that died mid-job; returns those removed.
+
+    A horse killed (out of memory, SIGKILL, a crashed host process) never leaves its `with`, and
+    its folder holds a copy of the input: without this, every crash would keep one on the disk.
+    """
+    removed = []
+    for folder in (root or Path(tempfile.gettempdir())).glob(f"{_JOB_FOLDER}*-*"):
+        pid = folder.name.removeprefix(_JOB_FOLDER).split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 def result_name(name: str, sha256: str) -> str:
     """`<stem>.<sha256 prefix>.json`: readable, unique per content, and not hidden (no leading dot)."""
     return f"{Path(name).stem.lstrip('.')}.{sha256[:12]}.json"
@@ -116,7 +144,8 @@ def convert_document(out: str | None, sha256: str, db_url: str | None = None) ->
         return _summary(index.get(sha256))
     _progress("converting")
     settings = load_settings()
-    with tempfile.TemporaryDirectory(prefix="ingest-job-") as tmp:
+    sweep_dead_job_folders()
+    with tempfile.TemporaryDirectory(prefix=f"{_JOB_FOLDER}{os.getpid()}-") as tmp:
         # The pipeline names the source after the file: give the stored input its original name.
         named = Path(tmp) / row.name
         storage.place_input(sha256, named)
