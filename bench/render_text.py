@@ -7,7 +7,9 @@ then printed in one of several styles seen in the wild (see /work/shared/seeds):
 - tab_rows: one table row per line, cells parted by tabs (seeds 002, 003);
 - cell_lines: one cell per tab-prefixed line, rows parted by blank lines, wrapped cell
   text continued on unprefixed lines (seeds 000, 004);
-- pipe: "cell |" per line, "|||" lines for runs of empty cells (seed 001);
+- pipe: "cell |" per line, "|||" lines for runs of empty cells; or, as a crawler saves a web
+  page's table (seed 001), no placeholders of merged cells, an empty cell "|" on its own line
+  and each row closed by bars padding it to the table's widest;
 - spaces: text pasted from a PDF, a row's label then its numbers on one line;
 - run_together: no separator at all between a row's cells;
 - webpage: a crawled web page's text with the table markup stripped (render_webpage.py),
@@ -339,7 +341,17 @@ def _print_cell_lines(doc: _Doc, grid: Grid) -> None:
         doc.lines.append("")
 
 
+def _pipe_cell(doc: _Doc, cell: TextCell) -> str:
+    lines = cell.text.split("\n")
+    text = lines[0] if doc.damage.multiline_first_only else " ".join(lines)
+    return f"{_number(doc, text) if cell.kind == 'value' else text} |"
+
+
 def _print_pipe(doc: _Doc, grid: Grid) -> None:
+    # Drawn apart from the document's rng, whose draws keep every other document as it was.
+    if random.Random(f"{doc.truth.agency}{doc.truth.year}").random() < 0.5:
+        _print_pipe_padded(doc, grid)
+        return
     empties = 0
     for row in grid:
         for cell in row:
@@ -349,11 +361,20 @@ def _print_pipe(doc: _Doc, grid: Grid) -> None:
             if empties:
                 doc.lines.append("|" * empties)
                 empties = 0
-            lines = cell.text.split("\n")
-            text = lines[0] if doc.damage.multiline_first_only else " ".join(lines)
-            doc.lines.append(f"{_number(doc, text) if cell.kind == 'value' else text} |")
+            doc.lines.append(_pipe_cell(doc, cell))
     if empties:
         doc.lines.append("|" * empties)
+
+
+def _print_pipe_padded(doc: _Doc, grid: Grid) -> None:
+    """A web page's table as a crawler saves it: a merged cell is printed once (HTML has no
+    placeholders), an empty cell as a lone bar, and each row's end as one line of bars, one
+    more than the cells it is short of the table's widest row."""
+    rows = [[c for c in row if c.kind not in ("merged", "pad")] for row in grid]
+    widest = max(len(row) for row in rows)
+    for row in rows:
+        doc.lines.extend(_pipe_cell(doc, cell) if cell.text else "|" for cell in row)
+        doc.lines.append("|" * (widest - len(row) + 1))
 
 
 def _print_flat(doc: _Doc, grid: Grid, sep: str) -> None:

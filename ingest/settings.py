@@ -240,6 +240,8 @@ class MapperSettings:
     runs_style_min_runs: int = 3
     # A table prints only its 总计 column when this many rows (and most) hold one lone value.
     totals_only_min_rows: int = 15
+    # A table pads its rows after their values when this many full rows (and half) show it.
+    padded_rows_min: int = 5
     # A row of this many columns whose one number has as many digits as cells is cells run together.
     run_min_columns: int = 5
     # A section's rows are taken for not printed (a body's table without its 规章 row) only where

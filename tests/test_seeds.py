@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.output import report_to_dict
-from ingest.pipeline import convert_file
+from ingest.pipeline import convert_bytes, convert_file
 from ingest.settings import Settings
 from tests.conftest import SEEDS, same_value, truth_of
 
@@ -27,13 +27,24 @@ def test_seed_converts_with_every_cell_right(seed: Path, settings: Settings) -> 
     assert all(check["ok"] for check in result["checks"])
 
 
-def test_a_seed_with_an_uncertain_alignment_flags_it(settings: Settings) -> None:
-    # Seed 001 prints two rows whose first cell is empty; '|||' filler makes the row's
-    # edge ambiguous, so those cells must be flagged, not silently trusted.
+def test_a_seed_padding_its_rows_after_their_values_places_a_leading_blank_surely(settings: Settings) -> None:
+    # Seed 001 pads every row after its values (`0 |` ×7 then `||`) and never between a label
+    # and its values: the lone `|` after two rows' labels is their first cell, printed blank.
     result = report_to_dict(convert_file(SEEDS[1], settings))
-    flagged = set(result["review"]["cells"])
-    assert {"s3.unable.unclear.natural_person", "s3.refused.repeat.natural_person"} <= flagged
-    assert result["review"]["needed"] is True
+    for row in ("s3.unable.unclear", "s3.refused.repeat"):
+        cells = [result["cells"][f"{row}.{column}"] for column in ("natural_person", "enterprise", "total")]
+        assert [c["value"] for c in cells] == [None, 0, 0]
+        assert not any(c["review"] for c in cells)
+
+
+def test_a_blank_between_a_label_and_its_values_leaves_a_leading_blank_unsure(settings: Settings) -> None:
+    # One full row printing a blank before its values: the table's padding is not only after
+    # them, and a row's leading blank may be padding too.
+    text = SEEDS[1].read_text(encoding="utf-8")
+    padded = text.replace("一、本年新收政府信息公开申请数量 |\n", "一、本年新收政府信息公开申请数量 |\n|\n", 1)
+    assert padded != text
+    result = report_to_dict(convert_bytes(padded.encode("utf-8"), SEEDS[1].name, settings))
+    assert {"s3.unable.unclear.natural_person", "s3.refused.repeat.natural_person"} <= set(result["review"]["cells"])
 
 
 def test_blank_cells_are_null_never_zero(settings: Settings) -> None:

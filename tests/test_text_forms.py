@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bench.corpus import generate_corpus
 from ingest.detect import decode_text
 from ingest.layouts import load_layouts
@@ -252,3 +254,20 @@ def test_section_four_printed_without_numbers_under_a_stacked_header(settings: S
     cells = convert(BASE[:start] + s4 + BASE[end:], settings)["cells"]
     section = [c for k, c in cells.items() if k.startswith("s4.")]
     assert section and all(c["value"] is None and not c["review"] for c in section)
+
+
+@pytest.mark.parametrize(("run", "unsure"), [("0" * 14, "s4."), ("00001000100000", "s4.review.")])
+def test_a_run_of_section_four_one_digit_short_is_its_cells_with_one_blank(settings: Settings, run: str,
+                                                                          unsure: str) -> None:
+    # A web page running its cells together drops a blank cell without a trace: fourteen digits
+    # for fifteen cells are fourteen values and a blank, not one count. Where the blank was, no
+    # sum tells among the zeros of a group holding (0000|10001|00000: one of 复议's five).
+    lines = BASE.split("\n")
+    head = next(i for i, line in enumerate(lines) if line.startswith("行政复议\t"))
+    outcomes = "结果维持结果纠正其他结果尚未审结总计"
+    header = f"行政复议行政诉讼\n{outcomes}未经复议直接起诉复议后起诉\n{outcomes * 2}"
+    text = "\n".join([*lines[:head], header, run, *lines[head + 4 :]])
+    result = convert(text.replace(NEW_ROW, "一、本年新收政府信息公开申请数量0000000"), settings)
+    cells = {k: c for k, c in result["cells"].items() if k.startswith("s4.")}
+    assert len(cells) == 15 and [c["value"] for c in cells.values()].count(None) == 1
+    assert all(c["review"] for k, c in cells.items() if k.startswith(unsure))

@@ -9,6 +9,7 @@ page's text), whose possible cuts go to `cuts` to be settled over the table.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ingest.labels import split_ordinal
@@ -89,6 +90,8 @@ class RowContext:
     totals_only: bool
     # The document runs its cells together (a web page's text): spaces are not cell boundaries.
     runs_style: bool
+    # The document's rows of this many cells pad with blanks after their values, never before.
+    padded_after: bool = False
 
 
 def _sums_to_last(ctx: RowContext) -> bool:
@@ -154,8 +157,12 @@ def _fit_run(printed: list[Token], ctx: RowContext, s: Settings) -> Fit:
         # section 四: 0000000000024024 is nine 0s, a blank 总计 and 0 0 24 0 24, not sixteen
         # digits in fifteen cells that break a sum), the digits the other cells'. A sum is the
         # cell a page leaves blank (a 2019 habit); a count left so is not told from a break.
+        # Fewer digits than cells: a cell was left blank, which one only the sums may say (the
+        # zeros of a sum's group trade places with it: seed 4141's text 1, a blank taken for a
+        # 总计, read sure).
         sums = {col for left, _ in ctx.local for col in left}
-        cuts += [cut for cut in one_blank_dropped(parts, kinds, ctx.local, s) if cut.index(None) in sums]
+        short = len(run) < n
+        cuts += [cut for cut in one_blank_dropped(parts, kinds, ctx.local, s) if short or cut.index(None) in sums]
     elif sums_to_last and 1 < len(parts) < n:
         # A page leaving its zeros blank leaves no trace of them, and may part its printed cells
         # by spaces (1315 549 1864, 1315 5491864): fewer cells adding up, the rest blank, is a
@@ -280,7 +287,8 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     """Fit the value tokens after a label to the row's columns."""
     n = len(ctx.columns)
     printed = [t for t in values if t.kind is not Kind.BLANK]
-    if _is_run(values, printed, ctx, s) and sum(len(t.text) for t in printed) >= n - _sums_to_last(ctx):
+    # A row with sums may have left one blank cell without a trace (`_fit_run` weighs where).
+    if _is_run(values, printed, ctx, s) and sum(len(t.text) for t in printed) >= n - bool(ctx.local):
         return _fit_run(printed, ctx, s)
     values = [Token(Kind.VALUE, t.text, t.cell, t.row_break, t.position, t.block) if t.kind is Kind.RUN else t
               for t in values]
@@ -304,6 +312,10 @@ def fit_values(values: list[Token], ctx: RowContext, s: Settings) -> Fit:
     # ties: they never make an ambiguous row certain.
     best = max(starts, key=lambda i: (holds(list(content(i)), ctx.local), header_fit(i), -i))
     variants = {content(i) for i in starts}
+    if ctx.padded_after and starts[0] == 0:
+        # Nothing but cells stands between a label and its values in this table: the blanks
+        # there are cells, and those after the values the row's padding.
+        best, variants = 0, {content(0)}
     if len(variants) == 1 or _total_as_the_table_prints(content(best), ctx):
         return Fit([_slot(t, s.confidence.exact) for t in values[best : best + n]])
     unsure = {c for c in range(n) if len({v[c] for v in variants}) > 1}
@@ -330,20 +342,46 @@ def prints_runs(tokens: list[Token], s: Settings) -> bool:
     return zeros >= s.mapper.runs_style_min_zeros or zeros + glued >= s.mapper.runs_style_min_runs
 
 
+def _value_runs(tokens: list[Token]) -> Iterator[list[Token]]:
+    """The tokens between one label and the next."""
+    run: list[Token] = []
+    for tok in tokens:
+        if tok.kind is Kind.LABEL:
+            yield run
+            run = []
+        else:
+            run.append(tok)
+    yield run
+
+
+def padded_after_values(tokens: list[Token], s: Settings) -> frozenset[int]:
+    """Row lengths whose full rows (as many values as cells, no blank among them) all print
+    their values right after the label, and many of them blanks after the values: a `|`
+    table padding each row to its widest (seed 001: `0 |` ×7 then `||`). A row of that length
+    with blanks on both sides of fewer values has its blank cells before them."""
+    full: dict[int, list[tuple[int, int]]] = {}
+    for run in _value_runs(tokens):
+        kinds = "".join("b" if t.kind is Kind.BLANK else "v" for t in run)
+        values = kinds.strip("b")
+        if values and "b" not in values:
+            lead = len(kinds) - len(kinds.lstrip("b"))
+            full.setdefault(len(values), []).append((lead, len(kinds) - len(values) - lead))
+    return frozenset(
+        n for n, rows in full.items()
+        if all(lead == 0 for lead, _ in rows)
+        and 2 * (padded := sum(1 for _, trail in rows if trail)) >= len(rows) and padded >= s.mapper.padded_rows_min
+    )
+
+
 def prints_only_totals(tokens: list[Token], s: Settings) -> bool:
     """Rows of lone values, many of them: a table printed with only its 总计 column, the
     blank cells dropped (as text pasted from a PDF of seed 004's kind comes) or printed as
     empty cells (`|` fillers)."""
     lone = multi = 0
-    i = 0
-    while i < len(tokens):
-        j = i
-        while j < len(tokens) and tokens[j].kind is not Kind.LABEL:
-            j += 1
-        printed = [t for t in tokens[i:j] if t.kind is not Kind.BLANK]
+    for run in _value_runs(tokens):
+        printed = [t for t in run if t.kind is not Kind.BLANK]
         if len(printed) == 1 and printed[0].kind is Kind.VALUE:
             lone += 1
         elif len(printed) > 1:
             multi += 1
-        i = max(j, i + 1)
     return lone >= s.mapper.totals_only_min_rows and lone > multi

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 from ingest.labels import label_core, similarity, split_ordinal
 from ingest.layouts import RowLayout, TemplateLayout, expand_relations
-from ingest.mapper.fit import RowContext, Slot, fit_values, local_relations, prints_only_totals, prints_runs
+from ingest.mapper.fit import (
+    RowContext,
+    Slot,
+    fit_values,
+    local_relations,
+    padded_after_values,
+    prints_only_totals,
+    prints_runs,
+)
 from ingest.mapper.runs import Cut
 from ingest.mapper.tokens import Kind, Token
 from ingest.settings import Settings
@@ -115,6 +123,7 @@ class Walker:
         # Rows of lone numbers in a page running its cells together are cells run together,
         # not lone totals (seed 4242: 347, a row's 3, 4 and 7, was read its 总计, unflagged).
         self.totals_only = not self.runs_style and prints_only_totals(tokens, settings)
+        self.padded_after = padded_after_values(tokens, settings)
         # Header cells of the current section: label core -> grid positions (block, col).
         self.header_cells: dict[str, list[tuple[int, int]]] = {}
 
@@ -123,7 +132,8 @@ class Walker:
         for column in row.columns:
             places = [col for b, col in self.header_cells.get(label_core(column.label), []) if b == block]
             header_cols.append(places[0] if len(places) == 1 else None)
-        return RowContext(row.columns, self.local[id(row)], header_cols, self.totals_only, self.runs_style)
+        return RowContext(row.columns, self.local[id(row)], header_cols, self.totals_only, self.runs_style,
+                          len(row.columns) in self.padded_after)
 
     def _allowed(self, section: str | None) -> list[int]:
         return [
