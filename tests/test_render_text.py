@@ -251,3 +251,19 @@ def test_pruned_splits_equal_brute_force():
         want = {c for c in _brute_force(text, 15) if all(c[t] == sum(c[p] for p in ps) for t, ps in sums)}
         got = run_candidates(Run("s4", group, text), columns, s4_sums)
         assert got is not None and set(got) == want and tuple(printed) in want
+
+
+def test_pipe_tables_come_in_both_forms_of_the_wild(tmp_path):
+    """Word's text export (placeholders of merged cells, runs of empty cells on one line) and a
+    crawler's (seed 001: each row's values right after its label, the row closed by bars
+    padding it to the table's widest)."""
+    padded = 0
+    for seed in range(12):
+        path = render_text(make_truth(seed), tmp_path / f"r{seed}", random.Random(seed), style="pipe",
+                           encoding="utf-8", damage=Damage())
+        lines = [line.strip().replace("\uff5c", "|") for line in path.read_text(encoding="utf-8").splitlines()]
+        start = next(i for i, line in enumerate(lines) if line.startswith("一、本年新收"))
+        # The crawler's row: the label, seven cells (a blank one a lone bar), then its closing bars.
+        closing = lines[start + 8]
+        padded += bool(closing) and set(closing) == {"|"} and all(line.endswith("|") for line in lines[start:start + 8])
+    assert 3 <= padded <= 9, padded
