@@ -51,3 +51,37 @@ def test_blank_cells_opening_the_next_pages_table_are_no_values_of_a_row_a_value
     settings = Settings()
     mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
     assert mapping.cells["s3.unable.needs_making.total"].page == 2
+
+
+def test_a_header_cell_read_as_a_number_is_no_value_of_the_row_under_it() -> None:
+    """Section 四's header cell 总计 read as 425 (seed 3131's fax 5): the row under the header is
+    its fifteen values, and 425 none of them."""
+    outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结"]
+    rows = [["行政复议"] * 5 + ["行政诉讼"] * 10,
+            [*outcomes, "总计"] + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
+            [""] * 5 + [*outcomes, "总计", *outcomes, "425"],
+            ["1", "0", "0", "0", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]]
+    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    document = Document("image", [Paragraph("四、政府信息公开行政复议、行政诉讼情况"), table,
+                                  Paragraph("五、存在的主要问题及改进情况")])
+    settings = Settings()
+    mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
+    cells = [mapping.cells[f"s4.{group}.{key}"] for group in ("review", "suit_direct")
+             for key in ("upheld", "total")]
+    assert [cell.value for cell in cells] == [1, 1, 0, 0]
+    assert all(cell.confidence > 0.9 for cell in cells)
+
+
+def test_a_labelled_rows_value_is_kept_before_a_blank_opening_the_next_row() -> None:
+    """A one-column row's value, then the next row's first cell blank (a heading in the column
+    beside it: seed 9393's turned scan): the value is the row's, not the blank after it."""
+    rows = [["第二十条第（五）项", "第二十条第（五）项"], ["信息内容", "本年处理决定数量"], ["行政许可", "1"],
+            ["", "第二十条第（六）项"], ["信息内容", "本年处理决定数量"], ["行政处罚", "2"], ["行政强制", "3"]]
+    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    document = Document("image", [Paragraph("二、主动公开政府信息情况"), table,
+                                  Paragraph("三、收到和处理政府信息公开申请情况")])
+    settings = Settings()
+    mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
+    assert [mapping.cells[f"s2.{row}.decisions"].value for row in ("licensing", "penalty", "coercion")] == [1, 2, 3]

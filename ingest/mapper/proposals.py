@@ -268,7 +268,7 @@ class Walker:
     def _propose(self, idx: int, position: int, label_conf: float, ratio: float,
                  deviation: str | None, values: list[Token]) -> Proposal:
         row = self.rows[idx]
-        values = _one_row(values, len(row.columns))
+        values = _one_row(values, len(row.columns), labelled=not row.header_labels)
         fit = fit_values(values, self._context(row, values[0].block), self.settings)
         printed = sum(1 for sl in fit.slots if not sl.blank)
         mean = sum(sl.confidence for sl in fit.slots) / len(fit.slots)
@@ -285,20 +285,27 @@ def _blank_and_short(values: list[Token], columns: int) -> bool:
     return bool(values) and len(values) < columns and all(t.kind is Kind.BLANK for t in values)
 
 
-def _one_row(values: list[Token], columns: int) -> list[Token]:
+def _one_row(values: list[Token], columns: int, labelled: bool = True) -> list[Token]:
     """The values a table's row prints in its own cells when they fill its columns: what the
     reader gives after its row break is no further value of it (a number read under the table,
     a value's digit spilling over its bottom rule or a row cut by a photo's frame; seed 969
-    photo: "8 values where 7 cells were expected", the row flagged). Blank cells of another
-    table after them are none of its values either (the next page's table opening with its
-    group's columns, their labels on the page before: seed 5252's fax 0, a row a value short
+    photo: "8 values where 7 cells were expected", the row flagged), nor, in a row printed without
+    a label of its own (section 四), what it gives before a whole row of them. Blank cells of
+    another table after them are none of its values either (the next page's table opening with
+    its group's columns, their labels on the page before: seed 5252's fax 0, a row a value short
     took one for its 总计, a blank read sure)."""
     if values[0].cell is None:
         return values
     apart = next((i for i, v in enumerate(values) if v.block != values[0].block), len(values))
     if all(v.kind is Kind.BLANK for v in values[apart:]):
         values = values[:apart]
-    if len(values) <= columns or not values[columns].row_break:
-        return values
-    own = values[:columns]
-    return own if not any(v.row_break for v in own[1:]) else values
+    start = len(values) - columns
+    if len(values) > columns and values[columns].row_break:
+        own = values[:columns]
+        return own if not any(v.row_break for v in own[1:]) else values
+    if not labelled and start > 0 and values[start].row_break and not any(v.row_break for v in values[start + 1:]):
+        # The row's cells are the last whole row of as many: what stands before them is of the
+        # header above (its 总计 read 425 over section 四's values, seed 3131's fax 5). A labelled
+        # row's values before a whole row are its own, the next row's label unread.
+        return values[start:]
+    return values
