@@ -40,6 +40,28 @@ def test_vertical_label_lines() -> None:
     assert lines[0][3] - lines[0][1] >= SIZE // 2
 
 
+def test_a_digit_broken_where_a_thin_stroke_dropped_out_is_one_line() -> None:
+    """A black-and-white fax's 2 without its thin diagonal: its head and foot a sliver apart
+    (seed 3131's fax TIFF 1: read 2 and 下, section 四's row cut in two) are one line; two lines
+    of a wrapped label, each a character tall, stay two."""
+    font = ImageFont.truetype(FONT, SIZE)
+
+    def ink_of(*lines: str) -> np.ndarray:
+        image = Image.new("L", (80, 120), 255)
+        for i, text in enumerate(lines):
+            ImageDraw.Draw(image).text((10, int(i * SIZE * 1.25)), text, font=font, fill="black")
+        return cv2.threshold(np.asarray(image), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+
+    two = ink_of("2")
+    rows = np.flatnonzero(two.any(axis=1))
+    middle = (rows[0] + rows[-1]) // 2
+    two[middle - 1:middle + 2] = 0  # the diagonal's middle rows lost
+    # A fax's text height (its Chinese characters') stands above its digits' by a few pixels.
+    height = int(rows[-1] - rows[0]) + 4
+    assert len(cell_lines(two, height)) == 1
+    assert len(cell_lines(ink_of("公开", "申请"), height)) == 2
+
+
 COLS = [100, 200, 520, 680, 840, 1000]  # the last is the right frame
 ROWS = [300, 360, 420, 480]
 
