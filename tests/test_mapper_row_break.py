@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.layouts import load_layouts
-from ingest.mapper import map_document
+from ingest.mapper import Mapping, map_document
 from ingest.models import Document, Paragraph, SourceCell, Table
 from ingest.settings import Settings
 
@@ -53,6 +53,15 @@ def test_blank_cells_opening_the_next_pages_table_are_no_values_of_a_row_a_value
     assert mapping.cells["s3.unable.needs_making.total"].page == 2
 
 
+def _mapped(heading: str, rows: list[list[str]], after: str) -> Mapping:
+    """One scanned table of `rows` between a section's heading and the next's, mapped."""
+    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    settings = Settings()
+    document = Document("image", [Paragraph(heading), table, Paragraph(after)])
+    return map_document(document, load_layouts(settings.layouts_dir), settings)
+
+
 def test_a_header_cell_read_as_a_number_is_no_value_of_the_row_under_it() -> None:
     """Section 四's header cell 总计 read as 425 (seed 3131's fax 5): the row under the header is
     its fifteen values, and 425 none of them."""
@@ -61,12 +70,7 @@ def test_a_header_cell_read_as_a_number_is_no_value_of_the_row_under_it() -> Non
             [*outcomes, "总计"] + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
             [""] * 5 + [*outcomes, "总计", *outcomes, "425"],
             ["1", "0", "0", "0", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]]
-    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
-                   for r, row in enumerate(rows)])
-    document = Document("image", [Paragraph("四、政府信息公开行政复议、行政诉讼情况"), table,
-                                  Paragraph("五、存在的主要问题及改进情况")])
-    settings = Settings()
-    mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
+    mapping = _mapped("四、政府信息公开行政复议、行政诉讼情况", rows, "五、存在的主要问题及改进情况")
     cells = [mapping.cells[f"s4.{group}.{key}"] for group in ("review", "suit_direct")
              for key in ("upheld", "total")]
     assert [cell.value for cell in cells] == [1, 1, 0, 0]
@@ -78,10 +82,5 @@ def test_a_labelled_rows_value_is_kept_before_a_blank_opening_the_next_row() -> 
     beside it: seed 9393's turned scan): the value is the row's, not the blank after it."""
     rows = [["第二十条第（五）项", "第二十条第（五）项"], ["信息内容", "本年处理决定数量"], ["行政许可", "1"],
             ["", "第二十条第（六）项"], ["信息内容", "本年处理决定数量"], ["行政处罚", "2"], ["行政强制", "3"]]
-    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
-                   for r, row in enumerate(rows)])
-    document = Document("image", [Paragraph("二、主动公开政府信息情况"), table,
-                                  Paragraph("三、收到和处理政府信息公开申请情况")])
-    settings = Settings()
-    mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
+    mapping = _mapped("二、主动公开政府信息情况", rows, "三、收到和处理政府信息公开申请情况")
     assert [mapping.cells[f"s2.{row}.decisions"].value for row in ("licensing", "penalty", "coercion")] == [1, 2, 3]
