@@ -90,19 +90,16 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def sweep_dead_job_folders(root: Path | None = None) -> list[Path]:
-    """Remove the temporary folders of work horses that died mid-job; returns those removed.
+def sweep_dead_job_folders() -> None:
+    """Remove the temporary folders of work horses that died mid-job.
 
     A horse killed (out of memory, SIGKILL, a crashed host process) never leaves its `with`, and
     its folder holds a copy of the input: without this, every crash would keep one on the disk.
     """
-    removed = []
-    for folder in (root or Path(tempfile.gettempdir())).glob(f"{_JOB_FOLDER}*-*"):
+    for folder in Path(tempfile.gettempdir()).glob(f"{_JOB_FOLDER}*-*"):
         pid = folder.name.removeprefix(_JOB_FOLDER).split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
 
 
 def result_name(name: str, sha256: str) -> str:
