@@ -11,13 +11,17 @@ from ingest.output import report_to_dict, write_json_atomic
 from ingest.pipeline import convert_file
 from ingest.settings import Settings
 from tests.conftest import SEEDS
-from tests.test_review_api import review_app
+from tests.test_review_api import UNSURE_IN_SEED_001, flag, review_app
+from workers.corrections import refresh_review_list
 
 
 def test_unsure_agency_is_shown_and_stays_listed(tmp_path: Path, settings: Settings) -> None:
     # Seed 001 has no title: its body is named only as the opening's subject.
     payload = report_to_dict(convert_file(SEEDS[1], settings))
     assert "report.agency" in payload["review"]["cells"]
+    for cell in UNSURE_IN_SEED_001:
+        flag(payload["cells"][cell], 0.6)
+    refresh_review_list(payload)
     write_json_atomic(tmp_path / "untitled.json", payload)
     client = TestClient(review_app(tmp_path, settings))
     client.headers["X-Reviewer"] = "ann"
