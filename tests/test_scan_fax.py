@@ -213,6 +213,44 @@ def test_a_row_rule_lost_over_some_columns_is_restored() -> None:
     assert len(split.cells) == len(table.cells) + 3
 
 
+def _tall_row_page() -> np.ndarray:
+    """A black-and-white page with a table of two label rows: a short one, and a tall one whose
+    label wraps over five lines and whose values stand at the row's top. The rule between them
+    is lost over the label and the third value column."""
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 24)
+    xs, ys = [120, 420, 560, 700, 840, 980], [300, 352, 404, 604]
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill=0, width=1)
+    draw.rectangle([(xs[0] + 2, ys[2] - 2), (xs[1] - 2, ys[2] + 2)], fill=255)
+    draw.rectangle([(xs[3] + 2, ys[2] - 2), (xs[4] - 2, ys[2] + 2)], fill=255)
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill=0, width=1)
+    for c, head in enumerate(("项目", "自然人", "企业", "科研", "总计")):
+        draw.text((xs[c] + 12, ys[0] + 12), head, font=font, fill=0)
+    draw.text((xs[0] + 12, ys[1] + 12), "本年新收", font=font, fill=0)
+    for i, line in enumerate(("1.申请人无正当", "理由逾期不补正", "行政机关不再", "处理其政府信息", "公开申请")):
+        draw.text((xs[0] + 12, ys[2] + 8 + 38 * i), line, font=font, fill=0)
+    for c in range(1, 5):
+        draw.text((xs[c] + 50, ys[1] + 12), "0", font=font, fill=0)
+        draw.text((xs[c] + 50, ys[2] + 8), "3", font=font, fill=0)
+    bilevel = np.where(np.asarray(image) < 128, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(bilevel, cv2.COLOR_GRAY2BGR)
+
+
+def test_a_value_at_the_top_of_a_tall_row_is_parted_from_the_row_above() -> None:
+    """A value cell spanning a short row and a tall one (their rule lost over it), its second
+    value at the tall row's top as the row's other values are, far off the band's middle
+    (seed 4343's fax TIFF 5: both rows lost): it is split back; the label cell stays merged."""
+    prepared = _straight(prepare(_tall_row_page()))
+    (table,) = find_tables(prepared.rulings, prepared.grid)
+    assert {(c.row, c.col) for c in table.cells if c.row_span > 1} == {(1, 0), (1, 3)}
+    split = split_dropped_rules(table, prepared.ink, prepared.grid, prepared.bilevel)
+    assert {(c.row, c.col) for c in split.cells if c.row_span > 1} == {(1, 0)}
+    assert {c.col for c in split.cells if c.row == 2} == {1, 2, 3, 4}
+
+
 def test_a_column_rule_lost_over_some_rows_is_restored() -> None:
     """Stretches of column rules lost (over three rows of two value columns, both blank in
     one; over two value columns in another row) and a heading drawn over the last two

@@ -9,9 +9,10 @@ cells flagged).
 Such a cell is split back when a cell beside it is parted there (the rule runs up to it)
 and its own print says it is two cells:
 - rows: it holds one short text line (a value's, up to three digits wide) per row it spans,
-  each line centred in its row's band. A label, a group's label set a character or two a
-  line over rows, or a heading spanning two header rows with one line, stays whole (the
-  mapper parts two labels a merged cell holds).
+  each line centred in its row's band or level with a value beside it (a tall row's values
+  set at its top). A label, a group's label set a character or two a line over rows, or a
+  heading spanning two header rows with one line, stays whole (the mapper parts two labels
+  a merged cell holds).
 - columns (black-and-white pages only): nothing of its print crosses where the rule would
   run, and what each column's band holds (a value, a label, or nothing) is centred in that
   band, print in one band alone right at its middle. A heading centred over the columns it
@@ -23,8 +24,9 @@ mirrored about the diagonal, the bands are then the table's columns.
 A header over one row of values whose rule dropped out leaves each header cell spanning
 into the value row, read as "结果维持0" (seed 913 image: section 四's 15 values lost). Such a
 cell is split into its label and its value when its lines above lie over the upper rows,
-its last line is a short line of digits (lower than the label's characters) centred in the
-bottom row's band, and the grid has that row's rule from other columns (a neighbour's may be
+its last line is a short line of digits (lower than the label's characters, or level with
+the values beside it) centred in the bottom row's band, and the grid has that row's rule from
+other columns (a neighbour's may be
 lost under the seal: seed 913 kept it over one column of 15)."""
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ _CENTRED = 0.25
 # centred over the columns (行政复议 over five) when this close to the cell's middle; a
 # label beside a blank column sits half that column's width off the cell's middle.
 _HEADING = 0.5
+# A line is level with one beside it when their middles are this many text heights apart or less.
+_LEVEL = 0.3
 # A value's line is at most this many text heights wide (three digits; a group label's lines
 # of two characters, or its number （五）, are 2 or more). Longer values stay merged, flagged.
 _VALUE_CHARS = 1.6
@@ -123,10 +127,14 @@ def _pieces(cell: GridCell[int], table: GridTable, owner: dict[tuple[int, int], 
     if not any(all(at(r, c) not in (None, at(r - 1, c)) for r in rows[1:]) for c in beside):
         return None
     region, origin = _interior(cell.box, ink, gs)
-    fits = _a_mark_per_column if columns else _a_line_per_row
     cuts = [b - origin[0 if columns else 1] for b in bands[rows[0]:rows[-1] + 2]]
-    if not fits(region, cuts, gs) or (columns and _runs_across(cell.box, ink, cuts[1:-1], gs)):
-        return None
+    if columns:
+        if not _a_mark_per_column(region, cuts, gs) or _runs_across(cell.box, ink, cuts[1:-1], gs):
+            return None
+    else:
+        level = [y - origin[1] for y in _values_beside([at(r, c) for r in rows for c in beside], ink, gs)]
+        if not _a_line_per_row(region, cuts, level, gs):
+            return None
     x0, _, x1, _ = framed.box
     pieces = [GridCell(r, framed.col, 1, framed.col_span, (x0, bands[r], x1, bands[r + 1])) for r in rows]
     return [_transposed(p) for p in pieces] if columns else pieces
@@ -149,10 +157,15 @@ def _label_over_value(cell: GridCell[int], ys: list[int], owner: dict[tuple[int,
     *label, value = lines
     top, bottom = ys[last], ys[last + 1]
     heights = sorted(b[3] - b[1] for b in label)
-    if (value[2] - value[0] > _VALUE_CHARS * gs.text_height or value[1] < top
-            or not _centred((value[1] + value[3]) / 2, top, bottom)
-            or any(b[3] > value[1] or (b[1] + b[3]) / 2 > top for b in label)
-            or value[3] - value[1] > _DIGIT_HEIGHT * heights[len(heights) // 2]):
+    middle = (value[1] + value[3]) / 2
+    if (value[2] - value[0] > _VALUE_CHARS * gs.text_height or value[1] < top or not _centred(middle, top, bottom)
+            or any(b[3] > value[1] or (b[1] + b[3]) / 2 > top for b in label)):
+        return None
+    # A digit is lower than the label's characters, or (a fax's blurred digits nearly as tall:
+    # seed 4343's fax TIFF 2, 自然人 over its row's 0) level with the values beside it.
+    beside = [owner.get((last, c)) for c in (cell.col - 1, cell.col + cell.col_span)]
+    if value[3] - value[1] > _DIGIT_HEIGHT * heights[len(heights) // 2] and not any(
+            abs(middle - y) <= _LEVEL * gs.text_height for y in _values_beside(beside, ink, gs)):
         return None
     # Parted between the lines: a label set close to the lost rule may reach over it.
     cut = (label[-1][3] + value[1]) // 2
@@ -200,14 +213,33 @@ def _centred(centre: float, lo: int, hi: int) -> bool:
     return abs(centre - (lo + hi) / 2) <= _CENTRED * (hi - lo)
 
 
-def _a_line_per_row(region: np.ndarray, ys: list[int], gs: GridSettings[int]) -> bool:
+def _a_line_per_row(region: np.ndarray, ys: list[int], level: list[float], gs: GridSettings[int]) -> bool:
     """Whether the cell holds one value's short line per row band (`ys`, in the region's
-    frame), each centred in its band."""
+    frame), each centred in its band or level with a line of the cells beside (`level`, their
+    centres): a tall row's values may be set at its top, as its other values are (seed 4343's
+    fax TIFF 5: a row of five label lines, its values at the top, lost whole with the row above)."""
     lines = cell_lines(region, gs.text_height)
     if len(lines) != len(ys) - 1 or any(b[2] - b[0] > _VALUE_CHARS * gs.text_height for b in lines):
         return False
-    return all(_centred((line[1] + line[3]) / 2, top, bottom)
+
+    def placed(centre: float, top: int, bottom: int) -> bool:
+        return _centred(centre, top, bottom) or (
+            top <= centre <= bottom and any(abs(centre - y) <= _LEVEL * gs.text_height for y in level))
+
+    return all(placed((line[1] + line[3]) / 2, top, bottom)
                for line, (top, bottom) in zip(sorted(lines, key=lambda b: b[1]), pairwise(ys), strict=True))
+
+
+def _values_beside(cells: list[GridCell[int] | None], ink: np.ndarray, gs: GridSettings[int]) -> list[float]:
+    """The heights (page y) of the middles of the value-wide lines of the cells of one row
+    among `cells` (the cells beside one that spans rows)."""
+    middles = []
+    for cell in cells:
+        if cell is not None and cell.row_span == 1:
+            region, (_, oy) = _interior(cell.box, ink, gs)
+            middles += [oy + (b[1] + b[3]) / 2 for b in cell_lines(region, gs.text_height)
+                        if b[2] - b[0] <= _VALUE_CHARS * gs.text_height]
+    return middles
 
 
 def _a_mark_per_column(region: np.ndarray, xs: list[int], gs: GridSettings[int]) -> bool:
