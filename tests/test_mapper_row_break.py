@@ -84,3 +84,24 @@ def test_a_labelled_rows_value_is_kept_before_a_blank_opening_the_next_row() -> 
             ["", "第二十条第（六）项"], ["信息内容", "本年处理决定数量"], ["行政处罚", "2"], ["行政强制", "3"]]
     mapping = _mapped("二、主动公开政府信息情况", rows, "三、收到和处理政府信息公开申请情况")
     assert [mapping.cells[f"s2.{row}.decisions"].value for row in ("licensing", "penalty", "coercion")] == [1, 2, 3]
+
+
+def test_a_row_one_cell_short_is_placed_where_its_sums_allow_the_missing_cell() -> None:
+    """Section 四 read with 14 of its 15 cells, a fax's lost rule having dropped 行政复议's first
+    column (seed 4343's fax TIFF 1): the sums of 未经复议直接起诉 place its 总计 and the cells
+    after it as printed; where the missing cell was, the sums cannot say among 行政复议's zeros
+    and 未经复议直接起诉's first ones, so those carry the note (and are reviewed). Placed from
+    the left, the last ten cells were shifted a column."""
+    outcomes = ["结果纠正", "其他结果", "尚未审结"]
+    rows = [["行政复议"] * 4 + ["行政诉讼"] * 10,
+            [*outcomes, "总计"] + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
+            [""] * 4 + ["结果维持", *outcomes, "总计", "结果维持", *outcomes, "总计"],
+            ["0", "0", "0", "0", "0", "0", "3", "0", "3", "0", "0", "0", "0", "0"]]
+    mapping = _mapped("四、政府信息公开行政复议、行政诉讼情况", rows, "五、存在的主要问题及改进情况")
+    placed = {"s4.suit_direct.total": 3,
+              **{f"s4.suit_after_review.{key}": 0 for key in ("upheld", "corrected", "other", "pending", "total")}}
+    assert {key: mapping.cells[key].value for key in placed} == placed
+    assert not any(mapping.cells[key].notes for key in placed)
+    open_places = [f"s4.{group}.{key}" for group in ("review", "suit_direct")
+                   for key in ("upheld", "corrected", "other", "pending")]
+    assert all("its sums place the missing one" in mapping.cells[key].notes[0] for key in open_places)

@@ -85,11 +85,11 @@ def one_blank_dropped(parts: list[str], kinds: list[tuple[bool, bool]], local: l
     for blank in range(n):
         fewer = run_options(parts, kinds[:blank] + kinds[blank + 1:], lambda cut: True, s, s.cuts.max_run_cuts // n,
                             False, keep_spaces=True)
-        out += [cut for c in fewer.cuts if _sums_as_zero(cut := (*c[:blank], None, *c[blank:]), local)]
+        out += [cut for c in fewer.cuts if sums_as_zero(cut := (*c[:blank], None, *c[blank:]), local)]
     return tuple(out)
 
 
-def _sums_as_zero(cut: Cut, local: list[tuple[list[int], list[int]]]) -> bool:
+def sums_as_zero(cut: Cut, local: list[tuple[list[int], list[int]]]) -> bool:
     """Whether every relation over the row's own cells holds, its blanks counted as 0."""
     def num(i: int) -> Number:
         text = cut[i]
