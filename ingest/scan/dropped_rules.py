@@ -26,8 +26,8 @@ into the value row, read as "结果维持0" (seed 913 image: section 四's 15 va
 cell is split into its label and its value when its lines above lie over the upper rows,
 its last line is a short line of digits (lower than the label's characters, or level with
 the values beside it) centred in the bottom row's band, and the grid has that row's rule from
-other columns (a neighbour's may be
-lost under the seal: seed 913 kept it over one column of 15)."""
+other columns (a neighbour's may be lost under the seal: seed 913 kept it over one column of
+15)."""
 
 from __future__ import annotations
 
