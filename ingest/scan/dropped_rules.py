@@ -31,6 +31,8 @@ other columns (a neighbour's may be lost under the seal: seed 913 kept it over o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from itertools import pairwise
 
 import cv2
@@ -132,7 +134,8 @@ def _pieces(cell: GridCell[int], table: GridTable, owner: dict[tuple[int, int], 
         if not _a_mark_per_column(region, cuts, gs) or _runs_across(cell.box, ink, cuts[1:-1], gs):
             return None
     else:
-        level = [y - origin[1] for y in _values_beside([at(r, c) for r in rows for c in beside], ink, gs)]
+        near = [at(r, c) for r in rows for c in beside]
+        level = cache(lambda: [y - origin[1] for y in _values_beside(near, ink, gs)])
         if not _a_line_per_row(region, cuts, level, gs):
             return None
     x0, _, x1, _ = framed.box
@@ -213,18 +216,20 @@ def _centred(centre: float, lo: int, hi: int) -> bool:
     return abs(centre - (lo + hi) / 2) <= _CENTRED * (hi - lo)
 
 
-def _a_line_per_row(region: np.ndarray, ys: list[int], level: list[float], gs: GridSettings[int]) -> bool:
+def _a_line_per_row(region: np.ndarray, ys: list[int], level: Callable[[], list[float]],
+                    gs: GridSettings[int]) -> bool:
     """Whether the cell holds one value's short line per row band (`ys`, in the region's
-    frame), each centred in its band or level with a line of the cells beside (`level`, their
-    centres): a tall row's values may be set at its top, as its other values are (seed 4343's
-    fax TIFF 5: a row of five label lines, its values at the top, lost whole with the row above)."""
+    frame), each centred in its band or level with a line of the cells beside (`level`: their
+    centres, found only if needed): a tall row's values may be set at its top, as its other
+    values are (seed 4343's fax TIFF 5: a row of five label lines, its values at the top, lost
+    whole with the row above)."""
     lines = cell_lines(region, gs.text_height)
     if len(lines) != len(ys) - 1 or any(b[2] - b[0] > _VALUE_CHARS * gs.text_height for b in lines):
         return False
 
     def placed(centre: float, top: int, bottom: int) -> bool:
         return _centred(centre, top, bottom) or (
-            top <= centre <= bottom and any(abs(centre - y) <= _LEVEL * gs.text_height for y in level))
+            top <= centre <= bottom and any(abs(centre - y) <= _LEVEL * gs.text_height for y in level()))
 
     return all(placed((line[1] + line[3]) / 2, top, bottom)
                for line, (top, bottom) in zip(sorted(lines, key=lambda b: b[1]), pairwise(ys), strict=True))
