@@ -326,7 +326,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     gs = page.grid
     # A black-and-white page's hair-thin rules may be left as dots.
     dots = page.ink if page.bilevel else None
-    tables = [split_dropped_rules(t, page.ink, gs, page.bilevel) for t in find_tables(page.rulings, gs, dots)]
+    tables = [split_dropped_rules(t, page.ink, gs, page.bilevel) for t in find_tables(page.rulings, gs, dots, page.ink)]
     release_freed_memory()
     limit = settings.limits.scan_cells
     if sum(len(t.cells) for t in tables) > limit:

@@ -3,6 +3,9 @@ no rule parts."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import cv2
 import numpy as np
 
 from ingest.tables.dotted import ruled_by_dots
@@ -28,7 +31,8 @@ def border(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool, gs: G
 
 
 def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: list[int],
-               gs: GridSettings[int], dots: np.ndarray | None = None) -> list[GridCell[int]]:
+               gs: GridSettings[int], dots: np.ndarray | None = None,
+               ink: np.ndarray | None = None) -> list[GridCell[int]]:
     """Cells of a table: slots between rules, merged wherever their shared border is not ruled
     (by the rulings' masks, nor on a black-and-white page by `dots` of its ink along the line).
 
@@ -36,8 +40,10 @@ def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: 
     stretch of rule over one cell: seed 8686 fax, section 三's label columns over the row of
     1.信访举报投诉类申请, which joined the cell of 三、本年度办理结果 to the cells beside it and
     read every label of the column as one), on a black-and-white page a border whose rule runs
-    on in the slots on both sides of it along its line is taken as ruled; a merge still not a
-    rectangle is read as the rectangle around it."""
+    on in the slots on both sides of it along its line is taken as ruled. A merge still not a
+    rectangle is parted into rectangles, its rows' (or else its columns') runs, where no print
+    of the page's `ink` crosses a cut; one no such parting fits is read as the rectangle
+    around it."""
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
 
     def ruled(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool) -> bool:
@@ -55,6 +61,9 @@ def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: 
     if dots is not None and not all(_rectangle(slots) for slots in groups):
         ragged = {slot for slots in groups if not _rectangle(slots) for slot in slots}
         groups = _merged(_runs_on(right, ragged, at_ends=True), _runs_on(below.T, {(c, r) for r, c in ragged}).T)
+    if ink is not None:
+        text = ink & ~(horizontal | vertical)
+        groups = [part for slots in groups for part in _parted(slots, text, ys, xs, gs)]
     taken: set[Slot] = set()
     cells = []
     for slots in sorted(groups):
@@ -89,6 +98,61 @@ def _merged(right: np.ndarray, below: np.ndarray) -> list[list[Slot]]:
         for c in range(n_cols):
             groups.setdefault(find(r * n_cols + c), []).append((r, c))
     return list(groups.values())
+
+
+def _parted(slots: list[Slot], text: np.ndarray, ys: list[int], xs: list[int],
+            gs: GridSettings[int]) -> list[list[Slot]]:
+    """A merge not a rectangle as rectangles: the runs of its rows alike in their columns, or
+    else of its columns alike in their rows, whichever no print crosses between (seed 4646's
+    photo 1, a sheet curled at its corner, lost the rule under 二、上年结转's label over the
+    column of 三、本年度办理结果; the rectangle around the two took every label of section 三
+    for one cell)."""
+    if _rectangle(slots):
+        return [slots]
+    for by_rows in (True, False):
+        parts = _runs_alike(slots, by_rows)
+        if all(_rectangle(part) for part in parts) and not any(
+                _crossed(text, a, b, ys, xs, gs, by_rows) for a, b in pairwise(parts)):
+            return parts
+    return [slots]
+
+
+def _runs_alike(slots: list[Slot], by_rows: bool) -> list[list[Slot]]:
+    """Slots in runs of rows (columns) that hold the same columns (rows), in order."""
+    lines: dict[int, list[Slot]] = {}
+    for slot in sorted(slots, key=lambda s: s if by_rows else (s[1], s[0])):
+        lines.setdefault(slot[0] if by_rows else slot[1], []).append(slot)
+    runs: list[list[Slot]] = []
+    across = None
+    for line in lines.values():
+        line_across = [s[1] if by_rows else s[0] for s in line]
+        if line_across == across:
+            runs[-1].extend(line)
+        else:
+            runs.append(list(line))
+        across = line_across
+    return runs
+
+
+def _crossed(text: np.ndarray, a: list[Slot], b: list[Slot], ys: list[int], xs: list[int],
+             gs: GridSettings[int], by_rows: bool) -> bool:
+    """Whether print crosses the cut between two runs of a merge (`a` before `b`): a line of
+    text, its characters and its wrapped lines closed up, running a quarter of the text
+    height on both sides of it."""
+    axis = 0 if by_rows else 1
+    shared = sorted({s[1 - axis] for s in a} & {s[1 - axis] for s in b})
+    if not shared:
+        return True
+    at = (ys if by_rows else xs)[b[0][axis]]
+    edges = xs if by_rows else ys
+    lo, hi = edges[shared[0]] + gs.snap, edges[shared[-1] + 1] - gs.snap
+    reach, h = max(1, gs.text_height // 4), gs.text_height
+    window = text[max(0, at - h):at + h, lo:hi] if by_rows else text[lo:hi, max(0, at - h):at + h].T
+    if window.size == 0 or hi <= lo:
+        return False
+    closed = cv2.morphologyEx(window, cv2.MORPH_CLOSE, np.ones((max(1, round(0.6 * h)), 1), np.uint8))
+    mid = at - max(0, at - h)
+    return bool((closed[max(0, mid - reach):mid + reach + 1] > 0).all(axis=0).any())
 
 
 def _rectangle(slots: list[Slot]) -> bool:

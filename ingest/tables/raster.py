@@ -256,8 +256,9 @@ def _scaled(size: tuple[int, int], cap: int) -> tuple[int, int]:
     return (min(size[0], cap), min(size[1], cap))
 
 
-def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None = None) -> list[GridTable]:
-    """The ruled tables of a page, top to bottom (`dots`: see grid_cells)."""
+def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None = None,
+                ink: np.ndarray | None = None) -> list[GridTable]:
+    """The ruled tables of a page, top to bottom (`dots`, `ink`: see grid_cells)."""
     horizontal, vertical = rulings.horizontal, rulings.vertical
     tables: list[GridTable] = []
     # A rule broken by gaps up to a character wide is one: a standard-resolution fax's
@@ -284,16 +285,16 @@ def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None
                 continue
             left, right = open_sides(horizontal, region, part_ys, part_xs, gs)
             part_xs = [*([left] if left is not None else []), *part_xs, *([right] if right is not None else [])]
-            cells = grid_cells(horizontal, part_vertical, part_ys, part_xs, gs, dots)
+            cells = grid_cells(horizontal, part_vertical, part_ys, part_xs, gs, dots, ink)
             if len(cells) < 2:
                 # A frame, not a table: a page's border around its tables, a box around text.
                 continue
             tables.append(GridTable((part_xs[0], part_ys[0], part_xs[-1], part_ys[-1]), part_ys, part_xs, cells))
-    return sharing_rules_joined(overlapping_rejoined(tables, rulings, gs, dots), gs)
+    return sharing_rules_joined(overlapping_rejoined(tables, rulings, gs, dots, ink), gs)
 
 
 def overlapping_rejoined(tables: list[GridTable], rulings: Rulings, gs: GridSettings[int],
-                         dots: np.ndarray | None = None) -> list[GridTable]:
+                         dots: np.ndarray | None = None, ink: np.ndarray | None = None) -> list[GridTable]:
     """Two tables whose grids overlap, sharing every column rule where they do and every row
     rule, are one table, its cells found again over both's rules: a fax's broken rules leave
     two webs, each a table (seed 2121's fax TIFF 3: section 二's labels and two of its value
@@ -304,7 +305,7 @@ def overlapping_rejoined(tables: list[GridTable], rulings: Rulings, gs: GridSett
     while pair := next(((a, b) for a in out for b in out if _one_grid(a, b, gs)), None):
         a, b = pair
         xs = [*a.xs, *(x for x in b.xs if x > a.xs[-1] + gs.snap)]
-        cells = grid_cells(rulings.horizontal, rulings.vertical, a.ys, xs, gs, dots)
+        cells = grid_cells(rulings.horizontal, rulings.vertical, a.ys, xs, gs, dots, ink)
         out = [t for t in out if t is not a and t is not b]
         out.append(GridTable((xs[0], a.ys[0], xs[-1], a.ys[-1]), a.ys, xs, cells))
     return sorted(out, key=lambda t: (t.box[1], t.box[0]))
