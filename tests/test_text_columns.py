@@ -5,7 +5,7 @@ only looks like a column's."""
 from __future__ import annotations
 
 from ingest.tables.glyphs import Glyph, Line
-from ingest.tables.text_columns import header_columns, value_columns, word_starts
+from ingest.tables.text_columns import centred_columns, header_columns, placed_by_centres, value_columns, word_starts
 from ingest.tables.vector import vector_settings
 
 SIZE = 9.0
@@ -95,3 +95,39 @@ def test_a_header_at_uneven_pitch_adds_no_columns_between_filled_ones() -> None:
     found = value_columns(rows, header, GS)
     assert found is not None
     assert found[0] == [354.0, 510.0]
+
+
+# Section 四 as a browser prints it with every cell centred: the two groups' headings on one
+# line each, over the columns' words stacked two and two (结果 / 维持), 总计 on one line.
+PITCH = 25.0
+CENTRES = [190.0 + k * PITCH for k in range(15)]
+
+
+def _centred(top: float, *words: tuple[float, str]) -> Line:
+    return _words(top, *sorted((x - SIZE * len(word) / 2, word) for x, word in words))
+
+
+SECTION_4 = [
+    _centred(524, (CENTRES[2], "行政复议"), (CENTRES[10] - PITCH / 2, "行政诉讼")),
+    _centred(555, (CENTRES[7], "未经复议直接起诉"), (CENTRES[12], "复议后起诉")),
+    _centred(575, *((CENTRES[k], "结果") for k in (0, 1, 2, 5, 6, 7, 10, 11, 12)), (CENTRES[3], "尚未")),
+    _centred(586, *((CENTRES[k], w) for k, w in ((0, "维持"), (1, "纠正"), (2, "其他"), (3, "审结"), (5, "维持"),
+                                                  (6, "纠正"), (7, "其他"), (10, "维持"), (11, "纠正"), (12, "其他")))),
+    _centred(580, *((CENTRES[k], "总计") for k in (4, 9, 14))),
+    _centred(580 - 6, (CENTRES[8], "尚未"), (CENTRES[13], "尚未")),
+    _centred(580 + 6, (CENTRES[8], "审结"), (CENTRES[13], "审结")),
+]
+
+
+def test_a_centred_headers_columns_are_its_words_centres_but_a_groups_heading() -> None:
+    assert centred_columns(SECTION_4, GS) == CENTRES
+    # A row's values, its zeros blank: each under its own column.
+    row = [CENTRES[8] + 0.5, CENTRES[9], CENTRES[11] - 0.5, CENTRES[14]]
+    assert placed_by_centres([row], CENTRES, GS) == [[8, 9, 11, 14]]
+
+
+def test_a_centred_header_missing_a_column_or_a_value_off_its_columns_places_nothing() -> None:
+    # 总计 of the first group lost: a gap of two pitches, no columns at all.
+    assert centred_columns([line for line in SECTION_4[:4]], GS) == []
+    # A value between two columns.
+    assert placed_by_centres([[CENTRES[8] + PITCH / 2]], CENTRES, GS) is None

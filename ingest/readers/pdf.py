@@ -35,7 +35,7 @@ from ingest.tables.glyphs import (
 )
 from ingest.tables.model import Box, GridSettings, Slot, bbox, column_stops, nearest, place_cells, row_stops
 from ingest.tables.stitch import ITEM_START, TablePiece, stitch
-from ingest.tables.text_columns import header_columns, value_columns
+from ingest.tables.text_columns import centred_columns, header_columns, placed_by_centres, value_columns
 from ingest.tables.vector import (
     Frame,
     lattice_tables,
@@ -200,6 +200,8 @@ def _stream_tables(items: Sequence[TablePiece[float] | StreamRow | Paragraph], l
                          and ln.box[3] <= rows[0].top]
                 header = header_columns(above, label_right, gs) or header
                 table = _by_word_starts(rows, label_right, header, gs)
+            else:
+                table = _under_centred_header(rows, lines, gs)
             out.append(table or _aligned(rows))
             rows = []
         if isinstance(item, TablePiece) or (isinstance(item, Paragraph) and len(item.text) > _LABEL_LINE):
@@ -235,6 +237,29 @@ def _by_word_starts(rows: list[StreamRow], label_right: float, header: list[floa
             cells[0] = replace(row.cells[0], row=r, col=0)
         for column, cell in zip(at, numbers, strict=True):
             cells[1 + column] = replace(cell, row=r, col=1 + column)
+        out.append(cells)
+    return Table(out)
+
+
+def _under_centred_header(rows: list[StreamRow], lines: list[Line], gs: GridSettings[float]) -> Table | None:
+    """Rows of values only, after rows of header words, set in the columns of the header's
+    centred words (ingest/tables/text_columns.py): a row printed with its zeros blank keeps
+    its values' places. None when the rows are not so, or a value stands off those columns."""
+    first = next((i for i, row in enumerate(rows) if all(is_number(c.text) for c in row.cells)), len(rows))
+    if first == len(rows) or any(is_number(c.text) for row in rows[:first] for c in row.cells) \
+            or not all(is_number(c.text) for row in rows[first:] for c in row.cells):
+        return None
+    top = rows[first].top
+    header = [ln for ln in lines if top - _HEADER_REACH * gs.text_height <= ln.box[1] and ln.box[3] <= top]
+    columns = centred_columns(header, gs)
+    placed = placed_by_centres([row.centers for row in rows[first:]], columns, gs) if columns else None
+    if placed is None:
+        return None
+    out = _aligned(rows[:first]).rows if first else []
+    for r, (row, at) in enumerate(zip(rows[first:], placed, strict=True), start=first):
+        cells = [SourceCell("", r, c, None, row.cells[0].page) for c in range(len(columns))]
+        for column, cell in zip(at, row.cells, strict=True):
+            cells[column] = replace(cell, row=r, col=column)
         out.append(cells)
     return Table(out)
 

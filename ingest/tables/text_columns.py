@@ -28,13 +28,20 @@ _SAME_START = 0.3
 _STACKED = 2
 
 
+def words(line: Line, gs: GridSettings[float]) -> list[tuple[float, float]]:
+    """The line's words, their left and right edges: its glyphs parted after each gap."""
+    out: list[tuple[float, float]] = []
+    for before, glyph in zip((None, *line.glyphs), line.glyphs, strict=False):
+        if before is None or glyph.x0 - before.x1 >= _WORD_GAP * gs.text_height:
+            out.append((glyph.x0, glyph.x1))
+        else:
+            out[-1] = (out[-1][0], glyph.x1)
+    return out
+
+
 def word_starts(line: Line, gs: GridSettings[float]) -> list[float]:
     """Where the line's words start: its first glyph's and each glyph's after a gap."""
-    starts = [line.glyphs[0].x0] if line.glyphs else []
-    for before, glyph in zip(line.glyphs, line.glyphs[1:], strict=False):
-        if glyph.x0 - before.x1 >= _WORD_GAP * gs.text_height:
-            starts.append(glyph.x0)
-    return starts
+    return [x0 for x0, _ in words(line, gs)]
 
 
 def _clusters(points: Sequence[tuple[float, int]], gs: GridSettings[float]) -> list[list[tuple[float, int]]]:
@@ -128,3 +135,38 @@ def value_columns(extents: Sequence[Sequence[tuple[float, float]]], header: Sequ
             return None
         placed.append(at)
     return columns, placed
+
+
+def centred_columns(header: Sequence[Line], gs: GridSettings[float]) -> list[float]:
+    """The centres of a header's columns when its words are centred in their cells (a browser's
+    print of a table whose every cell is centred, seed 5353's section 四): the centres of the
+    words of its lines holding no number, but a group's heading (a word over another that is
+    centred elsewhere); empty unless they stand at one even pitch, so that no column is missed."""
+    lines = [line for line in header if not any(is_number(g.text) for g in line.glyphs)]
+    placed = [(x0, x1, line.box[1]) for line in lines for x0, x1 in words(line, gs)]
+    tolerance = _SAME_START * gs.text_height
+
+    def over_others(x0: float, x1: float, top: float) -> bool:
+        return any(below > top and b0 < x1 and b1 > x0 and abs((b0 + b1 - x0 - x1) / 2) > tolerance
+                   for b0, b1, below in placed)
+
+    centres = [((x0 + x1) / 2, 0) for x0, x1, top in placed if not over_others(x0, x1, top)]
+    columns = [statistics.median(x for x, _ in c) for c in _clusters(centres, gs)]
+    steps = [b - a for a, b in pairwise(columns)]
+    if not steps or max(steps) - min(steps) > 2 * tolerance:
+        return []
+    return columns
+
+
+def placed_by_centres(rows: Sequence[Sequence[float]], columns: Sequence[float],
+                      gs: GridSettings[float]) -> list[list[int]] | None:
+    """Each row's values' columns (`rows`: their centres), each value centred under one of
+    `columns`; None when one stands off them or two of a row share one."""
+    tolerance = _SAME_START * gs.text_height
+    placed = []
+    for row in rows:
+        at = [min(range(len(columns)), key=lambda c: abs(columns[c] - x)) for x in row]
+        if any(abs(columns[c] - x) > tolerance for c, x in zip(at, row, strict=True)) or at != sorted(set(at)):
+            return None
+        placed.append(at)
+    return placed
