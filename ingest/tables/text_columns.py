@@ -5,7 +5,8 @@ of a column start at one x, and so do the words of its header stacked over it (s
 自然 / 人 at 354, 商业 / 企业 at 380, values at 405, 457 …; columns 26 points apart, 8 between
 words). A row printed with its zeros blank keeps only some values; where the rest stand is
 told by the columns the other rows fill and by the header's stacked words over the columns
-no row fills. Pure transforms: lines -> word starts -> columns -> each value's column.
+no row fills. A table whose every cell is centred shows its columns by its header words'
+centres instead. Pure transforms: lines -> words -> columns -> each value's column.
 """
 
 from __future__ import annotations
