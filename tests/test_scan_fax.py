@@ -326,6 +326,23 @@ def test_a_zero_in_two_arcs_on_a_dropped_rules_line_keeps_both() -> None:
     assert not without_rule_rests(region, 5, (116,), text_height=22)[10:30, 114:118].any()
 
 
+def test_a_zero_in_two_arcs_against_its_cells_side_keeps_both() -> None:
+    """A thin-stroked "0" set against its cell's right side, binarised as two arcs: the arc at
+    the side is as narrow as a rule's rest, but its twin stands beside it as high and as low
+    (seed 5858's browser scan 7: 22 zeros lost, read blank). A rest beside a whole "0" (a ring
+    wider than a rest) still goes: it is no arc of that digit."""
+    region = np.zeros((98, 73), np.uint8)
+    region[44:61, 58:62] = 255  # the left arc
+    region[43:62, 66:71] = 255  # the right arc, within a rest's reach of the side
+    kept = without_rule_rests(region, 9, text_height=23)
+    assert kept[44:61, 58:62].all() and kept[43:62, 66:71].all()
+    ring = np.zeros((98, 73), np.uint8)
+    cv2.ellipse(ring, (52, 52), (6, 9), 0, 0, 360, 255, 3)
+    ring[43:62, 67:71] = 255  # a rest of the side rule, as high as the ring
+    kept = without_rule_rests(ring, 9, text_height=23)
+    assert kept[44:61, 46:59].any() and not kept[:, 66:].any()
+
+
 def _jagged_lone_value(text: str, rng: random.Random) -> np.ndarray:
     """A lone value as a 150-dpi black-and-white scan prints it (13-16 px high, thresholded),
     scaled to the readers' text height as the page reader scales a cell's crop."""

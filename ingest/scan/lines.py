@@ -81,13 +81,19 @@ def without_rule_rests(region: np.ndarray, reach: int, inner: tuple[int, ...] = 
     # The minus is told among the marks that are not rests (a rule's rest is no digit).
     rest &= ~((w > h) & minus_marks(stats[1:count], ~rest))
     top = stats[1:count, cv2.CC_STAT_TOP]
+    digits = bool((h < _DIGIT_HEIGHT * text_height).all())
+    if digits:
+        # A thin-stroked "0" set against its cell's side, binarised as two arcs: the one at the
+        # side is as narrow as a rest, its twin beside it as narrow and as high (seed 5858's
+        # browser scan 7: 22 zeros so lost, their cells read blank and flagged).
+        rest &= ~_digit_parts(x, top, w, h, rest, among=w <= reach)
     for at in inner:
         # A dropped rule leaves a dash along it (upright); the minus of a value centred in the
         # merged cell lies flat across where the rule would run (seed 317: "-3" read "3").
         # A decimal point there (seed 931: 30.12 centred in a merged cell, read 3012) is as wide
         # as it is tall; a rule's dash is thinner than it is long.
         dash = (w <= reach) & (2 * h >= 3 * w) & (x >= at - reach) & (x + w <= at + reach)
-        rest |= dash & ~_digit_parts(x, top, w, h, dash) if (h < _DIGIT_HEIGHT * text_height).all() else dash
+        rest |= dash & ~_digit_parts(x, top, w, h, dash) if digits else dash
     rests = np.flatnonzero(rest) + 1
     if rests.size == 0:
         return region
@@ -96,17 +102,21 @@ def without_rule_rests(region: np.ndarray, reach: int, inner: tuple[int, ...] = 
     return out
 
 
-def _digit_parts(x: np.ndarray, top: np.ndarray, w: np.ndarray, h: np.ndarray, dash: np.ndarray) -> np.ndarray:
+def _digit_parts(x: np.ndarray, top: np.ndarray, w: np.ndarray, h: np.ndarray, dash: np.ndarray,
+                 among: np.ndarray | None = None) -> np.ndarray:
     """Which of the `dash` marks are a digit's part: another mark within its height beside it
     stands as high and as low (a black-and-white scan's "0" whose thin top and foot dropped out
     is two arcs; centred on a dropped rule's line, its left arc was taken for the rule's dash
     and the right one read "1": seed 9191's fax). A rule's dashes stand at heights of their own.
     Only a cell of marks all shorter than a Chinese character is asked: a character's parts
-    stand alike too, and keeping them changed labels' readings (seed 9191's fax 4: a row lost)."""
+    stand alike too, and keeping them changed labels' readings (seed 9191's fax 4: a row lost).
+    `among`: the marks that may be such a twin (all, if None)."""
     parts = np.zeros_like(dash)
     for i in np.flatnonzero(dash):
         tol = max(2, int(h[i]) // 8)
         beside = (np.abs(top - top[i]) <= tol) & (np.abs(top + h - top[i] - h[i]) <= tol)
+        if among is not None:
+            beside &= among
         beside &= (x < x[i] + w[i] + h[i]) & (x + w > x[i] - h[i])
         beside[i] = False
         parts[i] = bool(beside.any())
