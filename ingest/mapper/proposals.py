@@ -7,15 +7,8 @@ from dataclasses import dataclass
 
 from ingest.labels import label_core, similarity, split_ordinal
 from ingest.layouts import RowLayout, TemplateLayout, expand_relations
-from ingest.mapper.fit import (
-    RowContext,
-    Slot,
-    fit_values,
-    local_relations,
-    padded_after_values,
-    prints_only_totals,
-    prints_runs,
-)
+from ingest.mapper.fit import RowContext, Slot, fit_values, local_relations
+from ingest.mapper.print_style import padded_after_values, prints_only_totals, prints_runs
 from ingest.mapper.runs import Cut
 from ingest.mapper.tokens import Kind, Token
 from ingest.settings import Settings
