@@ -129,13 +129,8 @@ def value_columns(extents: Sequence[Sequence[tuple[float, float]]], header: Sequ
         return None  # padded apart unevenly (web text's em spaces): no start is a column's
     columns += _header_lattice(columns, header, gs) or _unfilled(columns, header, gs)
     columns.sort()
-    placed = []
-    for row in values:
-        at = [min(range(len(columns)), key=lambda c: abs(columns[c] - x)) for x in row]
-        if at != sorted(set(at)):
-            return None
-        placed.append(at)
-    return columns, placed
+    placed = _nearest_columns(values, columns, float("inf"))
+    return None if placed is None else (columns, placed)
 
 
 def centred_columns(header: Sequence[Line], gs: GridSettings[float]) -> list[float]:
@@ -163,7 +158,13 @@ def placed_by_centres(rows: Sequence[Sequence[float]], columns: Sequence[float],
                       gs: GridSettings[float]) -> list[list[int]] | None:
     """Each row's values' columns (`rows`: their centres), each value centred under one of
     `columns`; None when one stands off them or two of a row share one."""
-    tolerance = _SAME_START * gs.text_height
+    return _nearest_columns(rows, columns, _SAME_START * gs.text_height)
+
+
+def _nearest_columns(rows: Sequence[Sequence[float]], columns: Sequence[float],
+                     tolerance: float) -> list[list[int]] | None:
+    """Each row's points' nearest columns; None when a point is farther than `tolerance` from
+    its column or two of a row share one."""
     placed = []
     for row in rows:
         at = [min(range(len(columns)), key=lambda c: abs(columns[c] - x)) for x in row]
