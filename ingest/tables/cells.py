@@ -61,7 +61,8 @@ def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: 
     if dots is not None and not all(_rectangle(slots) for slots in groups):
         ragged = {slot for slots in groups if not _rectangle(slots) for slot in slots}
         groups = _merged(_runs_on(right, ragged, at_ends=True), _runs_on(below.T, {(c, r) for r, c in ragged}).T)
-    if ink is not None:
+    if ink is not None and not all(_rectangle(slots) for slots in groups):
+        # The page's print off its rules, made only for a table with a ragged merge.
         text = ink & ~(horizontal | vertical)
         groups = [part for slots in groups for part in _parted(slots, text, ys, xs, gs)]
     taken: set[Slot] = set()
