@@ -90,6 +90,21 @@ def test_a_table_whose_rules_all_drop_out_over_one_stretch_is_one_table() -> Non
     assert table.xs == [100, 300, 500, 700, 898] and len(table.cells) == 12
 
 
+def test_a_table_whose_rules_drop_out_at_staggered_places_is_one_table() -> None:
+    # The gaps a fax leaves in its row rules between the label columns and the values stand a
+    # little apart from row to row (seed 2828's fax TIFF 6): the value part's web reaches left
+    # past the end of the label part's, the two webs overlap, and section 三 was read as a
+    # table of labels beside a table of values, 106 cells lost.
+    horizontal, vertical = np.zeros((600, 1000), np.uint8), np.zeros((600, 1000), np.uint8)
+    horizontal[100:102, 100:370] = horizontal[100:102, 400:900] = 255
+    for y in (200, 300, 400):
+        horizontal[y:y + 2, 100:450] = horizontal[y:y + 2, 480:900] = 255
+    for x in (100, 300, 500, 700, 898):
+        vertical[100:402, x:x + 2] = 255
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.xs == [100, 300, 500, 700, 898] and table.n_rows == 3, (table.xs, table.ys)
+
+
 def test_a_headings_stroke_joined_under_a_one_row_table_is_no_row() -> None:
     # A table's last row carried onto the next page, its side rule lost, a bold heading right
     # under it whose strokes join its rules (seed 5959's turned scan): the stroke made a second

@@ -59,9 +59,12 @@ def side_by_side_joined(boxes: list[PixelBox], rulings: Rulings, gs: GridSetting
     text beside a grid (`side_labels`), better than as a grid of what rules are left. A
     standard-resolution fax loses its hair-thin rules over a hand's width at a time, on every
     row at once now and then (seed 6363's fax TIFF: a table cut in two down a column, its right
-    part no table and the values of its merged cells lost)."""
+    part no table and the values of its merged cells lost). Where the gaps stand a little apart
+    from row to row, the right part's web reaches past the left one's end: the two overlap
+    (seed 2828's fax TIFF 6, section 三's labels and values read as two tables)."""
     out = list(boxes)
-    while pair := next(((a, b) for a in out for b in out if a[2] <= b[0] and _parts_of_one(a, b, rulings, gs)), None):
+    while pair := next(((a, b) for a in out for b in out
+                        if a[0] < b[0] and a[2] < b[2] and _parts_of_one(a, b, rulings, gs)), None):
         a, b = pair
         out = [box for box in out if box not in pair] + [(a[0], min(a[1], b[1]), b[2], max(a[3], b[3]))]
     return sorted(out, key=lambda box: (box[1], box[0]))
