@@ -20,7 +20,7 @@ from ingest.output import report_to_dict
 from ingest.pipeline import convert_file
 from ingest.scan.lines import line_boxes
 from ingest.scan.page import _straight, prepare
-from ingest.scan.photo import as_scanned, desk_cleared, find_page, rim_whitened
+from ingest.scan.photo import _edge_support, as_scanned, desk_cleared, find_page, rim_whitened
 from ingest.scan.quads import order_corners
 from ingest.scan.ruled_square import rule_directions
 from ingest.scan.table_frame import find_frame, rim_points
@@ -89,6 +89,18 @@ def test_sheet_with_a_side_beyond_the_frame() -> None:
     # The hidden side is taken parallel to the top one, through the lowest point in view.
     assert 1985 <= found[2:, 1].max() <= 2040
     assert abs(float(found[2, 0]) - (1300 + 40 * (found[2, 1] - 180) / 2120)) < 12
+
+
+def test_a_side_drawn_through_the_sheet_is_no_outline() -> None:
+    """Three sides on the sheet's edges and one through its paper (seed 2828's image 7: a
+    lid's shade over one corner of a sheet on the glass misled the outline, and the side cut
+    the table's label column off): not the sheet, though three in four of its points are."""
+    gray = np.full((800, 600), 120, np.uint8)
+    gray[50:750, 50:550] = 235
+    sheet = np.array([(50.0, 50.0), (550.0, 50.0), (550.0, 750.0), (50.0, 750.0)])
+    through = np.array([(200.0, 50.0), (550.0, 50.0), (550.0, 750.0), (200.0, 750.0)])
+    assert _edge_support(gray, sheet) == 1.0
+    assert _edge_support(gray, through) == 0.0
 
 
 def test_sheet_lying_on_another_sheet() -> None:
