@@ -35,7 +35,13 @@ from ingest.tables.glyphs import (
 )
 from ingest.tables.model import Box, GridSettings, Slot, bbox, column_stops, nearest, place_cells, row_stops
 from ingest.tables.stitch import ITEM_START, TablePiece, stitch
-from ingest.tables.text_columns import centred_columns, header_columns, placed_by_centres, value_columns
+from ingest.tables.text_columns import (
+    HeaderColumns,
+    centred_columns,
+    header_columns,
+    placed_by_centres,
+    value_columns,
+)
 from ingest.tables.vector import (
     Frame,
     lattice_tables,
@@ -92,7 +98,7 @@ def _glyphs(page: Any, frame: Frame) -> list[Glyph]:
     return out
 
 
-def _read_page(page: Any, number: int, header: list[float]) -> tuple[list[PageItem], list[float]]:
+def _read_page(page: Any, number: int, header: HeaderColumns) -> tuple[list[PageItem], HeaderColumns]:
     """The page's tables, rule-less rows and paragraphs, top to bottom, and the header
     columns of the rule-less table it ends in (`header`: those of the one the page before
     ended in, which may go on here)."""
@@ -181,7 +187,7 @@ def _wrapped_stream_row(row: WrappedRow, number: int, frame: Frame, gs: GridSett
 
 
 def _stream_tables(items: Sequence[TablePiece[float] | StreamRow | Paragraph], lines: list[Line],
-                   gs: GridSettings[float], header: list[float]) -> tuple[list[PageItem], list[float]]:
+                   gs: GridSettings[float], header: HeaderColumns) -> tuple[list[PageItem], HeaderColumns]:
     """Consecutive stream rows as one table (`lines`: the page's, where their header is;
     `header`: the columns of the header over the rows the page starts with), and the header
     columns of the table the page ends in."""
@@ -192,20 +198,26 @@ def _stream_tables(items: Sequence[TablePiece[float] | StreamRow | Paragraph], l
             rows.append(item)
             continue
         if rows:
-            label_right = _label_right(rows)
+            label_right, first = _label_right(rows), 0
+            if label_right is None:
+                # A header's last line taken for a row (业 under 商业企, 构 under 科研机).
+                first = next((i for i, row in enumerate(rows) if any(is_number(c.text) for c in row.cells)), 0)
+                label_right = _label_right(rows[first:]) if first else None
             table = None
             if label_right is not None:
                 # A table's rows parted by its labels' wrapped lines keep the header's columns.
-                above = [ln for ln in lines if rows[0].top - _HEADER_REACH * gs.text_height <= ln.box[1]
-                         and ln.box[3] <= rows[0].top]
-                header = header_columns(above, label_right, gs) or header
-                table = _by_word_starts(rows, label_right, header, gs)
+                above = [ln for ln in lines if rows[first].top - _HEADER_REACH * gs.text_height <= ln.box[1]
+                         and ln.box[3] <= rows[first].top]
+                found = HeaderColumns(tuple(header_columns(above, label_right, gs)),
+                                      tuple(centred_columns(above, gs, left=label_right)))
+                header = found if found.starts or found.centres else header
+                table = _labelled(rows, first, header, gs)
             else:
                 table = _under_centred_header(rows, lines, gs)
             out.append(table or _aligned(rows))
             rows = []
         if isinstance(item, TablePiece) or (isinstance(item, Paragraph) and len(item.text) > _LABEL_LINE):
-            header = []
+            header = HeaderColumns()
         if item is not None:
             out.append(item)
     return out, header
@@ -219,17 +231,22 @@ def _label_right(rows: list[StreamRow]) -> float | None:
     return max((row.extents[0][1] for row, found in zip(rows, labels, strict=True) if found), default=None)
 
 
-def _by_word_starts(rows: list[StreamRow], label_right: float, header: list[float],
-                    gs: GridSettings[float]) -> Table | None:
-    """Rows of a label and values set in the columns their values start at and the header's
-    (ingest/tables/text_columns.py); None when the values line up by their centres."""
-    extents = [[x for c, x in zip(row.cells, row.extents, strict=True) if is_number(c.text)] for row in rows]
-    found_columns = value_columns(extents, header, gs)
-    if found_columns is None:
-        return None
-    columns, placed = found_columns
-    out = []
-    for r, (row, at) in enumerate(zip(rows, placed, strict=True)):
+def _labelled(rows: list[StreamRow], first: int, header: HeaderColumns, gs: GridSettings[float]) -> Table | None:
+    """Rows of a label and values (after `first` rows of a header's last lines), each value in
+    its column (ingest/tables/text_columns.py): under the header's centred words when every
+    value is centred under one (seed 1919's browser PDF 6: rows of one 0 under 总计 were set
+    in the second column), else in the columns the values start at and the header's. None
+    when neither places them."""
+    extents = [[x for c, x in zip(row.cells, row.extents, strict=True) if is_number(c.text)] for row in rows[first:]]
+    columns: Sequence[float] = header.centres
+    placed = placed_by_centres([[(a + b) / 2 for a, b in row] for row in extents], columns, gs) if columns else None
+    if placed is None:
+        found_columns = value_columns(extents, header.starts, gs)
+        if found_columns is None:
+            return None
+        columns, placed = found_columns
+    out = _aligned(rows[:first]).rows if first else []
+    for r, (row, at) in enumerate(zip(rows[first:], placed, strict=True), start=first):
         page = row.cells[0].page
         cells = [SourceCell("", r, c, None, page) for c in range(1 + len(columns))]
         numbers = [c for c in row.cells if is_number(c.text)]
@@ -351,7 +368,7 @@ class PdfReader:
         pdf = detected.pdf or open_pdf_pages(data, settings)
         plumber = pdf.text_layer()
         pages: list[tuple[int, list[PageItem]]] = []
-        header: list[float] = []
+        header = HeaderColumns()
         for index in range(pdf.count):
             if pdf.kind(index) == "text":
                 items, header = _read_page(plumber.pages[index], index + 1, header)
