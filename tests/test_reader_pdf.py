@@ -321,30 +321,21 @@ def test_a_web_page_printed_by_chromium_reads_its_cells_and_logs_no_glyph_warnin
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
-def test_values_under_a_centred_borderless_header_keep_their_columns(tmp_path: Path) -> None:
-    # A borderless table whose cells are all centred: section 四's one row of values, its zeros
-    # printed blank ("1 1 1 1" under fifteen columns), was set from the left: eight cells wrong,
-    # fifteen flagged (fresh seed 5353, browser print 4).
-    truth = make_truth(5353 * 1_000_000 + 4)
-    pdf = renderer_for("browser_pdf")(truth, tmp_path / "printed", random.Random("5353/browser_pdf/4"))
+@pytest.mark.parametrize(("seed", "index", "section"), [(5353, 4, "s4."), (1919, 6, "s3.")])
+def test_values_under_a_centred_borderless_header_keep_their_columns(tmp_path: Path, seed: int, index: int,
+                                                                     section: str) -> None:
+    # A borderless table whose cells are all centred, its zeros printed blank. Section 四's one
+    # row of values ("1 1 1 1" under fifteen columns) was set from the left: eight cells wrong,
+    # fifteen flagged (fresh seed 5353, browser print 4). Section 三's rows of one 0 under 总计,
+    # beside their labels, the header's words 3 points apart over 27-point columns and its last
+    # line run into the rows, were set in the second column: 34 wrong, 154 flagged (seed 1919,
+    # browser print 6).
+    truth = make_truth(seed * 1_000_000 + index)
+    pdf = renderer_for("browser_pdf")(truth, tmp_path / "printed", random.Random(f"{seed}/browser_pdf/{index}"))
     result = convert_file(pdf, Settings())
-    section = {k: (result.cells[k].value, v) for k, v in truth.cells.items() if k.startswith("s4.")}
-    assert {k: got for k, (got, v) in section.items() if not same_value(got, v) or result.cells[k].review} == {}
-    assert sum(v is not None for _, v in section.values()) < len(section) // 2
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
-def test_lone_values_under_a_labelled_centred_header_keep_their_columns(tmp_path: Path) -> None:
-    # A borderless table whose cells are all centred, with its labels: section 三's rows of one
-    # 0 under 总计, the header's words 3 points apart over 27-point columns and its last line
-    # (业, 构) run into the rows, were set in the second column: 34 cells wrong, 154 flagged
-    # (fresh seed 1919, browser print 6).
-    truth = make_truth(1919 * 1_000_000 + 6)
-    pdf = renderer_for("browser_pdf")(truth, tmp_path / "printed", random.Random("1919/browser_pdf/6"))
-    result = convert_file(pdf, Settings())
-    section = {k: (result.cells[k].value, v) for k, v in truth.cells.items() if k.startswith("s3.")}
-    assert {k: got for k, (got, v) in section.items() if not same_value(got, v) or result.cells[k].review} == {}
-    assert sum(v is None for _, v in section.values()) > len(section) // 2
+    cells = {k: (result.cells[k].value, v) for k, v in truth.cells.items() if k.startswith(section)}
+    assert {k: got for k, (got, v) in cells.items() if not same_value(got, v) or result.cells[k].review} == {}
+    assert sum(v is None for _, v in cells.values()) > len(cells) // 2
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
