@@ -259,6 +259,10 @@ def rows_between(
         if printed is None or len(printed) != hi - lo + 1:
             continue
         labels, values = printed[at - lo]
+        # The label of the row's group, printed beside each of its rows, names none of them though
+        # it reads like one: (三)不予公开 like (一)予以公开 (seed 2828's photo 6, two rows lost).
+        group = label_core(rows[index].group or "")
+        labels = [t for t in labels if not group or similarity(label_core(t.text), group) < s.mapper.label_match_ratio]
         # Rows found elsewhere are no candidates (a row is printed once; 其他 is inside （六）其他处理,
         # the group's label over each of its rows), nor is a deviation's row where the template's
         # rows around it were found.
