@@ -132,6 +132,10 @@ def cell_lines(ink: np.ndarray, text_height: int) -> list[Box]:
     left out: read alone it passes for a "1"."""
     bands = line_boxes(ink, 1, min_gap=2)
     lines = [b for b in bands if _tall(ink, b, text_height)]
+    if not lines:
+        # A thin-stroked digit of a light scan binarised in parts, each under a third of a
+        # character: a 2's arc and foot (fresh seed 4949's browser scan 4: a 2 called blank, sure).
+        return [b for b in _parts_joined(bands, text_height) if _tall(ink, b, text_height)]
     if len(lines) < 2:
         return lines
     # Bands so far, each with whether it is made of strokes only.
