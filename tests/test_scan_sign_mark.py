@@ -10,7 +10,7 @@ import pytest
 
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import _sign_checked
-from ingest.scan.ocr.sign_mark import mark_before_digits
+from ingest.scan.ocr.sign_mark import mark_before_digits, with_faint_minus
 from ingest.settings import Settings
 
 
@@ -49,3 +49,28 @@ def test_a_minus_one_engine_left_out(settings: Settings, first: str, second: str
     reading = _sign_checked(CellText(first, 0.96), CellText(second, 0.62), _crop("3", speck), settings)
     assert reading.text == value
     assert (reading.confidence >= settings.review.cell_threshold) is sure
+
+
+def _faint_cell(minus: int | None) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A light print's cell (gray, paper 248, blurred) holding a 3 of gray 150 and, where
+    `minus` is a gray level, a minus that faint before it; with the 3's box as the binarised
+    ink (cut at 190) gives it."""
+    cell = np.full((60, 120), 248, np.uint8)
+    cv2.putText(cell, "3", (60, 40), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 150, 2, cv2.LINE_AA)
+    if minus is not None:
+        cell[29:33, 46:56] = minus
+    blurred = cv2.GaussianBlur(cell, (5, 5), 1.2)
+    rows, cols = np.flatnonzero((blurred < 190).any(axis=1)), np.flatnonzero((blurred < 190).any(axis=0))
+    return blurred, (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+
+
+@pytest.mark.parametrize(("minus", "widened"), [
+    (200, True),  # fresh seed 4949's browser scan 4: "-3" in a light print, its minus over the ink's cut
+    (None, False),
+    (240, False),  # the paper's own grain
+])
+def test_a_minus_fainter_than_the_ink_widens_the_values_box(minus: int | None, widened: bool) -> None:
+    cell, box = _faint_cell(minus)
+    x0, y0, x1, y1 = with_faint_minus(cell, box)
+    assert (y0, x1, y1) == box[1:]
+    assert (x0 < 52) is widened and (x0 == box[0]) is not widened

@@ -20,6 +20,7 @@ from ingest.scan.known_labels import read_table_cells
 from ingest.scan.lines import rules_painted_out, text_line_boxes
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric
+from ingest.scan.ocr.sign_mark import with_faint_minus
 from ingest.scan.orientation import read_orientation
 from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
@@ -253,6 +254,8 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
             blank = settings.ocr.conf_blank_marks if faint or sliver else settings.ocr.conf_blank
             texts[(cell.row, cell.col)] = CellText("", blank)
             continue
+        if len(lines) == 1:
+            lines = [with_faint_minus(gray[y0:y1, x0:x1], lines[0])]
         crops = [scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append((cell, crops))
