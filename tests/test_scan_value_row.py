@@ -27,10 +27,10 @@ ROW_Y = [300, 340, 430, 470]
 # Each column's header lines and value ("" where none). The last column's label is set one
 # character a line over both rows, its last character in the values' band: it stays whole.
 HEADERS = [["结果", "维持"], ["结果", "纠正"], ["其他", "结果"], ["尚未", "审结"], ["总计"], ["共", "计", "数"]]
-VALUES = ["0", "3", "12", "0", "15", ""]
+VALUES = ("0", "3", "12", "0", "15", "")
 
 
-def _header_page(value_size: int = 24) -> np.ndarray:
+def _header_page(value_size: int = 24, values: tuple[str, ...] = VALUES) -> np.ndarray:
     """A 150-dpi page of the table, the rule over the values drawn over the fifth column only;
     the values set in `value_size` (34: digits nearly as tall as the header's characters, as a
     fax's blurred print leaves them)."""
@@ -44,7 +44,7 @@ def _header_page(value_size: int = 24) -> np.ndarray:
     for x in COL_X:
         draw.line([(x, ROW_Y[0] if x in (left, right) else ROW_Y[1]), (x, ROW_Y[3])], fill=0, width=2)
     draw.text((340, ROW_Y[0] + 6), "行政复议", font=font, fill=0, stroke_width=1, stroke_fill=0)
-    for c, (lines, value) in enumerate(zip(HEADERS, VALUES, strict=True)):
+    for c, (lines, value) in enumerate(zip(HEADERS, values, strict=True)):
         x = COL_X[c] + 30
         if len(lines) == 1:
             draw.text((x, ROW_Y[1] + 30), lines[0], font=font, fill=0, stroke_width=1, stroke_fill=0)
@@ -75,6 +75,15 @@ def test_header_cells_over_a_lost_rule_are_split_from_their_values(value_size: i
     for cell in split.cells:
         if cell.row == 2 and cell.col < 4:
             assert cell.box[1] > ROW_Y[1] + 14 + 32 + 24
+
+
+def test_tall_digits_level_with_a_value_further_on_in_their_row_are_split_from_their_headers() -> None:
+    """Digits as tall as the header's characters with blank cells beside them, level with a
+    value further on in their row (seed 4949's fax TIFF 4: 自然人 over a 6, the total's 6)."""
+    prepared = _straight(prepare(_header_page(34, ("0", "", "12", "", "15", ""))))
+    (table,) = find_tables(prepared.rulings, prepared.grid)
+    split = split_dropped_rules(table, prepared.ink, prepared.grid, prepared.bilevel)
+    assert {(c.row, c.col) for c in split.cells if c.row_span > 1} == {(1, 1), (1, 3), (1, 5)}
 
 
 def _crop(text: str, starred: bool = False) -> np.ndarray:

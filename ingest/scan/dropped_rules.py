@@ -31,7 +31,7 @@ other columns (a neighbour's may be lost under the seal: seed 913 kept it over o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from itertools import pairwise
 
@@ -165,10 +165,11 @@ def _label_over_value(cell: GridCell[int], ys: list[int], owner: dict[tuple[int,
             or any(b[3] > value[1] or (b[1] + b[3]) / 2 > top for b in label)):
         return None
     # A digit is lower than the label's characters, or (a fax's blurred digits nearly as tall:
-    # seed 4343's fax TIFF 2, 自然人 over its row's 0) level with the values beside it.
-    beside = [owner.get((last, c)) for c in (cell.col - 1, cell.col + cell.col_span)]
+    # seed 4343's fax TIFF 2, 自然人 over its row's 0) level with the values of its row (beside
+    # it, or further on past blank cells: seed 4949's fax TIFF 4, 自然人 over a 6, the total 6).
+    row = list(dict.fromkeys(c for (r, _), c in owner.items() if r == last and c is not cell))
     if value[3] - value[1] > _DIGIT_HEIGHT * heights[len(heights) // 2] and not any(
-            abs(middle - y) <= _LEVEL * gs.text_height for y in _values_beside(beside, ink, gs)):
+            abs(middle - y) <= _LEVEL * gs.text_height for y in _values_beside(row, ink, gs)):
         return None
     # Parted between the lines: a label set close to the lost rule may reach over it.
     cut = (label[-1][3] + value[1]) // 2
@@ -235,9 +236,9 @@ def _a_line_per_row(region: np.ndarray, ys: list[int], level: Callable[[], list[
                for line, (top, bottom) in zip(sorted(lines, key=lambda b: b[1]), pairwise(ys), strict=True))
 
 
-def _values_beside(cells: list[GridCell[int] | None], ink: np.ndarray, gs: GridSettings[int]) -> list[float]:
+def _values_beside(cells: Sequence[GridCell[int] | None], ink: np.ndarray, gs: GridSettings[int]) -> list[float]:
     """The heights (page y) of the middles of the value-wide lines of the cells of one row
-    among `cells` (the cells beside one that spans rows)."""
+    among `cells` (the cells beside one that spans rows, or the row's)."""
     middles = []
     for cell in cells:
         if cell is not None and cell.row_span == 1:
