@@ -162,7 +162,7 @@ class OcrSettings:
     label_opening_min_core: int = 3
     label_width_slack: float = 0.25
     label_width_slack_chars: float = 0.5
-    # A one-line cell between two value cells of its row, at most this many characters wide
+    # A one-line cell among value cells of its row, at most this many characters wide
     # (label_char_width), is a value cell whatever it reads as (ingest/scan/values_between.py).
     value_between_max_chars: float = 2.5
 

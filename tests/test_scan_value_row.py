@@ -114,3 +114,31 @@ def test_a_marked_cell_between_values_is_read_as_a_flagged_value() -> None:
     assert read[2].confidence <= settings.ocr.conf_disagree
     # The row's label, a wide label between values and the row's last cell stay as read.
     assert [read[i] for i in (0, 1, 3, 4, 5, 6)] == [first[i] for i in (0, 1, 3, 4, 5, 6)]
+
+
+def test_a_marked_cell_among_values_past_a_blank_is_read_as_a_flagged_value() -> None:
+    """A seal's stroke before a 0 read 版0, its value cells before it past a blank cell (seed
+    4949's image 6: section 四's row lost after it)."""
+    settings = load_settings()
+    texts = ["0", "0", "", "0", "0"]
+    cells = [[_crop(t or "0", starred=i == 3)] for i, t in enumerate(texts)]
+    grid = [GridCell(0, c, 1, 1, (c * 100, 0, c * 100 + 100, 40)) for c in range(len(texts))]
+    first = [CellText(t, 0.99) for t in texts]
+    first[3] = CellText("版0", 0.42)
+    read = values_between(grid, cells, first, engine_set(settings), settings, OCR_TEXT_HEIGHT)
+    assert not has_chinese(read[3].text) and read[3].confidence <= settings.ocr.conf_disagree
+
+
+@pytest.mark.parametrize(("confidence", "reread"), [(0.34, True), (0.95, False)])
+def test_an_unsure_first_value_in_a_column_of_values_is_read_as_a_value(confidence: float, reread: bool) -> None:
+    """A faint 2 in the first value column read 里 at 0.34 (seed 4949's browser scan 4: its row's
+    values shifted a column left); read surely as Chinese, a cell there stays as read."""
+    settings = load_settings()
+    texts = [["规章", "2", "0"], ["行政处罚", "2", "5"]]
+    cells = [[_crop(t)] for row in texts for t in row]
+    grid = [GridCell(r, c, 1, 1, (c * 100, r * 40, c * 100 + 100, r * 40 + 40)) for r in range(2) for c in range(3)]
+    first = [CellText(t, 0.99) for row in texts for t in row]
+    first[4] = CellText("里", confidence)
+    read = values_between(grid, cells, first, engine_set(settings), settings, OCR_TEXT_HEIGHT)
+    assert has_chinese(read[4].text) is not reread
+    assert [read[i] for i in (0, 1, 2, 3, 5)] == [first[i] for i in (0, 1, 2, 3, 5)]
