@@ -120,6 +120,29 @@ def test_a_headings_stroke_joined_under_a_one_row_table_is_no_row() -> None:
     assert table.ys == [100, 150] and table.xs[0] == 100 and table.xs[-1] >= 890, (table.ys, table.xs)
 
 
+def test_a_bold_headings_strokes_right_over_a_table_are_no_row_of_it() -> None:
+    # A standard-resolution fax squares a bold heading's strokes twice as tall (seed 2828's fax
+    # TIFF 1): they end at the table's top rule, and one runs on into the column rule it meets,
+    # which frames the table's value part. Their band made a row over it, and the label part
+    # beside it, its rows not the same, was left out.
+    horizontal, vertical = np.zeros((400, 1000), np.uint8), np.zeros((400, 1000), np.uint8)
+    for x0, x1 in ((290, 420), (440, 560), (580, 700)):
+        horizontal[60:62, x0:x1] = 255  # the heading's long strokes, all along it
+    for y in (100, 150, 200, 250):
+        horizontal[y:y + 2, 300:700] = 255
+    vertical[60:252, 300:302] = 255
+    for x in (500, 698):
+        vertical[100:252, x:x + 2] = 255
+    for x in (330, 360, 390):
+        vertical[60:100, x:x + 2] = 255
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.ys == [100, 150, 200, 250] and table.xs == [300, 500, 698], (table.ys, table.xs)
+    # A title row over the columns, framed on one side only, stays the table's.
+    vertical[60:100, 330:332] = vertical[60:100, 360:362] = vertical[60:100, 390:392] = 0
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.ys[0] == 60, table.ys
+
+
 def test_a_seals_stroke_across_the_frame_parts_no_column() -> None:
     # A gray scan's seal over a table's last row (seed 1414's image): the ring's side runs from
     # inside the row above across the bottom rule, and parted the value row's cell in two.

@@ -172,11 +172,27 @@ def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridS
     """Runs of rule rows (first, last index into ys) between which the table's side frame runs.
 
     Two tables one heading apart join through the heading's strokes; the heading's band
-    has neither the left nor the right frame rule, so the tables part there."""
+    has neither the left nor the right frame rule, so the tables part there. A heading right
+    over (or a line right under) a table is no row of it either when rules crossing its band
+    end at the table's rule and at most one runs on into the table: a heading's strokes end
+    there, and one may run on into a column rule it met (seed 2828's fax TIFF 1: a bold heading's
+    strokes, squared twice as tall on a standard-resolution fax, made a row of the value
+    part's table, and section 三's label part, its rows not the same, was left out)."""
+    bands = len(ys) - 1
+
+    def crossing(r: int) -> set[int]:
+        return {x for x in xs if border(vertical, x, ys[r], ys[r + 1], True, gs)}
+
+    def text_band(r: int) -> bool:
+        if bands < 3 or r not in (0, bands - 1):
+            return False
+        strokes, table = crossing(r), crossing(1 if r == 0 else r - 1)
+        return len(strokes - table) >= 2 and len(strokes & table) < 2
+
     runs: list[tuple[int, int]] = []
     start = 0
-    for r in range(len(ys) - 1):
-        framed = any(border(vertical, x, ys[r], ys[r + 1], True, gs) for x in (xs[0], xs[-1]))
+    for r in range(bands):
+        framed = any(border(vertical, x, ys[r], ys[r + 1], True, gs) for x in (xs[0], xs[-1])) and not text_band(r)
         if not framed:
             if r > start:
                 runs.append((start, r))
