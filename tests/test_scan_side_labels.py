@@ -73,3 +73,20 @@ def test_a_grid_with_labels_of_its_own_takes_no_lines_beside_it() -> None:
     assert beside_rows(_piece([["1", "2"], ["0", "3"], ["4", "5"], ["6", "7"]]), lines, set())
     assert not beside_rows(_piece([["规章", "2"], ["0", "3"], ["4", "5"], ["6", "7"]]), lines, set())
     assert not beside_rows(_piece([["1", "2"], ["0", "3"], ["4", "5"], ["6", "7"]]), lines, {0, 1, 2})
+
+
+def test_a_header_over_two_rows_read_as_a_number_leaves_the_labels_beside() -> None:
+    """总计 over section 三's two header rows read 44 (seed 1919's fax TIFF 2): a header, not a
+    value beside words, so the labels beside the value rows are still taken."""
+
+    def cell(r: int, c: int, rows: int, text: str) -> tuple[GridCell[int], Slot]:
+        box = (500 + 100 * c, 100 + 50 * r, 600 + 100 * c, 100 + 50 * (r + rows))
+        return GridCell(r, c, rows, 1, box), Slot(text, (r, c), 1)
+
+    header = [cell(0, 0, 2, "自然人"), cell(0, 1, 1, "法人或其他组织"), cell(1, 1, 1, "商业企业"), cell(0, 2, 2, "44")]
+    values = [cell(r, c, 1, str(r + c)) for r in range(2, 6) for c in range(3)]
+    lines = [(100, 110 + 50 * r, 400, 140 + 50 * r) for r in range(2, 6)]
+    assert sorted(beside_rows(TablePiece(1, header + values, 6, 3, 5.0), lines, set())) == [2, 3, 4, 5]
+    # A value of its own beside the header's words is a label column found: nothing is taken.
+    header[3] = cell(1, 2, 1, "44")
+    assert not beside_rows(TablePiece(1, [*header, cell(0, 2, 1, "总计"), *values], 6, 3, 5.0), lines, set())
