@@ -25,6 +25,8 @@ _STRAY_DENSITY_SHARE = 0.3
 _STRAY_INK_SHARE = 0.05
 # An upright stroke this many text heights long is no character's (a CJK stroke is one at most).
 _LONG_STROKE = 3
+# A body line's band is at most this many text heights tall.
+_BODY_MAX = 1.5
 # Gaps this share of a text height long are holes in a stroke, not the space between lines.
 _PINHOLE = 10
 # A digit stands under this share of the height of the page's text (its Chinese characters).
@@ -209,7 +211,10 @@ def text_line_boxes(ink: np.ndarray, text_height: int) -> list[Box]:
     lines = [b for b in line_boxes(ink, min_height, min_gap=2) if b[2] - b[0] >= min_height]
     if not lines:
         return lines
-    body = float(np.median([b[3] - b[1] for b in lines]))
+    # A body line is about a character tall: the median band is not, where most bands are lines
+    # run together (a fax's speckled margins put a speck in nearly every row: seed 1919's fax
+    # TIFF 2, its text outside the tables one band a paragraph, section 三's labels unread).
+    body = min(float(np.median([b[3] - b[1] for b in lines])), _BODY_MAX * text_height)
     return [_as_wide_as_text(ink, b, body) for b in _part_joined_lines(ink, lines, body)]
 
 
