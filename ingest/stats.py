@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -40,67 +40,59 @@ def _sum(cells: dict[str, CellReading], pattern: str) -> int | None:
     return sum(numbers) if numbers else None
 
 
-@dataclass
-class GroupStats:
-    """Counts and totals over the reports of one year and template."""
+# The summary's columns after year and template: each one's header and what a report adds to it.
+COLUMNS: dict[str, Callable[[Report], int]] = {
+    "reports": lambda report: 1,
+    "cells flagged": lambda report: sum(1 for c in report.cells.values() if c.review),
+    "relations broken": lambda report: sum(1 for c in report.checks if not c.ok),
+    "received": lambda report: _sum(report.cells, RECEIVED) or 0,
+    "granted": lambda report: _sum(report.cells, GRANTED) or 0,
+    "denied": lambda report: _sum(report.cells, DENIED) or 0,
+}
 
-    reports: int = 0
-    cells_flagged: int = 0
-    relations_broken: int = 0
-    received: int = 0
-    granted: int = 0
-    denied: int = 0
 
-    def add(self, report: Report) -> None:
-        cells = report.cells
-        self.reports += 1
-        self.cells_flagged += sum(1 for c in cells.values() if c.review)
-        self.relations_broken += sum(1 for c in report.checks if not c.ok)
-        self.received += _sum(cells, RECEIVED) or 0
-        self.granted += _sum(cells, GRANTED) or 0
-        self.denied += _sum(cells, DENIED) or 0
-
-    def merge(self, other: GroupStats) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+def report_counts(report: Report) -> Counter[str]:
+    """One report's contribution to every column of the summary."""
+    return Counter({header: count(report) for header, count in COLUMNS.items()})
 
 
 @dataclass
 class Summary:
-    groups: dict[tuple[int | None, str], GroupStats]
+    # Per (year, template), the columns' sums.
+    groups: dict[tuple[int | None, str], Counter[str]]
     errors: Counter[str]
     # Findings by kind, those across a body's years included (see `ingest audit`).
     findings: Counter[str] = field(default_factory=Counter)
 
-    def total(self) -> GroupStats:
-        total = GroupStats()
+    def total(self) -> Counter[str]:
+        total: Counter[str] = Counter()
         for group in self.groups.values():
-            total.merge(group)
+            total.update(group)  # not `+`: that drops the columns at zero
         return total
 
 
 def summarize(results: Iterable[Result]) -> Summary:
     """Per (year, template): reports, flagged cells, broken relations and request totals; errors by code."""
     results = list(results)
-    groups: dict[tuple[int | None, str], GroupStats] = {}
+    # Per (year, template), the columns' sums.
+    groups: dict[tuple[int | None, str], Counter[str]] = {}
     for result in converted(results):
         meta = result.report.report or ReportMeta(None, None)
         key = (meta.year, str(result.report.template))
-        groups.setdefault(key, GroupStats()).add(result.report)
+        groups.setdefault(key, Counter()).update(report_counts(result.report))
     errors = Counter(r.report.error.code for r in results if r.report.error is not None)
     ordered = dict(sorted(groups.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1])))
     return Summary(ordered, errors, count_by_kind(audit(results, load_settings())))
 
 
-_HEADERS = ("year", "template", "reports", "cells flagged", "relations broken", "received", "granted", "denied")
+_HEADERS = ("year", "template", *COLUMNS)
 
 
 def format_summary(summary: Summary) -> str:
     """The summary as a plain-text table, numbers right-aligned, a total line last."""
 
-    def line(year: str, template: str, g: GroupStats) -> list[str]:
-        numbers = (g.reports, g.cells_flagged, g.relations_broken, g.received, g.granted, g.denied)
-        return [year, template, *(f"{n:,}" for n in numbers)]
+    def line(year: str, template: str, sums: Counter[str]) -> list[str]:
+        return [year, template, *(f"{sums[header]:,}" for header in COLUMNS)]
 
     rows = [line("—" if y is None else str(y), t, g) for (y, t), g in summary.groups.items()]
     rows.append(line("all", "", summary.total()))
