@@ -28,9 +28,10 @@ SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: `all()` lists every document of the index
 class DocumentRow:
+    """A row of the `documents` table, its columns in the table's order."""
+
     sha256: str
     name: str
     size: int
