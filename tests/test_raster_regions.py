@@ -105,6 +105,22 @@ def test_a_table_whose_rules_drop_out_at_staggered_places_is_one_table() -> None
     assert table.xs == [100, 300, 500, 700, 898] and table.n_rows == 3, (table.xs, table.ys)
 
 
+def test_a_last_column_whose_rules_are_a_web_of_their_own_within_the_tables_span_stays_in_it() -> None:
+    # A standard-resolution fax's row rules broken more than a character wide before the last
+    # column, at staggered places (seed 1313's fax TIFF 1): the column's rests of rules and its
+    # side rule are a web too narrow to be a table, reaching in past where the rest's web ends.
+    horizontal, vertical = np.zeros((600, 900), np.uint8), np.zeros((600, 900), np.uint8)
+    for y in (100, 200, 300, 400):
+        horizontal[y:y + 2, 100:680] = 255
+    for x in (100, 300, 500, 678):
+        vertical[100:402, x:x + 2] = 255
+    for y in (100, 300, 400):
+        horizontal[y:y + 2, 505:527] = 0
+    horizontal[200:202, 560:582] = 0
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.xs == [100, 300, 500, 678] and len(table.cells) == 9, table.xs
+
+
 def test_a_headings_stroke_joined_under_a_one_row_table_is_no_row() -> None:
     # A table's last row carried onto the next page, its side rule lost, a bold heading right
     # under it whose strokes join its rules (seed 5959's turned scan): the stroke made a second
