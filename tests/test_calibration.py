@@ -4,6 +4,7 @@ class, shrunk toward what the reader claims; the stored model checked on a seed 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from bench.__main__ import run_corpus
@@ -42,10 +43,30 @@ def test_the_threshold_flags_every_wrong_cell_and_never_sits_below_its_floor() -
 def test_an_earlier_fits_scanned_cells_are_counted_too_and_no_other_class() -> None:
     # A fit's dozen scans a format leave OCR classes thin: an earlier fit's scanned cells count too.
     text = Evidence("text", "exact", "exact", "ambiguous", "value", "held")
-    earlier = fit([(AGREED, True)] * 900 + [(text, False)] * 50).counts
+    earlier = fit([(AGREED, True)] * 900 + [(text, False)] * 50)
     model = fitted(Samples(cells=[(AGREED, True)] * 10 + [(text, True)] * 10), {}, also=earlier)
     assert [model.counts[k] for k in AGREED.classes()] == [(910, 910)] * 2
     assert [model.counts[k] for k in text.classes()] == [(10, 10)] * 2
+
+
+def test_a_wrong_cell_a_rule_flags_whatever_its_confidence_is_counted_but_places_no_threshold() -> None:
+    model = fitted(Samples(cells=[(AGREED, True)] * 1000, flagged_cells=[(AGREED, False)]), {})
+    assert model.counts[AGREED.classes()[-1]] == (1000, 1001)
+    assert model.review_threshold == MIN_REVIEW_THRESHOLD
+    placing = fitted(Samples(cells=[(AGREED, True)] * 1000 + [(AGREED, False)]), {})
+    assert placing.review_threshold > placing.probability(AGREED)
+
+
+def test_documents_added_to_a_fit_add_to_every_class_and_never_lower_its_thresholds() -> None:
+    text = Evidence("text", "exact", "exact", "ambiguous", "value", "held")
+    earlier = replace(fitted(Samples(cells=[(text, True)] * 40, fields=[(TITLE, True)] * 20), {}),
+                      review_threshold=0.97, field_review_threshold=0.96)
+    model = fitted(Samples(cells=[(AGREED, True)] * 10, fields=[(OPENING, True)] * 3), {}, also=earlier,
+                   every_class=True)
+    assert [model.counts[k] for k in text.classes()] == [(40, 40)] * 2
+    assert [model.counts[k] for k in AGREED.classes()] == [(10, 10)] * 2
+    assert model.field_counts[TITLE.classes()[-1]] == (20, 20) and model.field_counts[OPENING.classes()[-1]] == (3, 3)
+    assert (model.review_threshold, model.field_review_threshold) == (0.97, 0.96)
 
 
 def test_the_model_round_trips_and_sets_the_default_threshold(tmp_path: Path) -> None:
