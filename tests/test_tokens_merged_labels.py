@@ -57,3 +57,18 @@ def test_two_row_labels_run_together_in_one_cell_go_one_to_each_row() -> None:
 def test_a_group_label_over_rows_stays_every_rows() -> None:
     known = frozenset({"行政处罚", "行政强制"})
     assert _labels_by_row(_two_rows_one_label("行政处罚行政"), known) == [["行政处罚行政", "0"], ["行政处罚行政", "1"]]
+
+
+def _label_row(label: str, confidence: float) -> Document:
+    return Document("image", [Table([[SourceCell(label, 0, 0, confidence=confidence),
+                                      *(SourceCell("0", 0, c) for c in range(1, 8))]])])
+
+
+def test_a_digit_between_two_characters_of_a_label_read_unsure_is_part_of_the_label() -> None:
+    # 申 read as 中1 on a fax (seed 1313's fax TIFF 7): as a value, the label was cut there
+    # and the row's seven values were no row's.
+    assert _values(_label_row("4.无正当理山大量反复中1请", 0.62)) == [["0"] * 7]
+    # Read exactly (a web page's cell), digits between words may be values run into labels;
+    # an unsure reading's number beside a word on one side only may be a value too.
+    assert _values(_label_row("4.无正当理由大量反复申请1请", 1.0)) == [["1", *["0"] * 7]]
+    assert _values(_label_row("4.无正当理由大量反复申请 1", 0.62)) == [["1", *["0"] * 7]]

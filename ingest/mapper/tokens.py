@@ -45,6 +45,7 @@ _WORD_AFTER = re.compile(r"[年月日号时分秒点岁周%‰倍亿余多期届
 _WORD_BEFORE = re.compile(r"[第:/_\-a-zA-Z]$")
 # A digit run ending in the ordinal of the next label: 00000002.其他法律… -> 0000000 | 2.其他法律…
 _ORDINAL_AFTER = re.compile(r"[.、]\s*(?=[^\d\s.、])")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _value_token(text: str, glued: bool = False) -> tuple[Kind, str]:
@@ -98,13 +99,29 @@ def _in_words(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     return out
 
 
-def _cell_tokens(text: str, over_rows: bool = False) -> list[tuple[Kind, str]]:
+def _inside_words(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The pieces with each number of a digit or two standing between two Chinese characters
+    (no space either side) made part of the words around it."""
+    out: list[tuple[str, bool]] = []
+    for i, (piece, numeric) in enumerate(pieces):
+        inside = numeric and 0 < i < len(pieces) - 1 and len(piece) <= 2 and piece.isdigit() \
+            and bool(_CHINESE.match(pieces[i - 1][0][-1:])) and bool(_CHINESE.match(pieces[i + 1][0][:1]))
+        if out and not out[-1][1] and (inside or not numeric):
+            out[-1] = (out[-1][0] + piece, False)
+        else:
+            out.append((piece, numeric and not inside))
+    return out
+
+
+def _cell_tokens(text: str, over_rows: bool = False, unsure: bool = False) -> list[tuple[Kind, str]]:
     """A cell's or a paragraph's labels and values; labels, header words and numbers may
     be run together (a web page's text with the table markup stripped).
 
     A cell `over_rows` is a group's label (三、本年度办理结果 down a narrow column): a digit
     glued to its words is a misread character of them (三 read as 1, seed 871 in a serif
-    face), which as a value would be every row's, each row a value too many."""
+    face), which as a value would be every row's, each row a value too many. So is a digit or
+    two between two Chinese characters of a cell read `unsure` (申 read as 中1, seed 1313's fax
+    TIFF 7: the row's label cut there, its values no row's)."""
     stripped = nfkc(text).strip()
     if is_blank(stripped):
         return [(Kind.BLANK, stripped)]
@@ -112,6 +129,8 @@ def _cell_tokens(text: str, over_rows: bool = False) -> list[tuple[Kind, str]]:
     pieces = _pieces(stripped)
     if over_rows:
         pieces = _in_words(pieces)
+    elif unsure:
+        pieces = _inside_words(pieces)
     for i, (piece, numeric) in enumerate(pieces):
         if not numeric:
             label = "".join(piece.split())
@@ -151,7 +170,7 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset()) -> li
                     continue
                 seen.add(origin)
                 span = spans.get(origin, 1)
-                parts = _cell_tokens(cell.text, span > 1)
+                parts = _cell_tokens(cell.text, span > 1, cell.confidence < 1)
                 if first and span > 1 and parts[0][0] is Kind.BLANK:
                     # A blank cell over rows before a row's label is no row's value but a
                     # group's column, its label on the page before (seed 947 fax: read as
