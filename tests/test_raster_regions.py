@@ -9,7 +9,14 @@ import pytest
 
 from ingest.tables.components import components
 from ingest.tables.model import GridCell, GridSettings
-from ingest.tables.raster import GridTable, find_rulings, find_tables, overlapping_rejoined, sharing_rules_joined
+from ingest.tables.raster import (
+    GridTable,
+    find_rulings,
+    find_tables,
+    overlapping_rejoined,
+    row_high_rules,
+    sharing_rules_joined,
+)
 from ingest.tables.regions import Rulings, table_regions
 
 _GS = GridSettings(text_height=20, snap=4, bridge=10, min_line=50, min_vline=28, intersection=3,
@@ -298,3 +305,20 @@ def test_tables_overlapping_on_shared_rules_are_one() -> None:
     assert len(overlapping_rejoined([left, _table([520, 600, 698], [100, 200, 300, 400])], rulings, _GS)) == 2
     assert len(overlapping_rejoined([left, _table([300, 400, 698], [100, 200, 300, 400])], rulings, _GS)) == 2
     assert len(overlapping_rejoined([left, _table([300, 500, 698], [100, 250, 400])], rulings, _GS)) == 2
+
+
+def test_a_digit_within_a_fax_rules_widened_mask_but_clear_of_its_print_is_no_rule() -> None:
+    # A fax's rule mask is widened by the dashes' drift: it reached a "1" 4 pixels clear of its
+    # rules in a row 31 pixels high (seed 2424's fax TIFF 0), and the 1, painted out as a rule,
+    # left its cell blank, sure. A side rule running into the rules' print stays a rule.
+    gs = GridSettings(text_height=34, snap=14, bridge=17, min_line=85, min_vline=47, intersection=2,
+                      line_thickness=3, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.6)
+    ink, mask = np.zeros((240, 600), np.uint8), np.zeros((240, 600), np.uint8)
+    for y in (100, 131):
+        ink[y:y + 3, 100:502] = 255
+        mask[y - 3:y + 6, 100:502] = 255
+    ink[100:134, 100:102] = ink[100:134, 500:502] = 255
+    ink[106:128, 301:304] = 255
+    rules = row_high_rules(ink, ink, mask, gs)
+    assert not rules[:, 290:320].any()
+    assert rules[105:128, 100:102].all() and rules[105:128, 500:502].all()

@@ -152,7 +152,7 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
             horizontal |= chained
         horizontal |= carried_rows(ink, horizontal, vertical, _table_rows(horizontal, vertical, gs), gs)
         vertical |= columns_between_rows(ink, vertical, _table_rows(horizontal, vertical, gs), gs)
-    return Rulings(horizontal, vertical | _row_high_rules(ink, horizontal, gs))
+    return Rulings(horizontal, vertical | row_high_rules(ink, faint, horizontal, gs))
 
 
 def _table_rows(horizontal: np.ndarray, vertical: np.ndarray,
@@ -210,11 +210,15 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((1, gs.bridge), np.uint8)), chained_dashes(ink, at, run, gs)
 
 
-def _row_high_rules(ink: np.ndarray, horizontal: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
+def row_high_rules(ink: np.ndarray, faint: np.ndarray, horizontal: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
     """Vertical rules too short for the vertical mask: those of a one-row table (a table's
     last row carried over to the next page) are hardly taller than its text. A short upright
-    stroke counts only where it runs into a horizontal rule at both ends, as printed rules
-    do and characters, a few pixels clear of their cell's rules, do not."""
+    stroke counts only where it runs into a horizontal rule's print (its mask's `faint` ink)
+    at both ends, as printed rules do and characters, a few pixels clear of their cell's
+    rules, do not (the mask itself, widened by a fax's drift, reached a "1" 4 pixels clear of
+    its rules in a row 31 pixels high: seed 2424's fax TIFF 0, the 1 painted out as a rule,
+    the cell read blank, sure)."""
+    horizontal = cv2.bitwise_and(horizontal, faint)
     short = _rule_mask(ink, (1, gs.text_height // 2), (1, 1))
     # The strokes' boxes only: a page of int32 labels was the peak of a 300-dpi page's memory.
     stats = components(short)[2]
