@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.scan.page import _straight, prepare
 from ingest.tables.cells import grid_cells
+from ingest.tables.dotted import ruled_by_dots
 from ingest.tables.model import GridSettings
 from ingest.tables.raster import GridTable, find_tables
 
@@ -159,3 +160,20 @@ def test_a_rule_lost_over_a_pieces_first_row_leaves_no_ragged_merge() -> None:
     cells = grid_cells(horizontal, vertical, ys, xs, gs, horizontal | vertical)
     spans = {(c.row, c.col, c.row_span, c.col_span) for c in cells}
     assert {(0, 0, 4, 1), (0, 1, 1, 1), (0, 2, 1, 1)} <= spans, spans
+
+
+def test_a_zero_standing_where_a_lost_column_rule_would_run_is_no_dotted_rule() -> None:
+    # A value centred in a cell over two columns stands on the line of the rule between them;
+    # in a row a character high, the border's ends cut off left 3 pixels of it, where the two
+    # sides of the 0 showed as two dots (seed 2424's fax TIFF 3): the cell was parted in two,
+    # each half read as clean paper, sure.
+    gs = GridSettings(text_height=36, snap=16, bridge=18, min_line=90, min_vline=50, intersection=2,
+                      line_thickness=4, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.6,
+                      rule_drift=2, dash_gap=9, dot_gap=45, strokes_join=True)
+    zero = np.zeros((240, 400), np.uint8)
+    cv2.ellipse(zero, (200, 117), (5, 10), 0, 0, 360, 255, 2)
+    assert not ruled_by_dots(zero, 200, 100, 135, True, gs)
+    dotted = np.zeros_like(zero)
+    for y in range(100, 136, 8):
+        dotted[y:y + 4, 199:201] = 255
+    assert ruled_by_dots(dotted, 200, 100, 135, True, gs)
