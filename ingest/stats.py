@@ -74,7 +74,6 @@ class Summary:
 def summarize(results: Iterable[Result]) -> Summary:
     """Per (year, template): reports, flagged cells, broken relations and request totals; errors by code."""
     results = list(results)
-    # Per (year, template), the columns' sums.
     groups: dict[tuple[int | None, str], Counter[str]] = {}
     for result in converted(results):
         meta = result.report.report or ReportMeta(None, None)
