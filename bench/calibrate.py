@@ -59,10 +59,10 @@ class Samples:
     flagged_cells: list[tuple[Evidence, bool]] = field(default_factory=list)
 
 
-def samples_of_runs(runs: list[Run], threshold: float | None = None) -> Samples:
-    """The samples of converted and scored documents (an error JSON gives none); `threshold`:
-    the review threshold they were converted with (the settings' by default)."""
-    threshold = Settings().review.cell_threshold if threshold is None else threshold
+def samples_of_runs(runs: list[Run]) -> Samples:
+    """The samples of documents converted and scored with the default settings (an error JSON
+    gives none)."""
+    threshold = Settings().review.cell_threshold
     out = Samples()
     for r in runs:
         for c in r.score.cells:
