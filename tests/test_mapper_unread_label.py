@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ingest.layouts import load_layouts
 from ingest.mapper import map_document
-from ingest.models import Document, Paragraph, SourceCell, Table
+from ingest.models import CellReading, Document, Paragraph, SourceCell, Table
 from ingest.settings import Settings
 
 
@@ -122,6 +122,45 @@ def test_digits_misread_inside_a_total_label_are_no_values_of_its_own() -> None:
     cells = [mapping.cells[f"s3.total.{column}"] for column in ("natural_person", "other_org", "total")]
     assert [cell.value for cell in cells] == [1, 2, 3]
     assert all(cell.confidence < 0.9 for cell in cells)
+
+
+def _section_three_last_rows(values: list[list[str]]) -> Document:
+    """Section 三's last rows read from a worn fax, their labels naming none (3.其他, （七）总计
+    and 四、结转下年度继续办理 read 3.J他, (七)总 and ド年度継納小理; seed 7979's fax TIFF 7),
+    with `values`, then section 四's heading."""
+    head = ["三、本年度办理结果", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    no_fee = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    rows = [head, ["（六）其他处理", no_fee, "0", "0", "0", "0", "0", "0", "0"]]
+    rows += [[label, "", *row] for label, row in zip(("3.J他", "(七)总", "ド年度継納小理"), values, strict=True)]
+    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    return Document("image", [Paragraph("三、收到和处理政府信息公开申请情况"), table,
+                              Paragraph("四、政府信息公开行政复议、行政诉讼情况")])
+
+
+def _last_rows_2021(document: Document) -> list[CellReading]:
+    settings = Settings()
+    chosen = map_document(document, load_layouts(settings.layouts_dir), settings)
+    mapping = next(m for m in (chosen, *chosen.others) if m.template.template == "2021")
+    return [mapping.cells[f"s3.{row}.{column}"] for row in ("other.other", "total", "carried_forward")
+            for column in ("natural_person", "total")]
+
+
+def test_a_sections_last_rows_misread_take_the_rows_left_before_the_next_heading_weakly() -> None:
+    cells = _last_rows_2021(_section_three_last_rows([["0", "0", "0", "0", "0", "0", "0"],
+                                                      ["1", "0", "0", "0", "0", "0", "1"],
+                                                      ["1", "0", "0", "0", "1", "0", "2"]]))
+    assert [cell.value for cell in cells] == [0, 0, 1, 1, 1, 2]
+    assert all(cell.confidence < 0.9 for cell in cells)
+
+
+def test_a_sections_last_rows_short_of_cells_are_not_guessed_past_its_last_row_found() -> None:
+    # Past the last row found, only the next heading ends the rows: a row printing fewer values
+    # than its cells may be anything a table prints there.
+    cells = _last_rows_2021(_section_three_last_rows([["0", "0", "0", "0", "0", "0", "0"],
+                                                      ["1", "1"],
+                                                      ["1", "0", "0", "0", "1", "0", "2"]]))
+    assert all(cell.value is None for cell in cells)
 
 
 def test_digits_read_in_a_labels_cell_leave_the_row_between_its_neighbours() -> None:

@@ -229,10 +229,13 @@ def rows_between(
     chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
 ) -> list[tuple[int, list[Token]]]:
     """Template rows (their index) the chain leaves out between the rows just before and
-    just after them (or a section's first rows, before the row after them), with as many rows
-    of a table's values printed there, each under labels that name no row (OCR misreadings:
-    3.其他 read 找他, 规章 read 规堂, 予以公开 read 所以公耳): the rows can only be those, in
-    order. Each with its values; the values are placed there, their labels unread."""
+    just after them (or a section's first rows, before the row after them; or its last rows,
+    after the row before them up to the next part's heading, each printing a value for every
+    cell), with as many rows of a table's values printed there, each under labels that name no
+    row (OCR misreadings: 3.其他 read 找他, 规章 read 规堂, 予以公开 read 所以公耳; 3.其他,
+    （七）总计 and 四、结转下年度继续办理 read 3.J他, (七)总 0 and ド年度継納小理, seed 7979's fax
+    TIFF 7): the rows can only be those, in order. Each with its values; the values are placed
+    there, their labels unread."""
     rows = layout.rows()
     # Rows a deviation's row found stands for are printed there (（六）其他处理 as one row for its
     # three): a row found next to the gap.
@@ -251,12 +254,17 @@ def rows_between(
         while hi + 1 < len(plain) and plain[hi + 1] not in found and rows[plain[hi + 1]].section == section:
             hi += 1
         neighbours = [plain[k] for k in (lo - 1, hi + 1) if 0 <= k < len(plain) and rows[plain[k]].section == section]
-        if not neighbours or neighbours[-1] < index or any(k not in found for k in neighbours):
+        if not neighbours or any(k not in found for k in neighbours):
             continue
         printed = _printed_rows(gap)
         if lo == 0 or rows[plain[lo - 1]].section != section:
             printed = _without_header_rows(printed, hi - lo + 1)
         if printed is None or len(printed) != hi - lo + 1:
+            continue
+        # Past a section's last row found, the next heading is all that ends its rows: whatever
+        # else a table prints there (a note's few numbers) must not pass for them.
+        if neighbours[-1] < index and any(len(values) < len(rows[plain[lo + k]].columns)
+                                          for k, (_, values) in enumerate(printed)):
             continue
         labels, values = printed[at - lo]
         # The label of the row's group, printed beside each of its rows, names none of them though
