@@ -72,3 +72,49 @@ def test_a_digit_between_two_characters_of_a_label_read_unsure_is_part_of_the_la
     # an unsure reading's number beside a word on one side only may be a value too.
     assert _values(_label_row("4.无正当理由大量反复申请1请", 1.0)) == [["1", *["0"] * 7]]
     assert _values(_label_row("4.无正当理由大量反复申请 1", 0.62)) == [["1", *["0"] * 7]]
+
+
+def _two_rows_one_value(value: str) -> Document:
+    """Two labelled rows whose 总计 is one cell over both (the rule between them lost)."""
+    return Document("image", [Table([[SourceCell(label, r, 0), SourceCell("0", r, 1),
+                                      SourceCell(value, r, 2, origin=(0, 2), confidence=0.99)]
+                                     for r, label in enumerate(["2.其他法律行政法规禁止公开", "3.危及三安全一稳定"])])])
+
+
+def test_a_run_of_as_many_digits_as_rows_in_a_value_cell_over_rows_gives_each_row_one() -> None:
+    # Seed 7979's fax TIFF 5: 0 over 0 read 00; both rows were left without a 总计.
+    assert _values(_two_rows_one_value("00")) == [["0", "0"], ["0", "0"]]
+    assert _values(_two_rows_one_value("0 1")) == [["0", "0"], ["0", "1"]]
+
+
+def test_one_number_in_a_value_cell_over_rows_stays_every_rows() -> None:
+    # 12 may be one row's, the other row's cell blank: which, the cell cannot say.
+    assert _values(_two_rows_one_value("12")) == [["0", "12"], ["0", "12"]]
+
+
+def _header_over_value(header: str) -> Document:
+    """本年收费金额's header cell over its value's row too (the rule between them lost)."""
+    return Document("image", [Table([[SourceCell(label, r, 0, confidence=0.9),
+                                      SourceCell(header, r, 1, origin=(0, 1), confidence=0.9)]
+                                     for r, label in enumerate(["信息内容", "行政事业性收费"])])])
+
+
+def test_a_number_ending_a_header_cell_over_its_value_row_is_the_last_rows_value() -> None:
+    # Seed 7979's fax TIFF 7: 本年收费金额（单位：万元） over 433.93 read as one cell; the
+    # amount was glued into the header's words and lost.
+    assert _labels_by_row(_header_over_value("本年收费金额（单位：万元）433.93"), frozenset()) == [
+        ["信息内容", "本年收费金额(单位:万元)"], ["行政事业性收费", "433.93"]]
+
+
+def test_a_digit_ending_a_group_label_before_row_labels_is_part_of_it() -> None:
+    # The group's last row prints its own label after it: a digit read at the group label's end
+    # is a misread character, not that row's value.
+    assert _values(_table("三、本年度办理结4")) == [["0"], ["0", "0"]]
+
+
+def test_two_headers_side_by_side_over_their_values_each_give_their_number() -> None:
+    # Seed 7979's fax TIFF 2: 结果纠正 and 其他结果 each one cell with the 0 under it.
+    headers = ["结米纠正0", "其他结果0"]
+    rows = [[SourceCell(text, r, c, origin=(0, c), confidence=0.8) for c, text in enumerate(headers)]
+            + [SourceCell("总计" if r == 0 else "0", r, 2, confidence=0.9)] for r in range(2)]
+    assert _values(Document("image", [Table(rows)])) == [[], ["0", "0", "0"]]

@@ -161,6 +161,7 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset()) -> li
                 emit(kind, text, None, i == 0)
             continue
         spans = _row_spans(block)
+        rows_by_number = {row[0].row: row for row in block.rows if row}
         for row in block.rows:
             first = True
             seen: set[tuple[int, int]] = set()
@@ -170,16 +171,37 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset()) -> li
                     continue
                 seen.add(origin)
                 span = spans.get(origin, 1)
-                parts = _cell_tokens(cell.text, span > 1, cell.confidence < 1)
+                parts = _value_below_words(cell, span, rows_by_number) or _cell_tokens(
+                    cell.text, span > 1, cell.confidence < 1)
                 if first and span > 1 and parts[0][0] is Kind.BLANK:
                     # A blank cell over rows before a row's label is no row's value but a
                     # group's column, its label on the page before (seed 947 fax: read as
                     # the row above's 总计, sure, when that row was a value short).
                     continue
-                for kind, text in _share_of_merged_label(parts, cell, span, row_labels):
+                for kind, text in _share_of_merged_cell(parts, cell, span, row_labels):
                     emit(kind, text, cell, first)
                     first = False
     return tokens
+
+
+def _value_below_words(cell: SourceCell, span: int,
+                       rows: dict[int, list[SourceCell]]) -> list[tuple[Kind, str]] | None:
+    """A header cell over rows down to a row of values, read as words ending in a number: the
+    rule between the header and its value lost (行政复议's 其他结果 over its 0, read 比他结米0, and
+    本年收费金额（单位：万元） over 433.93; seed 7979's fax TIFFs 5 and 7). The words are the rows'
+    above; the number is the last row's, when no words that start in that row follow it (a
+    group's label down a column ends beside a row label and its values, and a digit misread at
+    its end is no value; the next header over its value may follow it)."""
+    if span < 2 or cell.origin is None:
+        return None
+    parts = _cell_tokens(cell.text, unsure=cell.confidence < 1)
+    if len(parts) < 2 or parts[-1][0] not in (Kind.VALUE, Kind.RUN) or any(k is not Kind.LABEL for k, _ in parts[:-1]):
+        return None
+    last = cell.origin[0] + span - 1
+    after = [c for c in rows.get(last, []) if c.col > cell.col and (c.origin or (c.row, c.col))[0] == last]
+    if any(_CHINESE.search(c.text) for c in after):
+        return None
+    return parts[:-1] if cell.row < last else [_value_token(parts[-1][1])]
 
 
 def _row_spans(table: Table) -> dict[tuple[int, int], int]:
@@ -192,16 +214,24 @@ def _row_spans(table: Table) -> dict[tuple[int, int], int]:
     return {origin: len(covered) for origin, covered in rows.items()}
 
 
-def _share_of_merged_label(
+def _share_of_merged_cell(
     parts: list[tuple[Kind, str]], cell: SourceCell, span: int, row_labels: frozenset[str]
 ) -> list[tuple[Kind, str]]:
     """A label cell over N rows that prints N numbered labels, or N of the templates' row
-    labels run together (a lost rule between two row labels), gives each row its own label;
-    any other merged cell belongs to every row."""
-    if span < 2 or any(kind is not Kind.LABEL for kind, _ in parts) or cell.origin is None:
+    labels run together (a lost rule between two row labels), gives each row its own label. A
+    value cell over N rows that prints N numbers, or a run of N digits (0 over 0 read 00 where
+    a fax lost the rule between them, seed 7979's fax TIFF 5), gives each row its own value.
+    Any other merged cell belongs to every row."""
+    if span < 2 or cell.origin is None:
         return parts
-    if len(parts) == 1:
+    if all(kind is Kind.LABEL for kind, _ in parts) and len(parts) == 1:
         parts = [(Kind.LABEL, label) for label in _run_together(label_core(parts[0][1]), span, row_labels)] or parts
+    elif all(kind in (Kind.VALUE, Kind.RUN) for kind, _ in parts) and len(parts) == 1:
+        kind, text = parts[0]
+        if kind is Kind.RUN and len(text) == span and text.isdigit():
+            parts = [(Kind.VALUE, digit) for digit in text]
+    elif not all(kind is Kind.VALUE for kind, _ in parts) and not all(kind is Kind.LABEL for kind, _ in parts):
+        return parts
     if len(parts) != span:
         return parts
     return [parts[cell.row - cell.origin[0]]]
