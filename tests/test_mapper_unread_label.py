@@ -9,9 +9,10 @@ from ingest.models import CellReading, Document, Paragraph, SourceCell, Table
 from ingest.settings import Settings
 
 
-def _section_two(first_label: str, heading_row: bool = False) -> Document:
+def _section_two(first_label: str, heading_row: bool = False, heading_cells: tuple[str, ...] = ()) -> Document:
     # The article's heading over the table, one merged cell (its other positions read blank).
-    rows = [["第二十条第（一）项", "", "", ""]] * heading_row + [
+    heading = list(heading_cells) or ["第二十条第（一）项", "", "", ""]
+    rows = [heading] * heading_row + [
             ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
             [first_label, "1", "0", "2"],
             ["行政规范性文件", "0", "3", "0"]]
@@ -20,9 +21,11 @@ def _section_two(first_label: str, heading_row: bool = False) -> Document:
     return Document("image", [Paragraph("二、主动公开政府信息情况"), table])
 
 
-def _regulations(first_label: str, heading_row: bool = False) -> list[tuple[object, float]]:
+def _regulations(first_label: str, heading_row: bool = False,
+                 heading_cells: tuple[str, ...] = ()) -> list[tuple[object, float]]:
     settings = Settings()
-    mapping = map_document(_section_two(first_label, heading_row), load_layouts(settings.layouts_dir), settings)
+    document = _section_two(first_label, heading_row, heading_cells)
+    mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
     cells = [mapping.cells[f"s2.regulations.{key}"] for key in ("issued", "repealed", "in_force")]
     return [(cell.value, cell.confidence) for cell in cells]
 
@@ -38,6 +41,14 @@ def test_a_misread_first_row_under_a_merged_heading_row_takes_its_row_weakly() -
     # Seed 4747's fax: 规章 read 规帝 under 第二十条第（一）项's merged row, whose blank
     # positions were taken for a row of values: 4 0 0 lost.
     readings = _regulations("规帝", heading_row=True)
+    assert [value for value, _ in readings] == [1, 0, 2]
+    assert all(confidence < 0.95 for _, confidence in readings)
+
+
+def test_a_misread_first_row_under_a_heading_row_starting_blank_takes_its_row_weakly() -> None:
+    # Seed 7979's fax TIFF 3: the heading row's first cell read apart from the heading, blank;
+    # 规章 read 规学, and its 0 0 1 lost.
+    readings = _regulations("规学", heading_row=True, heading_cells=("", "第二十条第（一）项", "", ""))
     assert [value for value, _ in readings] == [1, 0, 2]
     assert all(confidence < 0.95 for _, confidence in readings)
 

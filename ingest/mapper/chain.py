@@ -285,7 +285,9 @@ def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | N
     """The rows printed in a gap, each as its labels and its run of values, when it is labels
     then values, over and over, then only the next row's labels; else None. Digits read in a
     table cell beside its words are part of the label (OCR misreadings of its ordinal: 1.属于
-    国家秘密 read 1.41国家招密, （七）总计 read 1七121; seed 7319's fax), not a row's values."""
+    国家秘密 read 1.41国家招密, （七）总计 read 1七121; seed 7319's fax), not a row's values.
+    Blank cells before the first label are no row's (a heading row's empty first cell, 第二十条
+    第（一）项 printed in the next; seed 7979's fax TIFF 3, 规章 read 规学 and its row lost)."""
     rows: list[tuple[list[Token], list[Token]]] = []
     labels: list[Token] = []
     values: list[Token] = []
@@ -295,6 +297,8 @@ def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | N
                 rows.append((labels, values))
                 labels, values = [], []
             labels.append(token)
+        elif not labels and token.kind is Kind.BLANK:
+            continue
         elif not labels:
             return None
         else:
