@@ -74,3 +74,15 @@ def test_a_merge_crossed_both_ways_is_read_as_its_rectangle(ink: bool) -> None:
     page = _ink(horizontal, vertical, "三本年度办理", (58, 72), upright=True)
     page = page | _ink(horizontal, vertical, "二、上年结转申请数量", (60, 72), upright=False)
     assert (1, 0, 4, 3) in _spans(horizontal, vertical, page if ink else None)
+
+
+def test_a_lost_rules_dashes_between_two_lines_of_print_do_not_cross_the_cut() -> None:
+    """A fax's rule printed as dashes too short for the rulings (seed 7979's fax TIFF 7): the
+    print above and below stands clear of the cut but for them, and the L is parted by rows."""
+    horizontal, vertical = _grid()
+    ink = horizontal | vertical
+    ink[YS[2] - 30:YS[2] - 8, XS[0] + 15:XS[-1] - 15] = 255  # row 1's label, over every column
+    ink[YS[2] + 8:YS[2] + 30, XS[0] + 15:XS[1] - 15] = 255  # column 0's label, below the cut
+    for x in range(XS[0] + 12, XS[1] - 12, 10):
+        ink[YS[2] - 1:YS[2] + 1, x:x + 5] = 255  # the lost rule's dashes
+    assert _spans(horizontal, vertical, ink) == {(1, 0, 1, 3), (2, 0, 3, 1)}
