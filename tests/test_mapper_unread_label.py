@@ -1,5 +1,7 @@
 """A table row whose label OCR misread takes the one template row the rows around it leave
-(ingest/mapper/chain.py rows_between): placed, and flagged by its weak placement."""
+(ingest/mapper/chain.py rows_between): placed weakly, and as surely as a clear label where the
+rows around it are placed surely and the table's rows run one for one with the template's
+(rows_placed_by_order)."""
 
 from __future__ import annotations
 
@@ -30,27 +32,26 @@ def _regulations(first_label: str, heading_row: bool = False,
     return [(cell.value, cell.confidence) for cell in cells]
 
 
-def test_a_misread_first_row_label_takes_the_row_before_the_next_one_weakly() -> None:
-    # 规章 read as 规堂: no label matches, but only 规章 can stand before 行政规范性文件.
+def test_a_misread_first_row_label_takes_the_row_before_the_next_one_by_order() -> None:
+    # 规章 read as 规堂: no label matches, but only 规章 can stand before 行政规范性文件, the
+    # section's first row on the table's row before it.
     readings = _regulations("规堂")
     assert [value for value, _ in readings] == [1, 0, 2]
-    assert all(confidence < 0.9 for _, confidence in readings)
+    assert all(confidence > 0.9 for _, confidence in readings)
 
 
-def test_a_misread_first_row_under_a_merged_heading_row_takes_its_row_weakly() -> None:
+def test_a_misread_first_row_under_a_merged_heading_row_takes_its_row() -> None:
     # Seed 4747's fax: 规章 read 规帝 under 第二十条第（一）项's merged row, whose blank
     # positions were taken for a row of values: 4 0 0 lost.
     readings = _regulations("规帝", heading_row=True)
     assert [value for value, _ in readings] == [1, 0, 2]
-    assert all(confidence < 0.95 for _, confidence in readings)
 
 
-def test_a_misread_first_row_under_a_heading_row_starting_blank_takes_its_row_weakly() -> None:
+def test_a_misread_first_row_under_a_heading_row_starting_blank_takes_its_row() -> None:
     # Seed 7979's fax TIFF 3: the heading row's first cell read apart from the heading, blank;
     # 规章 read 规学, and its 0 0 1 lost.
     readings = _regulations("规学", heading_row=True, heading_cells=("", "第二十条第（一）项", "", ""))
     assert [value for value, _ in readings] == [1, 0, 2]
-    assert all(confidence < 0.95 for _, confidence in readings)
 
 
 def test_a_row_read_right_is_placed_surely() -> None:
@@ -157,12 +158,12 @@ def _last_rows_2021(document: Document) -> list[CellReading]:
             for column in ("natural_person", "total")]
 
 
-def test_a_sections_last_rows_misread_take_the_rows_left_before_the_next_heading_weakly() -> None:
+def test_a_sections_last_rows_misread_take_the_rows_left_before_the_next_heading_by_order() -> None:
     cells = _last_rows_2021(_section_three_last_rows([["0", "0", "0", "0", "0", "0", "0"],
                                                       ["1", "0", "0", "0", "0", "0", "1"],
                                                       ["1", "0", "0", "0", "1", "0", "2"]]))
     assert [cell.value for cell in cells] == [0, 0, 1, 1, 1, 2]
-    assert all(cell.confidence < 0.9 for cell in cells)
+    assert all(cell.confidence > 0.9 for cell in cells)
 
 
 def test_a_sections_last_rows_short_of_cells_are_not_guessed_past_its_last_row_found() -> None:
@@ -178,7 +179,6 @@ def test_digits_read_in_a_labels_cell_leave_the_row_between_its_neighbours() -> 
     # 规章 read 1.41规堂: the digits, read in the label's cell, are no row of their own.
     readings = _regulations("1.41规堂")
     assert [value for value, _ in readings] == [1, 0, 2]
-    assert all(confidence < 0.9 for _, confidence in readings)
 
 
 def _under_one_label(label: str) -> list[float]:
@@ -232,4 +232,3 @@ def test_a_group_label_beside_a_misread_row_names_no_other_row() -> None:
     mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
     cells = [mapping.cells[f"s3.denied.state_secret.{key}"] for key in ("natural_person", "enterprise", "total")]
     assert [cell.value for cell in cells] == [5, 0, 5]
-    assert all(cell.confidence < 0.9 for cell in cells)

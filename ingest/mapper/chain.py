@@ -67,6 +67,55 @@ def rivals_placed_elsewhere(chain: list[Proposal], s: Settings) -> None:
             prop.label_confidence = s.confidence.fuzzy_label
 
 
+def rows_placed_by_order(chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], s: Settings) -> None:
+    """Rows placed weakly (a label read almost as much like another row's, or not read) in a
+    run from a row placed surely (or its section's first row) to a row placed surely (or its
+    section's last row), the template's rows and the table's rows of values running one for
+    one: each can be no row but the one its order gives, and is placed as surely as a label
+    read clearly (seed 7979's fax TIFF 7, 行政许可, 行政处罚 and 行政强制 read alike, and
+    section 三's last rows unread; every such cell of 336 scans right, and flagged)."""
+    rows = layout.rows()
+    plain = [i for i, row in enumerate(rows) if row.deviation is None]
+    order = {index: k for k, index in enumerate(plain)}
+    ordered = sorted(chain, key=lambda p: p.position)
+    sure = [p.label_confidence >= s.confidence.fuzzy_label for p in ordered]
+    start = 0
+    while start < len(ordered):
+        if sure[start]:
+            start += 1
+            continue
+        end, section = start, ordered[start].row.section
+        while end < len(ordered) and not sure[end] and ordered[end].row.section == section:
+            end += 1
+        run = ordered[start:end]
+        first, last = order.get(run[0].row_index), order.get(run[-1].row_index)
+        before = ordered[start - 1:start] if start > 0 and ordered[start - 1].row.section == section else []
+        after = ordered[end:end + 1] if end < len(ordered) and ordered[end].row.section == section else []
+        opens = first is not None and (first == 0 or rows[plain[first - 1]].section != section)
+        closes = last is not None and (last == len(plain) - 1 or rows[plain[last + 1]].section != section)
+        if (before or after) and (before or opens) and (after or closes) \
+                and _one_for_one(before + run + after, order, tokens):
+            for prop in run:
+                prop.label_confidence = s.confidence.fuzzy_label
+        start = end
+
+
+def _one_for_one(props: list[Proposal], order: dict[int, int], tokens: list[Token]) -> bool:
+    """Whether consecutive proposals are consecutive template rows of one section printed on
+    consecutive rows of one table."""
+    if any(p.row_index not in order or p.row.section != props[0].row.section for p in props):
+        return False
+    places = []
+    for prop in props:
+        cell = tokens[prop.position].cell if prop.position < len(tokens) else None
+        if cell is None:
+            return False
+        # The row it is read in, not a merged cell's first (a blank over two rows, their rule lost).
+        places.append((tokens[prop.position].block, cell.row))
+    return all(order[b.row_index] == order[a.row_index] + 1 and pb == (pa[0], pa[1] + 1)
+               for (a, pa), (b, pb) in itertools.pairwise(zip(props, places, strict=True)))
+
+
 def _partly_printed(prop: Proposal) -> bool:
     """Whether a row prints some of its cells and leaves the others out (fewer numbers than cells)."""
     return any(sl.text is None for sl in prop.slots) and any(sl.text for sl in prop.slots)

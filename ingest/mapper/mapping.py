@@ -18,6 +18,7 @@ from ingest.mapper.chain import (
     rivals_placed_elsewhere,
     rows_between,
     rows_not_printed,
+    rows_placed_by_order,
     rows_printed_blank,
 )
 from ingest.mapper.fit import Slot
@@ -168,6 +169,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
     chain = sorted(chain + [walker.propose_unread(index, values)
                             for index, values in rows_between(chain, layout, tokens, walker.marks, settings)],
                    key=lambda p: p.position)
+    rows_placed_by_order(chain, layout, tokens, settings)
     blank = rows_printed_blank(chain, layout, tokens, walker.marks, settings)
     place_short_rows(chain, layout, settings,
                      [key for row in layout.rows() if id(row) in blank for key in row.cell_keys()])
