@@ -224,13 +224,12 @@ def _share_of_merged_cell(
     Any other merged cell belongs to every row."""
     if span < 2 or cell.origin is None:
         return parts
-    if all(kind is Kind.LABEL for kind, _ in parts) and len(parts) == 1:
+    kinds = {kind for kind, _ in parts}
+    if kinds == {Kind.LABEL} and len(parts) == 1:
         parts = [(Kind.LABEL, label) for label in _run_together(label_core(parts[0][1]), span, row_labels)] or parts
-    elif all(kind in (Kind.VALUE, Kind.RUN) for kind, _ in parts) and len(parts) == 1:
-        kind, text = parts[0]
-        if kind is Kind.RUN and len(text) == span and text.isdigit():
-            parts = [(Kind.VALUE, digit) for digit in text]
-    elif not all(kind is Kind.VALUE for kind, _ in parts) and not all(kind is Kind.LABEL for kind, _ in parts):
+    elif kinds == {Kind.RUN} and len(parts) == 1 and len(parts[0][1]) == span and parts[0][1].isdigit():
+        parts = [(Kind.VALUE, digit) for digit in parts[0][1]]
+    elif kinds not in ({Kind.LABEL}, {Kind.VALUE}):
         return parts
     if len(parts) != span:
         return parts
