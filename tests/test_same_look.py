@@ -74,7 +74,8 @@ def blurred_small(text: str, font_path: str, rng: random.Random, height: int, bl
     gray = cv2.resize(np.asarray(image), (size[0] // scale, size[1] // scale), interpolation=cv2.INTER_AREA)
     gray = cv2.GaussianBlur(gray, (5, 5), blur)
     grain = np.random.default_rng(rng.randrange(1 << 30)).normal(0, 6, gray.shape)
-    return np.clip(gray + grain, 0, 255).astype(np.uint8)
+    grained: np.ndarray = np.clip(gray + grain, 0, 255).astype(np.uint8)
+    return grained
 
 
 @pytest.mark.parametrize("font_path", FONTS)
