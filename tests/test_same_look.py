@@ -23,18 +23,25 @@ FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 VALUES = [str(d) for d in range(10)] + ["10", "11", "01", "00", "-", "1.5", "号"]
 
 
-def crop(text: str, font_path: str, rng: random.Random, noisy: bool) -> np.ndarray:
-    """`text` printed about TEXT_HEIGHT px high on white as a cell crop: drawn four times
-    larger at a random sub-pixel offset and scaled down, then (noisy) blurred, grained and
-    JPEG-compressed as a scan would be."""
+def drawn(text: str, font_path: str, rng: random.Random, height: int) -> np.ndarray:
+    """`text` printed about `height` px high on white as a cell crop: drawn four times larger at
+    a random sub-pixel offset and scaled down."""
     scale = 4
-    font = ImageFont.truetype(font_path, TEXT_HEIGHT * scale, index=2)
+    font = ImageFont.truetype(font_path, height * scale, index=2)
     left, top, right, bottom = (round(v) for v in font.getbbox(text))
     size = (right - left + 16 * scale, bottom - top + 12 * scale)
     image = Image.new("L", size, 255)
     ImageDraw.Draw(image).text((8 * scale - left + rng.randrange(scale), 6 * scale - top + rng.randrange(scale)),
                                text, font=font, fill=0)
-    gray = cv2.resize(np.asarray(image), (size[0] // scale, size[1] // scale), interpolation=cv2.INTER_AREA)
+    gray: np.ndarray = cv2.resize(np.asarray(image), (size[0] // scale, size[1] // scale),
+                                  interpolation=cv2.INTER_AREA)
+    return gray
+
+
+def crop(text: str, font_path: str, rng: random.Random, noisy: bool) -> np.ndarray:
+    """`text` drawn TEXT_HEIGHT px high, then (noisy) blurred, grained and JPEG-compressed as a
+    scan would be."""
+    gray = drawn(text, font_path, rng, TEXT_HEIGHT)
     if noisy:
         gray = cv2.GaussianBlur(gray, (3, 3), rng.uniform(0.3, 0.8))
         grain = np.random.default_rng(rng.randrange(1 << 30)).normal(0, 8, gray.shape)
@@ -64,15 +71,7 @@ def test_different_values_are_never_one_look(font_path: str) -> None:
 
 def blurred_small(text: str, font_path: str, rng: random.Random, height: int, blur: float) -> np.ndarray:
     """`text` printed `height` px high, blurred as a phone photo's or a fax's small print."""
-    scale = 4
-    font = ImageFont.truetype(font_path, height * scale, index=2)
-    left, top, right, bottom = (round(v) for v in font.getbbox(text))
-    size = (right - left + 16 * scale, bottom - top + 12 * scale)
-    image = Image.new("L", size, 255)
-    ImageDraw.Draw(image).text((8 * scale - left + rng.randrange(scale), 6 * scale - top + rng.randrange(scale)),
-                               text, font=font, fill=0)
-    gray = cv2.resize(np.asarray(image), (size[0] // scale, size[1] // scale), interpolation=cv2.INTER_AREA)
-    gray = cv2.GaussianBlur(gray, (5, 5), blur)
+    gray = cv2.GaussianBlur(drawn(text, font_path, rng, height), (5, 5), blur)
     grain = np.random.default_rng(rng.randrange(1 << 30)).normal(0, 6, gray.shape)
     grained: np.ndarray = np.clip(gray + grain, 0, 255).astype(np.uint8)
     return grained
