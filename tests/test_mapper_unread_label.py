@@ -232,3 +232,25 @@ def test_a_group_label_beside_a_misread_row_names_no_other_row() -> None:
     mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
     cells = [mapping.cells[f"s3.denied.state_secret.{key}"] for key in ("natural_person", "enterprise", "total")]
     assert [cell.value for cell in cells] == [5, 0, 5]
+
+
+def test_a_sections_first_row_under_its_column_headers_with_its_label_lost_takes_its_row() -> None:
+    # Seed 8787's fax TIFF 3: the column note's cell ran down over 一、本年新收's label; the
+    # headers before the row's values (法人或其他组织 holds 其他, and 总计) were taken to name
+    # （六）3.其他 and （七）总计, and the row was not placed.
+    note = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    kinds = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    rows = [[SourceCell(note, 0, 0, origin=(0, 0)), SourceCell("自然人", 0, 1, origin=(0, 1)),
+             *(SourceCell("法人或其他组织", 0, c, origin=(0, 2)) for c in range(2, 7)),
+             SourceCell("总计", 0, 7, origin=(0, 7))],
+            [SourceCell(note, 1, 0, origin=(0, 0)), SourceCell("自然人", 1, 1, origin=(0, 1)),
+             *(SourceCell(kind, 1, c) for c, kind in enumerate(kinds, start=2)),
+             SourceCell("总计", 1, 7, origin=(0, 7))],
+            [SourceCell(note, 2, 0, origin=(0, 0)),
+             *(SourceCell(v, 2, c, confidence=0.99) for c, v in enumerate(["1", "0", "0", "0", "0", "0", "1"], 1))],
+            [SourceCell("二、上年结转政府信息公开申请数量", 3, 0),
+             *(SourceCell("0", 3, c, confidence=0.99) for c in range(1, 8))]]
+    settings = Settings()
+    document = Document("image", [Paragraph("三、收到和处理政府信息公开申请情况"), Table(rows)])
+    mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
+    assert [mapping.cells[f"s3.new.{key}"].value for key in ("natural_person", "enterprise", "total")] == [1, 0, 1]

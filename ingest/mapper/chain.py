@@ -317,9 +317,13 @@ def rows_between(
             continue
         labels, values = printed[at - lo]
         # The label of the row's group, printed beside each of its rows, names none of them though
-        # it reads like one: (三)不予公开 like (一)予以公开 (seed 2828's photo 6, two rows lost).
-        group = label_core(rows[index].group or "")
-        labels = [t for t in labels if not group or similarity(label_core(t.text), group) < s.mapper.label_match_ratio]
+        # it reads like one: (三)不予公开 like (一)予以公开 (seed 2828's photo 6, two rows lost). Nor
+        # do the table's column headers before a section's first row: 法人或其他组织 holds 其他 and
+        # 总计 is （七）总计's word (seed 8787's fax TIFF 3: 一、本年新收's label lost, its row too).
+        shown = [label_core(word) for word in (rows[index].group, *(w for c in rows[index].columns
+                                                                    for w in (c.label, c.group))) if word]
+        labels = [t for t in labels
+                  if all(similarity(label_core(t.text), word) < s.mapper.label_match_ratio for word in shown)]
         # Rows found elsewhere are no candidates (a row is printed once; 其他 is inside （六）其他处理,
         # the group's label over each of its rows), nor is a deviation's row where the template's
         # rows around it were found.
