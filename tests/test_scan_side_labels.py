@@ -90,3 +90,13 @@ def test_a_header_over_two_rows_read_as_a_number_leaves_the_labels_beside() -> N
     # A value of its own beside the header's words is a label column found: nothing is taken.
     header[3] = cell(1, 2, 1, "44")
     assert not beside_rows(TablePiece(1, [*header, cell(0, 2, 1, "总计"), *values], 6, 3, 5.0), lines, set())
+
+
+def test_a_value_over_two_rows_whose_rule_was_lost_leaves_the_labels_beside() -> None:
+    """One value cell over two value rows (the rule between them lost, seed 8787's fax TIFF 5):
+    no header words beside a value, so the labels beside the value rows are still taken."""
+    cells = [(cell, slot) for cell, slot in _piece([["1", "2"], ["0", "3"], ["4", "5"], ["6", "7"]]).cells
+             if cell.col == 0 or cell.row in (0, 3)]
+    cells.append((GridCell(1, 1, 2, 1, (600, 150, 700, 250)), Slot("0", (1, 1), 1)))
+    lines = [(100, 110 + 50 * r, 400, 140 + 50 * r) for r in range(4)]
+    assert sorted(beside_rows(TablePiece(1, cells, 4, 2, 5.0), lines, set())) == [0, 1, 2, 3]

@@ -26,15 +26,20 @@ _MIN_ROWS = 3
 
 def _value_rows(piece: TablePiece[int]) -> set[int] | None:
     """The rows holding a value, or None when one of them holds other text too (the table's own
-    labels found beside its values); header rows above may hold words. A cell over rows holds
-    no value: a header's (seed 1919's fax TIFF 2: 总计 over two header rows read 44, and
-    section 三's labels beside the table were left unread)."""
+    labels found beside its values); header rows above may hold words. A number over rows
+    tells neither: a header's (seed 1919's fax TIFF 2: 总计 over two header rows read 44) or
+    two values' whose rule was lost (seed 8787's fax TIFF 5); taken for either, section 三's
+    labels beside the table were left unread."""
     numbers: set[int] = set()
     words: set[int] = set()
     for cell, slot in piece.cells:
         text = slot.text.strip()
-        if text:
-            (numbers if piece.numeric(text) and cell.row_span == 1 else words).add(cell.row)
+        if not text:
+            continue
+        if not piece.numeric(text):
+            words.add(cell.row)
+        elif cell.row_span == 1:
+            numbers.add(cell.row)
     return None if numbers & words else numbers
 
 
