@@ -226,6 +226,23 @@ def test_a_seal_hanging_below_a_square_table_does_not_warp_the_page() -> None:
     assert lopsided.tolist() == [[160, 157], [1029, 140], [1034, 331], [486, 456]]
 
 
+def test_a_table_seen_in_perspective_ruled_all_round_is_squared() -> None:
+    """A close-up's table frame, one corner 1.6° off square and the two across from one side
+    square to a degree, every side ruled whole (seed 1515's photo 1): a frame in perspective
+    to square, not a square-on web bulged on a side."""
+    corners = np.array([[300, 349], [2432, 250], [2516, 2498], [338, 2544]], np.float32)
+    square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+    warp = cv2.getPerspectiveTransform(square, corners)
+    page = np.full((2800, 2800, 3), 235, np.uint8)
+    for k in np.linspace(0, 1, 12):
+        for ends in (((0, k), (1, k)), ((k, 0), (k, 1))):
+            a, b = cv2.perspectiveTransform(np.array([ends], np.float32), warp)[0]
+            cv2.line(page, (int(a[0]), int(a[1])), (int(b[0]), int(b[1])), (40, 40, 40), 4)
+    frame = find_frame(page)
+    assert frame is not None
+    assert np.abs(order_corners(frame) - corners).max() < 15
+
+
 def test_a_blurred_photos_thin_rules_under_dense_print_are_found() -> None:
     """A photo's blur pales a hair-thin rule to the paper's side of the ink's cut where dense
     print lies along it (no table found); its rules are found on the gray sharpened, and the

@@ -25,6 +25,11 @@ _MIN_FRAME_RULED = 0.8
 # lost), a seal stamped over a table's side (seed 6203's scanned PDF 1, the hull's corners 89.7,
 # 115.7, 64.1 and 90.5°: squared, section 四's columns lost).
 _SQUARE = 1.0
+# ... where that side is ruled less than this: a hull ruled all round has no bulged side, its
+# corners' angles its perspective (seed 1515's photo 1, its sheet's edges out of the picture,
+# 91.6, 89.5, 89.1 and 89.8°, every side ruled whole: read unsquared, section 四's value row
+# was cut off the table by its slope, 16 cells lost).
+_BULGED_RULED = 0.9
 _MIN_PERSPECTIVE = 1.0
 
 
@@ -80,7 +85,7 @@ def find_frame(bgr: np.ndarray) -> np.ndarray | None:
         shares = _ruled_shares(cv2.dilate(web, np.ones((7, 7), np.uint8)), quad)
         angles = corner_angles(quad)
         worst = int(np.argmin(shares))
-        bulged = (max(abs(a - 90) for a in angles) >= _MIN_PERSPECTIVE
+        bulged = (shares[worst] < _BULGED_RULED and max(abs(a - 90) for a in angles) >= _MIN_PERSPECTIVE
                   and all(abs(angles[(worst + k) % 4] - 90) <= _SQUARE for k in (2, 3)))
         if float(np.mean(shares)) < _MIN_FRAME_RULED or bulged:
             continue
