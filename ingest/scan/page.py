@@ -18,6 +18,7 @@ from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between
 from ingest.scan.known_labels import read_table_cells
 from ingest.scan.lines import rules_painted_out, text_line_boxes
+from ingest.scan.lost_columns import with_lost_columns
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import EngineSet, looks_numeric
 from ingest.scan.ocr.sign_mark import with_faint_minus
@@ -330,6 +331,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     # A black-and-white page's hair-thin rules may be left as dots.
     dots = page.ink if page.bilevel else None
     tables = [split_dropped_rules(t, page.ink, gs, page.bilevel) for t in find_tables(page.rulings, gs, dots, page.ink)]
+    tables = [with_lost_columns(t, page.ink, gs, [o.box for o in tables if o is not t]) for t in tables]
     release_freed_memory()
     limit = settings.limits.scan_cells
     if sum(len(t.cells) for t in tables) > limit:
