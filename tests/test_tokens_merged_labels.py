@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.labels import nfkc
 from ingest.mapper.tokens import Kind, tokenize
 from ingest.models import Document, SourceCell, Table
 
@@ -33,9 +34,9 @@ def test_a_label_over_rows_without_digits_gives_no_value() -> None:
     assert _values(_table("三、本年度办理结果")) == [["0"], ["0", "0"]]
 
 
-def _labels_by_row(document: Document, row_labels: frozenset[str]) -> list[list[str]]:
+def _labels_by_row(document: Document, row_labels: frozenset[str], alike: float = 1.0) -> list[list[str]]:
     rows: list[list[str]] = []
-    for token in tokenize(document, row_labels):
+    for token in tokenize(document, row_labels, alike):
         if token.row_break:
             rows.append([])
         rows[-1].append(token.text)
@@ -118,3 +119,23 @@ def test_two_headers_side_by_side_over_their_values_each_give_their_number() -> 
     rows = [[SourceCell(text, r, c, origin=(0, c), confidence=0.8) for c, text in enumerate(headers)]
             + [SourceCell("总计" if r == 0 else "0", r, 2, confidence=0.9)] for r in range(2)]
     assert _values(Document("image", [Table(rows)])) == [[], ["0", "0", "0"]]
+
+
+def _two_rows_one_label_read_unsure(label: str) -> Document:
+    return Document("image", [Table([[SourceCell(label, r, 0, origin=(0, 0), confidence=0.78), SourceCell(v, r, 1)]
+                                     for r, v in enumerate(["0", "1"])])])
+
+
+def test_two_row_labels_run_together_misread_go_one_to_each_row() -> None:
+    """（一）予以公开 and （二）部分公开… in one cell over both rows, the second misread (a fax lost
+    the rule between them, seed 8787's fax TIFF 0): cut where each piece is like a row label."""
+    known = frozenset({"予以公开", "部分公开区分处理的只计这一情形不计其他情形", "其他"})
+    read = "）予以公开（）常分公斤（区分处理的，只'卡这一情形，不让其他情形)"
+    assert _labels_by_row(_two_rows_one_label_read_unsure(read), known, 0.74) == [
+        ["予以公开", "0"], ["常分公斤区分处理的只卡这一情形不让其他情形", "1"]]
+    # Read exactly (a Word file's merged cell), it is one label, every row's.
+    first, second = _labels_by_row(_two_rows_one_label(read), known, 0.74)
+    assert first[0] == second[0] == nfkc(read)
+    # A group's label over rows is like no row label run together: it stays every row's.
+    first, second = _labels_by_row(_two_rows_one_label_read_unsure("（三）不予公开"), known, 0.74)
+    assert first[0] == second[0] == nfkc("（三）不予公开")

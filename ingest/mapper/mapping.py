@@ -223,7 +223,7 @@ def map_document(document: Document, layouts: tuple[TemplateLayout, ...], settin
     """Map onto the template the document follows: the one whose own labels it prints
     most, then the one it follows without deviations, then the one its rows fit best."""
     tokens = tokenize(document, frozenset(label_core(v.text) for layout in layouts for row in layout.rows()
-                                          for v in row.labels))
+                                          for v in row.labels), settings.mapper.label_match_ratio)
     prose = nfkc("\n".join(document.lines()))
     mappings = [map_to_template(tokens, layout, settings, prose, document.ends_anywhere) for layout in layouts]
     chosen = max(mappings, key=Mapping.rank)
