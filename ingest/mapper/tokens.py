@@ -221,10 +221,9 @@ def _share_of_merged_cell(
 ) -> list[tuple[Kind, str]]:
     """A label cell over N rows that prints N numbered labels, or N of the templates' row
     labels run together (a lost rule between two row labels; each as alike as `alike` to its
-    label), gives each row its own label. A
-    value cell over N rows that prints N numbers, or a run of N digits (0 over 0 read 00 where
-    a fax lost the rule between them, seed 7979's fax TIFF 5), gives each row its own value.
-    Any other merged cell belongs to every row."""
+    label), gives each row its own label. A value cell over N rows that prints N numbers, or a
+    run of N digits (0 over 0 read 00 where a fax lost the rule between them, seed 7979's fax
+    TIFF 5), gives each row its own value. Any other merged cell belongs to every row."""
     if span < 2 or cell.origin is None:
         return parts
     kinds = {kind for kind, _ in parts}

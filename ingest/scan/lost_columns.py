@@ -44,6 +44,7 @@ def with_lost_columns(table: GridTable, ink: np.ndarray, gs: GridSettings[int], 
     top, bottom = table.ys[-2], table.ys[-1]
     right = table.xs[-1]
     xs = list(table.xs)
+    # Never more columns lost than found: a grid of a few columns is no table's stub.
     for _ in range(table.n_cols):
         slot = (right, top, right + pitch, bottom)
         if slot[2] > ink.shape[1] or any(_overlap(slot, box) for box in others):
@@ -88,9 +89,9 @@ def _holds_a_set_mark(ink: np.ndarray, slot: Box, gs: GridSettings[int]) -> bool
     margin = _SET_IN * (x1 - x0)
     # Specks and a row rule's dashes are lower than print; a column rule's rests at the slot's
     # sides no wider than a rule.
-    print_ = [(int(s[0]), int(s[0] + s[2])) for s in stats[1:count]
+    printed = [(int(s[0]), int(s[0] + s[2])) for s in stats[1:count]
               if s[3] >= _MARK_HEIGHT * gs.text_height
               and not (s[2] <= gs.line_thickness and (s[0] < margin or s[0] + s[2] > x1 - x0 - margin))]
-    if not print_:
+    if not printed:
         return False
-    return min(a for a, _ in print_) >= margin and max(b for _, b in print_) <= (x1 - x0) - margin
+    return min(a for a, _ in printed) >= margin and max(b for _, b in printed) <= (x1 - x0) - margin
