@@ -15,7 +15,7 @@ from ingest.models import Table
 from ingest.readers.scan import read_image_file
 from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.ocr.base import CellText
-from ingest.scan.ocr.consensus import agree, looks_numeric, may_be_value
+from ingest.scan.ocr.consensus import agree, digits_beside_a_mark, looks_numeric, may_be_value
 from ingest.scan.page import _worth_reading, prepare
 from ingest.settings import Settings, load_settings
 from ingest.tables.raster import find_tables
@@ -130,6 +130,18 @@ def test_digits_among_specks_stay_a_value_cell() -> None:
     assert specked.text == "0" and specked.confidence < settings.review.report_threshold
     lost = agree(CellText("ad", 0.57), CellText("", 0.0), settings)
     assert lost.text == "" and lost.confidence < settings.review.report_threshold
+
+
+def test_digits_beside_a_seals_mark_read_unsure_stay_a_value_cell() -> None:
+    """A 0 under a seal read "0卷", unsure, is read again as a number (not taken for a label
+    that leaves its row a value short); read surely, or an ordinal's label cut short, it is not."""
+    settings = Settings()
+    assert digits_beside_a_mark(CellText("0卷", 0.53), settings)
+    assert digits_beside_a_mark(CellText("卷12", 0.4), settings)
+    assert not digits_beside_a_mark(CellText("0卷", 0.95), settings)
+    assert not digits_beside_a_mark(CellText("1.属", 0.4), settings)
+    assert not digits_beside_a_mark(CellText("总计", 0.4), settings)
+    assert not digits_beside_a_mark(CellText("卷0卷", 0.4), settings)
 
 
 def test_prose_inside_paragraphs_is_not_read() -> None:

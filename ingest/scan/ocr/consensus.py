@@ -66,6 +66,20 @@ def may_be_value(text: str) -> bool:
     return looks_numeric(text) or (0 < len(cleaned) <= _MAX_DIGITS and not has_chinese(cleaned))
 
 
+def digits_beside_a_mark(reading: CellText, settings: Settings) -> bool:
+    """Whether a reading is a number with one Chinese character at an end, read unsure: digits
+    beside a seal's rest, which the recogniser took for a character (seed 6969's scanned PDF:
+    a 0 under the seal read "0卷" at 0.53 took its cell for a label, and section 四's value row,
+    one value short, was placed by its sums, all 14 values flagged). Read again as a number,
+    its two readings disagree and it goes to review as the value it is."""
+    cleaned = as_digits(reading.text)
+    ends = [c for c in (cleaned[:1], cleaned[-1:]) if c and _is_cjk(c)]
+    # An ordinal's "1." stays a label's (1.属于国家秘密 cut short).
+    digits = cleaned.strip("".join(ends))
+    return (reading.confidence < settings.ocr.min_score and len(ends) == 1 and len(digits) <= _MAX_DIGITS
+            and _NUMBER.match(digits) is not None)
+
+
 def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
@@ -225,8 +239,8 @@ def read_cells(cells: list[list[np.ndarray]], engines: EngineSet, settings: Sett
                text_height: int, bilevel: bool = False) -> list[CellText]:
     """Each table cell's reading from the crops of its text lines (text scaled to `text_height`):
     every line read by the label engine, a look once where it reads as a value or as Chinese
-    (`read_once`); a one-line cell that reads as a value (a number, or no Chinese) read twice
-    as a number."""
+    (`read_once`); a one-line cell that reads as a value (a number, or no Chinese, or digits
+    beside a mark) read twice as a number."""
     flat = [crop for crops in cells for crop in crops]
     flat_readings = iter(read_once(flat, partial(engines.labels.read_lines, kind="label"), text_height, may_be_value,
                                    labels=has_chinese))
@@ -234,7 +248,8 @@ def read_cells(cells: list[list[np.ndarray]], engines: EngineSet, settings: Sett
     for crops in cells:
         parts = [next(flat_readings) for _ in crops]
         first.append(CellText("".join(p.text for p in parts), min(p.confidence for p in parts)))
-    values = [i for i, reading in enumerate(first) if len(cells[i]) == 1 and may_be_value(reading.text)]
+    values = [i for i, reading in enumerate(first)
+              if len(cells[i]) == 1 and (may_be_value(reading.text) or digits_beside_a_mark(reading, settings))]
     numbers = read_values([cells[i][0] for i in values], engines, [first[i] for i in values], settings, text_height,
                           bilevel)
     for i, reading in zip(values, numbers, strict=True):
