@@ -385,7 +385,8 @@ def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings,
     """The document's last row printed short, or ending in a blank cell, with nothing after it:
     the page may have been saved cut short inside it (a lone 0 after （六）其他处理 taken for its
     总计, the other cells blank; a row's tab before its 总计 the text's last character), so its
-    cells are no surer than missing ones.
+    cells are no surer than missing ones. A row whose every cell, blank or not, was seen in its
+    table is whole (seed 6969's photo 3: section 四's zeros printed blank, its 15 cells flagged).
 
     A document that `ends_anywhere` (a text, a web page) may stop anywhere, not only at a
     page's end: there any last row with no words after it, only values or punctuation if
@@ -399,7 +400,8 @@ def doubt_row_cut_short(chain: list[Proposal], tokens: list[Token], s: Settings,
     if ends_anywhere:
         if any(t.kind is Kind.LABEL and label_core(t.text) for t in tokens[last.end:]):
             return
-    elif last.end < len(tokens) or (all(sl.text is not None for sl in last.slots) and not last.slots[-1].blank):
+    elif last.end < len(tokens) or (all(sl.text is not None for sl in last.slots)
+                                    and (not last.slots[-1].blank or all(sl.cell is not None for sl in last.slots))):
         return
     _doubt(last, s.confidence.missing_cells, CUT_SHORT)
 
