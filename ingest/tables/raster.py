@@ -30,7 +30,8 @@ from ingest.tables.regions import (
     split_unframed,
     table_regions,
 )
-from ingest.tables.rule_like import runs_from_crossing, without_strokes
+from ingest.tables.rule_like import STROKES as _STROKES
+from ingest.tables.rule_like import inked_both_sides_at, runs_from_crossing, without_strokes
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
 _CONTACT = 2
@@ -137,7 +138,8 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     # of digits joins up through the rules between them as a vertical run of dashes meeting
     # rules, so a vertical run must carry on a solid rule.
     # (cv2.transpose: a tenth of the time of NumPy's copy of a transposed view of a page.)
-    vertical |= cv2.transpose(cv2.bitwise_or(*_dashed_rules(cv2.transpose(ink), cv2.transpose(vertical), None, gs)))
+    vertical |= cv2.transpose(cv2.bitwise_or(*_dashed_rules(cv2.transpose(ink), cv2.transpose(vertical), None, gs,
+                                                            text_stops_runs=True)))
     if gs.dot_gap:
         # A standard-resolution fax's row rules left as sparse dashes, on a page where no table
         # was found otherwise (where tables were, their rules and the rules' carrying-on read the
@@ -163,7 +165,7 @@ def _table_rows(horizontal: np.ndarray, vertical: np.ndarray,
 
 
 def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | None,
-                  gs: GridSettings[int]) -> tuple[np.ndarray, np.ndarray]:
+                  gs: GridSettings[int], text_stops_runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The horizontal rules, or rests of rules, that a hair-thin rule of a low-resolution
     black-and-white scan leaves: dashes stepping a pixel or two off the line (the skew's
     staircase, straightened) with gaps between them.
@@ -173,7 +175,9 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     one-row border is rule if it carries on a rule found `solid`, or (given `crossing`
     rules) if it starts or ends at one with paper on at least one side of it. Strokes of a
     line of text line up as dashes do, but they keep clear of the cell's rules and have ink
-    above and below. Beside them, the mask of the runs' chains (`chained_dashes`)."""
+    above and below. With `text_stops_runs`, a run's end past the solid rule it carries on is
+    drawn only if it is not text (`_ends_in_text`). Beside them, the mask of the runs' chains
+    (`chained_dashes`)."""
     if gs.dash_gap == 0:
         return np.zeros_like(ink), np.zeros_like(ink)
     width = 2 * gs.rule_drift + 1
@@ -200,14 +204,50 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     # Counted over the pixels that qualify (bincount's weights copy every run pixel as float64: a peak).
     lengths = np.bincount(run, minlength=count)
     on_rule = np.bincount(run[solid.ravel()[at] > 0], minlength=count)
-    by_rule = np.bincount(run[cv2.dilate(solid, across).ravel()[at] > 0], minlength=count)
+    beside = cv2.dilate(solid, across).ravel()[at] > 0
+    by_rule = np.bincount(run[beside], minlength=count)
     kept = (on_rule > 0) | ((by_rule > 0) & (by_rule <= _ON_SOLID * lengths))
     if crossing is not None:
         kept |= runs_from_crossing(ink, on, starts, at, run, crossing, gs)
     kept[0] = False
+    drawn = kept[run]
+    if text_stops_runs:
+        drawn &= ~_ends_in_text(ink, beside, at, run, count, gs)
     lines = np.zeros(on.shape, np.uint8)
-    lines.ravel()[at[kept[run]]] = 255
+    lines.ravel()[at[drawn]] = 255
     return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((1, gs.bridge), np.uint8)), chained_dashes(ink, at, run, gs)
+
+
+def _ends_in_text(ink: np.ndarray, on_solid: np.ndarray, at: np.ndarray, run: np.ndarray, count: int,
+                  gs: GridSettings[int]) -> np.ndarray:
+    """Which pixels of the runs (flat `at`, numbered `run`; `on_solid`: on a solid rule or within
+    the drift of it) lie in an end of a run past its solid rule's first or last pixel that is text: over more than half
+    of that end's ink, ink lies on both sides within a third of a character. A character's
+    upright stroke a dash gap past a column rule's end carries the rule on into the row above,
+    ink beside it (项 of a heading spanning the table, over the rule between two columns: the
+    heading was read in two halves, one of them a stray "1", and the rows under it were not
+    placed, seed 6969's fax 2)."""
+    index = np.arange(run.size)
+    first = np.full(count, run.size)
+    np.minimum.at(first, run[on_solid], index[on_solid])
+    last = np.full(count, -1)
+    np.maximum.at(last, run[on_solid], index[on_solid])
+    head, tail = index < first[run], index > last[run]
+    # Each carrying run's two ends numbered apart: 2 * run (before the rule), 2 * run + 1 (after).
+    end = 2 * run + tail
+    past = (head | tail) & (last[run] >= 0)
+    # Ink within the drift across the run, as its pieces were found.
+    flat, shift = ink.ravel(), at.astype(np.int64)
+    inked = np.zeros(run.size, bool)
+    for k in range(-gs.rule_drift, gs.rule_drift + 1):
+        near = shift + k * ink.shape[1]
+        inside = (near >= 0) & (near < flat.size)
+        inked[inside] |= flat[near[inside]] > 0
+    inked &= past
+    ys, xs = np.divmod(at[inked], ink.shape[1])
+    flanked = np.bincount(end[inked], weights=inked_both_sides_at(ink, gs, ys, xs), minlength=2 * count)
+    text = flanked > _STROKES * np.bincount(end[inked], minlength=2 * count)
+    return past & text[end]  # type: ignore[no-any-return]
 
 
 def row_high_rules(ink: np.ndarray, faint: np.ndarray, horizontal: np.ndarray, gs: GridSettings[int]) -> np.ndarray:

@@ -13,7 +13,7 @@ from ingest.tables.model import GridSettings
 
 # A solid run so (measured on 150-200-dpi black-and-white pages: rules at most 0.36, strokes of
 # a line of text lined up at least 0.6) is text too.
-_STROKES = 0.5
+STROKES = 0.5
 # ... and no longer than this many characters (strokes line up over a few characters; a rule
 # runs the width of a cell at least).
 _STROKE_CHARS = 5
@@ -41,7 +41,7 @@ def without_strokes(lines: np.ndarray, ink: np.ndarray, gs: GridSettings[int], u
     ys, xs = np.nonzero(labels)
     owner = labels[ys, xs]
     flanked = np.bincount(owner, weights=inked_both_sides_at(ink, gs, ys, xs, upright), minlength=count)
-    strokes = short & (flanked > _STROKES * np.maximum(stats[:, cv2.CC_STAT_AREA], 1))
+    strokes = short & (flanked > STROKES * np.maximum(stats[:, cv2.CC_STAT_AREA], 1))
     if not strokes.any():
         return lines
     out = lines.copy()
