@@ -30,8 +30,7 @@ from ingest.tables.regions import (
     split_unframed,
     table_regions,
 )
-from ingest.tables.rule_like import STROKES as _STROKES
-from ingest.tables.rule_like import inked_both_sides_at, runs_from_crossing, without_strokes
+from ingest.tables.rule_like import STROKES, inked_both_sides_at, runs_from_crossing, without_strokes
 
 # Pixels between a rule and a stroke that runs into it (antialiasing, a pixel of skew).
 _CONTACT = 2
@@ -221,12 +220,12 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
 def _ends_in_text(ink: np.ndarray, on_solid: np.ndarray, at: np.ndarray, run: np.ndarray, count: int,
                   gs: GridSettings[int]) -> np.ndarray:
     """Which pixels of the runs (flat `at`, numbered `run`; `on_solid`: on a solid rule or within
-    the drift of it) lie in an end of a run past its solid rule's first or last pixel that is text: over more than half
-    of that end's ink, ink lies on both sides within a third of a character. A character's
-    upright stroke a dash gap past a column rule's end carries the rule on into the row above,
-    ink beside it (项 of a heading spanning the table, over the rule between two columns: the
-    heading was read in two halves, one of them a stray "1", and the rows under it were not
-    placed, seed 6969's fax 2)."""
+    the drift of it) lie in an end of a run, past its solid rule's first or last pixel, that is
+    text: over more than half of that end's ink, ink lies on both sides within a third of a
+    character. A character's upright stroke a dash gap past a column rule's end carries the rule
+    on into the row above, ink beside it (项 of a heading spanning the table, over the rule
+    between two columns: the heading was read in two halves, one of them a stray "1", and the
+    rows under it were not placed, seed 6969's fax 2)."""
     index = np.arange(run.size)
     first = np.full(count, run.size)
     np.minimum.at(first, run[on_solid], index[on_solid])
@@ -246,7 +245,7 @@ def _ends_in_text(ink: np.ndarray, on_solid: np.ndarray, at: np.ndarray, run: np
     inked &= past
     ys, xs = np.divmod(at[inked], ink.shape[1])
     flanked = np.bincount(end[inked], weights=inked_both_sides_at(ink, gs, ys, xs), minlength=2 * count)
-    text = flanked > _STROKES * np.bincount(end[inked], minlength=2 * count)
+    text = flanked > STROKES * np.bincount(end[inked], minlength=2 * count)
     return past & text[end]  # type: ignore[no-any-return]
 
 

@@ -74,7 +74,7 @@ def digits_beside_a_mark(reading: CellText, settings: Settings) -> bool:
     its two readings disagree and it goes to review as the value it is."""
     cleaned = as_digits(reading.text)
     ends = [c for c in (cleaned[:1], cleaned[-1:]) if c and _is_cjk(c)]
-    # An ordinal's "1." stays a label's (1.属于国家秘密 cut short).
+    # Only the character is taken off: an ordinal's "1." stays a label's (1.属于国家秘密 cut short).
     digits = cleaned.strip("".join(ends))
     return (reading.confidence < settings.ocr.min_score and len(ends) == 1 and len(digits) <= _MAX_DIGITS
             and _NUMBER.match(digits) is not None)
