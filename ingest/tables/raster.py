@@ -138,7 +138,7 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
     # rules, so a vertical run must carry on a solid rule.
     # (cv2.transpose: a tenth of the time of NumPy's copy of a transposed view of a page.)
     vertical |= cv2.transpose(cv2.bitwise_or(*_dashed_rules(cv2.transpose(ink), cv2.transpose(vertical), None, gs,
-                                                            text_stops_runs=True)))
+                                                            ends_against=cv2.transpose(horizontal))))
     if gs.dot_gap:
         # A standard-resolution fax's row rules left as sparse dashes, on a page where no table
         # was found otherwise (where tables were, their rules and the rules' carrying-on read the
@@ -164,7 +164,7 @@ def _table_rows(horizontal: np.ndarray, vertical: np.ndarray,
 
 
 def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | None,
-                  gs: GridSettings[int], text_stops_runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                  gs: GridSettings[int], ends_against: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The horizontal rules, or rests of rules, that a hair-thin rule of a low-resolution
     black-and-white scan leaves: dashes stepping a pixel or two off the line (the skew's
     staircase, straightened) with gaps between them.
@@ -174,9 +174,9 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
     one-row border is rule if it carries on a rule found `solid`, or (given `crossing`
     rules) if it starts or ends at one with paper on at least one side of it. Strokes of a
     line of text line up as dashes do, but they keep clear of the cell's rules and have ink
-    above and below. With `text_stops_runs`, a run's end past the solid rule it carries on is
-    drawn only if it is not text (`_ends_in_text`). Beside them, the mask of the runs' chains
-    (`chained_dashes`)."""
+    above and below. Given `ends_against` (the rules across), a run's end past the solid rule
+    it carries on is drawn only if it is not text (`_ends_in_text`). Beside them, the mask of
+    the runs' chains (`chained_dashes`)."""
     if gs.dash_gap == 0:
         return np.zeros_like(ink), np.zeros_like(ink)
     width = 2 * gs.rule_drift + 1
@@ -210,22 +210,27 @@ def _dashed_rules(ink: np.ndarray, solid: np.ndarray, crossing: np.ndarray | Non
         kept |= runs_from_crossing(ink, on, starts, at, run, crossing, gs)
     kept[0] = False
     drawn = kept[run]
-    if text_stops_runs:
-        drawn &= ~_ends_in_text(ink, beside, at, run, count, gs)
+    if ends_against is not None:
+        drawn &= ~_ends_in_text(ink, beside, at, run, count, ends_against, gs)
     lines = np.zeros(on.shape, np.uint8)
     lines.ravel()[at[drawn]] = 255
     return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((1, gs.bridge), np.uint8)), chained_dashes(ink, at, run, gs)
 
 
 def _ends_in_text(ink: np.ndarray, on_solid: np.ndarray, at: np.ndarray, run: np.ndarray, count: int,
-                  gs: GridSettings[int]) -> np.ndarray:
+                  across: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
     """Which pixels of the runs (flat `at`, numbered `run`; `on_solid`: on a solid rule or within
     the drift of it) lie in an end of a run, past its solid rule's first or last pixel, that is
     text: over more than half of that end's ink, ink lies on both sides within a third of a
-    character. A character's upright stroke a dash gap past a column rule's end carries the rule
-    on into the row above, ink beside it (项 of a heading spanning the table, over the rule
-    between two columns: the heading was read in two halves, one of them a stray "1", and the
-    rows under it were not placed, seed 6969's fax 2)."""
+    character, or on one side where the end stops short of the rules `across` it. A
+    character's upright stroke a dash gap past a column rule's end carries the rule on into the
+    row above, ink beside it (项 of a heading spanning the table, over the rule between two
+    columns: the heading was read in two halves, one of them a stray "1", and the rows under it
+    were not placed, seed 6969's fax 2). A character's edge stroke on the rule's line has ink
+    on its one side and stops below the row's top rule, where a rule runs into it (复 and 诉
+    of 未经复议直接起诉 over section 四's columns: the heading read in three cells, the value
+    row on the next page taken for its continuation and its 15 blanks flagged, seed 4545's
+    scanned PDF 6)."""
     index = np.arange(run.size)
     first = np.full(count, run.size)
     np.minimum.at(first, run[on_solid], index[on_solid])
@@ -244,9 +249,33 @@ def _ends_in_text(ink: np.ndarray, on_solid: np.ndarray, at: np.ndarray, run: np
         inked[inside] |= flat[near[inside]] > 0
     inked &= past
     ys, xs = np.divmod(at[inked], ink.shape[1])
+    share = np.bincount(end[inked], minlength=2 * count)
     flanked = np.bincount(end[inked], weights=inked_both_sides_at(ink, gs, ys, xs), minlength=2 * count)
-    text = flanked > STROKES * np.bincount(end[inked], minlength=2 * count)
+    edged = np.bincount(end[inked], weights=inked_both_sides_at(ink, gs, ys, xs, either=True), minlength=2 * count)
+    text = (flanked > STROKES * share) | ((edged > STROKES * share) & ~_ends_meet(across, at, run, count, gs))
     return past & text[end]  # type: ignore[no-any-return]
+
+
+def _ends_meet(across: np.ndarray, at: np.ndarray, run: np.ndarray, count: int, gs: GridSettings[int]) -> np.ndarray:
+    """For each run's two ends (2 * run: its first pixel, 2 * run + 1: its last; `at`, `run` as
+    in `_ends_in_text`): whether a rule of `across` lies within a rule's thickness and drift of
+    it, as where a rule runs into the rule crossing it."""
+    if run.size == 0:
+        return np.zeros(2 * count, bool)
+    # Runs are numbered in row order, so each run's pixels are one stretch of `at`.
+    numbers = np.arange(count)
+    extremes = np.stack([np.searchsorted(run, numbers, "left"), np.searchsorted(run, numbers, "right") - 1], axis=1)
+    real = extremes[:, 0] <= extremes[:, 1]
+    pixel = np.where(real[:, None], at[np.clip(extremes, 0, run.size - 1)], 0).ravel().astype(np.int64)
+    height, width = across.shape
+    y, x = np.divmod(pixel, width)
+    reach = gs.line_thickness + gs.rule_drift + 1
+    met = np.zeros(pixel.size, bool)
+    for dy in range(-gs.rule_drift, gs.rule_drift + 1):
+        for dx in range(-reach, reach + 1):
+            yy, xx = np.clip(y + dy, 0, height - 1), np.clip(x + dx, 0, width - 1)
+            met |= across[yy, xx] > 0
+    return met & np.repeat(real, 2)
 
 
 def row_high_rules(ink: np.ndarray, faint: np.ndarray, horizontal: np.ndarray, gs: GridSettings[int]) -> np.ndarray:
