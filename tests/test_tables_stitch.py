@@ -88,6 +88,26 @@ def test_a_row_of_counts_opening_the_next_page_is_not_the_rest_of_the_header_abo
     assert _texts(table)[1:] == [["结果维持", "总计", "结果维持"], ["1", "1", "0"]]
 
 
+def test_a_row_of_blanks_opening_the_next_page_is_not_the_headings_merged_down() -> None:
+    """Section 四's zeros printed blank (seed 4545's scanned PDF 6): its header of three rows,
+    行政复议's headings each merged over the last two, ends one page; its row of blanks opens the
+    next. Taken for those headings merged on down, the row lost its first cells and all fifteen
+    were flagged."""
+    def cell(row: int, col: int, rows: int, cols: int, text: str) -> tuple[GridCell[int], Slot]:
+        return (GridCell(row, col, rows, cols, (10 * col, 10 * row, 10 * (col + cols), 10 * (row + rows))),
+                Slot(text, (row, col), 1))
+
+    cells = [cell(0, 0, 1, 2, "行政复议"), cell(0, 2, 1, 2, "行政诉讼"),
+             cell(1, 0, 2, 1, "结果维持"), cell(1, 1, 2, 1, "总计"), cell(1, 2, 1, 2, "未经复议直接起诉"),
+             cell(2, 2, 1, 1, "结果维持"), cell(2, 3, 1, 1, "总计")]
+    header = TablePiece(1, cells, 3, 4, 3, numeric=looks_numeric)
+    blanks = _piece(2, [["", "", "", ""]])
+    [table] = stitch([(1, [header]), (2, [blanks])])
+    assert isinstance(table, Table)
+    assert _texts(table)[3] == ["", "", "", ""]
+    assert [c.page for c in table.rows[3]] == [2, 2, 2, 2]
+
+
 def test_a_header_repeated_with_ocr_misreads_is_dropped() -> None:
     """The continuation's header read otherwise (自然人 as 白然人, 人数 as 入数): still the
     header, not rows merged into the row the break ends on (seed 8080's fax lost that row)."""

@@ -188,7 +188,13 @@ def _height(grid: Grid, slot: Slot) -> int:
 
 def _continue_merges(last: list[Slot], last_index: int, grid: Grid, numeric: Callable[[str], bool]) -> None:
     """A label cell merged over several rows and cut by the break continues above it:
-    the part below is empty or holds the rest of the text (no new item number)."""
+    the part below is empty or holds the rest of the text (no new item number). A row of
+    blanks under a row of headings only is the value row under its header, zeros printed
+    blank: the headings merged down over two header rows end above it (seed 4545's scanned
+    PDF 6, section 四's value row opening a page: its first five blanks taken for 行政复议's
+    headings, its fifteen cells flagged)."""
+    if all(s.text and not numeric(s.text) for s in last) and not any(s.text for s in grid[0]):
+        return
     for above, below in zip(last, grid[0], strict=True):
         if above is below or not above.text or numeric(above.text) or numeric(below.text):
             continue
