@@ -30,17 +30,18 @@ HEADERS = [["结果", "维持"], ["结果", "纠正"], ["其他", "结果"], ["�
 VALUES = ("0", "3", "12", "0", "15", "")
 
 
-def _header_page(value_size: int = 24, values: tuple[str, ...] = VALUES) -> np.ndarray:
-    """A 150-dpi page of the table, the rule over the values drawn over the fifth column only;
-    the values set in `value_size` (34: digits nearly as tall as the header's characters, as a
-    fax's blurred print leaves them)."""
+def _header_page(value_size: int = 24, values: tuple[str, ...] = VALUES, ruled: tuple[int, ...] = (4,)) -> np.ndarray:
+    """A 150-dpi page of the table, the rule over the values drawn over the `ruled` columns
+    only; the values set in `value_size` (34: digits nearly as tall as the header's characters,
+    as a fax's blurred print leaves them)."""
     image = Image.new("L", (1240, 800), 255)
     draw = ImageDraw.Draw(image)
     font, value_font = ImageFont.truetype(SERIF, 24), ImageFont.truetype(SERIF, value_size)
     left, right = COL_X[0], COL_X[-1]
     for y in (ROW_Y[0], ROW_Y[1], ROW_Y[3]):
         draw.line([(left, y), (right, y)], fill=0, width=2)
-    draw.line([(COL_X[4], ROW_Y[2]), (COL_X[5], ROW_Y[2])], fill=0, width=2)
+    for c in ruled:
+        draw.line([(COL_X[c], ROW_Y[2]), (COL_X[c + 1], ROW_Y[2])], fill=0, width=2)
     for x in COL_X:
         draw.line([(x, ROW_Y[0] if x in (left, right) else ROW_Y[1]), (x, ROW_Y[3])], fill=0, width=2)
     draw.text((340, ROW_Y[0] + 6), "行政复议", font=font, fill=0, stroke_width=1, stroke_fill=0)
@@ -79,11 +80,47 @@ def test_header_cells_over_a_lost_rule_are_split_from_their_values(value_size: i
 
 def test_tall_digits_level_with_a_value_further_on_in_their_row_are_split_from_their_headers() -> None:
     """Digits as tall as the header's characters with blank cells beside them, level with a
-    value further on in their row (seed 4949's fax TIFF 4: 自然人 over a 6, the total's 6)."""
+    value further on in their row (seed 4949's fax TIFF 4: 自然人 over a 6, the total's 6). The
+    header cells over the blanks are cut from them too: the row holds values only."""
     prepared = _straight(prepare(_header_page(34, ("0", "", "12", "", "15", ""))))
     (table,) = find_tables(prepared.rulings, prepared.grid)
     split = split_dropped_rules(table, prepared.ink, prepared.grid, prepared.bilevel)
-    assert {(c.row, c.col) for c in split.cells if c.row_span > 1} == {(1, 1), (1, 3), (1, 5)}
+    assert {(c.row, c.col) for c in split.cells if c.row_span > 1} == {(1, 5)}
+
+
+def test_a_header_cell_over_a_lost_rule_and_a_blank_is_split_from_it() -> None:
+    """Zeros printed blank, the rule under one header cell lost (seed 4545's fax TIFF 6: 社会公益组织
+    over its blank cell of section 三's first row, the row's cells flagged): the header cell is
+    cut at the row's rule; the label set over both rows stays whole."""
+    prepared = _straight(prepare(_header_page(values=("",) * 6, ruled=(0, 1, 2, 4))))
+    (table,) = find_tables(prepared.rulings, prepared.grid)
+    assert {(c.row, c.col) for c in table.cells if c.row_span > 1} == {(1, 3), (1, 5)}
+    split = split_dropped_rules(table, prepared.ink, prepared.grid, prepared.bilevel)
+    assert {(c.row, c.col) for c in split.cells if c.row_span > 1} == {(1, 5)}
+    assert {c.col for c in split.cells if c.row == 2} == {0, 1, 2, 3, 4}
+
+
+def test_a_groups_label_over_its_rows_set_at_their_top_stays_whole() -> None:
+    """A group's label over three rows, set in the first (seed 2424's fax 3: （三）不予公开 over
+    its eight rows): the rows' labels right of it, their values zeros or blank. Cut at each row
+    below its print, the group lost its rows (19 cells wrong)."""
+    image = Image.new("L", (1240, 800), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SERIF, 24)
+    xs, ys = [100, 220, 520, 640, 760], [300, 350, 400, 450]
+    for y in ys:
+        draw.line([(xs[0] if y in (ys[0], ys[-1]) else xs[1], y), (xs[-1], y)], fill=0, width=2)
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill=0, width=2)
+    draw.text((xs[0] + 10, ys[0] + 12), "（三）不予", font=font, fill=0, stroke_width=1, stroke_fill=0)
+    for r, (label, values) in enumerate([("1.属于国家秘密", "0"), ("2.其他法律法规", ""), ("3.危及三安全", "0")]):
+        draw.text((xs[1] + 10, ys[r] + 12), label, font=font, fill=0, stroke_width=1, stroke_fill=0)
+        for c in (2, 3):
+            draw.text((xs[c] + 50, ys[r] + 12), values, font=font, fill=0, stroke_width=1, stroke_fill=0)
+    prepared = _straight(prepare(cv2.cvtColor(np.asarray(image), cv2.COLOR_GRAY2BGR)))
+    (table,) = find_tables(prepared.rulings, prepared.grid)
+    split = split_dropped_rules(table, prepared.ink, prepared.grid, prepared.bilevel)
+    assert [(c.row, c.row_span) for c in split.cells if c.col == 0] == [(0, 3)]
 
 
 def _crop(text: str, starred: bool = False) -> np.ndarray:

@@ -27,7 +27,11 @@ cell is split into its label and its value when its lines above lie over the upp
 its last line is a short line of digits (lower than the label's characters, or level with
 the values beside it) centred in the bottom row's band, and the grid has that row's rule from
 other columns (a neighbour's may be lost under the seal: seed 913 kept it over one column of
-15)."""
+15). With nothing printed under its label (zeros printed blank) it is cut at the row's rule
+when the row's other cells hold values or nothing, but for the row's label left of it: a
+header's row holds headings, and a group's label over its rows has their labels right of it
+(seed 4545's fax TIFF 6: 社会公益组织 over section 三's first row, 行政复议's 结果维持 over
+section 四's; 29 right blanks flagged)."""
 
 from __future__ import annotations
 
@@ -155,10 +159,15 @@ def _label_over_value(cell: GridCell[int], ys: list[int], owner: dict[tuple[int,
     region, (ox, oy) = _interior(cell.box, ink, gs)
     lines = sorted(((b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy) for b in cell_lines(region, gs.text_height)),
                    key=lambda b: b[1])
+    top, bottom = ys[last], ys[last + 1]
+    if lines and lines[-1][3] <= top and _a_value_row(owner, last, cell, ink, gs):
+        # Nothing printed in the bottom row (zeros printed blank): parted at the row's rule.
+        x0, y0, x1, y1 = cell.box
+        return [GridCell(cell.row, cell.col, cell.row_span - 1, cell.col_span, (x0, y0, x1, top)),
+                GridCell(last, cell.col, 1, cell.col_span, (x0, top, x1, y1))]
     if len(lines) < 2:
         return None
     *label, value = lines
-    top, bottom = ys[last], ys[last + 1]
     heights = sorted(b[3] - b[1] for b in label)
     middle = (value[1] + value[3]) / 2
     if (value[2] - value[0] > _VALUE_CHARS * gs.text_height or value[1] < top or not _centred(middle, top, bottom)
@@ -176,6 +185,17 @@ def _label_over_value(cell: GridCell[int], ys: list[int], owner: dict[tuple[int,
     x0, y0, x1, y1 = cell.box
     return [GridCell(cell.row, cell.col, cell.row_span - 1, cell.col_span, (x0, y0, x1, cut)),
             GridCell(last, cell.col, 1, cell.col_span, (x0, cut, x1, y1))]
+
+
+def _a_value_row(owner: dict[tuple[int, int], GridCell[int]], row: int, cell: GridCell[int], ink: np.ndarray,
+                 gs: GridSettings[int]) -> bool:
+    """Whether the row's own cells (one row high) beside `cell` hold values or nothing, two at
+    least, but for a label left of `cell` (the row's): a header's row holds headings, and a
+    group's label over its rows has their labels right of it."""
+    own = [c for c in dict.fromkeys(c for (r, _), c in owner.items() if r == row) if c is not cell and c.row_span == 1]
+    labels = [c for c in own if any(b[2] - b[0] > _VALUE_CHARS * gs.text_height
+                                    for b in cell_lines(_interior(c.box, ink, gs)[0], gs.text_height))]
+    return len(own) - len(labels) >= 2 and len(labels) <= 1 and all(c.col + c.col_span <= cell.col for c in labels)
 
 
 def _parted(owner: dict[tuple[int, int], GridCell[int]], row: int, col: int) -> bool:
