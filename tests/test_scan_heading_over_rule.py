@@ -25,7 +25,7 @@ ROWS = [300, 342, 388, 434, 480]
 def _page(heading: str, on_edge: bool) -> np.ndarray:
     """A 150-dpi black-and-white page: a four-column table under a heading row whose text sits
     3 px above the next rule, the rule between the middle columns placed under the heading's
-    longest upright stroke (`on_edge`: its last character's right edge)."""
+    longest upright stroke (`on_edge`: an upright stroke's right edge with ink left of it only)."""
     image = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(FONT, 28)
