@@ -267,14 +267,9 @@ def _ends_meet(across: np.ndarray, at: np.ndarray, run: np.ndarray, count: int, 
     extremes = np.stack([np.searchsorted(run, numbers, "left"), np.searchsorted(run, numbers, "right") - 1], axis=1)
     real = extremes[:, 0] <= extremes[:, 1]
     pixel = np.where(real[:, None], at[np.clip(extremes, 0, run.size - 1)], 0).ravel().astype(np.int64)
-    height, width = across.shape
-    y, x = np.divmod(pixel, width)
+    y, x = np.divmod(pixel, across.shape[1])
     reach = gs.line_thickness + gs.rule_drift + 1
-    met = np.zeros(pixel.size, bool)
-    for dy in range(-gs.rule_drift, gs.rule_drift + 1):
-        for dx in range(-reach, reach + 1):
-            yy, xx = np.clip(y + dy, 0, height - 1), np.clip(x + dx, 0, width - 1)
-            met |= across[yy, xx] > 0
+    met = _any_in_boxes(across, y - gs.rule_drift, x - reach, 2 * gs.rule_drift + 1, np.full(pixel.size, 2 * reach + 1))
     return met & np.repeat(real, 2)
 
 
