@@ -22,7 +22,9 @@ _MIN_TEMPLATE_COLUMNS = 3
 # a scan's ruled grid, fewer (a photo of a page holding section 二's last two rows: seed 3907).
 _MIN_TABLE_ROWS = 3
 _MIN_RULED_ROWS = 2
-# Or one ruled row this long (section 四's 15 values alone on a report's last page: seed 6262).
+# Or one ruled row this long (section 四's 15 values alone on a report's last page: seed 6262),
+# or one ruled row that holds every column of its template row (section 二's fees row alone on
+# a scanned last page, 行政事业性收费 | 203.56: seed 2929's image, refused as not_a_report).
 _MIN_RULED_CELLS = 10
 # A document printing the headings of this many of a template's table sections is a report
 # even when it holds none of its tables (a web page whose tables are images, left out of
@@ -58,13 +60,15 @@ def is_old_format(text: str, layouts: tuple[TemplateLayout, ...], year: int | No
 def found_a_table(layout: TemplateLayout, cells: Mapping[str, CellReading], text: str, ruled: bool = False) -> bool:
     """Whether a table of the template is there: several of its rows, or a row under its
     section's heading (a row's label and numbers alone may be prose quoting one); `ruled`
-    (a scan, whose tables are its ruled grids), fewer rows read from a grid's cells, or one
-    long row."""
+    (a scan, whose tables are its ruled grids), fewer rows read from a grid's cells, one long
+    row, or one whole row."""
     rows = {row_of(key) for key, cell in cells.items() if cell.found}
     if len(rows) >= _MIN_TABLE_ROWS:
         return True
     grid_cells = [key for key, cell in cells.items() if cell.found and cell.bbox]
-    if ruled and (len({row_of(key) for key in grid_cells}) >= _MIN_RULED_ROWS or len(grid_cells) >= _MIN_RULED_CELLS):
+    whole_row = any(row.columns and set(row.cell_keys()) <= set(grid_cells) for row in layout.rows())
+    if ruled and (len({row_of(key) for key in grid_cells}) >= _MIN_RULED_ROWS or len(grid_cells) >= _MIN_RULED_CELLS
+                  or whole_row):
         return True
     core = _core(text)
     sections = {row.split(".", 1)[0] for row in rows}

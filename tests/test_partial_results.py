@@ -182,27 +182,43 @@ def test_a_report_whose_tables_are_left_out_is_a_result(settings: Settings) -> N
     assert _convert(notice, "notice.txt", settings)["error"]["code"] == "not_a_report"
 
 
-def test_a_scanned_page_holding_two_rows_of_a_ruled_table_is_a_result(settings: Settings) -> None:
-    """A photo or scan of a page that holds only a table's last rows, with no heading (seed
-    3907's photo: section 二's last two rows, refused as not_a_report): read from a ruled grid,
-    two rows are a table; the same words in prose are not."""
+def _ruled_rows(rows: list[tuple[str, str]]) -> bytes:
+    """A scanned page holding only ruled rows of (label, value), with no heading."""
     font = ImageFont.truetype(FONT, 30)
     page = Image.new("RGB", (1240, 1754), "white")
     draw = ImageDraw.Draw(page)
-    rows, cols = [300, 370, 440], [150, 600, 1100]
-    for y in rows:
+    ys, cols = [300 + 70 * k for k in range(len(rows) + 1)], [150, 600, 1100]
+    for y in ys:
         draw.line([(cols[0], y), (cols[-1], y)], fill="black", width=3)
     for x in cols:
-        draw.line([(x, rows[0]), (x, rows[-1])], fill="black", width=3)
-    for top, (label, value) in zip(rows, [("行政强制", "0"), ("行政事业性收费", "403.81")], strict=False):
+        draw.line([(x, ys[0]), (x, ys[-1])], fill="black", width=3)
+    for top, (label, value) in zip(ys, rows, strict=False):
         draw.text((cols[0] + 20, top + 18), label, font=font, fill="black")
         draw.text((cols[1] + 200, top + 18), value, font=font, fill="black")
     buffer = io.BytesIO()
     page.save(buffer, "PNG", dpi=(150, 150))
-    result = report_to_dict(convert_bytes(buffer.getvalue(), "fragment.png", settings))
+    return buffer.getvalue()
+
+
+def test_a_scanned_page_holding_two_rows_of_a_ruled_table_is_a_result(settings: Settings) -> None:
+    """A photo or scan of a page that holds only a table's last rows, with no heading (seed
+    3907's photo: section 二's last two rows, refused as not_a_report): read from a ruled grid,
+    two rows are a table; the same words in prose are not."""
+    page = _ruled_rows([("行政强制", "0"), ("行政事业性收费", "403.81")])
+    result = report_to_dict(convert_bytes(page, "fragment.png", settings))
     assert "error" not in result, result.get("error")
     assert result["cells"]["s2.coercion.decisions"]["value"] == 0
     assert result["cells"]["s2.fees.amount"]["value"] == 403.81
+
+
+def test_a_scanned_page_holding_one_whole_template_row_is_a_result(settings: Settings) -> None:
+    """A scanned last page holding only section 二's fees row, carried over from the page
+    before (seed 2929's image, refused as not_a_report): one ruled row with every column of
+    its template row is a table, its template in doubt (2019's fees row has two columns)."""
+    result = report_to_dict(convert_bytes(_ruled_rows([("行政事业性收费", "203.56")]), "fees.png", settings))
+    assert "error" not in result, result.get("error")
+    assert result["cells"]["s2.fees.amount"]["value"] == 203.56
+    assert result["template"] == "2021" and "template" in result["review"]["cells"]
 
 
 def _last_page(values: list[str]) -> bytes:
