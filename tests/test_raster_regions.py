@@ -66,6 +66,22 @@ def test_a_table_a_page_break_leaves_open_keeps_its_row_there(open_end: str) -> 
     assert len(table.cells) == 9
 
 
+@pytest.mark.parametrize("every_rule", [True, False])
+def test_a_page_break_cut_aslant_over_a_tables_first_row_keeps_the_row(every_rule: bool) -> None:
+    # A skewed scan of a browser's print, deskewed: the page's edge cuts the continued table's
+    # first row aslant, its side rules running on 20 px (less than a row) at the left, 40 at
+    # the right. Every column rule runs on to that line: the row is there (seed 2929's
+    # browser scan, whose row was lost). A column rule that stops at the first rule is no cut.
+    horizontal, vertical = _grid((600, 800))
+    horizontal[100:102] = 0
+    vertical[:200] = 0
+    for x, top in zip((100, 300, 500, 698), (180, 173, 167, 160), strict=True):
+        if every_rule or x != 300:
+            vertical[top:200, x:x + 2] = 255
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS)
+    assert table.ys == ([160, 200, 300, 400] if every_rule else [200, 300, 400]) and table.n_cols == 3
+
+
 def test_a_last_column_beyond_gaps_in_its_dashed_rules_stays_in_the_table() -> None:
     # A standard-resolution fax's rules come out in dashes: every row rule broken a little
     # less than a character wide before the last column (seed 4747's fax TIFFs), whose
