@@ -242,7 +242,7 @@ def open_ends(vertical: np.ndarray, region: PixelBox, ys: list[int], xs: list[in
     height at most (seed 2929's browser scan: the cut ran 26 px over the first rule at the left
     side and 54 px at the right, 1.3° off the rows; its row 6.属于四类过程性信息 was lost)."""
     x0, y0, _, y1 = region
-    rules = [vertical[y0:y1, max(x0, x - gs.snap):x + gs.snap + 1].any(axis=1) for x in xs]
+    rules = [np.asarray(vertical[y0:y1, max(x0, x - gs.snap):x + gs.snap + 1].any(axis=1)) for x in xs]
     return _open_end(rules, y0, ys[0], xs, gs, up=True), _open_end(rules, y0, ys[-1], xs, gs, up=False)
 
 
