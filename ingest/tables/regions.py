@@ -238,9 +238,9 @@ def open_ends(vertical: np.ndarray, region: PixelBox, ys: list[int], xs: list[in
     """Where a table cut by a page break ends without a rule: both side rules run on past its
     first (last) rule by a row's height or more, up (down) to there (a browser prints the rows
     of a continued table so, and the first row on the page was lost). Or every column rule
-    runs on, to ends on one line leaning as a scan's skew leaves the page's edge, by a row's
-    height at most (seed 2929's browser scan: the cut ran 26 px over the first rule at the left
-    side and 54 px at the right, 1.3° off the rows; its row 6.属于四类过程性信息 was lost)."""
+    runs on past it, to ends on one line leaning as a scan's skew leaves the page's edge, the
+    farthest by a row's height (seed 2929's browser scan: the cut ran 26 px over the first rule
+    at the left side and 54 px at the right, 1.3° off the rows; its row 6.属于四类过程性信息 was lost)."""
     x0, y0, _, y1 = region
     rules = [np.asarray(vertical[y0:y1, max(x0, x - gs.snap):x + gs.snap + 1].any(axis=1)) for x in xs]
     return _open_end(rules, y0, ys[0], xs, gs, up=True), _open_end(rules, y0, ys[-1], xs, gs, up=False)
@@ -248,6 +248,8 @@ def open_ends(vertical: np.ndarray, region: PixelBox, ys: list[int], xs: list[in
 
 def _open_end(rules: list[np.ndarray], y0: int, edge: int, xs: list[int], gs: GridSettings[int],
               up: bool) -> int | None:
+    """The open end beyond the rule at `edge` (`rules`: each column rule's rows, from `y0`), or None."""
+
     def end(ruled: np.ndarray) -> int | None:
         rows = np.flatnonzero(ruled)
         return None if rows.size == 0 else y0 + int(rows[0] if up else rows[-1])
