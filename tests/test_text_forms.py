@@ -171,6 +171,28 @@ def test_a_blank_cell_over_rows_is_no_rows_value(settings: Settings) -> None:
         assert [cells[f"s3.unable.{key}.{c}"].value for c in ("other_org", "total")] == [2, 2], key
 
 
+def test_a_blank_cell_before_a_heading_is_no_value_of_the_row_above(settings: Settings) -> None:
+    # A fax's section 二 with the rule between 本年制发件数 and 本年废止件数 lost down the whole
+    # table (seed 1818's fax 1): 行政规范性文件's row shows two values for three, and the next
+    # row, 第二十条第（五）项 over the columns right of the rule the heading crosses, starts with
+    # a blank cell. That blank is not the row's third value (taken for 现行有效件数, sure, it
+    # placed the row as whole: "10", the row's first two values read as one, unflagged).
+    lines = BASE.split("\n")
+    start = lines.index("第二十条第（一）项\t\t\t")
+    end = lines.index("第二十条第（六）项\t\t\t")
+    before, after = "\n".join(lines[:start]), "\n".join(lines[end:])
+    printed = [["第二十条第（一）项"] * 3, ["信息内容", "本年制发件数本年废止件数", "现行有效件数"],
+               ["规章", "0", "0"], ["行政规范性文件", "10", "0"], ["", "第二十条第（五）项", "第二十条第（五）项"],
+               ["信息内容", "本年处理决定数量", "本年处理决定数量"], ["行政许可", "0", "0"]]
+    rows = []
+    for r, texts in enumerate(printed):
+        first = {t: texts.index(t) for t in texts}
+        rows.append([SourceCell(t, r, c, origin=(r, first[t])) for c, t in enumerate(texts)])
+    document = Document("text", [*parse_text(before), Table(rows), *parse_text(after)])
+    cells = map_document(document, load_layouts(settings.layouts_dir), settings).cells
+    assert any("of 3 cells" in note for note in cells["s2.normative_docs.in_force"].notes)
+
+
 def test_html_character_references_a_crawler_left_are_read_as_their_characters(settings: Settings) -> None:
     plain = convert(BASE, settings)["cells"]
     escaped = convert(BASE.replace("\t", "&#9;").replace(" ", "&nbsp;").replace("“", "&ldquo;"), settings)["cells"]

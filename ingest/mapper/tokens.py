@@ -166,7 +166,7 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset(), alike
         for row in block.rows:
             first = True
             seen: set[tuple[int, int]] = set()
-            for cell in row:
+            for i, cell in enumerate(row):
                 origin = cell.origin or (cell.row, cell.col)
                 if origin in seen:
                     continue
@@ -174,16 +174,24 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset(), alike
                 span = spans.get(origin, 1)
                 parts = _value_below_words(cell, span, rows_by_number) or _cell_tokens(
                     cell.text, span > 1, cell.confidence < 1)
-                if first and span > 1 and parts[0][0] is Kind.BLANK:
+                if first and parts[0][0] is Kind.BLANK and (span > 1 or _label_after(row[i + 1:], origin)):
                     # A blank cell over rows before a row's label is no row's value but a
                     # group's column, its label on the page before (seed 947 fax: read as
-                    # the row above's 总计, sure, when that row was a value short).
+                    # the row above's 总计, sure, when that row was a value short); nor is a
+                    # blank cell before a heading (seed 1818's fax 1: a column rule lost, the
+                    # blank left of 第二十条第（五）项 was read as the row above's third value, sure).
                     continue
                 alike_here = alike if cell.confidence < 1 else 1.0
                 for kind, text in _share_of_merged_cell(parts, cell, span, row_labels, alike_here):
                     emit(kind, text, cell, first)
                     first = False
     return tokens
+
+
+def _label_after(rest: list[SourceCell], origin: tuple[int, int]) -> bool:
+    """Whether the next cell of a row (`rest`, after the cell at `origin`) starts with a label."""
+    later = next((c for c in rest if (c.origin or (c.row, c.col)) != origin), None)
+    return later is not None and _cell_tokens(later.text)[0][0] is Kind.LABEL
 
 
 def _value_below_words(cell: SourceCell, span: int,
