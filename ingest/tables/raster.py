@@ -123,22 +123,14 @@ def _rule_mask(ink: np.ndarray, size_open: tuple[int, int], size_close: tuple[in
     return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, size_close))
 
 
-def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int],
-                 faint_rules: tuple[np.ndarray, np.ndarray] | None = None) -> Rulings:
+def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> Rulings:
     """Horizontal rules from the faint-ink mask (a thin rule of a bilevel scan turned a
     fraction of a degree is half gray: Otsu cuts it into dashes), vertical ones from the
     ink mask (in the faint one, strokes of characters touching a low row's rules pass for
-    rules between them); each carried on through `faint_rules` (across, down: a gray page's
-    faint rules found along their lines) where those run on from it."""
+    rules between them)."""
     # Strokes of small print lined up are long runs too, but no rules.
     horizontal = without_strokes(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)), faint, gs)
     vertical = without_strokes(_rule_mask(ink, (1, gs.min_vline), (1, gs.bridge)), ink, gs, upright=True)
-    if faint_rules is not None:
-        # Only from rules found: a light seal's ring runs as straight as a short rule over its sides.
-        across, down = faint_rules
-        wider = _rule_mask(cv2.bitwise_or(faint, across), (gs.min_line, 1), (gs.bridge, 1))
-        horizontal = _carried_on(horizontal, wider)
-        vertical = _carried_on(vertical, _rule_mask(cv2.bitwise_or(ink, down), (1, gs.min_vline), (1, gs.bridge)))
     dashed, chained = _dashed_rules(faint, horizontal, vertical, gs)
     horizontal |= dashed
     # Found along the page turned a quarter (a column's runs are a row's there); a column
@@ -162,15 +154,6 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int],
         horizontal |= carried_rows(ink, horizontal, vertical, _table_rows(horizontal, vertical, gs), gs)
         vertical |= columns_between_rows(ink, vertical, _table_rows(horizontal, vertical, gs), gs)
     return Rulings(horizontal, vertical | row_high_rules(ink, faint, horizontal, gs))
-
-
-def _carried_on(rules: np.ndarray, wider: np.ndarray) -> np.ndarray:
-    """`rules` with the runs of `wider` (a mask of the same rules found more widely) that
-    hold one of them."""
-    count, labels, _ = components(wider)
-    holding = np.zeros(count, bool)
-    holding[labels[(rules > 0) & (labels > 0)]] = True
-    return cv2.bitwise_or(rules, holding[labels].astype(np.uint8) * 255)
 
 
 def _table_rows(horizontal: np.ndarray, vertical: np.ndarray,
