@@ -75,13 +75,20 @@ class Prepared:
 
     @cached_property
     def rulings(self) -> Rulings:
-        if not self.photographed:
+        if self.photographed:
+            # A photo's rules are found on its gray sharpened (only they: its text cut from the
+            # sharpened gray was split into other lines and cells, and a page of small print was
+            # no longer read as a report).
+            sharp = preprocess.sharpened(self.gray)
+            return find_rulings(preprocess.binarise(sharp), preprocess.faint_ink(sharp), self.grid)
+        if self.bilevel:
             return find_rulings(self.ink, self.faint, self.grid)
-        # A photo's rules are found on its gray sharpened (only they: its text cut from the
-        # sharpened gray was split into other lines and cells, and a page of small print was
-        # no longer read as a report).
-        sharp = preprocess.sharpened(self.gray)
-        return find_rulings(preprocess.binarise(sharp), preprocess.faint_ink(sharp), self.grid)
+        # A gray page's faint rules are looked for along their lines too (over a third of a
+        # character), where a cut at one pixel's gray breaks them into dashes.
+        length = max(3, self.grid.text_height // 3)
+        lines = (preprocess.faint_rule_ink(self.gray, self.ink, length, vertical=False),
+                 preprocess.faint_rule_ink(self.gray, self.ink, length, vertical=True))
+        return find_rulings(self.ink, self.faint, self.grid, lines)
 
 
 @dataclass

@@ -17,6 +17,12 @@ MAX_SKEW_DEG = 5.0
 _PROBE_WIDTH = 1000
 # Flattened gray darker than this is ink, however faint: paper is near 255 once flattened.
 _PAPER = 200
+# A light scan's hair-thin rule (gray 190-215 on paper at 250: seed 3636's scanned PDF 3) cut
+# at `_PAPER` breaks into dashes; every pixel of it is darker than `_RULE_PAPER`, and averaged
+# along its line, with darker print counted as `_RULE_DARKEST` (a dark rule crossing the line
+# is no faint rule along it), it is as dark as `_PAPER`. Paper between strokes is lighter.
+_RULE_PAPER = 230
+_RULE_DARKEST = 170
 # A page with a smaller share of pixels between ink and paper is black and white.
 _BILEVEL_GRAYS = 0.12
 # A page's print is as dark as the gray this share of its ink (pixels darker than `_PAPER`)
@@ -239,6 +245,17 @@ def faint_ink(flat: np.ndarray) -> np.ndarray:
     fraction of a degree are half-gray, and Otsu cuts them into dashes."""
     _, ink = cv2.threshold(flat, _PAPER, 255, cv2.THRESH_BINARY_INV)
     return ink
+
+
+def faint_rule_ink(flat: np.ndarray, ink: np.ndarray, length: int, vertical: bool) -> np.ndarray:
+    """Ink of the faint rules running down (`vertical`) or across a flattened gray page (255):
+    pixels darker than `_RULE_PAPER` whose average along the line over `length` pixels (see
+    `_RULE_DARKEST`) is as dark as faint ink, and with no `ink` within three pixels across the
+    line (the gray rim of a dark rule or stroke is no faint rule)."""
+    along = cv2.blur(np.maximum(flat, np.uint8(_RULE_DARKEST)), (1, length) if vertical else (length, 1))
+    lines = cv2.bitwise_and(cv2.inRange(flat, 0, _RULE_PAPER - 1), cv2.inRange(along, 0, _PAPER))
+    rims = cv2.dilate(ink, np.ones((1, 7) if vertical else (7, 1), np.uint8))
+    return cv2.bitwise_and(lines, cv2.bitwise_not(rims))
 
 
 def _probe(ink: np.ndarray) -> np.ndarray:

@@ -46,6 +46,9 @@ _DOT_GAP = 1.25
 # A dashed run lying beside a solid rule over more than this share of its length is not the
 # rule's continuation.
 _ON_SOLID = 0.5
+# A faint rule carried on from a rule found strays this many pixels across its line at most
+# (the page is deskewed; a rule drawn one pixel slanted steps aside over its length).
+_CARRY_SLACK = 2
 
 
 @dataclass(frozen=True)
@@ -123,14 +126,23 @@ def _rule_mask(ink: np.ndarray, size_open: tuple[int, int], size_close: tuple[in
     return cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, size_close))
 
 
-def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> Rulings:
+def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int],
+                 faint_rules: tuple[np.ndarray, np.ndarray] | None = None) -> Rulings:
     """Horizontal rules from the faint-ink mask (a thin rule of a bilevel scan turned a
     fraction of a degree is half gray: Otsu cuts it into dashes), vertical ones from the
     ink mask (in the faint one, strokes of characters touching a low row's rules pass for
-    rules between them)."""
+    rules between them); each carried on through `faint_rules` (across, down: a gray page's
+    faint rules found along their lines) where those run on from it."""
     # Strokes of small print lined up are long runs too, but no rules.
     horizontal = without_strokes(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)), faint, gs)
     vertical = without_strokes(_rule_mask(ink, (1, gs.min_vline), (1, gs.bridge)), ink, gs, upright=True)
+    if faint_rules is not None:
+        # Only from rules found: a light seal's ring runs as straight as a short rule over its sides.
+        across, down = faint_rules
+        wider_h = _rule_mask(cv2.bitwise_or(faint, across), (gs.min_line, 1), (gs.bridge, 1))
+        wider_v = _rule_mask(cv2.bitwise_or(ink, down), (1, gs.min_vline), (1, gs.bridge))
+        horizontal = _carried_on(horizontal, wider_h, wider_v, False, gs.min_line)
+        vertical = _carried_on(vertical, wider_v, wider_h, True, gs.min_vline)
     dashed, chained = _dashed_rules(faint, horizontal, vertical, gs)
     horizontal |= dashed
     # Found along the page turned a quarter (a column's runs are a row's there); a column
@@ -154,6 +166,48 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int]) -> R
         horizontal |= carried_rows(ink, horizontal, vertical, _table_rows(horizontal, vertical, gs), gs)
         vertical |= columns_between_rows(ink, vertical, _table_rows(horizontal, vertical, gs), gs)
     return Rulings(horizontal, vertical | row_high_rules(ink, faint, horizontal, gs))
+
+
+def _carried_on(rules: np.ndarray, wider: np.ndarray, crossing: np.ndarray, vertical: bool,
+                min_length: int) -> np.ndarray:
+    """`rules` carried on through the runs of `wider` (a mask of the same rules found more
+    widely) that hold one of them and meet a `crossing` rule (the other way's, found as
+    widely), within the band across the line the rules held cover. Along it, a run is carried
+    as far as those rules or the crossings reach, and on to its end where that lies a rule's
+    `min_length` further. A seal's ring touching a rule is in its run, but off its line, or
+    curving away a few pixels past the rule's end; the edge of a line of blurred print runs
+    on as faintly, but meets no rule."""
+    count, labels, stats = components(wider)
+    ys, xs = np.nonzero((rules > 0) & (labels > 0))
+    met_ys, met_xs = np.nonzero((crossing > 0) & (labels > 0))
+    held, met = labels[ys, xs], labels[met_ys, met_xs]
+    along, met_along, across = (ys, met_ys, xs) if vertical else (xs, met_xs, ys)
+    low_across, high_across = _label_span(count, [(held, across)])
+    low_along, high_along = _label_span(count, [(held, along), (met, met_along)])
+    carried = rules.copy()
+    for label in np.intersect1d(held, met):
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        first, last = (y, y + h - 1) if vertical else (x, x + w - 1)
+        low = first if low_along[label] - first >= min_length else low_along[label]
+        high = last if last - high_along[label] >= min_length else high_along[label]
+        run = labels[y:y + h, x:x + w] == label
+        rows, cols = np.arange(y, y + h)[:, None], np.arange(x, x + w)[None, :]
+        at_across, at_along = (cols, rows) if vertical else (rows, cols)
+        run &= (at_across >= low_across[label] - _CARRY_SLACK) & (at_across <= high_across[label] + _CARRY_SLACK)
+        run &= (at_along >= low) & (at_along <= high)
+        carried[y:y + h, x:x + w][run] = 255
+    return carried
+
+
+def _label_span(count: int, points: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per label of `count`, the lowest and highest coordinate of its points, given as
+    (labels, coordinates) pairs."""
+    low = np.full(count, np.iinfo(np.int32).max, np.int32)
+    high = np.full(count, -1, np.int32)
+    for labels, values in points:
+        np.minimum.at(low, labels, values)
+        np.maximum.at(high, labels, values)
+    return low, high
 
 
 def _table_rows(horizontal: np.ndarray, vertical: np.ndarray,
