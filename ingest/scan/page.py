@@ -86,9 +86,13 @@ class Prepared:
         # A gray page's faint rules are looked for along their lines too (over a third of a
         # character), where a cut at one pixel's gray breaks them into dashes.
         length = max(3, self.grid.text_height // 3)
-        lines = (preprocess.faint_rule_ink(self.gray, self.ink, length, vertical=False),
-                 preprocess.faint_rule_ink(self.gray, self.ink, length, vertical=True))
-        return find_rulings(self.ink, self.faint, self.grid, lines)
+
+        def faint_rules(box: Box) -> tuple[np.ndarray, np.ndarray]:
+            gray, ink = (a[box[1]:box[3], box[0]:box[2]] for a in (self.gray, self.ink))
+            return (preprocess.faint_rule_ink(gray, ink, length, vertical=False),
+                    preprocess.faint_rule_ink(gray, ink, length, vertical=True))
+
+        return find_rulings(self.ink, self.faint, self.grid, faint_rules)
 
 
 @dataclass

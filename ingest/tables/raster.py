@@ -8,6 +8,7 @@ pdfplumber's table finder: masks in, geometry out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import cv2
@@ -49,6 +50,9 @@ _ON_SOLID = 0.5
 # A faint rule carried on from a rule found strays this many pixels across its line at most
 # (the page is deskewed; a rule drawn one pixel slanted steps aside over its length).
 _CARRY_SLACK = 2
+
+# A gray page's faint rules within a box of it: (across, down) masks of the box.
+FaintRules = Callable[[PixelBox], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -127,22 +131,17 @@ def _rule_mask(ink: np.ndarray, size_open: tuple[int, int], size_close: tuple[in
 
 
 def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int],
-                 faint_rules: tuple[np.ndarray, np.ndarray] | None = None) -> Rulings:
+                 faint_rules: FaintRules | None = None) -> Rulings:
     """Horizontal rules from the faint-ink mask (a thin rule of a bilevel scan turned a
     fraction of a degree is half gray: Otsu cuts it into dashes), vertical ones from the
     ink mask (in the faint one, strokes of characters touching a low row's rules pass for
-    rules between them); each carried on through `faint_rules` (across, down: a gray page's
-    faint rules found along their lines) where those run on from it."""
+    rules between them); each carried on through `faint_rules` (a gray page's faint rules
+    found along their lines) where those run on from it."""
     # Strokes of small print lined up are long runs too, but no rules.
     horizontal = without_strokes(_rule_mask(faint, (gs.min_line, 1), (gs.bridge, 1)), faint, gs)
     vertical = without_strokes(_rule_mask(ink, (1, gs.min_vline), (1, gs.bridge)), ink, gs, upright=True)
     if faint_rules is not None:
-        # Only from rules found: a light seal's ring runs as straight as a short rule over its sides.
-        across, down = faint_rules
-        wider_h = _rule_mask(cv2.bitwise_or(faint, across), (gs.min_line, 1), (gs.bridge, 1))
-        wider_v = _rule_mask(cv2.bitwise_or(ink, down), (1, gs.min_vline), (1, gs.bridge))
-        horizontal = _carried_on(horizontal, wider_h, wider_v, False, gs.min_line)
-        vertical = _carried_on(vertical, wider_v, wider_h, True, gs.min_vline)
+        _carry_on_faint(horizontal, vertical, ink, faint, gs, faint_rules)
     dashed, chained = _dashed_rules(faint, horizontal, vertical, gs)
     horizontal |= dashed
     # Found along the page turned a quarter (a column's runs are a row's there); a column
@@ -168,6 +167,27 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int],
     return Rulings(horizontal, vertical | row_high_rules(ink, faint, horizontal, gs))
 
 
+def _carry_on_faint(horizontal: np.ndarray, vertical: np.ndarray, ink: np.ndarray, faint: np.ndarray,
+                    gs: GridSettings[int], faint_rules: FaintRules) -> None:
+    """The rules found carried on, in place, through the faint rules around them. Only from
+    rules found (a light seal's ring runs as straight as a short rule over its sides), and
+    looked for only within a rule's length of them (the masks' long openings cost as much
+    again as finding the rules over a whole page)."""
+    found = cv2.findNonZero(cv2.bitwise_or(horizontal, vertical))
+    if found is None:
+        return
+    x, y, w, h = cv2.boundingRect(found)
+    pad = max(gs.min_line, gs.min_vline)
+    height, width = ink.shape
+    box = (max(0, x - pad), max(0, y - pad), min(width, x + w + pad), min(height, y + h + pad))
+    near = (slice(box[1], box[3]), slice(box[0], box[2]))
+    across, down = faint_rules(box)
+    wider_h = _rule_mask(cv2.bitwise_or(faint[near], across), (gs.min_line, 1), (gs.bridge, 1))
+    wider_v = _rule_mask(cv2.bitwise_or(ink[near], down), (1, gs.min_vline), (1, gs.bridge))
+    horizontal[near] = _carried_on(horizontal[near], wider_h, wider_v, False, gs.min_line)
+    vertical[near] = _carried_on(vertical[near], wider_v, wider_h, True, gs.min_vline)
+
+
 def _carried_on(rules: np.ndarray, wider: np.ndarray, crossing: np.ndarray, vertical: bool,
                 min_length: int) -> np.ndarray:
     """`rules` carried on through the runs of `wider` (a mask of the same rules found more
@@ -177,37 +197,26 @@ def _carried_on(rules: np.ndarray, wider: np.ndarray, crossing: np.ndarray, vert
     `min_length` further. A seal's ring touching a rule is in its run, but off its line, or
     curving away a few pixels past the rule's end; the edge of a line of blurred print runs
     on as faintly, but meets no rule."""
-    count, labels, stats = components(wider)
-    ys, xs = np.nonzero((rules > 0) & (labels > 0))
-    met_ys, met_xs = np.nonzero((crossing > 0) & (labels > 0))
-    held, met = labels[ys, xs], labels[met_ys, met_xs]
-    along, met_along, across = (ys, met_ys, xs) if vertical else (xs, met_xs, ys)
-    low_across, high_across = _label_span(count, [(held, across)])
-    low_along, high_along = _label_span(count, [(held, along), (met, met_along)])
+    _, labels, stats = components(wider)
     carried = rules.copy()
-    for label in np.intersect1d(held, met):
+    for label in np.intersect1d(labels[rules > 0], labels[crossing > 0]):
+        if label == 0:
+            continue
         x, y, w, h = (int(v) for v in stats[label, :4])
-        first, last = (y, y + h - 1) if vertical else (x, x + w - 1)
-        low = first if low_along[label] - first >= min_length else low_along[label]
-        high = last if last - high_along[label] >= min_length else high_along[label]
         run = labels[y:y + h, x:x + w] == label
-        rows, cols = np.arange(y, y + h)[:, None], np.arange(x, x + w)[None, :]
+        held_ys, held_xs = np.nonzero(run & (rules[y:y + h, x:x + w] > 0))
+        met_ys, met_xs = np.nonzero(run & (crossing[y:y + h, x:x + w] > 0))
+        across, along, met_along = (held_xs, held_ys, met_ys) if vertical else (held_ys, held_xs, met_xs)
+        first, last = 0, (h if vertical else w) - 1
+        low, high = min(along.min(), met_along.min()), max(along.max(), met_along.max())
+        low = first if low - first >= min_length else low
+        high = last if last - high >= min_length else high
+        rows, cols = np.arange(h)[:, None], np.arange(w)[None, :]
         at_across, at_along = (cols, rows) if vertical else (rows, cols)
-        run &= (at_across >= low_across[label] - _CARRY_SLACK) & (at_across <= high_across[label] + _CARRY_SLACK)
+        run &= (at_across >= across.min() - _CARRY_SLACK) & (at_across <= across.max() + _CARRY_SLACK)
         run &= (at_along >= low) & (at_along <= high)
         carried[y:y + h, x:x + w][run] = 255
     return carried
-
-
-def _label_span(count: int, points: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """Per label of `count`, the lowest and highest coordinate of its points, given as
-    (labels, coordinates) pairs."""
-    low = np.full(count, np.iinfo(np.int32).max, np.int32)
-    high = np.full(count, -1, np.int32)
-    for labels, values in points:
-        np.minimum.at(low, labels, values)
-        np.maximum.at(high, labels, values)
-    return low, high
 
 
 def _table_rows(horizontal: np.ndarray, vertical: np.ndarray,
