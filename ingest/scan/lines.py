@@ -138,8 +138,14 @@ def cell_lines(ink: np.ndarray, text_height: int) -> list[Box]:
         # A thin-stroked digit of a light scan binarised in parts, each under a third of a
         # character: a 2's arc and foot (fresh seed 4949's browser scan 4: a 2 called blank, sure).
         return [b for b in _parts_joined(bands, text_height) if _tall(ink, b, text_height)]
-    if len(lines) < 2:
-        return lines
+    if len(lines) == 1:
+        # A thin-stroked digit's part cut off under or over it (a light 150 dpi scan's 2, its
+        # foot apart from its arc: the arc alone was read 9 by both engines, seed 9595's
+        # browser scan 0) is the line's, where it lies within the line's width.
+        line = lines[0]
+        parts = [b for b in bands if b == line or (not _tall(ink, b, text_height)
+                                                   and b[0] >= line[0] - _CONTACT and b[2] <= line[2] + _CONTACT)]
+        return [b for b in _parts_joined(parts, text_height) if _tall(ink, b, text_height)]
     # Bands so far, each with whether it is made of strokes only.
     joined: list[tuple[Box, bool]] = []
     for band in bands:
@@ -170,6 +176,8 @@ def _parts_joined(lines: list[Box], text_height: int) -> list[Box]:
     return out
 
 
+# A part of a line's character lies within this many pixels of its width (antialiasing).
+_CONTACT = 2
 # Strokes of one character lie within this many text heights from its top to its bottom, its
 # parts at most this share of a text height apart.
 _CHARACTER = 1.15
