@@ -334,8 +334,7 @@ def find_meta(lines: list[str], settings: Settings | None = None, fmt: str | Non
     publisher = clean_name(next((page.labels[k] for k in _PUBLISHER_LABELS if page.labels.get(k)), ""))
     if well_formed(publisher):
         agencies.append(Evidence(publisher, "page publisher", MEDIUM))
-    # The page's source label names a body too, which the signature may be (it is no evidence
-    # itself: a source may be a news desk that wrote the page).
+    # The page's source label names a body too, which the signature may be.
     sources = [clean_name(page.labels[k]) for k in _SOURCE_LABELS if page.labels.get(k)]
     signed = _signature(closing, [str(e.value) for e in agencies] + [name for name in sources if well_formed(name)])
     if signed.name:
@@ -345,6 +344,11 @@ def find_meta(lines: list[str], settings: Settings | None = None, fmt: str | Non
         after_titles = max((i + 1 for i, e in enumerate(agencies) if e.strength == STRONG), default=0)
         strength = STRONG if agencies or signed.apart else MEDIUM
         agencies.insert(after_titles, Evidence(signed.name, "signature", strength))
+    # The source bears out a title or signature read as it names (a news desk that names
+    # another body speaks against nothing); with nothing else naming a body it is the guess,
+    # for a person to confirm (a browser scan's title run into its sidebar's links and
+    # misread: seed 5454's browser scan 1, its agency left blank).
+    agencies += [Evidence(name, "page source", WEAK) for name in sources[:1] if well_formed(name)]
     years += _year_evidence(page, text, signed.year) + opening_years
     if fmt in OCR_FORMATS:
         agency = _decide(agencies, _bears_out_read, _misread_name)

@@ -3,7 +3,9 @@ seal's star over it on a fax) neither confirms the title nor speaks against it: 
 opening quotes stays sure, a title alone stays flagged, a signature of another body still flags
 it. A title cut short of its last character still names the body. A name whose 省 follows no
 province was read with marks in it, and is flagged whatever bears it out. A signature the page's
-source label names is not cut to an ending of a misread title to bear it out."""
+source label names is not cut to an ending of a misread title to bear it out. Where nothing
+else names a body, the page's source is the guess, flagged; naming the body a title read once
+names, it bears the title out."""
 
 from __future__ import annotations
 
@@ -68,3 +70,32 @@ def test_a_signature_the_pages_source_names_is_not_cut_to_bear_out_a_misread_tit
     meta = find_meta(lines, fmt="pdf_scanned")
     assert "signature: 桃源乡人民政府" in meta.evidence
     assert meta.agency != "桃工源乡人民政府" or field_unsure(meta.agency_confidence, meta.agency_evidence, _THRESHOLD)
+
+
+def test_the_pages_source_is_the_guess_where_nothing_else_names_a_body() -> None:
+    # A browser print's scan (seed 5454's browser scan 1): the title run into the sidebar's
+    # links and misread, no signature; the page's source label names the body. It is the
+    # agency, flagged; a page naming a body elsewhere is not read from its source.
+    lines = ["发布日期:2023-01-16来源:黑龙江省彭阳县交通运输局浏览次数:4794", "·盧市區公注黑龙江省彭阳县交通运输局",
+             "公2022年政息公工作年度报告", "一、总体情况",
+             "本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。"]
+    meta = find_meta(lines, fmt="pdf_scanned")
+    assert meta.agency == "黑龙江省彭阳县交通运输局"
+    assert field_unsure(meta.agency_confidence, meta.agency_evidence, _THRESHOLD)
+    closing = ["六、其他需要报告的事项", "无。", "彭阳县交通运输局", "2023年1月16日"]
+    signed = find_meta([*lines, *closing], fmt="pdf_scanned")
+    assert signed.agency == "彭阳县交通运输局"
+
+
+def test_a_title_read_once_is_borne_out_by_the_pages_source_naming_it() -> None:
+    # Read by OCR in one place alone, a title may hold a misread character; the page's source,
+    # read apart, naming the body as the title does tells it was read right. A source naming
+    # another body (a news desk) speaks against nothing.
+    header = "发布日期:2023-01-16来源:{}浏览次数:4794"
+    lines = [_TITLE, "一、总体情况", "本报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。"]
+    alone = find_meta(lines, fmt="pdf_scanned")
+    assert alone.agency == _BODY and field_unsure(alone.agency_confidence, alone.agency_evidence, _THRESHOLD)
+    borne = find_meta([header.format(_BODY), *lines], fmt="pdf_scanned")
+    assert borne.agency == _BODY and not field_unsure(borne.agency_confidence, borne.agency_evidence, _THRESHOLD)
+    desk = find_meta([header.format("袁州区融媒体中心"), *lines], fmt="pdf_scanned")
+    assert desk.agency == _BODY and field_unsure(desk.agency_confidence, desk.agency_evidence, _THRESHOLD)
