@@ -207,9 +207,9 @@ def _carried_on(rules: np.ndarray, wider: np.ndarray, crossing: np.ndarray, vert
         held_ys, held_xs = np.nonzero(run & (rules[y:y + h, x:x + w] > 0))
         met_ys, met_xs = np.nonzero(run & (crossing[y:y + h, x:x + w] > 0))
         across, along, met_along = (held_xs, held_ys, met_ys) if vertical else (held_ys, held_xs, met_xs)
-        first, last = 0, (h if vertical else w) - 1
+        last = (h if vertical else w) - 1
         low, high = min(along.min(), met_along.min()), max(along.max(), met_along.max())
-        low = first if low - first >= min_length else low
+        low = 0 if low >= min_length else low
         high = last if last - high >= min_length else high
         rows, cols = np.arange(h)[:, None], np.arange(w)[None, :]
         at_across, at_along = (cols, rows) if vertical else (rows, cols)
