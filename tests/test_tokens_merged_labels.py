@@ -139,3 +139,15 @@ def test_two_row_labels_run_together_misread_go_one_to_each_row() -> None:
     # A group's label over rows is like no row label run together: it stays every row's.
     first, second = _labels_by_row(_two_rows_one_label_read_unsure("（三）不予公开"), known, 0.74)
     assert first[0] == second[0] == nfkc("（三）不予公开")
+
+
+def test_a_digit_after_a_labels_ordinal_in_two_labels_over_rows_read_unsure_is_part_of_the_label() -> None:
+    """1.属于国家秘密 read 1. 4 于时家秘出 in one cell with 2.其他法律… over both rows (a fax lost
+    the rule between them, seed 7070's fax TIFF 2): the 4 was each row's value and neither row
+    got its own label; section 三's first three rows of 不予公开 were left unplaced."""
+    read = "1. 4 于时家秘出2.其他法律行政法规禁止公开"
+    assert _labels_by_row(_two_rows_one_label_read_unsure(read), frozenset()) == [
+        ["1.4于时家秘出", "0"], ["2.其他法律行政法规禁止公开", "1"]]
+    # A number after a label's words, before the next row's label, may be a value.
+    assert _values(_two_rows_one_label_read_unsure("1.属于国家秘密 4 2.其他法律行政法规禁止公开")) == [
+        ["4", "0"], ["4", "1"]]

@@ -47,6 +47,8 @@ _WORD_BEFORE = re.compile(r"[第:/_\-a-zA-Z]$")
 # A digit run ending in the ordinal of the next label: 00000002.其他法律… -> 0000000 | 2.其他法律…
 _ORDINAL_AFTER = re.compile(r"[.、]\s*(?=[^\d\s.、])")
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
+# A Chinese character, or the mark that ends a label's ordinal (1. （一） 一、).
+_ORDINAL_END = re.compile(r"[\u4e00-\u9fff.、)）]")
 
 
 def _value_token(text: str, glued: bool = False) -> tuple[Kind, str]:
@@ -100,13 +102,16 @@ def _in_words(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     return out
 
 
-def _inside_words(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+def _inside_words(pieces: list[tuple[str, bool]], spaced: bool = False) -> list[tuple[str, bool]]:
     """The pieces with each number of a digit or two standing between two Chinese characters
-    (no space either side) made part of the words around it."""
+    (no space either side) made part of the words around it; `spaced`, with spaces either
+    side too, and after a label's ordinal (1. 4 于时家秘出 for 1.属于国家秘密)."""
     out: list[tuple[str, bool]] = []
     for i, (piece, numeric) in enumerate(pieces):
-        inside = numeric and 0 < i < len(pieces) - 1 and len(piece) <= 2 and piece.isdigit() \
-            and bool(_CHINESE.match(pieces[i - 1][0][-1:])) and bool(_CHINESE.match(pieces[i + 1][0][:1]))
+        before, after = ((pieces[i - 1][0].rstrip(), pieces[i + 1][0].lstrip()) if spaced and 0 < i < len(pieces) - 1
+                         else (pieces[i - 1][0], pieces[i + 1][0]) if 0 < i < len(pieces) - 1 else ("", ""))
+        inside = numeric and len(piece) <= 2 and piece.isdigit() \
+            and bool((_ORDINAL_END if spaced else _CHINESE).match(before[-1:])) and bool(_CHINESE.match(after[:1]))
         if out and not out[-1][1] and (inside or not numeric):
             out[-1] = (out[-1][0] + piece, False)
         else:
@@ -130,8 +135,8 @@ def _cell_tokens(text: str, over_rows: bool = False, unsure: bool = False) -> li
     pieces = _pieces(stripped)
     if over_rows:
         pieces = _in_words(pieces)
-    elif unsure:
-        pieces = _inside_words(pieces)
+    if unsure:
+        pieces = _inside_words(pieces, spaced=over_rows)
     for i, (piece, numeric) in enumerate(pieces):
         if not numeric:
             label = "".join(piece.split())
