@@ -80,7 +80,7 @@ def _convert(data: bytes, source: SourceInfo, settings: Settings) -> Report:
             ErrorCode.OLD_FORMAT, f"{of_year} in the pre-2019 statistics format (指标名称 / 计量单位 / 统计数), "
             "not the national annual-report template: there are no template cells to read"
         )
-    mapping = map_document(document, layouts, settings)
+    mapping = map_document(document, layouts, settings).as_year_follows(template_of_year(layouts, meta.year))
     if not found_a_table(mapping.template, mapping.cells, text, ruled=document.format in OCR_FORMATS):
         if not prints_section_headings(layouts, text):
             raise InputError(ErrorCode.NOT_A_REPORT, "no table of the annual-report template was found")

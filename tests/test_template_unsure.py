@@ -83,3 +83,17 @@ def test_a_template_chosen_for_fewer_deviations_where_the_rows_fit_both_alike_is
     assert "error" not in result
     assert "template" in result["review"]["cells"]
     assert result["report"]["template_evidence"].split("|")[2] == "none"
+
+
+def test_a_page_whose_rows_fit_both_templates_follows_the_template_of_its_year(settings: Settings) -> None:
+    # Seed 7070's photo 5: a 2023 page of section 三, （六） on one row, was taken for 2019 for
+    # its fewer deviations and reported as a 2023 report in the 2019 format. The year's
+    # template is the likelier; neither is sure.
+    rows_alike = OTHER_ON_ONE_ROW.split("\n", 1)[1]
+    for year, template in ((2023, "2021"), (2020, "2019")):
+        page = f"{year}年度政府信息公开工作年度报告\n" + rows_alike
+        result = report_to_dict(convert_bytes(page.encode("utf-8"), "page.txt", settings))
+        assert result["report"]["year"] == year
+        assert result["template"] == template
+        assert "template" in result["review"]["cells"]
+        assert not any(f["kind"] == "template_outdated" for f in result["findings"])

@@ -66,7 +66,24 @@ class Mapping:
         that page is as much the other's printed with one of its known deviations (seed 3031's
         photo, a 2021 table with （六） on one row, read as 2019 unflagged; seed 7575's image of
         the same page, its rows fitting both alike, read so at 0.97)."""
-        return all(self.rank() > other.rank() and not self._only_fewer_deviations(other) for other in self.others)
+        return not self._rivals()
+
+    def _rivals(self) -> list[Mapping]:
+        """The other templates nothing in the document chose this one over (`told_apart`)."""
+        return [other for other in self.others
+                if not (self.rank() > other.rank() and not self._only_fewer_deviations(other))]
+
+    def as_year_follows(self, year_template: TemplateLayout | None) -> Mapping:
+        """This mapping, or the one onto the template the report's year follows when nothing
+        in the document chose this one over it (seed 7070's photo 5: a 2023 page of section 三
+        whose rows fit both templates, （六） on one row, taken for 2019 for its fewer
+        deviations, and a 2019 format reported for 2023). The template stays unsure."""
+        named = year_template.template if year_template is not None else None
+        rival = next((m for m in self._rivals() if m.template.template == named), None)
+        if rival is None:
+            return self
+        rival.others = [self, *(m for m in self.others if m is not rival)]
+        return rival
 
     def _only_fewer_deviations(self, other: Mapping) -> bool:
         return (self.signature_hits == other.signature_hits and len(self.deviations) < len(other.deviations)
