@@ -53,7 +53,9 @@ _STATS_SPAN = re.compile(
     r"(?:至|到|—|–|-|~)\s*(?:((?:19|20)\d\d)\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日")
 _SEAL_READING = re.compile(r"[\u3040-\u30ff]")
 _SEAL_RIM = re.compile(r"[|丨｜\s]+$")
-_CLOSING_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_CHINESE_OR_DIGIT = re.compile(r"[\u4e00-\u9fff\d]")
+# 年 or 日 may be lost to OCR where a seal covers the date (2020年6月1日 read 20206月1申).
+_CLOSING_DATE = re.compile(r"((?:19|20)\d\d)\s*年?\s*\d{1,2}\s*月\s*\d{1,2}\s*日?")
 _NUMERIC_DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*\d{1,2}")
 _SUBJECT = (
     re.compile(r"汇总([\u4e00-\u9fff]{2,30}?)(?:各有关单位|各单位|各部门|各级|所属|本级|及其|和所属)"),
@@ -211,8 +213,10 @@ class _Signature:
 def _signature(closing: str, known: list[str]) -> _Signature:
     """The name and year of the closing date line at the end of the report."""
     dates = list(_CLOSING_DATE.finditer(closing))
-    # A closing date ends the report: at most a short page footer follows it, no sentence.
-    after = closing[dates[-1].end() :] if dates else "。"
+    # A closing date ends the report: at most a short page footer follows it, no sentence; and
+    # what OCR reads of a seal beside it (kana, which no Chinese report prints, and stray marks).
+    after = "\n".join(line for line in closing[dates[-1].end() :].split("\n")
+                       if _CHINESE_OR_DIGIT.search(line) and not _SEAL_READING.search(line)) if dates else "。"
     if len(after) > 60 or "。" in after:
         return _Signature(None, None)
     date = dates[-1]

@@ -348,3 +348,18 @@ def test_a_scanned_title_missing_its_first_characters_is_flagged() -> None:
         assert field_unsure(scanned.agency_confidence, scanned.agency_evidence, THRESHOLD)
         # Printed as text, a title naming the body without its province stays confirmed.
         assert find_meta(lines, fmt="pdf_text").agency_confidence >= THRESHOLD
+
+
+@pytest.mark.parametrize("closing", [
+    # Seed 7070's fax 7: a seal over the date, read 20206月1申 (年 and 日 lost).
+    ["广东省南充市桃源镇人民政府", "20206月1申"],
+    # Seed 7070's fax 1: the seal read as marks and kana after the date line.
+    ["广东省南充市桃源镇人民政府", "2020年3月6日", "A", "L", "たは意になちまです。"],
+])
+def test_a_fax_signature_confirms_the_title_through_a_seal_over_its_date(closing: list[str]) -> None:
+    lines = ["广东省南充市桃源镇人民政府2019年政府信息公开工作年度报告", "一、总体情况",
+             "2019年，本机关认真贯彻《条例》。", "六、其他需要报告的事项", "本年度未收取政府信息公开相关费用。",
+             *closing]
+    meta = find_meta(lines, fmt="pdf_scanned")
+    assert meta.agency == "广东省南充市桃源镇人民政府"
+    assert meta.agency_evidence.split("|")[2] == "confirmed"
