@@ -74,3 +74,17 @@ def test_a_minus_fainter_than_the_ink_widens_the_values_box(minus: int | None, w
     x0, y0, x1, y1 = with_faint_minus(cell, box)
     assert (y0, x1, y1) == box[1:]
     assert (x0 < 52) is widened and (x0 == box[0]) is not widened
+
+
+def test_a_minus_speck_before_a_digit_broken_into_pieces() -> None:
+    # Fresh seed 1010's fax TIFF 0: a standard fax's threshold broke -3's 3 into its body, its
+    # top bar and its foot, these a pixel left of the body, and wore the minus to a speck. From
+    # the body, the speck was too far off to be a minus: 3 read sure, a silent error.
+    crop = np.full((30, 100), 255, np.uint8)
+    crop[5:22, 65:71] = 0  # the 3's body
+    crop[5:8, 61:64] = 0  # its top bar's left end
+    crop[20:22, 60:64] = 0  # its foot's left end
+    speck = crop.copy()
+    speck[14:18, 53:57] = 0
+    assert mark_before_digits(speck)
+    assert not mark_before_digits(crop)
