@@ -362,4 +362,4 @@ def test_a_fax_signature_confirms_the_title_through_a_seal_over_its_date(closing
              *closing]
     meta = find_meta(lines, fmt="pdf_scanned")
     assert meta.agency == "广东省南充市桃源镇人民政府"
-    assert meta.agency_evidence.split("|")[2] == "confirmed"
+    assert (meta.agency_evidence or "").split("|")[2] == "confirmed"
