@@ -108,10 +108,12 @@ def _inside_words(pieces: list[tuple[str, bool]], spaced: bool = False) -> list[
     side too, and after a label's ordinal (1. 4 于时家秘出 for 1.属于国家秘密)."""
     out: list[tuple[str, bool]] = []
     for i, (piece, numeric) in enumerate(pieces):
-        before, after = ((pieces[i - 1][0].rstrip(), pieces[i + 1][0].lstrip()) if spaced and 0 < i < len(pieces) - 1
-                         else (pieces[i - 1][0], pieces[i + 1][0]) if 0 < i < len(pieces) - 1 else ("", ""))
-        inside = numeric and len(piece) <= 2 and piece.isdigit() \
-            and bool((_ORDINAL_END if spaced else _CHINESE).match(before[-1:])) and bool(_CHINESE.match(after[:1]))
+        inside = False
+        if numeric and 0 < i < len(pieces) - 1 and len(piece) <= 2 and piece.isdigit():
+            before, after = pieces[i - 1][0], pieces[i + 1][0]
+            if spaced:
+                before, after = before.rstrip(), after.lstrip()
+            inside = bool((_ORDINAL_END if spaced else _CHINESE).match(before[-1:])) and bool(_CHINESE.match(after[:1]))
         if out and not out[-1][1] and (inside or not numeric):
             out[-1] = (out[-1][0] + piece, False)
         else:
