@@ -97,3 +97,6 @@ def test_a_page_whose_rows_fit_both_templates_follows_the_template_of_its_year(s
         assert result["template"] == template
         assert "template" in result["review"]["cells"]
         assert not any(f["kind"] == "template_outdated" for f in result["findings"])
+        # A deviation from a template the page did not choose is as unsure as the template.
+        mixed = [f for f in result["findings"] if f["kind"] == "template_mixed"]
+        assert all(f["pending"] == ["template"] for f in mixed) and len(mixed) == (template == "2021")

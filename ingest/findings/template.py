@@ -29,14 +29,17 @@ _HEADING = ("(?<![一二三四五六七八九十第]){numeral}\\s*[、.．]\\s*[
 def template_findings(rules: FindingRules, template: str, year: int | None, deviations: list[str],
                       unsure: frozenset[str] = frozenset()) -> list[Finding]:
     """An outdated format, and each deviation from the format followed; an outdated format is
-    pending the review of the template and the year when they are `unsure` (flagged fields)."""
+    pending the review of the template and the year when they are `unsure` (flagged fields), a
+    deviation the review of the template (a page whose rows fit both templates: seed 1010's
+    photo 6, a 2019 table taken for 2021's with （六） on one row)."""
     out = []
     if year is not None and year >= rules.current_from_year and template != rules.current_template:
         out.append(rules.finding("template_outdated", f"{year}年度报告应使用{rules.current_template}年格式，"
                                  f"却使用了{template}年格式", ref=template,
                                  pending=[f for f in (TEMPLATE_FIELD, YEAR_FIELD) if f in unsure]))
     for deviation in deviations:
-        out.append(rules.finding("template_mixed", rules.deviations.get(deviation, deviation), ref=deviation))
+        out.append(rules.finding("template_mixed", rules.deviations.get(deviation, deviation), ref=deviation,
+                                 pending=[TEMPLATE_FIELD] if TEMPLATE_FIELD in unsure else []))
     return out
 
 
