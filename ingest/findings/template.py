@@ -28,9 +28,9 @@ _HEADING = ("(?<![一二三四五六七八九十第]){numeral}\\s*[、.．]\\s*[
 
 def template_findings(rules: FindingRules, template: str, year: int | None, deviations: list[str],
                       unsure: frozenset[str] = frozenset()) -> list[Finding]:
-    """An outdated format, and each deviation from the format followed; an outdated format is
-    pending the review of the template and the year when they are `unsure` (flagged fields), a
-    deviation the review of the template (a page whose rows fit both templates: seed 1010's
+    """An outdated format, and each deviation from the format followed. When they are `unsure`
+    (flagged fields), an outdated format is pending the review of the template and the year, and
+    a deviation the review of the template (a page whose rows fit both templates: seed 1010's
     photo 6, a 2019 table taken for 2021's with （六） on one row)."""
     out = []
     if year is not None and year >= rules.current_from_year and template != rules.current_template:
