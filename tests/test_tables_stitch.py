@@ -106,6 +106,12 @@ def test_a_row_of_blanks_opening_the_next_page_is_not_the_headings_merged_down()
     assert isinstance(table, Table)
     assert _texts(table)[3] == ["", "", "", ""]
     assert [c.page for c in table.rows[3]] == [2, 2, 2, 2]
+    # Numbers in some of its cells, blanks in the others (seed 4040's text PDF 7: its 9s
+    # taken for 行政复议's, the row's blanks for its headings).
+    counts = _piece(2, [["", "", "9", "9"]])
+    [table] = stitch([(1, [TablePiece(1, cells, 3, 4, 3, numeric=looks_numeric)]), (2, [counts])])
+    assert isinstance(table, Table)
+    assert _texts(table)[3] == ["", "", "9", "9"]
 
 
 def test_a_header_repeated_with_ocr_misreads_is_dropped() -> None:

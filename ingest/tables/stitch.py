@@ -192,8 +192,9 @@ def _continue_merges(last: list[Slot], last_index: int, grid: Grid, numeric: Cal
     blanks under a row of headings only is the value row under its header, zeros printed
     blank: the headings merged down over two header rows end above it (seed 4545's scanned
     PDF 6, section 四's value row opening a page: its first five blanks taken for 行政复议's
-    headings, its fifteen cells flagged)."""
-    if all(s.text and not numeric(s.text) for s in last) and not any(s.text for s in grid[0]):
+    headings, its fifteen cells flagged). So is a row of blanks and numbers there (seed 4040's
+    text PDF 7: its two 9s put under 行政复议, five columns left of theirs)."""
+    if all(s.text and not numeric(s.text) for s in last) and all(not s.text or numeric(s.text) for s in grid[0]):
         return
     for above, below in zip(last, grid[0], strict=True):
         if above is below or not above.text or numeric(above.text) or numeric(below.text):
