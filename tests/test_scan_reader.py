@@ -16,7 +16,7 @@ from ingest.readers.scan import read_image_file
 from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import agree, digits_beside_a_mark, looks_numeric, may_be_value
-from ingest.scan.page import _worth_reading, prepare
+from ingest.scan.page import _without_slivers, _worth_reading, prepare
 from ingest.settings import Settings, load_settings
 from ingest.tables.raster import find_tables
 
@@ -146,11 +146,22 @@ def test_digits_beside_a_seals_mark_read_unsure_stay_a_value_cell() -> None:
 
 def test_prose_inside_paragraphs_is_not_read() -> None:
     """Lines outside tables worth OCR: titles (larger, even full width), headings, last lines,
-    the signature; a justified line of body text is not."""
-    title = (330, 440, 2140, 512)
-    prose = [(460, 680, 2100, 742), (336, 780, 2104, 842), (335, 880, 2141, 940)]
+    the signature; a line of body text that the paragraph goes on from below is not, ragged or
+    justified, its box grown by marks below or above the line or not."""
+    title = (330, 440, 2140, 520)
+    prose = [(540, 680, 2100, 742), (336, 780, 2004, 847), (335, 880, 2141, 940)]
     last_line = (342, 980, 1200, 1040)
-    heading = (459, 1080, 830, 1140)
+    heading = (459, 1080, 2141, 1140)
     signature = (1500, 1180, 2100, 1240)
     lines = [title, *prose, last_line, heading, signature]
-    assert _worth_reading(lines, []) == [title, last_line, heading, signature]
+    assert _worth_reading(lines) == [title, last_line, heading, signature]
+
+
+def test_a_sliver_at_the_sheets_edge_is_not_read() -> None:
+    """A strip a third of a line tall across a photo's foot (seed 1313's photo 2: read as kana
+    and a 7, which was taken for a value of section 四) is no text line; a footnote is."""
+    heading = (390, 386, 1057, 439)
+    footnote = (390, 500, 1500, 530)
+    sliver = (21, 2891, 2045, 2906)
+    assert _without_slivers([heading, (392, 1127, 1337, 1179), footnote, sliver]) == [
+        heading, (392, 1127, 1337, 1179), footnote]

@@ -35,8 +35,22 @@ from ingest.tables.raster import GridTable, find_rulings, find_tables, raster_se
 from ingest.tables.regions import Rulings
 from ingest.tables.stitch import TablePiece
 
-# A text line this much taller than the page's body lines is a title (read even if full width).
-_TITLE_SIZE = 1.1
+# A text line this much taller than the page's body lines is a title (read even if full width):
+# a body line's box grows with its marks (，below the line, “ above it) up to 1.13 times
+# (seed 7474's images); titles are set a third larger.
+_TITLE_SIZE = 1.25
+# A paragraph's inner line starts at the text's left edge or an indent (two characters and a
+# little) and ends this many of its heights short of the text's right edge at most: justified
+# lines end within a character (a closing mark may overhang), ragged ones within two.
+_INDENT = 3.5
+_RAGGED = 2.5
+# The line below an inner line starts at the left edge (within a character), at most this many
+# body heights below it: it goes on with the same paragraph.
+_LEADING = 1.5
+# A line under this share of the body's height is no text to read: a strip cut by the sheet's
+# edge or a shadow's rim (seed 1313's photo 2: read as kana and digits, a 7 taken for section
+# 四's). Small print (a footnote's) is more than half the body's size.
+_SLIVER = 0.5
 # Characters of a line are closed up across gaps this share of the text height (wider than
 # the space between two characters of a line, narrower than the space between lines).
 _CHAR_GAP = 0.3
@@ -295,22 +309,33 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
                       numeric=looks_numeric)
 
 
-def _worth_reading(lines: list[Box], tables: list[Box]) -> list[Box]:
+def _worth_reading(lines: list[Box]) -> list[Box]:
     """The text lines outside tables that can matter: every line but the inside of a prose
     paragraph (headings, titles, last lines, signature, date). A line running from the text's
-    left edge, or a paragraph indent, to its right edge in body size is prose the template
-    never asks for: reading it would cost as much as a table. Titles are set larger."""
+    left edge, or a paragraph indent, to its right edge in body size, with the paragraph going
+    on below it from the left edge, is prose the template never asks for: reading it would cost
+    as much as a table. Titles are set larger. The edges are the text's, not the tables': a
+    table set wider than the text left every line of seed 7474's image 4 short of its edge."""
     if not lines:
         return []
-    left, right = min(b[0] for b in lines + tables), max(b[2] for b in lines + tables)
+    left, right = min(b[0] for b in lines), max(b[2] for b in lines)
     body = float(np.median([b[3] - b[1] for b in lines]))
+    by_top = sorted(lines, key=lambda b: b[1])
+    below = dict(zip(by_top, [*by_top[1:], None], strict=True))
 
     def prose(box: Box) -> bool:
-        # Justified lines end within a character or so of the edge (a closing mark may overhang).
-        height = box[3] - box[1]
-        return height < _TITLE_SIZE * body and box[0] <= left + 3 * height and box[2] >= right - 1.5 * height
+        height, after = box[3] - box[1], below[box]
+        goes_on = after is not None and after[0] <= left + body and after[1] - box[3] <= _LEADING * body
+        return (goes_on and height < _TITLE_SIZE * body and box[0] <= left + _INDENT * height
+                and box[2] >= right - _RAGGED * height)
 
     return [b for b in lines if not prose(b)]
+
+
+def _without_slivers(lines: list[Box]) -> list[Box]:
+    """The text lines without those far thinner than the page's body lines (`_SLIVER`)."""
+    body = float(np.median([b[3] - b[1] for b in lines])) if lines else 0.0
+    return [b for b in lines if b[3] - b[1] >= _SLIVER * body]
 
 
 def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Settings) -> PageRead:
@@ -353,8 +378,8 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
         x0, y0, x1, y1 = table.box
         outside[max(0, y0 - gs.snap):y1 + gs.snap, max(0, x0 - gs.snap):x1 + gs.snap] = 0
         read_tables.append(read_table(page, table, gs, number, engines, settings))
-    lines = text_line_boxes(outside, gs.text_height)
-    kept = _worth_reading(lines, [t.box for t in tables])
+    lines = _without_slivers(text_line_boxes(outside, gs.text_height))
+    kept = _worth_reading(lines)
     lines = lines_to_read(outside, lines, kept)  # prose lines holding numbers too
     readings = engines.labels.read_lines([scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
     read_tables, claimed = take_side_labels(read_tables, lines, readings)
