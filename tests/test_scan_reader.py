@@ -16,7 +16,7 @@ from ingest.readers.scan import read_image_file
 from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import agree, digits_beside_a_mark, looks_numeric, may_be_value
-from ingest.scan.page import _without_slivers, _worth_reading, prepare
+from ingest.scan.page import _is_text, _without_slivers, _worth_reading, prepare
 from ingest.settings import Settings, load_settings
 from ingest.tables.raster import find_tables
 
@@ -165,3 +165,13 @@ def test_a_sliver_at_the_sheets_edge_is_not_read() -> None:
     sliver = (21, 2891, 2045, 2906)
     assert _without_slivers([heading, (392, 1127, 1337, 1179), footnote, sliver]) == [
         heading, (392, 1127, 1337, 1179), footnote]
+
+
+def test_a_sheets_edge_read_as_kana_is_no_text() -> None:
+    """Seed 4949's photo 2: the strip along the sheet's foot read as kana with digits, one of
+    them taken for a value of section 四; a seal's kana beside a date leave the date text."""
+    assert not _is_text("のはにののスはのドンスのル2のののバのでのののススルルのはの"
+                        "スののので2の2にンのルスにトルス399のまが")
+    assert _is_text("2020年6月1日のス")
+    assert _is_text("三、收到和处理政府信息公开申请情况")
+    assert not _is_text("  ")

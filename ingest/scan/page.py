@@ -3,6 +3,7 @@ text outside the tables read line by line."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -51,6 +52,10 @@ _LEADING = 1.5
 # edge or a shadow's rim (seed 1313's photo 2: read as kana and digits, a 7 taken for section
 # 四's). Small print (a footnote's) is more than half the body's size.
 _SLIVER = 0.5
+# What OCR reads of a sheet's edge, a shadow or a seal: kana (which no Chinese report prints)
+# outnumbering the Chinese characters and digits read with them.
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
 # Characters of a line are closed up across gaps this share of the text height (wider than
 # the space between two characters of a line, narrower than the space between lines).
 _CHAR_GAP = 0.3
@@ -338,6 +343,13 @@ def _without_slivers(lines: list[Box]) -> list[Box]:
     return [b for b in lines if b[3] - b[1] >= _SLIVER * body]
 
 
+def _is_text(reading: str) -> bool:
+    """Whether a line's reading is text, not a sheet's edge read as kana (seed 4949's photo 2:
+    the strip along its foot read `のはにのの…2の2…399のまが`, its 2 taken for a value of
+    section 四)."""
+    return bool(reading.strip()) and len(_KANA.findall(reading)) <= len(_HAN_OR_DIGIT.findall(reading))
+
+
 def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Settings) -> PageRead:
     """A page's tables and text lines, top to bottom; a page whose orientation stays in
     doubt is read both ways and the reading that scores better is kept. A phone photo's sheet
@@ -393,7 +405,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
     blocks: list[tuple[int, Paragraph | TablePiece[int]]] = [
         (t.box[1], r) for t, r in zip(tables, read_tables, strict=True)]
     for i, (box, reading) in enumerate(zip(lines, readings, strict=True)):
-        if reading.text.strip() and i not in claimed:
+        if _is_text(reading.text) and i not in claimed:
             blocks.append((box[1], Paragraph(reading.text.strip(), number)))
     blocks.sort(key=lambda item: item[0])
     # Characters read, each weighed by its reading's confidence: a page read the wrong way
