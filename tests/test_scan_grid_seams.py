@@ -55,3 +55,11 @@ def test_a_mark_just_right_of_a_grid_leaves_that_rows_blanks_unsure() -> None:
     far = np.zeros((400, 800), np.uint8)
     far[160:185, 560:575] = 255
     assert _confidences(doubt_blanks_beside([grid], far, GRID, 0.5)) == [[0.99, 0.99]]
+    # A stroke running down past the rows (a photo's sheet edge, slanting beside the grid:
+    # seed 5050's photo 2) is no value of any of them.
+    edge = np.zeros((400, 800), np.uint8)
+    for y in range(90, 260):
+        edge[y, 460 + (y - 90) // 40:462 + (y - 90) // 40] = 255
+    assert _confidences(doubt_blanks_beside([grid], edge, GRID, 0.5)) == [[0.99, 0.99]]
+    edge[160:185, 420:435] = 255
+    assert _confidences(doubt_blanks_beside([grid], edge, GRID, 0.5)) == [[0.5, 0.99]]
