@@ -316,23 +316,32 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
 
 def _worth_reading(lines: list[Box]) -> list[Box]:
     """The text lines outside tables that can matter: every line but the inside of a prose
-    paragraph (headings, titles, last lines, signature, date). A line running from the text's
-    left edge, or a paragraph indent, to its right edge in body size, with the paragraph going
-    on below it from the left edge, is prose the template never asks for: reading it would cost
-    as much as a table. Titles are set larger. The edges are the text's, not the tables': a
-    table set wider than the text left every line of seed 7474's image 4 short of its edge."""
+    paragraph (headings, titles, short last lines, signature, date). A line running from the
+    text's left edge, or a paragraph indent, to its right edge in body size, in a paragraph
+    that goes on below it or above it from the left edge, is prose the template never asks
+    for: reading it would cost as much as a table. Titles are set larger. The edges are the
+    text's, not the tables': a table set wider than the text left every line of seed 7474's
+    image 4 short of its edge."""
     if not lines:
         return []
     left, right = min(b[0] for b in lines), max(b[2] for b in lines)
     body = float(np.median([b[3] - b[1] for b in lines]))
     by_top = sorted(lines, key=lambda b: b[1])
     below = dict(zip(by_top, [*by_top[1:], None], strict=True))
+    above = dict(zip(by_top, [None, *by_top[:-1]], strict=True))
+
+    def full(box: Box) -> bool:
+        height = box[3] - box[1]
+        return height < _TITLE_SIZE * body and box[0] <= left + _INDENT * height and box[2] >= right - _RAGGED * height
+
+    def runs_on(upper: Box, lower: Box | None) -> bool:
+        """Whether `lower` goes on with `upper`'s paragraph."""
+        return lower is not None and lower[0] <= left + body and lower[1] - upper[3] <= _LEADING * body
 
     def prose(box: Box) -> bool:
-        height, after = box[3] - box[1], below[box]
-        goes_on = after is not None and after[0] <= left + body and after[1] - box[3] <= _LEADING * body
-        return (goes_on and height < _TITLE_SIZE * body and box[0] <= left + _INDENT * height
-                and box[2] >= right - _RAGGED * height)
+        before = above[box]
+        last = before is not None and full(before) and runs_on(before, box)
+        return full(box) and (runs_on(box, below[box]) or last)
 
     return [b for b in lines if not prose(b)]
 
