@@ -22,7 +22,8 @@ _SHARED_ROWS = 0.8
 _GAP_HEIGHTS = 4
 # Print this many text heights right of a grid may be a value of its rows the grid left out.
 _BESIDE = 8
-# No character is this many text heights tall: a stroke that is runs past the rows.
+# No character is this many text heights tall: a stroke that is (a sheet's edge, a pen's line)
+# runs on past the rows, no value of theirs.
 _LONGEST_MARK = 2
 
 
@@ -62,7 +63,7 @@ def _rows_with_marks(piece: TablePiece[int], ink: np.ndarray, x0: int, x1: int, 
     band_top = piece.box[1]
     band = ink[band_top:piece.box[3], x0:x1].copy()
     if band.size:
-        count, labels, stats = components(band)
+        _, labels, stats = components(band)
         long = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] > _LONGEST_MARK * gs.text_height)
         band[np.isin(labels, long[long > 0])] = 0
     for row, (top, bottom) in piece.row_spans().items():

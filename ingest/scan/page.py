@@ -40,9 +40,10 @@ from ingest.tables.stitch import TablePiece
 # a body line's box grows with its marks (，below the line, “ above it) up to 1.13 times
 # (seed 7474's images); titles are set a third larger.
 _TITLE_SIZE = 1.25
-# A paragraph's inner line starts at the text's left edge or an indent (two characters and a
-# little) and ends this many of its heights short of the text's right edge at most: justified
-# lines end within a character (a closing mark may overhang), ragged ones within two.
+# A paragraph's inner line starts at the text's left edge or an indent (two characters with
+# their spacing, each a line's height or a little more) and ends this many of its heights
+# short of the text's right edge at most: justified lines end within a character (a closing
+# mark may overhang), ragged ones within two.
 _INDENT = 3.5
 _RAGGED = 2.5
 # The line below an inner line starts at the left edge (within a character), at most this many
