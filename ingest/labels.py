@@ -15,6 +15,9 @@ _ORDINAL = re.compile(
 )
 # Everything that is not a letter, digit or CJK character is dropped for matching.
 _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
+# Kana, which no Chinese report prints: what OCR reads of a seal, a shadow or a sheet's edge.
+KANA = re.compile(r"[\u3040-\u30ff]")
+CHINESE_OR_DIGIT = re.compile(r"[\u4e00-\u9fff\d]")
 # OCR and typing confusions folded before comparison.
 _FOLD = str.maketrans({"己": "已", "巳": "已", "入": "人", "曰": "日", "〇": "0"})
 # Traditional forms of the templates' characters, each above its simplified one: OCR reads a

@@ -20,7 +20,7 @@ from ingest.agency import clean_name, names_no_province, same_body, strip_citati
 from ingest.calibration import field_confidence
 from ingest.evidence import OCR_FORMATS
 from ingest.field_evidence import FieldEvidence
-from ingest.labels import nfkc
+from ingest.labels import CHINESE_OR_DIGIT, KANA, nfkc
 from ingest.models import ReportMeta
 from ingest.settings import Settings
 
@@ -51,9 +51,7 @@ _QUOTED = re.compile(r"《([^《》]{6,80})》")
 _STATS_SPAN = re.compile(
     r"(?:统计|期限|时限|时间|数据|期间)[^。；]{0,16}?((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:起)?\s*"
     r"(?:至|到|—|–|-|~)\s*(?:((?:19|20)\d\d)\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日")
-_SEAL_READING = re.compile(r"[\u3040-\u30ff]")
 _SEAL_RIM = re.compile(r"[|丨｜\s]+$")
-_CHINESE_OR_DIGIT = re.compile(r"[\u4e00-\u9fff\d]")
 # 年 or 日 may be lost to OCR where a seal covers the date (2020年6月1日 read 20206月1申).
 _CLOSING_DATE = re.compile(r"((?:19|20)\d\d)\s*年?\s*\d{1,2}\s*月\s*\d{1,2}\s*日?")
 _NUMERIC_DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*\d{1,2}")
@@ -216,7 +214,7 @@ def _signature(closing: str, known: list[str]) -> _Signature:
     # A closing date ends the report: at most a short page footer follows it, no sentence; and
     # what OCR reads of a seal beside it (kana, which no Chinese report prints, and stray marks).
     after = "\n".join(line for line in closing[dates[-1].end() :].split("\n")
-                       if _CHINESE_OR_DIGIT.search(line) and not _SEAL_READING.search(line)) if dates else "。"
+                       if CHINESE_OR_DIGIT.search(line) and not KANA.search(line)) if dates else "。"
     if len(after) > 60 or "。" in after:
         return _Signature(None, None)
     date = dates[-1]
@@ -224,7 +222,7 @@ def _signature(closing: str, known: list[str]) -> _Signature:
     # A seal stamped over the date line: OCR reads what it covers as kana (which no Chinese
     # report prints) and the seal's rim as a bar; the name stands on the line above.
     line_start = before.rfind("\n") + 1
-    if _SEAL_READING.search(before[line_start:]):
+    if KANA.search(before[line_start:]):
         before = before[:line_start]
     before = _SEAL_RIM.sub("", before)
     run = re.search(r"[\u4e00-\u9fff()（）]{2,60}$", before)

@@ -3,7 +3,6 @@ text outside the tables read line by line."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -11,6 +10,7 @@ import cv2
 import numpy as np
 
 from ingest.errors import ErrorCode, InputError
+from ingest.labels import CHINESE_OR_DIGIT, KANA
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
 from ingest.scan.cell_marks import RULE_RIM, cell_ink, cell_interior, cell_marks, crosses_row_rule, cut_by_inset
@@ -53,10 +53,6 @@ _LEADING = 1.5
 # edge or a shadow's rim (seed 1313's photo 2: read as kana and digits, a 7 taken for section
 # 四's). Small print (a footnote's) is more than half the body's size.
 _SLIVER = 0.5
-# What OCR reads of a sheet's edge, a shadow or a seal: kana (which no Chinese report prints)
-# outnumbering the Chinese characters and digits read with them.
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
 # Characters of a line are closed up across gaps this share of the text height (wider than
 # the space between two characters of a line, narrower than the space between lines).
 _CHAR_GAP = 0.3
@@ -357,7 +353,7 @@ def _is_text(reading: str) -> bool:
     """Whether a line's reading is text, not a sheet's edge read as kana (seed 4949's photo 2:
     the strip along its foot read `のはにのの…2の2…399のまが`, its 2 taken for a value of
     section 四)."""
-    return bool(reading.strip()) and len(_KANA.findall(reading)) <= len(_HAN_OR_DIGIT.findall(reading))
+    return bool(reading.strip()) and len(KANA.findall(reading)) <= len(CHINESE_OR_DIGIT.findall(reading))
 
 
 def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Settings) -> PageRead:
