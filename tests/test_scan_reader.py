@@ -26,28 +26,29 @@ COL_X = [150, 450, 650, 850, 1050]
 ROW_Y = [400, 470, 540, 610, 680]
 
 
-def _page() -> np.ndarray:
-    """An A4-ish page at 150 dpi: a title, a table whose first row is a merged heading."""
-    image = Image.new("RGB", (1240, 1754), "white")
+def _page(scale: int = 1) -> np.ndarray:
+    """An A4-ish page at 150 dpi (times `scale`): a title, a table whose first row is a merged heading."""
+    xs, ys = [x * scale for x in COL_X], [y * scale for y in ROW_Y]
+    image = Image.new("RGB", (1240 * scale, 1754 * scale), "white")
     draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(FONT, 30)
-    draw.text((300, 200), "某某县人民政府2023年政府信息公开工作年度报告", font=font, fill="black")
-    for y in ROW_Y:
-        draw.line([(COL_X[0], y), (COL_X[-1], y)], fill="black", width=2)
-    for i, x in enumerate(COL_X):
+    font = ImageFont.truetype(FONT, 30 * scale)
+    draw.text((300 * scale, 200 * scale), "某某县人民政府2023年政府信息公开工作年度报告", font=font, fill="black")
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=2 * scale)
+    for i, x in enumerate(xs):
         # Inner rules stop below the merged heading row.
-        top = ROW_Y[0] if i in (0, len(COL_X) - 1) else ROW_Y[1]
-        draw.line([(x, top), (x, ROW_Y[-1])], fill="black", width=2)
-    draw.text((COL_X[0] + 20, ROW_Y[0] + 15), "申请情况", font=font, fill="black")
+        top = ys[0] if i in (0, len(xs) - 1) else ys[1]
+        draw.line([(x, top), (x, ys[-1])], fill="black", width=2 * scale)
+    draw.text((xs[0] + 20 * scale, ys[0] + 15 * scale), "申请情况", font=font, fill="black")
     for r, row in enumerate(ROWS, start=1):
         for c, text in enumerate(row):
-            draw.text((COL_X[c] + 20, ROW_Y[r] + 15), text, font=font, fill="black")
+            draw.text((xs[c] + 20 * scale, ys[r] + 15 * scale), text, font=font, fill="black")
     page = cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
     # A broken rule (a faint scan): gaps shorter than a character are bridged.
-    page[ROW_Y[2] - 2:ROW_Y[2] + 3, 500:508] = 255
+    page[ys[2] - 2 * scale:ys[2] + 3 * scale, 500 * scale:508 * scale] = 255
     # The red seal stamped over the values: its ink darkens the paper, not the black text.
     seal = np.full_like(page, 255)
-    cv2.circle(seal, (800, 560), 110, (40, 40, 220), 8)
+    cv2.circle(seal, (800 * scale, 560 * scale), 110 * scale, (40, 40, 220), 8 * scale)
     return np.minimum(page, seal)
 
 
@@ -78,11 +79,13 @@ def test_grid_finds_merged_header_and_bridges_broken_rules() -> None:
     assert split_dropped_rules(table, page.ink, page.grid, bilevel=True).cells == table.cells
 
 
-# Full-page OCR is slow: the default engine pair, and Tesseract alone (its own label path).
-@pytest.mark.parametrize("engine", ["both", "tesseract"])
-def test_image_read_cell_by_cell(engine: str) -> None:
+# Full-page OCR is slow: the default engine pair, and Tesseract alone (its own label path);
+# the page drawn at 300 dpi too, read at its reading size.
+@pytest.mark.parametrize(("engine", "scale"), [("both", 1), ("tesseract", 1), ("both", 2)])
+def test_image_read_cell_by_cell(engine: str, scale: int) -> None:
     settings = load_settings(ocr={"engine": engine})
-    document = read_image_file(_png(_skewed_upside_down(_page())), settings)
+    page = _page() if scale == 1 else _toned(_page(scale))
+    document = read_image_file(_png(_skewed_upside_down(page)), settings)
     tables = [b for b in document.blocks if isinstance(b, Table)]
     assert len(tables) == 1 and list(document.page_images) == [1]
     cells = {(c.row, c.col): c for row in tables[0].rows for c in row}
@@ -97,6 +100,29 @@ def test_image_read_cell_by_cell(engine: str) -> None:
                 assert SequenceMatcher(None, cell.text, text).ratio() >= 0.6, (r, c, cell)
     assert cells[(0, 3)].origin == (0, 0)
     assert any("年度报告" in line for line in document.lines())
+    # The page kept for review is the one read, its cells' boxes on it.
+    kept = cv2.imdecode(np.frombuffer(document.page_images[1], np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert kept is not None
+    height, width = kept.shape
+    assert width < 1240 * scale or scale == 1
+    assert all(c.bbox.x1 <= width and c.bbox.y1 <= height for row in tables[0].rows for c in row if c.bbox)
+
+
+def _toned(page: np.ndarray) -> np.ndarray:
+    """The page as a gray scanner sees it: paper a light gray, not white."""
+    return (page * 0.8).astype(np.uint8)
+
+
+def test_a_gray_page_is_read_at_its_reading_size_and_a_black_and_white_one_as_it_is() -> None:
+    scan = load_settings().scan
+    gray = prepare(_toned(_page(2)), scan=scan)
+    # The print (60 px) to 26 px, but the short side kept at 200 dpi's.
+    assert gray.scale == pytest.approx(scan.reading_min_side / 2480, abs=0.001)
+    assert gray.gray.shape[1] == scan.reading_min_side
+    black_and_white = cv2.threshold(_page(2), 160, 255, cv2.THRESH_BINARY)[1]
+    assert prepare(black_and_white, scan=scan).scale == 1.0
+    # A page whose print is no taller than the reading size is read as it is.
+    assert prepare(_toned(_page()), scan=scan).scale == 1.0
 
 
 def test_disagreeing_readings_go_to_review() -> None:

@@ -28,11 +28,11 @@ from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
 from ingest.scan.side_labels import take_side_labels
 from ingest.scan.values_between import values_between
-from ingest.settings import Settings
+from ingest.settings import ScanSettings, Settings
 from ingest.tables.components import components
 from ingest.tables.model import GridCell, GridSettings, Slot, bbox
 from ingest.tables.model import PixelBox as Box
-from ingest.tables.raster import GridTable, find_rulings, find_tables, raster_settings
+from ingest.tables.raster import GridTable, find_rulings, find_tables, raster_settings, text_height
 from ingest.tables.regions import Rulings
 from ingest.tables.stitch import TablePiece
 
@@ -64,6 +64,9 @@ _AXIS_TEXT_HEIGHT = 16
 # A mark cut by its cell's inset to under this share of the table's usual mark height is read
 # in part (a tight row's digits, all cut alike by a row or two, read right: seed 2468's 150-dpi images).
 _CUT_SHARE = 0.8
+# A page is read smaller only when that leaves under three quarters of its pixels: resampling
+# blurs the print, and a scale near 1 saves nothing to make up for it.
+_SCALE_MARGIN = 1.15
 
 
 @dataclass
@@ -80,10 +83,12 @@ class Prepared:
     bilevel: bool = False
     # A phone photo's page: its print is blurred.
     photographed: bool = False
+    # The page as fed was scaled by this to be read (`_reading_scale`).
+    scale: float = 1.0
 
     def set_upright(self, color: np.ndarray) -> np.ndarray:
-        """The colour page as fed turned as this one (kept for review)."""
-        return _set_upright(color, self.angle, self.turns)
+        """The colour page as fed, scaled and turned as this one (kept for review)."""
+        return _set_upright(color, self.angle, self.turns, self.scale)
 
     @cached_property
     def grid(self) -> GridSettings[int]:
@@ -123,25 +128,43 @@ class PageRead:
     score: float = 0.0
 
 
-def _set_upright(color: np.ndarray, angle: float, turns: int) -> np.ndarray:
-    return preprocess.quarter_turn(preprocess.rotate(color, angle), turns)
+def _set_upright(color: np.ndarray, angle: float, turns: int, scale: float = 1.0) -> np.ndarray:
+    return preprocess.quarter_turn(preprocess.rotate(preprocess.scaled(color, scale), angle), turns)
 
 
-def prepare(color: np.ndarray, photographed: bool = False) -> Prepared:
-    """Seal removed, a scanner lid's bands (or, black and white, its dither) whitened, light
-    flattened, faint print deepened, binarised: derived from the colour page as it stands."""
+def prepare(color: np.ndarray, photographed: bool = False, scan: ScanSettings | None = None) -> Prepared:
+    """Seal removed, a scanner lid's bands (or, black and white, its dither) whitened, scaled
+    to its reading size (given `scan`), light flattened, faint print deepened, binarised:
+    derived from the colour page as it stands."""
     raw = preprocess.whiten_scanner_edges(cv2.cvtColor(preprocess.remove_seal(color), cv2.COLOR_BGR2GRAY))
     bilevel = preprocess.is_bilevel(raw)
     if bilevel:
         raw = preprocess.whiten_dithered_surround(raw)
-    flat = preprocess.whiten_edge_slivers(preprocess.deepen_faint_ink(preprocess.flatten_light(raw)))
-    return _with_ink(flat, bilevel=bilevel, photographed=photographed)
+    scale = 1.0 if bilevel or photographed or scan is None else _reading_scale(raw, scan)
+    flat = preprocess.whiten_edge_slivers(preprocess.deepen_faint_ink(preprocess.flatten_light(
+        preprocess.scaled(raw, scale))))
+    return _with_ink(flat, bilevel=bilevel, photographed=photographed, scale=scale)
+
+
+def _reading_scale(gray: np.ndarray, scan: ScanSettings) -> float:
+    """How much smaller a gray page is read: so that its print is `scan.reading_text_height`
+    pixels tall, its short side no shorter than `scan.reading_min_side`. A 300-dpi page's rules
+    and characters are found and read as well at 200 dpi, for half the pixels. A black-and-
+    white page is read as it is: its rules' dashes and its digits' strokes are a pixel or two
+    wide (seeds 1313 and 4949's black-and-white pages read smaller: 414 more cells wrong, 6
+    silent); so is a phone photo's, flattened at `scan.photo_dpi` already, its print blurred
+    (4949's photo 2 read smaller: 14 blank cells doubted). The short
+    side keeps a page's small print legible where a large title and prose set the print's
+    height (seed 8642's scanned PDF 5: its section 二 lost, read at 150 dpi)."""
+    height = text_height(preprocess.binarise(gray))
+    scale = max(scan.reading_text_height / height, scan.reading_min_side / min(gray.shape))
+    return 1.0 if scale * _SCALE_MARGIN > 1 else scale
 
 
 def _with_ink(gray: np.ndarray, angle: float = 0.0, bilevel: bool = False, photographed: bool = False,
-              turns: int = 0) -> Prepared:
+              turns: int = 0, scale: float = 1.0) -> Prepared:
     return Prepared(gray, preprocess.binarise(gray), preprocess.faint_ink(gray), angle, turns, bilevel=bilevel,
-                    photographed=photographed)
+                    photographed=photographed, scale=scale)
 
 
 def _turned(page: Prepared, turns: int) -> Prepared:
@@ -149,7 +172,7 @@ def _turned(page: Prepared, turns: int) -> Prepared:
         # The page itself, with the measures and rulings it has found (not found again).
         return page
     gray, ink, faint = (preprocess.quarter_turn(a, turns) for a in (page.gray, page.ink, page.faint))
-    turned = Prepared(gray, ink, faint, page.angle, page.turns + turns, page.bilevel, page.photographed)
+    turned = Prepared(gray, ink, faint, page.angle, page.turns + turns, page.bilevel, page.photographed, page.scale)
     # A half turn keeps the page's measures and turns its rulings: found once, not again.
     if turns % 4 == 2 and "rulings" in page.__dict__:
         turned.__dict__["grid"] = page.grid
@@ -168,7 +191,7 @@ def _straight(page: Prepared) -> Prepared:
         return page
     # Turning by the angle, then a quarter, is the quarter turn, then the angle.
     return _with_ink(preprocess.rotate(page.gray, angle), page.angle + angle, page.bilevel, page.photographed,
-                     page.turns)
+                     page.turns, page.scale)
 
 
 def text_axis(page: Prepared) -> float:
@@ -203,7 +226,8 @@ def _line_runs(closed: np.ndarray, text_height: int) -> int:
     return int(width[lines].sum())
 
 
-def upright(color: np.ndarray, engines: EngineSet, photographed: bool = False) -> list[Prepared]:
+def upright(color: np.ndarray, engines: EngineSet, photographed: bool = False,
+            scan: ScanSettings | None = None) -> list[Prepared]:
     """The page turned (0/90/180/270) and deskewed so that its text reads left to right:
     one way when that is sure, else the two likeliest ways, likelier first.
 
@@ -214,7 +238,7 @@ def upright(color: np.ndarray, engines: EngineSet, photographed: bool = False) -
     the page is read both ways unless one turn's probes read twice as well as the other's
     (seed 6262's black-and-white turned scan: its axis unseen, the first turn's probes read
     surely upside down, and section 三 was read sideways, 147 cells lost)."""
-    straight = _straight(prepare(color, photographed))
+    straight = _straight(prepare(color, photographed, scan))
     axis = text_axis(straight)
     turns = [0] if axis >= _SURE_AXIS else [1] if axis <= 1 / _SURE_AXIS else [0, 1]
     options: list[tuple[float, Prepared, bool, bool]] = []
@@ -364,20 +388,20 @@ def read_page(color: np.ndarray, number: int, engines: EngineSet, settings: Sett
     Each way's arrays are let go once it is read, and the colour page is turned (for
     review) only for the reading kept: a page read both ways holds one way at a time."""
     color, photographed = photo.as_scanned(color, settings)
-    ways = upright(color, engines, photographed)
-    best: tuple[PageRead, float, int] | None = None
+    ways = upright(color, engines, photographed, settings.scan)
+    best: tuple[PageRead, float, int, float] | None = None
     while ways:
         page = ways.pop(0)
         read = _read_upright(page, number, engines, settings)
         if best is None or read.score > best[0].score:
-            best = (read, page.angle, page.turns)
+            best = (read, page.angle, page.turns, page.scale)
         del page
     assert best is not None, "upright() gives at least one way"
-    read, angle, turns = best
+    read, angle, turns, scale = best
     # The OCR engine's buffers for long text lines, freed, go back to the system before the
     # colour page is turned: held in the heap they were the peak of a 300-dpi page.
     release_freed_memory()
-    return replace(read, image=_set_upright(color, angle, turns))
+    return replace(read, image=_set_upright(color, angle, turns, scale))
 
 
 def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Settings) -> PageRead:

@@ -304,6 +304,14 @@ def rotate(image: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
 
 
+def scaled(image: np.ndarray, scale: float) -> np.ndarray:
+    """The image scaled by `scale` (< 1: smaller, averaging the pixels it merges)."""
+    if scale == 1.0:
+        return image
+    height, width = image.shape[:2]
+    return cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+
+
 def quarter_turn(image: np.ndarray, turns: int) -> np.ndarray:
     """The image turned `turns` quarter turns clockwise."""
     codes = {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
