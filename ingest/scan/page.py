@@ -149,13 +149,14 @@ def prepare(color: np.ndarray, photographed: bool = False, scan: ScanSettings | 
 def _reading_scale(gray: np.ndarray, scan: ScanSettings) -> float:
     """How much smaller a gray page is read: so that its print is `scan.reading_text_height`
     pixels tall, its short side no shorter than `scan.reading_min_side`. A 300-dpi page's rules
-    and characters are found and read as well at 200 dpi, for half the pixels. A black-and-
-    white page is read as it is: its rules' dashes and its digits' strokes are a pixel or two
-    wide (seeds 1313 and 4949's black-and-white pages read smaller: 414 more cells wrong, 6
-    silent); so is a phone photo's, flattened at `scan.photo_dpi` already, its print blurred
-    (4949's photo 2 read smaller: 14 blank cells doubted). The short
-    side keeps a page's small print legible where a large title and prose set the print's
-    height (seed 8642's scanned PDF 5: its section 二 lost, read at 150 dpi)."""
+    and characters are found and read as well at 200 dpi, for half the pixels. The short side
+    keeps a page's small print legible where a large title and prose set the print's height
+    (seed 8642's scanned PDF 5: its section 二 lost, read at 150 dpi).
+
+    `prepare` reads a black-and-white page as it is: its rules' dashes and its digits' strokes
+    are a pixel or two wide (seeds 1313 and 4949's black-and-white pages read smaller: 414 more
+    cells wrong, 6 silent); and a phone photo's, flattened at `scan.photo_dpi` already, its
+    print blurred (4949's photo 2 read smaller: 14 blank cells doubted)."""
     height = text_height(preprocess.binarise(gray))
     scale = max(scan.reading_text_height / height, scan.reading_min_side / min(gray.shape))
     return 1.0 if scale * _SCALE_MARGIN > 1 else scale
