@@ -114,6 +114,24 @@ def test_a_row_of_blanks_opening_the_next_page_is_not_the_headings_merged_down()
     assert _texts(table)[3] == ["", "", "9", "9"]
 
 
+def test_a_heading_merged_down_the_header_does_not_run_on_right_of_a_new_items_label() -> None:
+    """Section 三's header ends one page, 自然人 merged over its last two rows; the next opens
+    with 一、本年新收…, its 自然人 printed blank (seed 3571's text PDF 7: 自然人 ran on into that
+    blank, the row's one value shifted a column, seven cells flagged)."""
+    def cell(row: int, col: int, rows: int, cols: int, text: str) -> tuple[GridCell[int], Slot]:
+        return (GridCell(row, col, rows, cols, (10 * col, 10 * row, 10 * (col + cols), 10 * (row + rows))),
+                Slot(text, (row, col), 1))
+
+    cells = [cell(0, 0, 3, 1, "（本列数据的勾稽关系为…）"), cell(0, 1, 1, 3, "申请人情况"),
+             cell(1, 1, 2, 1, "自然人"), cell(1, 2, 1, 1, "法人或其他组织"), cell(1, 3, 2, 1, "总计"),
+             cell(2, 2, 1, 1, "商业企业")]
+    header = TablePiece(1, cells, 3, 4, 3, numeric=looks_numeric)
+    rows = _piece(2, [["一、本年新收政府信息公开申请数量", "", "", "0"]])
+    [table] = stitch([(1, [header]), (2, [rows])])
+    assert isinstance(table, Table)
+    assert _texts(table)[3] == ["一、本年新收政府信息公开申请数量", "", "", "0"]
+
+
 def test_a_header_repeated_with_ocr_misreads_is_dropped() -> None:
     """The continuation's header read otherwise (自然人 as 白然人, 人数 as 入数): still the
     header, not rows merged into the row the break ends on (seed 8080's fax lost that row)."""

@@ -193,14 +193,17 @@ def _continue_merges(last: list[Slot], last_index: int, grid: Grid, numeric: Cal
     blank: the headings merged down over two header rows end above it (seed 4545's scanned
     PDF 6, section 四's value row opening a page: its first five blanks taken for 行政复议's
     headings, its fifteen cells flagged). So is a row of blanks and numbers there (seed 4040's
-    text PDF 7: its two 9s put under 行政复议, five columns left of theirs)."""
+    text PDF 7: its two 9s put under 行政复议, five columns left of theirs). Nor does a
+    cell continue right of a new item's label: the row under it is that item's (seed 3571's
+    text PDF 7: 自然人, merged over the header's last two rows, ran on into 一、本年新收…'s
+    first value, printed blank)."""
     if all(s.text and not numeric(s.text) for s in last) and all(not s.text or numeric(s.text) for s in grid[0]):
         return
-    for above, below in zip(last, grid[0], strict=True):
+    item = next((c for c, s in enumerate(grid[0]) if ITEM_START.match(s.text)), len(grid[0]))
+    for above, below in zip(last[:item], grid[0][:item], strict=True):
         if above is below or not above.text or numeric(above.text) or numeric(below.text):
             continue
-        merged = above.origin[0] < last_index or _height(grid, below) > 1
-        if not merged or ITEM_START.match(below.text):
+        if not (above.origin[0] < last_index or _height(grid, below) > 1):
             continue
         above.text = join_text(above.text, below.text, spaced=True)
         for row in grid:
