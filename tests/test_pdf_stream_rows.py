@@ -1,11 +1,12 @@
 """A text PDF's lines outside ruled tables: numbers of a table printed without rules kept
 apart, a web page's side menu kept out of the article's paragraphs, a table's row in the
-page's foot kept as a row (not taken for a page number)."""
+page's foot kept as a row (not taken for a page number), a value set half a line off its row
+kept in it."""
 
 from __future__ import annotations
 
 from ingest.readers.pdf import _is_page_furniture, _side_column
-from ingest.tables.glyphs import Glyph, Line, line_text, segments
+from ingest.tables.glyphs import Glyph, Line, line_text, lines_of, segments, with_offset_values_joined
 from ingest.tables.vector import vector_settings
 
 SIZE = 10.0
@@ -58,3 +59,18 @@ def test_values_of_a_row_in_the_foot_are_no_page_number() -> None:
     label = [_line("3.补正后申请内容", 265, 33), _line("仍不明确", 265, 33 + SIZE * 1.2)]
     value = _line("0", 507, 33 + SIZE * 0.6)
     assert not _is_page_furniture(value, [*label, value], GS, height)
+
+
+def test_a_value_set_half_a_line_off_its_row_is_read_in_it() -> None:
+    # A browser centres a cell holding a blank line and its value: the value prints half a
+    # line below (or above) the row's other values (seed 3571's browser print 7).
+    for offset in (0.7 * SIZE, -0.7 * SIZE):
+        glyphs = [*_line("0 0 1", 0, 100, gap=3 * SIZE).glyphs, *_line("5", 130, 100 + offset).glyphs,
+                  *_line("一、总体情况", 0, 160).glyphs, *_line("二、主动公开", 0, 40).glyphs]
+        lines = with_offset_values_joined(lines_of(glyphs, GS))
+        assert [line_text(ln.glyphs, GS) for ln in lines] == ["二、主动公开", "0 0 1 5", "一、总体情况"]
+    # A value centred between a label's two lines overlaps both: it stays a line of its own.
+    label = [*_line("（二）部分公开区分处理", 0, 100).glyphs, *_line("的只计这一情形", 0, 112).glyphs]
+    value = _line("7", 200, 106).glyphs
+    lines = with_offset_values_joined(lines_of([*label, *value], GS))
+    assert [line_text(ln.glyphs, GS) for ln in lines] == ["（二）部分公开区分处理", "7", "的只计这一情形"]

@@ -32,7 +32,7 @@ from ingest.tables.glyphs import (
     line_text,
     lines_of,
     segments,
-    with_low_values_joined,
+    with_offset_values_joined,
 )
 from ingest.tables.model import Box, GridSettings, Slot, bbox, column_stops, nearest, place_cells, row_stops
 from ingest.tables.stitch import ITEM_START, TablePiece, stitch
@@ -115,7 +115,7 @@ def _read_page(page: Any, number: int, header: HeaderColumns) -> tuple[list[Page
         if table is not None:
             placed.append((table.box[1], table))
             free = [g for g in free if not inside(g, table.box)]
-    found = with_low_values_joined(lines_of(free, gs))
+    found = with_offset_values_joined(lines_of(free, gs))
     lines = [ln for ln in found if not _is_page_furniture(ln, found, gs, frame.upright_height)]
     side = _side_column(lines, frame.upright_width, gs)
     placed.extend((ln.box[1], ln) for ln in lines if ln not in side)

@@ -72,31 +72,40 @@ def lines_of(glyphs: Iterable[Glyph], gs: GridSettings[float]) -> list[Line]:
     return [Line(tuple(sorted(r, key=lambda g: g.x0))) for r in rows]
 
 
-def with_low_values_joined(lines: list[Line]) -> list[Line]:
-    """Lines (top to bottom) with a line of digits only that its cells set lower than the row
-    above rejoined to that row: its digits overlap the row's height, stand in its gaps, and
-    the row holds digits too, while the line below stays clear of them. A browser centres a
-    cell holding a blank line over its value, so the value prints half a line low (seed
-    3571's browser PDF 7: 行政复议's 总计 so, a paragraph of its own, its row's values set a
-    column left). A value centred between a label's wrapped lines overlaps both."""
-    out: list[Line] = []
-    for i, line in enumerate(lines):
-        above = out[-1] if out else None
-        below = lines[i + 1] if i + 1 < len(lines) else None
-        if above is not None and _set_low(line, above, below):
-            out[-1] = Line(tuple(sorted(above.glyphs + line.glyphs, key=lambda g: g.x0)))
-        else:
-            out.append(line)
+def with_offset_values_joined(lines: list[Line]) -> list[Line]:
+    """Lines (top to bottom) with a line of digits only that its cells set off the row's
+    baseline rejoined to that row: its digits overlap the row's height, stand in its gaps,
+    and the row holds digits too, while the line on its other side stays clear of them. A
+    browser centres a cell holding a blank line under or over its value, so the value prints
+    half a line high or low (seed 3571's browser PDF 7: 行政复议's 总计 low, a paragraph of its
+    own, its row's values set a column left). A value centred between a label's wrapped lines
+    overlaps both."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        above, below = out[i - 1] if i else None, out[i + 1] if i + 1 < len(out) else None
+        row = next((r for r, other in ((above, below), (below, above)) if r and _set_off(out[i], r, other)), None)
+        if row is None:
+            i += 1
+            continue
+        joined = Line(tuple(sorted(row.glyphs + out[i].glyphs, key=lambda g: g.x0)))
+        at = i - 1 if row is above else i
+        out[at:at + 2] = [joined]
+        i = at + 1
     return out
 
 
-def _set_low(line: Line, above: Line, below: Line | None) -> bool:
-    top, bottom = line.box[1], line.box[3]
-    if not all(g.text.isdigit() for g in line.glyphs) or not any(g.text.isdigit() for g in above.glyphs):
+def _set_off(line: Line, row: Line, other: Line | None) -> bool:
+    """Whether `line` is values of `row` set off its baseline (`other`: the line on its far side)."""
+    if not all(g.text.isdigit() for g in line.glyphs) or not any(g.text.isdigit() for g in row.glyphs):
         return False
-    if not top < above.box[3] or (below is not None and below.box[1] < bottom):
+    if not _overlap(line, row) or (other is not None and _overlap(line, other)):
         return False
-    return not any(g.x0 < a.x1 and a.x0 < g.x1 for g in line.glyphs for a in above.glyphs)
+    return not any(g.x0 < a.x1 and a.x0 < g.x1 for g in line.glyphs for a in row.glyphs)
+
+
+def _overlap(a: Line, b: Line) -> bool:
+    return a.box[1] < b.box[3] and b.box[1] < a.box[3]
 
 
 def _wordy(ch: str) -> bool:
