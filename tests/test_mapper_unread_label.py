@@ -254,3 +254,22 @@ def test_a_sections_first_row_under_its_column_headers_with_its_label_lost_takes
     document = Document("image", [Paragraph("三、收到和处理政府信息公开申请情况"), Table(rows)])
     mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
     assert [mapping.cells[f"s3.new.{key}"].value for key in ("natural_person", "enterprise", "total")] == [1, 0, 1]
+
+
+def test_a_group_labels_cell_cut_blank_beside_a_misread_row_is_no_row_of_values() -> None:
+    # Seed 6173's fax 5: （五）不予处理's merged cell cut by the grid, read blank beside 2.重复申请
+    # (read 2.重中): that blank, between 三、本年度办理结果 and the label, was taken for a row of
+    # one blank value, the gap held two rows for one, and 2.重复申请's row was lost.
+    header = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    rows = [[SourceCell("", 0, c, (0, 0)) for c in range(3)] + [SourceCell(h, 0, 3 + i) for i, h in enumerate(header)]]
+    labels = ["1.信访举报投诉类申请", "2.重中", "3.要求提供公开出版物", "4.无正当理由大量反复申请"]
+    for r, label in enumerate(labels, start=1):
+        group = SourceCell("", r, 1, (r, 1)) if r == 2 else SourceCell("（五）不予处理", r, 1, (1 if r < 2 else 3, 1))
+        values = [str(r), "0", "0", "0", "0", "0", str(r)]
+        rows.append([SourceCell("三、本年度办理结果", r, 0, (1, 0)), group, SourceCell(label, r, 2),
+                     *(SourceCell(v, r, 3 + i, confidence=0.99) for i, v in enumerate(values))])
+    settings = Settings()
+    document = Document("image", [Paragraph("三、收到和处理政府信息公开申请情况"), Table(rows)])
+    mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
+    cells = [mapping.cells[f"s3.refused.repeat.{key}"] for key in ("natural_person", "enterprise", "total")]
+    assert [cell.value for cell in cells] == [2, 0, 2]

@@ -340,7 +340,9 @@ def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | N
     table cell beside its words are part of the label (OCR misreadings of its ordinal: 1.属于
     国家秘密 read 1.41国家招密, （七）总计 read 1七121; seed 7319's fax), not a row's values.
     Blank cells before the first label are no row's (a heading row's empty first cell, 第二十条
-    第（一）项 printed in the next; seed 7979's fax TIFF 3, 规章 read 规学 and its row lost)."""
+    第（一）项 printed in the next; seed 7979's fax TIFF 3, 规章 read 规学 and its row lost), nor
+    are blank cells left of a label in their table row (a group label's merged cell cut by the
+    grid, read blank; seed 6173's fax 5, 2.重复申请 read 2.重中 and its row lost)."""
     rows: list[tuple[list[Token], list[Token]]] = []
     labels: list[Token] = []
     values: list[Token] = []
@@ -350,7 +352,7 @@ def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | N
                 rows.append((labels, values))
                 labels, values = [], []
             labels.append(token)
-        elif not labels and token.kind is Kind.BLANK:
+        elif token.kind is Kind.BLANK and (not labels or _left_of_a_label(gap, at)):
             continue
         elif not labels:
             return None
@@ -369,6 +371,20 @@ def _without_header_rows(printed: list[tuple[list[Token], list[Token]]] | None,
     while printed is not None and len(printed) > wanted and all(t.kind is Kind.BLANK for t in printed[0][1]):
         printed = printed[1:]
     return printed
+
+
+def _left_of_a_label(gap: list[Token], at: int) -> bool:
+    """Whether the token at `at` stands left of a label in its own table row."""
+    cell = gap[at].cell
+    if cell is None:
+        return False
+    for token in gap[at + 1:]:
+        if token.row_break:
+            return False
+        label = token.cell if token.kind is Kind.LABEL and token.block == gap[at].block else None
+        if label is not None and label.row == cell.row and label.col > cell.col:
+            return True
+    return False
 
 
 def _in_a_labels_cell(gap: list[Token], at: int) -> bool:
