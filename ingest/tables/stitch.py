@@ -203,7 +203,8 @@ def _continue_merges(last: list[Slot], last_index: int, grid: Grid, numeric: Cal
     for above, below in zip(last[:item], grid[0][:item], strict=True):
         if above is below or not above.text or numeric(above.text) or numeric(below.text):
             continue
-        if not (above.origin[0] < last_index or _height(grid, below) > 1):
+        merged = above.origin[0] < last_index or _height(grid, below) > 1
+        if not merged:
             continue
         above.text = join_text(above.text, below.text, spaced=True)
         for row in grid:
