@@ -64,11 +64,11 @@ def test_values_of_a_row_in_the_foot_are_no_page_number() -> None:
 def test_a_value_set_half_a_line_off_its_row_is_read_in_it() -> None:
     # A browser centres a cell holding a blank line and its value: the value prints half a
     # line below (or above) the row's other values (seed 3571's browser print 7).
-    for offset in (0.7 * SIZE, -0.7 * SIZE):
-        glyphs = [*_line("0 0 1", 0, 100, gap=3 * SIZE).glyphs, *_line("5", 130, 100 + offset).glyphs,
+    for offset, value in ((0.7 * SIZE, "5"), (-0.7 * SIZE, "0.5")):
+        glyphs = [*_line("行政许可 0 0 1", 0, 100, gap=3 * SIZE).glyphs, *_line(value, 190, 100 + offset).glyphs,
                   *_line("一、总体情况", 0, 160).glyphs, *_line("二、主动公开", 0, 40).glyphs]
         lines = with_offset_values_joined(lines_of(glyphs, GS))
-        assert [line_text(ln.glyphs, GS) for ln in lines] == ["二、主动公开", "0 0 1 5", "一、总体情况"]
+        assert [line_text(ln.glyphs, GS) for ln in lines] == ["二、主动公开", f"行政许可0 0 1 {value}", "一、总体情况"]
     # A value centred between a label's two lines overlaps both: it stays a line of its own.
     label = [*_line("（二）部分公开区分处理", 0, 100).glyphs, *_line("的只计这一情形", 0, 112).glyphs]
     value = _line("7", 200, 106).glyphs

@@ -73,7 +73,7 @@ def lines_of(glyphs: Iterable[Glyph], gs: GridSettings[float]) -> list[Line]:
 
 
 def with_offset_values_joined(lines: list[Line]) -> list[Line]:
-    """Lines (top to bottom) with a line of digits only that its cells set off the row's
+    """Lines (top to bottom) with a line of numbers only that its cells set off the row's
     baseline rejoined to that row: its digits overlap the row's height, stand in its gaps,
     and the row holds digits too, while the line on its other side stays clear of them. A
     browser centres a cell holding a blank line under or over its value, so the value prints
@@ -97,7 +97,7 @@ def with_offset_values_joined(lines: list[Line]) -> list[Line]:
 
 def _set_off(line: Line, row: Line, other: Line | None) -> bool:
     """Whether `line` is values of `row` set off its baseline (`other`: the line on its far side)."""
-    if not all(g.text.isdigit() for g in line.glyphs) or not any(g.text.isdigit() for g in row.glyphs):
+    if not is_number("".join(g.text for g in line.glyphs)) or not any(g.text.isdigit() for g in row.glyphs):
         return False
     if not _overlap(line, row) or (other is not None and _overlap(line, other)):
         return False
