@@ -107,3 +107,13 @@ def test_upright_page_settled_by_its_first_probes_read_as_they_stand(settings: S
     assert _likeness(found, cv2.cvtColor(upright_page, cv2.COLOR_BGR2GRAY)) > 0.5
     # Upright: three probe windows read once; upside down: read as they stand, then turned.
     assert counting.crops == (3 if turn == 0 else 6)
+
+
+def test_a_few_characters_tell_nothing_of_the_texts_axis() -> None:
+    # Seed 5791's black-and-white page scanned sideways, its print's height taken for half of
+    # it: one run three characters long across and none down set it upright for sure, and its
+    # section 三 was read sideways (189 cells lost, flagged).
+    page = np.full((1200, 900, 3), 255, np.uint8)
+    for i in range(3):
+        cv2.rectangle(page, (100 + 36 * i, 500), (130 + 36 * i, 530), (0, 0, 0), -1)
+    assert text_axis(_straight(prepare(page))) == 1.0

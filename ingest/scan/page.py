@@ -61,6 +61,9 @@ _CHAR_GAP = 0.3
 _SURE_AXIS = 4.0
 # Text lines are told from columns on the page scaled so its text is about this tall.
 _AXIS_TEXT_HEIGHT = 16
+# Runs of text lines shorter than this many characters in all, either way, tell nothing of
+# the text's axis (a page of print has hundreds).
+_AXIS_MIN_CHARS = 12
 # A mark cut by its cell's inset to under this share of the table's usual mark height is read
 # in part (a tight row's digits, all cut alike by a row or two, read right: seed 2468's 150-dpi images).
 _CUT_SHARE = 0.8
@@ -215,6 +218,10 @@ def text_axis(page: Prepared) -> float:
     k = max(3, round(_CHAR_GAP * height))
     across = _line_runs(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)), height)
     down = _line_runs(cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((k, 1), np.uint8)).T, height)
+    if max(across, down) < _AXIS_MIN_CHARS * height:
+        # Seed 5791's black-and-white page scanned sideways, its print's height taken for half
+        # of it: one run three characters long across, none down, and the page was upright.
+        return 1.0
     return (across + height) / (down + height)
 
 
