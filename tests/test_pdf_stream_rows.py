@@ -71,6 +71,6 @@ def test_a_value_set_half_a_line_off_its_row_is_read_in_it() -> None:
         assert [line_text(ln.glyphs, GS) for ln in lines] == ["二、主动公开", f"行政许可0 0 1 {value}", "一、总体情况"]
     # A value centred between a label's two lines overlaps both: it stays a line of its own.
     label = [*_line("（二）部分公开区分处理", 0, 100).glyphs, *_line("的只计这一情形", 0, 112).glyphs]
-    value = _line("7", 200, 106).glyphs
-    lines = with_offset_values_joined(lines_of([*label, *value], GS))
+    centred = _line("7", 200, 106).glyphs
+    lines = with_offset_values_joined(lines_of([*label, *centred], GS))
     assert [line_text(ln.glyphs, GS) for ln in lines] == ["（二）部分公开区分处理", "7", "的只计这一情形"]
