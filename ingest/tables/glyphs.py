@@ -84,7 +84,8 @@ def with_offset_values_joined(lines: list[Line]) -> list[Line]:
     i = 0
     while i < len(out):
         above, below = out[i - 1] if i else None, out[i + 1] if i + 1 < len(out) else None
-        row = next((r for r, other in ((above, below), (below, above)) if r and _set_off(out[i], r, other)), None)
+        row = next((r for r, other in ((above, below), (below, above)) if r is not None and _set_off(out[i], r, other)),
+                   None)
         if row is None:
             i += 1
             continue
