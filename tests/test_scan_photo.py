@@ -91,6 +91,18 @@ def test_sheet_with_a_side_beyond_the_frame() -> None:
     assert abs(float(found[2, 0]) - (1300 + 40 * (found[2, 1] - 180) / 2120)) < 12
 
 
+def test_sheet_with_a_corner_in_a_shadow() -> None:
+    """A phone's shadow over one corner, running on off the picture (seed 5791's photo 2, lost
+    as no report): the corner the shadow hides is where the two sides it cuts run on to."""
+    corners = [(300.0, 200.0), (1800.0, 260.0), (1750.0, 2250.0), (260.0, 2200.0)]
+    image = _sheet_on_desk(corners, (2000, 2600))
+    shadow = np.array([[1400, 2600], [1500, 2150], [2000, 1500], [2000, 2600]], np.int32)
+    cv2.fillPoly(image, [shadow], (20, 20, 25))
+    found = find_page(image)
+    assert found is not None
+    assert np.abs(found - np.array(corners)).max() < 15
+
+
 def test_a_side_drawn_through_the_sheet_is_no_outline() -> None:
     """Three sides on the sheet's edges and one through its paper (seed 2828's image 7: a
     lid's shade over one corner of a sheet on the glass misled the outline, and the side cut

@@ -6,6 +6,10 @@ are the sheet's own sides: with all four in view, adjacent sides meet at the cor
 them outside the picture); with three, the fourth (hidden) side is taken parallel to the
 middle one, through the farthest point of the sheet in view, so that what the photo shows of
 the sheet is flattened (no more is known of it).
+
+A corner the photo hides inside the frame (the phone's shadow over it, darker than the desk
+around) cuts the sheet's outline short there: a short side across the corner between two
+long ones, which meet where the corner is.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ _MIN_SIDE = 0.08
 _MAX_BEYOND = 0.25
 # The outline is simplified to this share of its perimeter.
 _APPROX = 0.004
+# A hidden corner restores at most this share of the sheet (a shadow over a corner; more is
+# a guess at paper no one saw).
+_MAX_HIDDEN_CORNER = 0.1
 
 
 def _borders(point: np.ndarray, w: int, h: int, margin: float) -> set[str]:
@@ -127,5 +134,34 @@ def cut_sheet_corners(contour: np.ndarray, shape: tuple[int, int], margin: float
         return None
     quad = np.array(corners, np.float32)
     if cv2.contourArea(quad) < _MIN_SIDE * h * w or not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+        return None
+    return quad
+
+
+def hidden_corner_corners(contour: np.ndarray) -> np.ndarray | None:
+    """Four corners (in the outline's order) of a sheet whose outline is cut across one
+    corner (five corners, the hidden one's two sides met where they run on); None when the
+    outline does not come to five corners or the cut is more than a corner."""
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    for share in (0.01, 0.02, 0.03):
+        outline = cv2.approxPolyDP(hull, share * perimeter, True).reshape(-1, 2).astype(np.float64)
+        if len(outline) < 5:
+            return None
+        if len(outline) == 5:
+            break
+    else:
+        return None
+    lengths = [float(np.linalg.norm(outline[(i + 1) % 5] - outline[i])) for i in range(5)]
+    cut = int(np.argmin(lengths))  # the side from outline[cut] to outline[cut + 1]
+    before = (outline[cut - 1], outline[cut])
+    after = (outline[(cut + 1) % 5], outline[(cut + 2) % 5])
+    corner = _meet(before, after)
+    if corner is None:
+        return None
+    quad = np.array([outline[(cut + 2 + k) % 5] for k in range(3)] + [corner], np.float32)
+    area = cv2.contourArea(quad)
+    restored = area - cv2.contourArea(outline.astype(np.float32))
+    if not cv2.isContourConvex(quad.reshape(-1, 1, 2)) or not 0 < restored <= _MAX_HIDDEN_CORNER * area:
         return None
     return quad

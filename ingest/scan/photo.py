@@ -21,7 +21,7 @@ import numpy as np
 
 from ingest.scan import preprocess
 from ingest.scan.bowed_rules import straighten
-from ingest.scan.cut_sheet import cut_sheet_corners
+from ingest.scan.cut_sheet import cut_sheet_corners, hidden_corner_corners
 from ingest.scan.quads import angles_ok, corner_angles, order_corners, quad_of, small_gray
 from ingest.scan.ruled_square import unsheared
 from ingest.scan.table_frame import find_frame, square_frame
@@ -132,6 +132,27 @@ def _candidate_contours(gray: np.ndarray) -> list[np.ndarray]:
     return outlines
 
 
+def _sheet_quads(contour: np.ndarray, shape: tuple[int, int]) -> list[np.ndarray]:
+    """The quadrilaterals an outline may be of a sheet (ordered corners): its own four
+    corners, or those of a sheet the frame cuts; and those with a corner hidden by a shadow."""
+    h, w = shape
+    margin = _EDGE_MARGIN * max(h, w)
+
+    def in_frame(quad: np.ndarray | None) -> np.ndarray | None:
+        if quad is None or (quad.min(axis=0) < margin).any() or (quad.max(axis=0) > [w - margin, h - margin]).any():
+            return None
+        return quad
+
+    quad = in_frame(quad_of(contour))
+    if quad is None:
+        cut = cut_sheet_corners(contour, (h, w), _CUT_MARGIN * max(h, w))
+        quad = None if cut is None else order_corners(cut)
+        if quad is not None and len(np.unique(quad, axis=0)) < 4:
+            quad = None  # no corner is both (a kite's far tip, from a shadow's edge)
+    hidden = in_frame(hidden_corner_corners(contour))
+    return [q for q in (quad, None if hidden is None else order_corners(hidden)) if q is not None]
+
+
 def find_page(bgr: np.ndarray) -> np.ndarray | None:
     """The corners (top-left, top-right, bottom-right, bottom-left; image pixels, maybe
     beyond the image when the frame cuts the sheet) of the photographed sheet, or None when
@@ -139,20 +160,9 @@ def find_page(bgr: np.ndarray) -> np.ndarray | None:
     scale = _FIND_SIDE / max(bgr.shape[:2])
     gray = small_gray(bgr, scale)
     h, w = gray.shape
-    margin = _EDGE_MARGIN * max(h, w)
     best: tuple[float, np.ndarray] | None = None
-    for contour in _candidate_contours(gray):
-        quad = quad_of(contour)
-        if quad is not None and ((quad.min(axis=0) < margin).any()
-                                 or (quad.max(axis=0) > [w - margin, h - margin]).any()):
-            quad = None
-        if quad is None:
-            # A sheet the frame cuts: its corners from the sides it shows.
-            cut = cut_sheet_corners(contour, (h, w), _CUT_MARGIN * max(h, w))
-            quad = None if cut is None else order_corners(cut)
-            if quad is not None and len(np.unique(quad, axis=0)) < 4:
-                quad = None  # no corner is both (a kite's far tip, from a shadow's edge)
-        if quad is None or not angles_ok(quad):
+    for quad in (q for contour in _candidate_contours(gray) for q in _sheet_quads(contour, (h, w))):
+        if not angles_ok(quad):
             continue
         area = cv2.contourArea(quad) / (h * w)
         if area < _MIN_AREA:
