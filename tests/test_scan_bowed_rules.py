@@ -46,3 +46,18 @@ def test_a_curled_edges_rules_are_straightened_to_their_ends() -> None:
     straight = (out < 128).astype(np.uint8)
     for y in range(280, 1000, 160):
         assert abs(_rule_row(straight, far, y) - _rule_row(straight, 800, y)) <= 2, y
+
+
+def test_a_bowed_rule_is_as_thick_as_its_stroke() -> None:
+    """Rules bowed 10 px over the page (a curled sheet whose outline was not found) measure
+    their stroke's thickness, not their bow's: cells inset as deep cut their text off (seed
+    4682's photo 6: two rows lost)."""
+    page = np.full((HEIGHT, WIDTH, 3), 255, np.uint8)
+    xs = np.arange(100, 1500)
+    for y in range(200, 1000, 80):
+        sag = 10 * np.sin(np.pi * (xs - 100) / 1400)
+        points = np.stack([xs, y + sag], axis=1).round().astype(np.int32)
+        cv2.polylines(page, [points], False, (0, 0, 0), 2)
+        cv2.putText(page, "10 23 456 789", (150, y + 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), 2)
+    ink = preprocess.binarise(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY))
+    assert raster_settings(ink).line_thickness <= 4

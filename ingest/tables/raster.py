@@ -82,6 +82,15 @@ def text_height(ink: np.ndarray) -> int:
     return int(max(8, np.percentile(glyphs, 75)))
 
 
+def _stroke_height(rules: np.ndarray) -> int:
+    """The median height of the ink's runs down each column of a mask of rules."""
+    inked = np.zeros((rules.shape[0] + 2, rules.shape[1]), np.int8)
+    inked[1:-1] = rules > 0
+    steps = np.diff(inked, axis=0).T  # column by column: +1 where a run starts, -1 past its end
+    starts, ends = np.nonzero(steps == 1), np.nonzero(steps == -1)
+    return int(np.median(ends[1] - starts[1]))
+
+
 def raster_settings(ink: np.ndarray, bilevel: bool = False) -> GridSettings[int]:
     """The page's tolerances from its text height and the thickness of its long rules; on a
     `bilevel` (black-and-white) scan, those of rules broken into dashes too."""
@@ -91,6 +100,11 @@ def raster_settings(ink: np.ndarray, bilevel: bool = False) -> GridSettings[int]
     count, _, stats = components(horizontal)
     rules = stats[1:count, cv2.CC_STAT_HEIGHT]
     thickness = int(np.median(rules)) if rules.size else 2
+    if rules.size:
+        # A rule's box is as tall as its bow or slant: a curled sheet photographed where no
+        # page's outline was found kept its rules bowed 5-14 px over 2 px of stroke (seed 4682's
+        # photo 6: cells' insets as deep cut their text's lower third off, two rows lost).
+        thickness = min(thickness, _stroke_height(horizontal) + 1)
     thickness = max(1, min(thickness, height // 3 or 1))
     return GridSettings(
         text_height=height,
