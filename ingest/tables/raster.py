@@ -50,6 +50,8 @@ _ON_SOLID = 0.5
 # A faint rule carried on from a rule found strays this many pixels across its line at most
 # (the page is deskewed; a rule drawn one pixel slanted steps aside over its length).
 _CARRY_SLACK = 2
+# Rules' thickness is measured down every this many columns.
+_RUN_COLUMN_STEP = 8
 
 # A gray page's faint rules within a box of it: (across, down) masks of the box.
 FaintRules = Callable[[PixelBox], tuple[np.ndarray, np.ndarray]]
@@ -83,10 +85,12 @@ def text_height(ink: np.ndarray) -> int:
 
 
 def _stroke_height(rules: np.ndarray) -> int:
-    """The median height of the ink's runs down each column of a mask of rules."""
-    inked = np.zeros((rules.shape[0] + 2, rules.shape[1]), np.int8)
-    inked[1:-1] = rules > 0
-    steps = np.diff(inked, axis=0).T  # column by column: +1 where a run starts, -1 past its end
+    """The median height of the ink's runs down the columns of a mask of rules (every
+    `_RUN_COLUMN_STEP`th: a rule is hundreds of columns long; all of them cost 50 ms a page)."""
+    columns = rules[:, ::_RUN_COLUMN_STEP].T
+    inked = np.zeros((columns.shape[0], columns.shape[1] + 2), np.int8)
+    inked[:, 1:-1] = columns > 0
+    steps = np.diff(inked, axis=1)  # column by column: +1 where a run starts, -1 past its end
     starts, ends = np.nonzero(steps == 1), np.nonzero(steps == -1)
     return int(np.median(ends[1] - starts[1]))
 
