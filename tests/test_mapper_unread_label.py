@@ -273,3 +273,23 @@ def test_a_group_labels_cell_cut_blank_beside_a_misread_row_is_no_row_of_values(
     mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
     cells = [mapping.cells[f"s3.refused.repeat.{key}"] for key in ("natural_person", "enterprise", "total")]
     assert [cell.value for cell in cells] == [2, 0, 2]
+
+
+def _normative_docs(rows: list[list[str]]) -> list[object]:
+    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
+                   for r, row in enumerate([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], *rows])])
+    settings = Settings()
+    mapping = map_document(Document("image", [Paragraph("二、主动公开政府信息情况"), table]),
+                           load_layouts(settings.layouts_dir), settings)
+    return [mapping.cells[f"s2.normative_docs.{key}"].value for key in ("issued", "repealed", "in_force")]
+
+
+def test_a_labels_last_character_misread_as_a_digit_stays_in_the_label() -> None:
+    # Seed 8317's fax 4: 6.属于四类过程性信息 read …信0, a value too many for its row, which was
+    # lost. Its row has as many cells right of the label as the row above.
+    assert _normative_docs([["规章", "1", "0", "2"], ["行政规范性文0", "4", "3", "5"]]) == [4, 3, 5]
+
+
+def test_a_value_glued_to_a_label_in_a_row_a_cell_short_is_the_rows() -> None:
+    # A column rule lost beside the label: its first value in the label's cell.
+    assert _normative_docs([["规章", "1", "0", "2"], ["行政规范性文件4", "3", "5"]]) == [4, 3, 5]

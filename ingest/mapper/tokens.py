@@ -121,7 +121,8 @@ def _inside_words(pieces: list[tuple[str, bool]], spaced: bool = False) -> list[
     return out
 
 
-def _cell_tokens(text: str, over_rows: bool = False, unsure: bool = False) -> list[tuple[Kind, str]]:
+def _cell_tokens(text: str, over_rows: bool = False, unsure: bool = False,
+                 tail_misread: bool = False) -> list[tuple[Kind, str]]:
     """A cell's or a paragraph's labels and values; labels, header words and numbers may
     be run together (a web page's text with the table markup stripped).
 
@@ -129,7 +130,8 @@ def _cell_tokens(text: str, over_rows: bool = False, unsure: bool = False) -> li
     glued to its words is a misread character of them (三 read as 1, seed 871 in a serif
     face), which as a value would be every row's, each row a value too many. So is a digit or
     two between two Chinese characters of a cell read `unsure` (申 read as 中1, seed 1313's fax
-    TIFF 7: the row's label cut there, its values no row's)."""
+    TIFF 7: the row's label cut there, its values no row's). A `tail_misread` cell's last digit
+    is its words' (`_tail_misread`)."""
     stripped = nfkc(text).strip()
     if is_blank(stripped):
         return [(Kind.BLANK, stripped)]
@@ -137,6 +139,8 @@ def _cell_tokens(text: str, over_rows: bool = False, unsure: bool = False) -> li
     pieces = _pieces(stripped)
     if over_rows:
         pieces = _in_words(pieces)
+    elif tail_misread and len(pieces) >= 2 and pieces[-1][1] and not pieces[-2][1]:
+        pieces = [*pieces[:-2], (pieces[-2][0] + pieces[-1][0], False)]
     if unsure:
         pieces = _inside_words(pieces, spaced=over_rows)
     for i, (piece, numeric) in enumerate(pieces):
@@ -180,7 +184,7 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset(), alike
                 seen.add(origin)
                 span = spans.get(origin, 1)
                 parts = _value_below_words(cell, span, rows_by_number) or _cell_tokens(
-                    cell.text, span > 1, cell.confidence < 1)
+                    cell.text, span > 1, cell.confidence < 1, _tail_misread(cell, row, rows_by_number))
                 if first and parts[0][0] is Kind.BLANK and (span > 1 or _label_after(row[i + 1:], origin)):
                     # A blank cell over rows before a row's label is no row's value but a
                     # group's column, its label on the page before (seed 947 fax: read as
@@ -193,6 +197,27 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset(), alike
                     emit(kind, text, cell, first)
                     first = False
     return tokens
+
+
+def _cells_right(row: list[SourceCell], cell: SourceCell) -> int:
+    """How many cells (merged ones once) a row has right of `cell`."""
+    return len({c.origin or (c.row, c.col) for c in row if c.col > cell.col})
+
+
+def _tail_misread(cell: SourceCell, row: list[SourceCell], rows: dict[int, list[SourceCell]]) -> bool:
+    """Whether a label cell read unsure ends in a digit that is a misread character of its
+    words: the row has as many cells right of it as a row beside it has right of a label
+    there that ends in none (a column rule lost beside the label would leave one cell fewer).
+    Seed 8317's fax 4 read 6.属于四类过程性信息 as …信0: a value too many, the row unplaced."""
+    if cell.confidence >= 1 or not re.search(r"[\u4e00-\u9fff]\d$", nfkc(cell.text).strip()):
+        return False
+    right = _cells_right(row, cell)
+    for beside in (rows.get(cell.row - 1, []), rows.get(cell.row + 1, [])):
+        there = next((c for c in beside if c.col == cell.col and (c.origin or (c.row, c.col)) == (c.row, c.col)), None)
+        if (there is not None and _CHINESE.search(there.text) and not nfkc(there.text).strip()[-1:].isdigit()
+                and _cells_right(beside, there) == right):
+            return True
+    return False
 
 
 def _label_after(rest: list[SourceCell], origin: tuple[int, int]) -> bool:
