@@ -47,6 +47,8 @@ _WORD_BEFORE = re.compile(r"[第:/_\-a-zA-Z]$")
 # A digit run ending in the ordinal of the next label: 00000002.其他法律… -> 0000000 | 2.其他法律…
 _ORDINAL_AFTER = re.compile(r"[.、]\s*(?=[^\d\s.、])")
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
+# A digit glued to the end of a cell's words.
+_DIGIT_ENDING_WORDS = re.compile(r"[\u4e00-\u9fff]\d$")
 # A Chinese character, or the mark that ends a label's ordinal (1. （一） 一、).
 _ORDINAL_END = re.compile(r"[\u4e00-\u9fff.、)）]")
 
@@ -200,8 +202,9 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset(), alike
 
 
 def _cells_right(row: list[SourceCell], cell: SourceCell) -> int:
-    """How many cells (merged ones once) a row has right of `cell`."""
-    return len({c.origin or (c.row, c.col) for c in row if c.col > cell.col})
+    """How many cells (merged ones once) a row has right of `cell` (merged: of its last column)."""
+    own = cell.origin or (cell.row, cell.col)
+    return len({c.origin or (c.row, c.col) for c in row if c.col > cell.col} - {own})
 
 
 def _tail_misread(cell: SourceCell, row: list[SourceCell], rows: dict[int, list[SourceCell]]) -> bool:
@@ -209,7 +212,7 @@ def _tail_misread(cell: SourceCell, row: list[SourceCell], rows: dict[int, list[
     words: the row has as many cells right of it as a row beside it has right of a label
     there that ends in none (a column rule lost beside the label would leave one cell fewer).
     Seed 8317's fax 4 read 6.属于四类过程性信息 as …信0: a value too many, the row unplaced."""
-    if cell.confidence >= 1 or not re.search(r"[\u4e00-\u9fff]\d$", nfkc(cell.text).strip()):
+    if cell.confidence >= 1 or not _DIGIT_ENDING_WORDS.search(nfkc(cell.text).strip()):
         return False
     right = _cells_right(row, cell)
     for beside in (rows.get(cell.row - 1, []), rows.get(cell.row + 1, [])):
