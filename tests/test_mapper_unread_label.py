@@ -293,3 +293,17 @@ def test_a_labels_last_character_misread_as_a_digit_stays_in_the_label() -> None
 def test_a_value_glued_to_a_label_in_a_row_a_cell_short_is_the_rows() -> None:
     # A column rule lost beside the label: its first value in the label's cell.
     assert _normative_docs([["规章", "1", "0", "2"], ["行政规范性文件4", "3", "5"]]) == [4, 3, 5]
+
+
+def test_a_value_sharing_its_labels_cell_is_the_rows() -> None:
+    # Seed 7474's image 9: the column rules of section 二's table lost, each row one cell
+    # (行政许可0, 行政强制0) between headings that are one cell too: the digit is the row's value.
+    rows = [["第二十条第（五）项"] * 2, ["信息内容本年处理决定数量"] * 2, ["行政许可5"] * 2,
+            ["第二十条第（六）项"] * 2, ["信息内容本年处理决定数量"] * 2, ["行政处罚7"] * 2, ["行政强制3"] * 2,
+            ["第二十条第（八）项"] * 2]
+    table = Table([[SourceCell(text, r, c, origin=(r, 0), confidence=0.99) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    settings = Settings()
+    mapping = map_document(Document("image", [Paragraph("二、主动公开政府信息情况"), table]),
+                           load_layouts(settings.layouts_dir), settings)
+    assert [mapping.cells[f"s2.{key}.decisions"].value for key in ("licensing", "penalty", "coercion")] == [5, 7, 3]

@@ -201,24 +201,31 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset(), alike
     return tokens
 
 
-def _cells_right(row: list[SourceCell], cell: SourceCell) -> int:
-    """How many cells (merged ones once) a row has right of `cell` (merged: of its last column)."""
+def _cells_right(row: list[SourceCell], cell: SourceCell) -> list[SourceCell]:
+    """The cells (merged ones once) a row has right of `cell` (merged: of its last column)."""
     own = cell.origin or (cell.row, cell.col)
-    return len({c.origin or (c.row, c.col) for c in row if c.col > cell.col} - {own})
+    right: dict[tuple[int, int], SourceCell] = {}
+    for c in row:
+        if c.col > cell.col and (c.origin or (c.row, c.col)) != own:
+            right.setdefault(c.origin or (c.row, c.col), c)
+    return list(right.values())
 
 
 def _tail_misread(cell: SourceCell, row: list[SourceCell], rows: dict[int, list[SourceCell]]) -> bool:
     """Whether a label cell read unsure ends in a digit that is a misread character of its
-    words: the row has as many cells right of it as a row beside it has right of a label
-    there that ends in none (a column rule lost beside the label would leave one cell fewer).
+    words: the row has as many cells right of it as a row beside it has values right of a
+    label there that ends in none (a column rule lost beside the label would leave one cell
+    fewer; a row whose label and values share one cell has none right of it).
     Seed 8317's fax 4 read 6.属于四类过程性信息 as …信0: a value too many, the row unplaced."""
     if cell.confidence >= 1 or not _DIGIT_ENDING_WORDS.search(nfkc(cell.text).strip()):
         return False
-    right = _cells_right(row, cell)
+    right = len(_cells_right(row, cell))
     for beside in (rows.get(cell.row - 1, []), rows.get(cell.row + 1, [])):
         there = next((c for c in beside if c.col == cell.col and (c.origin or (c.row, c.col)) == (c.row, c.col)), None)
-        if (there is not None and _CHINESE.search(there.text) and not nfkc(there.text).strip()[-1:].isdigit()
-                and _cells_right(beside, there) == right):
+        if there is None or not _CHINESE.search(there.text) or nfkc(there.text).strip()[-1:].isdigit():
+            continue
+        values = _cells_right(beside, there)
+        if right and len(values) == right and not any(_CHINESE.search(c.text) for c in values):
             return True
     return False
 
