@@ -180,7 +180,7 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset(), alike
             first = True
             seen: set[tuple[int, int]] = set()
             for i, cell in enumerate(row):
-                origin = cell.origin or (cell.row, cell.col)
+                origin = _origin(cell)
                 if origin in seen:
                     continue
                 seen.add(origin)
@@ -201,13 +201,18 @@ def tokenize(document: Document, row_labels: frozenset[str] = frozenset(), alike
     return tokens
 
 
+def _origin(cell: SourceCell) -> tuple[int, int]:
+    """The grid position a cell (merged: its top-left one) stands at."""
+    return cell.origin or (cell.row, cell.col)
+
+
 def _cells_right(row: list[SourceCell], cell: SourceCell) -> list[SourceCell]:
     """The cells (merged ones once) a row has right of `cell` (merged: of its last column)."""
-    own = cell.origin or (cell.row, cell.col)
+    own = _origin(cell)
     right: dict[tuple[int, int], SourceCell] = {}
     for c in row:
-        if c.col > cell.col and (c.origin or (c.row, c.col)) != own:
-            right.setdefault(c.origin or (c.row, c.col), c)
+        if c.col > cell.col and _origin(c) != own:
+            right.setdefault(_origin(c), c)
     return list(right.values())
 
 
@@ -221,7 +226,7 @@ def _tail_misread(cell: SourceCell, row: list[SourceCell], rows: dict[int, list[
         return False
     right = len(_cells_right(row, cell))
     for beside in (rows.get(cell.row - 1, []), rows.get(cell.row + 1, [])):
-        there = next((c for c in beside if c.col == cell.col and (c.origin or (c.row, c.col)) == (c.row, c.col)), None)
+        there = next((c for c in beside if c.col == cell.col and _origin(c) == (c.row, c.col)), None)
         if there is None or not _CHINESE.search(there.text) or nfkc(there.text).strip()[-1:].isdigit():
             continue
         values = _cells_right(beside, there)
@@ -232,7 +237,7 @@ def _tail_misread(cell: SourceCell, row: list[SourceCell], rows: dict[int, list[
 
 def _label_after(rest: list[SourceCell], origin: tuple[int, int]) -> bool:
     """Whether the next cell of a row (`rest`, after the cell at `origin`) starts with a label."""
-    later = next((c for c in rest if (c.origin or (c.row, c.col)) != origin), None)
+    later = next((c for c in rest if _origin(c) != origin), None)
     return later is not None and _cell_tokens(later.text)[0][0] is Kind.LABEL
 
 
@@ -250,7 +255,7 @@ def _value_below_words(cell: SourceCell, span: int,
     if len(parts) < 2 or parts[-1][0] not in (Kind.VALUE, Kind.RUN) or any(k is not Kind.LABEL for k, _ in parts[:-1]):
         return None
     last = cell.origin[0] + span - 1
-    after = [c for c in rows.get(last, []) if c.col > cell.col and (c.origin or (c.row, c.col))[0] == last]
+    after = [c for c in rows.get(last, []) if c.col > cell.col and _origin(c)[0] == last]
     if any(_CHINESE.search(c.text) for c in after):
         return None
     return parts[:-1] if cell.row < last else [_value_token(parts[-1][1])]
