@@ -338,3 +338,50 @@ def test_a_digit_within_a_fax_rules_widened_mask_but_clear_of_its_print_is_no_ru
     rules = row_high_rules(ink, ink, mask, gs)
     assert not rules[:, 290:320].any()
     assert rules[105:128, 100:102].all() and rules[105:128, 500:502].all()
+
+
+def _framed(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """A 3 x 3 table inside a frame inset around it, with text below the table touching the
+    frame's sides: strokes that line up into short rules joined to them. The frame comes from
+    the page before, open at the top (its sides start a little below the table's top there)."""
+    horizontal, vertical = _grid(shape)
+    horizontal[900:902, 40:762] = 255
+    for x in (40, 760):
+        vertical[106:902, x:x + 2] = 255
+    horizontal[600:602, 700:760] = 255
+    horizontal[700:702, 42:110] = 255
+    return horizontal, vertical
+
+
+def test_a_frame_around_a_table_is_no_table() -> None:
+    # A web page's bordered article box around a table and the text after it (seed 6529's
+    # browser scan 1): read as a table, the frame took the text for its cells.
+    horizontal, vertical = _framed((1000, 800))
+    assert len(table_regions(horizontal, vertical, _GS)) == 2
+    # A black-and-white page: the text's marks in line below a column rule pass for its dots,
+    # parting the frame's inside into cells.
+    ink = horizontal | vertical
+    for y in range(410, 890, 14):
+        ink[y:y + 6, 300:302] = 255
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS, ink, ink)
+    assert table.box == (100, 100, 698, 400) and len(table.cells) == 9
+
+
+def test_a_table_holding_a_web_broken_off_its_grid_is_a_table() -> None:
+    # A fax's rules lost all round two cells in a table's middle leave them a web of their own
+    # inside the table; the table's rows run on beside it: the table is no frame.
+    shape = (700, 900)
+    horizontal, vertical = np.zeros(shape, np.uint8), np.zeros(shape, np.uint8)
+    xs, ys = (100, 250, 400, 550, 700), (100, 200, 300, 400, 500)
+    for y in ys:
+        horizontal[y:y + 2, 100:702] = 255
+    for x in xs:
+        vertical[100:502, x:x + 2] = 255
+    # The rules around cells (1, 1) and (1, 2) cut off the rest by gaps.
+    horizontal[200:202, 236:264] = horizontal[200:202, 536:564] = 0
+    horizontal[300:302, 236:264] = horizontal[300:302, 536:564] = 0
+    vertical[186:214, 250:252] = vertical[186:214, 550:552] = 0
+    vertical[286:314, 250:252] = vertical[286:314, 550:552] = 0
+    vertical[186:214, 400:402] = vertical[286:314, 400:402] = 0
+    tables = find_tables(Rulings(horizontal, vertical), _GS)
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(4, 4)]

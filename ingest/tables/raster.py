@@ -22,6 +22,7 @@ from ingest.tables.dash_rows import aligned_dash_rows
 from ingest.tables.model import GridCell, GridSettings, PixelBox, within
 from ingest.tables.regions import (
     Rulings,
+    frames_dropped,
     open_ends,
     open_sides,
     overrunning_removed,
@@ -413,7 +414,8 @@ def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None
     # hair-thin rules come out in dashes (seed 4747's fax TIFFs: the last column, beyond such
     # gaps, was left out of its table, and its values lost). The rulings themselves are found
     # within the regions the rules' own joins make (`_table_rows`).
-    for region in side_by_side_joined(table_regions(horizontal, vertical, gs, rule_gap=gs.text_height), rulings, gs):
+    regions = frames_dropped(table_regions(horizontal, vertical, gs, rule_gap=gs.text_height), rulings, gs)
+    for region in side_by_side_joined(regions, rulings, gs):
         # Rules of a table broken apart from its frame (a black-and-white page's dashes lost
         # all round a few cells) make a web of their own inside it: its grid is the table's.
         if any(within(region, table.box, gs.snap) for table in tables):

@@ -84,6 +84,47 @@ def _overlapping_level(a: PixelBox, b: PixelBox, gs: GridSettings[int]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and abs(a[1] - b[1]) <= 2 * gs.snap and abs(a[3] - b[3]) <= 2 * gs.snap
 
 
+def frames_dropped(boxes: list[PixelBox], rulings: Rulings, gs: GridSettings[int]) -> list[PixelBox]:
+    """The table regions without the frames around tables (`_frames`): a web page's bordered
+    article box or a page border, its sides joined by strokes of the text lines touching them,
+    is a web with joints enough, and read as a table it took the text inside for its cells
+    (seed 6529's browser scan 1: sections 五 and 六's headings and the signature, below section
+    四's table within the article's box, lost as text)."""
+    return [box for box in boxes if not _frames(box, [b for b in boxes if b != box], rulings, gs)]
+
+
+def _frames(box: PixelBox, others: list[PixelBox], rulings: Rulings, gs: GridSettings[int]) -> bool:
+    """Whether a region is a frame around regions inside it: around at least one region inset
+    from both its sides, it has no rule of its own but its sides, its top and bottom, and short
+    strokes of text beside them. A table whose grid a fax broke all round a few cells holds
+    that web too, but its rows run on beside it and its columns above or below it."""
+    x0, y0, x1, y1 = box
+    # The region's box reaches past its rules by half the gap joined across (`table_regions`).
+    band = gs.text_height + gs.snap
+    # Up and down give or take a character: at a page break a frame's sides run on to the
+    # page's edge, and a table's do to its first row's top.
+    inside = [b for b in others if b[0] > x0 + gs.snap and b[2] < x1 - gs.snap
+              and b[1] >= y0 - gs.text_height and b[3] <= y1 + gs.text_height]
+    if not inside:
+        return False
+    horizontal = rulings.horizontal[y0:y1, x0 + band:x1 - band].copy()
+    vertical = rulings.vertical[y0 + band:y1 - band, x0 + band:x1 - band].copy()
+    for bx0, by0, bx1, by1 in inside:
+        left, right = max(0, bx0 - x0 - band - gs.snap), max(0, bx1 - x0 - band + gs.snap)
+        horizontal[max(0, by0 - y0 - gs.snap):max(0, by1 - y0 + gs.snap), left:right] = 0
+        vertical[max(0, by0 - y0 - band - gs.snap):max(0, by1 - y0 - band + gs.snap), left:right] = 0
+    if rule_positions(vertical, 1, gs, gs.min_vline):
+        return False
+    # Beside a region inside it, a frame holds no rule (a table's rows run on there); elsewhere
+    # only strokes far shorter than its width (text touching its sides), and its top and bottom.
+    beside = np.zeros(horizontal.shape[0], bool)
+    for _, by0, _, by1 in inside:
+        beside[max(0, by0 - y0):max(0, by1 - y0)] = True
+    across = (horizontal > 0).sum(axis=1)
+    across[:band] = across[-band:] = 0
+    return not across[beside].any() and 2 * int(across.max(initial=0)) < x1 - x0
+
+
 def side_by_side_joined(boxes: list[PixelBox], rulings: Rulings, gs: GridSettings[int]) -> list[PixelBox]:
     """Table regions side by side that are parts of one table (`_parts_of_one`) joined. Only
     regions that are tables on their own: a label column whose rules a fax lost is read as the
