@@ -59,6 +59,9 @@ _SIDE_SHOWN = 18
 _EDGE_CONTRAST = 12
 # Canny's thresholds for the faint edge of a sheet's paper over another's (gray levels a pixel).
 _FAINT_EDGE = (10, 30)
+# Where the faint edge fades at a corner the two sheets stay joined by a neck a few pixels
+# wide (of the 800-pixel picture): opened by this square, they part.
+_NECK = 5
 # ISO 216 paper: a sheet whose measured shape is this close to it is taken as A-size exactly.
 _A_RATIO = math.sqrt(2)
 _A_RATIO_TOLERANCE = 0.12
@@ -113,7 +116,8 @@ def _edge_support(gray: np.ndarray, quad: np.ndarray) -> float:
 
 
 def _candidate_contours(gray: np.ndarray) -> list[np.ndarray]:
-    """Outlines that may be the sheet: bright regions by Otsu (also parted by faint edges), closed runs of edges."""
+    """Outlines that may be the sheet: bright regions by Otsu (also parted by faint edges, and
+    at the necks those leave), closed runs of edges."""
     blurred = cv2.GaussianBlur(gray, (5, 5), 0)
     _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
@@ -125,8 +129,12 @@ def _candidate_contours(gray: np.ndarray) -> list[np.ndarray]:
     # edge of its paper over the other's parts them (the sheet found a few pixels inside).
     faint_edges = cv2.dilate(cv2.Canny(blurred, *_FAINT_EDGE), np.ones((3, 3), np.uint8), iterations=2)
     parted = cv2.bitwise_and(bright, cv2.bitwise_not(faint_edges))
+    # The faint edge fades where the sheet's corner meets the other sheet and a shadow (seed
+    # 3187's photo 2: the outline ran on to the picture's corner, the photo read as a scan and
+    # 7 cells lost): the two are parted at the neck left there too.
+    necks_cut = cv2.morphologyEx(parted, cv2.MORPH_OPEN, np.ones((_NECK, _NECK), np.uint8))
     outlines = []
-    for mask in (bright, edges, parted):
+    for mask in (bright, edges, parted, necks_cut):
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         outlines += sorted(contours, key=cv2.contourArea, reverse=True)[:3]
     return outlines
