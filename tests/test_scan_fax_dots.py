@@ -177,3 +177,22 @@ def test_a_zero_standing_where_a_lost_column_rule_would_run_is_no_dotted_rule() 
     for y in range(100, 136, 8):
         dotted[y:y + 4, 199:201] = 255
     assert ruled_by_dots(dotted, 200, 100, 135, True, gs)
+
+
+def test_a_one_standing_where_a_lost_column_rule_would_run_is_no_dotted_rule() -> None:
+    # "-1" centred in a cell over two columns: the 1's upright stroke stands on the line of the
+    # rule between them, its flag a dot beside it; two marks, the stroke as long as a digit is
+    # high (seed 9871's fax TIFF 4: the cell parted there, its minus dropped as a speck, and the
+    # value read as a sure blank, unflagged).
+    gs = GridSettings(text_height=24, snap=11, bridge=12, min_line=60, min_vline=33, intersection=2,
+                      line_thickness=3, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.6,
+                      rule_drift=1, dash_gap=6, dot_gap=30, strokes_join=True)
+    one = np.zeros((240, 400), np.uint8)
+    one[100:120, 199:202] = 255  # the stroke
+    one[100:103, 195:198] = 255  # its flag, apart
+    one[110:112, 186:194] = 255  # the minus
+    assert not ruled_by_dots(one, 200, 92, 128, True, gs)
+    dotted = np.zeros_like(one)
+    for y in range(92, 128, 8):
+        dotted[y:y + 4, 199:201] = 255
+    assert ruled_by_dots(dotted, 200, 92, 128, True, gs)

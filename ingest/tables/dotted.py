@@ -68,7 +68,15 @@ def ruled_by_dots(ink: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool,
         dots = thin & (top >= first) & (top + height <= last)
         if int(dots.sum()) < _DOTS:
             continue
-        covered = dots[labels[first:last]].any(axis=0).mean()
+        along = dots[labels[first:last]].any(axis=0)
+        # Dots one after another along the line, gaps between them: marks side by side over
+        # one stretch are one mark (a 1's upright stroke and its flag, centred in a cell merged
+        # over two columns: seed 9871's fax TIFF 4, "-1" parted on their line, its minus
+        # dropped as a speck, and the value read as a sure blank, unflagged).
+        stretches = int(along[0]) + int(np.count_nonzero(along[1:] & ~along[:-1]))
+        if stretches < _DOTS:
+            continue
+        covered = along.mean()
         beside = (window[max(0, first - reach):first] > 0).any(axis=0) | (window[last:last + reach] > 0).any(axis=0)
         if covered >= _DOTTED and beside.mean() <= _BESIDE:
             return True
