@@ -102,6 +102,16 @@ class IngestWorker(Worker):
         record_failure(job, ErrorCode.WORKER_CRASHED)
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)  # type: ignore[no-untyped-call]
 
+    def clean_registries(self) -> None:
+        # RQ's maintenance lock lasts 899 s. A worker that dies holding it (killed, or Redis gone
+        # between taking it and letting it go: a CI run's watched-folder test, its dead worker's
+        # job never requeued) stops every worker's maintenance, and the requeueing of a dead
+        # worker's job with it, for a quarter of an hour: here it lapses within an interval.
+        for queue in self.queues:
+            if int(self.connection.ttl(queue.registry_cleaning_key)) > self.maintenance_interval:  # type: ignore[arg-type]
+                self.connection.expire(queue.registry_cleaning_key, self.maintenance_interval)
+        super().clean_registries()  # type: ignore[no-untyped-call]
+
     def get_heartbeat_ttl(self, job: Job) -> int:
         interval = int(self.job_monitoring_interval)
         if job.timeout and job.timeout > 0:
