@@ -339,6 +339,19 @@ def test_values_under_a_centred_borderless_header_keep_their_columns(tmp_path: P
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
+def test_a_row_of_values_without_a_label_keeps_its_blank_cells_place(tmp_path: Path) -> None:
+    # A borderless table's one row of values, beside no label, under a header whose words start
+    # where its values do; its twelfth value printed blank. The fourteen values were set in
+    # section 四's first fourteen columns (fresh seed 5417, browser print 7: 3 wrong, 15 flagged).
+    truth = make_truth(5417 * 1_000_000 + 7)
+    pdf = renderer_for("browser_pdf")(truth, tmp_path / "printed", random.Random("5417/browser_pdf/7"))
+    result = convert_file(pdf, Settings())
+    cells = {k: (result.cells[k].value, v) for k, v in truth.cells.items() if k.startswith("s4.")}
+    assert {k: got for k, (got, v) in cells.items() if not same_value(got, v) or result.cells[k].review} == {}
+    assert [v for _, v in cells.values()].count(None) == 1
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
 def test_a_rows_lone_value_at_a_pages_head_is_no_page_number(tmp_path: Path) -> None:
     # A borderless table continued on a new page: its first row's "0" stands between the two
     # lines of its label, in the top margin; read as a page number, it was dropped and its row

@@ -76,6 +76,18 @@ def test_values_padded_apart_unevenly_or_centred_tell_no_columns() -> None:
     assert value_columns(centred, [], GS) is None
 
 
+def test_values_without_labels_take_columns_only_at_one_pitch() -> None:
+    # A labelless row's values, some set from their cells' left and some centred (seed 9871's
+    # browser PDF 5): their starts part a column in two; at one pitch with a gap, the gap is a column.
+    mixed = [[_value(x + (9 if i % 3 == 1 else 0), "0") for i, x in enumerate(COLUMNS)]]
+    assert value_columns(mixed, [], GS) is not None
+    assert value_columns(mixed, [], GS, even=True) is None
+    header = header_columns(HEADER, 345, GS)
+    gapped = [[_value(x, "0") for i, x in enumerate(COLUMNS) if i != 4]]
+    found = value_columns(gapped, header, GS, even=True)
+    assert found is not None and found[0] == COLUMNS and found[1] == [[0, 1, 2, 3, 5, 6]]
+
+
 def test_only_first_and_last_columns_filled_take_the_headers_even_pitch() -> None:
     """Seed 4747's browser PDF: every row's values under 自然人 and 总计 only, 6 pitches apart;
     the header's stacked words stand at an even pitch over the first five columns."""

@@ -214,7 +214,7 @@ def _stream_tables(items: Sequence[TablePiece[float] | StreamRow | Paragraph], l
                 header = found if found.starts or found.centres else header
                 table = _labelled(rows, first, header, gs)
             else:
-                table = _under_centred_header(rows, lines, gs)
+                table = _under_header(rows, lines, gs)
             out.append(table or _aligned(rows))
             rows = []
         if isinstance(item, TablePiece) or (isinstance(item, Paragraph) and len(item.text) > _LABEL_LINE):
@@ -259,20 +259,28 @@ def _labelled(rows: list[StreamRow], first: int, header: HeaderColumns, gs: Grid
     return Table(out)
 
 
-def _under_centred_header(rows: list[StreamRow], lines: list[Line], gs: GridSettings[float]) -> Table | None:
+def _under_header(rows: list[StreamRow], lines: list[Line], gs: GridSettings[float]) -> Table | None:
     """Rows of values only, after rows of header words, set in the columns of the header's
-    centred words (ingest/tables/text_columns.py): a row printed with its zeros blank keeps
-    its values' places. None when the rows are not so, or a value stands off those columns."""
+    centred words, else in the columns the values start at and the header's stacked words
+    (ingest/tables/text_columns.py): a row printed with its zeros blank keeps its values'
+    places (seed 5417's browser PDF 7: section 四's one row, its twelfth value blank, had its
+    fourteen values read as the first fourteen). None when the rows are not so, or a value
+    stands off those columns."""
     first = next((i for i, row in enumerate(rows) if all(is_number(c.text) for c in row.cells)), len(rows))
     if first == len(rows) or any(is_number(c.text) for row in rows[:first] for c in row.cells) \
             or not all(is_number(c.text) for row in rows[first:] for c in row.cells):
         return None
     top = rows[first].top
     header = [ln for ln in lines if top - _HEADER_REACH * gs.text_height <= ln.box[1] and ln.box[3] <= top]
-    columns = centred_columns(header, gs)
+    columns: Sequence[float] = centred_columns(header, gs)
     placed = placed_by_centres([row.centers for row in rows[first:]], columns, gs) if columns else None
     if placed is None:
-        return None
+        left = min(row.extents[0][0] for row in rows[first:])
+        found_columns = value_columns([row.extents for row in rows[first:]], header_columns(header, left, gs), gs,
+                                      even=True)
+        if found_columns is None:
+            return None
+        columns, placed = found_columns
     out = _aligned(rows[:first]).rows if first else []
     for r, (row, at) in enumerate(zip(rows[first:], placed, strict=True), start=first):
         cells = [SourceCell("", r, c, None, row.cells[0].page) for c in range(len(columns))]

@@ -124,13 +124,24 @@ def _header_lattice(filled: list[float], header: Sequence[float], gs: GridSettin
     return [x for x in lattice if all(abs(x - c) >= gs.text_height for c in filled)]
 
 
+def _even_pitch(columns: Sequence[float], gs: GridSettings[float]) -> bool:
+    """Whether every step between the columns is a whole number of the narrowest."""
+    steps = [b - a for a, b in pairwise(columns)]
+    if not steps:
+        return True
+    pitch = min(steps)
+    return all(abs(step / pitch - round(step / pitch)) * pitch <= _SAME_START * gs.text_height for step in steps)
+
+
 def value_columns(extents: Sequence[Sequence[tuple[float, float]]], header: Sequence[float],
-                  gs: GridSettings[float]) -> tuple[list[float], list[list[int]]] | None:
+                  gs: GridSettings[float], even: bool = False) -> tuple[list[float], list[list[int]]] | None:
     """The table's value columns and, row by row, the column of each value (`extents`: each
     row's values' left and right edges; `header`: `header_columns`): the starts the values
     share, and the header's columns up to the last value a character clear of them. None
     when the values line up better by their centres than by their starts, stand at more
-    places than the fullest row has values, or two values of a row would share a column."""
+    places than the fullest row has values, or two values of a row would share a column;
+    given `even`, also when their starts stand at no one pitch (values with no label beside
+    them, set some from the left of their cells and some centred)."""
     values = [[x0 for x0, _ in row] for row in extents]
     points = [(x, r) for r, row in enumerate(values) for x in row]
     if not points:
@@ -139,7 +150,7 @@ def value_columns(extents: Sequence[Sequence[tuple[float, float]]], header: Sequ
     centred = [((x0 + x1) / 2, r) for r, row in enumerate(extents) for x0, x1 in row]
     if len(columns) > len(_clusters(centred, gs)):
         return None  # set centred (or right) in their cells: their starts tell no columns
-    if len(columns) > max(len(row) for row in values):
+    if len(columns) > max(len(row) for row in values) or (even and not _even_pitch(columns, gs)):
         return None  # padded apart unevenly (web text's em spaces): no start is a column's
     columns += _header_lattice(columns, header, gs) or _unfilled(columns, header, gs)
     columns.sort()
