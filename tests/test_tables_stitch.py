@@ -47,6 +47,19 @@ def test_pieces_of_other_widths_or_not_opening_the_page_stay_apart() -> None:
     assert len(stitch([(1, [first]), (2, [Paragraph("（续表）", 2), later])])) == 3
 
 
+def test_a_piece_lacking_a_label_column_merged_over_the_break_continues_the_table() -> None:
+    # Seed 5417's browser scan 1: 三、本年度办理结果, merged down section 三's side, had no row
+    # rule on the middle page, so no column there; the row the next break cut kept half its
+    # label on that page, the rest opened the next, and the row's values were lost.
+    first = _piece(1, [["（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政", "0", "1"]])
+    second = _piece(2, [["", "", "机关不再处理其政府信息公开申请", "", ""], ["", "", "3.其他", "0", "2"]])
+    [table] = stitch([(1, [first]), (2, [second])])
+    assert isinstance(table, Table)
+    joined = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    assert _texts(table) == [["", "（六）其他处理", joined, "0", "1"], ["", "", "3.其他", "0", "2"]]
+    assert [c.origin for c in table.rows[0][1:]] == [(0, 1), (0, 2), (0, 3), (0, 4)]
+
+
 def test_a_page_with_nothing_read_does_not_part_a_table_but_a_page_not_read_does() -> None:
     first = _piece(1, [*_HEADER, ["新收", "3", "3"]])
     second = _piece(3, [["结转", "1", "1"]])

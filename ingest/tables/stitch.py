@@ -76,11 +76,21 @@ class TablePiece(Generic[N]):
         return spans
 
 
+def _value_columns(piece: TablePiece[Any]) -> int:
+    """How many of the piece's columns, counted from its right side, hold its numbers."""
+    numeric = [cell.col for cell, slot in piece.cells if piece.numeric(slot.text)]
+    return piece.n_cols - min(numeric) if numeric else 0
+
+
 def _same_columns(a: TablePiece[Any], b: TablePiece[Any]) -> bool:
     """b continues a's table: by rule positions (same outer sides, mostly the same column
-    rules) where both were measured on one scale, else by the number of columns."""
+    rules) where both were measured on one scale, else by the number of columns, or by its
+    value columns where one piece has a label column more: a label merged over the break,
+    its cell without a row rule on one page, is no column there (seed 5417's browser scan 1:
+    三、本年度办理结果 down section 三's side, closed on the last page only; the row the break
+    cut kept half its label, and its values were lost)."""
     if not (a.stitch and b.stitch):
-        return a.n_cols == b.n_cols
+        return a.n_cols == b.n_cols or (abs(a.n_cols - b.n_cols) == 1 and _value_columns(a) == _value_columns(b) > 0)
     tol = max(a.stitch, b.stitch)
     ca, cb = a.columns(), b.columns()
     if abs(ca[0] - cb[0]) > tol or abs(ca[-1] - cb[-1]) > tol:
@@ -93,7 +103,8 @@ def _grids(group: list[TablePiece[Any]]) -> list[Grid]:
     """Each piece's grid (origins local to the piece): measured pieces laid out on the columns
     of the whole table, so a piece lacking a column rule spans the columns it merges."""
     if not all(p.stitch for p in group):
-        return [spread(p.cells, p.n_rows, p.n_cols, p.page) for p in group]
+        width = max(p.n_cols for p in group)
+        return [_widened(spread(p.cells, p.n_rows, p.n_cols, p.page), width - p.n_cols, p.page) for p in group]
     columns = stops((x for p in group for x in p.columns()), max(p.stitch for p in group))
     out = []
     for piece in group:
@@ -103,6 +114,17 @@ def _grids(group: list[TablePiece[Any]]) -> list[Grid]:
         slots = [slot for _, slot in piece.cells]
         out.append(spread(zip(placed, slots, strict=True), len(rows) - 1, len(columns) - 1, piece.page))
     return out
+
+
+def _widened(grid: Grid, missing: int, page: int) -> Grid:
+    """A piece's grid with the label columns it lacks (`_same_columns`) added on its left,
+    each one blank cell down its side."""
+    if not missing:
+        return grid
+    for slot in _unique([s for row in grid for s in row]):
+        slot.origin = (slot.origin[0], slot.origin[1] + missing)
+    side = [Slot("", (0, c), page) for c in range(missing)]
+    return [[*side, *row] for row in grid]
 
 
 def _unique(row: list[Slot]) -> list[Slot]:
