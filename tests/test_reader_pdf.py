@@ -352,6 +352,19 @@ def test_a_row_of_values_without_a_label_keeps_its_blank_cells_place(tmp_path: P
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
+def test_values_under_a_tall_centred_header_keep_their_columns(tmp_path: Path) -> None:
+    # Section 三's header centred down its cells, 自然人 nine text heights above the first row,
+    # the rows' values under 自然人 and 总计 only: without 自然人's column the values' centres
+    # placed nothing, and each row's 总计 was set in the second column (fresh seed 8263, browser
+    # print 1: 20 wrong, 91 flagged).
+    truth = make_truth(8263 * 1_000_000 + 1)
+    pdf = renderer_for("browser_pdf")(truth, tmp_path / "printed", random.Random("8263/browser_pdf/1"))
+    result = convert_file(pdf, Settings())
+    cells = {k: (result.cells[k].value, v) for k, v in truth.cells.items() if k.startswith("s3.")}
+    assert {k: got for k, (got, v) in cells.items() if not same_value(got, v) or result.cells[k].review} == {}
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
 def test_a_rows_lone_value_at_a_pages_head_is_no_page_number(tmp_path: Path) -> None:
     # A borderless table continued on a new page: its first row's "0" stands between the two
     # lines of its label, in the top margin; read as a page number, it was dropped and its row

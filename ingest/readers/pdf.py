@@ -54,10 +54,11 @@ from ingest.tables.vector import (
 )
 from ingest.tables.wrapped import WrappedRow, label_columns_apart, wrapped_rows
 
-# A stream table's header lines stand within this many text heights above its first row; a
-# paragraph longer than this many characters between two runs of its rows is no wrapped
-# label of the table's: the rows after it are another table's.
-_HEADER_REACH = 8
+# A stream table's header lines stand within this many text heights above its first row
+# (section 三's three header rows, centred down their cells: 自然人 8.7 above, seed 8263's
+# browser print 1); a paragraph longer than this many characters between two runs of its rows
+# is no wrapped label of the table's: the rows after it are another table's.
+_HEADER_REACH = 12
 _LABEL_LINE = 16
 _PAGE_NUMBER = re.compile(r"^[-—–－]?\s*\d{1,3}\s*[-—–－]?$|^第\s*\d{1,3}\s*页.*$|^\d{1,3}\s*/\s*\d{1,3}$")
 
