@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between
+from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between, doubt_sliver_blanks
+from ingest.scan.ocr.consensus import looks_numeric
 from ingest.tables.model import GridCell, GridSettings, Slot
 from ingest.tables.stitch import TablePiece
 
@@ -63,3 +64,22 @@ def test_a_mark_just_right_of_a_grid_leaves_that_rows_blanks_unsure() -> None:
     assert _confidences(doubt_blanks_beside([grid], edge, GRID, 0.5)) == [[0.99, 0.99]]
     edge[160:185, 420:435] = 255
     assert _confidences(doubt_blanks_beside([grid], edge, GRID, 0.5)) == [[0.5, 0.99]]
+
+
+def _row(*cells: tuple[int, int, str]) -> TablePiece[int]:
+    """One row of cells (left, right, text) 50 px high."""
+    placed = [(GridCell(0, c, 1, 1, (x0, 100, x1, 150)), Slot(text, (0, c), 1, None, 0.99))
+              for c, (x0, x1, text) in enumerate(cells)]
+    return TablePiece(1, placed, 1, len(cells), 5.0, numeric=looks_numeric)
+
+
+def test_a_blank_sliver_among_a_rows_values_is_unsure() -> None:
+    # Seed 8263's black-and-white image 7: a seal's ring taken for a rule parted 尚未审结's
+    # cell; its 0 read into the part on the left, the 39-px sliver right of it a sure blank.
+    parted = _row((0, 200, "行政复议"), (200, 325, "0"), (325, 450, "0"), (450, 536, "0"), (536, 575, ""),
+                  (575, 700, "0"))
+    assert _confidences(doubt_sliver_blanks([parted], 0.5)) == [[0.5]]
+    # Blanks as wide as the values' cells (zeros printed blank), and a narrow blank label
+    # cell left of the values, are as sure as they were.
+    even = _row((0, 30, ""), (30, 200, "行政复议"), (200, 325, "0"), (325, 450, ""), (450, 575, "3"))
+    assert _confidences(doubt_sliver_blanks([even], 0.5)) == [[0.99, 0.99]]

@@ -7,13 +7,14 @@ TIFF 4: 本年增/减's 0 read nowhere, its row's cells blank, one of them surel
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import replace
 
 import cv2
 import numpy as np
 
 from ingest.tables.components import components
-from ingest.tables.model import GridSettings
+from ingest.tables.model import GridCell, GridSettings, Slot
 from ingest.tables.stitch import TablePiece
 
 # Share of the left grid's rows whose top the right grid's rows share (within the snap).
@@ -25,6 +26,9 @@ _BESIDE = 8
 # No character is this many text heights tall: a stroke that is (a sheet's edge, a pen's line)
 # runs on past the rows, no value of theirs.
 _LONGEST_MARK = 2
+# A cell narrower than this share of its row's value cells (their median) is no column of the
+# table: the template's value columns are alike in width.
+_SLIVER = 0.5
 
 
 def _row_tops(piece: TablePiece[int]) -> dict[int, int]:
@@ -114,4 +118,29 @@ def doubt_blanks_between(pieces: list[TablePiece[int]], ink: np.ndarray, gs: Gri
             theirs = {row for row, top in _row_tops(right).items() if any(abs(top - t) <= gs.snap for t in tops)}
             out[a] = with_blanks_doubted(out[a], rows, confidence)
             out[b] = with_blanks_doubted(out[b], theirs, confidence)
+    return out
+
+
+def doubt_sliver_blanks(pieces: list[TablePiece[int]], confidence: float) -> list[TablePiece[int]]:
+    """The page's tables, each blank cell among its row's values that is a sliver of their
+    width read at no more than `confidence`: a stroke taken for a rule parted a column there,
+    and its value may stand in the cell beside (seed 8263's black-and-white image 7: a seal's
+    ring over section 四 parted 尚未审结, its 0 read into the cell on the left and the sliver
+    right of it a sure blank, unflagged)."""
+    out = []
+    for piece in pieces:
+        rows: dict[int, list[tuple[GridCell[int], Slot]]] = {}
+        for cell, slot in piece.cells:
+            rows.setdefault(cell.row, []).append((cell, slot))
+        slivers: set[int] = set()
+        for row in rows.values():
+            values = [cell.box for cell, slot in row if piece.numeric(slot.text)]
+            if len(values) < 2:
+                continue
+            width = statistics.median(x1 - x0 for x0, _, x1, _ in values)
+            first = min(x0 for x0, _, _, _ in values)
+            slivers |= {id(slot) for cell, slot in row if not slot.text.strip() and cell.box[0] > first
+                        and cell.box[2] - cell.box[0] < _SLIVER * width}
+        out.append(replace(piece, cells=[(cell, replace(slot, confidence=min(slot.confidence, confidence))
+                                          if id(slot) in slivers else slot) for cell, slot in piece.cells]))
     return out

@@ -16,7 +16,7 @@ from ingest.scan import photo, preprocess
 from ingest.scan.cell_marks import RULE_RIM, cell_ink, cell_interior, cell_marks, crosses_row_rule, cut_by_inset
 from ingest.scan.crops import OCR_TEXT_HEIGHT, scaled_crop
 from ingest.scan.dropped_rules import split_dropped_rules
-from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between
+from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between, doubt_sliver_blanks
 from ingest.scan.known_labels import read_table_cells
 from ingest.scan.lines import rules_painted_out, text_line_boxes
 from ingest.scan.lost_columns import with_lost_columns
@@ -440,6 +440,7 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
         read_tables = doubt_blanks_beside(read_tables, off_rules, gs, settings.ocr.conf_blank_marks)
         if len(read_tables) > 1:
             read_tables = doubt_blanks_between(read_tables, off_rules, gs, settings.ocr.conf_blank_marks)
+        read_tables = doubt_sliver_blanks(read_tables, settings.ocr.conf_blank_marks)
     blocks: list[tuple[int, Paragraph | TablePiece[int]]] = [
         (t.box[1], r) for t, r in zip(tables, read_tables, strict=True)]
     for i, (box, reading) in enumerate(zip(lines, readings, strict=True)):
