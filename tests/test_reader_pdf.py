@@ -17,7 +17,7 @@ from PIL import Image
 
 from bench.corpus import renderer_for
 from bench.render_browser import CHROMIUM, print_page
-from bench.truth import make_truth
+from bench.truth import Value, make_truth
 from ingest.contract import read_result
 from ingest.detect import _garbage_share, detect
 from ingest.models import Document, Paragraph, Table
@@ -320,6 +320,17 @@ def test_a_web_page_printed_by_chromium_reads_its_cells_and_logs_no_glyph_warnin
     assert wrong == []
 
 
+def _section_read(tmp_path: Path, seed: int, index: int, section: str) -> tuple[dict[str, Value], dict[str, object]]:
+    """A browser's print of the corpus's report (seed, index): the section's printed values,
+    and its cells read wrong or flagged, with what was read."""
+    truth = make_truth(seed * 1_000_000 + index)
+    pdf = renderer_for("browser_pdf")(truth, tmp_path / "printed", random.Random(f"{seed}/browser_pdf/{index}"))
+    result = convert_file(pdf, Settings())
+    printed = {k: v for k, v in truth.cells.items() if k.startswith(section)}
+    return printed, {k: result.cells[k].value for k, v in printed.items()
+                     if not same_value(result.cells[k].value, v) or result.cells[k].review}
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
 @pytest.mark.parametrize(("seed", "index", "section"), [(5353, 4, "s4."), (1919, 6, "s3.")])
 def test_values_under_a_centred_borderless_header_keep_their_columns(tmp_path: Path, seed: int, index: int,
@@ -330,38 +341,24 @@ def test_values_under_a_centred_borderless_header_keep_their_columns(tmp_path: P
     # beside their labels, the header's words 3 points apart over 27-point columns and its last
     # line run into the rows, were set in the second column: 34 wrong, 154 flagged (seed 1919,
     # browser print 6).
-    truth = make_truth(seed * 1_000_000 + index)
-    pdf = renderer_for("browser_pdf")(truth, tmp_path / "printed", random.Random(f"{seed}/browser_pdf/{index}"))
-    result = convert_file(pdf, Settings())
-    cells = {k: (result.cells[k].value, v) for k, v in truth.cells.items() if k.startswith(section)}
-    assert {k: got for k, (got, v) in cells.items() if not same_value(got, v) or result.cells[k].review} == {}
-    assert sum(v is None for _, v in cells.values()) > len(cells) // 2
+    printed, misread = _section_read(tmp_path, seed, index, section)
+    assert misread == {}
+    assert sum(v is None for v in printed.values()) > len(printed) // 2
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
-def test_a_row_of_values_without_a_label_keeps_its_blank_cells_place(tmp_path: Path) -> None:
-    # A borderless table's one row of values, beside no label, under a header whose words start
-    # where its values do; its twelfth value printed blank. The fourteen values were set in
-    # section 四's first fourteen columns (fresh seed 5417, browser print 7: 3 wrong, 15 flagged).
-    truth = make_truth(5417 * 1_000_000 + 7)
-    pdf = renderer_for("browser_pdf")(truth, tmp_path / "printed", random.Random("5417/browser_pdf/7"))
-    result = convert_file(pdf, Settings())
-    cells = {k: (result.cells[k].value, v) for k, v in truth.cells.items() if k.startswith("s4.")}
-    assert {k: got for k, (got, v) in cells.items() if not same_value(got, v) or result.cells[k].review} == {}
-    assert [v for _, v in cells.values()].count(None) == 1
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
-def test_values_under_a_tall_centred_header_keep_their_columns(tmp_path: Path) -> None:
-    # Section 三's header centred down its cells, 自然人 nine text heights above the first row,
-    # the rows' values under 自然人 and 总计 only: without 自然人's column the values' centres
-    # placed nothing, and each row's 总计 was set in the second column (fresh seed 8263, browser
-    # print 1: 20 wrong, 91 flagged).
-    truth = make_truth(8263 * 1_000_000 + 1)
-    pdf = renderer_for("browser_pdf")(truth, tmp_path / "printed", random.Random("8263/browser_pdf/1"))
-    result = convert_file(pdf, Settings())
-    cells = {k: (result.cells[k].value, v) for k, v in truth.cells.items() if k.startswith("s3.")}
-    assert {k: got for k, (got, v) in cells.items() if not same_value(got, v) or result.cells[k].review} == {}
+@pytest.mark.parametrize(("seed", "index", "section"), [(3571, 7, "s4."), (5417, 7, "s4."), (8263, 1, "s3.")])
+def test_a_borderless_tables_values_keep_their_columns(tmp_path: Path, seed: int, index: int, section: str) -> None:
+    # Fresh seed 3571, browser print 7: a cell holding a blank line over its value, centred;
+    # 行政复议's 总计 printed half a line below its row, read as a paragraph, and the row's other
+    # fourteen values set from the left (eight wrong, fifteen flagged).
+    # Fresh seed 5417, browser print 7: section 四's one row of values, beside no label, under a
+    # header whose words start where its values do, its twelfth value printed blank; the fourteen
+    # values were set in the first fourteen columns (3 wrong, 15 flagged).
+    # Fresh seed 8263, browser print 1: section 三's header centred down its cells, 自然人 nine
+    # text heights above the first row, the rows' values under 自然人 and 总计 only; without
+    # 自然人's column each row's 总计 was set in the second column (20 wrong, 91 flagged).
+    assert _section_read(tmp_path, seed, index, section)[1] == {}
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
@@ -375,15 +372,3 @@ def test_a_rows_lone_value_at_a_pages_head_is_no_page_number(tmp_path: Path) -> 
     silent = {k: (result.cells[k].value, v) for k, v in truth.cells.items()
               if not same_value(result.cells[k].value, v) and not result.cells[k].review}
     assert silent == {}
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
-def test_a_value_its_cell_sets_half_a_line_low_stays_in_its_row(tmp_path: Path) -> None:
-    # A borderless table's cell holding a blank line over its value, centred: 行政复议's 总计
-    # printed half a line below its row, read as a paragraph, and the row's other fourteen
-    # values set from the left (fresh seed 3571, browser print 7: eight wrong, fifteen flagged).
-    truth = make_truth(3571 * 1_000_000 + 7)
-    pdf = renderer_for("browser_pdf")(truth, tmp_path / "printed", random.Random("3571/browser_pdf/7"))
-    result = convert_file(pdf, Settings())
-    section = {k: (result.cells[k].value, v) for k, v in truth.cells.items() if k.startswith("s4.")}
-    assert {k: got for k, (got, v) in section.items() if not same_value(got, v) or result.cells[k].review} == {}
