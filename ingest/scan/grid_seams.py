@@ -83,8 +83,14 @@ def _rows_with_marks(piece: TablePiece[int], ink: np.ndarray, x0: int, x1: int, 
 
 def with_blanks_doubted(piece: TablePiece[int], rows: set[int], confidence: float) -> TablePiece[int]:
     """The table with the blank cells of `rows` read at no more than `confidence`."""
-    cells = [(cell, replace(slot, confidence=min(slot.confidence, confidence))
-              if cell.row in rows and not slot.text.strip() else slot) for cell, slot in piece.cells]
+    return _doubted(piece, {id(slot) for cell, slot in piece.cells if cell.row in rows and not slot.text.strip()},
+                    confidence)
+
+
+def _doubted(piece: TablePiece[int], slots: set[int], confidence: float) -> TablePiece[int]:
+    """The table with the cells whose slots are `slots` (by id) read at no more than `confidence`."""
+    cells = [(cell, replace(slot, confidence=min(slot.confidence, confidence)) if id(slot) in slots else slot)
+             for cell, slot in piece.cells]
     return replace(piece, cells=cells)
 
 
@@ -141,6 +147,5 @@ def doubt_sliver_blanks(pieces: list[TablePiece[int]], confidence: float) -> lis
             first = min(x0 for x0, _, _, _ in values)
             slivers |= {id(slot) for cell, slot in row if not slot.text.strip() and cell.box[0] > first
                         and cell.box[2] - cell.box[0] < _SLIVER * width}
-        out.append(replace(piece, cells=[(cell, replace(slot, confidence=min(slot.confidence, confidence))
-                                          if id(slot) in slivers else slot) for cell, slot in piece.cells]))
+        out.append(_doubted(piece, slivers, confidence))
     return out
