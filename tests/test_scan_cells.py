@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ingest.evidence import Evidence
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
-from ingest.scan.cell_marks import crosses_row_rule
+from ingest.scan.cell_marks import row_rule_strokes
 from ingest.scan.lines import cell_lines, line_boxes
 from ingest.scan.ocr.consensus import looks_numeric
 from ingest.settings import Settings
@@ -100,16 +100,16 @@ COLS = [100, 200, 520, 680, 840, 1000]  # the last is the right frame
 ROWS = [300, 360, 420, 480]
 
 
-def _page() -> np.ndarray:
+def _page(rows: tuple[int, ...] = tuple(ROWS)) -> np.ndarray:
     """A table whose first column is one cell over three rows with a label set vertically;
     blank cells on clean paper, and one cell holding only a light gray 0 (lighter than the
-    ink's cut: thresholding loses it)."""
-    image = Image.new("RGB", (1240, 900), "white")
+    ink's cut: thresholding loses it). Its rows start at `rows`, all as high as the first."""
+    image = Image.new("RGB", (1240, 1200), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(FONT, SIZE)
     draw.text((200, 120), "某某县人民政府2023年政府信息公开工作年度报告", font=font, fill="black")
-    top, bottom = 240, ROWS[-1] + 60
-    for y in [top, *ROWS, bottom]:
+    top, bottom = 240, rows[-1] + rows[1] - rows[0]
+    for y in [top, *rows, bottom]:
         draw.line([(COLS[1] if top < y < bottom else COLS[0], y), (COLS[-1], y)], fill="black", width=2)
     for x in COLS:
         draw.line([(x, top), (x, bottom)], fill="black", width=2)
@@ -119,10 +119,10 @@ def _page() -> np.ndarray:
     labels = ["（一）予以公开", "（二）部分公开", "（三）不予公开", "（四）无法提供"]
     values = [["1", "", "1"], ["0", "", "0"], ["2", "", "2"], ["0", "faint", "0"]]
     for r, (label, row) in enumerate(zip(labels, values, strict=True)):
-        draw.text((COLS[1] + 15, ROWS[r] + 12), label, font=font, fill="black")
+        draw.text((COLS[1] + 15, rows[r] + 12), label, font=font, fill="black")
         for c, text in enumerate(row, start=2):
             if text:
-                draw.text((COLS[c] + 60, ROWS[r] + 12), "0" if text == "faint" else text, font=font,
+                draw.text((COLS[c] + 60, rows[r] + 12), "0" if text == "faint" else text, font=font,
                           fill=(175, 175, 175) if text == "faint" else "black")
     return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
 
@@ -196,6 +196,31 @@ def test_a_pen_tick_across_a_rule_beside_a_number_leaves_it_unsure(settings: Set
     assert [c.text for c in clear] == ["1", "0", "2", "0", "2", "0"]
 
 
+@pytest.mark.parametrize("across", [False, True])
+def test_a_pen_tick_under_a_number_leaves_the_number_unsure(settings: Settings, across: bool) -> None:
+    # Tall rows (a wrapped label beside them), a reader's tick in the blank under a row's
+    # total, within its cell or on across the rule below: a line of its own in the cell,
+    # read "V" or "√" with the digit, made seed 7058's fax cells labels that shifted two rows'
+    # values (its image 2: a tick's end read "、1"). The cell's value is its digit, flagged.
+    rows = (300, 420, 540, 660)
+    page = _page(rows)
+    foot = rows[1] + 8 if across else rows[0] + 100
+    tick = np.array([[COLS[4] + 45, foot - 32], [COLS[4] + 62, foot], [COLS[4] + 105, foot - 42]], np.int32)
+    cv2.polylines(page, [tick], False, (190, 60, 40), 4, lineType=cv2.LINE_AA)  # a blue pen (BGR)
+    buffer = io.BytesIO()
+    Image.fromarray(cv2.cvtColor(page, cv2.COLOR_BGR2RGB)).save(buffer, "PNG")
+    document = read_image_file(buffer.getvalue(), settings)
+    (table,) = [b for b in document.blocks if isinstance(b, Table)]
+    cells = {(c.row, c.col): c for row in table.rows for c in row}
+    ticked = cells[(1, 4)]
+    assert ticked.text == "1" and ticked.confidence <= settings.ocr.conf_disagree, ticked
+    assert [cells[(r, 2)].text for r in range(1, 5)] + [cells[(r, 4)].text for r in (2, 3, 4)] == [
+        "1", "0", "2", "0", "0", "2", "0"]
+    # The tick's foot across the rule lies in the next row's total: that cell is unsure too.
+    clear = [cells[(r, 2)] for r in range(1, 5)] + [cells[(r, 4)] for r in ((3, 4) if across else (2, 3, 4))]
+    assert all(c.confidence > settings.ocr.conf_disagree for c in clear), clear
+
+
 @pytest.mark.parametrize("below", ["tick", "text", "column rule"])
 def test_only_a_stroke_on_across_the_row_rule_crosses_it(below: str) -> None:
     # A cell (0, 40)-(300, 100) over a row rule at y = 100, its digit set low, touching the
@@ -213,5 +238,6 @@ def test_only_a_stroke_on_across_the_row_rule_crosses_it(below: str) -> None:
         ink[100:160, 149:152] = vertical[100:160, 149:152] = 255
     box, interior = (0, 40, 300, 100), (5, 45, 295, 95)
     marks = [(130, 25, 230, 52)]
-    crossed = crosses_row_rule(ink, Rulings(horizontal, vertical), box, interior, marks, 3)
+    crossed, strokes = row_rule_strokes(ink, Rulings(horizontal, vertical), box, interior, marks, 3)
     assert crossed == (below == "tick")
+    assert strokes == ({0} if below == "tick" else set())

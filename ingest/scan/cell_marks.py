@@ -65,29 +65,39 @@ def cell_marks(ink: np.ndarray, region: np.ndarray, gs: GridSettings[int]) -> li
     return cell_lines(region, gs.text_height) or _thin_marks(ink, gs)
 
 
-def crosses_row_rule(ink: np.ndarray, rulings: Rulings, box: Box, interior: Box, marks: list[Box],
-                     thickness: int) -> bool:
+def row_rule_strokes(ink: np.ndarray, rulings: Rulings, box: Box, interior: Box, marks: list[Box],
+                     thickness: int) -> tuple[bool, set[int]]:
     """Whether a stroke runs on from a cell's marks across its top or bottom rule into the next
-    row: one stroke of `ink`, bridged over the rule's rows only, from the interior's edge under
-    the marks to past the rule (`box`, the cell's rules; `rulings` and `interior` from the
-    same origin). Print keeps within its cell; a reader's pen tick across a rule does not,
-    and its stroke read beside a digit made "0" a sure "0.1" (seed 6363's image)."""
+    row, and which marks (indexes) reach the interior's edge where it crosses: the stroke's own
+    part in the cell. A stroke is one line of `ink`, bridged over the rule's rows only, from the
+    interior's edge under a mark to past the rule (`box`, the cell's rules; `rulings` and
+    `interior` from the same origin). Print keeps within its cell; a reader's pen tick across
+    a rule does not, and its stroke read beside a digit made "0" a sure "0.1" (seed 6363's image)."""
     x0, y0, _, y1 = interior
     past = thickness // 2 + RULE_RIM + EDGE_ROWS
-    for lx0, _, lx1, _ in marks:
+    crossed, strokes = False, set()
+    for i, (lx0, ly0, lx1, ly1) in enumerate(marks):
         columns = slice(x0 + lx0, x0 + lx1)
-        for top, bottom in ((y1 - EDGE_ROWS, box[3] + past), (max(0, box[1] - past), y0 + EDGE_ROWS)):
-            rows = slice(top, bottom)
-            rule = rulings.horizontal[rows, columns].any(axis=1)
-            # Off the column rules too: one meeting the row rule is no stroke across it.
-            window = cv2.bitwise_and(ink[rows, columns], cv2.bitwise_not(
-                cv2.bitwise_or(rulings.horizontal[rows, columns], rulings.vertical[rows, columns])))
-            window[rule] = 0
-            if window.shape[0] <= 2 * EDGE_ROWS or not rule.any():
-                continue
-            bridged = cv2.morphologyEx(window, cv2.MORPH_CLOSE, np.ones((int(rule.sum()) + 2, 1), np.uint8))
-            _, labels = cv2.connectedComponents(bridged)
-            if np.intersect1d(labels[:EDGE_ROWS][window[:EDGE_ROWS] > 0],
-                              labels[-EDGE_ROWS:][window[-EDGE_ROWS:] > 0]).size:
-                return True
-    return False
+        edges = (((y1 - EDGE_ROWS, box[3] + past), ly1 >= y1 - y0 - EDGE_ROWS),
+                 ((max(0, box[1] - past), y0 + EDGE_ROWS), ly0 <= EDGE_ROWS))
+        for (top, bottom), reaching in edges:
+            if _stroke_across(ink, rulings, slice(top, bottom), columns):
+                crossed = True
+                if reaching:
+                    strokes.add(i)
+    return crossed, strokes
+
+
+def _stroke_across(ink: np.ndarray, rulings: Rulings, rows: slice, columns: slice) -> bool:
+    """Whether one stroke of ink runs from the window's first rows to its last over a row rule."""
+    rule = rulings.horizontal[rows, columns].any(axis=1)
+    # Off the column rules too: one meeting the row rule is no stroke across it.
+    window = cv2.bitwise_and(ink[rows, columns], cv2.bitwise_not(
+        cv2.bitwise_or(rulings.horizontal[rows, columns], rulings.vertical[rows, columns])))
+    window[rule] = 0
+    if window.shape[0] <= 2 * EDGE_ROWS or not rule.any():
+        return False
+    bridged = cv2.morphologyEx(window, cv2.MORPH_CLOSE, np.ones((int(rule.sum()) + 2, 1), np.uint8))
+    _, labels = cv2.connectedComponents(bridged)
+    return bool(np.intersect1d(labels[:EDGE_ROWS][window[:EDGE_ROWS] > 0],
+                               labels[-EDGE_ROWS:][window[-EDGE_ROWS:] > 0]).size)

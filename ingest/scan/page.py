@@ -13,7 +13,7 @@ from ingest.errors import ErrorCode, InputError
 from ingest.labels import CHINESE_OR_DIGIT, KANA
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
-from ingest.scan.cell_marks import RULE_RIM, cell_ink, cell_interior, cell_marks, crosses_row_rule, cut_by_inset
+from ingest.scan.cell_marks import RULE_RIM, cell_ink, cell_interior, cell_marks, cut_by_inset, row_rule_strokes
 from ingest.scan.crops import OCR_TEXT_HEIGHT, scaled_crop
 from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between, doubt_sliver_blanks
@@ -21,7 +21,7 @@ from ingest.scan.known_labels import read_table_cells
 from ingest.scan.lines import rules_painted_out, text_line_boxes
 from ingest.scan.lost_columns import with_lost_columns
 from ingest.scan.ocr.base import CellText
-from ingest.scan.ocr.consensus import EngineSet, looks_numeric
+from ingest.scan.ocr.consensus import EngineSet, has_chinese, looks_numeric, read_cells
 from ingest.scan.ocr.sign_mark import with_faint_minus
 from ingest.scan.orientation import read_orientation
 from ingest.scan.process import release_freed_memory
@@ -271,6 +271,8 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     # so is a number whose marks run on across a rule (`crossed`).
     cut: dict[tuple[int, int], int] = {}
     crossed: set[tuple[int, int]] = set()
+    # A crossed cell's one line beside the stroke's own part in it (`_beside_strokes_read`).
+    beside_strokes: dict[tuple[int, int], np.ndarray] = {}
     heights: list[int] = []
     h, w = page.ink.shape
     ox, oy = max(0, table.box[0] - gs.snap), max(0, table.box[1] - gs.snap)
@@ -319,16 +321,20 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
         crops = [scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
                                      min(y1, y0 + ly1 + 3)), gs.text_height) for lx0, ly0, lx1, ly1 in lines]
         pending.append((cell, crops))
+        ruled = (cell.box[0] - ox, cell.box[1] - oy, cell.box[2] - ox, cell.box[3] - oy)
+        across, strokes = row_rule_strokes(table_ink, near_rulings, ruled, (x0, y0, x1, y1), lines, gs.line_thickness)
+        if across:
+            crossed.add((cell.row, cell.col))
+        if strokes and len(lines) - len(strokes) == 1:
+            beside_strokes[(cell.row, cell.col)] = next(c for i, c in enumerate(crops) if i not in strokes)
         heights.append(max(ly1 - ly0 for _, ly0, _, ly1 in lines))
         if cut_by_inset(unruled, (x0, y0, x1, y1), lines):
             cut[(cell.row, cell.col)] = heights[-1]
-        ruled = (cell.box[0] - ox, cell.box[1] - oy, cell.box[2] - ox, cell.box[3] - oy)
-        if crosses_row_rule(table_ink, near_rulings, ruled, (x0, y0, x1, y1), lines, gs.line_thickness):
-            crossed.add((cell.row, cell.col))
     grid, crops_read = [c for c, _ in pending], [crops for _, crops in pending]
     readings = values_between(grid, crops_read, read_table_cells(grid, crops_read, engines, settings, OCR_TEXT_HEIGHT,
                                                                  page.bilevel),
                               engines, settings, OCR_TEXT_HEIGHT, page.bilevel)
+    readings = _beside_strokes_read(grid, readings, beside_strokes, engines, settings, page.bilevel)
     usual = float(np.median(heights)) if heights else 0.0
     part_read = {at for at, height in cut.items() if height < _CUT_SHARE * usual}
     for (c, _), reading in zip(pending, readings, strict=True):
@@ -341,6 +347,24 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
              for c in table.cells]
     return TablePiece(number, list(zip(table.cells, slots, strict=True)), table.n_rows, table.n_cols, gs.snap,
                       numeric=looks_numeric)
+
+
+def _beside_strokes_read(grid: list[GridCell[int]], readings: list[CellText],
+                         beside_strokes: dict[tuple[int, int], np.ndarray], engines: EngineSet, settings: Settings,
+                         bilevel: bool) -> list[CellText]:
+    """The readings, each of a cell crossed by a stroke (`beside_strokes`: its one other line's
+    crop) that read with no Chinese taken from that line alone where it reads as a number: the
+    stroke's part is no print (seed 7058's image 2: a tick's end read "、1" beside a 0 made the
+    cell a label and lost its row; one read "1" beside a 1 made it 11)."""
+    stroked = [i for i, (c, reading) in enumerate(zip(grid, readings, strict=True))
+               if (c.row, c.col) in beside_strokes and not has_chinese(reading.text)]
+    alone = read_cells([[beside_strokes[(grid[i].row, grid[i].col)]] for i in stroked], engines, settings,
+                       OCR_TEXT_HEIGHT, bilevel)
+    out = list(readings)
+    for i, reading in zip(stroked, alone, strict=True):
+        if looks_numeric(reading.text):
+            out[i] = reading
+    return out
 
 
 def _worth_reading(lines: list[Box]) -> list[Box]:

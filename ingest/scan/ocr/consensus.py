@@ -244,14 +244,27 @@ def read_cells(cells: list[list[np.ndarray]], engines: EngineSet, settings: Sett
     flat = [crop for crops in cells for crop in crops]
     flat_readings = iter(read_once(flat, partial(engines.labels.read_lines, kind="label"), text_height, may_be_value,
                                    labels=has_chinese))
-    first = []
+    first, value_lines = [], []
     for crops in cells:
         parts = [next(flat_readings) for _ in crops]
         first.append(CellText("".join(p.text for p in parts), min(p.confidence for p in parts)))
-    values = [i for i, reading in enumerate(first)
-              if len(cells[i]) == 1 and (may_be_value(reading.text) or digits_beside_a_mark(reading, settings))]
-    numbers = read_values([cells[i][0] for i in values], engines, [first[i] for i in values], settings, text_height,
-                          bilevel)
+        unmarked = [j for j, p in enumerate(parts) if not _is_mark(p.text)]
+        value_lines.append((unmarked[0], parts[unmarked[0]]) if len(unmarked) == 1 else (0, first[-1]))
+    values = [i for i, (_, reading) in enumerate(value_lines)
+              if (len(cells[i]) == 1 or first[i] is not reading)
+              and (may_be_value(reading.text) or digits_beside_a_mark(reading, settings))]
+    numbers = read_values([cells[i][value_lines[i][0]] for i in values], engines, [value_lines[i][1] for i in values],
+                          settings, text_height, bilevel)
     for i, reading in zip(values, numbers, strict=True):
-        first[i] = reading
+        marked = len(cells[i]) > 1
+        first[i] = CellText(reading.text, min(reading.confidence, settings.ocr.conf_disagree)) if marked else reading
     return first
+
+
+def _is_mark(reading: str) -> bool:
+    """Whether a line of a cell read as neither digits nor Chinese: a pen's tick (√, V) or a
+    stroke beside a value, which made seed 7058's fax cells "0、√" and "V0" labels that shifted
+    two rows' values. Such a cell is read as its one other line's value, flagged: the mark may
+    hide part of it."""
+    text = as_digits(reading)
+    return not any(c.isdigit() or _is_cjk(c) for c in text)
