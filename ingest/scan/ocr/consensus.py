@@ -240,22 +240,24 @@ def read_cells(cells: list[list[np.ndarray]], engines: EngineSet, settings: Sett
     """Each table cell's reading from the crops of its text lines (text scaled to `text_height`):
     every line read by the label engine, a look once where it reads as a value or as Chinese
     (`read_once`); a one-line cell that reads as a value (a number, or no Chinese, or digits
-    beside a mark) read twice as a number."""
+    beside a mark) read twice as a number, and a cell whose one line beside marks does, flagged."""
     flat = [crop for crops in cells for crop in crops]
     flat_readings = iter(read_once(flat, partial(engines.labels.read_lines, kind="label"), text_height, may_be_value,
                                    labels=has_chinese))
-    first, value_lines = [], []
-    for crops in cells:
+    first: list[CellText] = []
+    # The cells that may hold a value: (index, line, its reading), the line the cell's only one
+    # or its one line beside marks (`_is_mark`); a value never wraps.
+    values: list[tuple[int, int, CellText]] = []
+    for i, crops in enumerate(cells):
         parts = [next(flat_readings) for _ in crops]
         first.append(CellText("".join(p.text for p in parts), min(p.confidence for p in parts)))
         unmarked = [j for j, p in enumerate(parts) if not _is_mark(p.text)]
-        value_lines.append((unmarked[0], parts[unmarked[0]]) if len(unmarked) == 1 else (0, first[-1]))
-    values = [i for i, (_, reading) in enumerate(value_lines)
-              if (len(cells[i]) == 1 or first[i] is not reading)
-              and (may_be_value(reading.text) or digits_beside_a_mark(reading, settings))]
-    numbers = read_values([cells[i][value_lines[i][0]] for i in values], engines, [value_lines[i][1] for i in values],
+        line = 0 if len(parts) == 1 else unmarked[0] if len(unmarked) == 1 else None
+        if line is not None and (may_be_value(parts[line].text) or digits_beside_a_mark(parts[line], settings)):
+            values.append((i, line, parts[line]))
+    numbers = read_values([cells[i][line] for i, line, _ in values], engines, [reading for _, _, reading in values],
                           settings, text_height, bilevel)
-    for i, reading in zip(values, numbers, strict=True):
+    for (i, _, _), reading in zip(values, numbers, strict=True):
         marked = len(cells[i]) > 1
         first[i] = CellText(reading.text, min(reading.confidence, settings.ocr.conf_disagree)) if marked else reading
     return first
