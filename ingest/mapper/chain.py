@@ -274,6 +274,37 @@ def rows_printed_blank(
     return out
 
 
+def single_rows_printed_blank(
+    chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
+) -> set[int]:
+    """A layout's single rows (their ids) printed with nothing after their label, in place of
+    the rows they replace: where those rows would stand, only labels and blanks, one of them
+    the single row's, none theirs, and none of them found (a 2021 table keeping the 2019 （六）
+    其他处理 on one row, its zeros left blank: seed 6211's text 0, its three rows judged left
+    out and the row's cells not given)."""
+    rows = layout.rows()
+    found = {id(p.row) for p in chain}
+    gaps = {id(rows[index]): gap for index, gap in _gaps(chain, layout, tokens, marks)}
+    out: set[int] = set()
+    for row in rows:
+        replaced = [layout.row_by_key(row.section, key) for key in row.replaces]
+        # One row standing for several (not one of 2021's three rows a 2019 layout knows for its one).
+        gap = gaps.get(id(replaced[0])) if len(replaced) > 1 else None
+        if gap is None or id(row) in found or any(id(r) in found for r in replaced):
+            continue
+        cores = [label_core(t.text) for t in gap if t.kind is Kind.LABEL]
+        if (all(t.kind in (Kind.LABEL, Kind.BLANK) for t in gap) and _labelled(cores, row, s)
+                and not any(_labelled(cores, r, s) for r in replaced)):
+            out.add(id(row))
+    return out
+
+
+def _labelled(cores: list[str], row: RowLayout, s: Settings) -> bool:
+    """Whether one of the labels (`cores`) is the row's, each read whole: not a word of it
+    inside another (其他 in （六）其他处理, as `_names` allows)."""
+    return any(similarity(core, label_core(v.text)) >= s.mapper.label_match_ratio for v in row.labels for core in cores)
+
+
 def rows_between(
     chain: list[Proposal], layout: TemplateLayout, tokens: list[Token], marks: dict[int, SectionMark], s: Settings
 ) -> list[tuple[int, list[Token]]]:

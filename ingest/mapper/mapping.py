@@ -20,6 +20,7 @@ from ingest.mapper.chain import (
     rows_not_printed,
     rows_placed_by_order,
     rows_printed_blank,
+    single_rows_printed_blank,
 )
 from ingest.mapper.fit import Slot
 from ingest.mapper.numbers import parse_number, unit_of
@@ -188,6 +189,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
                    key=lambda p: p.position)
     rows_placed_by_order(chain, layout, tokens, settings)
     blank = rows_printed_blank(chain, layout, tokens, walker.marks, settings)
+    singles = single_rows_printed_blank(chain, layout, tokens, walker.marks, settings)
     place_short_rows(chain, layout, settings,
                      [key for row in layout.rows() if id(row) in blank for key in row.cell_keys()])
     doubt_row_cut_short(chain, tokens, settings, ends_anywhere)
@@ -204,6 +206,11 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
         for column, slot in zip(prop.row.columns, prop.slots, strict=True):
             header_unit = _header_unit(tokens, column)
             cells[prop.row.cell_key(column)] = _reading(slot, column, prop.label_confidence, header_unit, settings)
+    for row in layout.rows():
+        if id(row) in singles:
+            if row.deviation and row.deviation not in deviations:
+                deviations.append(row.deviation)
+            replaced.update(key for rep in row.replaces for key in layout.row_by_key(row.section, rep).cell_keys())
     located = len(cells)
     absent = rows_not_printed(chain, layout, tokens, walker.marks, settings, frozenset(blank))
     ordered: dict[str, CellReading] = {}
@@ -215,7 +222,7 @@ def map_to_template(tokens: list[Token], layout: TemplateLayout, settings: Setti
                 ordered[key] = cells[key]
             elif row.deviation is None and id(row) in absent:
                 ordered[key] = CellReading(None, None, settings.confidence.row_not_printed, notes=[ROW_NOT_PRINTED])
-            elif row.deviation is None and id(row) in blank:
+            elif (row.deviation is None and id(row) in blank) or id(row) in singles:
                 ordered[key] = CellReading(None, "", settings.confidence.row_not_printed, notes=[ROW_PRINTED_BLANK])
             elif row.deviation is None:
                 ordered[key] = CellReading(None, None, 0.0, notes=["not found in the document"], found=False)
