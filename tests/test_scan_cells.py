@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.evidence import Evidence
-from ingest.models import Table
+from ingest.models import SourceCell, Table
 from ingest.readers.scan import read_image_file
 from ingest.scan.cell_marks import row_rule_strokes
 from ingest.scan.lines import cell_lines, line_boxes
@@ -177,18 +177,21 @@ def test_a_sliver_of_a_grid_gone_wrong_is_not_sure_paper(settings: Settings) -> 
     assert [cells[(r, 3)].text for r in range(1, 5)] == ["1", "0", "2", "0"]
 
 
-def test_a_pen_tick_across_a_rule_beside_a_number_leaves_it_unsure(settings: Settings) -> None:
-    # A reader's tick drawn across the rule between two rows, right of their numbers: its
-    # strokes read beside a digit made seed 6363's "0" a sure "0.1". Print keeps within its
-    # cell; a stroke that runs on across the rule does not.
-    page = _page()
-    tick = np.array([[928, 340], [946, 384], [990, 326]], np.int32)
-    cv2.polylines(page, [tick], False, (190, 60, 40), 4, lineType=cv2.LINE_AA)  # a blue pen (BGR)
+def _read_ticked(page: np.ndarray, tick: np.ndarray, settings: Settings) -> dict[tuple[int, int], SourceCell]:
+    """The cells of the page's one table, read with a blue pen's tick drawn along `tick`."""
+    cv2.polylines(page, [tick], False, (190, 60, 40), 4, lineType=cv2.LINE_AA)  # BGR
     buffer = io.BytesIO()
     Image.fromarray(cv2.cvtColor(page, cv2.COLOR_BGR2RGB)).save(buffer, "PNG")
     document = read_image_file(buffer.getvalue(), settings)
     (table,) = [b for b in document.blocks if isinstance(b, Table)]
-    cells = {(c.row, c.col): c for row in table.rows for c in row}
+    return {(c.row, c.col): c for row in table.rows for c in row}
+
+
+def test_a_pen_tick_across_a_rule_beside_a_number_leaves_it_unsure(settings: Settings) -> None:
+    # A reader's tick drawn across the rule between two rows, right of their numbers: its
+    # strokes read beside a digit made seed 6363's "0" a sure "0.1". Print keeps within its
+    # cell; a stroke that runs on across the rule does not.
+    cells = _read_ticked(_page(), np.array([[928, 340], [946, 384], [990, 326]], np.int32), settings)
     ticked = [cells[(1, 4)], cells[(2, 4)]]
     assert not any(looks_numeric(c.text) and c.confidence > settings.ocr.conf_disagree for c in ticked), ticked
     clear = [cells[(r, 2)] for r in range(1, 5)] + [cells[(r, 4)] for r in (3, 4)]
@@ -203,15 +206,9 @@ def test_a_pen_tick_under_a_number_leaves_the_number_unsure(settings: Settings, 
     # read "V" or "√" with the digit, made seed 7058's fax cells labels that shifted two rows'
     # values (its image 2: a tick's end read "、1"). The cell's value is its digit, flagged.
     rows = (300, 420, 540, 660)
-    page = _page(rows)
     foot = rows[1] + 8 if across else rows[0] + 100
     tick = np.array([[COLS[4] + 45, foot - 32], [COLS[4] + 62, foot], [COLS[4] + 105, foot - 42]], np.int32)
-    cv2.polylines(page, [tick], False, (190, 60, 40), 4, lineType=cv2.LINE_AA)  # a blue pen (BGR)
-    buffer = io.BytesIO()
-    Image.fromarray(cv2.cvtColor(page, cv2.COLOR_BGR2RGB)).save(buffer, "PNG")
-    document = read_image_file(buffer.getvalue(), settings)
-    (table,) = [b for b in document.blocks if isinstance(b, Table)]
-    cells = {(c.row, c.col): c for row in table.rows for c in row}
+    cells = _read_ticked(_page(rows), tick, settings)
     ticked = cells[(1, 4)]
     assert ticked.text == "1" and ticked.confidence <= settings.ocr.conf_disagree, ticked
     assert [cells[(r, 2)].text for r in range(1, 5)] + [cells[(r, 4)].text for r in (2, 3, 4)] == [
