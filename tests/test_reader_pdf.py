@@ -347,7 +347,8 @@ def test_values_under_a_centred_borderless_header_keep_their_columns(tmp_path: P
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium")
-@pytest.mark.parametrize(("seed", "index", "section"), [(3571, 7, "s4."), (5417, 7, "s4."), (8263, 1, "s3.")])
+@pytest.mark.parametrize(("seed", "index", "section"),
+                         [(3571, 7, "s4."), (5417, 7, "s4."), (8263, 1, "s3."), (5903, 2, "s3."), (5903, 2, "s4.")])
 def test_a_borderless_tables_values_keep_their_columns(tmp_path: Path, seed: int, index: int, section: str) -> None:
     # Fresh seed 3571, browser print 7: a cell holding a blank line over its value, centred;
     # 行政复议's 总计 printed half a line below its row, read as a paragraph, and the row's other
@@ -358,6 +359,11 @@ def test_a_borderless_tables_values_keep_their_columns(tmp_path: Path, seed: int
     # Fresh seed 8263, browser print 1: section 三's header centred down its cells, 自然人 nine
     # text heights above the first row, the rows' values under 自然人 and 总计 only; without
     # 自然人's column each row's 总计 was set in the second column (20 wrong, 91 flagged).
+    # Fresh seed 5903, browser print 2: section 三's values under 其他 and 总计 only; the rows
+    # after a wrapped label took their header from the lines just above, the header's lower
+    # part (four columns, not seven). Section 四's one row "1 1" under header words two
+    # characters wide, every cell set from its left padding, was set in the first two columns
+    # (16 wrong, 50 flagged).
     assert _section_read(tmp_path, seed, index, section)[1] == {}
 
 

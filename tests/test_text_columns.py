@@ -5,7 +5,14 @@ only looks like a column's."""
 from __future__ import annotations
 
 from ingest.tables.glyphs import Glyph, Line
-from ingest.tables.text_columns import centred_columns, header_columns, placed_by_centres, value_columns, word_starts
+from ingest.tables.text_columns import (
+    centred_columns,
+    header_columns,
+    placed_under,
+    started_columns,
+    value_columns,
+    word_starts,
+)
 from ingest.tables.vector import vector_settings
 
 SIZE = 9.0
@@ -135,11 +142,32 @@ def test_a_centred_headers_columns_are_its_words_centres_but_a_groups_heading() 
     assert centred_columns(SECTION_4, GS) == CENTRES
     # A row's values, its zeros blank: each under its own column.
     row = [CENTRES[8] + 0.5, CENTRES[9], CENTRES[11] - 0.5, CENTRES[14]]
-    assert placed_by_centres([row], CENTRES, GS) == [[8, 9, 11, 14]]
+    assert placed_under([row], CENTRES, GS) == [[8, 9, 11, 14]]
 
 
 def test_a_centred_header_missing_a_column_or_a_value_off_its_columns_places_nothing() -> None:
     # 总计 of the first group lost: a gap of two pitches, no columns at all.
     assert centred_columns([line for line in SECTION_4[:4]], GS) == []
     # A value between two columns.
-    assert placed_by_centres([[CENTRES[8] + PITCH / 2]], CENTRES, GS) is None
+    assert placed_under([[CENTRES[8] + PITCH / 2]], CENTRES, GS) is None
+
+
+
+# The same section 四 with every cell set from its left padding, as its values are.
+STARTS = [190.0 + k * PITCH for k in range(15)]
+LEFT_SET = [
+    _words(524, (STARTS[0], "行政复议"), (STARTS[5], "行政诉讼")),
+    _words(555, (STARTS[5], "未经复议直接起诉"), (STARTS[10], "复议后起诉")),
+    _words(575, *sorted([*((STARTS[k], "结果") for k in (0, 1, 2, 5, 6, 7, 10, 11, 12)),
+                         *((STARTS[k], "尚未") for k in (3, 8, 13))])),
+    _words(586, *((STARTS[k], ["维持", "纠正", "其他", "审结"][k % 5]) for k in range(15) if k % 5 != 4)),
+    _words(580, *((STARTS[k], "总计") for k in (4, 9, 14))),
+]
+
+
+def test_a_header_set_from_its_cells_left_padding_places_values_by_its_words_starts() -> None:
+    assert started_columns(LEFT_SET, GS) == STARTS
+    # A row's two values, one digit each, under 尚未审结 and 总计: off the words' centres.
+    row = [STARTS[8], STARTS[9]]
+    assert placed_under([row], started_columns(LEFT_SET, GS), GS) == [[8, 9]]
+    assert placed_under([[x + SIZE / 4 for x in row]], centred_columns(LEFT_SET, GS), GS) is None

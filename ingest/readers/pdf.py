@@ -9,6 +9,7 @@ read by OCR. A table cut by a page break is stitched back into one.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -40,7 +41,8 @@ from ingest.tables.text_columns import (
     HeaderColumns,
     centred_columns,
     header_columns,
-    placed_by_centres,
+    placed_under,
+    started_columns,
     value_columns,
 )
 from ingest.tables.vector import (
@@ -195,6 +197,7 @@ def _stream_tables(items: Sequence[TablePiece[float] | StreamRow | Paragraph], l
     columns of the table the page ends in."""
     out: list[PageItem] = []
     rows: list[StreamRow] = []
+    floor = -math.inf
     for item in [*items, None]:
         if isinstance(item, StreamRow):
             rows.append(item)
@@ -208,21 +211,31 @@ def _stream_tables(items: Sequence[TablePiece[float] | StreamRow | Paragraph], l
             table = None
             if label_right is not None:
                 # A table's rows parted by its labels' wrapped lines keep the header's columns.
-                above = [ln for ln in lines if rows[first].top - _HEADER_REACH * gs.text_height <= ln.box[1]
-                         and ln.box[3] <= rows[first].top]
+                above = _header_lines(lines, rows[first].top, floor, gs)
                 found = HeaderColumns(tuple(header_columns(above, label_right, gs)),
                                       tuple(centred_columns(above, gs, left=label_right)))
                 header = found if found.starts or found.centres else header
                 table = _labelled(rows, first, header, gs)
             else:
-                table = _under_header(rows, lines, gs)
+                table = _under_header(rows, lines, floor, gs)
             out.append(table or _aligned(rows))
+            if any(is_number(c.text) for row in rows for c in row.cells):
+                floor = rows[-1].top  # a header's lines taken for rows (no numbers) are no floor
             rows = []
         if isinstance(item, TablePiece) or (isinstance(item, Paragraph) and len(item.text) > _LABEL_LINE):
             header = HeaderColumns()
         if item is not None:
             out.append(item)
     return out, header
+
+
+def _header_lines(lines: list[Line], top: float, floor: float, gs: GridSettings[float]) -> list[Line]:
+    """The lines a table's header may be on: those ending above its rows' `top`, within reach,
+    and below the last row of values of the rule-less table before (`floor`). Past that row they are
+    another table's, or this one's above rows its labels' wrapped lines parted it from, and
+    seen only in part (seed 5903's browser PDF 2: the lower lines of section 三's header set
+    the zeros-blank rows under 予以公开 in four columns, not seven)."""
+    return [ln for ln in lines if max(top - _HEADER_REACH * gs.text_height, floor) < ln.box[1] and ln.box[3] <= top]
 
 
 def _label_right(rows: list[StreamRow]) -> float | None:
@@ -241,7 +254,7 @@ def _labelled(rows: list[StreamRow], first: int, header: HeaderColumns, gs: Grid
     when neither places them."""
     extents = [[x for c, x in zip(row.cells, row.extents, strict=True) if is_number(c.text)] for row in rows[first:]]
     columns: Sequence[float] = header.centres
-    placed = placed_by_centres([[(a + b) / 2 for a, b in row] for row in extents], columns, gs) if columns else None
+    placed = placed_under([[(a + b) / 2 for a, b in row] for row in extents], columns, gs) if columns else None
     if placed is None:
         found_columns = value_columns(extents, header.starts, gs)
         if found_columns is None:
@@ -260,7 +273,7 @@ def _labelled(rows: list[StreamRow], first: int, header: HeaderColumns, gs: Grid
     return Table(out)
 
 
-def _under_header(rows: list[StreamRow], lines: list[Line], gs: GridSettings[float]) -> Table | None:
+def _under_header(rows: list[StreamRow], lines: list[Line], floor: float, gs: GridSettings[float]) -> Table | None:
     """Rows of values only, after rows of header words, set in the columns of the header's
     centred words, else in the columns the values start at and the header's stacked words
     (ingest/tables/text_columns.py): a row printed with its zeros blank keeps its values'
@@ -271,10 +284,11 @@ def _under_header(rows: list[StreamRow], lines: list[Line], gs: GridSettings[flo
     if first == len(rows) or any(is_number(c.text) for row in rows[:first] for c in row.cells) \
             or not all(is_number(c.text) for row in rows[first:] for c in row.cells):
         return None
-    top = rows[first].top
-    header = [ln for ln in lines if top - _HEADER_REACH * gs.text_height <= ln.box[1] and ln.box[3] <= top]
+    header = _header_lines(lines, rows[first].top, floor, gs)
     columns: Sequence[float] = centred_columns(header, gs)
-    placed = placed_by_centres([row.centers for row in rows[first:]], columns, gs) if columns else None
+    placed = placed_under([row.centers for row in rows[first:]], columns, gs) if columns else None
+    if placed is None and (columns := started_columns(header, gs)):
+        placed = placed_under([[x0 for x0, _ in row.extents] for row in rows[first:]], columns, gs)
     if placed is None:
         left = min(row.extents[0][0] for row in rows[first:])
         found_columns = value_columns([row.extents for row in rows[first:]], header_columns(header, left, gs), gs,

@@ -164,6 +164,20 @@ def centred_columns(header: Sequence[Line], gs: GridSettings[float], left: float
     words of its lines holding no number (starting right of `left`, the labels' end, if given),
     but a group's heading (a word over another that is centred elsewhere); empty unless they
     stand at one even pitch, so that no column is missed."""
+    return _evenly_set([(x0 + x1) / 2 for x0, x1 in _column_words(header, gs, left)], gs)
+
+
+def started_columns(header: Sequence[Line], gs: GridSettings[float]) -> list[float]:
+    """Where a header's columns start when its words start at their cells' left padding, as
+    the values under them do: the starts of the words `centred_columns` takes, when those stand
+    at one even pitch (seed 5903's browser PDF 2: section 四's words two characters wide, its
+    values one digit, 6 points left of the words' centres)."""
+    return _evenly_set([x0 for x0, _ in _column_words(header, gs, None)], gs)
+
+
+def _column_words(header: Sequence[Line], gs: GridSettings[float], left: float | None) -> list[tuple[float, float]]:
+    """The left and right edges of the words of a header's lines holding no number (right of
+    `left`, if given), but a group's heading (a word over another centred elsewhere)."""
     lines = [line for line in header if not any(is_number(g.text) for g in line.glyphs)]
     tolerance = _SAME_START * gs.text_height
     placed = [(x0, x1, line.box[1]) for line in lines for x0, x1 in words(line, gs, _CENTRED_WORD_GAP)
@@ -173,18 +187,22 @@ def centred_columns(header: Sequence[Line], gs: GridSettings[float], left: float
         return any(below > top and b0 < x1 and b1 > x0 and abs((b0 + b1 - x0 - x1) / 2) > tolerance
                    for b0, b1, below in placed)
 
-    centres = [((x0 + x1) / 2, 0) for x0, x1, top in placed if not over_others(x0, x1, top)]
-    columns = [statistics.median(x for x, _ in c) for c in _clusters(centres, gs)]
+    return [(x0, x1) for x0, x1, top in placed if not over_others(x0, x1, top)]
+
+
+def _evenly_set(points: Sequence[float], gs: GridSettings[float]) -> list[float]:
+    """The columns the points cluster at, empty unless they stand at one even pitch."""
+    columns = [statistics.median(x for x, _ in c) for c in _clusters([(x, 0) for x in points], gs)]
     steps = [b - a for a, b in pairwise(columns)]
-    if not steps or max(steps) - min(steps) > 2 * tolerance:
+    if not steps or max(steps) - min(steps) > 2 * _SAME_START * gs.text_height:
         return []
     return columns
 
 
-def placed_by_centres(rows: Sequence[Sequence[float]], columns: Sequence[float],
-                      gs: GridSettings[float]) -> list[list[int]] | None:
-    """Each row's values' columns (`rows`: their centres), each value centred under one of
-    `columns`; None when one stands off them or two of a row share one."""
+def placed_under(rows: Sequence[Sequence[float]], columns: Sequence[float],
+                 gs: GridSettings[float]) -> list[list[int]] | None:
+    """Each row's values' columns (`rows`: their centres, or their starts), each value under
+    one of `columns`; None when one stands off them or two of a row share one."""
     return _nearest_columns(rows, columns, _SAME_START * gs.text_height)
 
 
