@@ -35,6 +35,16 @@ def test_numbers_a_space_apart_are_cells_of_a_table_without_rules() -> None:
     assert [line_text(p, GS) for p in segments(wide, GS)] == ["规章", "3"]
 
 
+def test_a_value_a_character_after_its_label_is_a_cell_of_its_own() -> None:
+    # A label centred in its cell, filling it: its row's first value 1.4 characters after it
+    # (seed 5903's browser PDF 0), closer than cells are parted.
+    row = _line("6.属于四类过程性信息 0 0 0", 0, 0, gap=1.4 * SIZE)
+    assert [line_text(p, GS) for p in segments(row, GS)] == ["6.属于四类过程性信息", "0", "0", "0"]
+    # A number as far after words, with no value after it, is the line's text.
+    prose = _line("全年共收到申请 12", 0, 0, gap=1.4 * SIZE)
+    assert [line_text(p, GS) for p in segments(prose, GS)] == ["全年共收到申请12"]
+
+
 def test_a_side_menu_left_of_the_text_is_its_own_column() -> None:
     body = [_line("根据条例规定现发布江西省某局年度报告本报告统计数据", 150, 100 + 15 * i) for i in range(4)]
     menu = [_line("依申请公开", 50, 112), _line("政府信息公开指南", 20, 140)]
