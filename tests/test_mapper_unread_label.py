@@ -307,3 +307,27 @@ def test_a_value_sharing_its_labels_cell_is_the_rows() -> None:
     mapping = map_document(Document("image", [Paragraph("二、主动公开政府信息情况"), table]),
                            load_layouts(settings.layouts_dir), settings)
     assert [mapping.cells[f"s2.{key}.decisions"].value for key in ("licensing", "penalty", "coercion")] == [5, 7, 3]
+
+
+def test_a_misread_row_beside_a_label_cell_spanning_two_groups_takes_its_row() -> None:
+    # The rule between （五）不予处理 and （六）其他处理 lost: one label cell beside both groups'
+    # rows, 2.重复申请 misread 2.40中请 and 3.其他 3.1他 (seed 5903's fax TIFF 6). The next
+    # group's label holds 3.其他's word, 其他, and was taken for naming that row: 2.重复申请's
+    # row was lost.
+    head = ["三、本年度办理结果", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    group = "（五）不予处理（六）其他处理"
+    labels = ["1.信访举报投诉类申请", "2.40中请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+              "5.要求行政机关确认或重新出具已获取信息",
+              "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+              "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.1他"]
+    rows = [head, *([group, label, str(k), "0", "0", "0", "0", "0", str(k)] for k, label in enumerate(labels)),
+            ["（七）总计", "", "28", "0", "0", "0", "0", "0", "28"]]
+    table = Table([[SourceCell(text, r, c, confidence=0.99) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    document = Document("image", [Paragraph("三、收到和处理政府信息公开申请情况"), table,
+                                  Paragraph("四、政府信息公开行政复议、行政诉讼情况")])
+    settings = Settings()
+    chosen = map_document(document, load_layouts(settings.layouts_dir), settings)
+    mapping = next(m for m in (chosen, *chosen.others) if m.template.template == "2021")
+    repeat = [mapping.cells[f"s3.refused.repeat.{c}"].value for c in ("natural_person", "enterprise", "total")]
+    assert repeat == [1, 0, 1]

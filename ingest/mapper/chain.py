@@ -323,6 +323,7 @@ def rows_between(
     found |= {k for k, row in enumerate(rows) if any(_replaced_by_row(row, p) for p in chain)}
     # The template's own rows, in order (a deviation's row stands in for some of them).
     plain = [i for i, row in enumerate(rows) if row.deviation is None]
+    groups = {rows[i].group for i in plain}
     out = []
     for index, gap in _gaps(chain, layout, tokens, marks):
         # The rows left out next to it in its section, and the rows found around them (but for
@@ -347,12 +348,14 @@ def rows_between(
                                           for k, (_, values) in enumerate(printed)):
             continue
         labels, values = printed[at - lo]
-        # The label of the row's group, printed beside each of its rows, names none of them though
-        # it reads like one: (三)不予公开 like (一)予以公开 (seed 2828's photo 6, two rows lost). Nor
-        # do the table's column headers before a section's first row: 法人或其他组织 holds 其他 and
-        # 总计 is （七）总计's word (seed 8787's fax TIFF 3: 一、本年新收's label lost, its row too).
-        shown = [label_core(word) for word in (rows[index].group, *(w for c in rows[index].columns
-                                                                    for w in (c.label, c.group))) if word]
+        # A group's label, printed beside each of its rows, names none of them though it reads
+        # like one: (三)不予公开 like (一)予以公开 (seed 2828's photo 6, two rows lost); （六）其他处理
+        # holds 3.其他's word, beside （五）'s rows where one cell spans both groups (seed 5903's fax
+        # TIFF 6: 2.重复申请 misread, its row lost). Nor do the table's column headers before a
+        # section's first row: 法人或其他组织 holds 其他 and 总计 is （七）总计's word (seed 8787's fax
+        # TIFF 3: 一、本年新收's label lost, its row too).
+        shown = [label_core(word) for word in (*groups, *(w for c in rows[index].columns
+                                                          for w in (c.label, c.group))) if word]
         labels = [t for t in labels
                   if all(similarity(label_core(t.text), word) < s.mapper.label_match_ratio for word in shown)]
         # Rows found elsewhere are no candidates (a row is printed once; 其他 is inside （六）其他处理,
