@@ -54,6 +54,13 @@ def test_a_misread_first_row_under_a_heading_row_starting_blank_takes_its_row() 
     assert [value for value, _ in readings] == [1, 0, 2]
 
 
+def test_a_misread_first_row_under_a_heading_row_with_a_digit_read_in_it_takes_its_row() -> None:
+    # Seed 5903's fax TIFF 0: the heading's （一）项 cut by a column's rule, its piece 一) read 1;
+    # 规章 read 规α, and its 0 0 0 lost.
+    readings = _regulations("规α", heading_row=True, heading_cells=("", "第二十条第（）Ⅱ", "1", ""))
+    assert [value for value, _ in readings] == [1, 0, 2]
+
+
 def test_a_row_read_right_is_placed_surely() -> None:
     readings = _regulations("规章")
     assert [value for value, _ in readings] == [1, 0, 2]

@@ -339,7 +339,7 @@ def rows_between(
             continue
         printed = _printed_rows(gap)
         if lo == 0 or rows[plain[lo - 1]].section != section:
-            printed = _without_header_rows(printed, hi - lo + 1)
+            printed = _without_header_rows(printed, hi - lo + 1, len(rows[plain[lo]].columns))
         if printed is None or len(printed) != hi - lo + 1:
             continue
         # Past a section's last row found, the next heading is all that ends its rows: whatever
@@ -397,12 +397,15 @@ def _printed_rows(gap: list[Token]) -> list[tuple[list[Token], list[Token]]] | N
     return rows or None
 
 
-def _without_header_rows(printed: list[tuple[list[Token], list[Token]]] | None,
-                         wanted: int) -> list[tuple[list[Token], list[Token]]] | None:
+def _without_header_rows(printed: list[tuple[list[Token], list[Token]]] | None, wanted: int,
+                         width: int) -> list[tuple[list[Token], list[Token]]] | None:
     """A section's first rows printed in a gap from its heading: the table's header rows
-    before them, labels over merged cells read blank (第二十条第（一）项), are no rows of
-    values (seed 4747's fax: 规章 read 规帝, its row's 4 0 0 lost)."""
-    while printed is not None and len(printed) > wanted and all(t.kind is Kind.BLANK for t in printed[0][1]):
+    before them (the first row's cells `width`), labels over merged cells read blank
+    (第二十条第（一）项), or with a digit read in a piece of their words, are no rows of values
+    (seed 4747's fax: 规章 read 规帝, its row's 4 0 0 lost; seed 5903's fax TIFF 0: the heading's
+    （一）项 cut by a column's rule, its 一) read 1)."""
+    while printed is not None and len(printed) > wanted and \
+            sum(t.kind is Kind.VALUE for t in printed[0][1]) < min(width, max(len(v) for _, v in printed[1:])):
         printed = printed[1:]
     return printed
 
