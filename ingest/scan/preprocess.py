@@ -247,6 +247,12 @@ def faint_ink(flat: np.ndarray) -> np.ndarray:
     return ink
 
 
+def light_ink(flat: np.ndarray) -> np.ndarray:
+    """Every mark darker than the lightest faint print (255 = ink): a light face's hair-thin
+    strokes at 150 dpi, gray all through, leave only specks darker than `_PAPER`."""
+    return cv2.inRange(flat, 0, _RULE_PAPER - 1)
+
+
 def faint_rule_ink(flat: np.ndarray, ink: np.ndarray, length: int, vertical: bool) -> np.ndarray:
     """Ink of the faint rules running down (`vertical`) or across a flattened gray page (255):
     pixels darker than `_RULE_PAPER` whose average along the line over `length` pixels (see

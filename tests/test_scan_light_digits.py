@@ -1,0 +1,62 @@
+"""A light face's digits on a gray scan, hair-thin and gray all through (AR PL UMing's at
+150 dpi): thresholded they leave specks only, and the cell was called blank, surely. They are
+read, flagged (a light "3" is read "2" as often as not); a cell of clean paper stays blank."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.scan.ocr.consensus import engine_set
+from ingest.scan.page import prepare, read_table
+from ingest.settings import load_settings
+from ingest.tables.raster import find_tables
+
+SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+COL_X = [100, 300, 370, 440, 510, 580]
+ROW_Y = [200, 222, 244, 266]
+# Each row's label and values ("" blank), the values printed light gray.
+ROWS = [("一、本年新收", ["0", "3", "0", "3"]),
+        ("二、上年结转", ["0", "", "0", "0"]),
+        ("（一）予以公开", ["", "", "", ""])]
+# A gray scan's paper, and the values' gray: 0.85 of it (flattened, about 217).
+PAPER = 200
+LIGHT = 170
+
+
+def _light_page() -> np.ndarray:
+    """A gray 150-dpi page: a table of low rows ruled dark, labels dark, values light and thin."""
+    image = Image.new("L", (1240, 600), PAPER)
+    draw = ImageDraw.Draw(image)
+    label_font, value_font = ImageFont.truetype(SERIF, 15), ImageFont.truetype(SERIF, 14)
+    for y in ROW_Y:
+        draw.line([(COL_X[0], y), (COL_X[-1], y)], fill=70, width=1)
+    for x in COL_X:
+        draw.line([(x, ROW_Y[0]), (x, ROW_Y[-1])], fill=70, width=1)
+    for r, (label, values) in enumerate(ROWS):
+        top = ROW_Y[r] + 2
+        draw.text((COL_X[0] + 4, top), label, font=label_font, fill=60)
+        for c, value in enumerate(values):
+            draw.text((COL_X[c + 1] + 30, top), value, font=value_font, fill=LIGHT)
+    page = np.asarray(image).astype(np.int16)
+    noise = np.random.default_rng(8641).normal(0, 3, page.shape)
+    return cv2.cvtColor(np.clip(page + noise, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+
+
+def test_light_thin_digits_are_read_flagged_and_clean_paper_stays_blank() -> None:
+    settings = load_settings()
+    page = prepare(_light_page(), False, settings.scan)
+    assert not page.bilevel
+    tables = find_tables(page.rulings, page.grid, None, page.ink)
+    assert len(tables) == 1 and tables[0].n_rows == len(ROWS) and tables[0].n_cols == 5
+    piece = read_table(page, tables[0], page.grid, 1, engine_set(settings), settings)
+    read = {slot.origin: slot for _, slot in piece.cells}
+    assert [read[(0, c)].text for c in (1, 3)] == ["0", "0"]
+    for r, (_, values) in enumerate(ROWS):
+        for c, value in enumerate(values):
+            slot = read[(r, c + 1)]
+            if value:
+                assert slot.text and slot.confidence <= settings.ocr.conf_disagree, (r, c, slot.text)
+            else:
+                assert slot.text == "" and slot.confidence >= settings.ocr.conf_blank
