@@ -16,6 +16,8 @@ from ingest.tables.regions import Rulings
 # the rule's (its rims), not a mark's.
 EDGE_ROWS = 2
 RULE_RIM = 3
+# Inked pixels a character's specks hold at least.
+_CHARACTER_SPECKS = 3
 
 
 def cell_interior(box: Box, ox: int, oy: int, gs: GridSettings[int], painted: bool) -> Box:
@@ -63,6 +65,19 @@ def cell_marks(ink: np.ndarray, region: np.ndarray, gs: GridSettings[int]) -> li
     """The text lines of a cell's `region` (its ink without rests and specks); else the box
     of the thin marks of its raw `ink`, if any."""
     return cell_lines(region, gs.text_height) or _thin_marks(ink, gs)
+
+
+def specks_like_a_character(ink: np.ndarray, gs: GridSettings[int]) -> bool:
+    """Whether a cell's specks, with no mark among them, gather as a character's would: a few
+    inked pixels clear of the cell's sides, together at least a third of a character tall and
+    at most one wide (a light face's "0" faxed to dots: seed 8641's faxes, zeros called blank,
+    surely)."""
+    h, w = ink.shape
+    margin = EDGE_ROWS + RULE_RIM
+    ys, xs = np.nonzero(ink[margin:h - margin, margin:w - margin])
+    if ys.size < _CHARACTER_SPECKS:
+        return False
+    return bool(ys.max() - ys.min() + 1 >= gs.text_height // 3 and xs.max() - xs.min() + 1 <= gs.text_height)
 
 
 def row_rule_strokes(ink: np.ndarray, rulings: Rulings, box: Box, interior: Box, marks: list[Box],

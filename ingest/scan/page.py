@@ -13,7 +13,15 @@ from ingest.errors import ErrorCode, InputError
 from ingest.labels import CHINESE_OR_DIGIT, KANA
 from ingest.models import Paragraph
 from ingest.scan import photo, preprocess
-from ingest.scan.cell_marks import RULE_RIM, cell_ink, cell_interior, cell_marks, cut_by_inset, row_rule_strokes
+from ingest.scan.cell_marks import (
+    RULE_RIM,
+    cell_ink,
+    cell_interior,
+    cell_marks,
+    cut_by_inset,
+    row_rule_strokes,
+    specks_like_a_character,
+)
 from ingest.scan.crops import OCR_TEXT_HEIGHT, scaled_crop
 from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between, doubt_sliver_blanks
@@ -320,7 +328,8 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
             if page.bilevel:
                 near_ink = cv2.dilate(page.ink[y0 + oy:y1 + oy, x0 + ox:x1 + ox], np.ones((5, 5), np.uint8))
                 faint_ink = cv2.bitwise_and(faint_ink, cv2.bitwise_not(near_ink))
-            faint = bool(cell_marks(faint_ink, cell_ink(faint_ink, gs)[1], gs))
+            faint = bool(cell_marks(faint_ink, cell_ink(faint_ink, gs)[1], gs)) or (
+                page.bilevel and specks_like_a_character(ink[y0:y1, x0:x1], gs))
             # A cell narrower than a character is a sliver of a grid gone wrong (a seal's
             # strokes taken for a rule): its clean paper says nothing of the value beside it.
             sliver = x1 - x0 < gs.text_height
