@@ -282,8 +282,9 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     # A crossed cell's one line beside the stroke's own part in it (`_beside_strokes_read`).
     beside_strokes: dict[tuple[int, int], np.ndarray] = {}
     heights: list[int] = []
-    # Cells read from marks lighter than the ink's cut: unsure, however clear the reading.
-    light_read: set[tuple[int, int]] = set()
+    # Cells read from marks lighter than the ink's cut, with the confidence of their blank:
+    # unsure, however clear the reading.
+    light_read: dict[tuple[int, int], float] = {}
     h, w = page.ink.shape
     ox, oy = max(0, table.box[0] - gs.snap), max(0, table.box[1] - gs.snap)
     # A black-and-white scan's rules (dashes drifting into cells) are painted out; other
@@ -309,15 +310,6 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
             rests = cv2.dilate(((opened > 0) & (region == 0)).astype(np.uint8), np.ones((3, 3), np.uint8))
             gray[y0:y1, x0:x1][rests > 0] = 255
         lines = cell_marks(ink[y0:y1, x0:x1], region, gs)
-        if not lines and not page.bilevel:
-            # A light face's digit at 150 dpi, gray all through, binarises to specks (seed
-            # 8641's image 0, printed in AR PL UMing: 50 zeros called blank, sure): read where
-            # lighter marks make a character, flagged (such digits are misread too), as a value
-            # missed unflagged is the worst error.
-            light = preprocess.light_ink(gray[y0:y1, x0:x1])
-            lines = cell_marks(light, cell_ink(light, gs)[1], gs)
-            if lines:
-                light_read.add((cell.row, cell.col))
         if not lines:
             # Paper lighter than any ink all over is surely blank; faint marks may be a digit
             # that thresholding lost (a 0 under a seal's rest, a washed-out stroke). On a black-
@@ -334,8 +326,17 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
             # strokes taken for a rule): its clean paper says nothing of the value beside it.
             sliver = x1 - x0 < gs.text_height
             blank = settings.ocr.conf_blank_marks if faint or sliver else settings.ocr.conf_blank
-            texts[(cell.row, cell.col)] = CellText("", blank)
-            continue
+            if not page.bilevel:
+                # A light face's digit at 150 dpi, gray all through, binarises to specks (seed
+                # 8641's image 0, printed in AR PL UMing: 50 zeros called blank, sure): read
+                # where lighter marks make a character, flagged (such digits are misread too),
+                # as a value missed unflagged is the worst error.
+                light = preprocess.light_ink(gray[y0:y1, x0:x1])
+                lines = cell_marks(light, cell_ink(light, gs)[1], gs)
+            if not lines:
+                texts[(cell.row, cell.col)] = CellText("", blank)
+                continue
+            light_read[(cell.row, cell.col)] = blank
         if len(lines) == 1:
             lines = [with_faint_minus(gray[y0:y1, x0:x1], lines[0])]
         crops = [scaled_crop(gray, (max(x0, x0 + lx0 - 3), max(y0, y0 + ly0 - 3), min(x1, x0 + lx1 + 3),
@@ -360,7 +361,11 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     for (c, _), reading in zip(pending, readings, strict=True):
         at = (c.row, c.col)
         # A stroke across a rule beside a label is a seal's or a pen's; only a number is at stake.
-        if at in part_read or at in light_read or (at in crossed and looks_numeric(reading.text)):
+        if at in light_read and not looks_numeric(reading.text):
+            # Light marks read as no number (a seal's rest its removal left light): the cell is
+            # as blank as its ink says.
+            reading = CellText("", light_read[at])
+        elif at in part_read or at in light_read or (at in crossed and looks_numeric(reading.text)):
             reading = CellText(reading.text, min(reading.confidence, settings.ocr.conf_disagree))
         texts[at] = reading
     slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
