@@ -55,7 +55,7 @@ class Evidence:
     format: str
     kind: str  # exact | ocr
     # exact | agree | agree_low | disagree | no_ink (clean paper) | faint_ink (no ink, but marks
-    # fainter than ink, or the engines found no number) | none (no source cell)
+    # fainter than ink, read as a number or not, or the engines found no number) | none (no source cell)
     reading: str
     # exact | fuzzy | weak | ambiguous | cut (digits run together: other cuts offer other values)
     # | missing | absent (not found, not a number)
@@ -115,6 +115,8 @@ def _reading(cell: CellReading, source: float | None, settings: Settings) -> str
         return "none"
     if cell.text in (None, ""):
         return "no_ink" if source >= settings.ocr.conf_blank else "faint_ink"
+    if cell.value is not None and source <= settings.ocr.conf_light_read:
+        return "faint_ink"
     if source >= settings.ocr.conf_agree:
         return "agree"
     return "agree_low" if source >= settings.ocr.conf_agree_low_score else "disagree"

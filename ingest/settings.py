@@ -152,6 +152,9 @@ class OcrSettings:
     # A cell with no mark in its ink but marks in its faint ink (lighter than the ink's cut):
     # a digit may be lost there, so it is reviewed (ingest/evidence.py: faint_ink).
     conf_blank_marks: float = 0.5
+    # A number read from such marks alone: reviewed unless a sum over other numbers than 0
+    # confirms it (ingest/evidence.py: faint_ink); below every other value's confidence.
+    conf_light_read: float = 0.25
     # An engine score below this makes a reading unsure.
     min_score: float = 0.6
     # Row labels matched against the templates' (ingest/scan/known_labels.py): a table cell whose

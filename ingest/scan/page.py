@@ -365,7 +365,11 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
             # Light marks read as no number (a seal's rest its removal left light): the cell is
             # as blank as its ink says.
             reading = CellText("", light_read[at])
-        elif at in part_read or at in light_read or (at in crossed and looks_numeric(reading.text)):
+        elif at in light_read:
+            # Lighter than print, the marks may be the reverse side's showing through: its "0"
+            # keeps every sum of zeros as a blank would (ingest/evidence.py: faint_ink).
+            reading = CellText(reading.text, min(reading.confidence, settings.ocr.conf_light_read))
+        elif at in part_read or (at in crossed and looks_numeric(reading.text)):
             reading = CellText(reading.text, min(reading.confidence, settings.ocr.conf_disagree))
         texts[at] = reading
     slots = [Slot(texts[(c.row, c.col)].text, (c.row, c.col), number, bbox(c.box), texts[(c.row, c.col)].confidence)
