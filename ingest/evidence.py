@@ -72,9 +72,9 @@ class Evidence:
         """Whatever the fit says: nothing placed; a suspect of a broken relation (its uncertain
         reading or placement may explain the break); a placement the document alone cannot
         settle (_UNSETTLED_PLACEMENTS) that no relation over printed numbers confirms; a scan's
-        cell read blank where faint marks lie (a 0 under a seal's rest). All-zero sums cannot
-        tell a blank from a 0; clean paper is blank whatever the sums (a report printing whole
-        columns blank)."""
+        cell read blank where faint marks lie (a 0 under a seal's rest), or read from them
+        alone. All-zero sums cannot tell a blank from a 0; clean paper is blank whatever the
+        sums (a report printing whole columns blank)."""
         unsettled = self.placement in _UNSETTLED_PLACEMENTS or self.reading == "faint_ink"
         return self.placement == "absent" or self.relations == "suspect" or (unsettled and self.relations != "held")
 
