@@ -67,8 +67,7 @@ def _text_beside(labels: np.ndarray, ys: np.ndarray, xs: np.ndarray, owner: np.n
     pixel, its middle column is flanked by the rule itself: seed 8641's rules at 0.33-0.50,
     its strokes from 0.49; from the edges, rules at most 0.12, strokes from 0.27)."""
     height, width = labels.shape
-    reach = max(2, gs.text_height // 3)
-    near = cv2.dilate(ink, np.ones((1, reach), np.uint8)) > 0
+    reach, near = _ink_within_reach(ink, gs, upright=True)
     off = gs.rule_drift + 2 + reach // 2
     row = owner.astype(np.int64) * height + ys
     sides = []
@@ -86,13 +85,19 @@ def _text_beside(labels: np.ndarray, ys: np.ndarray, xs: np.ndarray, owner: np.n
     return np.bincount(both // height, minlength=count) / np.maximum(np.bincount(rows // height, minlength=count), 1)
 
 
+def _ink_within_reach(ink: np.ndarray, gs: GridSettings[int], upright: bool) -> tuple[int, np.ndarray]:
+    """A third of a character (`reach`), and the pixels with ink within half of it to their
+    left or right (beside an `upright` run), or above or below (beside a horizontal one)."""
+    reach = max(2, gs.text_height // 3)
+    return reach, cv2.dilate(ink, np.ones((1, reach) if upright else (reach, 1), np.uint8)) > 0
+
+
 def inked_both_sides_at(ink: np.ndarray, gs: GridSettings[int], ys: np.ndarray, xs: np.ndarray,
                         upright: bool = False, either: bool = False) -> np.ndarray:
     """For pixels (ys, xs): 1 where there is ink both within a third of a character above the
     pixel and below it (left and right of it, `upright`), past the drift (inside a line of
     text), else 0; with `either`, ink on one side is enough (the edge of a line of text)."""
-    reach = max(2, gs.text_height // 3)
-    near = cv2.dilate(ink, np.ones((1, reach) if upright else (reach, 1), np.uint8)) > 0
+    reach, near = _ink_within_reach(ink, gs, upright)
     off = gs.rule_drift + 1 + reach // 2
     along, limit = (xs, ink.shape[1]) if upright else (ys, ink.shape[0])
     before, after = along - off, along + off
