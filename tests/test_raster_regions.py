@@ -385,3 +385,21 @@ def test_a_table_holding_a_web_broken_off_its_grid_is_a_table() -> None:
     vertical[186:214, 400:402] = vertical[286:314, 400:402] = 0
     tables = find_tables(Rulings(horizontal, vertical), _GS)
     assert [(t.n_rows, t.n_cols) for t in tables] == [(4, 4)]
+
+
+def test_a_one_row_tables_side_rule_running_past_its_bottom_rule_at_a_blurred_corner_is_a_rule() -> None:
+    # A photo's blur runs a table's side rule on past the rule it meets at its corner by the
+    # rule's thickness and more (seed 6158's photo 2: section 四's lone value row lost its
+    # first column, the value read as prose, and the row was not placed).
+    gs = GridSettings(text_height=48, snap=18, bridge=24, min_line=120, min_vline=67, intersection=2,
+                      line_thickness=2, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.6)
+    ink = np.zeros((400, 1200), np.uint8)
+    for y in (100, 138):
+        ink[y:y + 3, 100:1102] = 255
+    xs = range(100, 1101, 100)
+    for x in xs:
+        ink[100:141, x:x + 2] = 255
+    ink[96:145, 100:103] = 255
+    (table,) = find_tables(find_rulings(ink, ink, gs), gs)
+    assert (table.n_rows, table.n_cols) == (1, len(xs) - 1) and table.xs[0] in range(99, 104), table.xs
+

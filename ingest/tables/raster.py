@@ -375,11 +375,16 @@ def row_high_rules(ink: np.ndarray, faint: np.ndarray, horizontal: np.ndarray, g
     # Rows either side of each end, columns either side of the stroke: a rule's stroke runs
     # through the horizontal rule's thickness and may stop a pixel past its mask, and the mask
     # of a rule may stop a pixel or two short of the side rule (seed 927: 15 of 17 strokes of
-    # a carried-over row missed so, and its values were lost).
-    rows, reach = 2 * gs.intersection + 1, gs.intersection + gs.line_thickness
+    # a carried-over row missed so, and its values were lost). At a table's corner a blurred
+    # side rule runs on past the rule it meets by the rule's thickness: the rows looked at reach
+    # that far inside the stroke too (seed 6158's photo 2: its first value's rule missed, the
+    # value read as prose and the lone row of section 四 not placed). A character's stroke a
+    # few pixels clear of its rules holds no rule within its own ends.
+    inward = gs.line_thickness + 1
+    rows, reach = 2 * gs.intersection + 1 + inward, gs.intersection + gs.line_thickness
     left, wide = x[keep] - reach, w[keep] + 2 * reach
     keep[keep] = _any_in_boxes(horizontal, y[keep] - gs.intersection, left, rows, wide) \
-        & _any_in_boxes(horizontal, y[keep] + h[keep] - 1 - gs.intersection, left, rows, wide)
+        & _any_in_boxes(horizontal, y[keep] + h[keep] - 1 - gs.intersection - inward, left, rows, wide)
     out = np.zeros_like(ink)
     # Few strokes pass (a carried-over row's rules): each box copied, a stroke fills its own.
     for i in np.flatnonzero(keep):
