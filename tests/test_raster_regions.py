@@ -403,3 +403,20 @@ def test_a_one_row_tables_side_rule_running_past_its_bottom_rule_at_a_blurred_co
     (table,) = find_tables(find_rulings(ink, ink, gs), gs)
     assert (table.n_rows, table.n_cols) == (1, len(xs) - 1) and table.xs[0] in range(99, 104), table.xs
 
+
+@pytest.mark.parametrize("dotted", [False, True])
+def test_a_fax_tables_last_row_whose_side_rules_broke_short_stays_in_the_table(dotted: bool) -> None:
+    # A black-and-white page's side rules broken over a table's last row, the piece below the
+    # gap shorter than a rule (seed 6158's fax 0: 部分公开's row left out of section 三, its
+    # seven values lost): their print along the sides frames the row.
+    horizontal, vertical = np.zeros((500, 800), np.uint8), np.zeros((500, 800), np.uint8)
+    for y in (100, 160, 220):
+        horizontal[y:y + 2, 100:700] = 255
+    for x in (300, 500):
+        vertical[100:222, x:x + 2] = 255
+    ink = horizontal | vertical
+    for x in (100, 698):
+        vertical[100:190, x:x + 2] = 255
+        ink[100:190, x:x + 2] = ink[198:222, x:x + 2] = 255
+    (table,) = find_tables(Rulings(horizontal, vertical), _GS, ink if dotted else None)
+    assert table.n_rows == (2 if dotted else 1) and table.n_cols == 3

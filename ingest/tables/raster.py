@@ -430,7 +430,7 @@ def find_tables(rulings: Rulings, gs: GridSettings[int], dots: np.ndarray | None
             continue
         above, below = ([end] if end is not None else [] for end in open_ends(vertical, region, ys, xs, gs))
         ys = [*above, *ys, *below]
-        for first, last in split_unframed(vertical, ys, xs, gs):
+        for first, last in split_unframed(vertical, ys, xs, gs, dots):
             box = (region[0], ys[first] - gs.snap, region[2], ys[last] + gs.snap)
             part_vertical = overrunning_removed(rulings, box, ys[first:last + 1], gs)
             part_ys, part_xs = region_rules(horizontal, part_vertical, box, gs)

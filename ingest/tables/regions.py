@@ -11,6 +11,7 @@ import numpy as np
 
 from ingest.tables.cells import border
 from ingest.tables.components import components
+from ingest.tables.dotted import ruled_by_dots
 from ingest.tables.model import GridSettings, PixelBox
 
 # A table's first or last row rule is at least this share of its longest (a fax's dashed
@@ -240,8 +241,12 @@ def _crosses_frame(horizontal: np.ndarray, piece: np.ndarray, top: int, bottom: 
     return 0 < 2 * inside < bottom - top and bool(beyond) and not any(horizontal[a:b].any() for a, b in beyond)
 
 
-def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridSettings[int]) -> list[tuple[int, int]]:
-    """Runs of rule rows (first, last index into ys) between which the table's side frame runs.
+def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridSettings[int],
+                   dots: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Runs of rule rows (first, last index into ys) between which the table's side frame runs
+    (in the rulings, or on a black-and-white page as `dots` of its ink along the side: a fax's
+    side rule broken a little short of a rule's length below a gap, at the foot of a page,
+    left its last row out: seed 6158's fax 0, 部分公开's seven values lost).
 
     Two tables one heading apart join through the heading's strokes; the heading's band
     has neither the left nor the right frame rule, so the tables part there. A heading right
@@ -263,8 +268,12 @@ def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridS
 
     runs: list[tuple[int, int]] = []
     start = 0
+    def side_ruled(x: int, r: int) -> bool:
+        return border(vertical, x, ys[r], ys[r + 1], True, gs) or (
+            dots is not None and ruled_by_dots(dots, x, ys[r], ys[r + 1], True, gs))
+
     for r in range(bands):
-        framed = any(border(vertical, x, ys[r], ys[r + 1], True, gs) for x in (xs[0], xs[-1])) and not text_band(r)
+        framed = any(side_ruled(x, r) for x in (xs[0], xs[-1])) and not text_band(r)
         if not framed:
             if r > start:
                 runs.append((start, r))
