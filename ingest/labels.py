@@ -18,6 +18,9 @@ _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
 # Kana, which no Chinese report prints: what OCR reads of a seal, a shadow or a sheet's edge.
 KANA = re.compile(r"[\u3040-\u30ff]")
 CHINESE_OR_DIGIT = re.compile(r"[\u4e00-\u9fff\d]")
+# A row label's ordinal alone (1. to 8.: the most a group of the template numbers), what a
+# fax may leave of a label: a label's remnant, not a value.
+LONE_ORDINAL = re.compile(r"[1-9][.、]?")
 # OCR and typing confusions folded before comparison.
 _FOLD = str.maketrans({"己": "已", "巳": "已", "入": "人", "曰": "日", "〇": "0"})
 # Traditional forms of the templates' characters, each above its simplified one: OCR reads a

@@ -9,7 +9,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.output import report_to_dict
 from ingest.pipeline import convert_bytes
-from ingest.scan.side_labels import beside_rows
+from ingest.scan.ocr.base import CellText
+from ingest.scan.side_labels import beside_rows, ends_in_digits
 from ingest.settings import Settings
 from ingest.tables.model import GridCell, Slot
 from ingest.tables.stitch import TablePiece
@@ -100,3 +101,16 @@ def test_a_value_over_two_rows_whose_rule_was_lost_leaves_the_labels_beside() ->
     cells.append((GridCell(1, 1, 2, 1, (600, 150, 700, 250)), Slot("0", (1, 1), 1)))
     lines = [(100, 110 + 50 * r, 400, 140 + 50 * r) for r in range(4)]
     assert sorted(beside_rows(TablePiece(1, cells, 4, 2, 5.0), lines, set())) == [0, 1, 2, 3]
+
+
+def test_one_label_left_as_its_ordinal_keeps_the_labels_beside_but_a_lost_value_column_does_not() -> None:
+    """A fax may leave of a label its ordinal only (2 of 2.没有现成信息需要另行制作; seed 8034's
+    fax TIFF 5: section 三's labels left as prose for it, 175 values lost); a value column lost
+    with the labels ends a row's line in digits after its words (seed 6262's fax TIFF 1: 4 of
+    section 二's 18 rows)."""
+    lines = [(100, 110 + 50 * r, 400, 140 + 50 * r) for r in range(4)]
+    beside = {r: [r] for r in range(4)}
+    labels = ["1.本机关不掌握相关政府信息", "2", "3.补正后申请内容仍不明确", "1.信访举报投诉类申请"]
+    assert not ends_in_digits(beside, lines, [CellText(text, 0.9) for text in labels])
+    with_values = ["行政许可", "行政处罚210", "行政强制", "行政事业性收费"]
+    assert ends_in_digits(beside, lines, [CellText(text, 0.9) for text in with_values])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ingest.labels import LONE_ORDINAL
 from ingest.scan.ocr.base import CellText
 from ingest.tables.model import GridCell, Slot, bbox
 from ingest.tables.model import PixelBox as Box
@@ -67,10 +68,12 @@ def beside_rows(piece: TablePiece[int], lines: list[Box], taken: set[int]) -> di
 def ends_in_digits(beside: dict[int, list[int]], lines: list[Box], readings: list[CellText]) -> bool:
     """Whether a row's lines beside the table end in a digit: values of columns whose rules were
     lost too (seed 6262's fax: 行政事业性收费0 beside a grid of the last column only), which
-    joined to the label would leave the grid's cells short of them."""
+    joined to the label would leave the grid's cells short of them. A line of a label's
+    ordinal alone is a label a fax left only that of ("2" of 2.没有现成信息需要另行制作: seed
+    8034's fax TIFF 5, section 三's labels left unread for it and its 175 values lost)."""
     for indexes in beside.values():
-        last = max(indexes, key=lambda k: (lines[k][1], lines[k][0]))
-        if readings[last].text.strip()[-1:].isdigit():
+        last = readings[max(indexes, key=lambda k: (lines[k][1], lines[k][0]))].text.strip()
+        if last[-1:].isdigit() and not LONE_ORDINAL.fullmatch(last):
             return True
     return False
 
