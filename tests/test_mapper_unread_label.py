@@ -338,3 +338,38 @@ def test_a_misread_row_beside_a_label_cell_spanning_two_groups_takes_its_row() -
     mapping = next(m for m in (chosen, *chosen.others) if m.template.template == "2021")
     repeat = [mapping.cells[f"s3.refused.repeat.{c}"].value for c in ("natural_person", "enterprise", "total")]
     assert repeat == [1, 0, 1]
+
+
+def test_a_label_left_as_its_ordinal_alone_is_no_value() -> None:
+    # Seed 8034's fax TIFF 5: a fax left of 2.没有现成信息需要另行制作 only its "2" (the labels
+    # beside section 三's grid of values, taken as its first column): a value too many, and the
+    # row was lost. Its row has as many cells right of it as the rows around it.
+    labels = ["（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "1.属于国家秘密",
+              "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息",
+              "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项", "1.本机关不掌握相关政府信息", "2",
+              "3.补正后申请内容仍不明确"]
+    head = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    rows = [head, *([label, str(k % 3), "0", "0", "0", "0", "0", str(k % 3)] for k, label in enumerate(labels))]
+    table = Table([[SourceCell(text, r, c, confidence=0.9) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    settings = Settings()
+    document = Document("image", [Paragraph("三、收到和处理政府信息公开申请情况"), table])
+    mapping = map_document(document, load_layouts(settings.layouts_dir), settings)
+    cells = [mapping.cells[f"s3.unable.{row}.natural_person"] for row in ("not_held", "needs_making", "unclear")]
+    assert [cell.value for cell in cells] == [1, 2, 0]
+
+
+def test_a_value_beside_a_headings_word_below_it_stays_a_value() -> None:
+    # Seed 6262's fax 1: 第二十条第（六）项 under section 二's 其他对外管理服务事项 row, its 项 read
+    # 自 in the next column, over the row's 5: a word first in no row of labels, so the 5 is no
+    # label's ordinal.
+    rows = [["第二十条第（五）项"] * 4, ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+            ["行政许可", "2", "2", "2"], ["其他对外管理服务事项", "0", "5", "1"], ["", "第二十条第（六）", "自", ""],
+            ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["行政处罚", "2", "0", "0"]]
+    table = Table([[SourceCell(text, r, c, confidence=0.9) for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    settings = Settings()
+    mapping = map_document(Document("image", [Paragraph("二、主动公开政府信息情况"), table]),
+                           load_layouts(settings.layouts_dir), settings)
+    assert [mapping.cells[f"s2.other_services.{key}"].value for key in ("prev_items", "change", "decisions")] \
+        == [0, 5, 1]

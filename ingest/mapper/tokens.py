@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from ingest.labels import label_core, nfkc, similarity
+from ingest.labels import LONE_ORDINAL, label_core, nfkc, similarity
 from ingest.mapper.numbers import clean, is_blank
 from ingest.models import Document, Paragraph, SourceCell, Table
 
@@ -133,7 +133,7 @@ def _cell_tokens(text: str, over_rows: bool = False, unsure: bool = False,
     face), which as a value would be every row's, each row a value too many. So is a digit or
     two between two Chinese characters of a cell read `unsure` (申 read as 中1, seed 1313's fax
     TIFF 7: the row's label cut there, its values no row's). A `tail_misread` cell's last digit
-    is its words' (`_tail_misread`)."""
+    is its words', or its lone number is a label's ordinal (`_tail_misread`)."""
     stripped = nfkc(text).strip()
     if is_blank(stripped):
         return [(Kind.BLANK, stripped)]
@@ -143,6 +143,8 @@ def _cell_tokens(text: str, over_rows: bool = False, unsure: bool = False,
         pieces = _in_words(pieces)
     elif tail_misread and len(pieces) >= 2 and pieces[-1][1] and not pieces[-2][1]:
         pieces = [*pieces[:-2], (pieces[-2][0] + pieces[-1][0], False)]
+    elif tail_misread and len(pieces) == 1:
+        pieces = [(pieces[0][0], False)]
     if unsure:
         pieces = _inside_words(pieces, spaced=over_rows)
     for i, (piece, numeric) in enumerate(pieces):
@@ -220,9 +222,19 @@ def _tail_misread(cell: SourceCell, row: list[SourceCell], rows: dict[int, list[
     """Whether a label cell read unsure ends in a digit that is a misread character of its
     words: the row has as many cells right of it as a row beside it has values right of a
     label there that ends in none (a column rule lost beside the label would leave one cell
-    fewer; a row whose label and values share one cell has none right of it).
-    Seed 8317's fax 4 read 6.属于四类过程性信息 as …信0: a value too many, the row unplaced."""
-    if cell.confidence >= 1 or not _DIGIT_ENDING_WORDS.search(nfkc(cell.text).strip()):
+    fewer; a row whose label and values share one cell has none right of it). Seed 8317's fax
+    4 read 6.属于四类过程性信息 as …信0: a value too many, the row unplaced.
+
+    Or whether it holds only a label's ordinal, a row's first cell (a fax left of
+    2.没有现成信息需要另行制作 its "2": seed 8034's fax TIFF 5, its row lost so), where a row
+    beside has its label first and numbers right of it, as many cells (a value read in the
+    label's column leaves one fewer; a heading's word beside a row's values is no label: a
+    section 二 table's 第二十条第（六）项 read with its 项 as 自 in the next column)."""
+    text = nfkc(cell.text).strip()
+    ordinal = LONE_ORDINAL.fullmatch(text) is not None
+    if cell.confidence >= 1 or not (ordinal or _DIGIT_ENDING_WORDS.search(text)):
+        return False
+    if ordinal and not _first_in_row(row, cell):
         return False
     right = len(_cells_right(row, cell))
     for beside in (rows.get(cell.row - 1, []), rows.get(cell.row + 1, [])):
@@ -230,9 +242,16 @@ def _tail_misread(cell: SourceCell, row: list[SourceCell], rows: dict[int, list[
         if there is None or not _CHINESE.search(there.text) or nfkc(there.text).strip()[-1:].isdigit():
             continue
         values = _cells_right(beside, there)
+        if ordinal and not (_first_in_row(beside, there) and any(c.text.strip() for c in values)):
+            continue
         if right and len(values) == right and not any(_CHINESE.search(c.text) for c in values):
             return True
     return False
+
+
+def _first_in_row(row: list[SourceCell], cell: SourceCell) -> bool:
+    """Whether no cell left of `cell` in its row holds anything."""
+    return not any(c.col < cell.col and c.text.strip() for c in row)
 
 
 def _label_after(rest: list[SourceCell], origin: tuple[int, int]) -> bool:
