@@ -219,18 +219,26 @@ def test_a_carried_over_row_is_a_table_though_its_rules_stick_out() -> None:
     """A table's one row carried over to a page of larger print (its rules shorter than the
     page's vertical rules must be) whose side rules run a pixel past the bottom rule: its
     columns are found; a character's stroke clear of the rules is not a rule."""
-    gs = GridSettings(text_height=48, snap=18, bridge=24, min_line=120, min_vline=67, intersection=2,
-                      line_thickness=2, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.6)
+    ink, xs = _one_row_table(rule_thickness=2)
+    ink[106:134, 351:353] = 255
+    (table,) = find_tables(find_rulings(ink, ink, _LARGE_PRINT), _LARGE_PRINT)
+    assert (table.n_rows, table.n_cols) == (1, len(xs) - 1), table.xs
+
+
+# A page of larger print (a 300-dpi scan, a close-up photo).
+_LARGE_PRINT = GridSettings(text_height=48, snap=18, bridge=24, min_line=120, min_vline=67, intersection=2,
+                            line_thickness=2, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.6)
+
+
+def _one_row_table(rule_thickness: int) -> tuple[np.ndarray, range]:
+    """The ink of a one-row table of ten columns on a page of larger print, and its column rules' x."""
     ink = np.zeros((400, 1200), np.uint8)
     for y in (100, 138):
-        ink[y:y + 2, 100:1102] = 255
+        ink[y:y + rule_thickness, 100:1102] = 255
     xs = range(100, 1101, 100)
     for x in xs:
         ink[100:141, x:x + 2] = 255
-    ink[106:134, 351:353] = 255
-    rulings = find_rulings(ink, ink, gs)
-    (table,) = find_tables(rulings, gs)
-    assert (table.n_rows, table.n_cols) == (1, len(xs) - 1), table.xs
+    return ink, xs
 
 
 def test_rules_broken_apart_from_their_table_are_no_table_of_their_own() -> None:
@@ -391,16 +399,9 @@ def test_a_one_row_tables_side_rule_running_past_its_bottom_rule_at_a_blurred_co
     # A photo's blur runs a table's side rule on past the rule it meets at its corner by the
     # rule's thickness and more (seed 6158's photo 2: section 四's lone value row lost its
     # first column, the value read as prose, and the row was not placed).
-    gs = GridSettings(text_height=48, snap=18, bridge=24, min_line=120, min_vline=67, intersection=2,
-                      line_thickness=2, stitch=0, space_gap=0, same_line=0, stream_gap=0, edge_coverage=0.6)
-    ink = np.zeros((400, 1200), np.uint8)
-    for y in (100, 138):
-        ink[y:y + 3, 100:1102] = 255
-    xs = range(100, 1101, 100)
-    for x in xs:
-        ink[100:141, x:x + 2] = 255
+    ink, xs = _one_row_table(rule_thickness=3)
     ink[96:145, 100:103] = 255
-    (table,) = find_tables(find_rulings(ink, ink, gs), gs)
+    (table,) = find_tables(find_rulings(ink, ink, _LARGE_PRINT), _LARGE_PRINT)
     assert (table.n_rows, table.n_cols) == (1, len(xs) - 1) and table.xs[0] in range(99, 104), table.xs
 
 
