@@ -30,6 +30,14 @@ def border(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool, gs: G
     return float(covered.mean()) >= gs.edge_coverage
 
 
+def ruled(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool, gs: GridSettings[int],
+          dots: np.ndarray | None = None) -> bool:
+    """Whether a border is ruled: by the rulings' `mask` (`border`), or on a black-and-white
+    page by `dots` of its ink along the line (`ruled_by_dots`)."""
+    return border(mask, fixed, lo, hi, vertical, gs) or (
+        dots is not None and ruled_by_dots(dots, fixed, lo, hi, vertical, gs))
+
+
 def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: list[int],
                gs: GridSettings[int], dots: np.ndarray | None = None,
                ink: np.ndarray | None = None) -> list[GridCell[int]]:
@@ -45,15 +53,10 @@ def grid_cells(horizontal: np.ndarray, vertical: np.ndarray, ys: list[int], xs: 
     of the page's `ink` crosses a cut; one no such parting fits is read as the rectangle
     around it."""
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-
-    def ruled(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool) -> bool:
-        return border(mask, fixed, lo, hi, vertical, gs) or (
-            dots is not None and ruled_by_dots(dots, fixed, lo, hi, vertical, gs))
-
     # Right of slot (r, c); below slot (r, c).
-    right = np.array([[ruled(vertical, xs[c + 1], ys[r], ys[r + 1], True) for c in range(n_cols - 1)]
+    right = np.array([[ruled(vertical, xs[c + 1], ys[r], ys[r + 1], True, gs, dots) for c in range(n_cols - 1)]
                       for r in range(n_rows)], bool).reshape(n_rows, max(0, n_cols - 1))
-    below = np.array([[ruled(horizontal, ys[r + 1], xs[c], xs[c + 1], False) for c in range(n_cols)]
+    below = np.array([[ruled(horizontal, ys[r + 1], xs[c], xs[c + 1], False, gs, dots) for c in range(n_cols)]
                       for r in range(n_rows - 1)], bool).reshape(max(0, n_rows - 1), n_cols)
     groups = _merged(right, below)
     # Only on a black-and-white page (a gray scan's rule under a seal kept the rectangle: seed

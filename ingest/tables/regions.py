@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ingest.tables.cells import border
+from ingest.tables.cells import border, ruled
 from ingest.tables.components import components
-from ingest.tables.dotted import ruled_by_dots
 from ingest.tables.model import GridSettings, PixelBox
 
 # A table's first or last row rule is at least this share of its longest (a fax's dashed
@@ -268,12 +267,9 @@ def split_unframed(vertical: np.ndarray, ys: list[int], xs: list[int], gs: GridS
 
     runs: list[tuple[int, int]] = []
     start = 0
-    def side_ruled(x: int, r: int) -> bool:
-        return border(vertical, x, ys[r], ys[r + 1], True, gs) or (
-            dots is not None and ruled_by_dots(dots, x, ys[r], ys[r + 1], True, gs))
-
     for r in range(bands):
-        framed = any(side_ruled(x, r) for x in (xs[0], xs[-1])) and not text_band(r)
+        framed = any(ruled(vertical, x, ys[r], ys[r + 1], True, gs, dots) for x in (xs[0], xs[-1])) \
+            and not text_band(r)
         if not framed:
             if r > start:
                 runs.append((start, r))
