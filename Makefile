@@ -2,7 +2,7 @@
 VENV := .venv
 PYTHON ?= python3
 
-.PHONY: demo test bench system lint fresh-test docker-test
+.PHONY: demo test bench system lint other-faces fresh-test docker-test
 
 demo: system $(VENV)/.installed
 	@mkdir -p out
@@ -21,6 +21,10 @@ bench: $(VENV)/.installed-dev
 
 system:
 	@scripts/install-system-packages.sh
+
+# The CJK faces other than Noto that `python -m bench.corpus --faces other` prints reports in.
+other-faces:
+	@scripts/install-system-packages.sh fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
 
 # Slow checks outside `make test`, as root with Debian's Docker engine (installed and started if missing).
 # The README's two commands in a fresh Debian 12 container (debootstrap minbase, Debian's python3):

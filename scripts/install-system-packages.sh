@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project runs on, skipping those already there.
+# Installs the Debian packages the project runs on (or those named as arguments), skipping
+# those already there.
 set -euo pipefail
 packages=(
   libreoffice-writer-nogui   # .doc/.wps conversion, generated PDFs
@@ -11,6 +12,9 @@ packages=(
   chromium                   # headless browser: the review pages' tests, the benchmark's browser prints
   procps                     # pgrep: tests check no soffice process is left behind
 )
+if [ $# -gt 0 ]; then
+  packages=("$@")
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -15,9 +15,10 @@ import pytest
 
 from bench import __main__ as bench
 from bench import cli_run
+from bench import corpus as corpus_module
 from bench.cli_run import run_cost
 from bench.conversions import convert_timed
-from bench.corpus import RENDERERS, generate_corpus, load_corpus, parse_styles, renderer_for
+from bench.corpus import FACES, RENDERERS, generate_corpus, load_corpus, missing_faces, parse_styles, renderer_for
 from bench.render_browser import CHROMIUM
 from bench.score import calibration, same_value, score_result
 from bench.truth import ReportTruth, make_truth
@@ -188,3 +189,22 @@ def test_a_command_cost_counts_its_start_up_and_its_worker(tmp_path):
     starting = min(r.ru_utime + r.ru_stime for r in starts)
     assert cost.cpu_seconds > converting and cost.cpu_seconds > starting
     assert cost.peak_rss_mb > 0
+
+
+def _aliased(conf: str) -> set[str]:
+    return set(re.findall(r"<alias[^>]*><family>([^<]+)</family>", (FACES[conf]).read_text(encoding="utf-8")))
+
+
+def test_the_other_faces_print_every_face_a_report_names() -> None:
+    # Every face the Noto set prints a report's Windows face in is given another face too.
+    assert _aliased("noto") <= _aliased("other")
+    assert {"宋体", "仿宋_GB2312", "黑体"} <= _aliased("other")
+
+
+def test_faces_not_installed_are_named(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(FACES["noto"].read_text(encoding="utf-8").replace(
+        "<prefer><family>Noto Sans CJK SC</family>", "<prefer><family>No Such Face Zz</family>"), encoding="utf-8")
+    monkeypatch.setitem(corpus_module.FACES, "test", conf)
+    assert missing_faces("test") == ["No Such Face Zz"]
+    assert missing_faces("noto") == []
