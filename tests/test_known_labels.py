@@ -25,11 +25,15 @@ GRANTED = "（一）予以公开"
 PARTLY = "（二）部分公开"
 SECRET = "1.属于国家秘密"
 OTHER_LAW = "2.其他法律行政法规禁止公开"
+REVIEW = "5.要求行政机关确认或重新出具已获取信息"
+DANGER = "3.危及“三安全一稳定”"
+THIRD_PARTY = "4.保护第三方合法权益"
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 
-def _table_png(labels: list[str], size: int = 28) -> bytes:
-    """A 150-dpi page holding a two-column table: a label and a value per row (text `size` px)."""
+def _table_png(labels: list[str], size: int = 28, spacing: float = 1.0) -> bytes:
+    """A 150-dpi page holding a two-column table: a label and a value per row (text `size` px,
+    its characters `spacing` times their own width apart)."""
     image = Image.new("RGB", (1240, 1754), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(FONT, size)
@@ -40,14 +44,18 @@ def _table_png(labels: list[str], size: int = 28) -> bytes:
     for x in xs:
         draw.line([(x, ys[0]), (x, ys[-1])], fill="black", width=2)
     for r, label in enumerate(labels):
-        draw.text((xs[0] + 12, ys[r] + 14), label, font=font, fill="black")
+        at = xs[0] + 12.0
+        for character in label:
+            draw.text((at, ys[r] + 14), character, font=font, fill="black")
+            at += spacing * font.getlength(character)
         draw.text((xs[1] + 40, ys[r] + 14), str(r + 3), font=font, fill="black")
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
 
 
-def _labels_read(labels: list[str], monkeypatch: pytest.MonkeyPatch, size: int = 28) -> tuple[list[str], str]:
+def _labels_read(labels: list[str], monkeypatch: pytest.MonkeyPatch, size: int = 28,
+                 spacing: float = 1.0) -> tuple[list[str], str]:
     """The table's labels as read, and the cells read whole (by the engines themselves)."""
     seen: list[str] = []
 
@@ -57,7 +65,7 @@ def _labels_read(labels: list[str], monkeypatch: pytest.MonkeyPatch, size: int =
         return found
 
     monkeypatch.setattr(known_labels_module, "read_cells", reading)
-    document = read_image_file(_table_png(labels, size), load_settings())
+    document = read_image_file(_table_png(labels, size, spacing), load_settings())
     table = next(b for b in document.blocks if isinstance(b, Table))
     return [row[0].text for row in table.rows], "|".join(seen)
 
@@ -69,6 +77,17 @@ def test_labels_named_by_their_openings_and_by_the_row_order_between_them(monkey
     assert read == labels
     # Neither long label was read whole, nor any label between them.
     assert "申请数量" not in engine_read and "禁止公开" not in engine_read
+    assert "予以公开" not in engine_read and "国家秘密" not in engine_read
+
+
+def test_labels_letter_spaced_are_named_by_their_width_against_the_tables_other_labels(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every label printed two fifths wider than its characters: no cell is as wide as its label
+    # alone, but as wide as the table's other labels tell.
+    labels = [CARRIED, GRANTED, PARTLY, SECRET, OTHER_LAW, DANGER, THIRD_PARTY]
+    read, engine_read = _labels_read(labels, monkeypatch, size=24, spacing=1.4)
+    assert read == labels
+    assert "申请数量" not in engine_read and "禁止公开" not in engine_read and "合法权益" not in engine_read
     assert "予以公开" not in engine_read and "国家秘密" not in engine_read
 
 
@@ -100,6 +119,10 @@ def test_an_opening_naming_two_rows_or_another_ordinal_is_no_match() -> None:
     # The opening's ordinal must be the template label's.
     assert _match(CellText("3.其他法律行", 1.0), 13.0, labels, settings) is None
     assert _match(CellText("2.其他法律行", 1.0), 13.0, labels, settings).text == OTHER_LAW  # type: ignore[union-attr]
+    # Two rows open alike ("3.要求提供…", "5.要求行政…"): the last character read tells them
+    # apart, the ordinal read agreeing.
+    assert _match(CellText("5.要求行", 1.0), 19.0, labels, settings).text == REVIEW  # type: ignore[union-attr]
+    assert _match(CellText("3.要求行", 1.0), 19.0, labels, settings) is None
     # A cell wider than the label (more printed after it) or an unsure reading is read whole.
     assert _match(CellText("2.其他法律行", 1.0), 20.0, labels, settings) is None
     assert _match(CellText("2.其他法律行", 0.5), 13.0, labels, settings) is None

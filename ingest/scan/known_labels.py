@@ -37,6 +37,9 @@ from ingest.tables.model import GridCell
 _INK = 128
 # White added right of an opening crop (as the crops' own border).
 _BORDER = 8
+# Share of its median by which a label's measured width over the template's may differ and
+# still agree with the others' (`_print_scale`).
+_SCALE_AGREEMENT = 0.2
 
 
 @dataclass(frozen=True)
@@ -100,23 +103,45 @@ def opening(crop: np.ndarray, chars: int, char_width: float) -> np.ndarray:
     return out
 
 
-def _match(reading: CellText, width: float, labels: Sequence[KnownLabel], settings: Settings) -> KnownLabel | None:
-    """The one template label this opening reading and cell width name, if exactly one."""
+def _named(reading: CellText, labels: Sequence[KnownLabel], settings: Settings) -> list[KnownLabel]:
+    """The template labels (one row's variants) this opening reading names, or none."""
     ocr = settings.ocr
     if reading.confidence < ocr.label_opening_min_score:
-        return None
+        return []
     ordinal, _ = split_ordinal(reading.text)
-    # The last character read may be cut by the crop's edge.
-    core = label_core(reading.text)[:-1]
-    if len(core) < ocr.label_opening_min_core:
-        return None
-    named = [k for k in labels if k.core.startswith(core)]
+    # The last character read may be cut by the crop's edge: it chooses only between rows that
+    # the characters before it name alike (5.要求行 between 3.要求提供… and 5.要求行政…).
+    whole = label_core(reading.text)
+    core = whole[:-1]
+    named = [k for k in labels if k.core.startswith(core)] if len(core) >= ocr.label_opening_min_core else []
+    if len({k.places for k in named}) != 1 and len(whole) >= ocr.label_opening_min_core:
+        named = [k for k in labels if k.core.startswith(whole)]
     # The opening names one row (its ordinal read as printed in the template); the width only
     # tells that row's variants apart ("（二）部分公开" with its note or without).
     if len({k.places for k in named}) != 1 or any(split_ordinal(k.text)[0] != ordinal for k in named):
-        return None
-    fitting = [k for k in named if _fits(width, k, settings)]
+        return []
+    return named
+
+
+def _match(reading: CellText, width: float, labels: Sequence[KnownLabel], settings: Settings) -> KnownLabel | None:
+    """The one template label this opening reading and cell width (in the table's characters,
+    `_print_scale`) name, if exactly one."""
+    fitting = [k for k in _named(reading, labels, settings) if _fits(width, k, settings)]
     return fitting[0] if len(fitting) == 1 else None
+
+
+def _print_scale(named: list[list[KnownLabel]], widths: list[float]) -> float:
+    """How much wider than `label_char_width` tells the table prints its labels (letter-spaced,
+    a wide face, a page stretched across): the median of the measured widths over the
+    template's, over the openings that name one label. 1 unless three or more tell it, or
+    when they disagree by more than a fifth about their median."""
+    ratios = [width / labels[0].width for labels, width in zip(named, widths, strict=True)
+              if len(labels) == 1 and labels[0].width > 0]
+    if len(ratios) < 3:
+        return 1.0
+    middle = float(np.median(ratios))
+    near = [r for r in ratios if abs(r - middle) <= _SCALE_AGREEMENT * middle]
+    return middle if 2 * len(near) > len(ratios) else 1.0
 
 
 def _in_order(matched: list[KnownLabel]) -> bool:
@@ -206,6 +231,9 @@ def _labels_taken(openings: dict[int, CellText], grid: list[GridCell[int]], widt
                   labels: Sequence[KnownLabel], settings: Settings) -> dict[int, CellText]:
     """The labels taken for the template's: by the openings read (by index), and between two
     rows so taken by the row order."""
+    scale = _print_scale([_named(reading, labels, settings) for reading in openings.values()],
+                         [widths[i] for i in openings])
+    widths = [w / scale for w in widths]
     matched = {i: m for i, reading in openings.items() if (m := _match(reading, widths[i], labels, settings))}
     # A note is told by its opening and width alone; row labels by their order too.
     rows = {i: m for i, m in matched.items() if m.places}
