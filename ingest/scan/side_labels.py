@@ -23,6 +23,10 @@ from ingest.tables.stitch import TablePiece
 _ROWS_BESIDE = 0.6
 # Rows of values this few make no table's label column worth building.
 _MIN_ROWS = 3
+# A line read less surely than this tells nothing of a lost value column by its last digit: a
+# faded label misread (seed 7705's fax TIFF 7 in AR PL UMing: 3.补正后申请内容仍不明确 read
+# 第[3.补即请内71 at 0.43); the lost values' lines of seed 6262's fax read at 0.68-0.91.
+_SURE_LINE = 0.5
 
 
 def _value_rows(piece: TablePiece[int]) -> set[int] | None:
@@ -70,10 +74,12 @@ def ends_in_digits(beside: dict[int, list[int]], lines: list[Box], readings: lis
     lost too (seed 6262's fax: 行政事业性收费0 beside a grid of the last column only), which
     joined to the label would leave the grid's cells short of them. A line of a label's
     ordinal alone is a label a fax left only that of ("2" of 2.没有现成信息需要另行制作: seed
-    8034's fax TIFF 5, section 三's labels left unread for it and its 175 values lost)."""
+    8034's fax TIFF 5, section 三's labels left unread for it and its 175 values lost); nor is a
+    line read unsurely (`_SURE_LINE`)."""
     for indexes in beside.values():
-        last = readings[max(indexes, key=lambda k: (lines[k][1], lines[k][0]))].text.strip()
-        if last[-1:].isdigit() and not LONE_ORDINAL.fullmatch(last):
+        reading = readings[max(indexes, key=lambda k: (lines[k][1], lines[k][0]))]
+        last = reading.text.strip()
+        if last[-1:].isdigit() and not LONE_ORDINAL.fullmatch(last) and reading.confidence >= _SURE_LINE:
             return True
     return False
 
