@@ -131,9 +131,13 @@ def report_faces(faces: str = "noto") -> AbstractContextManager[None]:
 
 
 def missing_faces(faces: str) -> list[str]:
-    """The families the `faces` set prints in that fontconfig does not find installed."""
+    """The families the `faces` set prints in that fontconfig does not find installed (none
+    told without fontconfig's fc-list)."""
     wanted = set(re.findall(r"<prefer><family>([^<]+)</family>", FACES[faces].read_text(encoding="utf-8")))
-    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    try:
+        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    except FileNotFoundError:
+        return []
     installed = {name.strip() for line in listed.splitlines() for name in line.split(",")}
     return sorted(wanted - installed)
 

@@ -133,8 +133,8 @@ def _match(reading: CellText, width: float, labels: Sequence[KnownLabel], settin
 def _print_scale(named: list[list[KnownLabel]], widths: list[float]) -> float:
     """How much wider than `label_char_width` tells the table prints its labels (letter-spaced,
     a wide face, a page stretched across): the median of the measured widths over the
-    template's, over the openings that name one label. 1 unless three or more tell it, or
-    when they disagree by more than a fifth about their median."""
+    template's, over the openings that name one label. 1 when fewer than three tell it, or when
+    most of them lie more than a fifth off their median."""
     ratios = [width / labels[0].width for labels, width in zip(named, widths, strict=True)
               if len(labels) == 1 and labels[0].width > 0]
     if len(ratios) < 3:
