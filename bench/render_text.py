@@ -36,6 +36,7 @@ from bench.plant import left_out_rows, plant_blocks
 from bench.render_webpage import STYLE as WEBPAGE
 from bench.render_webpage import render_webpage
 from bench.report_text import S3_APPLICANTS, S3_NOTE, row_label, short_name
+from bench.splits import Run, record_ambiguity
 from bench.truth import ReportTruth, Value, layout_for
 from ingest.layouts import ColumnLayout, RowLayout
 from ingest.settings import load_settings
@@ -69,6 +70,7 @@ class TextCell:
 
     text: str
     kind: str = "label"
+    key: str | None = None  # a value's
 
 
 Grid = list[list[TextCell]]
@@ -112,6 +114,8 @@ class _Doc:
     damage: Damage
     lines: list[str] = field(default_factory=list)
     page: int = 1
+    # The rows whose values are printed in one run (spaces, run_together): blanks leave no trace.
+    runs: list[Run] = field(default_factory=list)
 
 
 def _value_text(value: Value) -> str:
@@ -155,7 +159,7 @@ def _typo(rng: random.Random, text: str) -> str:
 
 
 def _values(doc: _Doc, keys: list[str]) -> list[TextCell]:
-    return [TextCell(_value_text(doc.truth.cells.get(k)), "value") for k in keys]
+    return [TextCell(_value_text(doc.truth.cells.get(k)), "value", k) for k in keys]
 
 
 def _pad(row: list[TextCell], width: int) -> list[TextCell]:
@@ -377,7 +381,7 @@ def _print_pipe_padded(doc: _Doc, grid: Grid) -> None:
         doc.lines.append("|" * (widest - len(row) + 1))
 
 
-def _print_flat(doc: _Doc, grid: Grid, sep: str) -> None:
+def _print_flat(doc: _Doc, section: str, grid: Grid, sep: str) -> None:
     """spaces / run_together: the row's labels, then its printed numbers, on one line;
     a label broken across lines leaves its first part on lines of its own."""
     breaks = _break_points(doc, len(grid))
@@ -395,14 +399,18 @@ def _print_flat(doc: _Doc, grid: Grid, sep: str) -> None:
                 doc.lines.extend(pieces[1:-1])
                 parts = []
             parts.append(pieces[-1])
-        numbers = [c.text for c in row if c.kind == "value" and c.text]
+        values = [c for c in row if c.kind == "value" and c.key]
+        numbers = [c.text for c in values if c.text]
+        if values:
+            doc.runs.append(Run(section, tuple(c.key for c in values if c.key), sep.join(numbers),
+                                blanks=len(values) - len(numbers)))
         parts.extend(_number(doc, n) for n in numbers) if sep else parts.append("".join(numbers))
         if r in breaks:
             doc.lines.append(_page_break(doc))
         doc.lines.append(sep.join(p for p in parts if p))
 
 
-def _print_grid(doc: _Doc, style: str, grid: Grid) -> None:
+def _print_grid(doc: _Doc, style: str, section: str, grid: Grid) -> None:
     if style == "tab_rows":
         _print_tab_rows(doc, grid)
     elif style == "cell_lines":
@@ -410,7 +418,7 @@ def _print_grid(doc: _Doc, style: str, grid: Grid) -> None:
     elif style == "pipe":
         _print_pipe(doc, grid)
     else:
-        _print_flat(doc, grid, " " if style == "spaces" else "")
+        _print_flat(doc, section, grid, " " if style == "spaces" else "")
 
 
 # ---------------------------------------------------------------- narrative
@@ -497,7 +505,9 @@ def render_text(truth: ReportTruth, path_stem: Path, rng: random.Random, style: 
     doc.lines.extend(_section_one(doc, titled=bool(title)))
     for section, grid in zip(("s2", "s3", "s4"), grids, strict=True):
         doc.lines.extend(["", layout.section(section).headings[0], ""])
-        _print_grid(doc, style, grid)
+        _print_grid(doc, style, section, grid)
+    found = record_ambiguity(truth, doc.runs)
+    truth.forms += ["ambiguous"] * bool(found.keys) + ["ambiguity_capped"] * found.capped
     doc.lines.extend(_closing_sections(doc))
     doc.lines = plant_blocks(truth, doc.lines, str, lambda text, _: text)
 

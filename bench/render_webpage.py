@@ -18,8 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from bench.report_text import HEADINGS, Block, Para, PlanStyle, ReportTable, build_plan, short_name
-from bench.splits import Run, ambiguous_keys
-from bench.truth import ReportTruth, Value, layout_for
+from bench.splits import Run, record_ambiguity
+from bench.truth import ReportTruth, Value
 from bench.webpage_truth import OTHER_SUBROWS, apply_deviations
 
 STYLE = "webpage"
@@ -95,6 +95,7 @@ def _table_text(page: _Page, table: ReportTable, dropped: set[tuple[int, int]]) 
         run = ""
         keys: list[str] = []
         piece_cells: list[int] = []  # cells in each whitespace-free piece of the run
+        blanks = 0
         for cell in cells:
             if cell.key is None:
                 text = cell.text.replace("\n", joiner)
@@ -110,7 +111,9 @@ def _table_text(page: _Page, table: ReportTable, dropped: set[tuple[int, int]]) 
                 previous = "label"
                 continue
             text = _value_text(truth.cells[cell.key], rng)
+            keys.append(cell.key)
             if not text:
+                blanks += 1
                 continue
             if previous == "value":
                 gap = _space(style, rng, style.values)
@@ -121,7 +124,6 @@ def _table_text(page: _Page, table: ReportTable, dropped: set[tuple[int, int]]) 
             else:
                 piece_cells.append(1)
             run += (gap if previous == "value" else "") + text
-            keys.append(cell.key)
             out += gap + text
             if cell.key == "s2.procurement.amount" and truth.procurement_unit and rng.random() < 0.5:
                 out += truth.procurement_unit
@@ -129,7 +131,7 @@ def _table_text(page: _Page, table: ReportTable, dropped: set[tuple[int, int]]) 
             else:
                 previous = "value"
         if keys:
-            page.runs.append(Run(table.section, tuple(keys), run, tuple(piece_cells)))
+            page.runs.append(Run(table.section, tuple(keys), run, tuple(piece_cells), blanks))
     return [*pieces, out]
 
 
@@ -382,9 +384,7 @@ def render_webpage(truth: ReportTruth, path_stem: Path, rng: random.Random) -> P
 
 def _record_ambiguity(page: _Page) -> None:
     truth = page.truth
-    found = ambiguous_keys(layout_for(truth.template), truth.cells, page.runs, page.quoted)
-    listed = set(truth.ambiguous) | set(found.keys)
-    truth.ambiguous = [k for k in truth.cells if k in listed]
+    found = record_ambiguity(truth, page.runs, page.quoted)
     page.forms += ["ambiguous"] * bool(truth.ambiguous) + ["ambiguity_capped"] * found.capped
     truth.forms += page.forms
     truth.runs = {section: _longest(page.runs, section, found.joint_splits_log10.get(section, 0.0))

@@ -10,18 +10,22 @@ ways disagree on its value. The truth lists such keys; the benchmark does not sc
 counts the ones the result leaves unflagged.
 
 Spaces in a run always fall on cell boundaries here (the generator never prints one inside
-a number), so a run is cut at its spaces first and only the glued pieces are split.
+a number), so a run is cut at its spaces first and only the glued pieces are split. A cell
+printed blank leaves no trace in its row's run: the run holds its other cells' values, and
+where the blanks stand is one more thing the text may leave open (`0 0 0 0 0 0` for a row of
+seven cells).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bench.truth import Value
+from bench.truth import ReportTruth, Value, layout_for
 from ingest.layouts import ColumnLayout, Relation, TemplateLayout, expand_relations
 
 # Past these sizes the search gives up and calls every key of the runs involved ambiguous:
@@ -34,6 +38,10 @@ _SIGNED = re.compile(r"-?(?:0|[1-9]\d*)")
 _DECIMAL = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 
 
+# One value per key of a run (None: printed blank).
+Candidate = tuple[int | Decimal | None, ...]
+
+
 @dataclass(frozen=True)
 class Run:
     """The values of one table row as printed between its labels: `keys` in order, `text`
@@ -43,6 +51,7 @@ class Run:
     keys: tuple[str, ...]
     text: str
     piece_cells: tuple[int, ...] = ()  # how many cells each whitespace-free piece holds
+    blanks: int = 0  # how many of `keys` are printed blank (which ones, the text does not tell)
 
     def pieces(self) -> list[str]:
         return self.text.split()
@@ -79,10 +88,36 @@ def _sum_bound(local: Sequence[Relation], keys: tuple[str, ...]) -> list[tuple[i
 
 
 def run_candidates(run: Run, columns: Mapping[str, ColumnLayout], local: Sequence[Relation],
-                   limit: int = MAX_RUN_CANDIDATES) -> list[tuple[int | Decimal, ...]] | None:
-    """Every split of the run into its keys' values that satisfies its local relations;
-    None when there are more than `limit`."""
-    text, keys = " ".join(run.pieces()), run.keys  # any whitespace (U+3000 too) parts cells alike
+                   limit: int = MAX_RUN_CANDIDATES) -> list[Candidate] | None:
+    """Every split of the run into its keys' values (None: printed blank, `run.blanks` of them
+    anywhere) that satisfies its local relations; None when there are more than `limit`."""
+    text = " ".join(run.pieces())  # any whitespace (U+3000 too) parts cells alike
+    last = len(run.keys) - 1
+    placements: Iterable[tuple[int, ...]] = itertools.combinations(range(len(run.keys)), run.blanks)
+    if run.blanks == last and run.section == "s3" and run.keys[last].endswith(".total"):
+        # A row of section 三 that prints one value prints its 总计 (seed 004 fills in 总计
+        # alone), whether or not that value is the sum its blanks would give: read so.
+        placements = [tuple(range(last))]
+    out: list[Candidate] = []
+    for blank in placements:
+        printed = tuple(k for i, k in enumerate(run.keys) if i not in blank)
+        # The relations over printed cells alone prune the split; the others are checked after.
+        found = _printed_candidates(text, printed, columns, [r for r in local if set(r.all_keys()) <= set(printed)],
+                                    limit - len(out))
+        if found is None:
+            return None
+        for values in found:
+            filled = iter(values)
+            candidate = tuple(None if i in blank else next(filled) for i in range(len(run.keys)))
+            if all(_holds(rel, dict(zip(run.keys, candidate, strict=True))) for rel in local):
+                out.append(candidate)
+    return out
+
+
+def _printed_candidates(text: str, keys: tuple[str, ...], columns: Mapping[str, ColumnLayout],
+                        local: Sequence[Relation], limit: int) -> list[tuple[int | Decimal, ...]] | None:
+    """Every split of `text` into one value for each of `keys` that satisfies `local`; None
+    when there are more than `limit`."""
     patterns = [_pattern(columns[k]) for k in keys]
     sums = _sum_bound(local, keys)
     last = len(keys) - 1
@@ -194,7 +229,16 @@ def ambiguous_keys(layout: TemplateLayout, cells: Mapping[str, Value], runs: Seq
     return Ambiguity(_differing(runs, viable), False, logs)
 
 
-def _differing(runs: Sequence[Run], candidates: Sequence[list[tuple[int | Decimal, ...]] | None]) -> list[str]:
+def record_ambiguity(truth: ReportTruth, runs: Sequence[Run], quoted: Mapping[str, Value] | None = None) -> Ambiguity:
+    """List among the truth's ambiguous keys (those listed already kept) the keys of `runs`
+    the text leaves open, in the truth's order."""
+    found = ambiguous_keys(layout_for(truth.template), truth.cells, runs, quoted)
+    listed = set(truth.ambiguous) | set(found.keys)
+    truth.ambiguous = [k for k in truth.cells if k in listed]
+    return found
+
+
+def _differing(runs: Sequence[Run], candidates: Sequence[list[Candidate] | None]) -> list[str]:
     out = []
     for run, cands in zip(runs, candidates, strict=True):
         if cands:
@@ -202,8 +246,8 @@ def _differing(runs: Sequence[Run], candidates: Sequence[list[tuple[int | Decima
     return out
 
 
-def _viable(runs: Sequence[Run], candidates: list[list[tuple[int | Decimal, ...]]], shared: Sequence[Relation],
-            cells: Mapping[str, Value], where: Mapping[str, int]) -> list[list[tuple[int | Decimal, ...]]] | None:
+def _viable(runs: Sequence[Run], candidates: list[list[Candidate]], shared: Sequence[Relation],
+            cells: Mapping[str, Value], where: Mapping[str, int]) -> list[list[Candidate]] | None:
     """The candidates of each run that some choice for every other run completes into a split
     satisfying the shared relations: forward and backward sets of partial sums (None: too many)."""
     variable = [i for i, c in enumerate(candidates) if len(c) > 1]
@@ -211,10 +255,10 @@ def _viable(runs: Sequence[Run], candidates: list[list[tuple[int | Decimal, ...]
     if not variable or not relations:
         return candidates
 
-    def contribution(i: int, cand: tuple[int | Decimal, ...]) -> tuple[int | Decimal, ...]:
+    def contribution(i: int, cand: Candidate) -> tuple[int | Decimal, ...]:
         values = dict(zip(runs[i].keys, cand, strict=True))
-        return tuple(sum((values.get(k, 0) for k in r.left), start=0) - sum((values.get(k, 0) for k in r.right),
-                                                                             start=0) for r in relations)
+        return tuple(sum((values.get(k) or 0 for k in r.left), start=0) - sum((values.get(k) or 0 for k in r.right),
+                                                                               start=0) for r in relations)
 
     fixed = dict(cells)
     for i, cands in enumerate(candidates):
@@ -223,14 +267,16 @@ def _viable(runs: Sequence[Run], candidates: list[list[tuple[int | Decimal, ...]
     base = tuple(sum((fixed[k] or 0 for k in r.left if where.get(k) not in variable), start=0)
                  - sum((fixed[k] or 0 for k in r.right if where.get(k) not in variable), start=0) for r in relations)
     steps = [[contribution(i, c) for c in candidates[i]] for i in variable]
+    # Splits that differ only in where a blank stands among zeros add the same: each sum once.
+    distinct = [set(step) for step in steps]
     forward = [{base}]
-    for step in steps:
+    for step in distinct:
         forward.append({_add(f, c) for f in forward[-1] for c in step})
         if len(forward[-1]) > MAX_STATES:
             return None
     zero: tuple[int | Decimal, ...] = tuple(0 for _ in relations)
     backward = [{zero}]
-    for step in reversed(steps):
+    for step in reversed(distinct):
         backward.append({_add(b, c) for b in backward[-1] for c in step})
         if len(backward[-1]) > MAX_STATES:
             return None

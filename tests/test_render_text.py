@@ -208,6 +208,39 @@ def test_ambiguity_uses_the_relations_across_rows():
     assert {"s3.new.natural_person", "s3.new.enterprise"} <= set(together.keys)
 
 
+def test_a_blank_a_run_leaves_no_trace_of_may_stand_anywhere():
+    """Six zeros for a row of seven: any of the seven may be the blank; a row of section 三
+    printing one value prints its 总计 (seed 004's habit)."""
+    layout = layout_for("2021")
+    cells: dict[str, Value] = {k: 0 for k in make_truth(3, template="2021").cells if k.startswith("s3.")}
+    row = tuple(f"s3.denied.security.{c}" for c in (*S3_COLUMNS, "total"))
+    cells[row[4]] = None
+    found = ambiguous_keys(layout, cells, [Run("s3", row, "000000", blanks=1)])
+    assert found.keys == list(row) and not found.capped
+    assert ambiguous_keys(layout, cells, [Run("s3", row, "0 0 0 0 0 0", blanks=1)]).keys == list(row)
+    cells.update({k: None for k in row[:-1]})
+    assert ambiguous_keys(layout, cells, [Run("s3", row, "0", blanks=6)]).keys == []
+    # Seven zeros printed leave no blank to place.
+    cells.update({k: 0 for k in row})
+    assert ambiguous_keys(layout, cells, [Run("s3", row, "0000000")]).keys == []
+
+
+@pytest.mark.parametrize("style", ["run_together", "spaces"])
+def test_flat_styles_list_the_blanks_they_hide(tmp_path, style):
+    truth = _truth("2021")
+    row = [f"s3.denied.security.{c}" for c in (*S3_COLUMNS, "total")]
+    truth.cells.update({k: 0 for k in row})
+    truth.cells[row[2]] = None
+    truth.ambiguous = []
+    render_text(truth, tmp_path / "r", random.Random(3), style=style, encoding="utf-8")
+    assert set(row) <= set(truth.ambiguous) and "ambiguous" in truth.forms
+    placed = _truth("2021")
+    placed.cells.update({k: 0 for k in row})
+    placed.cells[row[2]] = None
+    render_text(placed, tmp_path / "t", random.Random(3), style="tab_rows", encoding="utf-8")
+    assert not set(row) & set(placed.ambiguous)
+
+
 def test_line_styles_never_draw_the_web_page(tmp_path):
     truth = _truth("2021")
     names = {render_text(truth, tmp_path / f"d{seed}", random.Random(seed)).name.split(".")[1] for seed in range(30)}
