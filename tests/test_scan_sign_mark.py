@@ -30,7 +30,9 @@ def _crop(text: str, speck: tuple[int, int, int, int] | None = None) -> np.ndarr
     ("10", None, False),
     ("0.5", None, False),
     ("3", (8, 21, 4, 2), False),  # on the baseline: a point or dirt, not a minus
+    ("3", (9, 13, 1, 3), True),  # fresh seed 4177's fax TIFF 5: a fax's minus worn to 1 x 3 px
     ("3", (8, 14, 1, 1), False),  # a pixel of speckle
+    ("3", (8, 14, 2, 1), False),
     ("3", (2, 14, 4, 3), False),  # far from the digits
 ])
 def test_mark_before_digits(text: str, speck: tuple[int, int, int, int] | None, seen: bool) -> None:
