@@ -11,8 +11,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
-from ingest.scan import known_labels as known_labels_module
-from ingest.scan.known_labels import KnownLabel, _between, _match, known_labels
+from ingest.scan import table_cells as table_cells_module
+from ingest.scan.known_labels import KnownLabel, _between, _match, groups_told, known_labels, printed_width
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import read_cells
 from ingest.settings import Settings, load_settings
@@ -64,7 +64,7 @@ def _labels_read(labels: list[str], monkeypatch: pytest.MonkeyPatch, size: int =
         seen.extend(r.text for r in found)
         return found
 
-    monkeypatch.setattr(known_labels_module, "read_cells", reading)
+    monkeypatch.setattr(table_cells_module, "read_cells", reading)
     document = read_image_file(_table_png(labels, size, spacing), load_settings())
     table = next(b for b in document.blocks if isinstance(b, Table))
     return [row[0].text for row in table.rows], "|".join(seen)
@@ -147,3 +147,21 @@ def test_the_row_order_tells_only_rows_as_many_as_the_template_has_between() -> 
     # One table row fewer than the template rows between: nothing told.
     anchors = {0: by_text[NEW], 5: by_text[OTHER_LAW]}
     assert _between(anchors, grid, widths, labels, settings) == {}
+
+
+def test_a_group_label_is_told_by_the_labels_taken_beside_it_when_they_are_all_its_rows() -> None:
+    settings, _ = _settings_and_labels()
+    unable = ["1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确"]
+
+    def table(group_rows: int) -> tuple[list[GridCell[int]], list[float], dict[int, CellText]]:
+        grid = [GridCell(0, 0, group_rows, 1, (0, 0, 1, 1))]
+        grid += [GridCell(r, 1, 1, 1, (0, 0, 1, 1)) for r in range(group_rows)]
+        taken = {1 + r: CellText(text, 0.98 - r / 100) for r, text in enumerate(unable[:group_rows])}
+        return grid, [6.0] + [printed_width(t) for t in unable[:group_rows]], taken
+
+    grid, widths, taken = table(3)
+    assert groups_told(grid, widths, taken, settings) == {0: CellText("（四）无法提供", 0.96)}
+    # As wide as another text, or beside only two of its three rows: read.
+    widths[0] = 10.0
+    assert groups_told(grid, widths, taken, settings) == {}
+    assert groups_told(*table(2), settings) == {}

@@ -29,7 +29,7 @@ import numpy as np
 from ingest.labels import label_core, split_ordinal
 from ingest.layouts import load_layouts
 from ingest.scan.ocr.base import CellText
-from ingest.scan.ocr.consensus import EngineSet, read_cells
+from ingest.scan.ocr.consensus import EngineSet
 from ingest.settings import Settings
 from ingest.tables.model import GridCell
 
@@ -38,7 +38,7 @@ _INK = 128
 # White added right of an opening crop (as the crops' own border).
 _BORDER = 8
 # Share of its median by which a label's measured width over the template's may differ and
-# still agree with the others' (`_print_scale`).
+# still agree with the others' (`print_scale`).
 _SCALE_AGREEMENT = 0.2
 
 
@@ -52,7 +52,8 @@ class KnownLabel:
     places: frozenset[tuple[str, int]]
 
 
-def _width(text: str) -> float:
+def printed_width(text: str) -> float:
+    """A text's printed width in Chinese characters."""
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text if not c.isspace())
 
 
@@ -68,7 +69,7 @@ def known_labels(layouts_dir: Path) -> tuple[KnownLabel, ...]:
                     places.setdefault(variant.text, set()).add((layout.template, index))
         for note in layout.notes:
             places.setdefault(note, set())
-    return tuple(KnownLabel(text, label_core(text), _width(text), frozenset(p)) for text, p in places.items())
+    return tuple(KnownLabel(text, label_core(text), printed_width(text), frozenset(p)) for text, p in places.items())
 
 
 def _ink_columns(crop: np.ndarray) -> np.ndarray:
@@ -125,18 +126,16 @@ def _named(reading: CellText, labels: Sequence[KnownLabel], settings: Settings) 
 
 def _match(reading: CellText, width: float, labels: Sequence[KnownLabel], settings: Settings) -> KnownLabel | None:
     """The one template label this opening reading and cell width (in the table's characters,
-    `_print_scale`) name, if exactly one."""
-    fitting = [k for k in _named(reading, labels, settings) if _fits(width, k, settings)]
+    `print_scale`) name, if exactly one."""
+    fitting = [k for k in _named(reading, labels, settings) if fits(width, k, settings)]
     return fitting[0] if len(fitting) == 1 else None
 
 
-def _print_scale(named: list[list[KnownLabel]], widths: list[float]) -> float:
+def print_scale(ratios: list[float]) -> float:
     """How much wider than `label_char_width` tells the table prints its labels (letter-spaced,
-    a wide face, a page stretched across): the median of the measured widths over the
-    template's, over the openings that name one label. 1 when fewer than three tell it, or when
-    most of them lie more than a fifth off their median."""
-    ratios = [width / labels[0].width for labels, width in zip(named, widths, strict=True)
-              if len(labels) == 1 and labels[0].width > 0]
+    a wide face, a page stretched across): the median of the labels' measured widths over the
+    template's (`ratios`). 1 when fewer than three tell it, or when most of them lie more than a
+    fifth off their median."""
     if len(ratios) < 3:
         return 1.0
     middle = float(np.median(ratios))
@@ -184,29 +183,29 @@ def _between(anchors: dict[int, KnownLabel], grid: list[GridCell[int]], widths: 
                 if first is None:
                     continue
                 expected = place_labels.get((template, ta + r - ra), [])
-                fitting = [k for k in expected if _fits(widths[first], k, settings)]
+                fitting = [k for k in expected if fits(widths[first], k, settings)]
                 if len(fitting) == 1:
                     found[first] = (fitting[0], a, b)
             break
     return found
 
 
-def _fits(width: float, label: KnownLabel, settings: Settings) -> bool:
+def fits(width: float, label: KnownLabel, settings: Settings) -> bool:
+    """Whether a cell's measured width (in characters) is the label's, give or take the slack."""
     ocr = settings.ocr
     return abs(width - label.width) <= ocr.label_width_slack * label.width + ocr.label_width_slack_chars
 
 
-def read_table_cells(grid: list[GridCell[int]], cells: list[list[np.ndarray]], engines: EngineSet,
-                     settings: Settings, text_height: int, bilevel: bool = False) -> list[CellText]:
-    """Each inked cell's reading (`grid`: the cells, `cells`: their crops, `bilevel`: as
-    `read_cells`), a row label taken for the template's when the checks above hold. The long
-    cells' openings are read every other row first: a row between two labels so taken is told
-    by the order, its opening not read (seed 879's ten images: 144 openings read before, 102
-    now); the rest are read after."""
+def labels_taken(grid: list[GridCell[int]], cells: list[list[np.ndarray]], widths: list[float],
+                 engines: EngineSet, settings: Settings) -> dict[int, CellText]:
+    """The inked cells (`grid`: the cells, `cells`: their crops, `widths`: their widths in
+    characters) whose labels are taken for the template's, by index, when the checks above
+    hold. The long cells' openings are read every other row first: a row between two labels so
+    taken is told by the order, its opening not read (seed 879's ten images: 144 openings read
+    before, 102 now); the rest are read after."""
     ocr = settings.ocr
     labels = known_labels(settings.layouts_dir)
     share = ocr.label_char_width
-    widths = [sum(ink_width(c, share) for c in crops) for crops in cells]
     long = sorted((i for i, crops in enumerate(cells)
                    if crops and ink_width(crops[0], share) >= ocr.label_opening_min_width),
                   key=lambda i: (grid[i].row, grid[i].col))
@@ -219,20 +218,55 @@ def read_table_cells(grid: list[GridCell[int]], cells: list[list[np.ndarray]], e
     openings = read_openings(sorted({*long[::2], *long[-1:]}, key=long.index))
     taken = _labels_taken(openings, grid, widths, labels, settings)
     openings.update(read_openings([i for i in long if i not in openings and i not in taken]))
-    taken = _labels_taken(openings, grid, widths, labels, settings)
-    rest = [i for i in range(len(cells)) if i not in taken]
-    readings = dict(zip(rest, read_cells([cells[i] for i in rest], engines, settings, text_height, bilevel),
-                        strict=True))
-    readings.update(taken)
-    return [readings[i] for i in range(len(cells))]
+    return _labels_taken(openings, grid, widths, labels, settings)
+
+
+@cache
+def _group_rows(layouts_dir: Path) -> dict[tuple[str, str], frozenset[int]]:
+    """Each template's row groups ((三)不予公开): the places of their rows."""
+    groups: dict[tuple[str, str], set[int]] = {}
+    for layout in load_layouts(layouts_dir):
+        for index, row in enumerate(layout.rows()):
+            if row.group:
+                groups.setdefault((layout.template, row.group), set()).add(index)
+    return {key: frozenset(rows) for key, rows in groups.items()}
+
+
+def groups_told(grid: list[GridCell[int]], widths: list[float], taken: dict[int, CellText],
+                settings: Settings) -> dict[int, CellText]:
+    """The group labels ((三)不予公开 beside its eight rows) the labels taken tell, by index: a
+    cell spanning rows each of which holds a label taken to its right, when those labels' rows
+    are exactly one group's of a template and the cell is as wide as the group's label (at the
+    print scale the labels taken agree on); as sure as the least sure of them."""
+    by_text = {k.text: k for k in known_labels(settings.layouts_dir) if k.places}
+    rows = {i: by_text[reading.text] for i, reading in taken.items() if reading.text in by_text}
+    scale = print_scale([widths[i] / k.width for i, k in rows.items() if k.width > 0])
+    group_rows = _group_rows(settings.layouts_dir)
+    told: dict[int, CellText] = {}
+    for g, cell in enumerate(grid):
+        if g in taken or cell.row_span < 2:
+            continue
+        beside = [i for i in rows if grid[i].col > cell.col and grid[i].row_span == 1
+                  and cell.row <= grid[i].row < cell.row + cell.row_span]
+        if {grid[i].row for i in beside} != set(range(cell.row, cell.row + cell.row_span)):
+            continue
+        named = {group for (template, group), places in group_rows.items()
+                 if {p for i in beside for t, p in rows[i].places if t == template} == places
+                 and all(any(t == template for t, _ in rows[i].places) for i in beside)}
+        if len(named) != 1:
+            continue
+        group = named.pop()
+        if fits(widths[g] / scale, KnownLabel(group, label_core(group), printed_width(group), frozenset()), settings):
+            told[g] = CellText(group, min(taken[i].confidence for i in beside))
+    return told
 
 
 def _labels_taken(openings: dict[int, CellText], grid: list[GridCell[int]], widths: list[float],
                   labels: Sequence[KnownLabel], settings: Settings) -> dict[int, CellText]:
     """The labels taken for the template's: by the openings read (by index), and between two
     rows so taken by the row order."""
-    scale = _print_scale([_named(reading, labels, settings) for reading in openings.values()],
-                         [widths[i] for i in openings])
+    named = {i: _named(reading, labels, settings) for i, reading in openings.items()}
+    scale = print_scale([widths[i] / k[0].width for i, k in named.items() if len(k) == 1 and k[0].width > 0])
     widths = [w / scale for w in widths]
     matched = {i: m for i, reading in openings.items() if (m := _match(reading, widths[i], labels, settings))}
     # A note is told by its opening and width alone; row labels by their order too.

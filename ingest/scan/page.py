@@ -25,7 +25,6 @@ from ingest.scan.cell_marks import (
 from ingest.scan.crops import OCR_TEXT_HEIGHT, scaled_crop
 from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between, doubt_sliver_blanks
-from ingest.scan.known_labels import read_table_cells
 from ingest.scan.lines import rules_painted_out, text_line_boxes
 from ingest.scan.lost_columns import with_lost_columns
 from ingest.scan.ocr.base import CellText
@@ -35,6 +34,7 @@ from ingest.scan.orientation import read_orientation
 from ingest.scan.process import release_freed_memory
 from ingest.scan.prose_digits import lines_to_read
 from ingest.scan.side_labels import take_side_labels
+from ingest.scan.table_cells import read_table_cells
 from ingest.scan.values_between import values_between
 from ingest.settings import ScanSettings, Settings
 from ingest.tables.components import components
@@ -352,9 +352,8 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
         if cut_by_inset(unruled, (x0, y0, x1, y1), lines):
             cut[(cell.row, cell.col)] = heights[-1]
     grid, crops_read = [c for c, _ in pending], [crops for _, crops in pending]
-    readings = values_between(grid, crops_read, read_table_cells(grid, crops_read, engines, settings, OCR_TEXT_HEIGHT,
-                                                                 page.bilevel),
-                              engines, settings, OCR_TEXT_HEIGHT, page.bilevel)
+    first = read_table_cells(table.cells, grid, crops_read, engines, settings, OCR_TEXT_HEIGHT, page.bilevel)
+    readings = values_between(grid, crops_read, first, engines, settings, OCR_TEXT_HEIGHT, page.bilevel)
     readings = _beside_strokes_read(grid, readings, beside_strokes, engines, settings, page.bilevel)
     usual = float(np.median(heights)) if heights else 0.0
     part_read = {at for at, height in cut.items() if height < _CUT_SHARE * usual}
