@@ -14,6 +14,7 @@ only among crops as close as that, up to a few characters wide: a table's header
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -54,7 +55,31 @@ def _ink(crop: np.ndarray) -> np.ndarray | None:
     return binary[y:y + h, x:x + w]
 
 
-def _same(a: np.ndarray, b: np.ndarray, max_apart: float) -> bool:
+class _Ink:
+    """A crop's ink (0/1, cut to its box), with what lies farther than a pixel from its ink and
+    from its paper, made once: a crop is compared with every look before it, and growing the
+    ink and the paper was most of the comparing (seed 8870's ten images: 0.8 CPU s)."""
+
+    def __init__(self, ink: np.ndarray) -> None:
+        self.ink = ink
+        self.paper = 1 - ink
+        self.ink_count = np.count_nonzero(ink)
+        self.paper_count = ink.size - self.ink_count
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.ink.shape
+
+    @cached_property
+    def far_from_ink(self) -> np.ndarray:
+        return 1 - cv2.dilate(self.ink, _NEAR)
+
+    @cached_property
+    def far_from_paper(self) -> np.ndarray:
+        return 1 - cv2.dilate(self.paper, _NEAR)
+
+
+def _same(a: _Ink, b: _Ink, max_apart: float) -> bool:
     """Whether two inks are one look: boxes of nearly one size, and (scaled to one size) no
     more than a few of either's pixels farther than a pixel from the other's ink, nor of
     either's paper within the box from the other's paper. Small bold digits are all but ink
@@ -65,22 +90,20 @@ def _same(a: np.ndarray, b: np.ndarray, max_apart: float) -> bool:
     if abs(ha - hb) > _SIZE_SLACK * max(ha, hb) + 1 or abs(wa - wb) > _SIZE_SLACK * max(wa, wb) + 1:
         return False
     if b.shape != a.shape:
-        b = cv2.resize(b, (wa, ha), interpolation=cv2.INTER_NEAREST)
-    for one, other in ((a, b), (b, a), (1 - a, 1 - b), (1 - b, 1 - a)):
-        apart = np.count_nonzero(one & (1 - cv2.dilate(other, _NEAR)))
-        if apart > max_apart * np.count_nonzero(one):
-            return False
-    return True
+        b = _Ink(cv2.resize(b.ink, (wa, ha), interpolation=cv2.INTER_NEAREST))
+    pairs = ((a.ink, a.ink_count, b.far_from_ink), (b.ink, b.ink_count, a.far_from_ink),
+             (a.paper, a.paper_count, b.far_from_paper), (b.paper, b.paper_count, a.far_from_paper))
+    return all(np.count_nonzero(one & far) <= max_apart * count for one, count, far in pairs)
 
 
-def _inks(crops: list[np.ndarray], text_height: int, max_width: float) -> list[np.ndarray | None]:
+def _inks(crops: list[np.ndarray], text_height: int, max_width: float) -> list[_Ink | None]:
     """Each crop's ink (`_ink`) if at most `max_width` text heights wide and `_MIN_HEIGHT`
     high, else None."""
     inks = []
     for crop in crops:
         ink = _ink(crop) if crop.shape[1] <= 3 * max_width * text_height else None
         fits = ink is not None and ink.shape[0] >= _MIN_HEIGHT and ink.shape[1] <= max_width * text_height
-        inks.append(ink if fits else None)
+        inks.append(_Ink(ink) if fits and ink is not None else None)
     return inks
 
 
@@ -90,10 +113,10 @@ def group_looks(crops: list[np.ndarray], text_height: int, max_apart: float = _M
     return _owners(_inks(crops, text_height, _MAX_WIDTH), max_apart)
 
 
-def _owners(inks: list[np.ndarray | None], max_apart: float) -> list[int]:
+def _owners(inks: list[_Ink | None], max_apart: float) -> list[int]:
     owners: list[int] = []
     # Looks found so far: (first crop's index, its ink).
-    looks: list[tuple[int, np.ndarray]] = []
+    looks: list[tuple[int, _Ink]] = []
     for i, ink in enumerate(inks):
         if ink is None:
             owners.append(i)
