@@ -140,7 +140,7 @@ class PageRead:
 
 
 def _set_upright(color: np.ndarray, angle: float, turns: int, scale: float = 1.0) -> np.ndarray:
-    return preprocess.quarter_turn(preprocess.rotate(preprocess.scaled(color, scale), angle), turns)
+    return preprocess.quarter_turn(preprocess.rotate(preprocess.scaled_for_view(color, scale), angle), turns)
 
 
 def prepare(color: np.ndarray, photographed: bool = False, scan: ScanSettings | None = None) -> Prepared:
