@@ -1,6 +1,7 @@
 """A table's row labels matched against the templates' labels instead of read whole: the
 long ones by their opening characters, the ones between by the row order; a header's note
-(layouts' `notes`) by its opening characters too.
+(layouts' `notes`) by its opening characters too, and a group's label ((三)不予公开) by the
+labels so taken beside it (`groups_told`).
 
 Reading costs grow with a crop's width, and a table's row labels are its widest crops
 (section 三's "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" wraps
