@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ingest.labels import label_core
 from ingest.layouts import ColumnLayout, load_layouts
-from ingest.scan.known_labels import KnownLabel, fits, print_scale, printed_width
+from ingest.scan.known_labels import KnownLabel, fits, print_scale, unplaced
 from ingest.settings import Settings
 from ingest.tables.model import GridCell
 
@@ -67,8 +66,7 @@ def _words(paths: tuple[tuple[str, ...], ...]) -> tuple[HeaderWord, ...]:
         return ()
     if len({(cols[0], cols[-1]) for cols in spans.values()}) < len(spans):
         return ()
-    return tuple(HeaderWord(KnownLabel(node[-1], label_core(node[-1]), printed_width(node[-1]), frozenset()),
-                            len(node) - 1, cols[0], cols[-1]) for node, cols in spans.items())
+    return tuple(HeaderWord(unplaced(node[-1]), len(node) - 1, cols[0], cols[-1]) for node, cols in spans.items())
 
 
 def headers_told(table: list[GridCell[int]], inked: dict[tuple[int, int], int], widths: list[float],

@@ -58,6 +58,11 @@ def printed_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text if not c.isspace())
 
 
+def unplaced(text: str) -> KnownLabel:
+    """A template text that is no row's label (a group's label, a header's word)."""
+    return KnownLabel(text, label_core(text), printed_width(text), frozenset())
+
+
 @cache
 def known_labels(layouts_dir: Path) -> tuple[KnownLabel, ...]:
     """Every template's row labels printed without a deviation, each with its rows' places,
@@ -257,7 +262,7 @@ def groups_told(grid: list[GridCell[int]], widths: list[float], taken: dict[int,
         if len(named) != 1:
             continue
         group = named.pop()
-        if fits(widths[g] / scale, KnownLabel(group, label_core(group), printed_width(group), frozenset()), settings):
+        if fits(widths[g] / scale, unplaced(group), settings):
             told[g] = CellText(group, min(taken[i].confidence for i in beside))
     return told
 

@@ -312,19 +312,20 @@ def rotate(image: np.ndarray, angle: float) -> np.ndarray:
 
 def scaled(image: np.ndarray, scale: float) -> np.ndarray:
     """The image scaled by `scale` (< 1: smaller, averaging the pixels it merges)."""
-    if scale == 1.0:
-        return image
-    height, width = image.shape[:2]
-    return cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+    return _resized(image, scale, cv2.INTER_AREA)
 
 
 def scaled_for_view(image: np.ndarray, scale: float) -> np.ndarray:
     """The image scaled by `scale` for a person's eyes (a page kept for review): bilinear, a
     tenth of `scaled`'s cost on a 300-dpi colour page read at 200 dpi (10 ms against 97)."""
+    return _resized(image, scale, cv2.INTER_LINEAR)
+
+
+def _resized(image: np.ndarray, scale: float, interpolation: int) -> np.ndarray:
     if scale == 1.0:
         return image
     height, width = image.shape[:2]
-    return cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_LINEAR)
+    return cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=interpolation)
 
 
 def quarter_turn(image: np.ndarray, turns: int) -> np.ndarray:
