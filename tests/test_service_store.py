@@ -120,8 +120,10 @@ def test_a_crashed_job_is_kept_failed_and_can_be_requeued(tmp_path: Path, redis_
         connection = Redis.from_url(redis_server.url)
 
         def horse_pid() -> int | None:
+            # Converting, and its folder made: the stage is published just before the folder is.
             meta = Job.fetch(job_id, connection=connection).meta
-            return int(meta["pid"]) if meta.get("stage") == "converting" else None
+            converting = meta.get("stage") == "converting" and list(tmp.glob(f"ingest-job-{meta['pid']}-*"))
+            return int(meta["pid"]) if converting else None
 
         os.kill(int(str(wait_for("the job to be converting", horse_pid, 20))), signal.SIGKILL)
         failed = wait_for("the job to be failed", lambda: service.failed(), 20)
