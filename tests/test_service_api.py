@@ -113,7 +113,7 @@ def test_api_gives_the_results_of_ingest_run(tmp_path: Path, api: tuple[str, Pat
             states = {name: client.get(f"/jobs/{job_id}").json() for name, job_id in jobs.items()}
             return states if all(s["status"] in ("done", "error", "failed") for s in states.values()) else None
 
-        # Generous: the long report alone is ~8 s of a core, many times that on a loaded machine.
+        # Generous: the long report alone is ~9 s of a core, many times that on a loaded machine.
         states = wait_for("all jobs to finish", finished, 240, 0.5)
         assert isinstance(states, dict)
         reports = {name: client.get(f"/reports/{job_id}").json() for name, job_id in jobs.items()}

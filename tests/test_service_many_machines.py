@@ -30,7 +30,7 @@ from bench.render_text import render_text
 from bench.truth import make_truth
 from ingest.cli import main as ingest_main
 from tests.conftest import SEEDS
-from tests.test_service_watch import long_report, service_env, stop, wait_for
+from tests.test_service_watch import LONG_LINES, long_report, service_env, stop, wait_for
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def _documents(staging: Path) -> dict[str, bytes]:
     for seed in range(800, 806):
         path = render_text(make_truth(seed), staging / f"gen_{seed}", random.Random(seed))
         files[path.name] = path.read_bytes()
-    files["long_report.txt"] = long_report(40000)
+    files["long_report.txt"] = long_report(LONG_LINES)
     assert len(files) == 12
     return files
 
