@@ -32,22 +32,25 @@ NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于
 
 
 def _table_png(labels: list[str], size: int = 28, spacing: float = 1.0) -> bytes:
-    """A 150-dpi page holding a two-column table: a label and a value per row (text `size` px,
-    its characters `spacing` times their own width apart)."""
+    """A 150-dpi page holding a two-column table: a label (its lines parted by newlines) and a
+    value per row (text `size` px, its characters `spacing` times their own width apart)."""
     image = Image.new("RGB", (1240, 1754), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(FONT, size)
-    xs, top, height = [100, 760, 960], 300, 60
-    ys = [top + i * height for i in range(len(labels) + 1)]
+    xs, top, line = [100, 760, 960], 300, 60
+    ys = [top]
+    for label in labels:
+        ys.append(ys[-1] + line * (label.count("\n") + 1))
     for y in ys:
         draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=2)
     for x in xs:
         draw.line([(x, ys[0]), (x, ys[-1])], fill="black", width=2)
     for r, label in enumerate(labels):
-        at = xs[0] + 12.0
-        for character in label:
-            draw.text((at, ys[r] + 14), character, font=font, fill="black")
-            at += spacing * font.getlength(character)
+        for n, text in enumerate(label.split("\n")):
+            at = xs[0] + 12.0
+            for character in text:
+                draw.text((at, ys[r] + 14 + n * line), character, font=font, fill="black")
+                at += spacing * font.getlength(character)
         draw.text((xs[1] + 40, ys[r] + 14), str(r + 3), font=font, fill="black")
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
@@ -89,6 +92,14 @@ def test_labels_letter_spaced_are_named_by_their_width_against_the_tables_other_
     assert read == labels
     assert "申请数量" not in engine_read and "禁止公开" not in engine_read and "合法权益" not in engine_read
     assert "予以公开" not in engine_read and "国家秘密" not in engine_read
+
+
+def test_labels_wrapped_over_lines_are_named_by_their_first_lines_opening(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A narrow label column: each label's first line is shorter than a long label, the lines together are not.
+    wrapped = ["2.其他法律行政法\n规禁止公开", "3.危及“三安全一\n稳定”", "4.保护第三方合法\n权益"]
+    read, engine_read = _labels_read(wrapped, monkeypatch)
+    assert read == [OTHER_LAW, DANGER, THIRD_PARTY]
+    assert "禁止公开" not in engine_read and "合法" not in engine_read
 
 
 def test_a_row_the_template_does_not_have_leaves_the_rows_around_it_read(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,8 +6,9 @@ labels so taken beside it (`groups_told`).
 Reading costs grow with a crop's width, and a table's row labels are its widest crops
 (section 三's "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" wraps
 over lines). A long label is taken for a template's when all of these hold:
-- its opening characters read surely and name exactly one template row, with its ordinal
-  (the last character read may be cut by the crop's edge and is not compared);
+- its opening characters (a label wrapped over lines: its first line's) read surely and name
+  exactly one template row, with its ordinal (the last character read may be cut by the
+  crop's edge and is not compared);
 - the cell's width is that label's (wrapped lines together; a character's width measured
   from the crop's ink height);
 - the table's labels taken so, row by row, come in one template's order, each once.
@@ -212,8 +213,10 @@ def labels_taken(grid: list[GridCell[int]], cells: list[list[np.ndarray]], width
     ocr = settings.ocr
     labels = known_labels(settings.layouts_dir)
     share = ocr.label_char_width
+    # A label wrapped over lines is long by its lines together; its opening is its first line's.
     long = sorted((i for i, crops in enumerate(cells)
-                   if crops and ink_width(crops[0], share) >= ocr.label_opening_min_width),
+                   if crops and widths[i] >= ocr.label_opening_min_width
+                   and ink_width(crops[0], share) >= ocr.label_opening_chars),
                   key=lambda i: (grid[i].row, grid[i].col))
 
     def read_openings(indexes: list[int]) -> dict[int, CellText]:
