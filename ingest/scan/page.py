@@ -168,8 +168,10 @@ def _reading_scale(gray: np.ndarray, scan: ScanSettings) -> float:
     are a pixel or two wide (seeds 1313 and 4949's black-and-white pages read smaller: 414 more
     cells wrong, 6 silent); and a phone photo's, flattened at `scan.photo_dpi` already, its
     print blurred (4949's photo 2 read smaller: 14 blank cells doubted)."""
-    height = text_height(preprocess.binarise(gray))
-    scale = max(scan.reading_text_height / height, scan.reading_min_side / min(gray.shape))
+    side = scan.reading_min_side / min(gray.shape)
+    if side * _SCALE_MARGIN > 1:
+        return 1.0  # a page of 200 dpi or less: its print's height is not measured
+    scale = max(scan.reading_text_height / text_height(preprocess.binarise(gray)), side)
     return 1.0 if scale * _SCALE_MARGIN > 1 else scale
 
 

@@ -167,8 +167,9 @@ def find_rulings(ink: np.ndarray, faint: np.ndarray, gs: GridSettings[int],
     # of digits joins up through the rules between them as a vertical run of dashes meeting
     # rules, so a vertical run must carry on a solid rule.
     # (cv2.transpose: a tenth of the time of NumPy's copy of a transposed view of a page.)
-    vertical |= cv2.transpose(cv2.bitwise_or(*_dashed_rules(cv2.transpose(ink), cv2.transpose(vertical), None, gs,
-                                                            ends_against=cv2.transpose(horizontal))))
+    if gs.dash_gap:
+        vertical |= cv2.transpose(cv2.bitwise_or(*_dashed_rules(
+            cv2.transpose(ink), cv2.transpose(vertical), None, gs, ends_against=cv2.transpose(horizontal))))
     if gs.dot_gap:
         # A standard-resolution fax's row rules left as sparse dashes, on a page where no table
         # was found otherwise (where tables were, their rules and the rules' carrying-on read the
