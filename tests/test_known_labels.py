@@ -6,13 +6,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
 from ingest.scan import table_cells as table_cells_module
-from ingest.scan.known_labels import KnownLabel, _between, _match, groups_told, known_labels, printed_width
+from ingest.scan.known_labels import KnownLabel, _between, _match, groups_told, ink_width, known_labels, printed_width
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import read_cells
 from ingest.settings import Settings, load_settings
@@ -100,6 +101,18 @@ def test_labels_wrapped_over_lines_are_named_by_their_first_lines_opening(monkey
     read, engine_read = _labels_read(wrapped, monkeypatch)
     assert read == [OTHER_LAW, DANGER, THIRD_PARTY]
     assert "禁止公开" not in engine_read and "合法" not in engine_read
+
+
+def test_a_light_prints_width_is_measured_as_a_dark_ones() -> None:
+    # The light label's strokes are all lighter than a dark print's ink cut.
+    font = ImageFont.truetype(FONT, 28)
+    widths = []
+    for shade in (0, 150):
+        image = Image.new("L", (400, 50), 255)
+        ImageDraw.Draw(image).text((10, 8), SECRET, font=font, fill=shade)
+        widths.append(ink_width(np.asarray(image.filter(ImageFilter.GaussianBlur(1))), 1.09))
+    assert abs(widths[1] - widths[0]) < 0.1 * widths[0]
+    assert abs(widths[0] - printed_width(SECRET)) < 1
 
 
 def test_a_row_the_template_does_not_have_leaves_the_rows_around_it_read(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,7 +35,10 @@ from ingest.scan.ocr.consensus import EngineSet
 from ingest.settings import Settings
 from ingest.tables.model import GridCell
 
-# Ink darker than this is a character's (the crops are gray, paper near white).
+# Ink darker than this is a character's (the crops are gray, paper near white); in a crop whose
+# darkest pixel is lighter than half this (a light or blurred print), ink is up to half this
+# darker than that pixel, at most halfway to its paper (a 150-dpi image's （一）予以公开, its
+# strokes mostly lighter than 128, measured 3.7 characters wide, not 7, and was read whole).
 _INK = 128
 # White added right of an opening crop (as the crops' own border).
 _BORDER = 8
@@ -79,13 +82,18 @@ def known_labels(layouts_dir: Path) -> tuple[KnownLabel, ...]:
     return tuple(KnownLabel(text, label_core(text), printed_width(text), frozenset(p)) for text, p in places.items())
 
 
+def _ink(crop: np.ndarray) -> np.ndarray:
+    darkest, paper = int(crop.min()), int(crop.max())
+    return crop < max(_INK, min(darkest + _INK // 2, (darkest + paper) // 2))
+
+
 def _ink_columns(crop: np.ndarray) -> np.ndarray:
-    return np.flatnonzero((crop < _INK).any(axis=0))
+    return np.flatnonzero(_ink(crop).any(axis=0))
 
 
 def char_width(crop: np.ndarray, share: float) -> float:
     """A Chinese character's width in a one-line crop: `share` of its ink's height."""
-    rows = np.flatnonzero((crop < _INK).any(axis=1))
+    rows = np.flatnonzero(_ink(crop).any(axis=1))
     return share * (rows[-1] - rows[0] + 1) if len(rows) else 0.0
 
 
@@ -104,7 +112,7 @@ def opening(crop: np.ndarray, chars: int, char_width: float) -> np.ndarray:
     lo, hi = max(1, target - reach), min(crop.shape[1] - 1, target + reach)
     if lo >= hi:
         return crop
-    ink = (crop[:, lo:hi] < _INK).sum(axis=0)
+    ink = _ink(crop)[:, lo:hi].sum(axis=0)
     cut = lo + int(np.argmin(ink))
     out = np.full((crop.shape[0], cut + _BORDER), 255, crop.dtype)
     out[:, :cut] = crop[:, :cut]
