@@ -170,7 +170,7 @@ def _reading_scale(gray: np.ndarray, scan: ScanSettings) -> float:
     print blurred (4949's photo 2 read smaller: 14 blank cells doubted)."""
     side = scan.reading_min_side / min(gray.shape)
     if side * _SCALE_MARGIN > 1:
-        return 1.0  # a page of 200 dpi or less: its print's height is not measured
+        return 1.0  # the short side alone keeps it (A4 at up to 230 dpi): its print is not measured
     scale = max(scan.reading_text_height / text_height(preprocess.binarise(gray)), side)
     return 1.0 if scale * _SCALE_MARGIN > 1 else scale
 
