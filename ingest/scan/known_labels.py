@@ -87,33 +87,36 @@ def _ink(crop: np.ndarray) -> np.ndarray:
     return crop < max(_INK, min(darkest + _INK // 2, (darkest + paper) // 2))
 
 
-def _ink_columns(crop: np.ndarray) -> np.ndarray:
-    return np.flatnonzero(_ink(crop).any(axis=0))
+def _extent(ink: np.ndarray, axis: int) -> int:
+    """How many pixels an ink mask spans across `axis` (0: its columns, 1: its rows); 0: no ink."""
+    inked = np.flatnonzero(ink.any(axis=axis))
+    return int(inked[-1] - inked[0] + 1) if len(inked) else 0
 
 
 def char_width(crop: np.ndarray, share: float) -> float:
     """A Chinese character's width in a one-line crop: `share` of its ink's height."""
-    rows = np.flatnonzero(_ink(crop).any(axis=1))
-    return share * (rows[-1] - rows[0] + 1) if len(rows) else 0.0
+    return share * _extent(_ink(crop), 1)
 
 
 def ink_width(crop: np.ndarray, share: float) -> float:
     """How many characters wide a one-line crop's ink is (`char_width`)."""
-    columns = _ink_columns(crop)
-    return 0.0 if len(columns) == 0 else (columns[-1] - columns[0] + 1) / char_width(crop, share)
+    ink = _ink(crop)
+    width = _extent(ink, 0)
+    return 0.0 if width == 0 else width / (share * _extent(ink, 1))
 
 
 def opening(crop: np.ndarray, chars: int, char_width: float) -> np.ndarray:
     """The crop's first `chars` characters (`char_width` pixels each): cut at the palest column
     within a third of a character of that width, white beyond it."""
-    columns = _ink_columns(crop)
+    ink = _ink(crop)
+    columns = np.flatnonzero(ink.any(axis=0))
     target = int(columns[0] + chars * char_width) if len(columns) else crop.shape[1]
     reach = round(char_width / 3)
     lo, hi = max(1, target - reach), min(crop.shape[1] - 1, target + reach)
     if lo >= hi:
         return crop
-    ink = _ink(crop)[:, lo:hi].sum(axis=0)
-    cut = lo + int(np.argmin(ink))
+    column_ink = ink[:, lo:hi].sum(axis=0)
+    cut = lo + int(np.argmin(column_ink))
     out = np.full((crop.shape[0], cut + _BORDER), 255, crop.dtype)
     out[:, :cut] = crop[:, :cut]
     return out
