@@ -8,8 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ingest.layouts import read_yaml
 from ingest.models import Finding
 
 
@@ -86,17 +85,11 @@ def _claim(raw: dict[str, Any], words: dict[str, str]) -> Claim:
     )
 
 
-def _read(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        raw: dict[str, Any] = yaml.safe_load(fh)
-    return raw
-
-
 @lru_cache(maxsize=4)
 def load_rules(layouts_dir: Path) -> FindingRules:
     """The findings data beside the templates (`layouts/findings/`)."""
-    kinds = _read(layouts_dir / "findings" / "kinds.yaml")
-    prose = _read(layouts_dir / "findings" / "prose.yaml")
+    kinds = read_yaml(layouts_dir / "findings" / "kinds.yaml")
+    prose = read_yaml(layouts_dir / "findings" / "prose.yaml")
     return FindingRules(
         kinds={k: Kind(v["severity"], v["title"]) for k, v in kinds["kinds"].items()},
         current_template=str(kinds["current_template"]["template"]),
