@@ -110,7 +110,9 @@ def _stroke_across(ink: np.ndarray, rulings: Rulings, rows: slice, columns: slic
     window = cv2.bitwise_and(ink[rows, columns], cv2.bitwise_not(
         cv2.bitwise_or(rulings.horizontal[rows, columns], rulings.vertical[rows, columns])))
     window[rule] = 0
-    if window.shape[0] <= 2 * EDGE_ROWS or not rule.any():
+    # No ink at either end: nothing runs from one to the other (most marks, well inside their cells).
+    if window.shape[0] <= 2 * EDGE_ROWS or not rule.any() or not window[:EDGE_ROWS].any() \
+            or not window[-EDGE_ROWS:].any():
         return False
     bridged = cv2.morphologyEx(window, cv2.MORPH_CLOSE, np.ones((int(rule.sum()) + 2, 1), np.uint8))
     _, labels = cv2.connectedComponents(bridged)
