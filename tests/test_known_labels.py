@@ -152,6 +152,16 @@ def test_an_opening_naming_two_rows_or_another_ordinal_is_no_match() -> None:
     assert _match(CellText("2.其他法律行", 0.5), 13.0, labels, settings) is None
 
 
+def test_an_opening_whose_one_was_lost_names_the_row_numbered_one() -> None:
+    settings, labels = _settings_and_labels()
+    # 一 is one thin stroke a light print loses; its mark, read alone, still says the ordinal.
+    assert _match(CellText("、本年新收", 1.0), 16.0, labels, settings).text == NEW  # type: ignore[union-attr]
+    # No mark read: no ordinal, no match.
+    assert _match(CellText("本年新收政", 1.0), 16.0, labels, settings) is None
+    # Another numeral lost leaves another row's mark: never a match for a row numbered 一.
+    assert _match(CellText("、上年结转", 1.0), 16.0, labels, settings) is None
+
+
 def test_the_row_order_tells_only_rows_as_many_as_the_template_has_between() -> None:
     settings, labels = _settings_and_labels()
     by_text = {k.text: k for k in labels}

@@ -42,6 +42,8 @@ from ingest.tables.model import GridCell
 _INK = 128
 # White added right of an opening crop (as the crops' own border).
 _BORDER = 8
+# An ordinal's mark read without its numeral, and the ordinal it is then (`_ordinal_read`).
+_LOST_ONE = (("、", "一、"), ("()", "(一)"))
 # Share of its median by which a label's measured width over the template's may differ and
 # still agree with the others' (`print_scale`).
 _SCALE_AGREEMENT = 0.2
@@ -122,12 +124,22 @@ def opening(crop: np.ndarray, chars: int, char_width: float) -> np.ndarray:
     return out
 
 
+def _ordinal_read(text: str) -> str:
+    """The ordinal an opening reading prints (`split_ordinal`), "一、" or "(一)" where only its
+    mark was read: 一 is one thin stroke, which a light 150-dpi print loses (the ten 150-dpi
+    images: five of six section 三 tables' 一、本年新收… read 、本年新收…, and read whole)."""
+    ordinal, rest = split_ordinal(text)
+    if not ordinal:
+        ordinal = next((full for mark, full in _LOST_ONE if rest.startswith(mark)), "")
+    return ordinal
+
+
 def _named(reading: CellText, labels: Sequence[KnownLabel], settings: Settings) -> list[KnownLabel]:
     """The template labels (one row's variants) this opening reading names, or none."""
     ocr = settings.ocr
     if reading.confidence < ocr.label_opening_min_score:
         return []
-    ordinal, _ = split_ordinal(reading.text)
+    ordinal = _ordinal_read(reading.text)
     # The last character read may be cut by the crop's edge: it chooses only between rows that
     # the characters before it name alike (5.要求行 between 3.要求提供… and 5.要求行政…).
     whole = label_core(reading.text)
