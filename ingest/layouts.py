@@ -57,11 +57,23 @@ class RowLayout:
 
 
 @dataclass(frozen=True)
+class BlockLayout:
+    """Rows a section prints under their own caption and header row (section 二's 第二十条第（一）项)."""
+
+    caption: str
+    rows: tuple[str, ...]  # row keys, in printed order
+
+
+@dataclass(frozen=True)
 class SectionLayout:
     id: str
     headings: tuple[str, ...]
     rows: tuple[RowLayout, ...]
     columns: tuple[ColumnLayout, ...]
+    # A section printed in blocks: each a caption row, a header row (`block_header`, then the
+    # columns of the block's rows), then its rows.
+    blocks: tuple[BlockLayout, ...] = ()
+    block_header: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +170,11 @@ def _section(raw: dict[str, Any]) -> SectionLayout:
         )
         for r in raw["rows"]
     )
-    return SectionLayout(raw["id"], tuple(raw.get("headings", ())), rows, shared)
+    blocks = tuple(BlockLayout(b["caption"], tuple(b["rows"])) for b in raw.get("blocks", ()))
+    unknown = {key for block in blocks for key in block.rows} - {row.key for row in rows}
+    if unknown:
+        raise ValueError(f"section {raw['id']}: blocks name rows it does not have: {sorted(unknown)}")
+    return SectionLayout(raw["id"], tuple(raw.get("headings", ())), rows, shared, blocks, raw.get("block_header"))
 
 
 def _relation(raw: dict[str, Any]) -> RelationLayout:

@@ -20,7 +20,7 @@ is read whole. The labels are data (layouts/), the thresholds settings (`Setting
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -227,18 +227,19 @@ def fits(width: float, label: KnownLabel, settings: Settings) -> bool:
 
 
 def labels_taken(grid: list[GridCell[int]], cells: list[list[np.ndarray]], widths: list[float],
-                 engines: EngineSet, settings: Settings) -> dict[int, CellText]:
+                 engines: EngineSet, settings: Settings, skip: Collection[int] = ()) -> dict[int, CellText]:
     """The inked cells (`grid`: the cells, `cells`: their crops, `widths`: their widths in
     characters) whose labels are taken for the template's, by index, when the checks above
-    hold. The long cells' openings are read every other row first: a row between two labels so
-    taken is told by the order, its opening not read (seed 879's ten images: 144 openings read
-    before, 102 now); the rest are read after."""
+    hold; the cells `skip` names (known already) are not looked at. The long cells' openings
+    are read every other row first: a row between two labels so taken is told by the order, its
+    opening not read (seed 879's ten images: 144 openings read before, 102 now); the rest are
+    read after."""
     ocr = settings.ocr
     labels = known_labels(settings.layouts_dir)
     share = ocr.label_char_width
     # A label wrapped over lines is long by its lines together; its opening is its first line's.
     long = sorted((i for i, crops in enumerate(cells)
-                   if crops and widths[i] >= ocr.label_opening_min_width
+                   if crops and i not in skip and widths[i] >= ocr.label_opening_min_width
                    and ink_width(crops[0], share) >= ocr.label_opening_chars),
                   key=lambda i: (grid[i].row, grid[i].col))
 
