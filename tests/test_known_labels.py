@@ -13,7 +13,15 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from ingest.models import Table
 from ingest.readers.scan import read_image_file
 from ingest.scan import table_cells as table_cells_module
-from ingest.scan.known_labels import KnownLabel, _between, _match, groups_told, ink_width, known_labels, printed_width
+from ingest.scan.known_labels import (
+    KnownLabel,
+    _between,
+    groups_told,
+    ink_width,
+    known_labels,
+    match_opening,
+    printed_width,
+)
 from ingest.scan.ocr.base import CellText
 from ingest.scan.ocr.consensus import read_cells
 from ingest.settings import Settings, load_settings
@@ -139,27 +147,27 @@ def _settings_and_labels() -> tuple[Settings, tuple[KnownLabel, ...]]:
 def test_an_opening_naming_two_rows_or_another_ordinal_is_no_match() -> None:
     settings, labels = _settings_and_labels()
     # "申请人" opens two rows of section 三: the width does not choose between rows.
-    assert _match(CellText("1.申请人天", 0.99), 32.0, labels, settings) is None
+    assert match_opening(CellText("1.申请人天", 0.99), 32.0, labels, settings) is None
     # The opening's ordinal must be the template label's.
-    assert _match(CellText("3.其他法律行", 1.0), 13.0, labels, settings) is None
-    assert _match(CellText("2.其他法律行", 1.0), 13.0, labels, settings).text == OTHER_LAW  # type: ignore[union-attr]
+    assert match_opening(CellText("3.其他法律行", 1.0), 13.0, labels, settings) is None
+    assert match_opening(CellText("2.其他法律行", 1.0), 13.0, labels, settings).text == OTHER_LAW  # type: ignore[union-attr]
     # Two rows open alike ("3.要求提供…", "5.要求行政…"): the last character read tells them
     # apart, the ordinal read agreeing.
-    assert _match(CellText("5.要求行", 1.0), 19.0, labels, settings).text == REVIEW  # type: ignore[union-attr]
-    assert _match(CellText("3.要求行", 1.0), 19.0, labels, settings) is None
+    assert match_opening(CellText("5.要求行", 1.0), 19.0, labels, settings).text == REVIEW  # type: ignore[union-attr]
+    assert match_opening(CellText("3.要求行", 1.0), 19.0, labels, settings) is None
     # A cell wider than the label (more printed after it) or an unsure reading is read whole.
-    assert _match(CellText("2.其他法律行", 1.0), 20.0, labels, settings) is None
-    assert _match(CellText("2.其他法律行", 0.5), 13.0, labels, settings) is None
+    assert match_opening(CellText("2.其他法律行", 1.0), 20.0, labels, settings) is None
+    assert match_opening(CellText("2.其他法律行", 0.5), 13.0, labels, settings) is None
 
 
 def test_an_opening_whose_one_was_lost_names_the_row_numbered_one() -> None:
     settings, labels = _settings_and_labels()
     # 一 is one thin stroke a light print loses; its mark, read alone, still says the ordinal.
-    assert _match(CellText("、本年新收", 1.0), 16.0, labels, settings).text == NEW  # type: ignore[union-attr]
+    assert match_opening(CellText("、本年新收", 1.0), 16.0, labels, settings).text == NEW  # type: ignore[union-attr]
     # No mark read: no ordinal, no match.
-    assert _match(CellText("本年新收政", 1.0), 16.0, labels, settings) is None
+    assert match_opening(CellText("本年新收政", 1.0), 16.0, labels, settings) is None
     # Another numeral lost leaves another row's mark: never a match for a row numbered 一.
-    assert _match(CellText("、上年结转", 1.0), 16.0, labels, settings) is None
+    assert match_opening(CellText("、上年结转", 1.0), 16.0, labels, settings) is None
 
 
 def test_the_row_order_tells_only_rows_as_many_as_the_template_has_between() -> None:

@@ -180,10 +180,11 @@ def test_prose_inside_paragraphs_is_not_read() -> None:
     heading = (459, 1080, 2141, 1140)
     signature = (1500, 1180, 2100, 1240)
     lines = [title, *prose, last_line, heading, signature]
-    assert _worth_reading(lines) == [title, last_line, heading, signature]
+    # The last line ends a paragraph: no heading.
+    assert _worth_reading(lines) == ([title, last_line, heading, signature], {last_line})
     # A paragraph's last line that fills the line, the paragraph going on above it, is prose too.
     full_last = (336, 980, 2120, 1040)
-    assert _worth_reading([title, *prose, full_last, heading, signature]) == [title, heading, signature]
+    assert _worth_reading([title, *prose, full_last, heading, signature]) == ([title, heading, signature], set())
 
 
 def test_a_sliver_at_the_sheets_edge_is_not_read() -> None:

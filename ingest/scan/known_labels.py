@@ -154,7 +154,8 @@ def _named(reading: CellText, labels: Sequence[KnownLabel], settings: Settings) 
     return named
 
 
-def _match(reading: CellText, width: float, labels: Sequence[KnownLabel], settings: Settings) -> KnownLabel | None:
+def match_opening(reading: CellText, width: float, labels: Sequence[KnownLabel],
+                  settings: Settings) -> KnownLabel | None:
     """The one template label this opening reading and cell width (in the table's characters,
     `print_scale`) name, if exactly one."""
     fitting = [k for k in _named(reading, labels, settings) if fits(width, k, settings)]
@@ -301,7 +302,7 @@ def _labels_taken(openings: dict[int, CellText], grid: list[GridCell[int]], widt
     named = {i: _named(reading, labels, settings) for i, reading in openings.items()}
     scale = print_scale([widths[i] / k[0].width for i, k in named.items() if len(k) == 1 and k[0].width > 0])
     widths = [w / scale for w in widths]
-    matched = {i: m for i, reading in openings.items() if (m := _match(reading, widths[i], labels, settings))}
+    matched = {i: m for i, reading in openings.items() if (m := match_opening(reading, widths[i], labels, settings))}
     # A note is told by its opening and width alone; row labels by their order too.
     rows = {i: m for i, m in matched.items() if m.places}
     if not _in_order([rows[i] for i in sorted(rows, key=lambda i: (grid[i].row, grid[i].col))]):

@@ -25,6 +25,7 @@ from ingest.scan.cell_marks import (
 from ingest.scan.crops import OCR_TEXT_HEIGHT, scaled_crop
 from ingest.scan.dropped_rules import split_dropped_rules
 from ingest.scan.grid_seams import doubt_blanks_beside, doubt_blanks_between, doubt_sliver_blanks
+from ingest.scan.known_headings import read_text_lines
 from ingest.scan.lines import rules_painted_out, text_line_boxes
 from ingest.scan.lost_columns import with_lost_columns
 from ingest.scan.ocr.base import CellText
@@ -32,7 +33,7 @@ from ingest.scan.ocr.consensus import EngineSet, has_chinese, looks_numeric, rea
 from ingest.scan.ocr.sign_mark import with_faint_minus
 from ingest.scan.orientation import read_orientation
 from ingest.scan.process import release_freed_memory
-from ingest.scan.prose_digits import lines_to_read
+from ingest.scan.prose_digits import first_digit, lines_to_read
 from ingest.scan.side_labels import take_side_labels
 from ingest.scan.table_cells import read_table_cells
 from ingest.scan.values_between import values_between
@@ -397,16 +398,16 @@ def _beside_strokes_read(grid: list[GridCell[int]], readings: list[CellText],
     return out
 
 
-def _worth_reading(lines: list[Box]) -> list[Box]:
+def _worth_reading(lines: list[Box]) -> tuple[list[Box], set[Box]]:
     """The text lines outside tables that can matter: every line but the inside of a prose
-    paragraph (headings, titles, short last lines, signature, date). A line running from the
-    text's left edge, or a paragraph indent, to its right edge in body size, in a paragraph
-    that goes on below it or above it from the left edge, is prose the template never asks
-    for: reading it would cost as much as a table. Titles are set larger. The edges are the
-    text's, not the tables': a table set wider than the text left every line of seed 7474's
-    image 4 short of its edge."""
+    paragraph (headings, titles, short last lines, signature, date); and which of them end a
+    paragraph. A line running from the text's left edge, or a paragraph indent, to its right
+    edge in body size, in a paragraph that goes on below it or above it from the left edge, is
+    prose the template never asks for: reading it would cost as much as a table. Titles are
+    set larger. The edges are the text's, not the tables': a table set wider than the text
+    left every line of seed 7474's image 4 short of its edge."""
     if not lines:
-        return []
+        return [], set()
     left, right = min(b[0] for b in lines), max(b[2] for b in lines)
     body = float(np.median([b[3] - b[1] for b in lines]))
     by_top = sorted(lines, key=lambda b: b[1])
@@ -421,12 +422,12 @@ def _worth_reading(lines: list[Box]) -> list[Box]:
         """Whether `lower` goes on with `upper`'s paragraph."""
         return lower is not None and lower[0] <= left + body and lower[1] - upper[3] <= _LEADING * body
 
-    def prose(box: Box) -> bool:
+    def last(box: Box) -> bool:
         before = above[box]
-        last = before is not None and full(before) and runs_on(before, box)
-        return full(box) and (runs_on(box, below[box]) or last)
+        return before is not None and full(before) and runs_on(before, box)
 
-    return [b for b in lines if not prose(b)]
+    kept = [b for b in lines if not (full(b) and (runs_on(b, below[b]) or last(b)))]
+    return kept, {b for b in kept if last(b)}
 
 
 def _without_slivers(lines: list[Box]) -> list[Box]:
@@ -483,9 +484,12 @@ def _read_upright(page: Prepared, number: int, engines: EngineSet, settings: Set
         outside[max(0, y0 - gs.snap):y1 + gs.snap, max(0, x0 - gs.snap):x1 + gs.snap] = 0
         read_tables.append(read_table(page, table, gs, number, engines, settings))
     lines = _without_slivers(text_line_boxes(outside, gs.text_height))
-    kept = _worth_reading(lines)
+    kept, paragraph_ends = _worth_reading(lines)
     lines = lines_to_read(outside, lines, kept)  # prose lines holding numbers too
-    readings = engines.labels.read_lines([scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], "label")
+    # A heading stands on its own (no paragraph's last line) and holds no digit.
+    may_be_heading = [b in kept and b not in paragraph_ends and first_digit(outside, b) is None for b in lines]
+    readings = read_text_lines([scaled_crop(page.gray, b, b[3] - b[1]) for b in lines], may_be_heading,
+                               engines, settings)
     read_tables, claimed = take_side_labels(read_tables, lines, readings)
     if read_tables:
         # Ink off the rules and their rims, where a value left out of the grids shows.
