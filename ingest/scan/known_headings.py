@@ -1,13 +1,15 @@
 """The templates' section headings among a page's text lines told by their openings instead of
 read whole, as long row labels are (`known_labels`).
 
-A line that may be a heading (one worth reading for itself, not for a number it holds) and is
-as wide as one of the templates' headings (the parts with tables and those after them, 五、六)
-is read by its opening characters first; where they name exactly one heading, ordinal and all,
-and the line is that heading's width (within a label's slack: measured headings came to 0.92-1.21
-of their widths, so a line running on a few characters past a heading is taken for it), it is
-given the heading's text. Any other line is read whole. Reading the headings whole cost a quarter of the text lines' recognition on the ten
-150-dpi images (三、收到和处理政府信息公开申请情况 is 17 characters)."""
+A line that may be a heading (one standing alone and holding no digit) and is as wide as one
+of the templates' headings (the parts with tables and those after them, 五、六) is read by its
+opening characters first; where they name exactly one heading, ordinal and all, and the line is
+that heading's width, it is given the heading's text. The width is within a label's slack
+(measured headings came to 0.92-1.21 of theirs), so a line running on a few characters past a
+heading is taken for it. Any other line is read whole. Reading the headings whole was nearly a
+third of the text lines' recognition on the ten 150-dpi images (三、收到和处理政府信息公开申请情况
+is 17 characters).
+"""
 
 from __future__ import annotations
 
