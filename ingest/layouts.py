@@ -74,6 +74,8 @@ class SectionLayout:
     # columns of the block's rows), then its rows.
     blocks: tuple[BlockLayout, ...] = ()
     block_header: str | None = None
+    # Printed over all the section's columns, above their header words (申请人情况).
+    header_caption: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,8 @@ def _section(raw: dict[str, Any]) -> SectionLayout:
     unknown = {key for block in blocks for key in block.rows} - {row.key for row in rows}
     if unknown:
         raise ValueError(f"section {raw['id']}: blocks name rows it does not have: {sorted(unknown)}")
-    return SectionLayout(raw["id"], tuple(raw.get("headings", ())), rows, shared, blocks, raw.get("block_header"))
+    return SectionLayout(raw["id"], tuple(raw.get("headings", ())), rows, shared, blocks, raw.get("block_header"),
+                         raw.get("header_caption"))
 
 
 def _relation(raw: dict[str, Any]) -> RelationLayout:

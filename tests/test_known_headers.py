@@ -36,18 +36,20 @@ def _table(header: list[tuple[int, int, int, int, str]], scale: float = 1.0,
 def test_the_templates_headers_are_their_sections_column_paths() -> None:
     headers = section_headers(load_settings().layouts_dir)
     # Sections 三 and 四 (alike in both templates); section 二's rows each have their own columns.
-    assert sorted(len(words) for words in headers) == [8, 19]
-    s4 = next(words for words in headers if len(words) == 19)
-    spans = {(w.word.text, w.first, w.last) for w in s4}
+    assert sorted(len(header.words) for header in headers) == [8, 19]
+    s3, s4 = sorted(headers, key=lambda header: len(header.words))
+    spans = {(w.word.text, w.first, w.last) for w in s4.words}
     assert {("行政复议", 0, 4), ("行政诉讼", 5, 14), ("复议后起诉", 10, 14), ("结果维持", 5, 5)} <= spans
+    # Section 三 prints a caption over its columns; section 四 none.
+    assert s3.caption is not None and s3.caption.text == "申请人情况" and s4.caption is None
 
 
 def test_a_header_as_the_template_prints_it_is_told_word_for_word_at_any_print_scale() -> None:
     for scale in (1.0, 1.5):
         table, inked, widths, texts = _table(S3_HEADER, scale)
         told = headers_told(table, inked, widths, load_settings())
-        # The corner and the caption over every column are read, not told.
-        assert sorted(told) == list(range(2, 10))
+        # The corner is read; the caption over every column is told with the words.
+        assert sorted(told) == list(range(1, 10))
         assert all(told[i] == texts[i] for i in told)
 
 

@@ -7,11 +7,12 @@ whose paths share it at its depth (法人或其他组织 over five). A table's h
 section's when, over the table's last columns (as many as the section has):
 - the rows above the first row holding a cell of its own in each of those columns hold one
   inked cell per word of the section's header and no other (but a caption over them all,
-  申请人情况, read), each spanning exactly its word's columns, every cell within those columns
+  申请人情况), each spanning exactly its word's columns, every cell within those columns
   and rows;
 - a word's cell lies above the cells of the words under it;
 - each cell is as wide as its word (`fits`, at the print scale the cells agree on).
-Cells over the label columns (申请人情况, a header's note) are read as before, and any header
+A caption over them all is told too where the section has one (layouts' `header_caption`) and
+it is as wide. Cells over the label columns (a header's note) are read as before, and any header
 unlike the template's is read whole. Reading the column headers cost half of a table image's
 recognition (fresh seed 8870's ten images: 4.6 of 8.7 CPU s)."""
 
@@ -36,18 +37,26 @@ class HeaderWord:
     last: int
 
 
+@dataclass(frozen=True)
+class SectionHeader:
+    words: tuple[HeaderWord, ...]
+    # Printed over all its columns, above the words (申请人情况).
+    caption: KnownLabel | None
+
+
 @cache
-def section_headers(layouts_dir: Path) -> tuple[tuple[HeaderWord, ...], ...]:
+def section_headers(layouts_dir: Path) -> tuple[SectionHeader, ...]:
     """The distinct column headers of the templates' sections whose rows share one set of
-    columns (section 二's rows each have their own), each as its words."""
-    headers: dict[tuple[tuple[str, ...], ...], tuple[HeaderWord, ...]] = {}
+    columns (section 二's rows each have their own), each as its words and caption."""
+    headers: dict[tuple[tuple[str, ...], ...], SectionHeader] = {}
     for layout in load_layouts(layouts_dir):
         for section in layout.sections:
             column_sets = {row.columns for row in section.rows if row.columns}
             if len(column_sets) == 1:
                 paths = tuple(_path(column) for column in column_sets.pop())
                 if len(paths) > 1 and paths not in headers and (words := _words(paths)):
-                    headers[paths] = words
+                    caption = unplaced(section.header_caption) if section.header_caption else None
+                    headers[paths] = SectionHeader(words, caption)
     return tuple(headers.values())
 
 
@@ -74,15 +83,16 @@ def headers_told(table: list[GridCell[int]], inked: dict[tuple[int, int], int], 
     """The column header cells a template section's header tells (by their index in `inked`,
     which indexes the table's inked cells by position; `widths`: each inked cell's width in
     characters, its lines together)."""
-    for words in section_headers(settings.layouts_dir):
-        told = _header_cells(table, inked, widths, words, settings)
+    for header in section_headers(settings.layouts_dir):
+        told = _header_cells(table, inked, widths, header, settings)
         if told:
             return told
     return {}
 
 
 def _header_cells(table: list[GridCell[int]], inked: dict[tuple[int, int], int], widths: list[float],
-                  words: tuple[HeaderWord, ...], settings: Settings) -> dict[int, str]:
+                  header: SectionHeader, settings: Settings) -> dict[int, str]:
+    words = header.words
     n_cols = max((c.col + c.col_span for c in table), default=0)
     start = n_cols - (max(w.last for w in words) + 1)
     first_row = _first_full_row(table, start, n_cols) if start >= 0 else None
@@ -90,6 +100,7 @@ def _header_cells(table: list[GridCell[int]], inked: dict[tuple[int, int], int],
         return {}
     spanned = {(w.first + start, w.last + start): w for w in words}
     found: dict[int, tuple[GridCell[int], HeaderWord]] = {}
+    caption: int | None = None
     for cell in table:
         if cell.row >= first_row or cell.col + cell.col_span <= start:
             continue
@@ -100,7 +111,8 @@ def _header_cells(table: list[GridCell[int]], inked: dict[tuple[int, int], int],
             continue
         word = spanned.get((cell.col, cell.col + cell.col_span - 1))
         if word is None and cell.col == start and cell.col + cell.col_span == n_cols:
-            continue  # a caption over them all (申请人情况), read
+            caption = index  # over them all (申请人情况)
+            continue
         if word is None or word in (w for _, w in found.values()):
             return {}
         found[index] = (cell, word)
@@ -109,7 +121,10 @@ def _header_cells(table: list[GridCell[int]], inked: dict[tuple[int, int], int],
     scale = print_scale([widths[i] / w.word.width for i, (_, w) in found.items()])
     if not all(fits(widths[i] / scale, w.word, settings) for i, (_, w) in found.items()):
         return {}
-    return {i: w.word.text for i, (_, w) in found.items()}
+    told = {i: w.word.text for i, (_, w) in found.items()}
+    if caption is not None and header.caption and fits(widths[caption] / scale, header.caption, settings):
+        told[caption] = header.caption.text
+    return told
 
 
 def _first_full_row(table: list[GridCell[int]], start: int, n_cols: int) -> int | None:
