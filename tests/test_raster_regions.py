@@ -213,6 +213,12 @@ def test_components_labelled_in_16_bits_or_32_when_too_many() -> None:
     specks[::3, ::3] = 255
     count, labels, _ = components(specks)
     assert count == 300 * 300 + 1 and labels.dtype == np.int32
+    # A blank mask: the background alone, as OpenCV labels it.
+    blank = np.zeros((40, 70), np.uint8)
+    count, labels, stats = components(blank)
+    expected = cv2.connectedComponentsWithStats(blank, connectivity=8, ltype=cv2.CV_16U)
+    assert count == expected[0] == 1 and labels.dtype == np.uint16 and not labels.any()
+    assert stats.dtype == expected[2].dtype and stats.tolist() == expected[2].tolist() == [[0, 0, 70, 40, 2800]]
 
 
 def test_a_carried_over_row_is_a_table_though_its_rules_stick_out() -> None:
