@@ -1,6 +1,7 @@
 """A light face's digits on a gray scan, hair-thin and gray all through (AR PL UMing's at
 150 dpi): thresholded they leave specks only, and the cell was called blank, surely. They are
-read, flagged (a light "3" is read "2" as often as not); a cell of clean paper stays blank.
+read, flagged (a light "3" is read "2" as often as not); a cell of clean paper stays blank, and
+so does one holding marks as light in a table that prints its values in ink.
 A number read from such marks alone is no sure 0 where every sum is of zeros: the reverse
 side's print showing through reads as digits too (seed 3361's image 4: a ghost "0" in a blank
 cell of a row of zeros, read by disagreeing engines, was lifted to 0.9989 by its row's sum)."""
@@ -30,8 +31,9 @@ PAPER = 200
 LIGHT = 170
 
 
-def _light_page() -> np.ndarray:
-    """A gray 150-dpi page: a table of low rows ruled dark, labels dark, values light and thin."""
+def _light_page(value_gray: int = LIGHT, ghosts: dict[tuple[int, int], str] | None = None) -> np.ndarray:
+    """A gray 150-dpi page: a table of low rows ruled dark, labels dark, values thin in
+    `value_gray`, and `ghosts` (row and value column: text) in blank cells, light."""
     image = Image.new("L", (1240, 600), PAPER)
     draw = ImageDraw.Draw(image)
     label_font, value_font = ImageFont.truetype(SERIF, 15), ImageFont.truetype(SERIF, 14)
@@ -43,7 +45,9 @@ def _light_page() -> np.ndarray:
         top = ROW_Y[r] + 2
         draw.text((COL_X[0] + 4, top), label, font=label_font, fill=60)
         for c, value in enumerate(values):
-            draw.text((COL_X[c + 1] + 30, top), value, font=value_font, fill=LIGHT)
+            draw.text((COL_X[c + 1] + 30, top), value, font=value_font, fill=value_gray)
+            ghost = (ghosts or {}).get((r, c), "")
+            draw.text((COL_X[c + 1] + 12, top), ghost, font=value_font, fill=LIGHT)
     page = np.asarray(image).astype(np.int16)
     noise = np.random.default_rng(8641).normal(0, 3, page.shape)
     return cv2.cvtColor(np.clip(page + noise, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
@@ -65,6 +69,19 @@ def test_light_thin_digits_are_read_flagged_and_clean_paper_stays_blank() -> Non
                 assert slot.text and slot.confidence <= settings.ocr.conf_light_read, (r, c, slot.text)
             else:
                 assert slot.text == "" and slot.confidence >= settings.ocr.conf_blank
+
+
+def test_light_marks_in_a_table_printing_its_values_in_ink_are_no_number() -> None:
+    # The values printed dark; blank cells hold print as light as the light face's above (the
+    # next sheet showing through).
+    settings = load_settings()
+    ghosts = {(1, 1): "5", (2, 0): "193", (2, 2): "22"}
+    page = prepare(_light_page(value_gray=60, ghosts=ghosts), False, settings.scan)
+    (table,) = find_tables(page.rulings, page.grid, None, page.ink)
+    piece = read_table(page, table, page.grid, 1, engine_set(settings), settings)
+    read = {slot.origin: slot for _, slot in piece.cells}
+    assert [read[(0, c + 1)].text for c in range(4)] == ROWS[0][1]
+    assert all(read[(r, c + 1)].text == "" for r, c in ghosts)
 
 
 def test_a_number_read_from_light_marks_alone_is_settled_by_no_sum_of_zeros() -> None:

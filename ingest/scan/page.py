@@ -288,6 +288,8 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     # Cells read from marks lighter than the ink's cut, with the confidence of their blank:
     # unsure, however clear the reading.
     light_read: dict[tuple[int, int], float] = {}
+    # Those whose marks are all lighter than the faintest ink.
+    below_ink: set[tuple[int, int]] = set()
     h, w = page.ink.shape
     ox, oy = max(0, table.box[0] - gs.snap), max(0, table.box[1] - gs.snap)
     # A black-and-white scan's rules (dashes drifting into cells) are painted out; other
@@ -336,6 +338,8 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
                 # as a value missed unflagged is the worst error.
                 light = preprocess.light_ink(gray[y0:y1, x0:x1])
                 lines = cell_marks(light, cell_ink(light, gs)[1], gs)
+                if lines and preprocess.lighter_than_ink(gray[y0:y1, x0:x1], light):
+                    below_ink.add((cell.row, cell.col))
             if not lines:
                 texts[(cell.row, cell.col)] = CellText("", blank)
                 continue
@@ -360,12 +364,17 @@ def read_table(page: Prepared, table: GridTable, gs: GridSettings[int], number: 
     readings = _beside_strokes_read(grid, readings, beside_strokes, engines, settings, page.bilevel)
     usual = float(np.median(heights)) if heights else 0.0
     part_read = {at for at, height in cut.items() if height < _CUT_SHARE * usual}
+    inked_values = any(looks_numeric(r.text) for (c, _), r in zip(pending, readings, strict=True)
+                       if (c.row, c.col) not in light_read)
     for (c, _), reading in zip(pending, readings, strict=True):
         at = (c.row, c.col)
         # A stroke across a rule beside a label is a seal's or a pen's; only a number is at stake.
-        if at in light_read and not looks_numeric(reading.text):
-            # Light marks read as no number (a seal's rest its removal left light): the cell is
-            # as blank as its ink says.
+        if at in light_read and (not looks_numeric(reading.text) or (at in below_ink and inked_values)):
+            # Light marks read as no number (a seal's rest its removal left light), or marks
+            # lighter than the faintest ink in a table that prints its values in ink (the next
+            # sheet or the reverse side showing through: seed 3461's scanned PDF 1, 35 blank
+            # cells of section 三 read 5, 22221, 1323…; a light face prints every value light,
+            # seed 8641): the cell is as blank as its ink says.
             reading = CellText("", light_read[at])
         elif at in light_read:
             # Lighter than print, the marks may be the reverse side's showing through: its "0"

@@ -253,6 +253,12 @@ def light_ink(flat: np.ndarray) -> np.ndarray:
     return cv2.inRange(flat, 0, _RULE_PAPER - 1)
 
 
+def lighter_than_ink(flat: np.ndarray, marks: np.ndarray) -> bool:
+    """Whether every pixel of the `marks` (a mask over the flattened gray `flat`) is lighter than
+    the faintest ink (`_PAPER`)."""
+    return bool(marks.any()) and int(flat[marks > 0].min()) >= _PAPER
+
+
 def faint_rule_ink(flat: np.ndarray, ink: np.ndarray, length: int, vertical: bool) -> np.ndarray:
     """Ink of the faint rules running down (`vertical`) or across a flattened gray page (255):
     pixels darker than `_RULE_PAPER` whose average along the line over `length` pixels (see
